@@ -1,0 +1,65 @@
+# servicedesk: the two README commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export SERVICEDESK_PORT ?= 8000
+
+.PHONY: help run test check lint format typecheck imports bench setup db demo clean
+
+help:
+	@echo "make run    - install, migrate, load catalogue + demo data, start web/worker/beat"
+	@echo "make test   - install and run the whole test suite"
+	@echo "make check  - ruff, format check, mypy, import-linter, tests"
+	@echo "make bench  - speed figures (clock and ticket creation)"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+	@mkdir -p var/celery/broker var/celery/processed var/mail var/media
+
+db: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_catalog
+
+demo: db
+	$(BIN)/python manage.py seed_demo
+
+run: demo
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@echo
+	@echo "servicedesk is starting on http://127.0.0.1:$(SERVICEDESK_PORT)/admin/"
+	@$(BIN)/python manage.py seed_demo --logins
+	@echo
+	$(BIN)/honcho start -f Procfile
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: setup
+	$(BIN)/mypy .
+
+imports: setup
+	$(BIN)/lint-imports
+
+check: lint typecheck imports test
+
+bench: setup
+	$(BIN)/python bench/bench_deadline.py
+	$(BIN)/python bench/bench_ticket_create.py
+
+clean:
+	rm -rf var/servicedesk.sqlite3* var/celery var/mail var/staticfiles

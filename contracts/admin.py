@@ -1,0 +1,216 @@
+"""Admin registrations so coordinators can browse contracts and the catalogue.
+
+Catalogue rows are versioned history (D3): they are read-only here and change only by loading
+a new catalogue file (python manage.py load_catalog).
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from contracts.models import (
+    BusinessCalendar,
+    CatalogueRelease,
+    CatalogueService,
+    Contact,
+    ContactRole,
+    Contract,
+    Customer,
+    EscalationContact,
+    Package,
+    Provider,
+    ProviderChannel,
+    ServiceInclusion,
+    SlaPolicy,
+    SlaTarget,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History from the catalogue files: browsable, never edited in place."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+    readonly_fields = ["code"]
+
+
+@admin.register(CatalogueRelease)
+class CatalogueReleaseAdmin(ReadOnlyAdmin):
+    list_display = ["provider", "version", "is_current", "source_name", "loaded_at"]
+    list_filter = ["provider", "is_current"]
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name", "timezone", "always_open", "holiday_country", "release"]
+    list_filter = ["release__is_current"]
+    list_select_related = ["release__provider"]
+
+
+@admin.register(Package)
+class PackageAdmin(ReadOnlyAdmin):
+    list_display = [
+        "name",
+        "code",
+        "release",
+        "precedence",
+        "named_contact_min",
+        "named_contact_max",
+        "requires_named_contact",
+        "billing_mode",
+    ]
+    list_filter = ["release__provider", "release__is_current"]
+    list_select_related = ["release__provider"]
+
+
+class ServiceInclusionInline(admin.TabularInline):
+    model = ServiceInclusion
+    extra = 0
+    can_delete = False
+    readonly_fields = ["package", "inclusion"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CatalogueService)
+class CatalogueServiceAdmin(ReadOnlyAdmin):
+    list_display = ["name", "category", "unit", "release"]
+    list_filter = ["release__provider", "release__is_current", "category"]
+    search_fields = ["name", "code", "notes"]
+    list_select_related = ["release__provider"]
+    inlines = [ServiceInclusionInline]
+
+
+@admin.register(ProviderChannel)
+class ProviderChannelAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "address", "preferred", "release"]
+    list_filter = ["release__provider", "kind"]
+    list_select_related = ["release__provider"]
+
+
+class SlaTargetInline(admin.TabularInline):
+    model = SlaTarget
+    extra = 0
+    can_delete = False
+    fields = [
+        "request_type",
+        "level",
+        "label_en",
+        "rank",
+        "response_seconds",
+        "resolution_seconds",
+        "calendar",
+        "clock_kind",
+        "compliance_threshold",
+        "is_assumption",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(ReadOnlyAdmin):
+    list_display = ["name", "code", "resolution_start", "is_default", "release"]
+    list_filter = ["release__provider", "release__is_current"]
+    list_select_related = ["release__provider"]
+    inlines = [SlaTargetInline]
+
+
+@admin.register(SlaTarget)
+class SlaTargetAdmin(ReadOnlyAdmin):
+    list_display = [
+        "policy",
+        "level",
+        "rank",
+        "response_seconds",
+        "resolution_seconds",
+        "clock_kind",
+        "calendar",
+    ]
+    list_filter = ["policy__release__provider", "clock_kind", "rank"]
+    list_select_related = ["policy__release__provider", "calendar__release__provider"]
+
+
+class ContactRoleInline(admin.TabularInline):
+    model = ContactRole
+    extra = 0
+    autocomplete_fields = ["contact"]
+
+
+class EscalationContactInline(admin.TabularInline):
+    model = EscalationContact
+    extra = 0
+    fields = ["level", "role", "name", "email", "phone"]
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "customer",
+        "provider",
+        "package",
+        "status",
+        "start_date",
+        "end_date",
+        "version",
+    ]
+    list_filter = ["provider", "status"]
+    search_fields = ["reference", "customer__name"]
+    list_select_related = ["customer", "provider", "package__release__provider"]
+    readonly_fields = ["version"]
+    autocomplete_fields = ["customer"]
+    inlines = [ContactRoleInline, EscalationContactInline]
+
+
+@admin.register(EscalationContact)
+class EscalationContactAdmin(admin.ModelAdmin):
+    list_display = ["level", "role", "name", "email", "release", "contract"]
+    list_filter = ["level"]
+    list_select_related = ["release__provider", "contract__customer"]
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "email", "phone", "language", "is_active"]
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "country", "licence_count", "is_active"]
+    search_fields = ["name", "code"]
+    inlines = [ContactInline]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "customer", "is_active", "user"]
+    list_filter = ["is_active", "customer"]
+    search_fields = ["name", "email", "customer__name"]
+    list_select_related = ["customer", "user"]
+    autocomplete_fields = ["customer"]
+
+
+@admin.register(ContactRole)
+class ContactRoleAdmin(admin.ModelAdmin):
+    list_display = ["contact", "role", "contract"]
+    list_filter = ["role"]
+    list_select_related = ["contact", "contract"]
+    autocomplete_fields = ["contact"]

@@ -1,0 +1,47 @@
+"""Domain errors of the contracts app, with messages a coordinator can act on."""
+
+
+class ContractsError(Exception):
+    """Base class of the contracts domain errors."""
+
+
+class CatalogueError(ContractsError):
+    """A catalogue file is broken; `problems` lists each as '<file>: <entry>: <reason>'."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("catalogue rejected:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+class UnknownCalendarError(ContractsError):
+    """No current calendar has the requested code."""
+
+
+class SubmissionRefused(ContractsError):
+    """A contact may not submit a ticket under a contract (D14); the message says why."""
+
+    code = "submission_refused"
+
+
+class ContactInactive(SubmissionRefused):
+    code = "contact_inactive"
+
+
+class NotNamedContact(SubmissionRefused):
+    code = "not_named_contact"
+
+
+class NoCurrentContract(SubmissionRefused):
+    code = "no_current_contract"
+
+
+class AmbiguousContract(SubmissionRefused):
+    code = "ambiguous_contract"
+
+
+class UnknownPriority(ContractsError):
+    """The requested priority level is not in the contract's SLA policy."""
+
+
+class UnknownPolicy(ContractsError):
+    """The requested SLA context (policy) does not apply to the contract."""

@@ -1,0 +1,41 @@
+from contracts.models.agreements import Contract, ContractStatus, EscalationContact, Hosting
+from contracts.models.catalogue import (
+    BillingMode,
+    BusinessCalendar,
+    CatalogueRelease,
+    CatalogueService,
+    ChannelKind,
+    Inclusion,
+    Package,
+    Provider,
+    ProviderChannel,
+    ServiceInclusion,
+)
+from contracts.models.parties import Contact, ContactRole, ContactRoleKind, Customer
+from contracts.models.sla import ClockKind, RequestType, ResolutionStart, SlaPolicy, SlaTarget
+
+__all__ = [
+    "BillingMode",
+    "BusinessCalendar",
+    "CatalogueRelease",
+    "CatalogueService",
+    "ChannelKind",
+    "ClockKind",
+    "Contact",
+    "ContactRole",
+    "ContactRoleKind",
+    "Contract",
+    "ContractStatus",
+    "Customer",
+    "EscalationContact",
+    "Hosting",
+    "Inclusion",
+    "Package",
+    "Provider",
+    "ProviderChannel",
+    "RequestType",
+    "ResolutionStart",
+    "ServiceInclusion",
+    "SlaPolicy",
+    "SlaTarget",
+]

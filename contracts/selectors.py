@@ -1,0 +1,158 @@
+"""Reads of contracts and the catalogue. Catalogue rows are immutable once loaded (D3), so the
+SLA policy lookups are cached per process; `catalogue_cache_clear` empties the cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from contracts.exceptions import (
+    AmbiguousContract,
+    ContactInactive,
+    NoCurrentContract,
+    NotNamedContact,
+    UnknownCalendarError,
+    UnknownPolicy,
+)
+from contracts.models import (
+    BusinessCalendar,
+    Contact,
+    ContactRole,
+    ContactRoleKind,
+    Contract,
+    ContractStatus,
+    EscalationContact,
+    SlaPolicy,
+    SlaTarget,
+)
+
+SUBMITTER_ROLES = (ContactRoleKind.NAMED_CONTACT, ContactRoleKind.SUPPORT_SERVICES_MANAGER)
+
+
+@dataclass(frozen=True)
+class PolicyTargets:
+    policy: SlaPolicy
+    targets: tuple[SlaTarget, ...]
+
+
+_POLICIES: dict[tuple[int, str], PolicyTargets | None] = {}
+
+
+def catalogue_cache_clear() -> None:
+    from contracts import calendars
+
+    _POLICIES.clear()
+    calendars._BY_ROW.clear()
+
+
+def contracts_current(*, customer_id: int, on: date) -> QuerySet[Contract]:
+    """Active contracts whose dates cover `on`."""
+    return (
+        Contract.objects.filter(
+            customer_id=customer_id, status=ContractStatus.ACTIVE, start_date__lte=on
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("package", "provider", "customer", "calendar")
+    )
+
+
+def contract_for_submission(
+    *, contact: Contact, on: date, contract_id: int | None = None
+) -> Contract:
+    """The contract under which `contact` may file a ticket today, or a clear refusal (D14)."""
+    if not contact.is_active:
+        raise ContactInactive(f"Contact {contact.email} is inactive and cannot submit tickets.")
+    current = contracts_current(customer_id=contact.customer_id, on=on)
+    if contract_id is not None:
+        current = current.filter(pk=contract_id)
+    found = list(current[:2])
+    if not found:
+        raise NoCurrentContract(
+            f"{contact.customer} has no current contract"
+            + (f" with id {contract_id}" if contract_id is not None else "")
+            + f" on {on.isoformat()}."
+        )
+    if len(found) > 1:
+        raise AmbiguousContract(
+            f"{contact.customer} has several current contracts; choose one of them."
+        )
+    contract = found[0]
+    if contract.package.requires_named_contact and not contact_is_submitter(
+        contact=contact, contract=contract
+    ):
+        raise NotNamedContact(
+            f"{contact.email} is not a named contact under contract {contract.reference}; "
+            f"the {contract.package.name} package accepts tickets from named contacts only."
+        )
+    return contract
+
+
+def contact_is_submitter(*, contact: Contact, contract: Contract) -> bool:
+    return ContactRole.objects.filter(
+        contact=contact, contract=contract, role__in=SUBMITTER_ROLES
+    ).exists()
+
+
+def sla_policy_targets(*, contract: Contract, policy_code: str = "") -> PolicyTargets | None:
+    """The SLA policy for the contract's package (or a chosen extended-service context)."""
+    key = (contract.package_id, policy_code)
+    if key not in _POLICIES:
+        _POLICIES[key] = _policy_targets_load(contract, policy_code)
+    result = _POLICIES[key]
+    if (
+        policy_code
+        and result is not None
+        and result.policy.service_id is not None
+        and not contract.services.filter(pk=result.policy.service_id).exists()
+    ):
+        raise UnknownPolicy(
+            f"Contract {contract.reference} does not include {result.policy.service}; "
+            f"the {result.policy.name} targets do not apply."
+        )
+    return result
+
+
+def _policy_targets_load(contract: Contract, policy_code: str) -> PolicyTargets | None:
+    release_id = contract.package.release_id
+    policies = SlaPolicy.objects.filter(release_id=release_id)
+    if policy_code:
+        policy = policies.filter(code=policy_code).first()
+        if policy is None:
+            raise UnknownPolicy(f"No SLA policy {policy_code!r} for contract {contract.reference}.")
+    else:
+        policy = policies.filter(packages=contract.package_id, is_default=True).first()
+    if policy is None:
+        return None
+    targets = tuple(SlaTarget.objects.filter(policy=policy).select_related("calendar"))
+    return PolicyTargets(policy=policy, targets=targets)
+
+
+def calendar_current(*, code: str) -> BusinessCalendar:
+    """The calendar with `code` in the current catalogue releases."""
+    row = (
+        BusinessCalendar.objects.filter(code=code, release__is_current=True)
+        .select_related("release")
+        .first()
+    )
+    if row is None:
+        known = sorted(
+            BusinessCalendar.objects.filter(release__is_current=True).values_list("code", flat=True)
+        )
+        raise UnknownCalendarError(
+            f"unknown calendar {code!r}; known calendars: {', '.join(known) or 'none loaded'}"
+        )
+    return row
+
+
+def escalation_contacts_for(*, contract: Contract, level: int) -> list[EscalationContact]:
+    """Contract-specific contacts for the level if any, else the catalogue's (SPEC §1.4)."""
+    own = list(EscalationContact.objects.filter(contract=contract, level=level))
+    if own:
+        return own
+    return list(
+        EscalationContact.objects.filter(release_id=contract.package.release_id, level=level)
+        .filter(Q(packages=None) | Q(packages=contract.package_id))
+        .distinct()
+    )

@@ -1,0 +1,27 @@
+"""Shared fixtures: the real catalogue is loaded once per test database."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.conf import settings
+
+from contracts.selectors import catalogue_cache_clear
+from contracts.services.catalogue import catalogue_load, catalogue_paths
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Load catalogue/*.toml into the test database once; each test rolls back its own writes."""
+    with django_db_blocker.unblock():
+        catalogue_load(
+            paths=catalogue_paths(settings.CATALOGUE_DIR),
+            now=datetime(2025, 1, 1, tzinfo=UTC),
+        )
+
+
+@pytest.fixture(autouse=True)
+def _catalogue_cache_empty():  # type: ignore[no-untyped-def]
+    """Row ids can be reused after a rolled-back test, so process caches start empty."""
+    catalogue_cache_clear()
+    yield
+    catalogue_cache_clear()

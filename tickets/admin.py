@@ -1,0 +1,155 @@
+"""Ticket browsing for coordinators (the real back-office is a later issue).
+
+Every SLA figure is computed by the services, so it is read-only here; tickets are created and
+changed through tickets.services, never by editing fields.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from tickets.models import (
+    ClockSegment,
+    SlaClock,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    TicketMessage,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SlaClockInline(ReadOnlyInline):
+    model = SlaClock
+    fields = ["metric", "budget_seconds", "started_at", "due_at", "stopped_at", "met"]
+    readonly_fields = fields
+
+
+class ClockSegmentInline(ReadOnlyInline):
+    model = ClockSegment
+    fields = ["state", "started_at", "ended_at", "reason", "actor_user"]
+    readonly_fields = fields
+
+
+class TicketMessageInline(ReadOnlyInline):
+    model = TicketMessage
+    fields = [
+        "created_at",
+        "kind",
+        "channel",
+        "author_user",
+        "author_contact",
+        "is_automated",
+        "body",
+    ]
+    readonly_fields = fields
+
+
+class TicketEventInline(ReadOnlyInline):
+    model = TicketEvent
+    fields = ["created_at", "kind", "actor_user", "actor_contact", "data"]
+    readonly_fields = fields
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "subject",
+        "customer",
+        "provider",
+        "request_type",
+        "priority_level",
+        "priority_rank",
+        "status",
+        "response_due_at",
+        "resolution_due_at",
+        "created_at",
+    ]
+    list_filter = ["status", "request_type", "priority_rank", "provider", "channel"]
+    search_fields = ["number", "subject", "customer__name", "contact__email"]
+    list_select_related = ["customer", "provider"]
+    date_hierarchy = "created_at"
+    ordering = ["priority_rank", "-package_precedence", "response_due_at"]
+    inlines = [SlaClockInline, ClockSegmentInline, TicketMessageInline, TicketEventInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in Ticket._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "kind", "actor_user", "actor_contact", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["ticket", "actor_user", "actor_contact"]
+    readonly_fields = ["ticket", "kind", "actor_user", "actor_contact", "data", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(TicketMessage)
+class TicketMessageAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "kind", "channel", "author_user", "author_contact", "created_at"]
+    list_filter = ["kind", "channel", "is_automated"]
+    list_select_related = ["ticket", "author_user", "author_contact"]
+    readonly_fields = [f.name for f in TicketMessage._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(SlaClock)
+class SlaClockAdmin(admin.ModelAdmin):
+    list_display = [
+        "ticket",
+        "metric",
+        "budget_seconds",
+        "started_at",
+        "due_at",
+        "stopped_at",
+        "met",
+    ]
+    list_filter = ["metric", "met"]
+    list_select_related = ["ticket"]
+    readonly_fields = [f.name for f in SlaClock._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(ClockSegment)
+class ClockSegmentAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "state", "started_at", "ended_at", "reason"]
+    list_filter = ["state"]
+    list_select_related = ["ticket"]
+    readonly_fields = [f.name for f in ClockSegment._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(TicketCounter)
+class TicketCounterAdmin(admin.ModelAdmin):
+    list_display = ["year", "last"]
+    readonly_fields = ["year", "last"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,0 +1,25 @@
+"""Domain errors of the tickets app, with messages the caller can show as they are."""
+
+
+class TicketError(Exception):
+    """Base class of the tickets domain errors."""
+
+    code = "ticket_error"
+
+
+class TicketValidationError(TicketError):
+    """Input is incomplete or malformed; `field` names the input at fault."""
+
+    code = "invalid"
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class InvalidTransition(TicketError):
+    code = "invalid_transition"
+
+
+class PriorityNotAllowed(TicketError):
+    code = "priority_not_allowed"

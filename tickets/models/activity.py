@@ -1,0 +1,121 @@
+"""What happened on a ticket: messages, events (audit) and the SLA clock ledger."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from contracts.models import Contact
+from tickets.models.ticket import Channel, Ticket
+
+
+class MessageKind(models.TextChoices):
+    PUBLIC = "public", _("public reply")
+    INTERNAL = "internal", _("internal note")
+
+
+class TicketMessage(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=10, choices=MessageKind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author_contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(_("text"))
+    is_automated = models.BooleanField(_("automated"), default=False)
+    counts_as_first_response = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number} {self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TicketEvent(models.Model):
+    """Audit of every change to a ticket."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=40)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number} {self.kind}"
+
+
+class Metric(models.TextChoices):
+    RESPONSE = "response", _("response")
+    RESOLUTION = "resolution", _("resolution")
+
+
+class SlaClock(models.Model):
+    """One SLA clock of a ticket, with its frozen budget and stored due time (D3, D5)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks")
+    metric = models.CharField(_("metric"), max_length=12, choices=Metric.choices)
+    budget_seconds = models.PositiveIntegerField(_("target (s)"))
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    met = models.BooleanField(_("met"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["ticket", "metric"]
+        verbose_name = _("SLA clock")
+        verbose_name_plural = _("SLA clocks")
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "metric"], name="clock_metric_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number} {self.metric}"
+
+
+class SegmentState(models.TextChoices):
+    RUNNING = "running", _("running")
+    PAUSED = "paused", _("paused")
+
+
+class ClockSegment(models.Model):
+    """The clock ledger (D6): consecutive running/paused stretches with who and why."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="segments")
+    state = models.CharField(_("state"), max_length=10, choices=SegmentState.choices)
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        verbose_name = _("clock segment")
+        verbose_name_plural = _("clock segments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_open_segment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number} {self.state} from {self.started_at:%Y-%m-%d %H:%M}"

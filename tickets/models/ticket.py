@@ -1,0 +1,173 @@
+"""The ticket and its status transitions table (ARCHITECTURE rule 6)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from contracts.models import (
+    BusinessCalendar,
+    Contact,
+    Contract,
+    Customer,
+    Package,
+    Provider,
+    RequestType,
+    SlaPolicy,
+    SlaTarget,
+)
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("portal")
+    EMAIL = "email", _("email")
+    PHONE = "phone", _("phone")
+    API = "api", _("API")
+    VENDOR = "vendor", _("vendor")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("new")
+    IN_PROGRESS = "in_progress", _("in progress")
+    WAITING_FOR_CUSTOMER = "waiting_for_customer", _("waiting for customer")
+    WAITING_FOR_VENDOR = "waiting_for_vendor", _("waiting for vendor")
+    RESOLVED = "resolved", _("resolved")
+    CLOSED = "closed", _("closed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+# The one transitions table: from-status -> statuses it may move to.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset(
+        {Status.IN_PROGRESS, Status.WAITING_FOR_CUSTOMER, Status.RESOLVED, Status.CANCELLED}
+    ),
+    Status.IN_PROGRESS: frozenset(
+        {Status.WAITING_FOR_CUSTOMER, Status.WAITING_FOR_VENDOR, Status.RESOLVED, Status.CANCELLED}
+    ),
+    Status.WAITING_FOR_CUSTOMER: frozenset({Status.IN_PROGRESS, Status.RESOLVED, Status.CANCELLED}),
+    Status.WAITING_FOR_VENDOR: frozenset({Status.IN_PROGRESS, Status.RESOLVED, Status.CANCELLED}),
+    Status.RESOLVED: frozenset({Status.CLOSED, Status.IN_PROGRESS}),
+    Status.CLOSED: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+OPEN_STATUSES = frozenset(
+    {Status.NEW, Status.IN_PROGRESS, Status.WAITING_FOR_CUSTOMER, Status.WAITING_FOR_VENDOR}
+)
+
+
+class ResolutionKind(models.TextChoices):
+    FIX = "fix", _("fix")
+    WORKAROUND = "workaround", _("workaround")
+
+
+class ImpactScope(models.TextChoices):
+    MULTIPLE_USERS = "multiple_users", _("multiple users")
+    SINGLE_USER = "single_user", _("one user")
+
+
+class ImpactEffect(models.TextChoices):
+    DOWN = "down", _("down")
+    DEGRADED = "degraded", _("degraded")
+
+
+class TicketCounter(models.Model):
+    """Per-year sequence for public ticket numbers."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Ticket(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="tickets")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="tickets")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="tickets")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="tickets")
+    request_type = models.CharField(_("type"), max_length=20, choices=RequestType.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status.choices, default=Status.NEW
+    )
+    subject = models.CharField(_("subject"), max_length=250)
+    description = models.TextField(_("description"))
+    reproduction_steps = models.TextField(_("steps to reproduce"), blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        verbose_name=_("assignee"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Priority (D7): provider-native level and the normalised rank P1-P4.
+    priority_level = models.CharField(_("priority"), max_length=40, blank=True)
+    priority_rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    package_precedence = models.PositiveIntegerField(default=0)
+    # Impact answers per provider model.
+    impact_scope = models.CharField(
+        _("impact scope"), max_length=20, choices=ImpactScope.choices, blank=True
+    )
+    impact_effect = models.CharField(
+        _("impact effect"), max_length=20, choices=ImpactEffect.choices, blank=True
+    )
+    business_impact = models.TextField(_("business impact (Microsoft)"), blank=True)
+    business_critical_checklist = models.JSONField(
+        _("business-critical checklist (CBG)"), default=dict, blank=True
+    )
+    any_user_can_login = models.BooleanField(null=True, blank=True)
+    emergency = models.BooleanField(_("emergency (Websitenazorg)"), default=False)
+    # Frozen SLA basis (D3): versioned catalogue rows never change after loading.
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="+")
+    contract_version = models.PositiveIntegerField()
+    sla_policy = models.ForeignKey(
+        SlaPolicy, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sla_target = models.ForeignKey(
+        SlaTarget, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sla_exempt_reason = models.TextField(_("SLA exemption reason"), blank=True)
+    # Life cycle.
+    created_at = models.DateTimeField(_("registered"))
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    root_cause = models.TextField(_("root cause"), blank=True)
+    root_cause_identified_at = models.DateTimeField(
+        _("root cause identified"), null=True, blank=True
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolution_kind = models.CharField(
+        _("resolution kind"), max_length=12, choices=ResolutionKind.choices, blank=True
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Stored due times (ARCHITECTURE rule 4); null = no target, not started, or paused.
+    response_due_at = models.DateTimeField(_("response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            models.Index(fields=["status", "priority_rank"], name="ticket_queue_idx"),
+            models.Index(fields=["customer", "-created_at"], name="ticket_customer_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(priority_rank__isnull=True)
+                | models.Q(priority_rank__gte=1, priority_rank__lte=4),
+                name="ticket_rank_p1_p4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"

@@ -1,0 +1,140 @@
+"""SLA clocks of a ticket: creation, the pause ledger and recomputation (D3-D6)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from contracts.calendars import calendar_for
+from contracts.models import ResolutionStart, SlaTarget
+from tickets.models import ClockSegment, Metric, SegmentState, SlaClock, Ticket
+from tickets.sla import Pause, clock_due
+
+
+def clocks_build(*, ticket: Ticket, target: SlaTarget | None, now: datetime) -> list[SlaClock]:
+    """Unsaved clocks for a new ticket; due times computed with no pauses yet."""
+    if target is None:
+        return []
+    clocks = []
+    for metric, budget in _budgets(target):
+        if budget is None:
+            continue
+        clock = SlaClock(ticket=ticket, metric=metric, budget_seconds=budget)
+        clock.started_at = _clock_start(ticket, metric)
+        clocks.append(clock)
+    _clocks_due_set(ticket, clocks, pauses=[])
+    return clocks
+
+
+def _budgets(target: SlaTarget) -> list[tuple[str, int | None]]:
+    return [
+        (Metric.RESPONSE, target.response_seconds),
+        (Metric.RESOLUTION, target.resolution_seconds),
+    ]
+
+
+def _clock_start(ticket: Ticket, metric: str) -> datetime | None:
+    """Response runs from registration; resolution per the policy's rule (D5)."""
+    if metric == Metric.RESPONSE or ticket.sla_policy is None:
+        return ticket.created_at
+    if ticket.sla_policy.resolution_start == ResolutionStart.ROOT_CAUSE_IDENTIFIED:
+        return ticket.root_cause_identified_at
+    return ticket.created_at
+
+
+def _clocks_due_set(ticket: Ticket, clocks: list[SlaClock], pauses: list[Pause]) -> None:
+    """Compute due/met of each clock and mirror the running ones onto the ticket."""
+    calendar = calendar_for(ticket.calendar) if ticket.calendar else None
+    ticket.response_due_at = ticket.resolution_due_at = None
+    for clock in clocks:
+        if clock.started_at is None or calendar is None:
+            clock.due_at = None
+            continue
+        clock.due_at = clock_due(
+            start=clock.started_at,
+            budget=timedelta(seconds=clock.budget_seconds),
+            pauses=pauses,
+            calendar=calendar,
+            until=clock.stopped_at,
+        )
+        if clock.stopped_at is not None:
+            clock.met = clock.due_at is None or clock.stopped_at <= clock.due_at
+            continue
+        if clock.metric == Metric.RESPONSE:
+            ticket.response_due_at = clock.due_at
+        else:
+            ticket.resolution_due_at = clock.due_at
+    running = [d for d in (ticket.response_due_at, ticket.resolution_due_at) if d is not None]
+    ticket.next_check_at = min(running) if running else None
+
+
+def ticket_pauses(ticket: Ticket) -> list[Pause]:
+    return [
+        (s.started_at, s.ended_at)
+        for s in ticket.segments.filter(state=SegmentState.PAUSED).order_by("started_at")
+    ]
+
+
+def ticket_clocks_recompute(*, ticket: Ticket, target: SlaTarget | None, now: datetime) -> None:
+    """Re-derive every clock from the original start with the same pauses (D6).
+
+    Used after a priority change, a root cause, a pause/resume or a stop: budgets follow
+    `target`, clocks the new target lacks are removed, new ones start at their original start.
+    """
+    existing = {c.metric: c for c in ticket.clocks.all()}
+    clocks: list[SlaClock] = []
+    for metric, budget in _budgets(target) if target else []:
+        clock = existing.pop(metric, None)
+        if budget is None:
+            if clock is not None:
+                existing[metric] = clock
+            continue
+        if clock is None:
+            clock = SlaClock(ticket=ticket, metric=metric)
+        clock.budget_seconds = budget
+        clock.started_at = clock.started_at or _clock_start(ticket, metric)
+        clocks.append(clock)
+    for stale in existing.values():
+        stale.delete()
+    _clocks_due_set(ticket, clocks, ticket_pauses(ticket))
+    for clock in clocks:
+        clock.save()
+
+
+def clock_stop(*, ticket: Ticket, metric: str, now: datetime) -> None:
+    """Stop one clock (first response given, or resolved) and record met/missed."""
+    clock = ticket.clocks.filter(metric=metric, stopped_at__isnull=True).first()
+    if clock is None:
+        return
+    if clock.started_at is None:
+        # D5: resolved without a recorded root cause -> measured from registration.
+        clock.started_at = ticket.created_at
+    clock.stopped_at = now
+    clock.save(update_fields=["started_at", "stopped_at"])
+    ticket_clocks_recompute(ticket=ticket, target=ticket.sla_target, now=now)
+
+
+def clock_resume_stopped(*, ticket: Ticket, metric: str, now: datetime) -> None:
+    """Reopening: the resolution clock runs again; the resolved stretch was a pause."""
+    ticket.clocks.filter(metric=metric).update(stopped_at=None, met=None)
+    ticket_clocks_recompute(ticket=ticket, target=ticket.sla_target, now=now)
+
+
+def segment_switch(
+    *,
+    ticket: Ticket,
+    state: str,
+    reason: str,
+    now: datetime,
+    actor: AbstractBaseUser | None = None,
+) -> None:
+    """Close the open ledger segment and open a new one in `state` (D6)."""
+    ticket.segments.filter(ended_at__isnull=True).update(ended_at=now)
+    ClockSegment.objects.create(
+        ticket=ticket, state=state, started_at=now, reason=reason, actor_user=actor
+    )
+
+
+def segment_close(*, ticket: Ticket, now: datetime) -> None:
+    ticket.segments.filter(ended_at__isnull=True).update(ended_at=now)

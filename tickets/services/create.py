@@ -1,0 +1,222 @@
+"""ticket_create: the one way a ticket is made, for every channel (ARCHITECTURE rule 1)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+
+from contracts.exceptions import UnknownPriority
+from contracts.models import Contact, Contract, RequestType, SlaTarget
+from contracts.selectors import PolicyTargets, contract_for_submission, sla_policy_targets
+from tickets.exceptions import TicketValidationError
+from tickets.models import (
+    Channel,
+    ClockSegment,
+    ImpactEffect,
+    ImpactScope,
+    SegmentState,
+    SlaClock,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+)
+from tickets.services.clocks import clocks_build
+
+# SPEC TKT-41: all five must hold for a CBG situation to be business-critical.
+BUSINESS_CRITICAL_CHECKS = (
+    "no_listed_failure",
+    "working_situation_delivered",
+    "passwords_handed_over",
+    "files_unreachable_for_all",
+    "no_user_can_login",
+)
+
+
+@dataclass(frozen=True)
+class TicketCreateInput:
+    contact: Contact
+    request_type: str
+    channel: str
+    subject: str
+    description: str
+    contract_id: int | None = None
+    priority_level: str = ""
+    impact_scope: str = ""
+    impact_effect: str = ""
+    business_impact: str = ""
+    business_critical_checklist: Mapping[str, bool] = field(default_factory=dict)
+    any_user_can_login: bool | None = None
+    emergency: bool = False
+    policy_code: str = ""
+    reproduction_steps: str = ""
+    created_by: AbstractBaseUser | None = None
+
+
+def _validate(data: TicketCreateInput) -> None:
+    if not data.subject.strip():
+        raise TicketValidationError("subject", "A subject is required.")
+    if len(data.subject) > 250:
+        raise TicketValidationError("subject", "The subject is longer than 250 characters.")
+    if not data.description.strip():
+        raise TicketValidationError("description", "A description is required.")
+    if data.request_type not in RequestType.values:
+        raise TicketValidationError(
+            "request_type",
+            f"Unknown request type {data.request_type!r}; use one of "
+            f"{', '.join(RequestType.values)}.",
+        )
+    if data.channel not in Channel.values:
+        raise TicketValidationError(
+            "channel", f"Unknown channel {data.channel!r}; use one of {', '.join(Channel.values)}."
+        )
+    if data.impact_scope and data.impact_scope not in ImpactScope.values:
+        raise TicketValidationError("impact_scope", f"Unknown impact scope {data.impact_scope!r}.")
+    if data.impact_effect and data.impact_effect not in ImpactEffect.values:
+        raise TicketValidationError(
+            "impact_effect", f"Unknown impact effect {data.impact_effect!r}."
+        )
+    unknown = set(data.business_critical_checklist) - set(BUSINESS_CRITICAL_CHECKS)
+    if unknown:
+        raise TicketValidationError(
+            "business_critical_checklist", f"Unknown checklist items: {', '.join(sorted(unknown))}."
+        )
+
+
+def is_business_critical(data: TicketCreateInput) -> bool:
+    """TKT-41/42: every check holds and no user at all can log in."""
+    checks = data.business_critical_checklist
+    return all(checks.get(name) is True for name in BUSINESS_CRITICAL_CHECKS) and (
+        data.any_user_can_login is not True
+    )
+
+
+def target_choose(policy: PolicyTargets | None, data: TicketCreateInput) -> SlaTarget | None:
+    """The target row for the request (D7); information/change requests have none (A-47)."""
+    if policy is None:
+        return None
+    targets = [t for t in policy.targets if t.request_type == data.request_type]
+    if not targets:
+        return None
+    if data.priority_level:
+        for target in targets:
+            if target.level == data.priority_level:
+                return target
+        levels = ", ".join(t.level for t in targets)
+        raise UnknownPriority(
+            f"Priority {data.priority_level!r} is not in {policy.policy.name}; use one of {levels}."
+        )
+    matches = [t for t in targets if _target_matches(t, data)]
+    # No impact answer given: the lowest priority of the table until the provider decides.
+    pool = matches or targets
+    return max(pool, key=lambda t: (t.rank, t.sort))
+
+
+def _target_matches(target: SlaTarget, data: TicketCreateInput) -> bool:
+    if target.impact_scope or target.impact_effect:
+        return (target.impact_scope, target.impact_effect) == (
+            data.impact_scope,
+            data.impact_effect,
+        )
+    if target.business_critical is not None:
+        return target.business_critical == is_business_critical(data)
+    if target.emergency is not None:
+        return target.emergency == data.emergency
+    return False
+
+
+def ticket_number_next(*, now: datetime) -> str:
+    """SD-<year>-<n>: one UPDATE ... RETURNING per ticket, safe under concurrency."""
+    year = now.astimezone(ZoneInfo(settings.DISPLAY_TIME_ZONE)).year
+    table = TicketCounter._meta.db_table
+    sql = f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [year])
+        row = cursor.fetchone()
+        if row is None:
+            TicketCounter.objects.bulk_create([TicketCounter(year=year)], ignore_conflicts=True)
+            cursor.execute(sql, [year])
+            row = cursor.fetchone()
+    return f"SD-{year}-{row[0]:06d}"
+
+
+def _calendar_row(contract: Contract, target: SlaTarget | None):  # type: ignore[no-untyped-def]
+    """24x7 targets keep their calendar; business ones follow a contract override (MS location)."""
+    if target is None:
+        return contract.calendar or contract.package.default_calendar
+    if target.clock_kind == "business" and contract.calendar_id is not None:
+        return contract.calendar
+    return target.calendar
+
+
+@transaction.atomic
+def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
+    """Create a ticket with its frozen SLA basis, clocks, ledger and audit event."""
+    _validate(data)
+    contract = contract_for_submission(
+        contact=data.contact, on=now.date(), contract_id=data.contract_id
+    )
+    policy = sla_policy_targets(contract=contract, policy_code=data.policy_code)
+    target = target_choose(policy, data)
+    ticket = Ticket(
+        number=ticket_number_next(now=now),
+        provider_id=contract.provider_id,
+        customer_id=contract.customer_id,
+        contract=contract,
+        contact=data.contact,
+        request_type=data.request_type,
+        channel=data.channel,
+        subject=data.subject.strip(),
+        description=data.description,
+        reproduction_steps=data.reproduction_steps,
+        created_by=data.created_by,
+        priority_level=target.level if target else "",
+        priority_rank=target.rank if target else None,
+        package_precedence=contract.package.precedence,
+        impact_scope=data.impact_scope,
+        impact_effect=data.impact_effect,
+        business_impact=data.business_impact,
+        business_critical_checklist=dict(data.business_critical_checklist),
+        any_user_can_login=data.any_user_can_login,
+        emergency=data.emergency,
+        package=contract.package,
+        contract_version=contract.version,
+        sla_policy=policy.policy if policy and target else None,
+        sla_target=target,
+        calendar=_calendar_row(contract, target),
+        created_at=now,
+        updated_at=now,
+    )
+    clocks = clocks_build(ticket=ticket, target=target, now=now)
+    ticket.save(force_insert=True)
+    SlaClock.objects.bulk_create(clocks)
+    ClockSegment.objects.create(
+        ticket=ticket, state=SegmentState.RUNNING, started_at=now, reason="registered"
+    )
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind="created",
+        actor_user=data.created_by,
+        actor_contact=data.contact,
+        created_at=now,
+        data={
+            "channel": data.channel,
+            "request_type": data.request_type,
+            "priority": ticket.priority_level,
+            "rank": ticket.priority_rank,
+            "policy": policy.policy.code if policy and target else None,
+            "contract_version": contract.version,
+            "response_due_at": _iso(ticket.response_due_at),
+            "resolution_due_at": _iso(ticket.resolution_due_at),
+        },
+    )
+    return ticket
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,299 @@
+"""Replies, status transitions, priority changes, root cause and resolution."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from contracts.models import Contact
+from tickets.exceptions import InvalidTransition, PriorityNotAllowed, TicketValidationError
+from tickets.models import (
+    TRANSITIONS,
+    Channel,
+    MessageKind,
+    Metric,
+    ResolutionKind,
+    SegmentState,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+)
+from tickets.services.clocks import (
+    clock_resume_stopped,
+    clock_stop,
+    segment_close,
+    segment_switch,
+    ticket_clocks_recompute,
+)
+
+
+def _event(
+    ticket: Ticket,
+    kind: str,
+    now: datetime,
+    *,
+    user: AbstractBaseUser | None = None,
+    contact: Contact | None = None,
+    **data: Any,
+) -> None:
+    TicketEvent.objects.create(
+        ticket=ticket, kind=kind, actor_user=user, actor_contact=contact, data=data, created_at=now
+    )
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    """Fresh row under a write lock, so concurrent changes apply one after the other."""
+    return (
+        Ticket.objects.select_for_update()
+        .select_related("sla_policy", "sla_target")
+        .get(pk=ticket.pk)
+    )
+
+
+def _status_set(
+    ticket: Ticket,
+    to_status: str,
+    now: datetime,
+    *,
+    user: AbstractBaseUser | None,
+    contact: Contact | None,
+    reason: str,
+) -> None:
+    """Apply one row of the transitions table, with its ledger and audit entries."""
+    from_status = ticket.status
+    if to_status not in TRANSITIONS.get(from_status, frozenset()):
+        raise InvalidTransition(
+            f"Ticket {ticket.number} cannot go from {Status(from_status).label} to "
+            f"{Status(to_status).label}."
+        )
+    ticket.status = to_status
+    ticket.updated_at = now
+    if to_status == Status.WAITING_FOR_CUSTOMER:
+        segment_switch(
+            ticket=ticket,
+            state=SegmentState.PAUSED,
+            reason="waiting for customer",
+            now=now,
+            actor=user,
+        )
+    elif to_status in (Status.CLOSED, Status.CANCELLED):
+        ticket.closed_at = now
+        segment_close(ticket=ticket, now=now)
+    elif to_status == Status.RESOLVED:
+        segment_switch(
+            ticket=ticket, state=SegmentState.PAUSED, reason="resolved", now=now, actor=user
+        )
+    elif from_status in (Status.WAITING_FOR_CUSTOMER, Status.RESOLVED):
+        segment_switch(
+            ticket=ticket,
+            state=SegmentState.RUNNING,
+            reason=reason or "resumed",
+            now=now,
+            actor=user,
+        )
+    _event(
+        ticket,
+        "status_changed",
+        now,
+        user=user,
+        contact=contact,
+        **{"from": from_status, "to": to_status, "reason": reason},
+    )
+
+
+@transaction.atomic
+def ticket_transition(
+    *,
+    ticket: Ticket,
+    to_status: str,
+    now: datetime,
+    actor: AbstractBaseUser | None = None,
+    contact: Contact | None = None,
+    reason: str = "",
+) -> Ticket:
+    """Move a ticket along the transitions table; resolving goes through ticket_resolve."""
+    if to_status == Status.RESOLVED:
+        raise InvalidTransition("Resolve a ticket with its resolution kind (fix or workaround).")
+    ticket = _locked(ticket)
+    reopened = ticket.status == Status.RESOLVED and to_status == Status.IN_PROGRESS
+    _status_set(ticket, to_status, now, user=actor, contact=contact, reason=reason)
+    if reopened:
+        ticket.resolved_at = None
+        ticket.resolution_kind = ""
+        clock_resume_stopped(ticket=ticket, metric=Metric.RESOLUTION, now=now)
+    else:
+        ticket_clocks_recompute(ticket=ticket, target=ticket.sla_target, now=now)
+    ticket.save()
+    return ticket
+
+
+@transaction.atomic
+def ticket_reply(
+    *,
+    ticket: Ticket,
+    body: str,
+    now: datetime,
+    channel: str = Channel.PORTAL,
+    kind: str = MessageKind.PUBLIC,
+    author_user: AbstractBaseUser | None = None,
+    author_contact: Contact | None = None,
+    is_automated: bool = False,
+) -> TicketMessage:
+    """Add a message. The first non-automated public reply by the provider side is the first
+    response (D4, TKT-13); a customer's reply ends a wait for the customer (D6)."""
+    if not body.strip():
+        raise TicketValidationError("body", "The message is empty.")
+    if author_contact is not None and kind == MessageKind.INTERNAL:
+        raise TicketValidationError("kind", "Customers cannot write internal notes.")
+    ticket = _locked(ticket)
+    from_provider = author_contact is None and not is_automated and author_user is not None
+    first = from_provider and kind == MessageKind.PUBLIC and ticket.first_response_at is None
+    message = TicketMessage.objects.create(
+        ticket=ticket,
+        kind=kind,
+        channel=channel,
+        author_user=author_user,
+        author_contact=author_contact,
+        body=body,
+        is_automated=is_automated,
+        counts_as_first_response=first,
+        created_at=now,
+    )
+    _event(
+        ticket,
+        "message_added",
+        now,
+        user=author_user,
+        contact=author_contact,
+        message=message.pk,
+        kind=kind,
+        automated=is_automated,
+    )
+    if first:
+        ticket.first_response_at = now
+        _event(ticket, "first_response", now, user=author_user, message=message.pk)
+        clock_stop(ticket=ticket, metric=Metric.RESPONSE, now=now)
+    if author_contact is not None and ticket.status == Status.WAITING_FOR_CUSTOMER:
+        _status_set(
+            ticket,
+            Status.IN_PROGRESS,
+            now,
+            user=None,
+            contact=author_contact,
+            reason="customer replied",
+        )
+        ticket_clocks_recompute(ticket=ticket, target=ticket.sla_target, now=now)
+    ticket.updated_at = now
+    ticket.save()
+    return message
+
+
+@transaction.atomic
+def ticket_change_priority(
+    *, ticket: Ticket, level: str, reason: str, now: datetime, actor: AbstractBaseUser
+) -> Ticket:
+    """A provider-side decision (D8): new target of the same frozen policy, deadlines
+    recomputed from the original start with the same pauses (D6)."""
+    if not reason.strip():
+        raise TicketValidationError("reason", "A reason is required to change the priority.")
+    ticket = _locked(ticket)
+    if ticket.sla_policy is None:
+        raise PriorityNotAllowed(f"Ticket {ticket.number} has no SLA policy, so no priority.")
+    target = (
+        ticket.sla_policy.targets.filter(request_type=ticket.request_type, level=level)
+        .select_related("calendar")
+        .first()
+    )
+    if target is None:
+        raise PriorityNotAllowed(f"Priority {level!r} is not part of {ticket.sla_policy.name}.")
+    before = (ticket.priority_level, ticket.priority_rank)
+    ticket.sla_target = target
+    ticket.priority_level, ticket.priority_rank = target.level, target.rank
+    if target.clock_kind == "24x7" or ticket.contract.calendar_id is None:
+        ticket.calendar = target.calendar
+    ticket_clocks_recompute(ticket=ticket, target=target, now=now)
+    ticket.updated_at = now
+    ticket.save()
+    _event(
+        ticket,
+        "priority_changed",
+        now,
+        user=actor,
+        reason=reason,
+        **{
+            "from": before[0],
+            "to": target.level,
+            "from_rank": before[1],
+            "to_rank": target.rank,
+            "response_due_at": _iso(ticket.response_due_at),
+            "resolution_due_at": _iso(ticket.resolution_due_at),
+        },
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_record_root_cause(
+    *, ticket: Ticket, text: str, now: datetime, actor: AbstractBaseUser
+) -> Ticket:
+    """Record the root cause; under `root_cause_identified` this starts resolution (D5)."""
+    if not text.strip():
+        raise TicketValidationError("root_cause", "Describe the root cause.")
+    ticket = _locked(ticket)
+    ticket.root_cause = text
+    if ticket.root_cause_identified_at is None:
+        ticket.root_cause_identified_at = now
+    ticket_clocks_recompute(ticket=ticket, target=ticket.sla_target, now=now)
+    ticket.updated_at = now
+    ticket.save()
+    _event(
+        ticket,
+        "root_cause_recorded",
+        now,
+        user=actor,
+        resolution_due_at=_iso(ticket.resolution_due_at),
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_resolve(
+    *, ticket: Ticket, kind: str, text: str, now: datetime, actor: AbstractBaseUser
+) -> Ticket:
+    """Resolve with a fix or a workaround (TKT-22); a workaround counts as resolution."""
+    if kind not in ResolutionKind.values:
+        raise TicketValidationError("resolution_kind", "Choose fix or workaround.")
+    if not text.strip():
+        raise TicketValidationError("resolution", "Describe the resolution.")
+    ticket = _locked(ticket)
+    _status_set(ticket, Status.RESOLVED, now, user=actor, contact=None, reason=kind)
+    ticket.resolved_at = now
+    ticket.resolution_kind = kind
+    ticket.resolution = text
+    for metric in (Metric.RESPONSE, Metric.RESOLUTION):
+        clock_stop(ticket=ticket, metric=metric, now=now)
+    ticket.save()
+    return ticket
+
+
+@transaction.atomic
+def ticket_assign(
+    *, ticket: Ticket, assignee: AbstractBaseUser | None, now: datetime, actor: AbstractBaseUser
+) -> Ticket:
+    ticket = _locked(ticket)
+    before = ticket.assignee_id
+    ticket.assignee = assignee  # type: ignore[assignment]
+    ticket.updated_at = now
+    ticket.save(update_fields=["assignee", "updated_at"])
+    _event(
+        ticket, "assigned", now, user=actor, **{"from": before, "to": getattr(assignee, "pk", None)}
+    )
+    return ticket
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
