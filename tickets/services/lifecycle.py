@@ -48,8 +48,8 @@ def _event(
 def _locked(ticket: Ticket) -> Ticket:
     """Fresh row under a write lock, so concurrent changes apply one after the other."""
     return (
-        Ticket.objects.select_for_update()
-        .select_related("sla_policy", "sla_target")
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("sla_policy", "sla_target", "calendar", "contract")
         .get(pk=ticket.pk)
     )
 
@@ -170,7 +170,7 @@ def ticket_reply(
         user=author_user,
         contact=author_contact,
         message=message.pk,
-        kind=kind,
+        message_kind=kind,
         automated=is_automated,
     )
     if first:
