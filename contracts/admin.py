@@ -106,7 +106,7 @@ class SlaTargetInline(admin.TabularInline):
     model = SlaTarget
     extra = 0
     can_delete = False
-    fields = [
+    fields = readonly_fields = (
         "request_type",
         "level",
         "label_en",
@@ -117,8 +117,7 @@ class SlaTargetInline(admin.TabularInline):
         "clock_kind",
         "compliance_threshold",
         "is_assumption",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -10,7 +10,7 @@ from contracts.services.catalogue import catalogue_load, catalogue_paths
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def django_db_setup(django_db_setup, django_db_blocker):
     """Load catalogue/*.toml into the test database once; each test rolls back its own writes."""
     with django_db_blocker.unblock():
         catalogue_load(
@@ -20,7 +20,7 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 
 
 @pytest.fixture(autouse=True)
-def _catalogue_cache_empty():  # type: ignore[no-untyped-def]
+def _catalogue_cache_empty():
     """Row ids can be reused after a rolled-back test, so process caches start empty."""
     catalogue_cache_clear()
     yield

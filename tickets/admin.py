@@ -32,19 +32,24 @@ class ReadOnlyInline(admin.TabularInline):
 
 class SlaClockInline(ReadOnlyInline):
     model = SlaClock
-    fields = ["metric", "budget_seconds", "started_at", "due_at", "stopped_at", "met"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "metric",
+        "budget_seconds",
+        "started_at",
+        "due_at",
+        "stopped_at",
+        "met",
+    )
 
 
 class ClockSegmentInline(ReadOnlyInline):
     model = ClockSegment
-    fields = ["state", "started_at", "ended_at", "reason", "actor_user"]
-    readonly_fields = fields
+    fields = readonly_fields = ("state", "started_at", "ended_at", "reason", "actor_user")
 
 
 class TicketMessageInline(ReadOnlyInline):
     model = TicketMessage
-    fields = [
+    fields = readonly_fields = (
         "created_at",
         "kind",
         "channel",
@@ -52,14 +57,12 @@ class TicketMessageInline(ReadOnlyInline):
         "author_contact",
         "is_automated",
         "body",
-    ]
-    readonly_fields = fields
+    )
 
 
 class TicketEventInline(ReadOnlyInline):
     model = TicketEvent
-    fields = ["created_at", "kind", "actor_user", "actor_contact", "data"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "kind", "actor_user", "actor_contact", "data")
 
 
 @admin.register(Ticket)

@@ -317,7 +317,7 @@ AWARE = ams(2026, 1, 5, 10)
 )
 def test_naive_datetimes_are_rejected(call: object, argument: str) -> None:
     with pytest.raises(NaiveDatetimeError, match=rf"^{argument} is a naive .*aware datetime"):
-        call()  # type: ignore[operator]
+        call()
 
 
 def test_naive_datetime_error_is_a_value_error() -> None:
@@ -354,7 +354,7 @@ CLOSE = time(17)
 )
 def test_invalid_weekly_intervals_are_rejected(weekly: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        Calendar("bad", AMS, weekly)  # type: ignore[arg-type]
+        Calendar("bad", AMS, weekly)
 
 
 def test_touching_intervals_and_midnight_close_are_valid() -> None:

@@ -56,7 +56,7 @@ def noon(day: date) -> datetime:
 @pytest.mark.parametrize("year", sorted(ONS_HOLIDAYS))
 def test_onitnow_holidays_equal_the_ons_list(year: int) -> None:
     expected = {date(year, m, d) for m, d in ONS_HOLIDAYS[year]}
-    assert set(ONITNOW.closed.names(year)) == expected  # type: ignore[attr-defined]
+    assert set(ONITNOW.closed.names(year)) == expected
 
 
 @pytest.mark.parametrize("day", ONS_DATES, ids=str)
@@ -98,7 +98,7 @@ def test_holidays_nl_default_categories(day: date, closed: bool) -> None:
 
 
 def test_names_are_english_and_sorted() -> None:
-    names = ONITNOW.closed.names(2026)  # type: ignore[attr-defined]
+    names = ONITNOW.closed.names(2026)
     assert (list(names) == sorted(names), names[date(2026, 5, 5)]) == (True, "Liberation Day")
 
 
@@ -150,7 +150,7 @@ def test_holiday_sets_with_equal_configuration_are_equal() -> None:
 )
 def test_holiday_set_rejects_bad_configuration(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        holiday_set(**kwargs)  # type: ignore[arg-type]
+        holiday_set(**kwargs)
 
 
 def test_us_subdivision_adds_state_holidays() -> None:

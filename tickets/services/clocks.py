@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from contracts.calendars import calendar_for
 from contracts.models import ResolutionStart, SlaTarget
@@ -127,7 +127,7 @@ def segment_switch(
     state: str,
     reason: str,
     now: datetime,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
 ) -> None:
     """Close the open ledger segment and open a new one in `state` (D6)."""
     ticket.segments.filter(ended_at__isnull=True).update(ended_at=now)

@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 
 from contracts.exceptions import UnknownPriority
@@ -55,7 +55,7 @@ class TicketCreateInput:
     emergency: bool = False
     policy_code: str = ""
     reproduction_steps: str = ""
-    created_by: AbstractBaseUser | None = None
+    created_by: User | None = None
 
 
 def _validate(data: TicketCreateInput) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from contracts.models import Contact
@@ -36,12 +36,17 @@ def _event(
     kind: str,
     now: datetime,
     *,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     contact: Contact | None = None,
-    **data: Any,
+    data: dict[str, Any] | None = None,
 ) -> None:
     TicketEvent.objects.create(
-        ticket=ticket, kind=kind, actor_user=user, actor_contact=contact, data=data, created_at=now
+        ticket=ticket,
+        kind=kind,
+        actor_user=user,
+        actor_contact=contact,
+        data=data or {},
+        created_at=now,
     )
 
 
@@ -59,7 +64,7 @@ def _status_set(
     to_status: str,
     now: datetime,
     *,
-    user: AbstractBaseUser | None,
+    user: User | None,
     contact: Contact | None,
     reason: str,
 ) -> None:
@@ -101,7 +106,7 @@ def _status_set(
         now,
         user=user,
         contact=contact,
-        **{"from": from_status, "to": to_status, "reason": reason},
+        data={"from": from_status, "to": to_status, "reason": reason},
     )
 
 
@@ -111,7 +116,7 @@ def ticket_transition(
     ticket: Ticket,
     to_status: str,
     now: datetime,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     contact: Contact | None = None,
     reason: str = "",
 ) -> Ticket:
@@ -139,7 +144,7 @@ def ticket_reply(
     now: datetime,
     channel: str = Channel.PORTAL,
     kind: str = MessageKind.PUBLIC,
-    author_user: AbstractBaseUser | None = None,
+    author_user: User | None = None,
     author_contact: Contact | None = None,
     is_automated: bool = False,
 ) -> TicketMessage:
@@ -169,13 +174,11 @@ def ticket_reply(
         now,
         user=author_user,
         contact=author_contact,
-        message=message.pk,
-        message_kind=kind,
-        automated=is_automated,
+        data={"message": message.pk, "message_kind": kind, "automated": is_automated},
     )
     if first:
         ticket.first_response_at = now
-        _event(ticket, "first_response", now, user=author_user, message=message.pk)
+        _event(ticket, "first_response", now, user=author_user, data={"message": message.pk})
         clock_stop(ticket=ticket, metric=Metric.RESPONSE, now=now)
     if author_contact is not None and ticket.status == Status.WAITING_FOR_CUSTOMER:
         _status_set(
@@ -194,7 +197,7 @@ def ticket_reply(
 
 @transaction.atomic
 def ticket_change_priority(
-    *, ticket: Ticket, level: str, reason: str, now: datetime, actor: AbstractBaseUser
+    *, ticket: Ticket, level: str, reason: str, now: datetime, actor: User
 ) -> Ticket:
     """A provider-side decision (D8): new target of the same frozen policy, deadlines
     recomputed from the original start with the same pauses (D6)."""
@@ -223,8 +226,8 @@ def ticket_change_priority(
         "priority_changed",
         now,
         user=actor,
-        reason=reason,
-        **{
+        data={
+            "reason": reason,
             "from": before[0],
             "to": target.level,
             "from_rank": before[1],
@@ -237,9 +240,7 @@ def ticket_change_priority(
 
 
 @transaction.atomic
-def ticket_record_root_cause(
-    *, ticket: Ticket, text: str, now: datetime, actor: AbstractBaseUser
-) -> Ticket:
+def ticket_record_root_cause(*, ticket: Ticket, text: str, now: datetime, actor: User) -> Ticket:
     """Record the root cause; under `root_cause_identified` this starts resolution (D5)."""
     if not text.strip():
         raise TicketValidationError("root_cause", "Describe the root cause.")
@@ -255,15 +256,13 @@ def ticket_record_root_cause(
         "root_cause_recorded",
         now,
         user=actor,
-        resolution_due_at=_iso(ticket.resolution_due_at),
+        data={"resolution_due_at": _iso(ticket.resolution_due_at)},
     )
     return ticket
 
 
 @transaction.atomic
-def ticket_resolve(
-    *, ticket: Ticket, kind: str, text: str, now: datetime, actor: AbstractBaseUser
-) -> Ticket:
+def ticket_resolve(*, ticket: Ticket, kind: str, text: str, now: datetime, actor: User) -> Ticket:
     """Resolve with a fix or a workaround (TKT-22); a workaround counts as resolution."""
     if kind not in ResolutionKind.values:
         raise TicketValidationError("resolution_kind", "Choose fix or workaround.")
@@ -281,16 +280,18 @@ def ticket_resolve(
 
 
 @transaction.atomic
-def ticket_assign(
-    *, ticket: Ticket, assignee: AbstractBaseUser | None, now: datetime, actor: AbstractBaseUser
-) -> Ticket:
+def ticket_assign(*, ticket: Ticket, assignee: User | None, now: datetime, actor: User) -> Ticket:
     ticket = _locked(ticket)
     before = ticket.assignee_id
-    ticket.assignee = assignee  # type: ignore[assignment]
+    ticket.assignee = assignee
     ticket.updated_at = now
     ticket.save(update_fields=["assignee", "updated_at"])
     _event(
-        ticket, "assigned", now, user=actor, **{"from": before, "to": getattr(assignee, "pk", None)}
+        ticket,
+        "assigned",
+        now,
+        user=actor,
+        data={"from": before, "to": getattr(assignee, "pk", None)},
     )
     return ticket
 
