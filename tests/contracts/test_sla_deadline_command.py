@@ -33,7 +33,7 @@ def _deadline(*args: str) -> str:
 
 
 def _due(calendar: str, start: str, target: str) -> str:
-    return _deadline("--calendar", calendar, "--start", start, "--target", target)
+    return _deadline("--calendar", calendar, "--start", start, f"--target={target}")
 
 
 def _batch(monkeypatch: pytest.MonkeyPatch, lines: list[str]) -> list[str]:
@@ -160,7 +160,7 @@ def test_unknown_calendar_lists_the_known_ones():
 
 
 def test_naive_start_is_refused():
-    with pytest.raises(CommandError, match="has no UTC offset; give one, e.g. \\+02:00"):
+    with pytest.raises(CommandError, match=r"has no UTC offset; give one, e.g. \+02:00"):
         _due("onitnow", "2026-05-04T17:00:00", "1h")
 
 
@@ -174,7 +174,7 @@ def test_out_of_range_offset_is_refused():
         _due("onitnow", "2026-05-04T17:00:00+25:00", "1h")
 
 
-@pytest.mark.parametrize("target", ["1 hour", "1h30", "-1h", "", "m30"])
+@pytest.mark.parametrize("target", ["1 hour", "1h30", "-1h", "1.5h", "m30", "1d"])
 def test_bad_target_is_refused(target):
     with pytest.raises(CommandError, match="invalid duration"):
         _due("onitnow", "2026-05-04T17:00:00+02:00", target)
@@ -198,6 +198,10 @@ def test_bad_target_message_names_the_value_and_the_format():
         ),
         pytest.param(("--start", "2026-05-04T17:00:00+02:00", "--target", "1h"), id="no-calendar"),
         pytest.param(("--calendar", "onitnow", "--target", "1h"), id="no-start"),
+        pytest.param(
+            ("--calendar", "onitnow", "--start", "2026-05-04T17:00:00+02:00", "--target="),
+            id="empty-target",
+        ),
     ],
 )
 def test_missing_arguments_are_refused(args):
@@ -278,9 +282,14 @@ BAD = [
         {"calendar": "onitnow", "start": 1777906800, "target_seconds": 3600},
         "start must be an ISO 8601 string with an offset",
     ),
+    # Too large or not finite: only that line fails (the reason is Python's own wording).
     (
         {"calendar": "24x7", "start": "2026-05-04T17:00:00+02:00", "target_seconds": 1e30},
-        "",
+        "too large",
+    ),
+    (
+        {"calendar": "24x7", "start": "2026-05-04T17:00:00+02:00", "target_seconds": 1e400},
+        "infinity",
     ),
 ]
 

@@ -133,71 +133,73 @@ class CustomerSpec:
 CUSTOMERS = (
     CustomerSpec("zuiderzee-logistiek", "Zuiderzee Logistiek B.V.", "zuiderzee-logistiek.example",
                  "microsoft", "core", "MS-WO-2025-0141", 12, 24, (
-                     ContactSpec("anna.devries", "Anna de Vries", SSM, sees="Support services "
-                                 "manager, Zuiderzee Logistiek (Microsoft Core): all its tickets"),
+                     ContactSpec("anna.devries", "Anna de Vries", SSM, sees="Zuiderzee Logistiek "
+                                 "(Microsoft Core): all the organisation's tickets"),
                      ContactSpec("pieter.bakker", "Pieter Bakker"))),
     CustomerSpec("hollands-retail", "Hollands Retail Groep N.V.", "hollandsretail.example",
                  "microsoft", "advanced", "MS-WO-2025-0187", 14, 24, (
-                     ContactSpec("marieke.jansen", "Marieke Jansen", SSM, sees="Support services "
-                                 "manager, Hollands Retail (Microsoft Advanced): all its tickets"),
-                     ContactSpec("tom.visser", "Tom Visser", sees="Named contact, Hollands Retail:"
-                                 " own tickets and those shared with the organisation"),
+                     ContactSpec("marieke.jansen", "Marieke Jansen", SSM, sees="Hollands Retail "
+                                 "(Microsoft Advanced + Retail event management): all the "
+                                 "organisation's tickets"),
+                     ContactSpec("tom.visser", "Tom Visser", sees="Hollands Retail: own tickets "
+                                 "and those shared with the organisation"),
                      ContactSpec("sophie.mulder", "Sophie Mulder", language="en"),
-                     ContactSpec("kees.vandijk", "Kees van Dijk", active=False, sees="Inactive "
-                                 "contact, Hollands Retail: new tickets are refused (inactive)"),
-                     ContactSpec("lisa.bos", "Lisa Bos", role=None, sees="Not a named contact, "
-                                 "Hollands Retail: new tickets are refused (named contacts only)")),
+                     ContactSpec("kees.vandijk", "Kees van Dijk", active=False, sees="Hollands "
+                                 "Retail: can log in, but new tickets are refused (inactive)"),
+                     ContactSpec("lisa.bos", "Lisa Bos", role=None, sees="Hollands Retail: can "
+                                 "log in, but new tickets are refused (Advanced accepts named "
+                                 "contacts only)")),
                  services=("retail-event-management",)),
     CustomerSpec("noordzee-energie", "Noordzee Energie N.V.", "noordzee-energie.example",
                  "microsoft", "performance", "MS-WO-2026-0032", 8, 12, (
-                     ContactSpec("daan.smit", "Daan Smit", SSM, language="en", sees="Support "
-                                 "services manager, Noordzee Energie (Microsoft Performance, Rapid"
-                                 " Response, AEM): all its tickets"),
+                     ContactSpec("daan.smit", "Daan Smit", SSM, language="en", sees="Noordzee "
+                                 "Energie (Microsoft Performance + Rapid Response, AEM): all the "
+                                 "organisation's tickets"),
                      ContactSpec("emma.meijer", "Emma Meijer", language="en"),
                      ContactSpec("lucas.devos", "Lucas de Vos")),
                  services=("rapid-response", "azure-event-management")),
     CustomerSpec("bakkerij-vandam", "Bakkerij Van Dam B.V.", "bakkerijvandam.example",
                  "onitnow", "ivx", "ONI-IVX-2026-007", 9, None, (
-                     ContactSpec("joost.vandam", "Joost van Dam", sees="Named contact, Bakkerij "
-                                 "Van Dam (onITnow IVX, cloud): own and shared tickets"),
+                     ContactSpec("joost.vandam", "Joost van Dam", sees="Bakkerij Van Dam (onITnow "
+                                 "IVX, cloud): own and shared tickets"),
                      ContactSpec("femke.hendriks", "Femke Hendriks")),
                  hosting=Hosting.CLOUD, renews=True),
     CustomerSpec("kuipers-installatie", "Installatiebedrijf Kuipers B.V.", "kuipers.example",
                  "onitnow", "ons", "ONI-ONS-2025-019", 11, None, (
-                     ContactSpec("ruud.kuipers", "Ruud Kuipers", sees="Named contact, Kuipers "
-                                 "Installatie (onITnow ONS, on-premise): own and shared tickets"),
+                     ContactSpec("ruud.kuipers", "Ruud Kuipers", sees="Kuipers Installatie "
+                                 "(onITnow ONS, on-premise): own and shared tickets"),
                      ContactSpec("sanne.dekker", "Sanne Dekker"),
                      ContactSpec("bram.peters", "Bram Peters")),
                  hosting=Hosting.ON_PREM, renews=True),
     CustomerSpec("kinderopvang-zonnebloem", "Stichting Kinderopvang Zonnebloem",
                  "zonnebloem.example", "websitenazorg", "office365", "WNZ-O365-2025-044",
                  17, None, (
-                     ContactSpec("ingrid.willems", "Ingrid Willems", sees="Named contact, "
-                                 "Kinderopvang Zonnebloem (Websitenazorg Office 365)"),
+                     ContactSpec("ingrid.willems", "Ingrid Willems", sees="Kinderopvang "
+                                 "Zonnebloem (Websitenazorg Office 365): own and shared tickets"),
                      ContactSpec("mohamed.elamrani", "Mohamed El Amrani"))),
     CustomerSpec("administratiekantoor-jansen", "Administratiekantoor Jansen",
                  "jansen-administratie.example", "cbg", "standaard", "CBG-STD-2025-112", 20, None, (
-                     ContactSpec("gerard.jansen", "Gerard Jansen", sees="Named contact, "
-                                 "Administratiekantoor Jansen (CBG Standaard)"),
+                     ContactSpec("gerard.jansen", "Gerard Jansen", sees="Administratiekantoor "
+                                 "Jansen (CBG Standaard): own and shared tickets"),
                      ContactSpec("linda.koster", "Linda Koster")), licences=6),
     CustomerSpec("fysio-oost", "Fysiotherapie Centrum Oost", "fysio-oost.example",
                  "cbg", "basis", "CBG-BAS-2025-087", 15, None, (
-                     ContactSpec("noor.verbeek", "Noor Verbeek", sees="Named contact, "
-                                 "Fysiotherapie Centrum Oost (CBG Basis)"),
+                     ContactSpec("noor.verbeek", "Noor Verbeek", sees="Fysiotherapie Centrum Oost "
+                                 "(CBG Basis): own and shared tickets"),
                      ContactSpec("rick.prins", "Rick Prins")), licences=9),
     CustomerSpec("smit-deboer-advocaten", "Smit & De Boer Advocaten", "smitdeboer.example",
                  "cbg", "extra", "CBG-EXT-2026-015", 10, None, (
-                     ContactSpec("eva.smit", "Eva Smit", sees="Named contact, Smit & De Boer "
-                                 "Advocaten (CBG Extra)"),
+                     ContactSpec("eva.smit", "Eva Smit", sees="Smit & De Boer Advocaten (CBG "
+                                 "Extra): own and shared tickets"),
                      ContactSpec("jan.deboer", "Jan de Boer"),
                      ContactSpec("yara.kok", "Yara Kok", language="en")), licences=14),
 )
 # fmt: on
 OTHER_CONTACTS_ROW = (
-    "Any other demo contact",
+    "Customer: any other demo contact",
     "their email address",
     DEMO_PASSWORD,
-    "Their organisation's tickets (own and shared)",
+    "Own and shared tickets of their organisation",
 )
 
 # --- Ticket life cycles: (action, minutes after the previous step) ----------------------------
@@ -472,8 +474,8 @@ def _contact_role_label(contact: ContactSpec) -> str:
     if not contact.active:
         return "Customer: inactive contact"
     if contact.role is None:
-        return "Customer: not a named contact"
-    return f"Customer: {ContactRoleKind(contact.role).label}"
+        return "Customer: no named-contact role"
+    return "Customer: " + ("support services manager" if contact.role == SSM else "named contact")
 
 
 def _email(contact: ContactSpec, customer: CustomerSpec) -> str:
