@@ -26,6 +26,95 @@ RESOLUTION_STARTS = ("registered", "root_cause_identified")
 CLOCKS = ("business", "24x7")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
+# Every key the loader reads; anything else is a typo that would silently drop data.
+ALLOWED_KEYS: dict[str, frozenset[str]] = {
+    "": frozenset(
+        {
+            "schema",
+            "provider",
+            "calendars",
+            "packages",
+            "services",
+            "channels",
+            "escalation_contacts",
+            "policies",
+        }
+    ),
+    "provider": frozenset({"code", "name"}),
+    "calendars": frozenset(
+        {"code", "name", "timezone", "always_open", "hours", "holidays", "source"}
+    ),
+    "holidays": frozenset(
+        {"country", "subdivision", "categories", "remove_names", "extra_closures", "removals"}
+    ),
+    "packages": frozenset(
+        {
+            "code",
+            "name",
+            "description",
+            "calendar",
+            "named_contact_min",
+            "named_contact_max",
+            "requires_named_contact",
+            "requires_support_services_manager",
+            "precedence",
+            "max_contiguous_minutes",
+            "travel_factor",
+            "billing_mode",
+            "minimum_billable_minutes",
+            "billing_increment_minutes",
+            "out_of_hours_emergency",
+            "fallback_package",
+            "sort",
+            "source",
+        }
+    ),
+    "services": frozenset(
+        {"code", "category", "name", "description", "unit", "notes", "source", "inclusion"}
+    ),
+    "channels": frozenset({"kind", "address", "rules", "preferred", "packages", "source"}),
+    "escalation_contacts": frozenset({"level", "role", "name", "email", "phone", "packages"}),
+    "policies": frozenset(
+        {
+            "code",
+            "name",
+            "packages",
+            "service",
+            "resolution_start",
+            "is_default",
+            "notes",
+            "source",
+            "targets",
+        }
+    ),
+    "targets": frozenset(
+        {
+            "request_type",
+            "level",
+            "label_nl",
+            "label_en",
+            "rank",
+            "response",
+            "resolution",
+            "attention",
+            "critical_resource",
+            "calendar",
+            "clock",
+            "compliance_threshold",
+            "impact_scope",
+            "impact_effect",
+            "business_critical",
+            "emergency",
+            "effort",
+            "provider_commitments",
+            "customer_duties",
+            "situation",
+            "is_assumption",
+            "sort",
+        }
+    ),
+}
+
 
 @dataclass
 class ParsedCatalogue:
@@ -47,6 +136,12 @@ class _Checker:
 
     def error(self, entry: str, reason: str) -> None:
         self.errors.append(f"{self.filename}: {entry}: {reason}")
+
+    def known_keys(self, entry: str, obj: dict[str, Any], section: str) -> None:
+        unknown = sorted(set(obj) - ALLOWED_KEYS[section])
+        if unknown:
+            allowed = ", ".join(sorted(ALLOWED_KEYS[section]))
+            self.error(entry, f"unknown key(s) {', '.join(unknown)}; allowed: {allowed}")
 
     def require(self, entry: str, obj: dict[str, Any], key: str, kind: type) -> Any:
         value = obj.get(key)
@@ -86,18 +181,22 @@ class _Checker:
                 self.error(entry, f"unknown {what} {ref!r}")
 
 
-def _entries(check: _Checker, data: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
+def _entries(
+    check: _Checker, data: dict[str, Any], key: str, prefix: str = "", label_key: str = "code"
+) -> list[tuple[str, dict[str, Any]]]:
+    """The tables of array `key`, each with a label such as 'packages[0] (ivx)'."""
     items = data.get(key, [])
     if not isinstance(items, list):
-        check.error(key, "must be an array of tables")
+        check.error(prefix + key, "must be an array of tables")
         return []
     named = []
     for index, item in enumerate(items):
-        code = item.get("code") if isinstance(item, dict) else None
-        label = f"{key}[{index}]" + (f" ({code})" if code else "")
+        code = item.get(label_key) if isinstance(item, dict) else None
+        label = f"{prefix}{key}[{index}]" + (f" ({code})" if code else "")
         if not isinstance(item, dict):
             check.error(label, "must be a table")
             continue
+        check.known_keys(label, item, key)
         named.append((label, item))
     return named
 
@@ -121,6 +220,15 @@ def _check_calendars(check: _Checker, data: dict[str, Any]) -> set[str]:
     for label, item in entries:
         check.require(label, item, "name", str)
         check.require(label, item, "timezone", str)
+        holidays = check.optional(label, item, "holidays", dict)
+        if holidays is not None:
+            check.known_keys(f"{label}.holidays", holidays, "holidays")
+        hours = check.optional(label, item, "hours", dict) or {}
+        unknown_days = sorted(set(hours) - set(DAYS))
+        if unknown_days:
+            check.error(
+                label, f"unknown day(s) {', '.join(unknown_days)} in hours; use {', '.join(DAYS)}"
+            )
         try:
             calendar_from_spec(item)
         except (ValueError, TypeError, KeyError) as exc:
@@ -180,8 +288,9 @@ def _check_target(check: _Checker, label: str, item: dict[str, Any], calendars: 
     check.choice(label, item, "clock", CLOCKS)
     for key in ("response", "resolution", "attention", "critical_resource"):
         check.duration(label, item, key)
-    calendar = calendars.get(item.get("calendar"))
-    if item.get("calendar") and calendar is None:
+    code = item.get("calendar")
+    calendar = calendars.get(code) if isinstance(code, str) else None
+    if isinstance(code, str) and calendar is None:
         check.error(label, f"unknown calendar {item.get('calendar')!r}")
     elif calendar is not None and bool(calendar.get("always_open")) != (
         item.get("clock") == "24x7"
@@ -204,8 +313,7 @@ def _check_policies(
         check.codes_exist(label, [service] if service else None, services, "service")
         check.choice(label, item, "resolution_start", RESOLUTION_STARTS)
         levels: set[tuple[str, str]] = set()
-        for index, target in enumerate(item.get("targets", [])):
-            target_label = f"{label}.targets[{index}] ({target.get('level')})"
+        for target_label, target in _entries(check, item, "targets", f"{label}.", "level"):
             _check_target(check, target_label, target, calendars)
             key = (target.get("request_type", "incident"), target.get("level"))
             if key in levels:
@@ -214,14 +322,12 @@ def _check_policies(
 
 
 def _check_contacts_and_channels(check: _Checker, data: dict[str, Any], packages: set[str]) -> None:
-    for index, item in enumerate(data.get("channels", [])):
-        label = f"channels[{index}]"
+    for label, item in _entries(check, data, "channels", label_key="kind"):
         check.require(label, item, "address", str)
         check.choice(label, item, "kind", CHANNEL_KINDS)
         check.require(label, item, "kind", str)
         check.codes_exist(label, item.get("packages"), packages, "package")
-    for index, item in enumerate(data.get("escalation_contacts", [])):
-        label = f"escalation_contacts[{index}]"
+    for label, item in _entries(check, data, "escalation_contacts", label_key="role"):
         level = check.require(label, item, "level", int)
         if level is not None and level not in (1, 2, 3):
             check.error(label, f"'level' is {level}; expected 1, 2 or 3")
@@ -245,9 +351,12 @@ def parse_catalogue_file(path: Path) -> tuple[ParsedCatalogue | None, list[str]]
         return None, [f"{path.name}: cannot be read: {exc}"]
     except tomllib.TOMLDecodeError as exc:
         return None, [f"{path.name}: not valid TOML: {exc}"]
-    if data.get("schema") != SCHEMA_VERSION:
+    check.known_keys("top level", data, "")
+    schema = data.get("schema")
+    if type(schema) is not int or schema != SCHEMA_VERSION:
         check.error("schema", f"expected schema = {SCHEMA_VERSION}, found {data.get('schema')!r}")
     provider = check.require("provider", data, "provider", dict) or {}
+    check.known_keys("provider", provider, "provider")
     provider_code = check.require("provider", provider, "code", str)
     check.require("provider", provider, "name", str)
     calendars = _check_calendars(check, data)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from contracts.catalogue_schema import parse_catalogue_file
 from contracts.exceptions import CatalogueError
 from contracts.models import (
     BusinessCalendar,
@@ -334,6 +335,46 @@ BREAKAGES = [
         ("schema", "expected schema = 1, found 2"),
         id="schema-2",
     ),
+    pytest.param(
+        "onitnow.toml",
+        "schema = 1\n",
+        "schema = true\n",
+        1,
+        ("schema", "expected schema = 1, found True"),
+        id="schema-true",
+    ),
+    pytest.param(
+        "onitnow.toml",
+        "[calendars.holidays]",
+        "[calendars.holidayz]",
+        1,
+        ("calendars[0] (onitnow)", "unknown key(s) holidayz"),
+        id="misspelled-holidays-table",
+    ),
+    pytest.param(
+        "onitnow.toml",
+        "[[escalation_contacts]]\n",
+        "[[escalation_contactz]]\n",
+        3,
+        ("top level", "unknown key(s) escalation_contactz"),
+        id="misspelled-array-of-tables",
+    ),
+    pytest.param(
+        "onitnow.toml",
+        '  resolution = "4h"\n  calendar = "onitnow"\n',
+        '  resolution = "4h"\n  calendar = ["onitnow"]\n',
+        2,
+        ("policies[0] (onitnow-ivx).targets[0] (top)", "'calendar' must be str"),
+        id="calendar-reference-not-a-string",
+    ),
+    pytest.param(
+        "onitnow.toml",
+        "mon = ",
+        "monday = ",
+        1,
+        ("calendars[0] (onitnow)", "unknown day(s) monday"),
+        id="misspelled-day",
+    ),
 ]
 
 
@@ -472,3 +513,20 @@ def test_load_catalog_rejects_a_missing_path_naming_it(tmp_path):
 def test_load_catalog_rejects_a_directory_as_file(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         _command(str(tmp_path))
+
+
+def test_entries_that_are_not_tables_are_reported_not_crashed(tmp_path):
+    path = tmp_path / "x.toml"
+    path.write_text(
+        'schema = 1\nchannels = ["x"]\nescalation_contacts = [1]\n'
+        '[provider]\ncode = "x"\nname = "X"\n'
+        '[[policies]]\ncode = "p"\nname = "P"\ntargets = [1]\n',
+        encoding="utf-8",
+    )
+    parsed, errors = parse_catalogue_file(path)
+    assert parsed is None
+    assert errors == [
+        "x.toml: policies[0] (p).targets[0]: must be a table",
+        "x.toml: channels[0]: must be a table",
+        "x.toml: escalation_contacts[0]: must be a table",
+    ]

@@ -131,9 +131,13 @@ def test_zero_target_on_a_saturday_is_the_next_opening():
     assert _due("onitnow", "2026-05-09T12:00:00+02:00", "0s") == "2026-05-11T08:30:00+02:00\n"
 
 
-def test_utc_start_is_answered_in_utc():
-    # 15:00 UTC = 17:00 CEST on Mon 4 May; due Wed 6 May 09:00 CEST = 07:00 UTC.
-    assert _due("onitnow", "2026-05-04T15:00:00Z", "1h") == "2026-05-06T07:00:00+00:00\n"
+def test_a_utc_start_is_answered_in_the_calendars_own_zone():
+    # 15:00 UTC = 17:00 CEST on Mon 4 May; due Wed 6 May 09:00 CEST (07:00 UTC).
+    assert _due("onitnow", "2026-05-04T15:00:00Z", "1h") == "2026-05-06T09:00:00+02:00\n"
+
+
+def test_a_24x7_due_time_keeps_the_starts_offset():
+    assert _due("24x7", "2026-05-04T15:00:00Z", "1h") == "2026-05-04T16:00:00+00:00\n"
 
 
 def test_uses_the_current_release_after_a_reload(tmp_path):
@@ -282,14 +286,18 @@ BAD = [
         {"calendar": "onitnow", "start": 1777906800, "target_seconds": 3600},
         "start must be an ISO 8601 string with an offset",
     ),
-    # Too large or not finite: only that line fails (the reason is Python's own wording).
+    # Too large or not finite: only that line fails, with a clear reason.
     (
         {"calendar": "24x7", "start": "2026-05-04T17:00:00+02:00", "target_seconds": 1e30},
-        "too large",
+        "longer than the ten-year maximum",
     ),
     (
         {"calendar": "24x7", "start": "2026-05-04T17:00:00+02:00", "target_seconds": 1e400},
-        "infinity",
+        "longer than the ten-year maximum",
+    ),
+    (
+        {"calendar": "onitnow", "start": "2026-05-04T17:00:00+02:00", "target_seconds": 10**11},
+        "longer than the ten-year maximum",
     ),
 ]
 
@@ -300,6 +308,18 @@ def test_batch_good_lines_get_due_and_echo_their_fields(monkeypatch):
     output = [json.loads(line) for line in _batch(monkeypatch, lines)]
 
     assert output == [{**item, "due": due} for item, due in GOOD]
+
+
+def test_batch_line_with_a_stale_due_gets_only_the_error(monkeypatch):
+    line = {
+        "calendar": "mars",
+        "start": "2026-05-04T17:00:00+02:00",
+        "target_seconds": 60,
+        "due": "2020-01-01T00:00:00+00:00",
+    }
+    (row,) = [json.loads(out) for out in _batch(monkeypatch, [json.dumps(line)])]
+    assert "due" not in row
+    assert row["error"].startswith("unknown calendar 'mars'")
 
 
 def test_batch_bad_lines_get_an_error_and_echo_their_fields(monkeypatch):

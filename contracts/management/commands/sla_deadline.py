@@ -30,13 +30,20 @@ def _start_parse(text: Any) -> datetime:
     return start
 
 
+# Ten years: anything larger is a typo, and would walk thousands of calendar days.
+MAX_TARGET = timedelta(days=3650)
+
+
 def due_for(calendar_code: Any, start_text: Any, budget: timedelta) -> str:
-    """Due time as ISO 8601 in the start's offset; ValueError/UnknownCalendarError if bad."""
+    """Due time as ISO 8601, in the calendar's own zone (the start's offset for 24x7)."""
     if not isinstance(calendar_code, str) or not calendar_code:
         raise ValueError("calendar must be a calendar code")
+    if budget > MAX_TARGET:
+        raise ValueError(f"target {budget} is longer than the ten-year maximum")
     start = _start_parse(start_text)
     calendar = calendar_for(calendar_current(code=calendar_code))
-    return businesstime.deadline(start, budget, calendar).isoformat()
+    due = businesstime.deadline(start, budget, calendar)
+    return (due if calendar.always_open else due.astimezone(calendar.tz)).isoformat()
 
 
 class Command(BaseCommand):
@@ -73,12 +80,16 @@ class Command(BaseCommand):
             return {"line": number, "error": f"not JSON: {exc}"}
         if not isinstance(item, dict):
             return {"line": number, "error": "each line must be a JSON object"}
+        item.pop("due", None)
+        item.pop("error", None)
         try:
             seconds = item.get("target_seconds")
             if isinstance(seconds, bool) or not isinstance(seconds, int | float):
                 raise ValueError("target_seconds must be a number")
             if seconds < 0:
                 raise ValueError(f"target_seconds {seconds} is negative")
+            if seconds > MAX_TARGET.total_seconds():
+                raise ValueError(f"target_seconds {seconds} is longer than the ten-year maximum")
             item["due"] = due_for(
                 item.get("calendar"), item.get("start"), timedelta(seconds=seconds)
             )

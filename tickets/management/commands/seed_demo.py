@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import AbstractUser, Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
@@ -56,12 +56,16 @@ NAMED = ContactRoleKind.NAMED_CONTACT
 # --- Provider-side roles (DECISIONS D15) -------------------------------------------------------
 # Areas: "tickets" = every tickets model; "contracts" = customers, contacts, contracts, roles;
 # "catalogue" = the loaded catalogue (contracts.models.catalogue and .sla).
-WORKER_ACCESS = {
+WORKER_ACCESS: dict[str, tuple[str, ...]] = {
     "tickets": ("view", "change"),
     "contracts": ("view", "change"),
     "catalogue": ("view",),
 }
-READER_ACCESS = {"tickets": ("view",), "contracts": ("view",), "catalogue": ("view",)}
+READER_ACCESS: dict[str, tuple[str, ...]] = {
+    "tickets": ("view",),
+    "contracts": ("view",),
+    "catalogue": ("view",),
+}
 GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     "First line": WORKER_ACCESS,
     "Second line": WORKER_ACCESS,
@@ -587,7 +591,7 @@ def _staff_ensure(password_hash: str) -> int:
 def _customer_create(
     spec: CustomerSpec,
     packages: dict[tuple[str, str], Package],
-    staff: dict[str, AbstractUser],
+    staff: dict[str, User],
     today: date,
     password_hash: str,
     counts: Counter[str],
@@ -684,7 +688,7 @@ def _created_at(spec: TicketSpec, anchor: date) -> datetime:
     return local.astimezone(UTC)
 
 
-def _tickets_create(*, staff: dict[str, AbstractUser], now: datetime, counts: Counter[str]) -> None:
+def _tickets_create(*, staff: dict[str, User], now: datetime, counts: Counter[str]) -> None:
     anchor = _anchor_monday(now)
     contacts = {c.email: c for c in Contact.objects.select_related("user", "customer")}
     domains = {c.code: c.domain for c in CUSTOMERS}
@@ -705,9 +709,7 @@ def _steps_check(spec: TicketSpec, created_at: datetime, now: datetime) -> None:
         raise CommandError(f"Demo ticket {spec.subject!r} would end after --now ({now}).")
 
 
-def _create_input(
-    spec: TicketSpec, contact: Contact, staff: dict[str, AbstractUser]
-) -> TicketCreateInput:
+def _create_input(spec: TicketSpec, contact: Contact, staff: dict[str, User]) -> TicketCreateInput:
     """Provider-native priority answers (D7): impact, CBG checklist, emergency or a level."""
     answers: dict[str, Any] = {}
     if spec.level == "business-critical":
@@ -749,7 +751,7 @@ def _lifecycle_run(
     ticket: Ticket,
     spec: TicketSpec,
     contact: Contact,
-    staff: dict[str, AbstractUser],
+    staff: dict[str, User],
     created_at: datetime,
 ) -> Ticket:
     at = created_at
@@ -766,8 +768,8 @@ class StepContext:
     ticket: Ticket
     spec: TicketSpec
     contact: Contact
-    agent: AbstractUser
-    coordinator: AbstractUser
+    agent: User
+    coordinator: User
     at: datetime
 
 
