@@ -46,6 +46,7 @@ class BenchCustomer:
 
 
 SSM, NAMED = "support_services_manager", "named_contact"
+Mix = list[tuple[Any, dict[str, Any]]]  # (contact, create-input answers)
 CBG_CRITICAL = {
     "business_critical_checklist": {
         "no_listed_failure": True,
@@ -122,7 +123,7 @@ def django_setup(url: str) -> None:
 
 
 # --- Fixtures ------------------------------------------------------------------------------------
-def bench_contacts() -> list[tuple[Any, dict[str, Any]]]:
+def bench_contacts() -> Mix:
     """(contact, answers) pairs, providers interleaved, in a fixed order."""
     per_customer = []
     for spec in CUSTOMERS:
@@ -197,7 +198,7 @@ def create_input(contact: Any, answers: dict[str, Any], i: int) -> Any:
     )
 
 
-def service_round(mix: list[Any], clock: Iterator[datetime], count: int) -> float:
+def service_round(mix: Mix, clock: Iterator[datetime], count: int) -> float:
     """Tickets per second for `count` creations through ticket_create."""
     from tickets.services import ticket_create
 
@@ -229,14 +230,15 @@ def baseline_round(template: Any, count: int, tag: str) -> float:
     return rate
 
 
-def queries_per_creation(mix: list[Any], clock: Iterator[datetime]) -> tuple[list[int], list[str]]:
+def queries_per_creation(mix: Mix, clock: Iterator[datetime]) -> tuple[list[int], list[str]]:
     """Query counts of QUERY_SAMPLE creations, and the SQL of the one with the most queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from tickets.services import ticket_create
 
-    counts, worst = [], []
+    counts: list[int] = []
+    worst: list[str] = []
     for i in range(QUERY_SAMPLE):
         data = create_input(*mix[i % len(mix)], i)
         connection.queries_log.clear()  # a full log (9,000 entries) would skew the counts

@@ -312,7 +312,7 @@ def _check_policies(
         service = item.get("service")
         check.codes_exist(label, [service] if service else None, services, "service")
         check.choice(label, item, "resolution_start", RESOLUTION_STARTS)
-        levels: set[tuple[str, str]] = set()
+        levels: set[tuple[Any, Any]] = set()
         for target_label, target in _entries(check, item, "targets", f"{label}.", "level"):
             _check_target(check, target_label, target, calendars)
             key = (target.get("request_type", "incident"), target.get("level"))

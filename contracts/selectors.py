@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from contracts.exceptions import (
     AmbiguousContract,
@@ -24,6 +24,7 @@ from contracts.models import (
     Contract,
     ContractStatus,
     EscalationContact,
+    Package,
     SlaPolicy,
     SlaTarget,
 )
@@ -38,24 +39,45 @@ class PolicyTargets:
 
 
 _POLICIES: dict[tuple[int, str], PolicyTargets | None] = {}
+_PACKAGES: dict[int, Package] = {}
+_CALENDARS: dict[int, BusinessCalendar] = {}
 
 
 def catalogue_cache_clear() -> None:
     from contracts import calendars
 
     _POLICIES.clear()
+    _PACKAGES.clear()
+    _CALENDARS.clear()
     calendars._BY_ROW.clear()
+
+
+def package_row(pk: int) -> Package:
+    """A package row with its default calendar; cached, as catalogue rows never change (D3)."""
+    if pk not in _PACKAGES:
+        _PACKAGES[pk] = Package.objects.select_related("default_calendar").get(pk=pk)
+    return _PACKAGES[pk]
+
+
+def calendar_row(pk: int) -> BusinessCalendar:
+    if pk not in _CALENDARS:
+        _CALENDARS[pk] = BusinessCalendar.objects.get(pk=pk)
+    return _CALENDARS[pk]
+
+
+def _contracts_current_filter(
+    queryset: QuerySet[Contract], *, customer_id: int, on: date
+) -> QuerySet[Contract]:
+    return queryset.filter(
+        customer_id=customer_id, status=ContractStatus.ACTIVE, start_date__lte=on
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
 
 
 def contracts_current(*, customer_id: int, on: date) -> QuerySet[Contract]:
     """Active contracts whose dates cover `on`."""
-    return (
-        Contract.objects.filter(
-            customer_id=customer_id, status=ContractStatus.ACTIVE, start_date__lte=on
-        )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .select_related("package", "provider", "customer", "calendar")
-    )
+    return _contracts_current_filter(
+        Contract.objects.all(), customer_id=customer_id, on=on
+    ).select_related("package", "provider", "customer", "calendar")
 
 
 def contract_for_submission(
@@ -64,7 +86,18 @@ def contract_for_submission(
     """The contract under which `contact` may file a ticket today, or a clear refusal (D14)."""
     if not contact.is_active:
         raise ContactInactive(f"Contact {contact.email} is inactive and cannot submit tickets.")
-    current = contracts_current(customer_id=contact.customer_id, on=on)
+    # One query: the candidate contracts with "is this contact a submitter" folded in.
+    current = (
+        _contracts_current_filter(Contract.objects.all(), customer_id=contact.customer_id, on=on)
+        .annotate(
+            contact_may_submit=Exists(
+                ContactRole.objects.filter(
+                    contact=contact, contract=OuterRef("pk"), role__in=SUBMITTER_ROLES
+                )
+            )
+        )
+        .order_by()
+    )
     if contract_id is not None:
         current = current.filter(pk=contract_id)
     found = list(current[:2])
@@ -79,9 +112,10 @@ def contract_for_submission(
             f"{contact.customer} has several current contracts; choose one of them."
         )
     contract = found[0]
-    if contract.package.requires_named_contact and not contact_is_submitter(
-        contact=contact, contract=contract
-    ):
+    contract.package = package_row(contract.package_id)
+    if contract.calendar_id is not None:
+        contract.calendar = calendar_row(contract.calendar_id)
+    if contract.package.requires_named_contact and not contract.contact_may_submit:
         raise NotNamedContact(
             f"{contact.email} is not a named contact under contract {contract.reference}; "
             f"the {contract.package.name} package accepts tickets from named contacts only."

@@ -1,5 +1,7 @@
 """Pauses, priority changes, root cause, first response and transitions (D4-D8)."""
 
+from datetime import UTC
+
 import pytest
 
 from contracts.exceptions import (
@@ -312,3 +314,25 @@ def test_bad_input_is_refused_with_the_field_named(contact, field, value):
     with pytest.raises(TicketValidationError) as excinfo:
         create_ticket(contact, ams("2026-06-01 09:00"), **{field: value})
     assert excinfo.value.field == field
+
+
+def test_cancelling_stops_the_clocks_without_a_verdict(contact, agent):
+    ticket = create_ticket(contact, ams("2026-06-01 09:00"), priority_level="hoog")
+    ticket = ticket_transition(
+        ticket=ticket,
+        to_status=Status.CANCELLED,
+        now=ams("2026-06-01 10:00"),
+        actor=agent,
+        reason="dubbel",
+    )
+    assert (ticket.response_due_at, ticket.next_check_at) == (None, None)
+    assert list(ticket.clocks.values_list("met", "due_at")) == [(None, None), (None, None)]
+    assert not ticket.clocks.filter(stopped_at__isnull=True).exists()
+
+
+def test_the_contract_day_is_the_amsterdam_day():
+    # 23:30 UTC on 31 May is 01:30 on 1 June in Amsterdam: the contract starting 1 June applies.
+    contract = ContractFactory(start_date=ams("2026-06-01 00:00").date())
+    utc_now = ams("2026-06-01 01:30").astimezone(UTC)
+    ticket = create_ticket(named_contact(contract), utc_now)
+    assert ticket.contract == contract

@@ -115,6 +115,12 @@ def clock_stop(*, ticket: Ticket, metric: str, now: datetime) -> None:
     ticket_clocks_recompute(ticket=ticket, target=ticket.sla_target, now=now)
 
 
+def clocks_cancel(*, ticket: Ticket, now: datetime) -> None:
+    """A cancelled ticket is neither met nor missed: its open clocks stop without a verdict."""
+    ticket.clocks.filter(stopped_at__isnull=True).update(stopped_at=now, due_at=None, met=None)
+    ticket.response_due_at = ticket.resolution_due_at = ticket.next_check_at = None
+
+
 def clock_resume_stopped(*, ticket: Ticket, metric: str, now: datetime) -> None:
     """Reopening: the resolution clock runs again; the resolved stretch was a pause."""
     ticket.clocks.filter(metric=metric).update(stopped_at=None, met=None)

@@ -158,9 +158,9 @@ def _calendar_row(contract: Contract, target: SlaTarget | None):  # type: ignore
 def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
     """Create a ticket with its frozen SLA basis, clocks, ledger and audit event."""
     _validate(data)
-    contract = contract_for_submission(
-        contact=data.contact, on=now.date(), contract_id=data.contract_id
-    )
+    # The contract day is the provider's calendar day, not UTC's (00:00-02:00 differ).
+    today = now.astimezone(ZoneInfo(settings.DISPLAY_TIME_ZONE)).date()
+    contract = contract_for_submission(contact=data.contact, on=today, contract_id=data.contract_id)
     policy = sla_policy_targets(contract=contract, policy_code=data.policy_code)
     target = target_choose(policy, data)
     ticket = Ticket(

@@ -25,6 +25,7 @@ from tickets.models import (
 from tickets.services.clocks import (
     clock_resume_stopped,
     clock_stop,
+    clocks_cancel,
     segment_close,
     segment_switch,
     ticket_clocks_recompute,
@@ -130,6 +131,8 @@ def ticket_transition(
         ticket.resolved_at = None
         ticket.resolution_kind = ""
         clock_resume_stopped(ticket=ticket, metric=Metric.RESOLUTION, now=now)
+    elif to_status == Status.CANCELLED:
+        clocks_cancel(ticket=ticket, now=now)
     else:
         ticket_clocks_recompute(ticket=ticket, target=ticket.sla_target, now=now)
     ticket.save()

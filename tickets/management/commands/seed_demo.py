@@ -10,7 +10,7 @@ deterministic for a given week. `--logins` prints the demo login table and chang
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -265,7 +265,6 @@ class TicketSpec:
     policy: str = ""  # extended-service policy (ms-rapid-response, ms-aem, ms-retail)
     impact: tuple[str, str] = ("", "")  # onITnow (scope, effect)
     new_level: str = ""  # for the "priority" step
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 INC, INFO, CHG = "incident", "information", "change"
@@ -539,8 +538,7 @@ def _groups_ensure(counts: Counter[str]) -> None:
         group, created = Group.objects.get_or_create(name=name)
         counts["groups"] += created
         wanted = Permission.objects.filter(
-            content_type__app_label__in={m._meta.app_label for m in models_by_area["tickets"]}
-            | {"contracts"},
+            content_type__app_label__in=("tickets", "contracts"),
             codename__in={
                 f"{action}_{model._meta.model_name}"
                 for area, actions in access.items()
