@@ -6,7 +6,9 @@ a new catalogue file (python manage.py load_catalog).
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from contracts.models import (
@@ -25,6 +27,8 @@ from contracts.models import (
     SlaPolicy,
     SlaTarget,
 )
+from contracts.models.parties import ContactRoleKind
+from contracts.selectors import contact_role_problem
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -146,10 +150,57 @@ class SlaTargetAdmin(ReadOnlyAdmin):
     list_select_related = ["policy__release__provider", "calendar__release__provider"]
 
 
+class ContactRoleFormSet(forms.BaseInlineFormSet):
+    """Checks the submitted roles as a whole against the contract's limits (D14)."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("contact")
+        ]
+        named = sum(1 for data in kept if data["role"] == ContactRoleKind.NAMED_CONTACT)
+        managers = [d for d in kept if d["role"] == ContactRoleKind.SUPPORT_SERVICES_MANAGER]
+        if len(managers) > 1:
+            raise ValidationError("A contract has exactly one support services manager (D14).")
+        contract = self.instance
+        if contract.pk is None or not hasattr(contract, "package"):
+            return
+        for data in kept:
+            if data["role"] == ContactRoleKind.SUPPORT_SERVICES_MANAGER:
+                continue  # checked above over the submitted set
+            problem = contact_role_problem(
+                contact=data["contact"],
+                contract=contract,
+                role=data["role"],
+                named_contacts_after=named,
+            )
+            if problem:
+                raise ValidationError(problem)
+
+
 class ContactRoleInline(admin.TabularInline):
     model = ContactRole
+    formset = ContactRoleFormSet
     extra = 0
     autocomplete_fields = ["contact"]
+
+
+class ContactRoleForm(forms.ModelForm):
+    class Meta:
+        model = ContactRole
+        fields = ["contact", "contract", "role"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("contact") and data.get("contract") and data.get("role"):
+            problem = contact_role_problem(
+                contact=data["contact"], contract=data["contract"], role=data["role"]
+            )
+            if problem:
+                raise ValidationError(problem)
+        return data
 
 
 class EscalationContactInline(admin.TabularInline):
@@ -209,6 +260,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 @admin.register(ContactRole)
 class ContactRoleAdmin(admin.ModelAdmin):
+    form = ContactRoleForm
     list_display = ["contact", "role", "contract"]
     list_filter = ["role"]
     list_select_related = ["contact", "contract"]

@@ -45,3 +45,7 @@ class UnknownPriority(ContractsError):
 
 class UnknownPolicy(ContractsError):
     """The requested SLA context (policy) does not apply to the contract."""
+
+
+class ContactRoleRefused(ContractsError):
+    """A role cannot be granted (named-contact limit, second support services manager, ...)."""

@@ -190,3 +190,55 @@ def escalation_contacts_for(*, contract: Contract, level: int) -> list[Escalatio
         .filter(Q(packages=None) | Q(packages=contract.package_id))
         .distinct()
     )
+
+
+def named_contact_cap(contract: Contract) -> int | None:
+    """The most named contacts the contract allows; None is unlimited (D14, A-24).
+
+    The package sets the cap (Core 10, Advanced 50); a contract may raise it, never lower it
+    below the package's entitlement."""
+    package_cap = contract.package.named_contact_max
+    if package_cap is None:
+        return None
+    return max(package_cap, contract.named_contact_cap or 0)
+
+
+def contact_role_problem(
+    *, contact: Contact, contract: Contract, role: str, named_contacts_after: int | None = None
+) -> str | None:
+    """Why `contact` cannot hold `role` under `contract`, or None if it can.
+
+    `named_contacts_after` lets a form check a whole set of roles at once; by default the
+    stored roles plus this one are counted."""
+    if contact.customer_id != contract.customer_id:
+        return (
+            f"{contact.name} works for {contact.customer}, not for {contract.customer}; "
+            "roles are only granted within the contract's own organisation."
+        )
+    if role == ContactRoleKind.NAMED_CONTACT:
+        cap = named_contact_cap(contract)
+        if named_contacts_after is None:
+            named_contacts_after = (
+                ContactRole.objects.filter(contract=contract, role=role)
+                .exclude(contact=contact)
+                .count()
+                + 1
+            )
+        if cap is not None and named_contacts_after > cap:
+            return (
+                f"Contract {contract.reference} allows {cap} named contacts "
+                f"({contract.package.name}); raise the contract's cap to add more."
+            )
+    if role == ContactRoleKind.SUPPORT_SERVICES_MANAGER:
+        other = (
+            ContactRole.objects.filter(contract=contract, role=role)
+            .exclude(contact=contact)
+            .select_related("contact")
+            .first()
+        )
+        if other is not None:
+            return (
+                f"Contract {contract.reference} already has a support services manager: "
+                f"{other.contact.name}. There is exactly one (D14)."
+            )
+    return None

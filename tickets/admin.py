@@ -7,16 +7,20 @@ changed through tickets.services, never by editing fields.
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from tickets.models import (
     ClockSegment,
+    Metric,
     SlaClock,
     Ticket,
     TicketCounter,
     TicketEvent,
     TicketMessage,
 )
+from tickets.selectors import ticket_clock_label, tickets_for_queue
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -67,6 +71,8 @@ class TicketEventInline(ReadOnlyInline):
 
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
+    """Queue order per D7: rank, then package precedence, then the earliest due time."""
+
     list_display = [
         "number",
         "subject",
@@ -77,7 +83,9 @@ class TicketAdmin(admin.ModelAdmin):
         "priority_rank",
         "status",
         "response_due_at",
+        "response_clock",
         "resolution_due_at",
+        "resolution_clock",
         "created_at",
     ]
     list_filter = ["status", "request_type", "priority_rank", "provider", "channel"]
@@ -87,8 +95,19 @@ class TicketAdmin(admin.ModelAdmin):
     ordering = ["priority_rank", "-package_precedence", "response_due_at"]
     inlines = [SlaClockInline, ClockSegmentInline, TicketMessageInline, TicketEventInline]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Ticket]:
+        return tickets_for_queue()
+
+    @admin.display(description=_("response clock"))
+    def response_clock(self, obj: Ticket) -> str:
+        return ticket_clock_label(obj, Metric.RESPONSE)
+
+    @admin.display(description=_("resolution clock"))
+    def resolution_clock(self, obj: Ticket) -> str:
+        return ticket_clock_label(obj, Metric.RESOLUTION)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in Ticket._meta.fields]
+        return [f.name for f in Ticket._meta.fields] + ["response_clock", "resolution_clock"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,0 +1,77 @@
+"""SLA clocks in words for the back-office (D5-D7), and the ticket list without N+1."""
+
+import pytest
+
+from tests.factories import ContractFactory, UserFactory, named_contact
+from tests.tickets.helpers import ams, create_ticket
+from tickets.models import Metric, Status
+from tickets.selectors import ticket_clock_label, tickets_for_queue
+from tickets.services import (
+    ticket_record_root_cause,
+    ticket_reply,
+    ticket_resolve,
+    ticket_transition,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def contact():
+    return named_contact(ContractFactory(provider_code="onitnow", package_code="ons"))
+
+
+def _labels(ticket):
+    ticket = tickets_for_queue().get(pk=ticket.pk)
+    return ticket_clock_label(ticket, Metric.RESPONSE), ticket_clock_label(
+        ticket, Metric.RESOLUTION
+    )
+
+
+def test_resolution_clock_not_started_until_the_root_cause(contact):
+    ticket = create_ticket(contact, ams("2026-06-01 09:00"), priority_level="top")
+    assert _labels(ticket) == (
+        "running",
+        "resolution clock not started (waits for the root cause)",
+    )
+    ticket_record_root_cause(
+        ticket=ticket, text="x", now=ams("2026-06-01 09:30"), actor=UserFactory()
+    )
+    assert _labels(ticket) == ("running", "running")
+
+
+def test_information_requests_show_no_target(contact):
+    ticket = create_ticket(contact, ams("2026-06-01 09:00"), request_type="information")
+    assert _labels(ticket) == ("no target", "no target")
+
+
+def test_waiting_for_the_customer_shows_paused(contact):
+    ticket = create_ticket(contact, ams("2026-06-01 09:00"), priority_level="top")
+    ticket_transition(
+        ticket=ticket,
+        to_status=Status.WAITING_FOR_CUSTOMER,
+        now=ams("2026-06-01 09:20"),
+        actor=UserFactory(),
+    )
+    assert _labels(ticket)[0] == "paused (waiting for the customer)"
+
+
+def test_met_and_missed_after_the_clocks_stop(contact):
+    agent = UserFactory()
+    ticket = create_ticket(contact, ams("2026-06-01 09:00"), priority_level="top")
+    ticket_reply(
+        ticket=ticket, body="We kijken ernaar", now=ams("2026-06-01 09:30"), author_user=agent
+    )
+    ticket_resolve(ticket=ticket, kind="fix", text="ok", now=ams("2026-06-01 15:00"), actor=agent)
+    assert _labels(ticket) == ("met", "missed")
+
+
+def test_the_admin_ticket_list_does_not_query_per_row(
+    contact, admin_client, django_assert_max_num_queries
+):
+    for minute in range(15):
+        create_ticket(contact, ams(f"2026-06-01 09:{minute:02d}"), priority_level="hoog")
+    with django_assert_max_num_queries(12):
+        response = admin_client.get("/admin/tickets/ticket/")
+    assert response.status_code == 200
+    assert response.content.count(b"resolution clock not started") == 15
