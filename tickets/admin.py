@@ -20,7 +20,7 @@ from tickets.models import (
     TicketEvent,
     TicketMessage,
 )
-from tickets.selectors import ticket_clock_label, tickets_for_queue
+from tickets.selectors import QUEUE_ORDER, ticket_clock_label, tickets_for_queue
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -92,7 +92,7 @@ class TicketAdmin(admin.ModelAdmin):
     search_fields = ["number", "subject", "customer__name", "contact__email"]
     list_select_related = ["customer", "provider"]
     date_hierarchy = "created_at"
-    ordering = ["priority_rank", "-package_precedence", "response_due_at"]
+    ordering = tuple(QUEUE_ORDER)
     inlines = [SlaClockInline, ClockSegmentInline, TicketMessageInline, TicketEventInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Ticket]:

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, OrderBy, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from contracts.models import ResolutionStart
 from tickets.models import Metric, SlaClock, Status, Ticket
 
+# D7 queue order: rank, then package precedence (CBG Extra > Basis > Standaard), then the
+# earliest running due time; tickets without rank or due time come after those with one.
+QUEUE_ORDER: list[OrderBy] = [
+    F("priority_rank").asc(nulls_last=True),
+    F("package_precedence").desc(),
+    F("next_check_at").asc(nulls_last=True),
+    F("created_at").asc(),
+]
+
 
 def tickets_for_queue() -> QuerySet[Ticket]:
-    """Tickets with what a list needs in two queries: rows plus their clocks."""
-    return Ticket.objects.select_related(
-        "customer", "provider", "sla_policy", "sla_target"
-    ).prefetch_related(Prefetch("clocks", queryset=SlaClock.objects.order_by("metric")))
+    """Tickets in queue order with what a list needs in two queries: rows plus their clocks."""
+    return (
+        Ticket.objects.select_related("customer", "provider", "sla_policy", "sla_target")
+        .prefetch_related(Prefetch("clocks", queryset=SlaClock.objects.order_by("metric")))
+        .order_by(*QUEUE_ORDER)
+    )
 
 
 def ticket_clock_label(ticket: Ticket, metric: str) -> str:

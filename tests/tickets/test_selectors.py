@@ -75,3 +75,25 @@ def test_the_admin_ticket_list_does_not_query_per_row(
         response = admin_client.get("/admin/tickets/ticket/")
     assert response.status_code == 200
     assert response.content.count(b"resolution clock not started") == 15
+
+
+def test_queue_order_is_rank_then_precedence_then_earliest_due(contact):
+    extra = named_contact(ContractFactory(provider_code="cbg", package_code="extra"))
+    basis = named_contact(ContractFactory(provider_code="cbg", package_code="basis"))
+    info = create_ticket(contact, ams("2026-06-01 08:00"), request_type="information")
+    laag = create_ticket(contact, ams("2026-06-01 09:00"), priority_level="laag")
+    hoog_late = create_ticket(contact, ams("2026-06-01 11:00"), priority_level="hoog")
+    hoog_early = create_ticket(contact, ams("2026-06-01 10:00"), priority_level="hoog")
+    cbg_basis = create_ticket(basis, ams("2026-06-01 07:00"))
+    cbg_extra = create_ticket(extra, ams("2026-06-01 12:00"))
+    order = list(tickets_for_queue().values_list("pk", flat=True))
+    # P2 by due time; P3: CBG Extra before Basis; P4; no rank last.
+    assert order == [hoog_early.pk, hoog_late.pk, cbg_extra.pk, cbg_basis.pk, laag.pk, info.pk]
+
+
+def test_the_back_office_shows_times_in_amsterdam(contact, admin_client):
+    ticket = create_ticket(contact, ams("2026-06-01 09:00"), priority_level="top")
+    response = admin_client.get(
+        f"/admin/tickets/ticket/{ticket.pk}/change/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert b"June 1, 2026, 9 a.m." in response.content
