@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts import businesstime
+from contracts.catalogue_keys import ALLOWED_KEYS
 from contracts.exceptions import CatalogueError
 
 SCHEMA_VERSION = 1
@@ -25,95 +26,6 @@ REQUEST_TYPES = ("incident", "information", "change")
 RESOLUTION_STARTS = ("registered", "root_cause_identified")
 CLOCKS = ("business", "24x7")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-# Every key the loader reads; anything else is a typo that would silently drop data.
-ALLOWED_KEYS: dict[str, frozenset[str]] = {
-    "": frozenset(
-        {
-            "schema",
-            "provider",
-            "calendars",
-            "packages",
-            "services",
-            "channels",
-            "escalation_contacts",
-            "policies",
-        }
-    ),
-    "provider": frozenset({"code", "name"}),
-    "calendars": frozenset(
-        {"code", "name", "timezone", "always_open", "hours", "holidays", "source"}
-    ),
-    "holidays": frozenset(
-        {"country", "subdivision", "categories", "remove_names", "extra_closures", "removals"}
-    ),
-    "packages": frozenset(
-        {
-            "code",
-            "name",
-            "description",
-            "calendar",
-            "named_contact_min",
-            "named_contact_max",
-            "requires_named_contact",
-            "requires_support_services_manager",
-            "precedence",
-            "max_contiguous_minutes",
-            "travel_factor",
-            "billing_mode",
-            "minimum_billable_minutes",
-            "billing_increment_minutes",
-            "out_of_hours_emergency",
-            "fallback_package",
-            "sort",
-            "source",
-        }
-    ),
-    "services": frozenset(
-        {"code", "category", "name", "description", "unit", "notes", "source", "inclusion"}
-    ),
-    "channels": frozenset({"kind", "address", "rules", "preferred", "packages", "source"}),
-    "escalation_contacts": frozenset({"level", "role", "name", "email", "phone", "packages"}),
-    "policies": frozenset(
-        {
-            "code",
-            "name",
-            "packages",
-            "service",
-            "resolution_start",
-            "is_default",
-            "notes",
-            "source",
-            "targets",
-        }
-    ),
-    "targets": frozenset(
-        {
-            "request_type",
-            "level",
-            "label_nl",
-            "label_en",
-            "rank",
-            "response",
-            "resolution",
-            "attention",
-            "critical_resource",
-            "calendar",
-            "clock",
-            "compliance_threshold",
-            "impact_scope",
-            "impact_effect",
-            "business_critical",
-            "emergency",
-            "effort",
-            "provider_commitments",
-            "customer_duties",
-            "situation",
-            "is_assumption",
-            "sort",
-        }
-    ),
-}
 
 
 @dataclass
