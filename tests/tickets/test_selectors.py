@@ -1,6 +1,7 @@
 """SLA clocks in words for the back-office (D5-D7), and the ticket list without N+1."""
 
 import pytest
+from django.utils.translation import override
 
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket
@@ -21,11 +22,13 @@ def contact():
     return named_contact(ContractFactory(provider_code="onitnow", package_code="ons"))
 
 
-def _labels(ticket):
+def _labels(ticket, language="en"):
     ticket = tickets_for_queue().get(pk=ticket.pk)
-    return ticket_clock_label(ticket, Metric.RESPONSE), ticket_clock_label(
-        ticket, Metric.RESOLUTION
-    )
+    with override(language):
+        return (
+            ticket_clock_label(ticket, Metric.RESPONSE),
+            ticket_clock_label(ticket, Metric.RESOLUTION),
+        )
 
 
 def test_resolution_clock_not_started_until_the_root_cause(contact):
@@ -38,6 +41,14 @@ def test_resolution_clock_not_started_until_the_root_cause(contact):
         ticket=ticket, text="x", now=ams("2026-06-01 09:30"), actor=UserFactory()
     )
     assert _labels(ticket) == ("running", "running")
+
+
+def test_labels_are_dutch_by_default(contact):
+    ticket = create_ticket(contact, ams("2026-06-01 09:00"), priority_level="top")
+    assert _labels(ticket, "nl") == (
+        "loopt",
+        "oplostijd loopt nog niet (wacht op de hoofdoorzaak)",
+    )
 
 
 def test_information_requests_show_no_target(contact):
@@ -72,7 +83,7 @@ def test_the_admin_ticket_list_does_not_query_per_row(
     for minute in range(15):
         create_ticket(contact, ams(f"2026-06-01 09:{minute:02d}"), priority_level="hoog")
     with django_assert_max_num_queries(12):
-        response = admin_client.get("/admin/tickets/ticket/")
+        response = admin_client.get("/admin/tickets/ticket/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert response.content.count(b"resolution clock not started") == 15
 

@@ -119,3 +119,54 @@ class ClockSegment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket.number} {self.state} from {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PriorityReason(models.TextChoices):
+    """Why a priority changed (D8, A-40)."""
+
+    IMPACT_CHANGED = "impact_changed", _("business impact changed")
+    CUSTOMER_REQUEST = "customer_request", _("customer request")
+    CUSTOMER_CANNOT_STAFF_24X7 = (
+        "customer_cannot_staff_24x7",
+        _("customer cannot staff 24x7 (downgrade)"),
+    )
+    PROVIDER_ASSESSMENT = "provider_assessment", _("provider assessment")
+
+
+class RequestState(models.TextChoices):
+    PENDING = "pending", _("pending")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+
+
+class PriorityChangeRequest(models.Model):
+    """A customer's request to change the priority; a provider-side user decides (D8)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="priority_requests")
+    requested_by = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="+")
+    requested_level = models.CharField(_("requested priority"), max_length=40)
+    reason = models.TextField(_("reason"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=RequestState.choices, default=RequestState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    created_at = models.DateTimeField(_("requested"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("priority change request")
+        verbose_name_plural = _("priority change requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"],
+                condition=models.Q(state="pending"),
+                name="one_pending_priority_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number} -> {self.requested_level} ({self.state})"

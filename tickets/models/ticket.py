@@ -121,6 +121,8 @@ class Ticket(models.Model):
     )
     any_user_can_login = models.BooleanField(null=True, blank=True)
     emergency = models.BooleanField(_("emergency (Websitenazorg)"), default=False)
+    # 24x7 effort requested on a Normal case is an effort flag; the clocks do not change.
+    effort_24x7_requested = models.BooleanField(_("24x7 effort requested"), default=False)
     # Frozen SLA basis (D3): versioned catalogue rows never change after loading.
     package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="+")
     contract_version = models.PositiveIntegerField()
@@ -133,7 +135,10 @@ class Ticket(models.Model):
     calendar = models.ForeignKey(
         BusinessCalendar, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # D9: listed in compliance but not counted (TKT-07 preconditions unmet, with a reason) ...
     sla_exempt_reason = models.TextField(_("SLA exemption reason"), blank=True)
+    # ... or the resolution is owned by a third-party vendor (A-08, TKT-23).
+    resolution_vendor_owned = models.BooleanField(_("resolution owned by vendor"), default=False)
     # Life cycle.
     created_at = models.DateTimeField(_("registered"))
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)

@@ -4,11 +4,17 @@ from tickets.services.clocks import ticket_clocks_recompute
 from tickets.services.create import TicketCreateInput, ticket_create
 from tickets.services.lifecycle import (
     ticket_assign,
-    ticket_change_priority,
     ticket_record_root_cause,
     ticket_reply,
     ticket_resolve,
     ticket_transition,
+)
+from tickets.services.priority import (
+    ticket_change_priority,
+    ticket_priority_decide,
+    ticket_priority_request,
+    ticket_request_24x7_effort,
+    ticket_sla_exempt,
 )
 
 __all__ = [
@@ -17,8 +23,12 @@ __all__ = [
     "ticket_change_priority",
     "ticket_clocks_recompute",
     "ticket_create",
+    "ticket_priority_decide",
+    "ticket_priority_request",
     "ticket_record_root_cause",
     "ticket_reply",
+    "ticket_request_24x7_effort",
     "ticket_resolve",
+    "ticket_sla_exempt",
     "ticket_transition",
 ]

@@ -7,9 +7,19 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import User
 
 from contracts.calendars import calendar_for
-from contracts.models import ResolutionStart, SlaTarget
+from contracts.models import BusinessCalendar, ClockKind, Contract, ResolutionStart, SlaTarget
 from tickets.models import ClockSegment, Metric, SegmentState, SlaClock, Ticket
 from tickets.sla import Pause, clock_due
+
+
+def ticket_calendar_row(contract: Contract, target: SlaTarget | None) -> BusinessCalendar | None:
+    """24x7 targets keep their calendar; business ones follow a contract's own calendar
+    (a Microsoft support location), else the target's (D1)."""
+    if target is None:
+        return contract.calendar or contract.package.default_calendar
+    if target.clock_kind == ClockKind.BUSINESS and contract.calendar_id is not None:
+        return contract.calendar
+    return target.calendar
 
 
 def clocks_build(*, ticket: Ticket, target: SlaTarget | None, now: datetime) -> list[SlaClock]:

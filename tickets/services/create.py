@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 
 from contracts.exceptions import UnknownPriority
-from contracts.models import Contact, Contract, RequestType, SlaTarget
+from contracts.models import Contact, RequestType, SlaTarget
 from contracts.selectors import PolicyTargets, contract_for_submission, sla_policy_targets
 from tickets.exceptions import TicketValidationError
 from tickets.models import (
@@ -26,7 +26,7 @@ from tickets.models import (
     TicketCounter,
     TicketEvent,
 )
-from tickets.services.clocks import clocks_build
+from tickets.services.clocks import clocks_build, ticket_calendar_row
 
 # SPEC TKT-41: all five must hold for a CBG situation to be business-critical.
 BUSINESS_CRITICAL_CHECKS = (
@@ -145,15 +145,6 @@ def ticket_number_next(*, now: datetime) -> str:
     return f"SD-{year}-{row[0]:06d}"
 
 
-def _calendar_row(contract: Contract, target: SlaTarget | None):  # type: ignore[no-untyped-def]
-    """24x7 targets keep their calendar; business ones follow a contract override (MS location)."""
-    if target is None:
-        return contract.calendar or contract.package.default_calendar
-    if target.clock_kind == "business" and contract.calendar_id is not None:
-        return contract.calendar
-    return target.calendar
-
-
 @transaction.atomic
 def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
     """Create a ticket with its frozen SLA basis, clocks, ledger and audit event."""
@@ -188,7 +179,7 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
         contract_version=contract.version,
         sla_policy=policy.policy if policy and target else None,
         sla_target=target,
-        calendar=_calendar_row(contract, target),
+        calendar=ticket_calendar_row(contract, target),
         created_at=now,
         updated_at=now,
     )

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from contracts.models import Contact
-from tickets.exceptions import InvalidTransition, PriorityNotAllowed, TicketValidationError
+from tickets.exceptions import InvalidTransition, TicketValidationError
 from tickets.models import (
     TRANSITIONS,
     Channel,
@@ -196,50 +196,6 @@ def ticket_reply(
     ticket.updated_at = now
     ticket.save()
     return message
-
-
-@transaction.atomic
-def ticket_change_priority(
-    *, ticket: Ticket, level: str, reason: str, now: datetime, actor: User
-) -> Ticket:
-    """A provider-side decision (D8): new target of the same frozen policy, deadlines
-    recomputed from the original start with the same pauses (D6)."""
-    if not reason.strip():
-        raise TicketValidationError("reason", "A reason is required to change the priority.")
-    ticket = _locked(ticket)
-    if ticket.sla_policy is None:
-        raise PriorityNotAllowed(f"Ticket {ticket.number} has no SLA policy, so no priority.")
-    target = (
-        ticket.sla_policy.targets.filter(request_type=ticket.request_type, level=level)
-        .select_related("calendar")
-        .first()
-    )
-    if target is None:
-        raise PriorityNotAllowed(f"Priority {level!r} is not part of {ticket.sla_policy.name}.")
-    before = (ticket.priority_level, ticket.priority_rank)
-    ticket.sla_target = target
-    ticket.priority_level, ticket.priority_rank = target.level, target.rank
-    if target.clock_kind == "24x7" or ticket.contract.calendar_id is None:
-        ticket.calendar = target.calendar
-    ticket_clocks_recompute(ticket=ticket, target=target, now=now)
-    ticket.updated_at = now
-    ticket.save()
-    _event(
-        ticket,
-        "priority_changed",
-        now,
-        user=actor,
-        data={
-            "reason": reason,
-            "from": before[0],
-            "to": target.level,
-            "from_rank": before[1],
-            "to_rank": target.rank,
-            "response_due_at": _iso(ticket.response_due_at),
-            "resolution_due_at": _iso(ticket.resolution_due_at),
-        },
-    )
-    return ticket
 
 
 @transaction.atomic

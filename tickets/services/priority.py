@@ -1,0 +1,179 @@
+"""Priority changes (D8): provider decisions, customer requests, the 24x7 effort flag, and SLA
+exemptions (D9)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from contracts.models import Contact, SlaTarget
+from tickets.exceptions import PriorityNotAllowed, TicketValidationError
+from tickets.models import (
+    PriorityChangeRequest,
+    PriorityReason,
+    RequestState,
+    Ticket,
+)
+from tickets.services.clocks import ticket_calendar_row, ticket_clocks_recompute
+from tickets.services.lifecycle import _event, _iso, _locked
+
+
+def _target_in_policy(ticket: Ticket, level: str) -> SlaTarget:
+    if ticket.sla_policy is None:
+        raise PriorityNotAllowed(f"Ticket {ticket.number} has no SLA policy, so no priority.")
+    target = (
+        ticket.sla_policy.targets.filter(request_type=ticket.request_type, level=level)
+        .select_related("calendar")
+        .first()
+    )
+    if target is None:
+        levels = ", ".join(
+            ticket.sla_policy.targets.filter(request_type=ticket.request_type).values_list(
+                "level", flat=True
+            )
+        )
+        raise PriorityNotAllowed(
+            f"Priority {level!r} is not part of {ticket.sla_policy.name}; use one of {levels}."
+        )
+    return target
+
+
+@transaction.atomic
+def ticket_change_priority(
+    *,
+    ticket: Ticket,
+    level: str,
+    reason: str,
+    now: datetime,
+    actor: User,
+    reason_code: str = PriorityReason.PROVIDER_ASSESSMENT,
+) -> Ticket:
+    """A provider-side decision (D8): new target of the same frozen policy, deadlines
+    recomputed from the original start with the same pauses (D6)."""
+    if not reason.strip():
+        raise TicketValidationError("reason", "A reason is required to change the priority.")
+    if reason_code not in PriorityReason.values:
+        raise TicketValidationError("reason_code", f"Unknown reason {reason_code!r}.")
+    ticket = _locked(ticket)
+    target = _target_in_policy(ticket, level)
+    before = (ticket.priority_level, ticket.priority_rank)
+    ticket.sla_target = target
+    ticket.priority_level, ticket.priority_rank = target.level, target.rank
+    ticket.calendar = ticket_calendar_row(ticket.contract, target)
+    ticket_clocks_recompute(ticket=ticket, target=target, now=now)
+    ticket.updated_at = now
+    ticket.save()
+    _event(
+        ticket,
+        "priority_changed",
+        now,
+        user=actor,
+        data={
+            "reason": reason,
+            "reason_code": reason_code,
+            "from": before[0],
+            "to": target.level,
+            "from_rank": before[1],
+            "to_rank": target.rank,
+            "response_due_at": _iso(ticket.response_due_at),
+            "resolution_due_at": _iso(ticket.resolution_due_at),
+        },
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_priority_request(
+    *, ticket: Ticket, contact: Contact, level: str, reason: str, now: datetime
+) -> PriorityChangeRequest:
+    """A customer asks for another priority with a reason (TKT-12); nothing changes yet."""
+    if not reason.strip():
+        raise TicketValidationError("reason", "Say why the priority should change.")
+    ticket = _locked(ticket)
+    if contact.customer_id != ticket.customer_id:
+        raise PriorityNotAllowed(f"{contact.email} is not a contact of {ticket.customer}.")
+    _target_in_policy(ticket, level)
+    if ticket.priority_requests.filter(state=RequestState.PENDING).exists():
+        raise PriorityNotAllowed(
+            f"Ticket {ticket.number} already has a priority request waiting for a decision."
+        )
+    request = PriorityChangeRequest.objects.create(
+        ticket=ticket, requested_by=contact, requested_level=level, reason=reason, created_at=now
+    )
+    _event(
+        ticket,
+        "priority_change_requested",
+        now,
+        contact=contact,
+        data={"request": request.pk, "level": level, "reason": reason},
+    )
+    return request
+
+
+@transaction.atomic
+def ticket_priority_decide(
+    *, request: PriorityChangeRequest, accept: bool, note: str, now: datetime, actor: User
+) -> PriorityChangeRequest:
+    """A provider-side user decides; the compare-and-set makes a second decision impossible."""
+    state = RequestState.ACCEPTED if accept else RequestState.REJECTED
+    decided = PriorityChangeRequest.objects.filter(
+        pk=request.pk, state=RequestState.PENDING
+    ).update(state=state, decided_by=actor, decided_at=now, decision_note=note)
+    if not decided:
+        raise PriorityNotAllowed("This priority request has already been decided.")
+    request.refresh_from_db()
+    if accept:
+        ticket_change_priority(
+            ticket=request.ticket,
+            level=request.requested_level,
+            reason=request.reason,
+            reason_code=PriorityReason.CUSTOMER_REQUEST,
+            now=now,
+            actor=actor,
+        )
+    _event(
+        request.ticket,
+        "priority_change_decided",
+        now,
+        user=actor,
+        data={"request": request.pk, "state": state, "note": note},
+    )
+    return request
+
+
+@transaction.atomic
+def ticket_request_24x7_effort(
+    *, ticket: Ticket, now: datetime, contact: Contact | None = None, actor: User | None = None
+) -> Ticket:
+    """A-41: on a Normal case 24x7 effort only sets a flag; the response clock is unchanged."""
+    ticket = _locked(ticket)
+    if not ticket.effort_24x7_requested:
+        ticket.effort_24x7_requested = True
+        ticket.updated_at = now
+        ticket.save(update_fields=["effort_24x7_requested", "updated_at"])
+        _event(ticket, "effort_24x7_requested", now, user=actor, contact=contact)
+    return ticket
+
+
+@transaction.atomic
+def ticket_sla_exempt(
+    *, ticket: Ticket, reason: str, vendor_owned: bool, now: datetime, actor: User
+) -> Ticket:
+    """D9: list the ticket in compliance but do not count it (TKT-07 or a vendor-owned fix)."""
+    if not reason.strip() and not vendor_owned:
+        raise TicketValidationError("reason", "Give the reason for the SLA exemption.")
+    ticket = _locked(ticket)
+    ticket.sla_exempt_reason = reason
+    ticket.resolution_vendor_owned = vendor_owned
+    ticket.updated_at = now
+    ticket.save(update_fields=["sla_exempt_reason", "resolution_vendor_owned", "updated_at"])
+    _event(
+        ticket,
+        "sla_exempted",
+        now,
+        user=actor,
+        data={"reason": reason, "vendor_owned": vendor_owned},
+    )
+    return ticket
