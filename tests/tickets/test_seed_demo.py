@@ -17,7 +17,7 @@ from contracts.models import (
     RequestType,
     SlaTarget,
 )
-from tickets.management.commands.seed_demo import DEMO_PASSWORD, GROUPS
+from tickets.demo.data import DEMO_PASSWORD, GROUPS
 from tickets.models import Status, Ticket, TicketEvent, TicketMessage
 
 pytestmark = pytest.mark.django_db
