@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ContractsConfig(AppConfig):
     name = "contracts"
-    verbose_name = "Contracts and catalogue"
+    verbose_name = _("Contracts and catalogue")

@@ -32,9 +32,15 @@ class Contract(models.Model):
     """A customer's contract for one package (SPEC §11 Contract / WorkOrder)."""
 
     reference = models.CharField(_("reference"), max_length=60, unique=True)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="contracts")
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts")
-    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="contracts")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("customer")
+    )
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("provider")
+    )
+    package = models.ForeignKey(
+        Package, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("package")
+    )
     calendar = models.ForeignKey(
         BusinessCalendar,
         on_delete=models.PROTECT,
@@ -42,6 +48,7 @@ class Contract(models.Model):
         blank=True,
         related_name="+",
         help_text=_("Overrides the package calendar (e.g. a Microsoft support location)."),
+        verbose_name=_("calendar"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=ContractStatus.choices, default=ContractStatus.ACTIVE
@@ -68,7 +75,9 @@ class Contract(models.Model):
         related_name="csam_contracts",
         verbose_name=_("customer success account manager"),
     )
-    services = models.ManyToManyField(CatalogueService, blank=True, related_name="contracts")
+    services = models.ManyToManyField(
+        CatalogueService, blank=True, related_name="contracts", verbose_name=_("services")
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -95,6 +104,7 @@ class EscalationContact(models.Model):
         null=True,
         blank=True,
         related_name="escalation_contacts",
+        verbose_name=_("release"),
     )
     contract = models.ForeignKey(
         Contract,
@@ -102,9 +112,14 @@ class EscalationContact(models.Model):
         null=True,
         blank=True,
         related_name="escalation_contacts",
+        verbose_name=_("contract"),
     )
     packages = models.ManyToManyField(
-        Package, blank=True, related_name="escalation_contacts", help_text=_("Empty: all.")
+        Package,
+        blank=True,
+        related_name="escalation_contacts",
+        help_text=_("Empty: all."),
+        verbose_name=_("packages"),
     )
     level = models.PositiveSmallIntegerField(_("level"))
     role = models.CharField(_("role"), max_length=100)

@@ -28,7 +28,9 @@ class Provider(models.Model):
 class CatalogueRelease(models.Model):
     """One loaded version of one provider's catalogue file; the source text is kept whole."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="releases")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="releases", verbose_name=_("provider")
+    )
     version = models.PositiveIntegerField(_("version"))
     sha256 = models.CharField(max_length=64)
     source_name = models.CharField(_("source file"), max_length=200)
@@ -55,7 +57,10 @@ class BusinessCalendar(models.Model):
     """Opening hours + holiday source (DECISIONS D1). Hours are wall-clock in `timezone`."""
 
     release = models.ForeignKey(
-        CatalogueRelease, on_delete=models.PROTECT, related_name="calendars"
+        CatalogueRelease,
+        on_delete=models.PROTECT,
+        related_name="calendars",
+        verbose_name=_("release"),
     )
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
@@ -92,12 +97,22 @@ class BillingMode(models.TextChoices):
 class Package(models.Model):
     """A package or service level a contract is for (SPEC §11 Package, CON-127, D14)."""
 
-    release = models.ForeignKey(CatalogueRelease, on_delete=models.PROTECT, related_name="packages")
+    release = models.ForeignKey(
+        CatalogueRelease,
+        on_delete=models.PROTECT,
+        related_name="packages",
+        verbose_name=_("release"),
+    )
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     default_calendar = models.ForeignKey(
-        BusinessCalendar, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        BusinessCalendar,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("default calendar"),
     )
     named_contact_min = models.PositiveIntegerField(
         _("named contacts entitled"), null=True, blank=True
@@ -153,7 +168,12 @@ class Inclusion(models.TextChoices):
 class CatalogueService(models.Model):
     """A service in a provider's catalogue (SPEC §2.2, §2.9, §2.10)."""
 
-    release = models.ForeignKey(CatalogueRelease, on_delete=models.PROTECT, related_name="services")
+    release = models.ForeignKey(
+        CatalogueRelease,
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("release"),
+    )
     code = models.SlugField(_("code"), max_length=60)
     category = models.CharField(_("category"), max_length=120)
     name = models.CharField(_("name"), max_length=200)
@@ -176,9 +196,14 @@ class CatalogueService(models.Model):
 
 class ServiceInclusion(models.Model):
     service = models.ForeignKey(
-        CatalogueService, on_delete=models.CASCADE, related_name="inclusions"
+        CatalogueService,
+        on_delete=models.CASCADE,
+        related_name="inclusions",
+        verbose_name=_("service"),
     )
-    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="inclusions")
+    package = models.ForeignKey(
+        Package, on_delete=models.CASCADE, related_name="inclusions", verbose_name=_("package")
+    )
     inclusion = models.CharField(_("inclusion"), max_length=20, choices=Inclusion.choices)
 
     class Meta:
@@ -205,12 +230,19 @@ class ChannelKind(models.TextChoices):
 class ProviderChannel(models.Model):
     """How customers reach a provider (SPEC §10)."""
 
-    release = models.ForeignKey(CatalogueRelease, on_delete=models.PROTECT, related_name="channels")
+    release = models.ForeignKey(
+        CatalogueRelease,
+        on_delete=models.PROTECT,
+        related_name="channels",
+        verbose_name=_("release"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ChannelKind.choices)
     address = models.CharField(_("address"), max_length=300)
     rules = models.TextField(_("rules"), blank=True)
     preferred = models.BooleanField(_("preferred"), default=False)
-    packages = models.ManyToManyField(Package, blank=True, related_name="channels")
+    packages = models.ManyToManyField(
+        Package, blank=True, related_name="channels", verbose_name=_("packages")
+    )
     source = models.CharField(_("seed reference"), max_length=200, blank=True)
 
     class Meta:

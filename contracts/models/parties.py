@@ -28,13 +28,16 @@ class Customer(models.Model):
 class Contact(models.Model):
     """A person at a customer, optionally with a login."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="contacts")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("customer")
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="contact",
+        verbose_name=_("user"),
     )
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"))
@@ -67,9 +70,14 @@ class ContactRoleKind(models.TextChoices):
 class ContactRole(models.Model):
     """A role a contact holds under one contract (named contacts are per contract, D14)."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="roles")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="roles", verbose_name=_("contact")
+    )
     contract = models.ForeignKey(
-        "contracts.Contract", on_delete=models.CASCADE, related_name="contact_roles"
+        "contracts.Contract",
+        on_delete=models.CASCADE,
+        related_name="contact_roles",
+        verbose_name=_("contract"),
     )
     role = models.CharField(_("role"), max_length=30, choices=ContactRoleKind.choices)
 

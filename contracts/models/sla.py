@@ -25,10 +25,17 @@ class ClockKind(models.TextChoices):
 class SlaPolicy(models.Model):
     """A provider's set of targets for some packages, or for an extended service (A-26)."""
 
-    release = models.ForeignKey(CatalogueRelease, on_delete=models.PROTECT, related_name="policies")
+    release = models.ForeignKey(
+        CatalogueRelease,
+        on_delete=models.PROTECT,
+        related_name="policies",
+        verbose_name=_("release"),
+    )
     code = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=200)
-    packages = models.ManyToManyField(Package, blank=True, related_name="policies")
+    packages = models.ManyToManyField(
+        Package, blank=True, related_name="policies", verbose_name=_("packages")
+    )
     service = models.ForeignKey(
         CatalogueService,
         on_delete=models.PROTECT,
@@ -36,6 +43,7 @@ class SlaPolicy(models.Model):
         blank=True,
         related_name="policies",
         help_text=_("Extended service whose targets take precedence (e.g. Rapid Response)."),
+        verbose_name=_("service"),
     )
     resolution_start = models.CharField(
         _("resolution clock starts"),
@@ -64,7 +72,9 @@ class SlaPolicy(models.Model):
 class SlaTarget(models.Model):
     """One row of a target table: a priority level with its budgets (D7: native level + rank)."""
 
-    policy = models.ForeignKey(SlaPolicy, on_delete=models.PROTECT, related_name="targets")
+    policy = models.ForeignKey(
+        SlaPolicy, on_delete=models.PROTECT, related_name="targets", verbose_name=_("policy")
+    )
     request_type = models.CharField(
         _("request type"), max_length=20, choices=RequestType.choices, default=RequestType.INCIDENT
     )
@@ -82,7 +92,9 @@ class SlaTarget(models.Model):
     critical_resource_seconds = models.PositiveIntegerField(
         _("critical situation resource within (s)"), null=True, blank=True
     )
-    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.PROTECT, related_name="+")
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.PROTECT, related_name="+", verbose_name=_("calendar")
+    )
     clock_kind = models.CharField(_("clock"), max_length=10, choices=ClockKind.choices)
     compliance_threshold = models.DecimalField(
         _("compliance threshold (%)"), max_digits=5, decimal_places=2, null=True, blank=True

@@ -14,14 +14,26 @@ class MessageKind(models.TextChoices):
 
 
 class TicketMessage(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="messages", verbose_name=_("ticket")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=MessageKind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     author_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author user"),
     )
     author_contact = models.ForeignKey(
-        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author contact"),
     )
     body = models.TextField(_("text"))
     is_automated = models.BooleanField(_("automated"), default=False)
@@ -40,13 +52,25 @@ class TicketMessage(models.Model):
 class TicketEvent(models.Model):
     """Audit of every change to a ticket."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket")
+    )
     kind = models.CharField(_("kind"), max_length=40)
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor user"),
     )
     actor_contact = models.ForeignKey(
-        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor contact"),
     )
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("at"))
@@ -68,7 +92,9 @@ class Metric(models.TextChoices):
 class SlaClock(models.Model):
     """One SLA clock of a ticket, with its frozen budget and stored due time (D3, D5)."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="clocks", verbose_name=_("ticket")
+    )
     metric = models.CharField(_("metric"), max_length=12, choices=Metric.choices)
     budget_seconds = models.PositiveIntegerField(_("target (s)"))
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
@@ -96,13 +122,20 @@ class SegmentState(models.TextChoices):
 class ClockSegment(models.Model):
     """The clock ledger (D6): consecutive running/paused stretches with who and why."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="segments")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="segments", verbose_name=_("ticket")
+    )
     state = models.CharField(_("state"), max_length=10, choices=SegmentState.choices)
     started_at = models.DateTimeField(_("from"))
     ended_at = models.DateTimeField(_("until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200)
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor user"),
     )
 
     class Meta:
@@ -142,15 +175,24 @@ class RequestState(models.TextChoices):
 class PriorityChangeRequest(models.Model):
     """A customer's request to change the priority; a provider-side user decides (D8)."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="priority_requests")
-    requested_by = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="+")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="priority_requests", verbose_name=_("ticket")
+    )
+    requested_by = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
     requested_level = models.CharField(_("requested priority"), max_length=40)
     reason = models.TextField(_("reason"))
     state = models.CharField(
         _("state"), max_length=10, choices=RequestState.choices, default=RequestState.PENDING
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)

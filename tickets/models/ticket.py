@@ -72,8 +72,12 @@ class ImpactEffect(models.TextChoices):
 class TicketCounter(models.Model):
     """Per-year sequence for public ticket numbers."""
 
-    year = models.PositiveIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
+    year = models.PositiveIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("ticket counter")
+        verbose_name_plural = _("ticket counters")
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
@@ -81,10 +85,18 @@ class TicketCounter(models.Model):
 
 class Ticket(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True)
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="tickets")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="tickets")
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="tickets")
-    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="tickets")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("provider")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("customer")
+    )
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("contract")
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("contact")
+    )
     request_type = models.CharField(_("type"), max_length=20, choices=RequestType.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     status = models.CharField(
@@ -102,7 +114,12 @@ class Ticket(models.Model):
         verbose_name=_("assignee"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     # Priority (D7): provider-native level and the normalised rank P1-P4.
     priority_level = models.CharField(_("priority"), max_length=40, blank=True)
@@ -124,16 +141,33 @@ class Ticket(models.Model):
     # A-41: 24x7 effort requested on a Normal case is an effort flag; the clocks do not change.
     effort_24x7_requested = models.BooleanField(_("24x7 effort requested"), default=False)
     # Frozen SLA basis (D3): versioned catalogue rows never change after loading.
-    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="+")
+    package = models.ForeignKey(
+        Package, on_delete=models.PROTECT, related_name="+", verbose_name=_("package")
+    )
     contract_version = models.PositiveIntegerField()
     sla_policy = models.ForeignKey(
-        SlaPolicy, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        SlaPolicy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("SLA policy"),
     )
     sla_target = models.ForeignKey(
-        SlaTarget, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        SlaTarget,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("SLA target"),
     )
     calendar = models.ForeignKey(
-        BusinessCalendar, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        BusinessCalendar,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("calendar"),
     )
     # D9: listed in compliance but not counted (TKT-07 preconditions unmet, with a reason) ...
     sla_exempt_reason = models.TextField(_("SLA exemption reason"), blank=True)
