@@ -7,10 +7,12 @@ a new catalogue file (python manage.py load_catalog).
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from contracts.exceptions import ContractsError
 from contracts.models import (
     BusinessCalendar,
     CatalogueRelease,
@@ -29,6 +31,7 @@ from contracts.models import (
 )
 from contracts.models.parties import ContactRoleKind
 from contracts.selectors import contact_role_problem
+from contracts.services.contracts import contract_package_upgrade, contract_version_bump
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -227,6 +230,22 @@ class ContractAdmin(admin.ModelAdmin):
     readonly_fields = ["version"]
     autocomplete_fields = ["customer"]
     inlines = [ContactRoleInline, EscalationContactInline]
+    actions = ["move_to_current_catalogue"]
+
+    def save_model(self, request: HttpRequest, obj: Contract, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            contract_version_bump(contract=obj, changed=form.changed_data)
+
+    @admin.action(description=_("Move to the current catalogue version of the package"))
+    def move_to_current_catalogue(self, request: HttpRequest, queryset: Any) -> None:
+        for contract in queryset.select_related("package__release"):
+            try:
+                moved = contract_package_upgrade(contract=contract)
+            except ContractsError as exc:
+                self.message_user(request, str(exc), level=messages.ERROR)
+                continue
+            self.message_user(request, f"{moved.reference}: {moved.package} (v{moved.version})")
 
 
 @admin.register(EscalationContact)

@@ -6,11 +6,13 @@ changed through tickets.services, never by editing fields.
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tickets.exceptions import TicketError
 from tickets.models import (
     ClockSegment,
     Metric,
@@ -21,6 +23,7 @@ from tickets.models import (
     TicketMessage,
 )
 from tickets.selectors import QUEUE_ORDER, ticket_clock_label, tickets_for_queue
+from tickets.services import ticket_sla_rebase
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -94,6 +97,20 @@ class TicketAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = tuple(QUEUE_ORDER)
     inlines = [SlaClockInline, ClockSegmentInline, TicketMessageInline, TicketEventInline]
+    actions = ["recompute_sla_under_current_terms"]
+
+    @admin.action(description=_("Recompute SLA under the contract's current terms (logged)"))
+    def recompute_sla_under_current_terms(self, request: HttpRequest, queryset: Any) -> None:
+        for ticket in queryset:
+            try:
+                ticket_sla_rebase(
+                    ticket=ticket,
+                    reason=f"recomputed from the back-office by {request.user}",
+                    now=timezone.now(),
+                    actor=request.user,  # type: ignore[arg-type]
+                )
+            except TicketError as exc:
+                self.message_user(request, f"{ticket.number}: {exc}", level=messages.ERROR)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Ticket]:
         return tickets_for_queue()

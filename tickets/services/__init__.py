@@ -15,6 +15,7 @@ from tickets.services.priority import (
     ticket_priority_request,
     ticket_request_24x7_effort,
     ticket_sla_exempt,
+    ticket_sla_rebase,
 )
 
 __all__ = [
@@ -30,5 +31,6 @@ __all__ = [
     "ticket_request_24x7_effort",
     "ticket_resolve",
     "ticket_sla_exempt",
+    "ticket_sla_rebase",
     "ticket_transition",
 ]

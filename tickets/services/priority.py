@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from contracts.models import Contact, SlaTarget
+from contracts.selectors import sla_policy_targets
 from tickets.exceptions import PriorityNotAllowed, TicketValidationError
 from tickets.models import (
     PriorityChangeRequest,
@@ -175,5 +176,65 @@ def ticket_sla_exempt(
         now,
         user=actor,
         data={"reason": reason, "vendor_owned": vendor_owned},
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_sla_rebase(*, ticket: Ticket, reason: str, now: datetime, actor: User) -> Ticket:
+    """Recompute an open ticket under its contract's current package and version (D3).
+
+    The explicit, logged counterpart of "editing the catalogue never rewrites past tickets":
+    the same priority level is looked up in the contract's current policy, and the clocks are
+    recomputed from their original start with the same pauses."""
+    if not reason.strip():
+        raise TicketValidationError("reason", "Give the reason for the recompute.")
+    ticket = _locked(ticket)
+    contract = ticket.contract
+    policy = sla_policy_targets(
+        contract=contract, policy_code=getattr(ticket.sla_policy, "code", "")
+    )
+    target = next(
+        (
+            t
+            for t in (policy.targets if policy else ())
+            if t.level == ticket.priority_level and t.request_type == ticket.request_type
+        ),
+        None,
+    )
+    if ticket.sla_target is not None and target is None:
+        raise PriorityNotAllowed(
+            f"The current terms of {contract.reference} have no priority "
+            f"{ticket.priority_level!r}; change the priority instead."
+        )
+    before = {
+        "package": ticket.package_id,
+        "target": ticket.sla_target_id,
+        "contract_version": ticket.contract_version,
+    }
+    ticket.package = contract.package
+    ticket.contract_version = contract.version
+    ticket.sla_policy = policy.policy if policy and target else None
+    ticket.sla_target = target
+    ticket.calendar = ticket_calendar_row(contract, target)
+    ticket_clocks_recompute(ticket=ticket, target=target, now=now)
+    ticket.updated_at = now
+    ticket.save()
+    _event(
+        ticket,
+        "sla_recomputed",
+        now,
+        user=actor,
+        data={
+            "reason": reason,
+            "before": before,
+            "after": {
+                "package": ticket.package_id,
+                "target": ticket.sla_target_id,
+                "contract_version": ticket.contract_version,
+            },
+            "response_due_at": _iso(ticket.response_due_at),
+            "resolution_due_at": _iso(ticket.resolution_due_at),
+        },
     )
     return ticket
