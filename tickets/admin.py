@@ -22,7 +22,12 @@ from tickets.models import (
     TicketEvent,
     TicketMessage,
 )
-from tickets.selectors import QUEUE_ORDER, ticket_clock_label, tickets_for_queue
+from tickets.selectors import (
+    QUEUE_ORDER,
+    ticket_clock_label,
+    ticket_priority_label,
+    tickets_for_queue,
+)
 from tickets.services import ticket_sla_rebase
 
 
@@ -82,7 +87,7 @@ class TicketAdmin(admin.ModelAdmin):
         "customer",
         "provider",
         "request_type",
-        "priority_level",
+        "priority",
         "priority_rank",
         "status",
         "response_due_at",
@@ -115,6 +120,10 @@ class TicketAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Ticket]:
         return tickets_for_queue()
 
+    @admin.display(description=_("priority"), ordering="priority_rank")
+    def priority(self, obj: Ticket) -> str:
+        return ticket_priority_label(obj)
+
     @admin.display(description=_("response clock"))
     def response_clock(self, obj: Ticket) -> str:
         return ticket_clock_label(obj, Metric.RESPONSE)
@@ -124,7 +133,11 @@ class TicketAdmin(admin.ModelAdmin):
         return ticket_clock_label(obj, Metric.RESOLUTION)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in Ticket._meta.fields] + ["response_clock", "resolution_clock"]
+        return [f.name for f in Ticket._meta.fields] + [
+            "priority",
+            "response_clock",
+            "resolution_clock",
+        ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import F, OrderBy, Prefetch, QuerySet
+from django.db.models import Case, F, OrderBy, Prefetch, QuerySet, Value, When
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from contracts.models import ResolutionStart
-from tickets.models import Metric, SlaClock, Status, Ticket
+from tickets.models import OPEN_STATUSES, Metric, SlaClock, Status, Ticket
 
 # D7 queue order: rank, then package precedence (CBG Extra > Basis > Standaard), then the
 # earliest running due time; tickets without rank or due time come after those with one.
 QUEUE_ORDER: list[OrderBy] = [
+    # Open work first: resolved, closed and cancelled tickets follow, in the same order.
+    Case(When(status__in=list(OPEN_STATUSES), then=Value(0)), default=Value(1)).asc(),
     F("priority_rank").asc(nulls_last=True),
     F("package_precedence").desc(),
     F("next_check_at").asc(nulls_last=True),
@@ -48,3 +51,11 @@ def ticket_clock_label(ticket: Ticket, metric: str) -> str:
     if clock.due_at is None or ticket.status == Status.WAITING_FOR_CUSTOMER:
         return _("paused (waiting for the customer)")
     return _("running")
+
+
+def ticket_priority_label(ticket: Ticket) -> str:
+    """The provider's own name for the priority, in the viewer's language (D7)."""
+    target = ticket.sla_target
+    if target is None:
+        return _("no priority")
+    return target.label_en if (get_language() or "nl").startswith("en") else target.label_nl

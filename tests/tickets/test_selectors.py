@@ -6,7 +6,7 @@ from django.utils.translation import override
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket
 from tickets.models import Metric, Status
-from tickets.selectors import ticket_clock_label, tickets_for_queue
+from tickets.selectors import ticket_clock_label, ticket_priority_label, tickets_for_queue
 from tickets.services import (
     ticket_record_root_cause,
     ticket_reply,
@@ -108,3 +108,18 @@ def test_the_back_office_shows_times_in_amsterdam(contact, admin_client):
         f"/admin/tickets/ticket/{ticket.pk}/change/", HTTP_ACCEPT_LANGUAGE="en"
     )
     assert b"June 1, 2026, 9 a.m." in response.content
+
+
+def test_closed_work_follows_open_work_in_the_queue(contact):
+    agent = UserFactory()
+    done = create_ticket(contact, ams("2026-06-01 08:00"), priority_level="top")
+    ticket_resolve(ticket=done, kind="fix", text="ok", now=ams("2026-06-01 08:30"), actor=agent)
+    waiting = create_ticket(contact, ams("2026-06-01 09:00"), priority_level="laag")
+    assert list(tickets_for_queue().values_list("pk", flat=True)) == [waiting.pk, done.pk]
+
+
+@pytest.mark.parametrize(("language", "label"), [("nl", "Hoog"), ("en", "High")])
+def test_the_priority_shows_the_providers_label_in_the_viewers_language(contact, language, label):
+    ticket = create_ticket(contact, ams("2026-06-01 09:00"), priority_level="hoog")
+    with override(language):
+        assert ticket_priority_label(ticket) == label
