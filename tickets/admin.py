@@ -16,6 +16,8 @@ from tickets.exceptions import TicketError
 from tickets.models import (
     ClockSegment,
     Metric,
+    PriorityChangeRequest,
+    RequestState,
     SlaClock,
     Ticket,
     TicketCounter,
@@ -28,7 +30,7 @@ from tickets.selectors import (
     ticket_priority_label,
     tickets_for_queue,
 )
-from tickets.services import ticket_sla_rebase
+from tickets.services import ticket_priority_decide, ticket_sla_rebase
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -205,3 +207,46 @@ class TicketCounterAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(PriorityChangeRequest)
+class PriorityChangeRequestAdmin(admin.ModelAdmin):
+    """Customers ask, a provider-side user decides (D8); decisions go through the service."""
+
+    list_display = [
+        "ticket",
+        "requested_level",
+        "requested_by",
+        "state",
+        "created_at",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = ["state"]
+    list_select_related = ["ticket", "requested_by", "decided_by"]
+    readonly_fields = [f.name for f in PriorityChangeRequest._meta.fields]
+    actions = ["accept", "reject"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def _decide(self, request: HttpRequest, queryset: Any, accept: bool) -> None:
+        for item in queryset.filter(state=RequestState.PENDING).select_related("ticket"):
+            try:
+                ticket_priority_decide(
+                    request=item,
+                    accept=accept,
+                    note=f"decided in the back-office by {request.user}",
+                    now=timezone.now(),
+                    actor=request.user,  # type: ignore[arg-type]
+                )
+            except TicketError as exc:
+                self.message_user(request, f"{item.ticket.number}: {exc}", level=messages.ERROR)
+
+    @admin.action(description=_("Accept the requested priority"))
+    def accept(self, request: HttpRequest, queryset: Any) -> None:
+        self._decide(request, queryset, accept=True)
+
+    @admin.action(description=_("Reject the request"))
+    def reject(self, request: HttpRequest, queryset: Any) -> None:
+        self._decide(request, queryset, accept=False)

@@ -158,3 +158,19 @@ def test_24x7_effort_on_a_normal_case_sets_only_a_flag(agent):
     assert ticket.effort_24x7_requested is True
     assert ticket.response_due_at == due
     assert ticket.events.filter(kind="effort_24x7_requested").count() == 1
+
+
+def test_the_back_office_accepts_a_request_through_the_service(contact, admin_client):
+    ticket = _gemiddeld(contact)
+    request = ticket_priority_request(
+        ticket=ticket, contact=contact, level="hoog", reason="x", now=ams("2026-06-01 09:30")
+    )
+    response = admin_client.post(
+        "/admin/tickets/prioritychangerequest/",
+        {"action": "accept", "_selected_action": [request.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    request.refresh_from_db()
+    ticket.refresh_from_db()
+    assert (request.state, ticket.priority_level) == (RequestState.ACCEPTED, "hoog")
