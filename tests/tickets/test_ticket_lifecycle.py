@@ -336,3 +336,10 @@ def test_the_contract_day_is_the_amsterdam_day():
     utc_now = ams("2026-06-01 01:30").astimezone(UTC)
     ticket = create_ticket(named_contact(contract), utc_now)
     assert ticket.contract == contract
+
+
+def test_a_naive_now_is_refused(contact):
+    from datetime import datetime
+
+    with pytest.raises(TicketValidationError, match="aware datetime"):
+        create_ticket(contact, datetime(2026, 6, 1, 9, 0))

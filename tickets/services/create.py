@@ -27,6 +27,7 @@ from tickets.models import (
     TicketEvent,
 )
 from tickets.services.clocks import clocks_build, ticket_calendar_row
+from tickets.services.guards import requires_aware_now
 
 # SPEC TKT-41: all five must hold for a CBG situation to be business-critical.
 BUSINESS_CRITICAL_CHECKS = (
@@ -145,6 +146,7 @@ def ticket_number_next(*, now: datetime) -> str:
     return f"SD-{year}-{row[0]:06d}"
 
 
+@requires_aware_now
 @transaction.atomic
 def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
     """Create a ticket with its frozen SLA basis, clocks, ledger and audit event."""

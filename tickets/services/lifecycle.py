@@ -30,6 +30,7 @@ from tickets.services.clocks import (
     segment_switch,
     ticket_clocks_recompute,
 )
+from tickets.services.guards import requires_aware_now
 
 
 def _event(
@@ -111,6 +112,7 @@ def _status_set(
     )
 
 
+@requires_aware_now
 @transaction.atomic
 def ticket_transition(
     *,
@@ -139,6 +141,7 @@ def ticket_transition(
     return ticket
 
 
+@requires_aware_now
 @transaction.atomic
 def ticket_reply(
     *,
@@ -198,6 +201,7 @@ def ticket_reply(
     return message
 
 
+@requires_aware_now
 @transaction.atomic
 def ticket_record_root_cause(*, ticket: Ticket, text: str, now: datetime, actor: User) -> Ticket:
     """Record the root cause; under `root_cause_identified` this starts resolution (D5)."""
@@ -220,6 +224,7 @@ def ticket_record_root_cause(*, ticket: Ticket, text: str, now: datetime, actor:
     return ticket
 
 
+@requires_aware_now
 @transaction.atomic
 def ticket_resolve(*, ticket: Ticket, kind: str, text: str, now: datetime, actor: User) -> Ticket:
     """Resolve with a fix or a workaround (TKT-22); a workaround counts as resolution."""
@@ -238,6 +243,7 @@ def ticket_resolve(*, ticket: Ticket, kind: str, text: str, now: datetime, actor
     return ticket
 
 
+@requires_aware_now
 @transaction.atomic
 def ticket_assign(*, ticket: Ticket, assignee: User | None, now: datetime, actor: User) -> Ticket:
     ticket = _locked(ticket)

@@ -18,6 +18,7 @@ from tickets.models import (
     Ticket,
 )
 from tickets.services.clocks import ticket_calendar_row, ticket_clocks_recompute
+from tickets.services.guards import requires_aware_now
 from tickets.services.lifecycle import _event, _iso, _locked
 
 
@@ -41,6 +42,7 @@ def _target_in_policy(ticket: Ticket, level: str) -> SlaTarget:
     return target
 
 
+@requires_aware_now
 @transaction.atomic
 def ticket_change_priority(
     *,
@@ -85,6 +87,7 @@ def ticket_change_priority(
     return ticket
 
 
+@requires_aware_now
 @transaction.atomic
 def ticket_priority_request(
     *, ticket: Ticket, contact: Contact, level: str, reason: str, now: datetime
@@ -113,6 +116,7 @@ def ticket_priority_request(
     return request
 
 
+@requires_aware_now
 @transaction.atomic
 def ticket_priority_decide(
     *, request: PriorityChangeRequest, accept: bool, note: str, now: datetime, actor: User
@@ -144,6 +148,7 @@ def ticket_priority_decide(
     return request
 
 
+@requires_aware_now
 @transaction.atomic
 def ticket_request_24x7_effort(
     *, ticket: Ticket, now: datetime, contact: Contact | None = None, actor: User | None = None
@@ -158,6 +163,7 @@ def ticket_request_24x7_effort(
     return ticket
 
 
+@requires_aware_now
 @transaction.atomic
 def ticket_sla_exempt(
     *, ticket: Ticket, reason: str, vendor_owned: bool, now: datetime, actor: User
@@ -180,6 +186,7 @@ def ticket_sla_exempt(
     return ticket
 
 
+@requires_aware_now
 @transaction.atomic
 def ticket_sla_rebase(*, ticket: Ticket, reason: str, now: datetime, actor: User) -> Ticket:
     """Recompute an open ticket under its contract's current package and version (D3).
