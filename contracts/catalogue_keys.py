@@ -11,6 +11,7 @@ ALLOWED_KEYS: dict[str, frozenset[str]] = {
             "services",
             "channels",
             "escalation_contacts",
+            "escalation_policies",
             "policies",
         }
     ),
@@ -85,6 +86,21 @@ ALLOWED_KEYS: dict[str, frozenset[str]] = {
             "situation",
             "is_assumption",
             "sort",
+        }
+    ),
+    "escalation_policies": frozenset(
+        {
+            "packages",
+            "warning_percent",
+            "level2_unacknowledged",
+            "level2_unresolved_rank1",
+            "level2_unresolved_other_business_days",
+            "renotify",
+            "status_update",
+            "level1_on_create_levels",
+            "level2_on_resolution_breach_levels",
+            "manual_level3",
+            "source",
         }
     ),
 }

@@ -233,6 +233,24 @@ def _check_policies(
             levels.add(key)
 
 
+def _check_escalation_policies(check: _Checker, data: dict[str, Any], packages: set[str]) -> None:
+    for label, item in _entries(check, data, "escalation_policies", label_key="source"):
+        check.codes_exist(label, item.get("packages"), packages, "package")
+        percent = check.optional(label, item, "warning_percent", int)
+        if percent is not None and not 1 <= percent <= 99:
+            check.error(label, f"'warning_percent' is {percent}; expected 1 to 99")
+        for key in (
+            "level2_unacknowledged",
+            "level2_unresolved_rank1",
+            "renotify",
+            "status_update",
+        ):
+            check.duration(label, item, key)
+        check.optional(label, item, "level2_unresolved_other_business_days", int)
+        for key in ("level1_on_create_levels", "level2_on_resolution_breach_levels"):
+            check.optional(label, item, key, list)
+
+
 def _check_contacts_and_channels(check: _Checker, data: dict[str, Any], packages: set[str]) -> None:
     for label, item in _entries(check, data, "channels", label_key="kind"):
         check.require(label, item, "address", str)
@@ -276,6 +294,7 @@ def parse_catalogue_file(path: Path) -> tuple[ParsedCatalogue | None, list[str]]
     services = _check_services(check, data, packages)
     _check_policies(check, data, packages, services)
     _check_contacts_and_channels(check, data, packages)
+    _check_escalation_policies(check, data, packages)
     if check.errors:
         return None, check.errors
     parsed = ParsedCatalogue(path, text, data, canonical_sha256(data), str(provider_code))

@@ -242,3 +242,14 @@ def contact_role_problem(
                 f"{other.contact.name}. There is exactly one (D14)."
             )
     return None
+
+
+def contract_escalation_problems(contract: Contract) -> list[str]:
+    """Configuration gaps a coordinator should fix before an escalation needs them."""
+    problems = []
+    for level in (1, 2):
+        if not any(c.email for c in escalation_contacts_for(contract=contract, level=level)):
+            problems.append(f"no level-{level} escalation contact with an email address")
+    if contract.csam is not None and not contract.csam.email:
+        problems.append("the customer success account manager has no email address (D11)")
+    return problems

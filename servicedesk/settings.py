@@ -125,6 +125,12 @@ EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
+# Links in emails are built from this, never from a request's Host header.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Domain part of the deterministic Message-IDs of outgoing mail.
+MESSAGE_ID_DOMAIN = env.str("MESSAGE_ID_DOMAIN", default="servicedesk.local")
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+ESCALATION_ACK_MAX_AGE_DAYS = env.int("ESCALATION_ACK_MAX_AGE_DAYS", default=7)
 
 # --- Celery --------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -137,12 +143,37 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
+# A publish while the broker is down fails fast; the outbox relay sends the row later (D12).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_TIMEZONE = "UTC"
+# Exactly one beat process runs these (README). The database is the timer: the sweep finds
+# what is due, so a missed or doubled beat tick delays or repeats a no-op, never an email.
+ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE = {
+    "escalation-sweep": {
+        "task": "escalation.tasks.escalation_sweep_task",
+        "schedule": float(ESCALATION_SWEEP_SECONDS),
+    },
+    "outbox-relay": {
+        "task": "escalation.tasks.outbox_relay_task",
+        "schedule": float(env.int("OUTBOX_RELAY_SECONDS", default=60)),
+    },
+    "csam-daily": {
+        "task": "escalation.tasks.csam_daily_task",
+        "schedule": float(env.int("CSAM_DAILY_SECONDS", default=3600)),
+    },
+}
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -16,7 +16,7 @@ QUEUE_ORDER: list[OrderBy] = [
     Case(When(status__in=list(OPEN_STATUSES), then=Value(0)), default=Value(1)).asc(),
     F("priority_rank").asc(nulls_last=True),
     F("package_precedence").desc(),
-    F("next_check_at").asc(nulls_last=True),
+    F("earliest_due_at").asc(nulls_last=True),
     F("created_at").asc(),
 ]
 

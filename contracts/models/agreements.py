@@ -57,6 +57,12 @@ class Contract(models.Model):
     go_live_date = models.DateField(_("go-live"), null=True, blank=True)
     end_date = models.DateField(_("end"), null=True, blank=True)
     renewal_date = models.DateField(_("renewal"), null=True, blank=True)
+    renewal_notice_deadline = models.DateField(
+        _("renewal notice deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Last day to give notice; the CSAM is told 30 days before (D11)."),
+    )
     auto_renew = models.BooleanField(_("renews automatically"), default=False)
     hosting = models.CharField(
         _("hosting"), max_length=10, choices=Hosting.choices, default=Hosting.NONE, blank=True

@@ -22,6 +22,7 @@ from contracts.models import (
     CatalogueRelease,
     CatalogueService,
     EscalationContact,
+    EscalationPolicy,
     Package,
     Provider,
     ProviderChannel,
@@ -121,6 +122,8 @@ def _release_content_write(*, release: CatalogueRelease, data: dict[str, Any]) -
         contact.packages.set([packages[code] for code in item.get("packages", [])])
     for item in data.get("policies", []):
         _policy_write(release, item, calendars, packages, services)
+    for item in data.get("escalation_policies", []):
+        _escalation_policy_write(release, item, packages)
 
 
 def _calendar_fields(item: dict[str, Any]) -> dict[str, Any]:
@@ -235,3 +238,30 @@ def _target_build(
         is_assumption=item.get("is_assumption", False),
         sort=item.get("sort", index),
     )
+
+
+def _escalation_policy_write(
+    release: CatalogueRelease, item: dict[str, Any], packages: dict[str, Package]
+) -> None:
+    """D10 defaults; a key left out keeps the model's default."""
+    fields: dict[str, Any] = {}
+    durations = {
+        "level2_unacknowledged": "level2_unacknowledged_seconds",
+        "level2_unresolved_rank1": "level2_unresolved_rank1_seconds",
+        "renotify": "renotify_seconds",
+        "status_update": "status_update_seconds",
+    }
+    for key, field_name in durations.items():
+        if key in item:
+            fields[field_name] = _seconds(item[key])
+    for key in (
+        "warning_percent",
+        "level2_unresolved_other_business_days",
+        "level1_on_create_levels",
+        "level2_on_resolution_breach_levels",
+        "manual_level3",
+    ):
+        if key in item:
+            fields[key] = item[key]
+    policy = EscalationPolicy.objects.create(release=release, **fields)
+    policy.packages.set([packages[code] for code in item.get("packages", [])])

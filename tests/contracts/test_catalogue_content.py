@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from contracts.catalogue_keys import ALLOWED_KEYS
+
 CATALOGUE_DIR = Path(__file__).resolve().parents[2] / "catalogue"
 FILES = ("microsoft", "onitnow", "websitenazorg", "cbg")
 DURATION_RE = re.compile(r"^(?=\d)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
@@ -68,39 +70,20 @@ def test_file_parses_and_has_schema_and_provider(name: str) -> None:
     assert data["provider"]["name"]
 
 
-ALLOWED_KEYS = {
-    "": {"schema", "provider", "calendars", "packages", "services", "channels",
-         "escalation_contacts", "policies"},
-    "provider": {"code", "name"},
-    "calendars": {"code", "name", "timezone", "always_open", "hours", "source", "holidays"},
-    "holidays": {"country", "subdivision", "categories", "remove_names", "extra_closures",
-                 "removals"},
-    "packages": {"code", "name", "description", "calendar", "named_contact_min",
-                 "named_contact_max", "requires_named_contact",
-                 "requires_support_services_manager", "precedence", "max_contiguous_minutes",
-                 "travel_factor", "billing_mode", "minimum_billable_minutes",
-                 "billing_increment_minutes", "out_of_hours_emergency", "fallback_package",
-                 "sort", "source"},
-    "services": {"code", "category", "name", "description", "unit", "notes", "source",
-                 "inclusion"},
-    "channels": {"kind", "address", "rules", "preferred", "packages", "source"},
-    "escalation_contacts": {"level", "role", "name", "email", "phone", "packages"},
-    "policies": {"code", "name", "packages", "service", "resolution_start", "is_default",
-                 "notes", "source", "targets"},
-    "targets": {"request_type", "level", "label_nl", "label_en", "rank", "response",
-                "resolution", "attention", "critical_resource", "calendar", "clock",
-                "compliance_threshold", "impact_scope", "impact_effect", "business_critical",
-                "emergency", "effort", "provider_commitments", "customer_duties", "situation",
-                "is_assumption", "sort"},
-}  # fmt: skip
-
-
 @pytest.mark.parametrize("name", FILES)
 def test_only_schema_keys_are_used(name: str) -> None:
     data = load(name)
     assert set(data) <= ALLOWED_KEYS[""]
     assert set(data["provider"]) <= ALLOWED_KEYS["provider"]
-    for table in ("calendars", "packages", "services", "channels", "escalation_contacts"):
+    tables = (
+        "calendars",
+        "packages",
+        "services",
+        "channels",
+        "escalation_contacts",
+        "escalation_policies",
+    )
+    for table in tables:
         for row in data.get(table, []):
             assert set(row) <= ALLOWED_KEYS[table], (
                 f"{name}/{table}: {set(row) - ALLOWED_KEYS[table]}"

@@ -325,7 +325,7 @@ def test_cancelling_stops_the_clocks_without_a_verdict(contact, agent):
         actor=agent,
         reason="dubbel",
     )
-    assert (ticket.response_due_at, ticket.next_check_at) == (None, None)
+    assert (ticket.response_due_at, ticket.earliest_due_at) == (None, None)
     assert list(ticket.clocks.values_list("met", "due_at")) == [(None, None), (None, None)]
     assert not ticket.clocks.filter(stopped_at__isnull=True).exists()
 

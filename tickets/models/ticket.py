@@ -189,7 +189,27 @@ class Ticket(models.Model):
     # Stored due times (ARCHITECTURE rule 4); null = no target, not started, or paused.
     response_due_at = models.DateTimeField(_("response due"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
-    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The earliest running due time, for queue order (D7).
+    earliest_due_at = models.DateTimeField(_("earliest due"), null=True, blank=True)
+    # When the escalation sweep must look at this ticket next (ARCHITECTURE rule 4): set to
+    # "now" by every change to the clocks or status, and moved on by the sweep itself.
+    next_check_at = models.DateTimeField(_("next check"), null=True, blank=True)
+    # Bumped when the SLA target changes: escalations fire once per (ticket, level, version).
+    clock_version = models.PositiveIntegerField(_("clock version"), default=1)
+    # The last non-automated public reply by the provider (status updates, D10).
+    last_provider_update_at = models.DateTimeField(_("last provider update"), null=True, blank=True)
+    # Microsoft Critical: the critical situation resource (D10, SPEC §3.10).
+    critical_resource = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("critical situation resource"),
+    )
+    critical_resource_assigned_at = models.DateTimeField(
+        _("critical situation resource assigned"), null=True, blank=True
+    )
     updated_at = models.DateTimeField(_("updated"))
 
     class Meta:
@@ -199,6 +219,12 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["status", "priority_rank"], name="ticket_queue_idx"),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_idx"),
+            # The sweep's one query: open tickets whose check time has come.
+            models.Index(
+                fields=["next_check_at"],
+                name="ticket_sweep_idx",
+                condition=models.Q(next_check_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

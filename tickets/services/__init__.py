@@ -4,6 +4,7 @@ from tickets.services.clocks import ticket_clocks_recompute
 from tickets.services.create import TicketCreateInput, ticket_create
 from tickets.services.lifecycle import (
     ticket_assign,
+    ticket_assign_critical_resource,
     ticket_record_root_cause,
     ticket_reply,
     ticket_resolve,
@@ -21,6 +22,7 @@ from tickets.services.priority import (
 __all__ = [
     "TicketCreateInput",
     "ticket_assign",
+    "ticket_assign_critical_resource",
     "ticket_change_priority",
     "ticket_clocks_recompute",
     "ticket_create",

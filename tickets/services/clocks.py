@@ -34,6 +34,7 @@ def clocks_build(*, ticket: Ticket, target: SlaTarget | None, now: datetime) -> 
         clock.started_at = _clock_start(ticket, metric)
         clocks.append(clock)
     _clocks_due_set(ticket, clocks, pauses=[])
+    ticket.next_check_at = now  # the escalation sweep looks at every new ticket once
     return clocks
 
 
@@ -76,7 +77,7 @@ def _clocks_due_set(ticket: Ticket, clocks: list[SlaClock], pauses: list[Pause])
         else:
             ticket.resolution_due_at = clock.due_at
     running = [d for d in (ticket.response_due_at, ticket.resolution_due_at) if d is not None]
-    ticket.next_check_at = min(running) if running else None
+    ticket.earliest_due_at = min(running) if running else None
 
 
 def ticket_pauses(ticket: Ticket) -> list[Pause]:
@@ -110,6 +111,7 @@ def ticket_clocks_recompute(*, ticket: Ticket, target: SlaTarget | None, now: da
     _clocks_due_set(ticket, clocks, ticket_pauses(ticket))
     for clock in clocks:
         clock.save()
+    ticket.next_check_at = now  # the sweep re-plans warnings and escalations from here
 
 
 def clock_stop(*, ticket: Ticket, metric: str, now: datetime) -> None:
@@ -128,7 +130,8 @@ def clock_stop(*, ticket: Ticket, metric: str, now: datetime) -> None:
 def clocks_cancel(*, ticket: Ticket, now: datetime) -> None:
     """A cancelled ticket is neither met nor missed: its open clocks stop without a verdict."""
     ticket.clocks.filter(stopped_at__isnull=True).update(stopped_at=now, due_at=None, met=None)
-    ticket.response_due_at = ticket.resolution_due_at = ticket.next_check_at = None
+    ticket.response_due_at = ticket.resolution_due_at = ticket.earliest_due_at = None
+    ticket.next_check_at = now  # the sweep closes the ticket's open escalations
 
 
 def clock_resume_stopped(*, ticket: Ticket, metric: str, now: datetime) -> None:

@@ -182,6 +182,8 @@ def ticket_reply(
         contact=author_contact,
         data={"message": message.pk, "message_kind": kind, "automated": is_automated},
     )
+    if from_provider and kind == MessageKind.PUBLIC:
+        ticket.last_provider_update_at = now
     if first:
         ticket.first_response_at = now
         _event(ticket, "first_response", now, user=author_user, data={"message": message.pk})
@@ -263,3 +265,20 @@ def ticket_assign(*, ticket: Ticket, assignee: User | None, now: datetime, actor
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+@requires_aware_now
+@transaction.atomic
+def ticket_assign_critical_resource(
+    *, ticket: Ticket, resource: User, now: datetime, actor: User
+) -> Ticket:
+    """Microsoft Critical: the critical situation resource is assigned (D10, SPEC §3.10)."""
+    ticket = _locked(ticket)
+    ticket.critical_resource = resource
+    if ticket.critical_resource_assigned_at is None:
+        ticket.critical_resource_assigned_at = now
+    ticket.updated_at = now
+    ticket.next_check_at = now
+    ticket.save()
+    _event(ticket, "critical_resource_assigned", now, user=actor, data={"resource": resource.pk})
+    return ticket

@@ -65,6 +65,7 @@ def ticket_change_priority(
     ticket.sla_target = target
     ticket.priority_level, ticket.priority_rank = target.level, target.rank
     ticket.calendar = ticket_calendar_row(ticket.contract, target)
+    ticket.clock_version += 1  # the old escalation schedule is void
     ticket_clocks_recompute(ticket=ticket, target=target, now=now)
     ticket.updated_at = now
     ticket.save()
@@ -224,6 +225,7 @@ def ticket_sla_rebase(*, ticket: Ticket, reason: str, now: datetime, actor: User
     ticket.sla_policy = policy.policy if policy and target else None
     ticket.sla_target = target
     ticket.calendar = ticket_calendar_row(contract, target)
+    ticket.clock_version += 1
     ticket_clocks_recompute(ticket=ticket, target=target, now=now)
     ticket.updated_at = now
     ticket.save()

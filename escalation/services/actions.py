@@ -1,0 +1,93 @@
+"""People acting on escalations: customers raise them, staff acknowledge or mediate."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from contracts.calendars import calendar_for
+from contracts.models import Contact
+from escalation.exceptions import EscalationError
+from escalation.models import Escalation, Level, Reason
+from escalation.selectors import Recipient, escalation_policy_for
+from escalation.services.emails import customer_escalation_email
+from escalation.services.firing import Trigger, escalation_fire
+from escalation.services.outbox import outbox_enqueue
+from escalation.services.sweep import notify_time
+from tickets.models import OPEN_STATUSES, Ticket
+
+
+def _open_locked(ticket: Ticket) -> Ticket:
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("calendar", "contract__package", "customer", "sla_target")
+        .get(pk=ticket.pk)
+    )
+    if ticket.status not in OPEN_STATUSES:
+        raise EscalationError(f"Ticket {ticket.number} is not open; there is nothing to escalate.")
+    return ticket
+
+
+def _fire_now(ticket: Ticket, trigger: Trigger, now: datetime, **kwargs: object) -> Escalation:
+    calendar = calendar_for(ticket.calendar) if ticket.calendar else None
+    send_after = notify_time(calendar, now) if calendar else now
+    escalation = escalation_fire(ticket, trigger, now, send_after, **kwargs)  # type: ignore[arg-type]
+    if escalation is None:
+        raise EscalationError(
+            f"Ticket {ticket.number} has already been escalated for this reason; the "
+            "escalation managers are working on it."
+        )
+    ticket.next_check_at = now  # plan reminders and level-2 timers on the next sweep
+    ticket.save(update_fields=["next_check_at"])
+    return escalation
+
+
+@transaction.atomic
+def escalation_raise_by_customer(
+    *, ticket: Ticket, contact: Contact, reason: str, now: datetime, unsatisfied: bool = False
+) -> Escalation:
+    """The customer escalates (level 1), or is not satisfied with level 1's outcome (level 2)."""
+    if not reason.strip():
+        raise EscalationError("Say why you escalate the ticket.")
+    if contact.customer_id != ticket.customer_id:
+        raise EscalationError(f"{contact.email} is not a contact of {ticket.customer}.")
+    ticket = _open_locked(ticket)
+    trigger = Trigger(Level.FIRST_LINE, Reason.CUSTOMER_RAISED)
+    if unsatisfied:
+        if not Escalation.objects.filter(ticket=ticket).filter(level=Level.FIRST_LINE).exists():
+            raise EscalationError("Escalate to level 1 first; level 2 follows its outcome.")
+        trigger = Trigger(Level.SECOND_LINE, Reason.CUSTOMER_UNSATISFIED)
+    escalation = _fire_now(ticket, trigger, now, raised_by_contact=contact, note=reason)
+    recipient = Recipient("customer", contact.name, contact.email, contact.language)
+    outbox_enqueue(
+        key=f"escalation:{escalation.pk}:customer:{contact.email.lower()}",
+        email=customer_escalation_email(escalation, recipient),
+        now=now,
+        ticket=ticket,
+        escalation=escalation,
+    )
+    return escalation
+
+
+@transaction.atomic
+def escalation_raise_mediation(
+    *, ticket: Ticket, note: str, now: datetime, actor: User
+) -> Escalation:
+    """Websitenazorg's step 3 (SPEC §4.2): a manual level 3 where the policy allows it."""
+    ticket = _open_locked(ticket)
+    if not escalation_policy_for(ticket.contract).manual_level3:
+        raise EscalationError(f"The escalation policy of {ticket.contract} has no level 3.")
+    escalation = _fire_now(ticket, Trigger(Level.MEDIATION, Reason.MEDIATION), now, note=note)
+    Escalation.objects.filter(pk=escalation.pk).update(raised_by_user=actor)
+    return escalation
+
+
+def escalation_acknowledge(*, escalation: Escalation, by: str, now: datetime) -> bool:
+    """Compare-and-set: the first acknowledgement wins, reminders stop; False if already done."""
+    return bool(
+        Escalation.objects.filter(pk=escalation.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=now, acknowledged_by=by[:254], next_notify_at=None
+        )
+    )

@@ -1,0 +1,165 @@
+"""Rendering notification emails: plain text + HTML, in the recipient's language (D16)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
+
+from escalation.models import Escalation, Level, Reason
+from escalation.selectors import Recipient
+from escalation.services.outbox import Email
+from escalation.tokens import ack_token
+from tickets.models import Ticket
+
+
+def local_time(value: datetime | None) -> str:
+    """A due time as people read it: Europe/Amsterdam, with the zone named."""
+    if value is None:
+        return _("none")
+    zone = ZoneInfo(settings.DISPLAY_TIME_ZONE)
+    return f"{formats.date_format(value.astimezone(zone), 'DATETIME_FORMAT')} ({zone.key})"
+
+
+def ticket_url(ticket: Ticket) -> str:
+    return settings.SITE_URL + reverse("admin:tickets_ticket_change", args=[ticket.pk])
+
+
+def subject_token(ticket: Ticket) -> str:
+    return f"[{ticket.number}]"
+
+
+def render(
+    *,
+    language: str,
+    recipient: Recipient,
+    subject: str,
+    heading: str,
+    intro: str,
+    facts: list[tuple[str, str]],
+    action_url: str = "",
+    action_label: str = "",
+) -> Email:
+    context = {
+        "language": language,
+        "heading": heading,
+        "intro": intro,
+        "facts": facts,
+        "action_url": action_url,
+        "action_label": action_label,
+        "footer": _("This message was sent automatically by the service desk; do not reply."),
+    }
+    return Email(
+        to_email=recipient.email,
+        to_name=recipient.name,
+        language=language,
+        subject=subject,
+        body_text=render_to_string("escalation/email/notification.txt", context).strip() + "\n",
+        body_html=render_to_string("escalation/email/notification.html", context),
+    )
+
+
+def _ticket_facts(ticket: Ticket) -> list[tuple[str, str]]:
+    priority = ticket.sla_target.label_en if ticket.sla_target else "-"
+    if ticket.sla_target and not translation_is_english():
+        priority = ticket.sla_target.label_nl
+    return [
+        (_("Ticket"), f"{ticket.number} {ticket.subject}"),
+        (_("Customer"), ticket.customer.name),
+        (_("Contract"), ticket.contract.reference),
+        (_("Priority"), priority),
+        (_("Response due"), local_time(ticket.response_due_at)),
+        (_("Resolution due"), local_time(ticket.resolution_due_at)),
+    ]
+
+
+def translation_is_english() -> bool:
+    return (get_language() or "nl").startswith("en")
+
+
+def escalation_email(escalation: Escalation, recipient: Recipient, reminder: int) -> Email:
+    """The notification of one escalation (or warning) to one person."""
+    ticket = escalation.ticket
+    with override(recipient.language):
+        level = str(Level(escalation.level).label)
+        reason = str(Reason(escalation.reason).label)
+        prefix = _("Reminder %(n)s: ") % {"n": reminder} if reminder else ""
+        subject = f"{subject_token(ticket)} {prefix}{level}: {reason} - {ticket.subject}"
+        facts = [(_("Level"), level), (_("Reason"), reason), *_ticket_facts(ticket)]
+        facts.append((_("Raised"), local_time(escalation.raised_at)))
+        action_url = ack_label = ""
+        if escalation.level >= Level.FIRST_LINE:
+            token = ack_token(escalation.pk, recipient.email)
+            action_url = settings.SITE_URL + reverse("escalation-acknowledge", args=[token])
+            ack_label = _("Acknowledge this escalation")
+        facts.append((_("Open the ticket"), ticket_url(ticket)))
+        return render(
+            language=recipient.language,
+            recipient=recipient,
+            subject=subject,
+            heading=f"{level}: {reason}",
+            intro=_("You are receiving this as %(role)s for ticket %(number)s.")
+            % {"role": recipient.role, "number": ticket.number},
+            facts=facts,
+            action_url=action_url,
+            action_label=ack_label,
+        )
+
+
+def csam_ticket_email(ticket: Ticket, recipient: Recipient) -> Email:
+    """D11: a Critical / Sev 1 ticket was created or changed."""
+    with override(recipient.language):
+        heading = _("Critical ticket for %(customer)s") % {"customer": ticket.customer.name}
+        return render(
+            language=recipient.language,
+            recipient=recipient,
+            subject=f"{subject_token(ticket)} {heading} - {ticket.subject}",
+            heading=heading,
+            intro=_("A Critical / Sev 1 ticket of your contract was created or changed."),
+            facts=[*_ticket_facts(ticket), (_("Open the ticket"), ticket_url(ticket))],
+        )
+
+
+def csam_contract_email(
+    contract_reference: str,
+    customer_name: str,
+    recipient: Recipient,
+    heading: str,
+    intro: str,
+    facts: list[tuple[str, str]],
+) -> Email:
+    """D11: a contract date or limit the CSAM must act on."""
+    return render(
+        language=recipient.language,
+        recipient=recipient,
+        subject=f"[{contract_reference}] {heading} - {customer_name}",
+        heading=heading,
+        intro=intro,
+        facts=facts,
+    )
+
+
+def customer_escalation_email(escalation: Escalation, recipient: Recipient) -> Email:
+    """Confirmation to the customer that their escalation was received."""
+    ticket = escalation.ticket
+    with override(recipient.language):
+        level = str(Level(escalation.level).label)
+        heading = _("Your escalation of ticket %(number)s was received") % {"number": ticket.number}
+        return render(
+            language=recipient.language,
+            recipient=recipient,
+            subject=f"{subject_token(ticket)} {heading}",
+            heading=heading,
+            intro=_(
+                "We have escalated your ticket (%(level)s). The responsible manager has "
+                "been informed and will contact you."
+            )
+            % {"level": level},
+            facts=_ticket_facts(ticket),
+        )
