@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SERVICEDESK_PORT ?= 8000
+export SITE_URL ?= http://127.0.0.1:$(SERVICEDESK_PORT)
 
 .PHONY: help run test check lint format typecheck imports bench setup db demo clean
 

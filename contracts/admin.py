@@ -30,7 +30,7 @@ from contracts.models import (
     SlaTarget,
 )
 from contracts.models.parties import ContactRoleKind
-from contracts.selectors import contact_role_problem
+from contracts.selectors import contact_role_problem, contract_escalation_problems
 from contracts.services.contracts import contract_package_upgrade, contract_version_bump
 
 
@@ -227,9 +227,18 @@ class ContractAdmin(admin.ModelAdmin):
     list_filter = ["provider", "status"]
     search_fields = ["reference", "customer__name"]
     list_select_related = ["customer", "provider", "package__release__provider"]
-    readonly_fields = ["version"]
+    readonly_fields = ["version", "escalation_configuration"]
     autocomplete_fields = ["customer"]
     inlines = [ContactRoleInline, EscalationContactInline]
+
+    @admin.display(description=_("escalation configuration"))
+    def escalation_configuration(self, obj: Contract) -> str:
+        """Gaps an escalation would hit, shown before it needs them (D10)."""
+        if obj.pk is None:
+            return "-"
+        problems = contract_escalation_problems(obj)
+        return "; ".join(problems) if problems else str(_("complete"))
+
     actions = ["move_to_current_catalogue"]
 
     def save_model(self, request: HttpRequest, obj: Contract, form: Any, change: bool) -> None:

@@ -159,3 +159,16 @@ def test_contact_roles_unused_by_escalation_do_not_matter(top):
     sweep("2026-06-05 17:01")
     sweep("2026-06-08 09:00")
     assert (SSM, "escalation") in mail(top)
+
+
+def test_the_contract_page_shows_escalation_configuration_gaps(admin_client):
+    cbg = ContractFactory(provider_code="cbg", package_code="extra")
+    ons = ContractFactory(provider_code="onitnow", package_code="ons")
+    cbg_page = admin_client.get(
+        f"/admin/contracts/contract/{cbg.pk}/change/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    ons_page = admin_client.get(
+        f"/admin/contracts/contract/{ons.pk}/change/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert b"no level-1 escalation contact with an email address" in cbg_page.content
+    assert b"no level-1 escalation contact" not in ons_page.content

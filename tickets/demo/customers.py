@@ -15,6 +15,7 @@ from contracts.models import (
     Contract,
     ContractStatus,
     Customer,
+    EscalationContact,
     Package,
 )
 from tickets.demo import DemoDataError
@@ -65,11 +66,32 @@ def customer_create(
     if spec.provider == "microsoft":
         contract.csam = staff.get("csam")
         contract.save(update_fields=["csam"])
+        _microsoft_escalation_contacts(contract, staff)
     for contact_spec in spec.contacts:
         _contact_create(contact_spec, spec, customer, contract, password_hash)
     counts["customers"] += 1
     counts["contracts"] += 1
     counts["contacts"] += len(spec.contacts)
+
+
+def _microsoft_escalation_contacts(contract: Contract, staff: dict[str, User]) -> None:
+    """The Microsoft seed names no escalation chain (SPEC §1.4), so the demo contract names its
+    own: the desk's service support manager (level 1) and escalation officer (level 2)."""
+    ssm = staff.get("ssm")
+    EscalationContact.objects.create(
+        contract=contract,
+        level=1,
+        role="Service Support Manager",
+        name=ssm.get_full_name() if ssm else "Service Support Manager",
+        email=ssm.email if ssm else "ssm@servicedesk.example",
+    )
+    EscalationContact.objects.create(
+        contract=contract,
+        level=2,
+        role="Escalation officer",
+        name="Escalation officer",
+        email="escalations@servicedesk.example",
+    )
 
 
 def _contract_create(
