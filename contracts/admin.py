@@ -21,6 +21,7 @@ from contracts.models import (
     ContactRole,
     Contract,
     Customer,
+    EntitlementMovement,
     EscalationContact,
     Package,
     Provider,
@@ -206,6 +207,20 @@ class ContactRoleForm(forms.ModelForm):
         return data
 
 
+class EntitlementMovementInline(admin.TabularInline):
+    """The ledger (D20): movements are added, never edited; the balance is their sum."""
+
+    model = EntitlementMovement
+    extra = 0
+    fields = ["kind", "quantity", "reason", "occurred_at", "recorded_by"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class EscalationContactInline(admin.TabularInline):
     model = EscalationContact
     extra = 0
@@ -229,7 +244,7 @@ class ContractAdmin(admin.ModelAdmin):
     list_select_related = ["customer", "provider", "package__release__provider"]
     readonly_fields = ["version", "escalation_configuration"]
     autocomplete_fields = ["customer"]
-    inlines = [ContactRoleInline, EscalationContactInline]
+    inlines = [ContactRoleInline, EscalationContactInline, EntitlementMovementInline]
 
     @admin.display(description=_("escalation configuration"))
     def escalation_configuration(self, obj: Contract) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from contracts.exceptions import (
     AmbiguousContract,
@@ -23,6 +24,7 @@ from contracts.models import (
     ContactRoleKind,
     Contract,
     ContractStatus,
+    EntitlementMovement,
     EscalationContact,
     Package,
     SlaPolicy,
@@ -253,3 +255,14 @@ def contract_escalation_problems(contract: Contract) -> list[str]:
     if contract.csam is not None and not contract.csam.email:
         problems.append("the customer success account manager has no email address (D11)")
     return problems
+
+
+def entitlement_balances(contract: Contract) -> dict[str, Decimal]:
+    """Balance per entitlement, derived from the ledger (D20); only kinds with movements."""
+    rows = (
+        EntitlementMovement.objects.filter(contract=contract)
+        .values("kind")
+        .annotate(balance=Sum("quantity"))
+        .order_by("kind")
+    )
+    return {row["kind"]: row["balance"] for row in rows}

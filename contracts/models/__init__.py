@@ -11,6 +11,7 @@ from contracts.models.catalogue import (
     ProviderChannel,
     ServiceInclusion,
 )
+from contracts.models.entitlements import EntitlementKind, EntitlementMovement
 from contracts.models.escalation import EscalationPolicy
 from contracts.models.parties import Contact, ContactRole, ContactRoleKind, Customer
 from contracts.models.sla import ClockKind, RequestType, ResolutionStart, SlaPolicy, SlaTarget
@@ -28,6 +29,8 @@ __all__ = [
     "Contract",
     "ContractStatus",
     "Customer",
+    "EntitlementKind",
+    "EntitlementMovement",
     "EscalationContact",
     "EscalationPolicy",
     "Hosting",

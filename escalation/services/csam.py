@@ -16,14 +16,21 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from contracts.models import ContactRole, ContactRoleKind, Contract, ContractStatus
-from contracts.selectors import named_contact_cap
+from contracts.models import (
+    ContactRole,
+    ContactRoleKind,
+    Contract,
+    ContractStatus,
+    EntitlementKind,
+)
+from contracts.selectors import entitlement_balances, named_contact_cap
 from escalation.selectors import Recipient
 from escalation.services.emails import csam_contract_email
 from escalation.services.outbox import outbox_enqueue
 
 WORK_ORDER_END_NOTICE = timedelta(days=75)  # the 60-day request deadline approaches (CON-21)
 RENEWAL_NOTICE = timedelta(days=30)
+ENTITLEMENT_LAPSE_NOTICE = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,20 @@ def _contract_notices(contract: Contract, today: date) -> list[Notice]:
                 _("Renewal notice deadline on %(date)s") % {"date": _day(notice_by)},
                 _("Notice not to renew must be given by this date."),
                 [(_("Notice deadline"), _day(notice_by))],
+            )
+        )
+    unused = {kind: left for kind, left in entitlement_balances(contract).items() if left > 0}
+    if end is not None and unused and end - ENTITLEMENT_LAPSE_NOTICE <= today <= end:
+        labels = dict(EntitlementKind.choices)
+        notices.append(
+            Notice(
+                f"csam-entitlements-lapse:{contract.pk}:{end.isoformat()}",
+                _("Unused entitlements lapse on %(date)s") % {"date": _day(end)},
+                _(
+                    "These entitlements are still unused and lapse at the end of the work order "
+                    "(CON-20, D20)."
+                ),
+                [(str(labels[kind]), f"{left}") for kind, left in sorted(unused.items())],
             )
         )
     cap = named_contact_cap(contract)

@@ -95,3 +95,26 @@ def test_csam_hears_when_the_named_contact_limit_is_reached(ms_contract):
     (row,) = OutboxEmail.objects.all()
     assert row.key == f"csam-named-contact-limit:{ms_contract.pk}:10"
     assert "10 / 10" in row.body_text
+
+
+def test_csam_hears_of_entitlements_that_will_lapse_unused(ms_contract):
+    from decimal import Decimal
+
+    from contracts.models import EntitlementMovement
+    from contracts.selectors import entitlement_balances
+
+    for quantity, reason in ((Decimal(40), "werkopdracht"), (Decimal(-15), "workshop")):
+        EntitlementMovement.objects.create(
+            contract=ms_contract,
+            kind="proactive_credits",
+            quantity=quantity,
+            reason=reason,
+            occurred_at=ams("2026-03-01 10:00"),
+        )
+    assert entitlement_balances(ms_contract) == {"proactive_credits": Decimal(25)}
+    csam_contract_notices(now=ams("2026-07-20 06:00"))  # 31 days before the end: not yet
+    assert not OutboxEmail.objects.filter(key__startswith="csam-entitlements-lapse").exists()
+    csam_contract_notices(now=ams("2026-07-21 06:00"))
+    csam_contract_notices(now=ams("2026-07-22 06:00"))
+    (row,) = OutboxEmail.objects.filter(key__startswith="csam-entitlements-lapse")
+    assert "credits: 25" in row.body_text
