@@ -23,6 +23,7 @@ from contracts.models import (
     Customer,
     EntitlementMovement,
     EscalationContact,
+    EscalationPolicy,
     Package,
     Provider,
     ProviderChannel,
@@ -221,6 +222,15 @@ class EntitlementMovementInline(admin.TabularInline):
         return False
 
 
+class EscalationPolicyInline(admin.StackedInline):
+    """A contract's own escalation policy; without one the catalogue's applies (D10)."""
+
+    model = EscalationPolicy
+    extra = 0
+    max_num = 1
+    exclude = ["release", "packages"]
+
+
 class EscalationContactInline(admin.TabularInline):
     model = EscalationContact
     extra = 0
@@ -244,7 +254,12 @@ class ContractAdmin(admin.ModelAdmin):
     list_select_related = ["customer", "provider", "package__release__provider"]
     readonly_fields = ["version", "escalation_configuration"]
     autocomplete_fields = ["customer"]
-    inlines = [ContactRoleInline, EscalationContactInline, EntitlementMovementInline]
+    inlines = [
+        ContactRoleInline,
+        EscalationContactInline,
+        EscalationPolicyInline,
+        EntitlementMovementInline,
+    ]
 
     @admin.display(description=_("escalation configuration"))
     def escalation_configuration(self, obj: Contract) -> str:
@@ -270,6 +285,26 @@ class ContractAdmin(admin.ModelAdmin):
                 self.message_user(request, str(exc), level=messages.ERROR)
                 continue
             self.message_user(request, f"{moved.reference}: {moved.package} (v{moved.version})")
+
+
+@admin.register(EscalationPolicy)
+class EscalationPolicyAdmin(admin.ModelAdmin):
+    """Catalogue defaults are read-only history; contract policies are edited on the contract."""
+
+    list_display = [
+        "__str__",
+        "warning_percent",
+        "level2_unacknowledged_seconds",
+        "renotify_seconds",
+        "manual_level3",
+    ]
+    list_select_related = ["release__provider", "contract"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is not None and obj.contract_id is not None
 
 
 @admin.register(EscalationContact)

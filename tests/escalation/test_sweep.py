@@ -172,3 +172,13 @@ def test_the_contract_page_shows_escalation_configuration_gaps(admin_client):
     )
     assert b"no level-1 escalation contact with an email address" in cbg_page.content
     assert b"no level-1 escalation contact" not in ons_page.content
+
+
+def test_a_contracts_own_policy_overrides_the_catalogue(top):
+    from contracts.models import EscalationPolicy
+
+    EscalationPolicy.objects.create(contract=top.contract, warning_percent=50)
+    sweep("2026-06-05 17:01")
+    top.refresh_from_db()
+    # 50 % of 1 bh = 30 min: exactly the 30 minutes left on Friday -> due at closing time.
+    assert local(top.next_check_at) == "2026-06-05 17:30 +0200"
