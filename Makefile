@@ -61,6 +61,8 @@ check: lint typecheck imports test
 bench: setup
 	$(BIN)/python bench/bench_deadline.py
 	$(BIN)/python bench/bench_ticket_create.py
+	$(BIN)/python bench/bench_sweep.py
+	$(BIN)/python bench/bench_outbox.py
 
 clean:
 	rm -rf var/servicedesk.sqlite3* var/celery var/mail var/staticfiles

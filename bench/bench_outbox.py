@@ -130,3 +130,120 @@ def rows_check(ids: list[int], seen: Counter[str]) -> tuple[int, int, int, int]:
     not_sent = sum(1 for _, state in rows if state != OutboxState.SENT)
     not_sent += OutboxEmail.objects.filter(pk__in=ids).exclude(attempts=1).count()
     return once, more, missing, not_sent
+
+
+# --- Workers -------------------------------------------------------------------------------------
+def worker(ids: list[int], barrier: Any, results: Any) -> None:
+    """One worker process: set Django up, connect, wait for the start, send its ids."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from escalation.services.outbox import outbox_send
+
+    connection.ensure_connection()
+    barrier.wait()
+    sent = sum(outbox_send(outbox_id=outbox_id, now=NOW) for outbox_id in ids)
+    connection.close()
+    results.put(sent)
+
+
+def send_round(shards: list[list[int]]) -> tuple[float, int]:
+    """Run one worker per shard from a common start: (seconds until all are done, rows sent)."""
+    ctx = mp.get_context("spawn")  # no inherited connections, sockets or SMTP server thread
+    barrier = ctx.Barrier(len(shards) + 1)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=worker, args=(shard, barrier, results)) for shard in shards]
+    for proc in procs:
+        proc.start()
+    barrier.wait(timeout=120)
+    started = time.perf_counter()
+    sent = sum(results.get(timeout=900) for _ in procs)
+    elapsed = time.perf_counter() - started
+    for proc in procs:
+        proc.join(timeout=60)
+    return elapsed, sent
+
+
+def run_once(run: int, count: int, workers: int, handler: CountingHandler, contend: bool) -> dict:
+    rows_delete()
+    ids, enqueue_rate = rows_enqueue(run, count)
+    handler.seen.clear()
+    shards = [ids] * workers if contend else [ids[w::workers] for w in range(workers)]
+    elapsed, sent = send_round(shards)
+    once, more, missing, not_sent = rows_check(ids, handler.seen)
+    rows_delete()
+    return {
+        "run": str(run),
+        "mode": "contended" if contend else "sharded",
+        "emails": count,
+        "enqueue/s": f"{enqueue_rate:.0f}",
+        "seconds": f"{elapsed:.2f}",
+        "emails/s": f"{count / elapsed:.1f}",
+        "sent": sent,
+        "received": sum(handler.seen.values()),
+        "once": once,
+        "twice+": more,
+        "missing": missing,
+        "not sent": not_sent,
+    }
+
+
+# --- Report --------------------------------------------------------------------------------------
+def table(rows: list[dict]) -> str:
+    head = list(rows[0])
+    cells = [[str(row[h]) for h in head] for row in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(head)]
+    lines = [" | ".join(h.rjust(w) for h, w in zip(head, widths, strict=True))]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(c.rjust(w) for c, w in zip(cell, widths, strict=True)) for cell in cells]
+    return "\n".join(lines)
+
+
+def exactly_once(row: dict) -> bool:
+    count = row["emails"]
+    return row["once"] == row["sent"] == row["received"] == count and row["not sent"] == 0
+
+
+def run(args: argparse.Namespace, handler: CountingHandler) -> bool:
+    from django.conf import settings
+    from django.db import connection
+
+    rows = [run_once(r, args.emails, args.workers, handler, False) for r in range(1, args.runs + 1)]
+    rows.append(run_once(args.runs + 1, args.emails, args.workers, handler, True))
+    rate = statistics.median(float(r["emails/s"]) for r in rows if r["mode"] == "sharded")
+    ok = all(exactly_once(r) for r in rows)
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    print(f"SMTP: aiosmtpd on {settings.EMAIL_HOST}:{settings.EMAIL_PORT} (one connection a mail)")
+    print(f"{args.workers} worker processes calling outbox_send; seconds = first send to last\n")
+    print(table(rows))
+    print(f"\nmedian of the sharded runs: {rate:.1f} emails/s")
+    verdict = "yes" if ok else "NO"
+    print(f"every message arrived exactly once (by Message-ID), rows all sent: {verdict}")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--emails", type=int, default=2000, help="outbox rows per run")
+    parser.add_argument("--runs", type=int, default=3, help="sharded runs (the median is shown)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    args = parser.parse_args()
+    controller, handler = smtp_start()
+    var = environment_set(controller.port)
+    try:
+        url = database_url()
+        postgres_database_ensure(url)
+        django_setup(url)
+        rows_delete()
+        ok = run(args, handler)
+    finally:
+        rows_delete()
+        controller.stop()
+        shutil.rmtree(var, ignore_errors=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
