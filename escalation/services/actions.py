@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from contracts.businesstime import Calendar
 from contracts.calendars import calendar_for
 from contracts.models import Contact
 from escalation.exceptions import EscalationError
 from escalation.models import Escalation, Level, Reason
 from escalation.selectors import Recipient, escalation_policy_for
 from escalation.services.emails import customer_escalation_email
-from escalation.services.firing import Trigger, escalation_fire
+from escalation.services.firing import escalation_fire
 from escalation.services.outbox import outbox_enqueue
+from escalation.services.planning import Trigger
 from escalation.services.sweep import notify_time
 from tickets.models import OPEN_STATUSES, Ticket
+
+# Tickets without a calendar (no target) escalate in real time.
+ALWAYS_OPEN = Calendar(code="24x7", tz=ZoneInfo("UTC"), weekly=((),) * 7, always_open=True)
 
 
 def _open_locked(ticket: Ticket) -> Ticket:
@@ -30,10 +36,25 @@ def _open_locked(ticket: Ticket) -> Ticket:
     return ticket
 
 
-def _fire_now(ticket: Ticket, trigger: Trigger, now: datetime, **kwargs: object) -> Escalation:
-    calendar = calendar_for(ticket.calendar) if ticket.calendar else None
-    send_after = notify_time(calendar, now) if calendar else now
-    escalation = escalation_fire(ticket, trigger, now, send_after, **kwargs)  # type: ignore[arg-type]
+def _fire_now(
+    ticket: Ticket,
+    trigger: Trigger,
+    now: datetime,
+    *,
+    raised_by_contact: Contact | None = None,
+    note: str = "",
+) -> Escalation:
+    calendar = calendar_for(ticket.calendar) if ticket.calendar else ALWAYS_OPEN
+    escalation = escalation_fire(
+        ticket,
+        trigger,
+        now,
+        notify_time(calendar, now),
+        policy=escalation_policy_for(ticket.contract),
+        calendar=calendar,
+        raised_by_contact=raised_by_contact,
+        note=note,
+    )
     if escalation is None:
         raise EscalationError(
             f"Ticket {ticket.number} has already been escalated for this reason; the "

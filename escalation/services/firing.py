@@ -1,26 +1,24 @@
-"""Firing an escalation exactly once, and reminding until acknowledged (D10, D11)."""
+"""Firing an escalation exactly once, and reminding until acknowledged (D10, D11).
+
+Called inside the ticket's own transaction, with the ticket row locked."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
 from contracts.businesstime import Calendar, deadline
 from contracts.models import Contact, EscalationPolicy
-from escalation.models import Escalation, Level, OutboxEmail
+from escalation.models import Escalation, Level
 from escalation.selectors import Recipient, escalation_recipients
 from escalation.services.emails import csam_ticket_email, escalation_email
-from escalation.services.outbox import outbox_enqueue
+from escalation.services.outbox import Email, outbox_enqueue, outbox_enqueue_many
+from escalation.services.planning import Trigger
 from tickets.models import Ticket, TicketEvent
 
-
-@dataclass(frozen=True)
-class Trigger:
-    level: int
-    reason: str
-    occasion: str = ""
+RecipientLookup = Callable[[Ticket, int], tuple[list[Recipient], str]]
 
 
 def escalation_fire(
@@ -29,32 +27,38 @@ def escalation_fire(
     now: datetime,
     send_after: datetime,
     *,
+    policy: EscalationPolicy,
+    calendar: Calendar,
+    recipients_of: RecipientLookup = escalation_recipients,
     raised_by_contact: Contact | None = None,
     note: str = "",
 ) -> Escalation | None:
-    """Create the record and its emails, or nothing if this (ticket, level, reason, clock
-    version, occasion) has fired before."""
-    recipients, problem = escalation_recipients(ticket, trigger.level)
+    """Create the record and its emails; None if this (ticket, level, reason, clock version,
+    occasion) has fired before (the unique constraint decides)."""
+    recipients, problem = recipients_of(ticket, trigger.level)
+    remind = trigger.level >= Level.FIRST_LINE
     try:
         with transaction.atomic():
-            escalation, created = Escalation.objects.get_or_create(
+            escalation = Escalation.objects.create(
                 ticket=ticket,
                 level=trigger.level,
                 reason=trigger.reason,
                 clock_version=ticket.clock_version,
                 occasion=trigger.occasion,
-                defaults={
-                    "recipients": [r.as_json() for r in recipients],
-                    "configuration_error": problem,
-                    "raised_at": now,
-                    "raised_by_contact": raised_by_contact,
-                    "note": note,
-                },
+                recipients=[r.as_json() for r in recipients],
+                configuration_error=problem,
+                raised_at=now,
+                raised_by_contact=raised_by_contact,
+                note=note,
+                notified_count=1,
+                next_notify_at=(
+                    deadline(now, timedelta(seconds=policy.renotify_seconds), calendar)
+                    if remind
+                    else None
+                ),
             )
     except IntegrityError:
-        return None  # a concurrent sweep fired it first
-    if not created:
-        return None
+        return None  # fired before, by this or a concurrent sweep
     _notify(escalation, recipients, now, send_after, reminder=0)
     TicketEvent.objects.create(
         ticket=ticket,
@@ -79,65 +83,45 @@ def _notify(
     send_after: datetime,
     reminder: int,
 ) -> None:
-    for recipient in recipients:
-        outbox_enqueue(
-            key=f"escalation:{escalation.pk}:{reminder}:{recipient.email.lower()}",
-            email=escalation_email(escalation, recipient, reminder),
-            now=now,
-            send_after=send_after,
-            ticket=escalation.ticket,
-            escalation=escalation,
-        )
-    escalation.notified_count = reminder + 1
-    escalation.save(update_fields=["notified_count"])
+    outbox_enqueue_many(
+        [
+            (
+                f"escalation:{escalation.pk}:{reminder}:{r.email.lower()}",
+                escalation_email(escalation, r, reminder),
+            )
+            for r in recipients
+        ],
+        now=now,
+        send_after=send_after,
+        ticket=escalation.ticket,
+        escalation=escalation,
+    )
 
 
-def reminder_plan(
-    escalation: Escalation, policy: EscalationPolicy, calendar: Calendar, now: datetime
-) -> None:
-    """Level 1 and up are re-notified once per business hour until acknowledged (D10)."""
-    if escalation.level >= Level.FIRST_LINE and escalation.acknowledged_at is None:
-        escalation.next_notify_at = deadline(
-            now, timedelta(seconds=policy.renotify_seconds), calendar
-        )
-        escalation.save(update_fields=["next_notify_at"])
-
-
-def reminders_send(
-    ticket: Ticket,
+def reminder_send(
+    escalation: Escalation,
     policy: EscalationPolicy,
     calendar: Calendar,
     now: datetime,
     send_after: datetime,
-) -> list[datetime]:
-    """Plan reminders for new escalations, send those due; return the next reminder times."""
-    upcoming = []
-    open_escalations = Escalation.objects.filter(ticket=ticket).filter(
-        level__gte=Level.FIRST_LINE, acknowledged_at__isnull=True, resolved_at__isnull=True
-    )
-    for escalation in open_escalations:
-        if escalation.next_notify_at is None:
-            reminder_plan(escalation, policy, calendar, escalation.raised_at)
-        elif escalation.next_notify_at <= now:
-            recipients = [Recipient(**r) for r in escalation.recipients]
-            _notify(escalation, recipients, now, send_after, reminder=escalation.notified_count)
-            reminder_plan(escalation, policy, calendar, now)
-        if escalation.next_notify_at is not None:
-            upcoming.append(escalation.next_notify_at)
-    return upcoming
+) -> datetime:
+    """Re-notify an unacknowledged escalation (once per business hour, D10); the next time."""
+    recipients = [Recipient(**r) for r in escalation.recipients]
+    reminder = escalation.notified_count
+    next_notify_at = deadline(now, timedelta(seconds=policy.renotify_seconds), calendar)
+    updated = Escalation.objects.filter(
+        pk=escalation.pk, notified_count=reminder, acknowledged_at__isnull=True
+    ).update(notified_count=reminder + 1, next_notify_at=next_notify_at)
+    if updated:  # compare-and-set: a reminder is sent once, even by two sweeps
+        _notify(escalation, recipients, now, send_after, reminder=reminder)
+    return next_notify_at
 
 
 def csam_critical_notice(ticket: Ticket, now: datetime, send_after: datetime) -> None:
-    """D11: the CSAM hears of a Critical / Sev 1 ticket's creation and of every change to it
-    (each clock version once)."""
+    """D11: the CSAM hears of a Critical / Sev 1 ticket's creation and of each change to it
+    (each clock version once); the outbox key makes it once."""
     csam = ticket.contract.csam
-    target = ticket.sla_target
     if csam is None or not csam.email:
-        return
-    was_critical = OutboxEmail.objects.filter(
-        key__startswith=f"csam-critical:{ticket.pk}:"
-    ).exists()
-    if not ((target is not None and target.rank == 1) or was_critical):
         return
     recipient = Recipient(
         "customer success account manager", csam.get_full_name() or csam.username, csam.email
@@ -149,3 +133,6 @@ def csam_critical_notice(ticket: Ticket, now: datetime, send_after: datetime) ->
         send_after=send_after,
         ticket=ticket,
     )
+
+
+__all__ = ["Email", "Trigger", "csam_critical_notice", "escalation_fire", "reminder_send"]

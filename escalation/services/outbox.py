@@ -8,6 +8,7 @@ falls between the SMTP server's reply and the commit (same Message-ID, so recogn
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -81,6 +82,39 @@ def outbox_enqueue(
     if row.send_after <= now:
         transaction.on_commit(lambda: outbox_dispatch(row.pk))
     return row
+
+
+def outbox_enqueue_many(
+    emails: list[tuple[str, Email]],
+    *,
+    now: datetime,
+    send_after: datetime,
+    ticket: Ticket | None = None,
+    escalation: Escalation | None = None,
+) -> list[OutboxEmail]:
+    """Write several new emails in one INSERT (their keys must be new, e.g. a new escalation's);
+    a clash raises IntegrityError rather than sending twice."""
+    rows = OutboxEmail.objects.bulk_create(
+        OutboxEmail(
+            key=key,
+            message_id=message_id_for(key),
+            to_email=email.to_email,
+            to_name=email.to_name,
+            language=email.language,
+            subject=email.subject,
+            body_text=email.body_text,
+            body_html=email.body_html,
+            ticket=ticket,
+            escalation=escalation,
+            created_at=now,
+            send_after=send_after,
+        )
+        for key, email in emails
+    )
+    if send_after <= now:
+        for row in rows:
+            transaction.on_commit(functools.partial(outbox_dispatch, row.pk))
+    return rows
 
 
 def _backoff(attempts: int) -> timedelta:

@@ -1,38 +1,74 @@
 """The escalation sweep: the database is the timer (issue #3 §2, DECISIONS D10).
 
-Each open ticket carries `next_check_at`. The sweep picks the due ones with one indexed query
-and checks each in its own transaction under a row lock taken with SKIP LOCKED, so two sweeps
-never work on the same ticket; the unique constraint on escalations is the backstop.
+1. Claim: one indexed query picks a page of tickets whose `next_check_at` has come, with
+   `SELECT ... FOR UPDATE SKIP LOCKED`, and stamps them with a short lease, so a concurrent
+   sweep takes other tickets and a crashed sweep's tickets come back after the lease.
+2. Load the page's clocks, pauses and escalations in a few queries, and plan each ticket.
+3. Write per ticket: a ticket with nothing to send gets one compare-and-set update of its next
+   check; a ticket with something to fire gets its own transaction, re-locked and re-checked
+   against the lease, so a concurrent change (resolved, paused, re-prioritised) wins.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, DateTimeField, F, Value, When
 
-from contracts.businesstime import Calendar, deadline, is_open, next_open
+from contracts.businesstime import Calendar, is_open, next_open
 from contracts.calendars import calendar_for
-from contracts.models import ClockKind, EscalationPolicy
-from escalation.models import Escalation, Level, Reason
-from escalation.selectors import escalation_policy_for
-from escalation.services.firing import (
-    Trigger,
-    csam_critical_notice,
-    escalation_fire,
-    reminders_send,
-)
-from tickets.models import OPEN_STATUSES, Metric, Status, Ticket
-from tickets.services.clocks import ticket_pauses
-from tickets.sla import clock_due
+from contracts.models import EscalationPolicy
+from escalation.models import Escalation, Level, OutboxEmail
+from escalation.selectors import Recipient, escalation_policy_for, escalation_recipients
+from escalation.services.firing import csam_critical_notice, escalation_fire, reminder_send
+from escalation.services.planning import Plan, followup_plan, ticket_plan
+from tickets.models import OPEN_STATUSES, ClockSegment, SegmentState, SlaClock, Status, Ticket
+from tickets.sla import Pause
+
+LEASE = timedelta(minutes=5)
 
 
 @dataclass
 class SweepResult:
     checked: int = 0
     fired: int = 0
+
+
+@dataclass
+class _Page:
+    """One claimed page, with what planning needs loaded in bulk."""
+
+    lease: datetime
+    tickets: list[Ticket]
+    clocks: dict[int, list[SlaClock]] = field(default_factory=lambda: defaultdict(list))
+    pauses: dict[int, list[Pause]] = field(default_factory=lambda: defaultdict(list))
+    escalations: dict[int, list[Escalation]] = field(default_factory=lambda: defaultdict(list))
+    csam_notified: set[str] = field(default_factory=set)
+    # Next checks of the tickets with nothing to send, written in one UPDATE at the end.
+    replanned: dict[int, datetime | None] = field(default_factory=dict)
+    closed: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Caches:
+    """Per sweep: a contract's policy and recipients do not change within a sweep."""
+
+    policies: dict[int, EscalationPolicy] = field(default_factory=dict)
+    recipients: dict[tuple[int, int], tuple[list[Recipient], str]] = field(default_factory=dict)
+
+    def policy(self, ticket: Ticket) -> EscalationPolicy:
+        if ticket.contract_id not in self.policies:
+            self.policies[ticket.contract_id] = escalation_policy_for(ticket.contract)
+        return self.policies[ticket.contract_id]
+
+    def recipients_of(self, ticket: Ticket, level: int) -> tuple[list[Recipient], str]:
+        key = (ticket.contract_id, level)
+        if key not in self.recipients or level == Level.WARNING:  # warnings name the assignee
+            self.recipients[key] = escalation_recipients(ticket, level)
+        return self.recipients[key]
 
 
 def notify_time(calendar: Calendar, now: datetime) -> datetime:
@@ -42,180 +78,159 @@ def notify_time(calendar: Calendar, now: datetime) -> datetime:
     return next_open(now, calendar)
 
 
-def _business_day(calendar: Calendar) -> timedelta:
-    """One business day of the calendar: the open hours of its longest weekday."""
-    if calendar.always_open:
-        return timedelta(days=1)
-    seconds = max(
-        sum(
-            (close.hour * 3600 + close.minute * 60 or 86400) - (o.hour * 3600 + o.minute * 60)
-            for o, close in day
-        )
-        for day in calendar.weekly
-    )
-    return timedelta(seconds=seconds or 86400)
-
-
-def _clock_triggers(
-    ticket: Ticket, policy: EscalationPolicy, calendar: Calendar, now: datetime
-) -> tuple[list[Trigger], list[datetime]]:
-    """Warnings at 75 %, breaches, and the Top resolution breach (D10)."""
-    triggers: list[Trigger] = []
-    upcoming: list[datetime] = []
-    pauses = ticket_pauses(ticket)
-    target = ticket.sla_target
-    for clock in ticket.clocks.all():
-        if clock.stopped_at or clock.started_at is None or clock.due_at is None:
-            continue
-        if now >= clock.due_at:
-            triggers.append(Trigger(Level.FIRST_LINE, f"{clock.metric}_breach"))
-            if (
-                clock.metric == Metric.RESOLUTION
-                and target is not None
-                and target.level in policy.level2_on_resolution_breach_levels
-            ):
-                triggers.append(Trigger(Level.SECOND_LINE, Reason.TOP_RESOLUTION_BREACH))
-            continue
-        budget = timedelta(seconds=clock.budget_seconds * policy.warning_percent // 100)
-        warn_at = clock_due(start=clock.started_at, budget=budget, pauses=pauses, calendar=calendar)
-        if warn_at is not None and now >= warn_at:
-            triggers.append(Trigger(Level.WARNING, f"{clock.metric}_warning"))
-        elif warn_at is not None:
-            upcoming.append(warn_at)
-        upcoming.append(clock.due_at)
-    return triggers, upcoming
-
-
-def _critical_triggers(
-    ticket: Ticket, policy: EscalationPolicy, now: datetime
-) -> tuple[list[Trigger], list[datetime]]:
-    """Microsoft Critical: level 1 at once, the resource in time, status updates (D10)."""
-    target = ticket.sla_target
-    if target is None:
-        return [], []
-    triggers: list[Trigger] = []
-    upcoming: list[datetime] = []
-    if target.level in policy.level1_on_create_levels:
-        triggers.append(Trigger(Level.FIRST_LINE, Reason.CRITICAL_CREATED))
-    if target.critical_resource_seconds and ticket.critical_resource_assigned_at is None:
-        due = ticket.created_at + timedelta(seconds=target.critical_resource_seconds)
-        if now >= due:
-            triggers.append(Trigger(Level.FIRST_LINE, Reason.CRITICAL_RESOURCE_MISSING))
-        else:
-            upcoming.append(due)
-    interval = timedelta(seconds=policy.status_update_seconds)
-    if target.rank == 1 and target.clock_kind == ClockKind.ALWAYS and interval:
-        last = ticket.last_provider_update_at or ticket.created_at
-        missed = (now - last) // interval
-        if missed >= 1:
-            occasion = (last + missed * interval).isoformat()
-            triggers.append(Trigger(Level.WARNING, Reason.STATUS_UPDATE_MISSED, occasion))
-        upcoming.append(last + (missed + 1) * interval)
-    return triggers, upcoming
-
-
-def _followup_triggers(
-    ticket: Ticket, policy: EscalationPolicy, calendar: Calendar, now: datetime
-) -> tuple[list[Trigger], list[datetime]]:
-    """Level 2 when level 1 is not acknowledged in time, or the ticket stays unresolved."""
-    first = (
-        Escalation.objects.filter(ticket=ticket)
-        .filter(
-            level=Level.FIRST_LINE, clock_version=ticket.clock_version, resolved_at__isnull=True
-        )
-        .order_by("raised_at")
-        .first()
-    )
-    if first is None:
-        return [], []
-    triggers: list[Trigger] = []
-    upcoming: list[datetime] = []
-    unresolved_budget = (
-        timedelta(seconds=policy.level2_unresolved_rank1_seconds)
-        if ticket.priority_rank == 1
-        else _business_day(calendar) * policy.level2_unresolved_other_business_days
-    )
-    timers = [(Reason.LEVEL1_UNRESOLVED, unresolved_budget)]
-    if first.acknowledged_at is None:
-        timers.append(
-            (Reason.LEVEL1_UNACKNOWLEDGED, timedelta(seconds=policy.level2_unacknowledged_seconds))
-        )
-    for reason, budget in timers:
-        due = deadline(first.raised_at, budget, calendar)
-        if now >= due:
-            triggers.append(Trigger(Level.SECOND_LINE, reason))
-        else:
-            upcoming.append(due)
-    return triggers, upcoming
-
-
-def _close_escalations(ticket: Ticket, now: datetime) -> None:
-    Escalation.objects.filter(ticket=ticket).filter(resolved_at__isnull=True).update(
-        resolved_at=now, next_notify_at=None
-    )
-
-
-def ticket_escalation_check(*, ticket_id: int, now: datetime) -> list[Escalation]:
-    """Check one ticket in its own transaction; returns the escalations fired now."""
+def _claim(now: datetime, batch: int) -> list[int]:
     with transaction.atomic():
-        ticket = (
-            Ticket.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("sla_target", "calendar", "contract__package", "customer")
-            .filter(pk=ticket_id, next_check_at__lte=now)
+        ids = list(
+            Ticket.objects.select_for_update(skip_locked=True)
+            .filter(next_check_at__lte=now)
+            .order_by("next_check_at", "pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if ids:
+            Ticket.objects.filter(pk__in=ids).update(next_check_at=now + LEASE)
+    return ids
+
+
+def _load(ids: list[int], lease: datetime) -> _Page:
+    tickets = list(
+        Ticket.objects.filter(pk__in=ids).select_related(
+            "sla_target", "calendar", "customer", "contract__package", "contract__csam"
+        )
+    )
+    page = _Page(lease=lease, tickets=tickets)
+    for clock in SlaClock.objects.filter(ticket_id__in=ids):
+        page.clocks[clock.ticket_id].append(clock)
+    paused = ClockSegment.objects.filter(ticket_id__in=ids, state=SegmentState.PAUSED)
+    for segment in paused.order_by("started_at"):
+        page.pauses[segment.ticket_id].append((segment.started_at, segment.ended_at))
+    for escalation in Escalation.objects.filter(ticket_id__in=ids):
+        page.escalations[escalation.ticket_id].append(escalation)
+    page.csam_notified = set(
+        OutboxEmail.objects.filter(ticket_id__in=ids, key__startswith="csam-critical:").values_list(
+            "key", flat=True
+        )
+    )
+    return page
+
+
+def _set_next_check(ticket: Ticket, lease: datetime, value: datetime | None) -> None:
+    """Compare-and-set: a ticket changed since the claim keeps the check its change asked for."""
+    Ticket.objects.filter(pk=ticket.pk, next_check_at=lease).update(next_check_at=value)
+
+
+def _write_replanned(page: _Page, now: datetime) -> None:
+    """One compare-and-set UPDATE for every ticket of the page that had nothing to send."""
+    if page.closed:
+        Escalation.objects.filter(ticket_id__in=page.closed, resolved_at__isnull=True).update(
+            resolved_at=now, next_notify_at=None
+        )
+    if page.replanned:
+        Ticket.objects.filter(pk__in=list(page.replanned), next_check_at=page.lease).update(
+            next_check_at=Case(
+                *[When(pk=pk, then=Value(value)) for pk, value in page.replanned.items()],
+                default=F("next_check_at"),
+                output_field=DateTimeField(),
+            )
+        )
+
+
+def _csam_due(ticket: Ticket, page: _Page) -> bool:
+    """D11: a Critical / Sev 1 ticket (or one that was) whose version the CSAM has not seen."""
+    csam = ticket.contract.csam
+    if csam is None or not csam.email:
+        return False
+    if f"csam-critical:{ticket.pk}:{ticket.clock_version}" in page.csam_notified:
+        return False
+    was_critical = any(k.startswith(f"csam-critical:{ticket.pk}:") for k in page.csam_notified)
+    return was_critical or (ticket.sla_target is not None and ticket.sla_target.rank == 1)
+
+
+def _check(ticket: Ticket, page: _Page, caches: _Caches, now: datetime) -> int:
+    """Plan one ticket and write the outcome; returns how many escalations fired."""
+    if ticket.status not in OPEN_STATUSES:
+        page.closed.append(ticket.pk)
+        page.replanned[ticket.pk] = None
+        return 0
+    if ticket.status == Status.WAITING_FOR_CUSTOMER or ticket.calendar is None:
+        page.replanned[ticket.pk] = None  # paused: resuming asks for a check (D6)
+        return 0
+    policy = caches.policy(ticket)
+    calendar = calendar_for(ticket.calendar)
+    plan = ticket_plan(
+        ticket,
+        page.clocks[ticket.pk],
+        page.pauses[ticket.pk],
+        page.escalations[ticket.pk],
+        policy,
+        calendar,
+        now,
+    )
+    if not (plan.triggers or plan.reminders or _csam_due(ticket, page)):
+        page.replanned[ticket.pk] = plan.next_check(now)
+        return 0
+    return _fire(ticket, plan, page, caches, policy, calendar, now)
+
+
+def _fire(
+    ticket: Ticket,
+    plan: Plan,
+    page: _Page,
+    caches: _Caches,
+    policy: EscalationPolicy,
+    calendar: Calendar,
+    now: datetime,
+) -> int:
+    """Send what is due, in the ticket's own transaction, if nothing changed since the claim."""
+    with transaction.atomic():
+        locked = (
+            Ticket.objects.select_for_update(of=("self",))
+            .filter(pk=ticket.pk, next_check_at=page.lease)
             .first()
         )
-        if ticket is None:
-            return []  # another sweep holds it, or it is no longer due
-        if ticket.status not in OPEN_STATUSES:
-            _close_escalations(ticket, now)
-            ticket.next_check_at = None
-            ticket.save(update_fields=["next_check_at"])
-            return []
-        if ticket.status == Status.WAITING_FOR_CUSTOMER or ticket.calendar is None:
-            # Paused: the ball is with the customer; resuming sets next_check_at again (D6).
-            ticket.next_check_at = None
-            ticket.save(update_fields=["next_check_at"])
-            return []
-        return _check_open_ticket(ticket, now)
-
-
-def _check_open_ticket(ticket: Ticket, now: datetime) -> list[Escalation]:
-    policy = escalation_policy_for(ticket.contract)
-    calendar = calendar_for(ticket.calendar)  # type: ignore[arg-type]
-    send_after = notify_time(calendar, now)
-    fired: list[Escalation] = []
-    upcoming: list[datetime] = []
-    for planner in (_clock_triggers, _followup_triggers):
-        triggers, times = planner(ticket, policy, calendar, now)
-        upcoming += times
-        fired += [e for t in triggers if (e := escalation_fire(ticket, t, now, send_after))]
-    triggers, times = _critical_triggers(ticket, policy, now)
-    upcoming += times
-    fired += [e for t in triggers if (e := escalation_fire(ticket, t, now, send_after))]
-    if fired:
-        # A level 1 fired just now starts the level-2 timers.
-        upcoming += _followup_triggers(ticket, policy, calendar, now)[1]
-    upcoming += reminders_send(ticket, policy, calendar, now, send_after)
-    csam_critical_notice(ticket, now, send_after)
-    ticket.next_check_at = min((t for t in upcoming if t > now), default=None)
-    ticket.save(update_fields=["next_check_at"])
-    return fired
+        if locked is None:
+            return 0  # changed since the claim; its change asked for a fresh check
+        send_after = notify_time(calendar, now)
+        fired = [
+            e
+            for t in plan.triggers
+            if (
+                e := escalation_fire(
+                    ticket,
+                    t,
+                    now,
+                    send_after,
+                    policy=policy,
+                    calendar=calendar,
+                    recipients_of=caches.recipients_of,
+                )
+            )
+        ]
+        for escalation in plan.reminders:
+            plan.upcoming.append(reminder_send(escalation, policy, calendar, now, send_after))
+        for escalation in fired:
+            if escalation.next_notify_at:
+                plan.upcoming.append(escalation.next_notify_at)
+        first = next((e for e in fired if e.level == Level.FIRST_LINE), None)
+        if first is not None:  # a level 1 fired now starts the level-2 timers
+            followup_plan(ticket, first.raised_at, False, policy, calendar, now, plan)
+        if _csam_due(ticket, page):
+            csam_critical_notice(ticket, now, send_after)
+        _set_next_check(ticket, page.lease, plan.next_check(now))
+    return len(fired)
 
 
 def escalation_sweep(*, now: datetime, batch: int = 200) -> SweepResult:
-    """Check every ticket whose check time has come; keyset paging over the partial index."""
+    """Check every ticket whose check time has come, page by page."""
     result = SweepResult()
-    last: tuple[datetime, int] | None = None
+    caches = _Caches()
     while True:
-        due = Ticket.objects.filter(next_check_at__lte=now)
-        if last is not None:
-            due = due.filter(
-                Q(next_check_at__gt=last[0]) | Q(next_check_at=last[0], pk__gt=last[1])
-            )
-        page = list(due.order_by("next_check_at", "pk").values_list("next_check_at", "pk")[:batch])
-        for _, ticket_id in page:
-            result.checked += 1
-            result.fired += len(ticket_escalation_check(ticket_id=ticket_id, now=now))
-        if len(page) < batch:
+        ids = _claim(now, batch)
+        if not ids:
             return result
-        last = (page[-1][0] or now, page[-1][1])
+        page = _load(ids, now + LEASE)
+        for ticket in page.tickets:
+            result.checked += 1
+            result.fired += _check(ticket, page, caches, now)
+        _write_replanned(page, now)
+        if len(ids) < batch:
+            return result

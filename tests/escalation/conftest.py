@@ -70,7 +70,7 @@ def wait_for(
         time.sleep(0.05)
 
 
-def stop_process(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+def stop_process(process: subprocess.Popen[Any], sig: int = signal.SIGTERM) -> None:
     """Signal the process group (worker pool children too); SIGKILL after 10 s."""
     if process.poll() is not None:
         return
