@@ -130,6 +130,10 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Domain part of the deterministic Message-IDs of outgoing mail.
 MESSAGE_ID_DOMAIN = env.str("MESSAGE_ID_DOMAIN", default="servicedesk.local")
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# A send's lease: a row whose worker died is re-sent after this many seconds.
+OUTBOX_SEND_LEASE_SECONDS = env.int("OUTBOX_SEND_LEASE_SECONDS", default=120)
+# Below the task soft time limit, so a stalled SMTP server fails the attempt cleanly.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 ESCALATION_ACK_MAX_AGE_DAYS = env.int("ESCALATION_ACK_MAX_AGE_DAYS", default=7)
 
 # --- Celery --------------------------------------------------------------------------------
@@ -149,7 +153,7 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 # A publish while the broker is down fails fast; the outbox relay sends the row later (D12).
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -1,9 +1,9 @@
 """The outbox (DECISIONS D12): written with the change, sent by a task, re-sent by a relay.
 
-A broker outage delays mail; it never loses it or sends it twice. The send holds the row lock
-across the SMTP exchange and marks the row sent in the same transaction, so a worker killed
-mid-send leaves the row pending for the relay: at most one duplicate, and only when the kill
-falls between the SMTP server's reply and the commit (same Message-ID, so recognisable).
+A broker outage delays mail; it never loses it or sends it twice. A send first claims the row
+(attempt counted, short lease, committed), talks SMTP outside any transaction, then marks it
+sent: a worker killed mid-send leaves the row to the relay after the lease, so at most one
+duplicate, only when the kill falls after the server accepted (same Message-ID, recognisable).
 """
 
 from __future__ import annotations
@@ -121,8 +121,9 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
 
-def outbox_send(*, outbox_id: int, now: datetime) -> bool:
-    """Send one pending row if it is due and nobody else holds it; True if it was sent."""
+def _claim(outbox_id: int, now: datetime) -> OutboxEmail | None:
+    """Count the attempt and take a short lease, committed before any SMTP traffic: a worker
+    that dies mid-send still used an attempt, so repeated crashes end in `failed`."""
     with transaction.atomic():
         row = (
             OutboxEmail.objects.select_for_update(skip_locked=True)
@@ -130,23 +131,43 @@ def outbox_send(*, outbox_id: int, now: datetime) -> bool:
             .first()
         )
         if row is None:
-            return False
+            return None
+        if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            # Every attempt so far ended without a verdict (the sender died): stop here.
+            row.state = OutboxState.FAILED
+            row.last_error = row.last_error or f"gave up after {row.attempts} unfinished attempts"
+            row.save(update_fields=["state", "last_error"])
+            return None
         row.attempts += 1
-        try:
-            _smtp_send(row)
-        except Exception as exc:
-            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                row.state = OutboxState.FAILED
-            else:
-                row.send_after = now + _backoff(row.attempts)
-            row.save(update_fields=["attempts", "last_error", "state", "send_after"])
-            log.warning("outbox row %s: attempt %s failed: %s", row.pk, row.attempts, exc)
-            return False
-        row.state = OutboxState.SENT
-        row.sent_at = now
-        row.save(update_fields=["attempts", "state", "sent_at"])
-        return True
+        row.send_after = now + timedelta(seconds=settings.OUTBOX_SEND_LEASE_SECONDS)
+        row.save(update_fields=["attempts", "send_after"])
+        return row
+
+
+def outbox_send(*, outbox_id: int, now: datetime) -> bool:
+    """Send one pending row if it is due and nobody else holds it; True if it was sent.
+
+    Three steps: claim (committed), the SMTP exchange outside any transaction, then a
+    compare-and-set to `sent`. A crash after the server accepted but before the last step
+    leaves the row to be re-sent after the lease: one duplicate, with the same Message-ID."""
+    row = _claim(outbox_id, now)
+    if row is None:
+        return False
+    try:
+        _smtp_send(row)
+    except Exception as exc:
+        failed = row.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        OutboxEmail.objects.filter(pk=row.pk, state=OutboxState.PENDING).update(
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            state=OutboxState.FAILED if failed else OutboxState.PENDING,
+            send_after=now + _backoff(row.attempts),
+        )
+        log.warning("outbox row %s: attempt %s failed: %s", row.pk, row.attempts, exc)
+        return False
+    OutboxEmail.objects.filter(pk=row.pk, state=OutboxState.PENDING).update(
+        state=OutboxState.SENT, sent_at=now
+    )
+    return True
 
 
 def _smtp_send(row: OutboxEmail) -> None:

@@ -228,6 +228,7 @@ def service_env(smtp_server: SmtpServer, redis_server: RedisServer, tmp_path: Pa
         CELERY_BROKER_URL=redis_server.url,
         EMAIL_URL=f"smtp://127.0.0.1:{smtp_server.port}",
         SERVICEDESK_VAR_DIR=str(tmp_path / "var"),
+        OUTBOX_SEND_LEASE_SECONDS="2",
         PYTHONUNBUFFERED="1",
     )
     return env

@@ -118,3 +118,28 @@ def test_csam_hears_of_entitlements_that_will_lapse_unused(ms_contract):
     csam_contract_notices(now=ams("2026-07-22 06:00"))
     (row,) = OutboxEmail.objects.filter(key__startswith="csam-entitlements-lapse")
     assert "credits: 25" in row.body_text
+
+
+def test_a_row_whose_sender_dies_every_time_ends_failed(settings):
+    from escalation.services.outbox import _claim
+
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    row = _row()
+    now = ams("2026-06-08 10:00")
+    for minute in (0, 5):  # two sends that never finish (the worker was killed)
+        assert _claim(row.pk, now + timedelta(minutes=minute)) is not None
+    assert not outbox_send(outbox_id=row.pk, now=now + timedelta(minutes=10))
+    row.refresh_from_db()
+    assert (row.state, row.attempts, mail.outbox) == (OutboxState.FAILED, 2, [])
+    assert "unfinished attempts" in row.last_error
+
+
+def test_a_claimed_row_waits_for_its_lease(settings):
+    from escalation.services.outbox import _claim
+
+    row = _row()
+    now = ams("2026-06-08 10:00")
+    assert _claim(row.pk, now) is not None
+    assert not outbox_send(outbox_id=row.pk, now=now + timedelta(seconds=60))
+    assert outbox_send(outbox_id=row.pk, now=now + timedelta(seconds=120))
+    assert len(mail.outbox) == 1
