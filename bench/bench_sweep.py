@@ -34,7 +34,7 @@ NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)  # a Wednesday, 11:00 in Amsterdam
 DUE = 100
 TARGET_MS = 200
 TARGET_RATIO = 1.5
-LEVELS = (
+LEVELS: tuple[dict[str, Any], ...] = (
     {"priority_level": "top"},
     {"priority_level": "hoog"},
     {"priority_level": "gemiddeld"},

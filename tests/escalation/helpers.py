@@ -14,14 +14,14 @@ def sweep(when: str) -> int:
     return escalation_sweep(now=ams(when)).fired
 
 
-def coordinator(email: str = "coordinator@provider.example"):  # type: ignore[no-untyped-def]
+def coordinator(email: str = "coordinator@provider.example"):
     user = UserFactory(username="coordinator", email=email)
     group, _ = Group.objects.get_or_create(name="Support coordinator")
     user.groups.add(group)
     return user
 
 
-def fired(ticket) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
+def fired(ticket) -> list[tuple[int, str]]:
     return list(
         Escalation.objects.filter(ticket=ticket)
         .order_by("raised_at", "level", "reason")
@@ -29,7 +29,7 @@ def fired(ticket) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
     )
 
 
-def mail(ticket) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def mail(ticket) -> list[tuple[str, str]]:
     """(recipient, key kind) of every outbox row of the ticket, in order."""
     return [
         (row.to_email, row.key.split(":")[0])
