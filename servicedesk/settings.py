@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "contracts",
     "tickets",
     "escalation",
+    "intake",
 ]
 
 MIDDLEWARE = [
@@ -197,3 +198,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Email intake (issue #4, DECISIONS D13) --------------------------------------------------
+INTAKE_MAX_BYTES = env.int("INTAKE_MAX_BYTES", default=25 * 1024 * 1024)
+INTAKE_MAX_PARTS = env.int("INTAKE_MAX_PARTS", default=200)
+INTAKE_MAX_DEPTH = env.int("INTAKE_MAX_DEPTH", default=10)
+INTAKE_MAX_ATTACHMENTS = env.int("INTAKE_MAX_ATTACHMENTS", default=20)
+INTAKE_MAX_ATTACHMENT_BYTES = env.int("INTAKE_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
+INTAKE_RECEIPTS_PER_HOUR = env.int("INTAKE_RECEIPTS_PER_HOUR", default=5)
+INTAKE_SMTP_HOST = env.str("INTAKE_SMTP_HOST", default="127.0.0.1")
+INTAKE_SMTP_PORT = env.int("INTAKE_SMTP_PORT", default=2525)
+# IMAP mailboxes to poll: imaps://user:password@host:993/INBOX?move_to=Processed (comma list).
+INTAKE_IMAP_MAILBOXES = env.list("INTAKE_IMAP_MAILBOXES", default=[])
+INTAKE_IMAP_TIMEOUT = env.int("INTAKE_IMAP_TIMEOUT", default=30)
+if INTAKE_IMAP_MAILBOXES:
+    CELERY_BEAT_SCHEDULE["intake-imap-poll"] = {
+        "task": "intake.tasks.imap_poll_all_task",
+        "schedule": float(env.int("INTAKE_IMAP_POLL_SECONDS", default=60)),
+    }

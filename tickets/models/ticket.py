@@ -171,6 +171,15 @@ class Ticket(models.Model):
     )
     # D9: listed in compliance but not counted (TKT-07 preconditions unmet, with a reason) ...
     sla_exempt_reason = models.TextField(_("SLA exemption reason"), blank=True)
+    # A reply to a closed ticket opens a new one, linked to it (issue #4).
+    follow_up_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("follow-up of"),
+    )
     # ... or the resolution is owned by a third-party vendor (A-08, TKT-23).
     resolution_vendor_owned = models.BooleanField(_("resolution owned by vendor"), default=False)
     # Life cycle.

@@ -57,6 +57,7 @@ class TicketCreateInput:
     policy_code: str = ""
     reproduction_steps: str = ""
     created_by: User | None = None
+    follow_up_of: Ticket | None = None
 
 
 def _validate(data: TicketCreateInput) -> None:
@@ -168,6 +169,7 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
         description=data.description,
         reproduction_steps=data.reproduction_steps,
         created_by=data.created_by,
+        follow_up_of=data.follow_up_of,
         priority_level=target.level if target else "",
         priority_rank=target.rank if target else None,
         package_precedence=contract.package.precedence,

@@ -1,0 +1,42 @@
+"""python manage.py ingest_email < message.eml: the MTA pipe transport (Postfix `pipe`, Exim).
+
+Exit codes follow sysexits(3): 0 stored (whatever its outcome, duplicates included), 65
+EX_DATAERR rejected for policy (over the size limit: the MTA bounces it), 75 EX_TEMPFAIL on a
+temporary failure (the MTA keeps the message and retries).
+"""
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError
+from django.utils import timezone
+
+from intake.models import Transport
+from intake.parsing import MessageRejected
+from intake.services.receive import inbound_receive
+
+EX_OK, EX_DATAERR, EX_TEMPFAIL = 0, 65, 75
+
+
+class Command(BaseCommand):
+    help = "Read one RFC 5322 message on stdin and take it in."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--mailbox", default="pipe", help="label of the receiving address")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        raw = sys.stdin.buffer.read()
+        try:
+            inbound, created = inbound_receive(
+                raw=raw, transport=Transport.PIPE, mailbox=options["mailbox"], now=timezone.now()
+            )
+        except MessageRejected as exc:
+            self.stderr.write(f"rejected: {exc}")
+            sys.exit(EX_DATAERR)
+        except DatabaseError as exc:
+            self.stderr.write(f"temporary failure, retry later: {exc}")
+            sys.exit(EX_TEMPFAIL)
+        state = inbound.outcome if created else "duplicate, no effect"
+        self.stdout.write(f"{inbound.pk}: {state}")
+        sys.exit(EX_OK)

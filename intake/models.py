@@ -1,0 +1,134 @@
+"""Inbound email: the raw message is stored first, then routed (DECISIONS D13).
+
+Every message ends as exactly one outcome: a ticket, a reply, triage for the first line, ignored
+(auto-replies, bounces, list mail, the desk's own mail coming back), or quarantined with the
+error. The raw bytes stay, whatever happened.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from contracts.models import Customer
+from tickets.models import Ticket, TicketMessage
+
+
+class Transport(models.TextChoices):
+    IMAP = "imap", _("IMAP")
+    SMTP = "smtp", _("SMTP")
+    PIPE = "pipe", _("MTA pipe")
+
+
+class Outcome(models.TextChoices):
+    RECEIVED = "received", _("received, not yet routed")
+    TICKET = "ticket", _("new ticket")
+    REPLY = "reply", _("reply on a ticket")
+    NOTE = "note", _("internal note on a ticket (automatic reply)")
+    TRIAGE = "triage", _("triage for the first line")
+    IGNORED = "ignored", _("ignored (automatic or bulk mail)")
+    QUARANTINED = "quarantined", _("quarantined (could not be processed)")
+
+
+class InboundMessage(models.Model):
+    # The same Message-ID (or, without one, the same bytes) is processed once.
+    dedupe_key = models.CharField(_("duplicate key"), max_length=300, unique=True)
+    message_id = models.CharField(_("Message-ID"), max_length=300, blank=True, db_index=True)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    raw = models.BinaryField(_("raw message"))
+    transport = models.CharField(_("transport"), max_length=10, choices=Transport.choices)
+    mailbox = models.CharField(_("mailbox"), max_length=200, blank=True)
+    received_at = models.DateTimeField(_("received"))
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.RECEIVED
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    sender_email = models.CharField(_("sender"), max_length=254, blank=True, db_index=True)
+    sender_name = models.CharField(_("sender name"), max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=500, blank=True)
+    body_text = models.TextField(_("text"), blank=True)
+    body_html = models.TextField(_("HTML (sanitised)"), blank=True)
+    ticket = models.ForeignKey(
+        Ticket,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_messages",
+        verbose_name=_("ticket"),
+    )
+    ticket_message = models.OneToOneField(
+        TicketMessage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound",
+        verbose_name=_("ticket message"),
+    )
+    suggested_customer = models.ForeignKey(
+        Customer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("suggested customer"),
+    )
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("inbound email")
+        verbose_name_plural = _("inbound emails")
+        indexes = [models.Index(fields=["outcome", "-received_at"], name="inbound_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.sender_email}: {self.subject}"
+
+
+def attachment_path(instance: "InboundAttachment", filename: str) -> str:
+    return f"attachments/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class InboundAttachment(models.Model):
+    inbound = models.ForeignKey(
+        InboundMessage,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("inbound email"),
+    )
+    ticket = models.ForeignKey(
+        Ticket,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("ticket"),
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["inbound", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class ImapMailboxState(models.Model):
+    """Where IMAP polling of one mailbox stands; UIDVALIDITY changes reset it."""
+
+    name = models.CharField(_("mailbox"), max_length=200, unique=True)
+    uidvalidity = models.BigIntegerField(_("UIDVALIDITY"), null=True, blank=True)
+    last_uid = models.BigIntegerField(_("last UID processed"), default=0)
+    polled_at = models.DateTimeField(_("polled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("IMAP mailbox")
+        verbose_name_plural = _("IMAP mailboxes")
+
+    def __str__(self) -> str:
+        return self.name
