@@ -1,0 +1,24 @@
+"""Celery tasks of the intake: thin, one service call each."""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from intake.imap import imap_poll, mailbox_from_url
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="intake.tasks.imap_poll_all_task")
+def imap_poll_all_task() -> int:
+    """Poll every configured mailbox; one failing mailbox does not stop the others."""
+    taken = 0
+    for url in settings.INTAKE_IMAP_MAILBOXES:
+        box = mailbox_from_url(url)
+        try:
+            taken += imap_poll(box, timezone.now())
+        except Exception:
+            log.exception("IMAP poll of %s failed", box.name)
+    return taken
