@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export SERVICEDESK_PORT ?= 8000
 export SITE_URL ?= http://127.0.0.1:$(SERVICEDESK_PORT)
 
-.PHONY: help run test check lint format typecheck imports bench setup db demo clean
+.PHONY: help run test check lint format typecheck imports bench setup db demo clean system-deps
 
 help:
 	@echo "make run    - install, migrate, load catalogue + demo data, start web/worker/beat"
@@ -39,7 +39,15 @@ run: demo
 	@echo
 	$(BIN)/honcho start -f Procfile
 
-test: setup
+# The IMAP intake tests run a real Dovecot on loopback (Debian's dovecot-imapd).
+system-deps:
+	@if [ ! -x /usr/sbin/dovecot ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get install -y -q dovecot-imapd || (apt-get update -q && apt-get install -y -q dovecot-imapd)) >/dev/null; \
+	  else echo "note: dovecot-imapd is not installed; the IMAP tests skip outside CI"; fi; \
+	fi
+
+test: setup system-deps
 	$(BIN)/pytest
 
 lint: setup

@@ -1,0 +1,35 @@
+"""Attachment downloads: only through this authorising view (issue #4 §2)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from intake.models import InboundAttachment
+
+
+def attachment_allowed(user: object, attachment: InboundAttachment) -> bool:
+    """Staff see every attachment; a customer's user only those of its organisation's tickets."""
+    if getattr(user, "is_staff", False):
+        return True
+    contact = getattr(user, "contact", None)
+    ticket = attachment.ticket
+    return bool(
+        contact and ticket and contact.is_active and ticket.customer_id == contact.customer_id
+    )
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(InboundAttachment.objects.select_related("ticket"), pk=pk)
+    if not attachment_allowed(request.user, attachment):
+        raise PermissionDenied("This attachment belongs to another organisation's ticket.")
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
