@@ -197,6 +197,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # aiosmtpd logs every SMTP command at INFO; its warnings and errors are enough.
+    "loggers": {"mail.log": {"level": "WARNING"}},
 }
 
 # --- Email intake (issue #4, DECISIONS D13) --------------------------------------------------
