@@ -71,6 +71,7 @@ bench: setup
 	$(BIN)/python bench/bench_ticket_create.py
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_outbox.py
+	$(BIN)/python bench/bench_intake.py
 
 clean:
 	rm -rf var/servicedesk.sqlite3* var/celery var/mail var/staticfiles

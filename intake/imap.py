@@ -115,9 +115,9 @@ def imap_poll(box: ImapMailbox, now: datetime, limit: int = 500) -> int:
                     raw=raw, transport=Transport.IMAP, mailbox=box.name, now=now
                 )
                 taken += int(created)
+                _done(conn, uid, box)
             except MessageRejected:
                 pass  # over the size limit: left in the mailbox, unflagged, for a person
-            _done(conn, uid, box)
             state.last_uid = int(uid)
             state.polled_at = now
             state.save()

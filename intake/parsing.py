@@ -28,6 +28,9 @@ class Limits:
     max_depth: int = 10
     max_attachments: int = 20
     max_attachment_bytes: int = 10 * 1024 * 1024
+    # The stdlib parser is slow on pathological headers: bound them before parsing.
+    max_header_bytes: int = 64 * 1024
+    max_header_line: int = 8 * 1024
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,9 @@ _MSGID = re.compile(r"<([^<>\s]+)>")
 
 
 def normalise_message_id(value: str) -> str:
-    found = _MSGID.search(value or "")
-    return (found.group(1) if found else (value or "").strip()).lower()[:290]
+    value = "".join(ch for ch in (value or "") if ch >= " " and ch != "\x7f")
+    found = _MSGID.search(value)
+    return (found.group(1) if found else value.strip()).lower()[:290]
 
 
 def header(message: Message, name: str) -> str:
@@ -72,7 +76,7 @@ def header(message: Message, name: str) -> str:
             if key.lower() == name.lower():
                 value = raw
                 break
-    return str(value).strip() if value is not None else ""
+    return clean_text(str(value)).strip() if value is not None else ""
 
 
 def message_id_of(raw: bytes) -> str:
@@ -85,12 +89,24 @@ def message_id_of(raw: bytes) -> str:
 
 
 def html_to_text(markup: str) -> str:
-    text = nh3.clean(re.sub(r"(?i)<br\s*/?>|</p>|</div>|</li>|</tr>", "\n", markup), tags=set())
+    breaks = r"(?i)<br\s*/?>|</p>|</div>|</li>|</tr>|</h[1-6]>|</table>|</blockquote>"
+    markup = re.sub(r"(?i)</td>|</th>", " ", re.sub(breaks, "\n", markup))
+    text = nh3.clean(markup, tags=set())
     lines = [line.strip() for line in html.unescape(text).splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def clean_text(value: str) -> str:
+    """One line-ending convention, no NUL and no lone surrogates (not storable as text)."""
+    value = value.encode("utf-8", "replace").decode("utf-8")
+    return value.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
 def _decode(part: Message) -> str:
+    return clean_text(_decode_raw(part))
+
+
+def _decode_raw(part: Message) -> str:
     try:
         content = part.get_content()  # type: ignore[attr-defined]
         return content if isinstance(content, str) else content.decode("utf-8", "replace")
@@ -101,7 +117,7 @@ def _decode(part: Message) -> str:
         for charset in (part.get_content_charset() or "", "utf-8", "cp1252"):
             try:
                 return payload.decode(charset or "utf-8")
-            except (LookupError, UnicodeDecodeError):
+            except (LookupError, UnicodeDecodeError, ValueError):
                 continue
         return payload.decode("latin-1")
 
@@ -130,7 +146,7 @@ def _walk(message: Message, limits: Limits) -> list[Message]:
 
 
 def _is_attachment(part: Message) -> bool:
-    disposition = (part.get("Content-Disposition") or "").lower()
+    disposition = header(part, "Content-Disposition").lower()
     return (
         "attachment" in disposition
         or bool(part.get_filename())
@@ -207,13 +223,45 @@ def _machine_mail(message: Message, parsed: Parsed, own_domain: str, own_address
 
 
 def _ids(value: str) -> list[str]:
-    return [i.lower() for i in _MSGID.findall(value or "")][:50]
+    return [normalise_message_id(f"<{i}>") for i in _MSGID.findall(value or "")][:50]
+
+
+def check_bounds(raw: bytes, limits: Limits) -> None:
+    """Cheap checks on the bytes that keep the parser's time bounded (issue #4 §2)."""
+    if len(raw) > limits.max_bytes:
+        raise MessageRejected(f"message of {len(raw)} bytes is over {limits.max_bytes}")
+    head = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
+    if len(head) > limits.max_header_bytes:
+        raise MessageRejected(f"headers of {len(head)} bytes are over {limits.max_header_bytes}")
+    longest = max((len(h) for h in re.split(rb"\r?\n(?![ \t])", head)), default=0)
+    if longest > limits.max_header_line:
+        raise MessageRejected(f"a header of {longest} bytes is over {limits.max_header_line}")
+    parts = len(re.findall(rb"(?im)^content-type:", raw))
+    if parts > limits.max_parts:
+        raise MessageRejected(f"more than {limits.max_parts} MIME parts")
 
 
 def parse_message(raw: bytes, limits: Limits, own_domain: str, own_address: str) -> Parsed:
-    """Parse within bounds; raises MessageRejected only for a bound."""
-    if len(raw) > limits.max_bytes:
-        raise MessageRejected(f"message of {len(raw)} bytes is over {limits.max_bytes}")
+    """Parse within bounds; anything unreadable raises MessageRejected with the reason."""
+    check_bounds(raw, limits)
+    try:
+        return _parse(raw, limits, own_domain, own_address)
+    except MessageRejected:
+        raise
+    except (
+        RecursionError,
+        UnicodeError,
+        ValueError,
+        LookupError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        KeyError,
+    ) as exc:
+        raise MessageRejected(f"unreadable message: {type(exc).__name__}: {exc}") from exc
+
+
+def _parse(raw: bytes, limits: Limits, own_domain: str, own_address: str) -> Parsed:
     message: EmailMessage = BytesParser(policy=policy.default).parsebytes(raw)
     parsed = Parsed()
     parsed.message_id = normalise_message_id(header(message, "Message-ID"))
@@ -223,7 +271,8 @@ def parse_message(raw: bytes, limits: Limits, own_domain: str, own_address: str)
     if not address:
         addresses = getaddresses([header(message, "Sender"), header(message, "Reply-To")])
         name, address = next(((n, a) for n, a in addresses if a), ("", ""))
-    parsed.sender_name, parsed.sender_email = name[:200], address.strip().lower()[:254]
+    parsed.sender_name = clean_text(name)[:200]
+    parsed.sender_email = clean_text(address).strip().lower()[:254]
     parsed.subject = " ".join(header(message, "Subject").split())[:500]
     _machine_mail(message, parsed, own_domain, own_address)
     _body_and_attachments(message, limits, parsed)

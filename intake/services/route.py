@@ -182,7 +182,7 @@ def _new_ticket(
         contact=contact,
         request_type="incident",  # the first line classifies (D13, A-34)
         channel=Channel.EMAIL,
-        subject=TOKEN.sub("", parsed.subject).strip()[:250] or "(no subject)",
+        subject=" ".join(TOKEN.sub("", parsed.subject).split())[:250] or "(no subject)",
         description=parsed.text.strip() or "(empty message)",
         follow_up_of=follow_up_of,
     )
