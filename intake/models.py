@@ -73,6 +73,8 @@ class InboundMessage(models.Model):
         verbose_name=_("suggested customer"),
     )
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    # Routing attempts: a message whose routing keeps dying is quarantined after the bound.
+    attempts = models.PositiveSmallIntegerField(_("routing attempts"), default=0)
 
     class Meta:
         ordering = ["-received_at", "-pk"]

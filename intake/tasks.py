@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from intake.imap import imap_poll, mailbox_from_url
+from intake.services.receive import inbound_retry_stuck
 
 log = logging.getLogger(__name__)
 
@@ -22,3 +23,8 @@ def imap_poll_all_task() -> int:
         except Exception:
             log.exception("IMAP poll of %s failed", box.name)
     return taken
+
+
+@shared_task(name="intake.tasks.inbound_retry_stuck_task")
+def inbound_retry_stuck_task() -> int:
+    return inbound_retry_stuck(now=timezone.now())

@@ -213,6 +213,10 @@ INTAKE_SMTP_PORT = env.int("INTAKE_SMTP_PORT", default=2525)
 # IMAP mailboxes to poll: imaps://user:password@host:993/INBOX?move_to=Processed (comma list).
 INTAKE_IMAP_MAILBOXES = env.list("INTAKE_IMAP_MAILBOXES", default=[])
 INTAKE_IMAP_TIMEOUT = env.int("INTAKE_IMAP_TIMEOUT", default=30)
+CELERY_BEAT_SCHEDULE["intake-retry-stuck"] = {
+    "task": "intake.tasks.inbound_retry_stuck_task",
+    "schedule": 300.0,
+}
 if INTAKE_IMAP_MAILBOXES:
     CELERY_BEAT_SCHEDULE["intake-imap-poll"] = {
         "task": "intake.tasks.imap_poll_all_task",

@@ -13,7 +13,7 @@ from contracts.models import Contact
 from escalation.models import OutboxEmail
 from escalation.selectors import Recipient
 from escalation.services.emails import render, subject_token
-from escalation.services.outbox import outbox_enqueue
+from escalation.services.outbox import outbox_enqueue_many
 from intake.models import InboundMessage
 from tickets.models import Ticket
 
@@ -52,5 +52,6 @@ def receipt_send(
             % {"number": ticket.number},
             facts=[(_("Ticket"), f"{ticket.number} {ticket.subject}")],
         )
-    outbox_enqueue(key=f"receipt:{inbound.pk}", email=email, now=now, ticket=ticket)
+    # A new inbound row has a new key: one INSERT, no lookup (outbox_enqueue_many).
+    outbox_enqueue_many([(f"receipt:{inbound.pk}", email)], now=now, send_after=now, ticket=ticket)
     return True
