@@ -79,6 +79,16 @@ def header(message: Message, name: str) -> str:
     return clean_text(str(value)).strip() if value is not None else ""
 
 
+def raw_header(message: Message, name: str) -> str:
+    """A header's unparsed value (first occurrence): enough for presence and token checks, and
+    much cheaper than the structured parse `policy.default` does on every access."""
+    wanted = name.lower()
+    for key, value in message.raw_items():
+        if key.lower() == wanted:
+            return clean_text(str(value)).strip()
+    return ""
+
+
 def message_id_of(raw: bytes) -> str:
     """The normalised Message-ID, read from the headers only (for duplicate detection)."""
     try:
@@ -146,7 +156,7 @@ def _walk(message: Message, limits: Limits) -> list[Message]:
 
 
 def _is_attachment(part: Message) -> bool:
-    disposition = header(part, "Content-Disposition").lower()
+    disposition = raw_header(part, "Content-Disposition").lower()
     return (
         "attachment" in disposition
         or bool(part.get_filename())
@@ -192,18 +202,21 @@ BOUNCE_SENDERS = {"mailer-daemon", "postmaster"}
 
 def _machine_mail(message: Message, parsed: Parsed, own_domain: str, own_address: str) -> None:
     """RFC 3834 and friends: mail no ticket or reply may come from (D13)."""
-    auto_submitted = header(message, "Auto-Submitted").lower()
-    precedence = header(message, "Precedence").lower()
+    auto_submitted = raw_header(message, "Auto-Submitted").lower()
+    precedence = raw_header(message, "Precedence").lower()
     checks = [
         (auto_submitted not in ("", "no"), f"Auto-Submitted: {auto_submitted}"),
         (precedence in AUTO_PRECEDENCE, f"Precedence: {precedence}"),
-        (bool(header(message, "List-Id") or header(message, "List-Unsubscribe")), "list mail"),
         (
-            bool(header(message, "X-Autoreply") or header(message, "X-Autorespond")),
+            bool(raw_header(message, "List-Id") or raw_header(message, "List-Unsubscribe")),
+            "list mail",
+        ),
+        (
+            bool(raw_header(message, "X-Autoreply") or raw_header(message, "X-Autorespond")),
             "auto-reply header",
         ),
-        (bool(header(message, "X-Auto-Response-Suppress")), "X-Auto-Response-Suppress"),
-        (header(message, "Return-Path").strip() in ("<>", ""), "null return path")
+        (bool(raw_header(message, "X-Auto-Response-Suppress")), "X-Auto-Response-Suppress"),
+        (raw_header(message, "Return-Path").strip() in ("<>", ""), "null return path")
         if "Return-Path" in message
         else (False, ""),
         (message.get_content_type() == "multipart/report", "delivery report"),
@@ -217,7 +230,7 @@ def _machine_mail(message: Message, parsed: Parsed, own_domain: str, own_address
     reasons = [reason for hit, reason in checks if hit]
     parsed.automatic = "; ".join(reasons)
     parsed.auto_reply = "auto-replied" in auto_submitted or bool(
-        header(message, "X-Autoreply") or header(message, "X-Autorespond")
+        raw_header(message, "X-Autoreply") or raw_header(message, "X-Autorespond")
     )
     parsed.suppress_receipt = bool(reasons)
 
@@ -264,9 +277,9 @@ def parse_message(raw: bytes, limits: Limits, own_domain: str, own_address: str)
 def _parse(raw: bytes, limits: Limits, own_domain: str, own_address: str) -> Parsed:
     message: EmailMessage = BytesParser(policy=policy.default).parsebytes(raw)
     parsed = Parsed()
-    parsed.message_id = normalise_message_id(header(message, "Message-ID"))
-    parsed.in_reply_to = _ids(header(message, "In-Reply-To"))
-    parsed.references = _ids(header(message, "References"))
+    parsed.message_id = normalise_message_id(raw_header(message, "Message-ID"))
+    parsed.in_reply_to = _ids(raw_header(message, "In-Reply-To"))
+    parsed.references = _ids(raw_header(message, "References"))
     name, address = parseaddr(header(message, "From"))
     if not address:
         addresses = getaddresses([header(message, "Sender"), header(message, "Reply-To")])
