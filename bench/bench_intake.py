@@ -281,7 +281,7 @@ def feed(
         if inbound.outcome == "ticket":
             threads[message.index] = (
                 message_id_for(f"receipt:{inbound.pk}"),
-                inbound.ticket.number,
+                inbound.ticket.number if inbound.ticket else "",
             )
         elif inbound.outcome == "quarantined":
             quarantined.append(inbound.pk)
@@ -311,7 +311,7 @@ def queries_per_message(
         if inbound.outcome == "ticket":
             threads[message.index] = (
                 message_id_for(f"receipt:{inbound.pk}"),
-                inbound.ticket.number,
+                inbound.ticket.number if inbound.ticket else "",
             )
     return new, replies
 
