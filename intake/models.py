@@ -94,8 +94,19 @@ class InboundAttachment(models.Model):
     inbound = models.ForeignKey(
         InboundMessage,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="attachments",
         verbose_name=_("inbound email"),
+    )
+    # Uploaded in the portal (no inbound email): who uploaded it, with which message.
+    ticket_message = models.ForeignKey(
+        TicketMessage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("ticket message"),
     )
     ticket = models.ForeignKey(
         Ticket,

@@ -212,3 +212,29 @@ class PriorityChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket.number} -> {self.requested_level} ({self.state})"
+
+
+class SatisfactionSurvey(models.Model):
+    """A customer's verdict once the ticket is resolved (SPEC REP-06): 1-5 and a comment."""
+
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.CASCADE, related_name="survey", verbose_name=_("ticket")
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="+", verbose_name=_("contact")
+    )
+    score = models.PositiveSmallIntegerField(_("score (1-5)"))
+    comment = models.TextField(_("comment"), blank=True)
+    answered_at = models.DateTimeField(_("answered"))
+
+    class Meta:
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="survey_score_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number}: {self.score}"

@@ -171,6 +171,8 @@ class Ticket(models.Model):
     )
     # D9: listed in compliance but not counted (TKT-07 preconditions unmet, with a reason) ...
     sla_exempt_reason = models.TextField(_("SLA exemption reason"), blank=True)
+    # D15: a named contact sees its own tickets and those shared with the organisation.
+    shared_with_organisation = models.BooleanField(_("shared with the organisation"), default=True)
     # A reply to a closed ticket opens a new one, linked to it (issue #4).
     follow_up_of = models.ForeignKey(
         "self",

@@ -5,9 +5,11 @@ from tickets.services.create import TicketCreateInput, ticket_create
 from tickets.services.lifecycle import (
     ticket_assign,
     ticket_assign_critical_resource,
+    ticket_customer_confirm,
     ticket_record_root_cause,
     ticket_reply,
     ticket_resolve,
+    ticket_survey_answer,
     ticket_transition,
 )
 from tickets.services.priority import (
@@ -26,6 +28,7 @@ __all__ = [
     "ticket_change_priority",
     "ticket_clocks_recompute",
     "ticket_create",
+    "ticket_customer_confirm",
     "ticket_priority_decide",
     "ticket_priority_request",
     "ticket_record_root_cause",
@@ -34,5 +37,6 @@ __all__ = [
     "ticket_resolve",
     "ticket_sla_exempt",
     "ticket_sla_rebase",
+    "ticket_survey_answer",
     "ticket_transition",
 ]

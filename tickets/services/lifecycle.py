@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -16,6 +16,7 @@ from tickets.models import (
     MessageKind,
     Metric,
     ResolutionKind,
+    SatisfactionSurvey,
     SegmentState,
     Status,
     Ticket,
@@ -282,3 +283,53 @@ def ticket_assign_critical_resource(
     ticket.save()
     _event(ticket, "critical_resource_assigned", now, user=actor, data={"resource": resource.pk})
     return ticket
+
+
+@requires_aware_now
+@transaction.atomic
+def ticket_survey_answer(
+    *, ticket: Ticket, contact: Contact, score: int, comment: str, now: datetime
+) -> SatisfactionSurvey:
+    """Once resolved or closed, the customer answers the survey once."""
+    if ticket.status not in (Status.RESOLVED, Status.CLOSED):
+        raise TicketValidationError("score", "The survey opens once the ticket is resolved.")
+    if not 1 <= score <= 5:
+        raise TicketValidationError("score", "Give a score from 1 to 5.")
+    survey, created = SatisfactionSurvey.objects.get_or_create(
+        ticket=ticket,
+        defaults={"contact": contact, "score": score, "comment": comment, "answered_at": now},
+    )
+    if not created:
+        raise TicketValidationError("score", "This ticket's survey has been answered already.")
+    _event(ticket, "survey_answered", now, contact=contact, data={"score": score})
+    return survey
+
+
+@requires_aware_now
+@transaction.atomic
+def ticket_customer_confirm(
+    *, ticket: Ticket, contact: Contact, confirmed: bool, now: datetime, reopen_days: int = 14
+) -> Ticket:
+    """The customer confirms the resolution (closed) or reopens it within the reopen window."""
+    ticket = _locked(ticket)
+    if ticket.status != Status.RESOLVED:
+        raise InvalidTransition("Only a resolved ticket can be confirmed or reopened.")
+    if confirmed:
+        return ticket_transition(
+            ticket=ticket,
+            to_status=Status.CLOSED,
+            now=now,
+            contact=contact,
+            reason="resolution confirmed by the customer",
+        )
+    if ticket.resolved_at is not None and now - ticket.resolved_at > timedelta(days=reopen_days):
+        raise InvalidTransition(
+            f"The reopen window of {reopen_days} days has passed; please open a new ticket."
+        )
+    return ticket_transition(
+        ticket=ticket,
+        to_status=Status.IN_PROGRESS,
+        now=now,
+        contact=contact,
+        reason="reopened by the customer",
+    )

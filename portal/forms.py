@@ -1,0 +1,172 @@
+"""Portal forms: validation only; every write is a service call in the view (ARCHITECTURE)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from contracts.models import Contract, RequestType
+from tickets.models import ImpactEffect, ImpactScope, Status
+from tickets.services.create import BUSINESS_CRITICAL_CHECKS
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input, each within the intake's attachment limits."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > settings.INTAKE_MAX_ATTACHMENTS:
+            raise forms.ValidationError(
+                _("At most %(n)s files.") % {"n": settings.INTAKE_MAX_ATTACHMENTS}
+            )
+        for upload in files:
+            if upload.size > settings.INTAKE_MAX_ATTACHMENT_BYTES:
+                raise forms.ValidationError(
+                    _("%(name)s is larger than %(mb)s MB.")
+                    % {"name": upload.name, "mb": settings.INTAKE_MAX_ATTACHMENT_BYTES // 2**20}
+                )
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class TicketFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("any")), *Status.choices]
+    )
+    request_type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("any")), *RequestType.choices]
+    )
+    rank = forms.ChoiceField(
+        label=_("Priority"),
+        required=False,
+        choices=[("", _("any"))] + [(str(r), f"P{r}") for r in (1, 2, 3, 4)],
+    )
+    created_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_to = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("queue", _("priority and due time")),
+            ("-created_at", _("newest")),
+            ("created_at", _("oldest")),
+            ("-updated_at", _("recently changed")),
+        ],
+    )
+    everything = forms.BooleanField(label=_("All of the organisation's tickets"), required=False)
+
+
+class NewTicketForm(forms.Form):
+    contract = forms.ModelChoiceField(label=_("Contract"), queryset=Contract.objects.none())
+    request_type = forms.ChoiceField(
+        label=_("Type of request"),
+        choices=RequestType.choices,
+        widget=forms.RadioSelect,
+        initial=RequestType.INCIDENT,
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=250)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
+    reproduction_steps = forms.CharField(
+        label=_("Steps to reproduce"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    # onITnow: scope x effect decides the priority (SPEC §3.3.1).
+    impact_scope = forms.ChoiceField(
+        label=_("Who is affected?"), required=False, choices=[("", "-"), *ImpactScope.choices]
+    )
+    impact_effect = forms.ChoiceField(
+        label=_("What is the effect?"),
+        required=False,
+        choices=[("", "-"), *ImpactEffect.choices],
+    )
+    # Microsoft: the customer describes the impact and proposes; Microsoft assigns (TKT-11).
+    business_impact = forms.CharField(
+        label=_("Business impact"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    proposed_level = forms.ChoiceField(label=_("Proposed severity"), required=False, choices=[])
+    # Websitenazorg: emergency outside office hours (TKT-50).
+    emergency = forms.BooleanField(label=_("This is an emergency"), required=False)
+    any_user_can_login = forms.BooleanField(
+        label=_("At least one user can still log in"), required=False
+    )
+    attachments = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args: Any, contracts: Any = None, levels: Any = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].queryset = contracts
+        if contracts is not None and contracts.count() == 1:
+            self.fields["contract"].initial = contracts.first()
+        self.fields["proposed_level"].choices = [("", "-"), *levels]  # type: ignore[attr-defined]
+        for name in BUSINESS_CRITICAL_CHECKS:  # CBG's checklist (TKT-41)
+            self.fields[f"check_{name}"] = forms.BooleanField(
+                label=BUSINESS_CRITICAL_LABELS[name], required=False
+            )
+
+
+BUSINESS_CRITICAL_LABELS = {
+    "no_listed_failure": _("It is not one of the excluded failures (service description §4.1)"),
+    "working_situation_delivered": _("A working environment was delivered"),
+    "passwords_handed_over": _("Users have their passwords and use the correct ones"),
+    "files_unreachable_for_all": _("Migrated files cannot be reached by any user"),
+    "no_user_can_login": _("No user can log in on any device"),
+}
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}))
+    attachments = MultipleFileField(label=_("Attachments"))
+
+
+class EscalateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you escalate?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    unsatisfied = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class PriorityRequestForm(forms.Form):
+    level = forms.ChoiceField(label=_("Requested priority"), choices=[])
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, levels: Any = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = list(levels)  # type: ignore[attr-defined]
+
+
+class SurveyForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How satisfied are you? (1-5)"),
+        coerce=int,
+        choices=[(i, str(i)) for i in range(1, 6)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ContactChangeRequestForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Request"),
+        choices=[("add", _("add a named contact")), ("remove", _("remove a named contact"))],
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email address"))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

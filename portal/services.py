@@ -1,0 +1,78 @@
+"""Portal services: invitations and password-reset mail through the outbox (D12)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from contracts.models import Contact
+from escalation.selectors import Recipient
+from escalation.services.emails import render
+from escalation.services.outbox import outbox_enqueue
+
+
+def password_link(user: object) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))  # type: ignore[attr-defined]
+    token = default_token_generator.make_token(user)  # type: ignore[arg-type]
+    return settings.SITE_URL + reverse("portal:password_reset_confirm", args=[uid, token])
+
+
+def password_email_enqueue(
+    *, user: object, contact: Contact, invitation: bool, now: datetime
+) -> None:
+    """The set-password link (invitation) or reset link, in the contact's language."""
+    link = password_link(user)
+    recipient = Recipient("contact", contact.name, contact.email, contact.language)
+    with override(contact.language):
+        if invitation:
+            heading = _("Your access to the customer portal")
+            intro = _(
+                "You have been invited to the service desk portal of %(customer)s. "
+                "Choose your password with the link below; it is valid for three days."
+            ) % {"customer": contact.customer.name}
+        else:
+            heading = _("Reset your portal password")
+            intro = _(
+                "Someone asked to reset the password of this account. If it was you, "
+                "choose a new password with the link below; otherwise ignore this email."
+            )
+        email = render(
+            language=contact.language,
+            recipient=recipient,
+            subject=heading,
+            heading=heading,
+            intro=intro,
+            facts=[],
+            action_url=link,
+            action_label=_("Choose a password"),
+        )
+    kind = "invitation" if invitation else "password-reset"
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    outbox_enqueue(key=f"{kind}:{contact.pk}:{token}", email=email, now=now)
+
+
+@transaction.atomic
+def contact_invite(*, contact: Contact, now: datetime) -> object:
+    """Give the contact a login (username = email, no usable password) and mail the link."""
+    if not contact.is_active:
+        raise ValueError(f"{contact.email} is inactive and cannot be invited.")
+    user = contact.user
+    if user is None:
+        user = get_user_model().objects.create_user(
+            username=contact.email.lower(), email=contact.email
+        )
+        user.set_unusable_password()
+        user.save()
+        contact.user = user
+        contact.save(update_fields=["user"])
+    password_email_enqueue(user=user, contact=contact, invitation=True, now=now)
+    return user
