@@ -108,7 +108,7 @@ class NewTicketForm(forms.Form):
 
     def __init__(self, *args: Any, contracts: Any = None, levels: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = contracts
+        self.fields["contract"].queryset = contracts  # type: ignore[attr-defined]
         if contracts is not None and contracts.count() == 1:
             self.fields["contract"].initial = contracts.first()
         self.fields["proposed_level"].choices = [("", "-"), *levels]  # type: ignore[attr-defined]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from contracts.models import Contact as ContactModel
-from contracts.models import ContactRole, ContactRoleKind, Contract
+from contracts.models import ContactRole, ContactRoleKind, Contract, ResolutionStart
 from escalation.models import Escalation
-from tickets.models import Ticket
+from tickets.models import Metric, SegmentState, SlaClock, Status, Ticket
 
 
 def contact_is_manager(contact: ContactModel) -> bool:
@@ -51,3 +54,55 @@ def ticket_escalation_level(ticket: Ticket) -> int | None:
         ticket=ticket, level__gte=1, resolved_at__isnull=True
     ).values_list("level", flat=True)
     return max(levels, default=None)
+
+
+@dataclass(frozen=True)
+class ClockView:
+    metric: str
+    due_at: datetime | None
+    state: str  # met / missed / breached / at_risk / running / paused / not_started / no_target
+
+
+def sla_panel(ticket: Ticket, now: datetime) -> dict[str, object]:
+    """What the customer sees of the SLA (D4-D7): due times, state, time paused for them."""
+    clocks = {c.metric: c for c in ticket.clocks.all()}
+    views = []
+    for metric in (Metric.RESPONSE, Metric.RESOLUTION):
+        clock = clocks.get(metric)
+        views.append(
+            ClockView(metric, clock.due_at if clock else None, _clock_state(ticket, clock, now))
+        )
+    paused = sum(
+        (
+            (s.ended_at or now) - s.started_at
+            for s in ticket.segments.all()
+            if s.state == SegmentState.PAUSED and s.reason == "waiting for customer"
+        ),
+        timedelta(0),
+    )
+    root_cause_rule = bool(
+        ticket.sla_policy
+        and ticket.sla_policy.resolution_start == ResolutionStart.ROOT_CAUSE_IDENTIFIED
+    )
+    return {
+        "clocks": views,
+        "paused": paused,
+        "root_cause_rule": root_cause_rule,
+        "escalation_level": ticket_escalation_level(ticket),
+    }
+
+
+def _clock_state(ticket: Ticket, clock: SlaClock | None, now: datetime) -> str:
+    if clock is None:
+        return "no_target"
+    if clock.stopped_at is not None:
+        return "met" if clock.met else ("missed" if clock.met is False else "stopped")
+    if clock.started_at is None:
+        return "not_started"
+    if clock.due_at is None or ticket.status == Status.WAITING_FOR_CUSTOMER:
+        return "paused"
+    if now >= clock.due_at:
+        return "breached"
+    elapsed = (now - clock.started_at).total_seconds()
+    window = (clock.due_at - clock.started_at).total_seconds() or 1
+    return "at_risk" if elapsed / window >= 0.75 else "running"

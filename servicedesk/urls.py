@@ -6,5 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("escalation.urls")),
     path("", include("intake.urls")),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("portal/", include("portal.urls")),
+    path("", RedirectView.as_view(url="/portal/", permanent=False)),
 ]

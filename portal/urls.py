@@ -1,0 +1,32 @@
+from django.urls import path
+
+from portal.views import account, auth, tickets
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", tickets.home, name="home"),
+    path("login/", auth.PortalLoginView.as_view(), name="login"),
+    path("logout/", auth.PortalLogoutView.as_view(), name="logout"),
+    path("password/reset/", auth.PortalPasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth.PortalPasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/set/<uidb64>/<token>/",
+        auth.PortalPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/set/done/",
+        auth.PortalPasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("tickets/", tickets.ticket_list, name="tickets"),
+    path("tickets/new/", tickets.ticket_new, name="ticket_new"),
+    path("tickets/<str:number>/", tickets.ticket_detail, name="ticket"),
+    path("contract/", account.contract_page, name="contract"),
+    path("organisation/", account.organisation_page, name="organisation"),
+]

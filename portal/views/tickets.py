@@ -1,0 +1,271 @@
+"""Portal ticket pages: home, list, detail with its actions, new ticket (issue #5 §2).
+
+Views parse, call one service, render. Every ticket is read through portal.selectors, so a
+ticket of another organisation answers 404."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from contracts.exceptions import ContractsError
+from escalation.exceptions import EscalationError
+from escalation.services.actions import escalation_raise_by_customer
+from portal.access import contact_required
+from portal.attachments import uploads_store
+from portal.forms import (
+    EscalateForm,
+    NewTicketForm,
+    PriorityRequestForm,
+    ReplyForm,
+    SurveyForm,
+    TicketFilterForm,
+)
+from portal.selectors import (
+    contact_is_manager,
+    contracts_visible,
+    sla_panel,
+    ticket_visible,
+    tickets_visible,
+)
+from tickets.exceptions import TicketError
+from tickets.models import OPEN_STATUSES, MessageKind, Status, Ticket
+from tickets.selectors import QUEUE_ORDER
+from tickets.services import (
+    TicketCreateInput,
+    ticket_create,
+    ticket_customer_confirm,
+    ticket_priority_request,
+    ticket_reply,
+    ticket_survey_answer,
+)
+
+LIST_COLUMNS = ("customer", "sla_target", "contact")
+
+
+def _list(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return queryset.select_related(*LIST_COLUMNS)
+
+
+@contact_required
+def home(request: HttpRequest) -> HttpResponse:
+    contact = request.contact  # type: ignore[attr-defined]
+    visible = tickets_visible(contact)
+    now = timezone.now()
+    mine = visible.filter(contact=contact, status__in=OPEN_STATUSES)
+    context = {
+        "open": _list(mine.order_by(*QUEUE_ORDER))[:10],
+        "waiting": _list(visible.filter(status=Status.WAITING_FOR_CUSTOMER))[:10],
+        "resolved": _list(
+            visible.filter(
+                status__in=(Status.RESOLVED, Status.CLOSED),
+                resolved_at__gte=now - timedelta(days=30),
+            ).order_by("-resolved_at")
+        )[:10],
+        "attention": _list(
+            visible.filter(status__in=OPEN_STATUSES)
+            .filter(
+                Q(earliest_due_at__lt=now)
+                | Q(escalations__level__gte=1, escalations__resolved_at__isnull=True)
+            )
+            .distinct()
+            .order_by("earliest_due_at")
+        )[:10],
+    }
+    return render(request, "portal/home.html", context)
+
+
+def _filtered(request: HttpRequest, form: TicketFilterForm) -> QuerySet[Ticket]:
+    contact = request.contact  # type: ignore[attr-defined]
+    data = form.cleaned_data if form.is_valid() else {}
+    tickets = tickets_visible(contact, everything=bool(data.get("everything")))
+    if data.get("q"):
+        tickets = tickets.filter(Q(number__icontains=data["q"]) | Q(subject__icontains=data["q"]))
+    for field, lookup in (
+        ("status", "status"),
+        ("request_type", "request_type"),
+        ("rank", "priority_rank"),
+        ("created_from", "created_at__date__gte"),
+        ("created_to", "created_at__date__lte"),
+    ):
+        if data.get(field):
+            tickets = tickets.filter(**{lookup: data[field]})
+    sort = data.get("sort") or "queue"
+    return _list(tickets.order_by(*(QUEUE_ORDER if sort == "queue" else [sort, "pk"])))
+
+
+@contact_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    form = TicketFilterForm(request.GET or None)
+    page = Paginator(_filtered(request, form), 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "portal/ticket_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "is_manager": contact_is_manager(request.contact),  # type: ignore[attr-defined]
+        },
+    )
+
+
+def _levels(ticket: Ticket) -> list[tuple[str, str]]:
+    if ticket.sla_policy is None:
+        return []
+    english = (request_language() or "nl").startswith("en")
+    return [
+        (t.level, t.label_en if english else t.label_nl)
+        for t in ticket.sla_policy.targets.filter(request_type=ticket.request_type)
+    ]
+
+
+def request_language() -> str:
+    from django.utils.translation import get_language
+
+    return get_language() or "nl"
+
+
+@contact_required
+@require_http_methods(["GET", "POST"])
+def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
+    contact = request.contact  # type: ignore[attr-defined]
+    ticket = ticket_visible(contact, number)
+    if request.method == "POST":
+        _ticket_action(request, ticket)
+        return redirect("portal:ticket", number=number)
+    conversation = (
+        ticket.messages.filter(kind=MessageKind.PUBLIC)
+        .select_related("author_user", "author_contact")
+        .prefetch_related("attachments")
+    )
+    return render(
+        request,
+        "portal/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "conversation": conversation,
+            "attachments": ticket.attachments.all(),
+            "sla": sla_panel(ticket, timezone.now()),
+            "reply_form": ReplyForm(),
+            "escalate_form": EscalateForm(),
+            "priority_form": PriorityRequestForm(levels=_levels(ticket)),
+            "survey_form": SurveyForm(),
+            "survey": getattr(ticket, "survey", None) if hasattr(ticket, "survey") else None,
+            "open": ticket.status in OPEN_STATUSES,
+        },
+    )
+
+
+def _ticket_action(request: HttpRequest, ticket: Ticket) -> None:
+    """One action per POST; domain errors become messages the customer can read."""
+    contact = request.contact  # type: ignore[attr-defined]
+    action, now = request.POST.get("action", ""), timezone.now()
+    form: Form
+    try:
+        if action == "reply":
+            _reply(request, ticket, contact, now)
+        elif action in ("escalate", "unsatisfied"):
+            form = EscalateForm(request.POST)
+            if form.is_valid():
+                escalation_raise_by_customer(
+                    ticket=ticket,
+                    contact=contact,
+                    now=now,
+                    reason=form.cleaned_data["reason"],
+                    unsatisfied=action == "unsatisfied",
+                )
+                messages.success(request, _("Your escalation was received."))
+        elif action == "priority":
+            form = PriorityRequestForm(request.POST, levels=_levels(ticket))
+            if form.is_valid():
+                ticket_priority_request(
+                    ticket=ticket,
+                    contact=contact,
+                    now=now,
+                    level=form.cleaned_data["level"],
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, _("Your request was sent; the provider decides."))
+        elif action in ("confirm", "reopen"):
+            ticket_customer_confirm(
+                ticket=ticket, contact=contact, now=now, confirmed=action == "confirm"
+            )
+        elif action == "survey":
+            form = SurveyForm(request.POST)
+            if form.is_valid():
+                ticket_survey_answer(
+                    ticket=ticket,
+                    contact=contact,
+                    now=now,
+                    score=form.cleaned_data["score"],
+                    comment=form.cleaned_data["comment"],
+                )
+                messages.success(request, _("Thank you for your answer."))
+    except (TicketError, EscalationError, ContractsError) as exc:
+        messages.error(request, str(exc))
+
+
+def _reply(request: HttpRequest, ticket: Ticket, contact: Any, now: Any) -> None:
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return
+    message = ticket_reply(
+        ticket=ticket, body=form.cleaned_data["body"], now=now, author_contact=contact
+    )
+    uploads_store(form.cleaned_data["attachments"], ticket=ticket, message=message)
+    messages.success(request, _("Your reply was added."))
+
+
+@contact_required
+@require_http_methods(["GET", "POST"])
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    contact = request.contact  # type: ignore[attr-defined]
+    contracts = contracts_visible(contact)
+    form = NewTicketForm(request.POST or None, request.FILES or None, contracts=contracts)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = ticket_create(
+                data=TicketCreateInput(
+                    contact=contact,
+                    contract_id=data["contract"].pk,
+                    request_type=data["request_type"],
+                    channel="portal",
+                    subject=data["subject"],
+                    description=data["description"],
+                    reproduction_steps=data["reproduction_steps"],
+                    impact_scope=data["impact_scope"],
+                    impact_effect=data["impact_effect"],
+                    business_impact=data["business_impact"],
+                    priority_level=data["proposed_level"] or "",
+                    emergency=data["emergency"],
+                    any_user_can_login=data["any_user_can_login"],
+                    business_critical_checklist={
+                        k[len("check_") :]: v for k, v in data.items() if k.startswith("check_")
+                    },
+                ),
+                now=timezone.now(),
+            )
+        except (TicketError, ContractsError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            uploads_store(data["attachments"], ticket=ticket, message=None)
+            messages.success(
+                request, _("Ticket %(number)s was registered.") % {"number": ticket.number}
+            )
+            return redirect("portal:ticket", number=ticket.number)
+    return render(request, "portal/ticket_new.html", {"form": form, "contracts": contracts})
