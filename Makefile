@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 export SERVICEDESK_PORT ?= 8000
 export SITE_URL ?= http://127.0.0.1:$(SERVICEDESK_PORT)
 
-.PHONY: help run test check lint format typecheck imports bench setup db demo clean system-deps
+.PHONY: help run test check lint format typecheck imports bench setup db demo clean system-deps \
+	browser-deps
 
 help:
 	@echo "make run    - install, migrate, load catalogue + demo data, start web/worker/beat"
@@ -47,7 +48,16 @@ system-deps:
 	  else echo "note: dovecot-imapd is not installed; the IMAP tests skip outside CI"; fi; \
 	fi
 
-test: setup system-deps
+# The portal's browser tests drive Debian's Chromium with Playwright (its own download is not
+# used); without it they skip outside CI and fail in CI.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get install -y -q chromium || (apt-get update -q && apt-get install -y -q chromium)) >/dev/null; \
+	  else echo "note: chromium is not installed; the browser tests skip outside CI"; fi; \
+	fi
+
+test: setup system-deps browser-deps
 	$(BIN)/pytest
 
 lint: setup

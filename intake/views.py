@@ -1,8 +1,7 @@
 """Attachment downloads: only through this authorising view (issue #4 §2)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from intake.models import InboundAttachment
@@ -23,7 +22,8 @@ def attachment_allowed(user: object, attachment: InboundAttachment) -> bool:
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(InboundAttachment.objects.select_related("ticket"), pk=pk)
     if not attachment_allowed(request.user, attachment):
-        raise PermissionDenied("This attachment belongs to another organisation's ticket.")
+        # D15: another organisation's object answers 404 (its existence is not disclosed).
+        raise Http404("No such attachment.")
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -68,7 +68,7 @@ def test_a_contact_of_the_organisation_may_download(attachment, client):
 
 def test_another_organisations_contact_may_not(attachment, client):
     _login_as_contact(client, ContactFactory(email="piet@klant-b.example"))
-    assert client.get(f"/attachments/{attachment.pk}/").status_code == 403
+    assert client.get(f"/attachments/{attachment.pk}/").status_code == 404
 
 
 def test_anonymous_users_are_sent_to_log_in(attachment, client):

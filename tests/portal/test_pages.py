@@ -1,0 +1,186 @@
+"""Portal pages (issue #5 §2): strict CSP, constant queries, the ticket actions, new tickets,
+attachment limits and the two languages."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from contracts.models import ContactRoleKind
+from escalation.models import Escalation
+from escalation.services.actions import escalation_raise_by_customer
+from portal import urls as portal_urls
+from tests.factories import ContractFactory, CustomerFactory, UserFactory
+from tests.portal.conftest import Org, client_for, contact_in_role
+from tests.tickets.helpers import create_ticket
+from tickets.models import PriorityChangeRequest, SatisfactionSurvey, Status, Ticket
+from tickets.services import ticket_resolve, ticket_transition
+
+pytestmark = pytest.mark.django_db
+
+INLINE_CODE = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>|\sstyle=|\son[a-z]+=", re.IGNORECASE)
+
+
+@pytest.fixture
+def agent():
+    return UserFactory(username="agent-pages")
+
+
+def _page_urls(org: Org) -> list[str]:
+    """Every portal URL, parameters filled in with the organisation's own objects."""
+    values = {
+        "number": org.tickets["shared"].number,
+        "uidb64": urlsafe_base64_encode(force_bytes(org.manager.user.pk)),
+        "token": "not-a-valid-token",
+    }
+    return [
+        reverse(
+            f"portal:{p.name}", kwargs={k: values[k] for k in p.pattern.converters}
+        )
+        for p in portal_urls.urlpatterns
+    ]
+
+
+def _assert_strict_csp(response, url: str) -> None:
+    policy = response.get("Content-Security-Policy", "")
+    assert "script-src 'self'" in policy, url
+    assert "unsafe-inline" not in policy, url
+    assert "unsafe-eval" not in policy, url
+    assert "frame-ancestors 'none'" in policy, url
+    assert INLINE_CODE.findall(response.content) == [], url
+
+
+def test_every_page_renders_for_the_manager_under_a_strict_csp(org_a):
+    client = client_for(org_a.manager)
+    for url in _page_urls(org_a):
+        response = client.get(url)
+        assert response.status_code in (200, 302, 405), url
+        if response.status_code == 200:
+            _assert_strict_csp(response, url)
+    anonymous = Client()
+    for name in ("login", "password_reset", "password_reset_done", "password_reset_complete"):
+        url = reverse(f"portal:{name}")
+        response = anonymous.get(url)
+        assert response.status_code == 200, url
+        _assert_strict_csp(response, url)
+    not_found = client.get(reverse("portal:ticket", args=["SD-1900-000001"]))
+    assert not_found.status_code == 404
+    assert "script-src 'self'" in not_found["Content-Security-Policy"]
+
+
+# --- constant queries ----------------------------------------------------------------------------
+
+
+def _tickets_in_every_state(org: Org, count: int, agent) -> None:
+    """Tickets of the manager: overdue, waiting, recently resolved and escalated ones."""
+    past = timezone.now() - timedelta(days=10)
+    for index in range(count):
+        ticket = create_ticket(org.manager, past, subject=f"Storing {index}")
+        if index % 4 == 1:
+            ticket_transition(
+                ticket=ticket, to_status=Status.WAITING_FOR_CUSTOMER, now=past, actor=agent
+            )
+        elif index % 4 == 2:
+            ticket_resolve(
+                ticket=ticket, kind="fix", text="Opgelost", now=timezone.now(), actor=agent
+            )
+        elif index % 4 == 3:
+            escalation_raise_by_customer(
+                ticket=ticket, contact=org.manager, reason="Te traag", now=past
+            )
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+# session, user, contact, manager check, customer in the header, and the page's own queries
+# (home: four sections; list: count, page, manager checks) - 9 each, measured.
+QUERY_BOUND = 9
+
+
+@pytest.mark.parametrize("name", ["home", "tickets"])
+def test_home_and_list_keep_a_constant_number_of_queries(
+    name, org_a, agent, django_assert_max_num_queries
+):
+    client = client_for(org_a.manager)
+    url = reverse(f"portal:{name}") + ("?everything=1" if name == "tickets" else "")
+    counts = []
+    for total in (5, 40):
+        existing = Ticket.objects.filter(customer=org_a.customer).count()
+        _tickets_in_every_state(org_a, total - existing, agent)
+        assert Ticket.objects.filter(customer=org_a.customer).count() == total
+        counts.append(_queries(client, url))
+        with django_assert_max_num_queries(QUERY_BOUND):
+            client.get(url)
+    assert counts[0] == counts[1], counts
+
+
+# --- the ticket page's actions -------------------------------------------------------------------
+
+
+def _act(client: Client, ticket: Ticket, **data: object) -> str:
+    """POST one action, follow the redirect back to the ticket, return the page."""
+    response = client.post(reverse("portal:ticket", args=[ticket.number]), data, follow=True)
+    assert response.redirect_chain == [(reverse("portal:ticket", args=[ticket.number]), 302)]
+    return response.content.decode()
+
+
+def test_a_reply_resumes_a_ticket_waiting_for_the_customer(org_a, agent):
+    ticket = org_a.tickets["shared"]
+    ticket_transition(
+        ticket=ticket, to_status=Status.WAITING_FOR_CUSTOMER, now=timezone.now(), actor=agent
+    )
+    page = _act(client_for(org_a.manager), ticket, action="reply", body="Hier is de logregel.")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_PROGRESS
+    message = ticket.messages.order_by("pk").last()
+    assert (message.body, message.author_contact) == ("Hier is de logregel.", org_a.manager)
+    assert "Hier is de logregel." in page
+
+
+def test_a_priority_request_is_recorded_and_changes_nothing(org_a):
+    ticket = org_a.tickets["shared"]
+    before = (ticket.priority_level, ticket.sla_target_id, ticket.resolution_due_at)
+    _act(client_for(org_a.manager), ticket, action="priority", level="top", reason="Heel kantoor")
+    request = PriorityChangeRequest.objects.get(ticket=ticket)
+    assert (request.requested_level, request.requested_by, request.state) == (
+        "top",
+        org_a.manager,
+        "pending",
+    )
+    ticket.refresh_from_db()
+    assert (ticket.priority_level, ticket.sla_target_id, ticket.resolution_due_at) == before
+    page = _act(client_for(org_a.manager), ticket, action="priority", level="top", reason="Nog")
+    assert PriorityChangeRequest.objects.filter(ticket=ticket).count() == 1
+    assert "already has a priority request" in page
+
+
+def test_escalate_then_unsatisfied_raise_level_1_then_level_2(org_a):
+    ticket = org_a.tickets["shared"]
+    client = client_for(org_a.manager)
+    page = _act(client, ticket, action="unsatisfied", reason="Te vroeg")
+    assert not Escalation.objects.filter(ticket=ticket).exists()
+    assert "Escalate to level 1 first" in page
+    _act(client, ticket, action="escalate", reason="Geen voortgang")
+    first = Escalation.objects.get(ticket=ticket)
+    assert (first.level, first.reason, first.raised_by_contact) == (
+        1,
+        "customer_raised",
+        org_a.manager,
+    )
+    _act(client, ticket, action="unsatisfied", reason="Uitkomst onvoldoende")
+    second = Escalation.objects.get(ticket=ticket, level=2)
+    assert second.reason == "customer_unsatisfied"
