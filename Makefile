@@ -35,7 +35,8 @@ demo: db
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo
-	@echo "servicedesk is starting on http://127.0.0.1:$(SERVICEDESK_PORT)/admin/"
+	@echo "servicedesk is starting: customer portal http://127.0.0.1:$(SERVICEDESK_PORT)/portal/ ,"
+	@echo "back-office http://127.0.0.1:$(SERVICEDESK_PORT)/admin/ , SMTP intake 127.0.0.1:2525"
 	@$(BIN)/python manage.py seed_demo --logins
 	@echo
 	$(BIN)/honcho start -f Procfile

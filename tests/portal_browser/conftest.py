@@ -21,14 +21,13 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils.translation import gettext, override
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from pytest_django import DjangoDbBlocker
 
 from contracts.models import Contact
 from contracts.selectors import catalogue_cache_clear
 from contracts.services.catalogue import catalogue_load, catalogue_paths
 from tests.factories import ContractFactory, UserFactory, named_contact
-
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 IN_CI = os.environ.get("CI") == "true"
 CHROMIUM = "/usr/bin/chromium"
@@ -79,10 +78,7 @@ def png_bytes() -> bytes:
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)  # 1x1, 8-bit RGB
     pixels = zlib.compress(b"\x00\x1f\x4e\x79")  # filter byte + one brand-blue pixel
     return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", pixels)
-        + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
 
 
