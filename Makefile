@@ -83,6 +83,7 @@ bench: setup
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_outbox.py
 	$(BIN)/python bench/bench_intake.py
+	$(BIN)/python bench/bench_portal.py
 
 clean:
 	rm -rf var/servicedesk.sqlite3* var/celery var/mail var/staticfiles

@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from intake.models import InboundAttachment
+from tickets.selectors import tickets_visible_to
 
 
 def attachment_allowed(user: object, attachment: InboundAttachment) -> bool:
@@ -13,9 +14,10 @@ def attachment_allowed(user: object, attachment: InboundAttachment) -> bool:
         return True
     contact = getattr(user, "contact", None)
     ticket = attachment.ticket
-    return bool(
-        contact and ticket and contact.is_active and ticket.customer_id == contact.customer_id
-    )
+    if contact is None or ticket is None or not contact.is_active:
+        return False
+    # D15, one rule for pages and files: a named contact only sees what it may see.
+    return tickets_visible_to(contact, everything=True).filter(pk=ticket.pk).exists()
 
 
 @login_required

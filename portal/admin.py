@@ -23,8 +23,9 @@ def invite_to_portal(modeladmin: Any, request: HttpRequest, queryset: Any) -> No
             invited += 1
         except ValueError as exc:
             modeladmin.message_user(request, str(exc), level=messages.ERROR)
-    modeladmin.message_user(request, _("%(n)s invitation(s) written to the outbox.") % {
-        "n": invited})
+    modeladmin.message_user(
+        request, _("%(n)s invitation(s) written to the outbox.") % {"n": invited}
+    )
 
 
 _contact_admin = type(admin.site.get_model_admin(Contact))

@@ -5,28 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from contracts.models import Contact as ContactModel
-from contracts.models import ContactRole, ContactRoleKind, Contract, ResolutionStart
+from contracts.models import Contract, ResolutionStart
 from escalation.models import Escalation
 from tickets.models import Metric, SegmentState, SlaClock, Status, Ticket
+from tickets.selectors import contact_is_manager, tickets_visible_to
 
-
-def contact_is_manager(contact: ContactModel) -> bool:
-    """The support services manager of any of the organisation's contracts sees everything."""
-    return ContactRole.objects.filter(
-        contact=contact, role=ContactRoleKind.SUPPORT_SERVICES_MANAGER
-    ).exists()
+__all__ = ["contact_is_manager", "tickets_visible"]
 
 
 def tickets_visible(contact: ContactModel, *, everything: bool = False) -> QuerySet[Ticket]:
-    """The organisation's tickets this contact may see; `everything` only for the manager."""
-    tickets = Ticket.objects.filter(customer_id=contact.customer_id)
-    if everything and contact_is_manager(contact):
-        return tickets
-    return tickets.filter(Q(contact=contact) | Q(shared_with_organisation=True))
+    return tickets_visible_to(contact, everything=everything)
 
 
 def ticket_visible(contact: ContactModel, number: str) -> Ticket:

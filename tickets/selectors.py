@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, F, OrderBy, Prefetch, QuerySet, Value, When
+from django.db.models import Case, F, OrderBy, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from contracts.models import ResolutionStart
+from contracts.models import Contact, ContactRole, ContactRoleKind, ResolutionStart
 from tickets.models import OPEN_STATUSES, Metric, SlaClock, Status, Ticket
 
 # D7 queue order: rank, then package precedence (CBG Extra > Basis > Standaard), then the
@@ -59,3 +59,19 @@ def ticket_priority_label(ticket: Ticket) -> str:
     if target is None:
         return _("no priority")
     return target.label_en if (get_language() or "nl").startswith("en") else target.label_nl
+
+
+def contact_is_manager(contact: Contact) -> bool:
+    """The support services manager of any of the organisation's contracts sees everything."""
+    return ContactRole.objects.filter(
+        contact=contact, role=ContactRoleKind.SUPPORT_SERVICES_MANAGER
+    ).exists()
+
+
+def tickets_visible_to(contact: Contact, *, everything: bool = False) -> QuerySet[Ticket]:
+    """D15: the organisation's tickets a contact may see. A named contact sees its own and those
+    shared with the organisation; the manager sees all of them when it asks (`everything`)."""
+    tickets = Ticket.objects.filter(customer_id=contact.customer_id)
+    if everything and contact_is_manager(contact):
+        return tickets
+    return tickets.filter(Q(contact=contact) | Q(shared_with_organisation=True))

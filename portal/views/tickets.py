@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from contracts.exceptions import ContractsError
+from contracts.selectors import sla_policy_targets
 from escalation.exceptions import EscalationError
 from escalation.services.actions import escalation_raise_by_customer
 from portal.access import contact_required
@@ -176,6 +177,11 @@ def _ticket_action(request: HttpRequest, ticket: Ticket) -> None:
     form: Form
     try:
         if action == "reply":
+            if ticket.status not in OPEN_STATUSES:
+                messages.error(
+                    request, _("This ticket is no longer open; reopen it or open a new ticket.")
+                )
+                return
             _reply(request, ticket, contact, now)
         elif action in ("escalate", "unsatisfied"):
             form = EscalateForm(request.POST)
@@ -230,12 +236,30 @@ def _reply(request: HttpRequest, ticket: Ticket, contact: Any, now: Any) -> None
     messages.success(request, _("Your reply was added."))
 
 
+def _proposable_levels(contracts: QuerySet[Any]) -> list[tuple[str, str]]:
+    """The incident levels of the contracts' SLA policies (a Microsoft customer proposes a
+    severity; the provider assigns it, TKT-11)."""
+    english = request_language().startswith("en")
+    levels: dict[str, str] = {}
+    for contract in contracts:
+        policy = sla_policy_targets(contract=contract)
+        for target in policy.targets if policy else ():
+            if target.request_type == "incident":
+                levels.setdefault(target.level, target.label_en if english else target.label_nl)
+    return list(levels.items())
+
+
 @contact_required
 @require_http_methods(["GET", "POST"])
 def ticket_new(request: HttpRequest) -> HttpResponse:
     contact = request.contact  # type: ignore[attr-defined]
     contracts = contracts_visible(contact)
-    form = NewTicketForm(request.POST or None, request.FILES or None, contracts=contracts)
+    form = NewTicketForm(
+        request.POST or None,
+        request.FILES or None,
+        contracts=contracts,
+        levels=_proposable_levels(contracts),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -136,7 +136,10 @@ def org_b_build(now: datetime) -> Org:
     org.tickets["secret"] = ticket_with_thread(manager, now, "Bravo salarisrun", shared=True)
     agent = UserFactory(username="agent-portal")
     ticket_reply(
-        ticket=org.tickets["secret"], body="Bravo vertrouwelijk antwoord", now=now, author_user=agent
+        ticket=org.tickets["secret"],
+        body="Bravo vertrouwelijk antwoord",
+        now=now,
+        author_user=agent,
     )
     return org
 

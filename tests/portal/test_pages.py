@@ -44,9 +44,7 @@ def _page_urls(org: Org) -> list[str]:
         "token": "not-a-valid-token",
     }
     return [
-        reverse(
-            f"portal:{p.name}", kwargs={k: values[k] for k in p.pattern.converters}
-        )
+        reverse(f"portal:{p.name}", kwargs={k: values[k] for k in p.pattern.converters})
         for p in portal_urls.urlpatterns
     ]
 
@@ -184,3 +182,178 @@ def test_escalate_then_unsatisfied_raise_level_1_then_level_2(org_a):
     _act(client, ticket, action="unsatisfied", reason="Uitkomst onvoldoende")
     second = Escalation.objects.get(ticket=ticket, level=2)
     assert second.reason == "customer_unsatisfied"
+
+
+def _resolved(org: Org, agent, at: datetime) -> Ticket:
+    ticket = create_ticket(org.manager, at - timedelta(hours=2), subject="Printer")
+    return ticket_resolve(ticket=ticket, kind="fix", text="Driver vervangen", now=at, actor=agent)
+
+
+def test_confirm_closes_a_resolved_ticket(org_a, agent):
+    ticket = _resolved(org_a, agent, timezone.now() - timedelta(days=1))
+    _act(client_for(org_a.manager), ticket, action="confirm")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.CLOSED
+
+
+def test_reopen_within_14_days_and_refused_after(org_a, agent):
+    client = client_for(org_a.manager)
+    recent = _resolved(org_a, agent, timezone.now() - timedelta(days=13))
+    _act(client, recent, action="reopen")
+    recent.refresh_from_db()
+    assert (recent.status, recent.resolved_at) == (Status.IN_PROGRESS, None)
+    old = _resolved(org_a, agent, timezone.now() - timedelta(days=15))
+    page = _act(client, old, action="reopen")
+    old.refresh_from_db()
+    assert old.status == Status.RESOLVED
+    assert "The reopen window of 14 days has passed" in page
+    assert 'class="error"' in page
+
+
+def test_the_survey_is_answered_once(org_a, agent):
+    ticket = _resolved(org_a, agent, timezone.now() - timedelta(hours=1))
+    client = client_for(org_a.manager)
+    page = _act(client, ticket, action="survey", score="4", comment="Snel geholpen")
+    survey = SatisfactionSurvey.objects.get(ticket=ticket)
+    assert (survey.score, survey.comment, survey.contact) == (4, "Snel geholpen", org_a.manager)
+    assert 'name="score"' not in page  # the form is gone once answered
+    page = _act(client, ticket, action="survey", score="1", comment="Toch niet")
+    assert "already" in page
+    assert SatisfactionSurvey.objects.get(ticket=ticket).score == 4
+
+
+# --- new tickets ---------------------------------------------------------------------------------
+
+
+def _new(client: Client, contract, **fields: object):
+    data = {
+        "contract": contract.pk,
+        "request_type": "incident",
+        "subject": "Niemand kan mailen",
+        "description": "Sinds 9 uur werkt Outlook niet.",
+        **fields,
+    }
+    return client.post(reverse("portal:ticket_new"), data)
+
+
+def _created(response) -> Ticket:
+    assert response.status_code == 302, response.context["form"].errors
+    return Ticket.objects.get(number=response["Location"].rstrip("/").rsplit("/", 1)[-1])
+
+
+def test_onitnow_scope_and_effect_set_top(org_a):
+    client = client_for(org_a.manager)
+    response = _new(client, org_a.contract, impact_scope="multiple_users", impact_effect="down")
+    ticket = _created(response)
+    assert (ticket.priority_level, ticket.channel, ticket.contact) == (
+        "top",
+        "portal",
+        org_a.manager,
+    )
+    assert ticket.sla_target.label_nl in client.get(response["Location"]).content.decode()
+
+
+def _cbg_contact():
+    contract = ContractFactory(
+        customer=CustomerFactory(code="cbg-klant", name="Charlie B.V."),
+        provider_code="cbg",
+        package_code="standaard",
+    )
+    return contract, contact_in_role(
+        contract, ContactRoleKind.NAMED_CONTACT, email="carla@charlie.example"
+    )
+
+
+CHECKS = {
+    f"check_{name}": "on"
+    for name in (
+        "no_listed_failure",
+        "working_situation_delivered",
+        "passwords_handed_over",
+        "files_unreachable_for_all",
+        "no_user_can_login",
+    )
+}
+
+
+def test_cbg_checklist_all_ticked_is_business_critical():
+    contract, contact = _cbg_contact()
+    client = client_for(contact)
+    assert _created(_new(client, contract, **CHECKS)).priority_level == "business-critical"
+    one_missing = {**CHECKS}
+    one_missing.pop("check_passwords_handed_over")
+    assert _created(_new(client, contract, **one_missing)).priority_level == "normal"
+    someone_logs_in = {**CHECKS, "any_user_can_login": "on"}
+    assert _created(_new(client, contract, **someone_logs_in)).priority_level == "normal"
+
+
+def test_an_information_request_has_no_priority(org_a):
+    response = _new(
+        client_for(org_a.manager),
+        org_a.contract,
+        request_type="information",
+        impact_scope="multiple_users",
+        impact_effect="down",
+    )
+    ticket = _created(response)
+    assert (ticket.priority_level, ticket.priority_rank, ticket.sla_target) == ("", None, None)
+    assert ticket.response_due_at is None
+
+
+def test_attachments_over_the_limit_are_refused_with_a_form_error(org_a, settings):
+    settings.INTAKE_MAX_ATTACHMENT_BYTES = 100
+    client = client_for(org_a.manager)
+    big = SimpleUploadedFile("dump.log", b"x" * 101, content_type="text/plain")
+    response = _new(client, org_a.contract, attachments=[big])
+    assert response.status_code == 200
+    assert "dump.log" in response.context["form"].errors["attachments"][0]
+    assert not Ticket.objects.filter(subject="Niemand kan mailen").exists()
+    small = SimpleUploadedFile("ok.log", b"x" * 100, content_type="text/plain")
+    ticket = _created(_new(client, org_a.contract, attachments=[small]))
+    assert [a.size for a in ticket.attachments.all()] == [100]
+
+
+def test_a_reply_with_a_too_large_attachment_is_refused(org_a, settings):
+    settings.INTAKE_MAX_ATTACHMENT_BYTES = 100
+    ticket = org_a.tickets["shared"]
+    big = SimpleUploadedFile("dump.log", b"x" * 101, content_type="text/plain")
+    page = _act(client_for(org_a.manager), ticket, action="reply", body="Zie log", attachments=big)
+    assert "dump.log" in page
+    assert not ticket.messages.filter(body="Zie log").exists()
+    assert ticket.attachments.count() == 1
+
+
+def test_a_microsoft_customer_can_propose_a_severity():
+    contract = ContractFactory(provider_code="microsoft", package_code="advanced")
+    contact = contact_in_role(contract, ContactRoleKind.NAMED_CONTACT, email="mo@ms.example")
+    form = client_for(contact).get(reverse("portal:ticket_new")).context["form"]
+    assert len(form.fields["proposed_level"].choices) > 1
+
+
+# --- languages (D16) -----------------------------------------------------------------------------
+
+DUTCH, ENGLISH = "Inloggen op het klantportaal", "Log in to the customer portal"
+
+
+def test_dutch_by_default_english_on_request():
+    login = reverse("portal:login")
+    dutch = Client().get(login).content.decode()
+    assert DUTCH in dutch
+    assert '<html lang="nl">' in dutch
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get(login).content.decode()
+    assert ENGLISH in english
+    assert '<html lang="en">' in english
+
+
+def test_the_language_switch_sticks_for_a_signed_in_contact(org_a):
+    client = client_for(org_a.manager)
+    home = reverse("portal:home")
+    assert "Welkom" in client.get(home).content.decode()
+    response = client.post(reverse("set_language"), {"language": "en", "next": home})
+    assert response.status_code == 302
+    assert response["Location"] == home
+    page = client.get(home).content.decode()
+    assert "Welcome, Mia Manager" in page
+    assert '<html lang="en">' in page
+    client.post(reverse("set_language"), {"language": "nl", "next": home})
+    assert "Welkom" in client.get(home).content.decode()

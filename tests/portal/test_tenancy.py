@@ -116,23 +116,18 @@ def test_a_new_ticket_under_the_other_organisations_contract_is_refused(org_a, o
     assert leaked(response.content, b_strings(org_b)) == []
 
 
-def test_the_other_organisations_attachment_is_refused_without_content(org_a, org_b):
+@pytest.mark.parametrize("role", ["manager", "named"])
+def test_the_other_organisations_attachment_answers_404_without_content(role, org_a, org_b):
+    """The download view lives in intake; the portal links to it (D15: 404, not 403)."""
+    client = client_for(getattr(org_a, role))
     attachment = org_b.attachment("secret")
-    response = client_for(org_a.manager).get(reverse("attachment-download", args=[attachment.pk]))
-    assert response.status_code in (403, 404)
+    response = client.get(reverse("attachment-download", args=[attachment.pk]))
+    assert response.status_code == 404
     assert b"%PDF" not in response.content
     assert leaked(response.content, b_strings(org_b)) == []
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG intake.views.attachment_download answers 403 for another organisation's "
-    "attachment (404 for a missing one): an existence oracle; the portal answers 404 (D15).",
-)
-def test_the_other_organisations_attachment_answers_404(org_a, org_b):
-    attachment = org_b.attachment("secret")
-    response = client_for(org_a.manager).get(reverse("attachment-download", args=[attachment.pk]))
-    assert response.status_code == 404
+    # Indistinguishable from an attachment that does not exist.
+    missing = client.get(reverse("attachment-download", args=[attachment.pk + 1000]))
+    assert missing.status_code == 404
 
 
 def test_own_organisations_attachment_downloads_for_the_manager(org_a):
@@ -171,11 +166,6 @@ def test_a_named_contact_sees_its_own_and_shared_tickets_only(org_a):
     assert "Mia prive" not in home
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG intake.views.attachment_allowed checks the organisation only: a named contact "
-    "downloads attachments of the manager's ticket that is not shared (D15).",
-)
 def test_a_named_contact_cannot_download_an_unshared_tickets_attachment(org_a):
     attachment = org_a.attachment("private")
     response = client_for(org_a.named).get(reverse("attachment-download", args=[attachment.pk]))
@@ -196,13 +186,9 @@ def test_the_managers_everything_list_shows_all_of_the_organisation(org_a, org_b
 
 
 def _organisation_urls(org: Org) -> list[str]:
+    """Every non-public portal page, filled in with the organisation's own shared ticket."""
     number = org.tickets["shared"].number
-    urls = [
-        _url(p, org, number)
-        for p in PATTERNS
-        if p.name in ORGANISATION_PAGES | OBJECT_PAGES
-    ]
-    return [*urls, reverse("attachment-download", args=[org.attachment("shared").pk])]
+    return [_url(p, org, number) for p in PATTERNS if p.name in ORGANISATION_PAGES | OBJECT_PAGES]
 
 
 def test_an_inactive_contact_gets_403_everywhere(org_a):
@@ -211,6 +197,8 @@ def test_an_inactive_contact_gets_403_everywhere(org_a):
     client = client_for(org_a.named)
     for url in _organisation_urls(org_a):
         assert client.get(url).status_code == 403, url
+    download = reverse("attachment-download", args=[org_a.attachment("shared").pk])
+    assert client.get(download).status_code == 404  # intake's view: refused, nothing disclosed
     post = client.post(
         reverse("portal:ticket", args=[org_a.tickets["own"].number]),
         {"action": "reply", "body": "nog actief?"},
@@ -229,7 +217,7 @@ def test_users_who_are_not_active_contacts_get_403_on_portal_pages(kind, org_a):
         is_superuser=kind == "superuser",
     )
     client = client_for(user=user)
-    for url in _organisation_urls(org_a)[:-1]:
+    for url in _organisation_urls(org_a):
         assert client.get(url).status_code == 403, url
         assert leaked(client.get(url).content, [org_a.tickets["shared"].subject]) == []
 
@@ -238,7 +226,7 @@ def test_anonymous_visitors_are_sent_to_the_portal_login(org_a):
     from django.test import Client
 
     client = Client()
-    for url in _organisation_urls(org_a)[:-1]:
+    for url in _organisation_urls(org_a):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("portal:login") + "?next=")

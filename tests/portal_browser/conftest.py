@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connection
 from django.utils.translation import gettext, override
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from pytest_django import DjangoDbBlocker
@@ -87,10 +88,14 @@ def png_bytes() -> bytes:
 
 @pytest.fixture(scope="module")
 def _catalogue_back_after_the_last_flush(django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
-    """Runs after the module's last flush: later tests find the catalogue again."""
+    """Runs after the module's last flush: later tests find the catalogue again.
+
+    The connection is closed here: left open, PostgreSQL refuses to drop the test database at
+    the end of the session ("being accessed by other users")."""
     yield
     with django_db_blocker.unblock():
         catalogue_reload()
+        connection.close()
 
 
 @pytest.fixture(scope="module")
