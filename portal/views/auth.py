@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.http import HttpResponse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +46,19 @@ class PortalLoginView(auth_views.LoginView):
     template_name = "portal/login.html"
     authentication_form = PortalAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        """The contact's own language (D16) wins over the browser's from here on."""
+        response = super().form_valid(form)
+        contact = getattr(form.get_user(), "contact", None)
+        if contact is not None and contact.language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                contact.language,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response
 
 
 class PortalLogoutView(auth_views.LogoutView):

@@ -160,10 +160,11 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
             "conversation": conversation,
             "attachments": ticket.attachments.all(),
             "sla": sla_panel(ticket, timezone.now()),
-            "reply_form": ReplyForm(),
-            "escalate_form": EscalateForm(),
-            "priority_form": PriorityRequestForm(levels=_levels(ticket)),
-            "survey_form": SurveyForm(),
+            "reply_form": ReplyForm(prefix="reply"),
+            "escalate_form": EscalateForm(prefix="escalate"),
+            "unsatisfied_form": EscalateForm(prefix="unsatisfied"),
+            "priority_form": PriorityRequestForm(prefix="priority", levels=_levels(ticket)),
+            "survey_form": SurveyForm(prefix="survey"),
             "survey": getattr(ticket, "survey", None) if hasattr(ticket, "survey") else None,
             "open": ticket.status in OPEN_STATUSES,
         },
@@ -184,7 +185,7 @@ def _ticket_action(request: HttpRequest, ticket: Ticket) -> None:
                 return
             _reply(request, ticket, contact, now)
         elif action in ("escalate", "unsatisfied"):
-            form = EscalateForm(request.POST)
+            form = EscalateForm(request.POST, prefix=action)
             if form.is_valid():
                 escalation_raise_by_customer(
                     ticket=ticket,
@@ -195,7 +196,7 @@ def _ticket_action(request: HttpRequest, ticket: Ticket) -> None:
                 )
                 messages.success(request, _("Your escalation was received."))
         elif action == "priority":
-            form = PriorityRequestForm(request.POST, levels=_levels(ticket))
+            form = PriorityRequestForm(request.POST, prefix="priority", levels=_levels(ticket))
             if form.is_valid():
                 ticket_priority_request(
                     ticket=ticket,
@@ -210,7 +211,7 @@ def _ticket_action(request: HttpRequest, ticket: Ticket) -> None:
                 ticket=ticket, contact=contact, now=now, confirmed=action == "confirm"
             )
         elif action == "survey":
-            form = SurveyForm(request.POST)
+            form = SurveyForm(request.POST, prefix="survey")
             if form.is_valid():
                 ticket_survey_answer(
                     ticket=ticket,
@@ -225,7 +226,7 @@ def _ticket_action(request: HttpRequest, ticket: Ticket) -> None:
 
 
 def _reply(request: HttpRequest, ticket: Ticket, contact: Any, now: Any) -> None:
-    form = ReplyForm(request.POST, request.FILES)
+    form = ReplyForm(request.POST, request.FILES, prefix="reply")
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return

@@ -129,8 +129,12 @@ def test_home_and_list_keep_a_constant_number_of_queries(
 # --- the ticket page's actions -------------------------------------------------------------------
 
 
-def _act(client: Client, ticket: Ticket, **data: object) -> str:
-    """POST one action, follow the redirect back to the ticket, return the page."""
+def _act(client: Client, ticket: Ticket, **fields: object) -> str:
+    """POST one action, follow the redirect back to the ticket, return the page.
+
+    Each action's form has its own prefix on the ticket page (unique field ids)."""
+    action = fields.pop("action")
+    data = {"action": action, **{f"{action}-{key}": value for key, value in fields.items()}}
     response = client.post(reverse("portal:ticket", args=[ticket.number]), data, follow=True)
     assert response.redirect_chain == [(reverse("portal:ticket", args=[ticket.number]), 302)]
     return response.content.decode()
@@ -216,7 +220,7 @@ def test_the_survey_is_answered_once(org_a, agent):
     page = _act(client, ticket, action="survey", score="4", comment="Snel geholpen")
     survey = SatisfactionSurvey.objects.get(ticket=ticket)
     assert (survey.score, survey.comment, survey.contact) == (4, "Snel geholpen", org_a.manager)
-    assert 'name="score"' not in page  # the form is gone once answered
+    assert 'name="survey-score"' not in page  # the form is gone once answered
     page = _act(client, ticket, action="survey", score="1", comment="Toch niet")
     assert "already" in page
     assert SatisfactionSurvey.objects.get(ticket=ticket).score == 4

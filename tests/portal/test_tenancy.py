@@ -72,7 +72,15 @@ def test_another_organisations_data_never_shows(pattern, role, org_a, org_b):
     if pattern.name in OBJECT_PAGES:
         assert get.status_code == 404
         for action in ACTIONS:
-            post = client.post(url, {"action": action, "body": "x", "reason": "x", "score": 5})
+            post = client.post(
+                url,
+                {
+                    "action": action,
+                    f"{action}-body": "x",
+                    f"{action}-reason": "x",
+                    f"{action}-score": 5,
+                },
+            )
             assert post.status_code == 404, action
             assert leaked(post.content, forbidden) == []
     elif pattern.name in AUTH_PAGES:
@@ -149,7 +157,9 @@ def test_a_named_contact_sees_its_own_and_shared_tickets_only(org_a):
     private = org_a.tickets["private"].number
     assert client.get(reverse("portal:organisation")).status_code == 404
     assert client.get(reverse("portal:ticket", args=[private])).status_code == 404
-    post = client.post(reverse("portal:ticket", args=[private]), {"action": "reply", "body": "x"})
+    post = client.post(
+        reverse("portal:ticket", args=[private]), {"action": "reply", "reply-body": "x"}
+    )
     assert post.status_code == 404
     assert org_a.tickets["private"].messages.count() == 1
     for key in ("shared", "own"):
@@ -201,7 +211,7 @@ def test_an_inactive_contact_gets_403_everywhere(org_a):
     assert client.get(download).status_code == 404  # intake's view: refused, nothing disclosed
     post = client.post(
         reverse("portal:ticket", args=[org_a.tickets["own"].number]),
-        {"action": "reply", "body": "nog actief?"},
+        {"action": "reply", "reply-body": "nog actief?"},
     )
     assert post.status_code == 403
     assert org_a.tickets["own"].messages.count() == 1

@@ -158,7 +158,7 @@ def test_reply_with_attachment_escalate_and_level_one_unsatisfied(portal: Portal
     expect(page.locator("p.escalated")).to_have_count(0)
 
     reply = form_with_action(page, "reply")
-    reply.locator("textarea[name=body]").fill("Het logbestand staat in de bijlage.")
+    reply.locator("textarea[name=reply-body]").fill("Het logbestand staat in de bijlage.")
     reply.locator("input[type=file]").set_input_files(
         {"name": "log.png", "mimeType": "image/png", "buffer": png_bytes()}
     )
@@ -175,7 +175,9 @@ def test_reply_with_attachment_escalate_and_level_one_unsatisfied(portal: Portal
 
     page.click("details:has(input[name=action][value=escalate]) > summary")
     escalate = form_with_action(page, "escalate")
-    escalate.locator("textarea[name=reason]").fill("Al twee uur geen orders; dat kost omzet.")
+    escalate.locator("textarea[name=escalate-reason]").fill(
+        "Al twee uur geen orders; dat kost omzet."
+    )
     with page.expect_navigation():
         escalate.locator("button[type=submit]").click()
     expect(page.locator(".messages")).to_have_text(nl("Your escalation was received."))
@@ -186,7 +188,9 @@ def test_reply_with_attachment_escalate_and_level_one_unsatisfied(portal: Portal
     expect(unsatisfied.locator("button[type=submit]")).to_have_text(
         nl("The level-1 outcome is not satisfactory")
     )
-    unsatisfied.locator("textarea[name=reason]").fill("Niveau 1 heeft het niet opgelost.")
+    unsatisfied.locator("textarea[name=unsatisfied-reason]").fill(
+        "Niveau 1 heeft het niet opgelost."
+    )
     with page.expect_navigation():
         unsatisfied.locator("button[type=submit]").click()
     expect(page.locator(".messages")).to_have_text(nl("Your escalation was received."))
@@ -225,8 +229,8 @@ def test_staff_resolves_contact_confirms_and_scores_four(portal: Portal) -> None
     expect(form_with_action(page, "confirm")).to_have_count(0)
 
     survey = form_with_action(page, "survey")
-    survey.locator("input[name=score][value='4']").check()
-    survey.locator("textarea[name=comment]").fill("Snel opgelost.")
+    survey.locator("input[name=survey-score][value='4']").check()
+    survey.locator("textarea[name=survey-comment]").fill("Snel opgelost.")
     with page.expect_navigation():
         survey.locator("button[type=submit]").click()
     expect(page.locator(".messages")).to_have_text(nl("Thank you for your answer."))
@@ -295,7 +299,7 @@ def test_phone_viewport_has_no_horizontal_overflow(
     expect(page.locator("table.tickets tbody tr")).to_have_count(2)
     expect(page.locator("table.tickets thead")).not_to_be_in_viewport()
     cell = page.locator("table.tickets td[data-label]").first
-    assert page.evaluate("td => getComputedStyle(td).display", cell.element_handle()) == "flex"
+    assert cell.evaluate("td => getComputedStyle(td).display") == "flex"  # stacked cards
     no_horizontal_overflow(page)
     screenshot(page, tmp_path / "mobile-ticket-list.png", capsys)
 
@@ -312,9 +316,9 @@ def test_the_csp_watch_sees_a_violation(portal: Portal) -> None:
     response = page.goto("/portal/login/")
     assert response is not None
     assert "style-src 'self'" in response.headers["content-security-policy"]
-    page.evaluate(
-        "() => { const s = document.createElement('style');"
-        " s.textContent = 'body { color: red }'; document.head.append(s); }"
-    )
-    page.wait_for_timeout(200)  # the report arrives asynchronously
+    with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
+        page.evaluate(
+            "() => { const s = document.createElement('style');"
+            " s.textContent = 'body { color: red }'; document.head.append(s); }"
+        )
     assert any("style-src" in report for report in portal.watched.csp), portal.watched.csp
