@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from contracts.models import Contract, RequestType
+from contracts.models import Contact, Contract, RequestType
 from tickets.models import ImpactEffect, ImpactScope, Status
 from tickets.services.create import BUSINESS_CRITICAL_CHECKS
 
@@ -69,7 +69,15 @@ class TicketFilterForm(forms.Form):
             ("-updated_at", _("recently changed")),
         ],
     )
+    contact = forms.ModelChoiceField(
+        label=_("Contact"), required=False, queryset=Contact.objects.none(), empty_label=_("any")
+    )
     everything = forms.BooleanField(label=_("All of the organisation's tickets"), required=False)
+
+    def __init__(self, *args: Any, customer_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        contacts = Contact.objects.filter(customer_id=customer_id or 0).order_by("name")
+        self.fields["contact"].queryset = contacts  # type: ignore[attr-defined]
 
 
 class NewTicketForm(forms.Form):
@@ -82,6 +90,7 @@ class NewTicketForm(forms.Form):
     )
     subject = forms.CharField(label=_("Subject"), max_length=250)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
+    product = forms.CharField(label=_("Product or service"), max_length=200, required=False)
     reproduction_steps = forms.CharField(
         label=_("Steps to reproduce"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -96,6 +96,7 @@ def _filtered(request: HttpRequest, form: TicketFilterForm) -> QuerySet[Ticket]:
         ("status", "status"),
         ("request_type", "request_type"),
         ("rank", "priority_rank"),
+        ("contact", "contact"),
         ("created_from", "created_at__date__gte"),
         ("created_to", "created_at__date__lte"),
     ):
@@ -107,7 +108,8 @@ def _filtered(request: HttpRequest, form: TicketFilterForm) -> QuerySet[Ticket]:
 
 @contact_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
-    form = TicketFilterForm(request.GET or None)
+    contact = request.contact  # type: ignore[attr-defined]
+    form = TicketFilterForm(request.GET or None, customer_id=contact.customer_id)
     page = Paginator(_filtered(request, form), 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -273,6 +275,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                     subject=data["subject"],
                     description=data["description"],
                     reproduction_steps=data["reproduction_steps"],
+                    product=data["product"],
                     impact_scope=data["impact_scope"],
                     impact_effect=data["impact_effect"],
                     business_impact=data["business_impact"],

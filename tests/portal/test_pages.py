@@ -361,3 +361,20 @@ def test_the_language_switch_sticks_for_a_signed_in_contact(org_a):
     assert '<html lang="en">' in page
     client.post(reverse("set_language"), {"language": "nl", "next": home})
     assert "Welkom" in client.get(home).content.decode()
+
+
+def test_the_list_filters_by_contact(org_a: Org) -> None:
+    client = client_for(org_a.manager)
+    everything = client.get(
+        reverse("portal:tickets"), {"everything": "1", "contact": org_a.named.pk}
+    )
+    body = everything.content.decode()
+    mine = Ticket.objects.filter(contact=org_a.named).values_list("number", flat=True)
+    others = Ticket.objects.filter(customer=org_a.customer).exclude(contact=org_a.named)
+    assert all(number in body for number in mine)
+    assert not any(t.number in body for t in others)
+
+
+def test_a_new_ticket_names_its_product_or_service(org_a: Org) -> None:
+    ticket = _created(_new(client_for(org_a.manager), org_a.contract, product="Xurrent koppeling"))
+    assert ticket.product == "Xurrent koppeling"

@@ -105,6 +105,7 @@ class Ticket(models.Model):
     subject = models.CharField(_("subject"), max_length=250)
     description = models.TextField(_("description"))
     reproduction_steps = models.TextField(_("steps to reproduce"), blank=True)
+    product = models.CharField(_("product or service"), max_length=200, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -58,6 +58,7 @@ class TicketCreateInput:
     reproduction_steps: str = ""
     created_by: User | None = None
     follow_up_of: Ticket | None = None
+    product: str = ""
 
 
 def _validate(data: TicketCreateInput) -> None:
@@ -170,6 +171,7 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
         reproduction_steps=data.reproduction_steps,
         created_by=data.created_by,
         follow_up_of=data.follow_up_of,
+        product=data.product.strip()[:200],
         priority_level=target.level if target else "",
         priority_rank=target.rank if target else None,
         package_precedence=contract.package.precedence,
