@@ -4,21 +4,27 @@ Every SLA figure is computed by the services, so it is read-only here; tickets a
 changed through tickets.services, never by editing fields.
 """
 
-from typing import Any
+from datetime import timedelta
+from typing import Any, cast
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.contrib.auth.models import User
+from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from tickets.exceptions import TicketError
 from tickets.models import (
+    OPEN_STATUSES,
     ClockSegment,
+    Line,
     Metric,
     PriorityChangeRequest,
     RequestState,
     SlaClock,
+    Status,
     Ticket,
     TicketCounter,
     TicketEvent,
@@ -26,11 +32,60 @@ from tickets.models import (
 )
 from tickets.selectors import (
     QUEUE_ORDER,
+    due_state,
     ticket_clock_label,
     ticket_priority_label,
     tickets_for_queue,
 )
-from tickets.services import ticket_priority_decide, ticket_sla_rebase
+from tickets.services import (
+    ticket_assign,
+    ticket_priority_decide,
+    ticket_set_line,
+    ticket_sla_rebase,
+    ticket_transition,
+)
+
+
+class DueFilter(admin.SimpleListFilter):
+    """The coordinator's view of the clocks (issue #6 §2)."""
+
+    title = _("due")
+    parameter_name = "due"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("within_hour", _("breaching within 1 hour")),
+            ("breached", _("breached")),
+            ("waiting", _("waiting for the customer")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
+        now = timezone.now()
+        running = Q(status__in=list(OPEN_STATUSES)) & ~Q(status=Status.WAITING_FOR_CUSTOMER)
+        if self.value() == "within_hour":
+            return queryset.filter(
+                running, earliest_due_at__gte=now, earliest_due_at__lt=now + timedelta(hours=1)
+            )
+        if self.value() == "breached":
+            return queryset.filter(running, earliest_due_at__lt=now)
+        if self.value() == "waiting":
+            return queryset.filter(status=Status.WAITING_FOR_CUSTOMER)
+        return queryset
+
+
+class AssignmentFilter(admin.SimpleListFilter):
+    title = _("assignment")
+    parameter_name = "assigned"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("mine", _("my tickets")), ("unassigned", _("unassigned"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
+        if self.value() == "mine":
+            return queryset.filter(assignee=cast(User, request.user))
+        if self.value() == "unassigned":
+            return queryset.filter(assignee__isnull=True, status__in=list(OPEN_STATUSES))
+        return queryset
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -87,24 +142,138 @@ class TicketAdmin(admin.ModelAdmin):
         "number",
         "subject",
         "customer",
-        "provider",
+        "package_name",
         "request_type",
         "priority",
-        "priority_rank",
         "status",
-        "response_due_at",
-        "response_clock",
-        "resolution_due_at",
-        "resolution_clock",
-        "created_at",
+        "assignee",
+        "line",
+        "response_due",
+        "resolution_due",
+        "escalation_level",
     ]
-    list_filter = ["status", "request_type", "priority_rank", "provider", "channel"]
-    search_fields = ["number", "subject", "customer__name", "contact__email"]
-    list_select_related = ["customer", "provider"]
+    list_filter = [
+        DueFilter,
+        AssignmentFilter,
+        "status",
+        "line",
+        "priority_rank",
+        "request_type",
+        "provider",
+        "customer",
+        "channel",
+    ]
+    search_fields = [
+        "number",
+        "subject",
+        "customer__name",
+        "contact__name",
+        "contact__email",
+    ]
+    list_select_related = ["customer", "provider", "package", "assignee"]
     date_hierarchy = "created_at"
     ordering = tuple(QUEUE_ORDER)
     inlines = [SlaClockInline, ClockSegmentInline, TicketMessageInline, TicketEventInline]
-    actions = ["recompute_sla_under_current_terms"]
+    actions = [
+        "assign_to_me",
+        "unassign",
+        "to_second_line",
+        "to_first_line",
+        "start_work",
+        "wait_for_customer",
+        "recompute_sla_under_current_terms",
+    ]
+
+    def _each(self, request: HttpRequest, queryset: Any, change: Any) -> None:
+        """Apply a service to each selected ticket; a refusal is reported, the rest go on."""
+        done = 0
+        for ticket in queryset:
+            try:
+                change(ticket, timezone.now())
+                done += 1
+            except TicketError as exc:
+                self.message_user(request, f"{ticket.number}: {exc}", level=messages.ERROR)
+        self.message_user(request, _("%(n)s ticket(s) changed.") % {"n": done})
+
+    @admin.action(description=_("Assign to me"))
+    def assign_to_me(self, request: HttpRequest, queryset: Any) -> None:
+        user = cast(User, request.user)
+        self._each(
+            request,
+            queryset,
+            lambda t, now: ticket_assign(ticket=t, assignee=user, now=now, actor=user),
+        )
+
+    @admin.action(description=_("Unassign"))
+    def unassign(self, request: HttpRequest, queryset: Any) -> None:
+        user = cast(User, request.user)
+        self._each(
+            request,
+            queryset,
+            lambda t, now: ticket_assign(ticket=t, assignee=None, now=now, actor=user),
+        )
+
+    @admin.action(description=_("Hand to the second line"))
+    def to_second_line(self, request: HttpRequest, queryset: Any) -> None:
+        user = cast(User, request.user)
+        self._each(
+            request,
+            queryset,
+            lambda t, now: ticket_set_line(ticket=t, line=Line.SECOND, now=now, actor=user),
+        )
+
+    @admin.action(description=_("Back to the first line"))
+    def to_first_line(self, request: HttpRequest, queryset: Any) -> None:
+        user = cast(User, request.user)
+        self._each(
+            request,
+            queryset,
+            lambda t, now: ticket_set_line(ticket=t, line=Line.FIRST, now=now, actor=user),
+        )
+
+    @admin.action(description=_("Status: in progress"))
+    def start_work(self, request: HttpRequest, queryset: Any) -> None:
+        self._status(request, queryset, Status.IN_PROGRESS)
+
+    @admin.action(description=_("Status: waiting for the customer (pauses the clocks)"))
+    def wait_for_customer(self, request: HttpRequest, queryset: Any) -> None:
+        self._status(request, queryset, Status.WAITING_FOR_CUSTOMER)
+
+    def _status(self, request: HttpRequest, queryset: Any, status: str) -> None:
+        user = cast(User, request.user)
+        reason = f"changed from the queue by {user}"
+        self._each(
+            request,
+            queryset,
+            lambda t, now: ticket_transition(
+                ticket=t, to_status=status, now=now, actor=user, reason=reason
+            ),
+        )
+
+    @admin.display(description=_("package"), ordering="package__name")
+    def package_name(self, obj: Ticket) -> str:
+        return obj.package.name
+
+    def _due(self, obj: Ticket, due_at: Any) -> str:
+        state, words = due_state(obj, due_at, timezone.now())
+        return format_html('<span class="due due-{}">{}</span>', state, words)
+
+    @admin.display(description=_("response due"), ordering="response_due_at")
+    def response_due(self, obj: Ticket) -> str:
+        if obj.first_response_at:
+            return ticket_clock_label(obj, Metric.RESPONSE)
+        return self._due(obj, obj.response_due_at)
+
+    @admin.display(description=_("resolution due"), ordering="resolution_due_at")
+    def resolution_due(self, obj: Ticket) -> str:
+        if obj.resolution_due_at is None:
+            return ticket_clock_label(obj, Metric.RESOLUTION)
+        return self._due(obj, obj.resolution_due_at)
+
+    @admin.display(description=_("escalation"), ordering="open_escalation_level")
+    def escalation_level(self, obj: Ticket) -> str:
+        level = getattr(obj, "open_escalation_level", None)
+        return f"L{level}" if level else "—"
 
     @admin.action(description=_("Recompute SLA under the contract's current terms (logged)"))
     def recompute_sla_under_current_terms(self, request: HttpRequest, queryset: Any) -> None:
@@ -114,13 +283,21 @@ class TicketAdmin(admin.ModelAdmin):
                     ticket=ticket,
                     reason=f"recomputed from the back-office by {request.user}",
                     now=timezone.now(),
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=cast(User, request.user),
                 )
             except TicketError as exc:
                 self.message_user(request, f"{ticket.number}: {exc}", level=messages.ERROR)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Ticket]:
-        return tickets_for_queue()
+        # The open escalation level by relation name: tickets/ imports nothing from escalation/.
+        # list_select_related is skipped when the queryset already selects related rows.
+        queue = tickets_for_queue().select_related("package", "assignee")
+        return queue.annotate(
+            open_escalation_level=Max(
+                "escalations__level",
+                filter=Q(escalations__level__gte=1, escalations__resolved_at__isnull=True),
+            )
+        )
 
     @admin.display(description=_("priority"), ordering="priority_rank")
     def priority(self, obj: Ticket) -> str:
@@ -238,7 +415,7 @@ class PriorityChangeRequestAdmin(admin.ModelAdmin):
                     accept=accept,
                     note=f"decided in the back-office by {request.user}",
                     now=timezone.now(),
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=cast(User, request.user),
                 )
             except TicketError as exc:
                 self.message_user(request, f"{item.ticket.number}: {exc}", level=messages.ERROR)

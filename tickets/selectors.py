@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Case, F, OrderBy, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -75,3 +77,19 @@ def tickets_visible_to(contact: Contact, *, everything: bool = False) -> QuerySe
     if everything and contact_is_manager(contact):
         return tickets
     return tickets.filter(Q(contact=contact) | Q(shared_with_organisation=True))
+
+
+def due_state(ticket: Ticket, due_at: datetime | None, now: datetime) -> tuple[str, str]:
+    """(state, words) for a due time in the queue: on track, warning (within an hour),
+    breached, paused or none (D10 colours)."""
+    if ticket.status == Status.WAITING_FOR_CUSTOMER:
+        return "paused", _("paused")
+    if due_at is None:
+        return "none", "—"
+    seconds = int((due_at - now).total_seconds())
+    hours, minutes = divmod(abs(seconds) // 60, 60)
+    span = f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+    if seconds < 0:
+        return "breached", _("breached %(span)s ago") % {"span": span}
+    state = "warning" if seconds <= 3600 else "on_track"
+    return state, _("due in %(span)s") % {"span": span}

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 
 from tickets.demo.data import (
-    CATALOGUE_MODULES,
     CUSTOMERS,
     DEMO_PASSWORD,
     GROUPS,
@@ -24,33 +21,15 @@ from tickets.demo.data import (
 
 
 def groups_ensure(counts: Counter[str]) -> None:
-    """The provider-side role groups (D15) with their permissions; missing ones are added."""
-    models_by_area = _models_by_area()
-    for name, access in GROUPS.items():
-        group, created = Group.objects.get_or_create(name=name)
+    """The provider-side role groups (D15); missing ones are added, without permissions.
+
+    The groups and their permissions come from the migration `escalation.0002_provider_roles`;
+    this only brings back a group that was deleted (or flushed) so the staff users have their
+    group. `migrate escalation 0001 && migrate escalation` restores the permissions.
+    """
+    for name in GROUPS:
+        _, created = Group.objects.get_or_create(name=name)
         counts["groups"] += created
-        wanted = Permission.objects.filter(
-            content_type__app_label__in=("tickets", "contracts"),
-            codename__in={
-                f"{action}_{model._meta.model_name}"
-                for area, actions in access.items()
-                for model in models_by_area[area]
-                for action in actions
-            },
-        )
-        missing = list(wanted.exclude(pk__in=group.permissions.values("pk")))
-        if missing:
-            group.permissions.add(*missing)
-            counts["group permissions"] += len(missing)
-
-
-def _models_by_area() -> dict[str, list[Any]]:
-    contract_models = list(apps.get_app_config("contracts").get_models())
-    return {
-        "tickets": list(apps.get_app_config("tickets").get_models()),
-        "contracts": [m for m in contract_models if m.__module__ not in CATALOGUE_MODULES],
-        "catalogue": [m for m in contract_models if m.__module__ in CATALOGUE_MODULES],
-    }
 
 
 def staff_ensure(password_hash: str) -> int:

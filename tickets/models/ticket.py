@@ -54,6 +54,13 @@ OPEN_STATUSES = frozenset(
 )
 
 
+class Line(models.TextChoices):
+    """Who works the ticket (SPEC PTY-20/21): the first line registers, the second resolves."""
+
+    FIRST = "first", _("first line")
+    SECOND = "second", _("second line")
+
+
 class ResolutionKind(models.TextChoices):
     FIX = "fix", _("fix")
     WORKAROUND = "workaround", _("workaround")
@@ -114,6 +121,7 @@ class Ticket(models.Model):
         related_name="assigned_tickets",
         verbose_name=_("assignee"),
     )
+    line = models.CharField(_("line"), max_length=10, choices=Line.choices, default=Line.FIRST)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

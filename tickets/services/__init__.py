@@ -9,6 +9,7 @@ from tickets.services.lifecycle import (
     ticket_record_root_cause,
     ticket_reply,
     ticket_resolve,
+    ticket_set_line,
     ticket_survey_answer,
     ticket_transition,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "ticket_reply",
     "ticket_request_24x7_effort",
     "ticket_resolve",
+    "ticket_set_line",
     "ticket_sla_exempt",
     "ticket_sla_rebase",
     "ticket_survey_answer",

@@ -13,6 +13,7 @@ from tickets.exceptions import InvalidTransition, TicketValidationError
 from tickets.models import (
     TRANSITIONS,
     Channel,
+    Line,
     MessageKind,
     Metric,
     ResolutionKind,
@@ -333,3 +334,19 @@ def ticket_customer_confirm(
         contact=contact,
         reason="reopened by the customer",
     )
+
+
+@requires_aware_now
+@transaction.atomic
+def ticket_set_line(*, ticket: Ticket, line: str, now: datetime, actor: User) -> Ticket:
+    """Hand a ticket to the first or second line (SPEC PTY-21: on the coordinator's word)."""
+    if line not in Line.values:
+        raise TicketValidationError("line", f"Unknown line {line!r}.")
+    ticket = _locked(ticket)
+    if ticket.line != line:
+        before = ticket.line
+        ticket.line = line
+        ticket.updated_at = now
+        ticket.save(update_fields=["line", "updated_at"])
+        _event(ticket, "line_changed", now, user=actor, data={"from": before, "to": line})
+    return ticket

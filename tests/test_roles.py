@@ -1,0 +1,342 @@
+"""Issue #6 §1: the provider-side role groups and what each role sees in the back-office.
+
+The groups and their permissions come from the migration `escalation.0002_provider_roles`, so
+they exist in the test database without any seeding.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from tests.factories import ContractFactory, UserFactory, named_contact
+from tests.tickets.helpers import ams, create_ticket
+from tickets.demo.data import GROUPS
+
+pytestmark = pytest.mark.django_db
+
+FIRST = "First line"
+SECOND = "Second line"
+COORDINATOR = "Support coordinator"
+SSM = "Service support manager"
+OFFICER = "Escalation officer"
+CSAM = "Customer success account manager"
+ROLES = (FIRST, SECOND, COORDINATOR, SSM, OFFICER, CSAM)
+
+CATALOGUE_VIEW = {
+    f"contracts.view_{model}"
+    for model in (
+        "provider",
+        "package",
+        "slapolicy",
+        "slatarget",
+        "businesscalendar",
+        "catalogueservice",
+        "serviceinclusion",
+        "providerchannel",
+        "cataloguerelease",
+        "escalationcontact",
+        "escalationpolicy",
+    )
+}
+SSM_PERMISSIONS = {
+    "tickets.view_ticket",
+    "tickets.view_ticketevent",
+    "tickets.view_satisfactionsurvey",
+    "escalation.view_escalation",
+    "escalation.change_escalation",
+    "escalation.view_outboxemail",
+    "contracts.view_contract",
+    "contracts.view_customer",
+    "contracts.view_contact",
+}
+EXPECTED = {
+    FIRST: CATALOGUE_VIEW
+    | {
+        "tickets.view_ticket",
+        "tickets.change_ticket",
+        "tickets.add_ticketmessage",
+        "tickets.view_ticketmessage",
+        "tickets.view_prioritychangerequest",
+        "intake.view_inboundmessage",
+        "intake.change_inboundmessage",
+        "intake.view_inboundattachment",
+        "contracts.view_customer",
+        "contracts.view_contact",
+        "contracts.view_contract",
+        "contracts.view_contactrole",
+        "escalation.view_escalation",
+    },
+    SECOND: CATALOGUE_VIEW
+    | {
+        "tickets.view_ticket",
+        "tickets.change_ticket",
+        "tickets.add_ticketmessage",
+        "tickets.view_ticketmessage",
+        "tickets.view_clocksegment",
+        "tickets.view_slaclock",
+        "tickets.view_ticketevent",
+        "intake.view_inboundattachment",
+        "contracts.view_customer",
+        "contracts.view_contact",
+        "contracts.view_contract",
+        "escalation.view_escalation",
+    },
+    COORDINATOR: CATALOGUE_VIEW
+    | {
+        f"tickets.{action}_{model}"
+        for action in ("add", "change", "view")
+        for model in ("ticket", "ticketmessage", "prioritychangerequest")
+    }
+    | {
+        f"contracts.{action}_{model}"
+        for action in ("change", "view")
+        for model in (
+            "contract",
+            "contact",
+            "contactrole",
+            "customer",
+            "escalationcontact",
+            "escalationpolicy",
+        )
+    }
+    | {
+        "contracts.add_entitlementmovement",
+        "contracts.view_entitlementmovement",
+        "escalation.view_escalation",
+        "escalation.change_escalation",
+        "escalation.view_outboxemail",
+        "escalation.change_outboxemail",
+        "intake.view_inboundmessage",
+        "intake.change_inboundmessage",
+        "intake.view_imapmailboxstate",
+        "tickets.view_satisfactionsurvey",
+    },
+    SSM: SSM_PERMISSIONS,
+    OFFICER: SSM_PERMISSIONS,
+    CSAM: CATALOGUE_VIEW
+    | {
+        "tickets.view_ticket",
+        "tickets.view_satisfactionsurvey",
+        "contracts.view_contract",
+        "contracts.view_customer",
+        "contracts.view_contact",
+        "contracts.view_entitlementmovement",
+        "escalation.view_escalation",
+    },
+}
+
+# Changelists each role works from, and one it may not see at all.
+VISIBLE = {
+    FIRST: [
+        "tickets/ticket",
+        "tickets/ticketmessage",
+        "tickets/prioritychangerequest",
+        "intake/inboundmessage",
+        "contracts/contract",
+        "contracts/customer",
+        "contracts/package",
+        "escalation/escalation",
+    ],
+    SECOND: [
+        "tickets/ticket",
+        "tickets/ticketevent",
+        "tickets/slaclock",
+        "tickets/clocksegment",
+        "contracts/contract",
+        "contracts/slapolicy",
+        "escalation/escalation",
+    ],
+    COORDINATOR: [
+        "tickets/ticket",
+        "tickets/prioritychangerequest",
+        "contracts/contract",
+        "contracts/customer",
+        "contracts/escalationcontact",
+        "escalation/escalation",
+        "escalation/outboxemail",
+        "intake/inboundmessage",
+        "intake/imapmailboxstate",
+    ],
+    SSM: [
+        "tickets/ticket",
+        "tickets/ticketevent",
+        "escalation/escalation",
+        "escalation/outboxemail",
+    ],
+    OFFICER: ["tickets/ticket", "escalation/escalation", "escalation/outboxemail"],
+    CSAM: ["tickets/ticket", "contracts/contract", "contracts/customer", "escalation/escalation"],
+}
+HIDDEN = {
+    FIRST: ["auth/user", "escalation/outboxemail", "tickets/ticketcounter"],
+    SECOND: ["auth/user", "intake/inboundmessage", "escalation/outboxemail"],
+    COORDINATOR: ["auth/user", "auth/group", "tickets/ticketcounter"],
+    SSM: ["auth/user", "intake/inboundmessage", "contracts/package"],
+    OFFICER: ["auth/group", "intake/imapmailboxstate", "tickets/ticketmessage"],
+    CSAM: ["escalation/outboxemail", "auth/user", "intake/inboundmessage"],
+}
+
+
+def granted(role: str) -> set[str]:
+    rows = Group.objects.get(name=role).permissions.values_list(
+        "content_type__app_label", "codename"
+    )
+    return {f"{app}.{codename}" for app, codename in rows}
+
+
+def member(client, role: str):
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+    return user
+
+
+def changelist(path: str) -> str:
+    app, model = path.split("/")
+    return reverse(f"admin:{app}_{model}_changelist")
+
+
+@pytest.fixture
+def contract():
+    return ContractFactory()
+
+
+@pytest.fixture
+def ticket(contract):
+    return create_ticket(named_contact(contract), ams("2026-05-04 10:00"))
+
+
+def test_the_migration_creates_the_six_groups_the_demo_and_selectors_use():
+    assert set(ROLES) == set(GROUPS)
+    assert set(Group.objects.values_list("name", flat=True)) >= set(ROLES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_has_exactly_its_permissions(role):
+    assert granted(role) == EXPECTED[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_role_may_delete_or_manage_users_and_groups(role):
+    permissions = Group.objects.get(name=role).permissions
+    assert not permissions.filter(codename__startswith="delete_").exists()
+    assert not permissions.filter(content_type__app_label="auth").exists()
+
+
+def test_key_permissions_per_role():
+    assert {"tickets.change_ticket", "intake.change_inboundmessage"} <= granted(FIRST)
+    assert "contracts.change_contract" not in granted(FIRST)
+    assert {"tickets.change_ticket", "tickets.view_slaclock"} <= granted(SECOND)
+    assert "intake.view_inboundmessage" not in granted(SECOND)
+    assert {
+        "tickets.add_ticket",
+        "tickets.change_prioritychangerequest",
+        "contracts.add_entitlementmovement",
+        "escalation.change_outboxemail",
+    } <= granted(COORDINATOR)
+    assert "contracts.change_entitlementmovement" not in granted(COORDINATOR)
+    for role in (SSM, OFFICER):
+        assert "escalation.change_escalation" in granted(role)
+        assert "tickets.change_ticket" not in granted(role)
+    assert "escalation.change_escalation" not in granted(CSAM)
+    assert "escalation.view_outboxemail" not in granted(CSAM)
+
+
+def test_the_group_permissions_reach_the_user(client):
+    user = member(client, FIRST)
+
+    assert user.has_perm("tickets.change_ticket")
+    assert user.has_perm("contracts.view_contract")
+    assert not user.has_perm("contracts.change_contract")
+    assert not user.has_perm("tickets.delete_ticket")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_sees_an_admin_index_with_its_work_and_nothing_else(client, role):
+    member(client, role)
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 200
+    for path in VISIBLE[role]:
+        assert changelist(path).encode() in response.content, path
+    for path in HIDDEN[role]:
+        assert changelist(path).encode() not in response.content, path
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_opens_its_changelists(client, role, ticket):
+    member(client, role)
+
+    for path in VISIBLE[role]:
+        assert client.get(changelist(path)).status_code == 200, path
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_is_refused_what_it_may_not_see(client, role):
+    member(client, role)
+
+    for path in HIDDEN[role]:
+        assert client.get(changelist(path)).status_code == 403, path
+
+
+def change_form(client, obj) -> bytes:
+    meta = obj._meta
+    response = client.get(
+        reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+    )
+    assert response.status_code == 200
+    return response.content
+
+
+@pytest.mark.parametrize("role", [FIRST, SECOND, CSAM])
+def test_a_view_only_contract_has_no_save_button(client, role, contract):
+    member(client, role)
+
+    assert b'name="_save"' not in change_form(client, contract)
+    assert b'name="_save"' not in change_form(client, contract.customer)
+
+
+@pytest.mark.parametrize("role", [SSM, OFFICER, CSAM])
+def test_readers_cannot_change_a_ticket(client, role, ticket):
+    member(client, role)
+
+    assert b'name="_save"' not in change_form(client, ticket)
+
+
+@pytest.mark.parametrize("role", [FIRST, SECOND, COORDINATOR])
+def test_workers_can_change_a_ticket(client, role, ticket):
+    member(client, role)
+
+    assert b'name="_save"' in change_form(client, ticket)
+
+
+def test_the_coordinator_changes_contracts_and_customers(client, contract):
+    member(client, COORDINATOR)
+
+    assert b'name="_save"' in change_form(client, contract)
+    assert b'name="_save"' in change_form(client, contract.customer)
+
+
+def test_the_coordinator_has_no_delete_button(client, contract):
+    member(client, COORDINATOR)
+
+    assert b"deletelink" not in change_form(client, contract)
+
+
+def test_a_catalogue_package_is_view_only_for_everyone_who_sees_it(client, contract):
+    member(client, COORDINATOR)
+
+    assert b'name="_save"' not in change_form(client, contract.package)
+
+
+def test_first_line_cannot_post_a_contract_change(client, contract):
+    member(client, FIRST)
+    url = reverse("admin:contracts_contract_change", args=[contract.pk])
+
+    response = client.post(url, {"reference": "C-HACKED"})
+
+    assert response.status_code == 403
+    contract.refresh_from_db()
+    assert contract.reference != "C-HACKED"

@@ -1,0 +1,104 @@
+"""The coordinators' queue in the back-office (issue #6 §2): due-in words, filters and bulk
+actions through the services."""
+
+import pytest
+import time_machine
+
+from escalation.models import Escalation
+from tests.factories import ContractFactory, UserFactory, named_contact
+from tests.tickets.helpers import ams, create_ticket
+from tickets.models import Line, Status
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/admin/tickets/ticket/"
+
+
+@pytest.fixture
+def tickets():
+    contact = named_contact(ContractFactory(provider_code="onitnow", package_code="ons"))
+    # Mon 1 Jun: Top at 08:30 (due 09:30), Hoog at 09:00 (due Tue 09:00), Laag waiting.
+    top = create_ticket(
+        contact, ams("2026-06-01 08:30"), priority_level="top", subject="Top koppeling"
+    )
+    hoog = create_ticket(
+        contact, ams("2026-06-01 09:00"), priority_level="hoog", subject="Hoog koppeling"
+    )
+    laag = create_ticket(
+        contact, ams("2026-06-01 09:05"), priority_level="laag", subject="Laag koppeling"
+    )
+    from tickets.services import ticket_transition
+
+    ticket_transition(
+        ticket=laag,
+        to_status=Status.WAITING_FOR_CUSTOMER,
+        now=ams("2026-06-01 09:06"),
+        actor=UserFactory(),
+    )
+    return top, hoog, laag
+
+
+def _queue(admin_client, **params):
+    with time_machine.travel(ams("2026-06-01 09:10"), tick=False):
+        return admin_client.get(QUEUE, {**params}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_due_times_read_as_words_with_their_state(tickets, admin_client):
+    page = _queue(admin_client)
+    assert 'class="due due-warning">due in 20 min<' in page  # Top, due 09:30
+    assert 'class="due due-on_track">due in 23 h 50 min<' in page  # Hoog, Tue 09:00
+    assert 'class="due due-paused">paused<' in page  # Laag, waiting for the customer
+
+
+@pytest.mark.parametrize(
+    ("params", "shown", "hidden"),
+    [
+        ({"due": "within_hour"}, ["Top koppeling"], ["Hoog koppeling", "Laag koppeling"]),
+        ({"due": "waiting"}, ["Laag koppeling"], ["Top koppeling", "Hoog koppeling"]),
+        ({"assigned": "unassigned"}, ["Top koppeling", "Hoog koppeling"], []),
+    ],
+)
+def test_queue_filters(tickets, admin_client, params, shown, hidden):
+    page = _queue(admin_client, **params)
+    assert all(subject in page for subject in shown)
+    assert not any(subject in page for subject in hidden)
+
+
+def test_breached_filter_after_the_due_time(tickets, admin_client):
+    with time_machine.travel(ams("2026-06-01 09:45"), tick=False):
+        page = admin_client.get(QUEUE, {"due": "breached"}).content.decode()
+    assert "Top koppeling" in page
+    assert "Hoog koppeling" not in page
+
+
+def test_bulk_actions_go_through_the_services(tickets, admin_client, admin_user):
+    top, hoog, _ = tickets
+    selected = [top.pk, hoog.pk]
+    for action in ("assign_to_me", "to_second_line", "start_work"):
+        admin_client.post(QUEUE, {"action": action, "_selected_action": selected})
+    top.refresh_from_db()
+    assert (top.assignee, top.line, top.status) == (admin_user, Line.SECOND, Status.IN_PROGRESS)
+    kinds = set(top.events.values_list("kind", flat=True))
+    assert {"assigned", "line_changed", "status_changed"} <= kinds
+    page = _queue(admin_client, assigned="mine")
+    assert "Top koppeling" in page
+
+
+def test_the_escalation_level_shows_in_the_queue(tickets, admin_client):
+    top = tickets[0]
+    Escalation.objects.create(
+        ticket=top,
+        level=1,
+        reason="response_breach",
+        clock_version=1,
+        raised_at=ams("2026-06-01 09:30"),
+    )
+    assert ">L1<" in _queue(admin_client)
+
+
+def test_the_queue_does_not_query_per_row(tickets, admin_client, django_assert_max_num_queries):
+    contact = tickets[0].contact
+    for minute in range(20):
+        create_ticket(contact, ams(f"2026-06-01 10:{minute:02d}"), priority_level="hoog")
+    with django_assert_max_num_queries(14):
+        _queue(admin_client)
