@@ -187,13 +187,16 @@ def _attachment(part: Message, limits: Limits, parsed: Parsed) -> None:
     content = part.get_payload(decode=True) or b""
     if not isinstance(content, bytes):
         content = str(content).encode()
+    name = clean_text(name)  # a NUL or surrogate in a file name must not reach the database
     label = name or part.get_content_type()
     if len(parsed.attachments) >= limits.max_attachments:
         parsed.skipped_attachments.append(f"{label} (more than {limits.max_attachments})")
     elif len(content) > limits.max_attachment_bytes:
         parsed.skipped_attachments.append(f"{label} ({len(content)} bytes, over the limit)")
     else:
-        parsed.attachments.append(ParsedAttachment(name, content, part.get_content_type()))
+        parsed.attachments.append(
+            ParsedAttachment(name, content, clean_text(part.get_content_type()))
+        )
 
 
 AUTO_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}

@@ -162,7 +162,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("contracts", "0004_entitlement_ledger"),
-        ("tickets", "0008_ticket_product"),
+        ("tickets", "0009_ticket_line"),
         ("intake", "0003_inboundattachment_ticket_message_and_more"),
         ("escalation", "0001_initial"),
     ]

@@ -18,27 +18,16 @@ SSM = ContactRoleKind.SUPPORT_SERVICES_MANAGER
 NAMED = ContactRoleKind.NAMED_CONTACT
 
 # --- Provider-side roles (DECISIONS D15) -------------------------------------------------------
-# Areas: "tickets" = every tickets model; "contracts" = customers, contacts, contracts, roles;
-# "catalogue" = the loaded catalogue (contracts.models.catalogue and .sla).
-WORKER_ACCESS: dict[str, tuple[str, ...]] = {
-    "tickets": ("view", "change"),
-    "contracts": ("view", "change"),
-    "catalogue": ("view",),
-}
-READER_ACCESS: dict[str, tuple[str, ...]] = {
-    "tickets": ("view",),
-    "contracts": ("view",),
-    "catalogue": ("view",),
-}
-GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
-    "First line": WORKER_ACCESS,
-    "Second line": WORKER_ACCESS,
-    "Support coordinator": WORKER_ACCESS,
-    "Service support manager": READER_ACCESS,
-    "Escalation officer": READER_ACCESS,
-    "Customer success account manager": READER_ACCESS,
-}
-CATALOGUE_MODULES = ("contracts.models.catalogue", "contracts.models.sla")
+# The groups and their permissions come from escalation/migrations/0002_provider_roles.py; the
+# demo only uses the names.
+GROUPS: tuple[str, ...] = (
+    "First line",
+    "Second line",
+    "Support coordinator",
+    "Service support manager",
+    "Escalation officer",
+    "Customer success account manager",
+)
 
 
 @dataclass(frozen=True)
