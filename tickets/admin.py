@@ -195,41 +195,38 @@ class TicketAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{ticket.number}: {exc}", level=messages.ERROR)
         self.message_user(request, _("%(n)s ticket(s) changed.") % {"n": done})
 
-    @admin.action(description=_("Assign to me"))
-    def assign_to_me(self, request: HttpRequest, queryset: Any) -> None:
+    def _assign(self, request: HttpRequest, queryset: Any, *, to_me: bool) -> None:
+        user = cast(User, request.user)
+        assignee = user if to_me else None
+        self._each(
+            request,
+            queryset,
+            lambda t, now: ticket_assign(ticket=t, assignee=assignee, now=now, actor=user),
+        )
+
+    def _line(self, request: HttpRequest, queryset: Any, line: str) -> None:
         user = cast(User, request.user)
         self._each(
             request,
             queryset,
-            lambda t, now: ticket_assign(ticket=t, assignee=user, now=now, actor=user),
+            lambda t, now: ticket_set_line(ticket=t, line=line, now=now, actor=user),
         )
+
+    @admin.action(description=_("Assign to me"))
+    def assign_to_me(self, request: HttpRequest, queryset: Any) -> None:
+        self._assign(request, queryset, to_me=True)
 
     @admin.action(description=_("Unassign"))
     def unassign(self, request: HttpRequest, queryset: Any) -> None:
-        user = cast(User, request.user)
-        self._each(
-            request,
-            queryset,
-            lambda t, now: ticket_assign(ticket=t, assignee=None, now=now, actor=user),
-        )
+        self._assign(request, queryset, to_me=False)
 
     @admin.action(description=_("Hand to the second line"))
     def to_second_line(self, request: HttpRequest, queryset: Any) -> None:
-        user = cast(User, request.user)
-        self._each(
-            request,
-            queryset,
-            lambda t, now: ticket_set_line(ticket=t, line=Line.SECOND, now=now, actor=user),
-        )
+        self._line(request, queryset, Line.SECOND)
 
     @admin.action(description=_("Back to the first line"))
     def to_first_line(self, request: HttpRequest, queryset: Any) -> None:
-        user = cast(User, request.user)
-        self._each(
-            request,
-            queryset,
-            lambda t, now: ticket_set_line(ticket=t, line=Line.FIRST, now=now, actor=user),
-        )
+        self._line(request, queryset, Line.FIRST)
 
     @admin.action(description=_("Status: in progress"))
     def start_work(self, request: HttpRequest, queryset: Any) -> None:
