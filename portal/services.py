@@ -14,8 +14,9 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from contracts.models import Contact
-from escalation.selectors import Recipient
+from contracts.models import Contact, ContactRole, ContactRoleKind, Contract
+from contracts.selectors import named_contact_cap
+from escalation.selectors import COORDINATOR_GROUP, Recipient
 from escalation.services.emails import render
 from escalation.services.outbox import outbox_enqueue
 
@@ -76,3 +77,52 @@ def contact_invite(*, contact: Contact, now: datetime) -> object:
         contact.save(update_fields=["user"])
     password_email_enqueue(user=user, contact=contact, invitation=True, now=now)
     return user
+
+
+class ContactChangeRefused(Exception):
+    """An addition above the package's named-contact limit (D14)."""
+
+
+def contact_change_request(
+    *,
+    contact: Contact,
+    contracts: list[Contract],
+    action: str,
+    name: str,
+    email: str,
+    note: str,
+    now: datetime,
+) -> int:
+    """The manager asks to add or remove a named contact: an addition above a contract's limit is
+    refused; otherwise every support coordinator gets the request by email (through the outbox).
+    Returns how many coordinators were written to."""
+    if action == "add":
+        for contract in contracts:
+            cap = named_contact_cap(contract)
+            named = ContactRole.objects.filter(
+                contract=contract, role=ContactRoleKind.NAMED_CONTACT
+            ).count()
+            if cap is not None and named >= cap:
+                raise ContactChangeRefused(
+                    _("Contract %(ref)s already has %(cap)s named contacts, its limit.")
+                    % {"ref": contract.reference, "cap": cap}
+                )
+    coordinators = (
+        get_user_model()
+        .objects.filter(groups__name=COORDINATOR_GROUP, is_active=True)
+        .exclude(email="")
+    )
+    for user in coordinators:
+        recipient = Recipient("support coordinator", user.get_full_name(), user.email)
+        message = render(
+            language="nl",
+            recipient=recipient,
+            subject=f"[{contact.customer.name}] named contact: {action} {email}",
+            heading=f"Named contact change requested by {contact.name}",
+            intro=note or "-",
+            facts=[("Action", action), ("Name", name), ("Email", email)],
+        )
+        outbox_enqueue(
+            key=f"contact-change:{contact.pk}:{now.isoformat()}:{user.pk}", email=message, now=now
+        )
+    return coordinators.count()

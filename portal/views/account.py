@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,12 +13,10 @@ from django.utils.translation import gettext as _
 from contracts.calendars import calendar_for
 from contracts.models import ContactRole, ContactRoleKind, EntitlementKind
 from contracts.selectors import escalation_contacts_for, named_contact_cap
-from escalation.selectors import COORDINATOR_GROUP, Recipient
-from escalation.services.emails import render as render_email
-from escalation.services.outbox import outbox_enqueue
 from portal.access import contact_required
 from portal.forms import ContactChangeRequestForm
 from portal.selectors import contact_is_manager, contracts_visible
+from portal.services import ContactChangeRefused, contact_change_request
 
 
 def _closed_days(contract: object, year: int) -> list[date]:
@@ -98,38 +95,19 @@ def organisation_page(request: HttpRequest) -> HttpResponse:
 
 
 def _change_request(request: HttpRequest, contracts: list, data: dict) -> bool:
-    """Sent to the provider's coordinators; an addition above the package limit is refused."""
-    contact = request.contact  # type: ignore[attr-defined]
-    for contract in contracts:
-        cap = named_contact_cap(contract)
-        named = ContactRole.objects.filter(
-            contract=contract, role=ContactRoleKind.NAMED_CONTACT
-        ).count()
-        if data["action"] == "add" and cap is not None and named >= cap:
-            messages.error(
-                request,
-                _("Contract %(ref)s already has %(cap)s named contacts, its limit.")
-                % {"ref": contract.reference, "cap": cap},
-            )
-            return False
-    now = timezone.now()
-    coordinators = (
-        get_user_model()
-        .objects.filter(groups__name=COORDINATOR_GROUP, is_active=True)
-        .exclude(email="")
-    )
-    for user in coordinators:
-        recipient = Recipient("support coordinator", user.get_full_name(), user.email)
-        email = render_email(
-            language="nl",
-            recipient=recipient,
-            subject=f"[{contact.customer.name}] named contact: {data['action']} {data['email']}",
-            heading=f"Named contact change requested by {contact.name}",
-            intro=data["note"] or "-",
-            facts=[("Action", data["action"]), ("Name", data["name"]), ("Email", data["email"])],
+    """Parse and report; the rule and the emails live in portal.services."""
+    try:
+        contact_change_request(
+            contact=request.contact,  # type: ignore[attr-defined]
+            contracts=contracts,
+            action=data["action"],
+            name=data["name"],
+            email=data["email"],
+            note=data["note"],
+            now=timezone.now(),
         )
-        outbox_enqueue(
-            key=f"contact-change:{contact.pk}:{now.isoformat()}:{user.pk}", email=email, now=now
-        )
+    except ContactChangeRefused as exc:
+        messages.error(request, str(exc))
+        return False
     messages.success(request, _("Your request was sent to the provider's coordinators."))
     return True

@@ -378,3 +378,22 @@ def test_the_list_filters_by_contact(org_a: Org) -> None:
 def test_a_new_ticket_names_its_product_or_service(org_a: Org) -> None:
     ticket = _created(_new(client_for(org_a.manager), org_a.contract, product="Xurrent koppeling"))
     assert ticket.product == "Xurrent koppeling"
+
+
+def test_the_managers_contact_request_reaches_the_coordinators_within_the_limit(org_a: Org) -> None:
+    from django.contrib.auth.models import Group
+
+    from escalation.models import OutboxEmail
+    from tests.factories import UserFactory
+
+    coordinator = UserFactory(username="coord", email="coord@provider.example")
+    coordinator.groups.add(Group.objects.get_or_create(name="Support coordinator")[0])
+    client = client_for(org_a.manager)
+    data = {"action": "add", "name": "Nieuw", "email": "nieuw@alfa.example", "note": ""}
+    client.post(reverse("portal:organisation"), data)
+    assert OutboxEmail.objects.filter(to_email="coord@provider.example").count() == 1
+    org_a.contract.package.named_contact_max = 1  # the package allows one named contact
+    org_a.contract.package.save()
+    page = client.post(reverse("portal:organisation"), data, follow=True).content.decode()
+    assert OutboxEmail.objects.filter(to_email="coord@provider.example").count() == 1
+    assert "named contacts" in page or "benoemde contactpersonen" in page
