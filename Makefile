@@ -84,6 +84,7 @@ bench: setup
 	$(BIN)/python bench/bench_outbox.py
 	$(BIN)/python bench/bench_intake.py
 	$(BIN)/python bench/bench_portal.py
+	$(BIN)/python bench/bench_dashboard.py
 
 clean:
 	rm -rf var/servicedesk.sqlite3* var/celery var/mail var/staticfiles

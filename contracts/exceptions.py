@@ -49,3 +49,19 @@ class UnknownPolicy(ContractsError):
 
 class ContactRoleRefused(ContractsError):
     """A role cannot be granted (named-contact limit, second support services manager, ...)."""
+
+
+class CalendarRevisionInvalid(ContractsError):
+    """A calendar revision was refused; `problems` lists every reason, one per entry (D1, D3)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("calendar revision refused: " + "; ".join(problems))
+
+
+class ContactChangeError(ContractsError):
+    """A named-contact change request cannot be decided as asked (D14)."""
+
+
+class ContactChangeDecided(ContactChangeError):
+    """The request was already approved or rejected; a decision is taken once."""

@@ -16,7 +16,13 @@ import holidays
 
 from contracts.businesstime import Calendar
 
-__all__ = ["HolidaySet", "build_calendar", "holiday_set", "parse_weekly"]
+__all__ = [
+    "HolidaySet",
+    "build_calendar",
+    "holiday_set",
+    "holiday_source_problems",
+    "parse_weekly",
+]
 
 # Names are compared in English so `remove_names` ("Good Friday") stays stable across countries.
 _NAME_LANGUAGE = "en_US"
@@ -143,6 +149,52 @@ class HolidaySet:
                 merged.setdefault(day, EXTRA_CLOSURE_NAME)
         return {day: merged[day] for day in sorted(merged) if day not in self.removals}
 
+    def removed(self, year: int) -> dict[date, str]:
+        """Removals of ``year`` that stay open, with the holiday they cancel ("" if none)."""
+        closed = self._country_year(year)
+        return {
+            day: closed.get(day, EXTRA_CLOSURE_NAME if day in self.extra_closures else "")
+            for day in sorted(self.removals)
+            if day.year == year
+        }
+
+
+def holiday_source_problems(
+    country: str,
+    subdivision: str | None,
+    categories: tuple[str, ...],
+    remove_names: tuple[str, ...] = (),
+) -> list[str]:
+    """Every reason the holiday source is invalid: unknown country, subdivision, category or
+    holiday name (D1). Empty when valid."""
+    try:
+        cls = _country_class(country)
+    except ValueError as exc:
+        return [str(exc)]
+    problems = []
+    subdivisions = tuple(getattr(cls, "subdivisions", ()))
+    aliases = tuple(getattr(cls, "subdivisions_aliases", {}))
+    if subdivision is not None and subdivision not in subdivisions + aliases:
+        problems.append(
+            f"unknown subdivision {subdivision!r} for {country}: use one of {subdivisions}"
+        )
+    supported = tuple(getattr(cls, "supported_categories", ("public",)))
+    unknown = [c for c in categories if c not in supported]
+    if unknown or not categories:
+        problems.append(
+            f"unknown holiday categories {unknown or categories!r} for {country}; "
+            f"supported: {supported}"
+        )
+    if problems:
+        return problems  # the name check needs a valid subdivision and categories
+    missing = sorted(set(remove_names) - _all_names(country, subdivision, categories))
+    if missing:
+        problems.append(
+            f"remove_names {missing!r} never occur in {country} holidays ({_NAME_LANGUAGE} names, "
+            f"{_NAME_CHECK_YEARS.start}-{_NAME_CHECK_YEARS.stop - 1})"
+        )
+    return problems
+
 
 def _check_options(
     country: str,
@@ -151,26 +203,9 @@ def _check_options(
     remove_names: tuple[str, ...],
 ) -> None:
     """Raise ValueError for an unknown subdivision, category or holiday name (D1)."""
-    cls = _country_class(country)
-    subdivisions = tuple(getattr(cls, "subdivisions", ()))
-    aliases = tuple(getattr(cls, "subdivisions_aliases", {}))
-    if subdivision is not None and subdivision not in subdivisions + aliases:
-        raise ValueError(
-            f"unknown subdivision {subdivision!r} for {country}: use one of {subdivisions}"
-        )
-    supported = tuple(getattr(cls, "supported_categories", ("public",)))
-    unknown = [c for c in categories if c not in supported]
-    if unknown or not categories:
-        raise ValueError(
-            f"unknown holiday categories {unknown or categories!r} for {country}; "
-            f"supported: {supported}"
-        )
-    missing = sorted(set(remove_names) - _all_names(country, subdivision, categories))
-    if missing:
-        raise ValueError(
-            f"remove_names {missing!r} never occur in {country} holidays ({_NAME_LANGUAGE} names, "
-            f"{_NAME_CHECK_YEARS.start}-{_NAME_CHECK_YEARS.stop - 1})"
-        )
+    problems = holiday_source_problems(country, subdivision, categories, remove_names)
+    if problems:
+        raise ValueError("; ".join(problems))
 
 
 def holiday_set(

@@ -3,11 +3,13 @@ SLA policy lookups are cached per process; `catalogue_cache_clear` empties the c
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from contracts.exceptions import (
     AmbiguousContract,
@@ -20,6 +22,8 @@ from contracts.exceptions import (
 from contracts.models import (
     BusinessCalendar,
     Contact,
+    ContactChangeRequest,
+    ContactChangeStatus,
     ContactRole,
     ContactRoleKind,
     Contract,
@@ -43,6 +47,11 @@ class PolicyTargets:
 _POLICIES: dict[tuple[int, str], PolicyTargets | None] = {}
 _PACKAGES: dict[int, Package] = {}
 _CALENDARS: dict[int, BusinessCalendar] = {}
+# (release id, calendar code) -> (monotonic expiry, current revision). Unlike the rows, which
+# is current changes when a coordinator revises a calendar (D3): the revising process clears
+# this at once; other processes (workers) pick the revision up within the time below.
+_CURRENT_REVISIONS: dict[tuple[int, str], tuple[float, BusinessCalendar]] = {}
+CURRENT_REVISION_CACHE_SECONDS = 60.0
 
 
 def catalogue_cache_clear() -> None:
@@ -51,7 +60,12 @@ def catalogue_cache_clear() -> None:
     _POLICIES.clear()
     _PACKAGES.clear()
     _CALENDARS.clear()
+    _CURRENT_REVISIONS.clear()
     calendars._BY_ROW.clear()
+
+
+def calendar_revision_cache_clear() -> None:
+    _CURRENT_REVISIONS.clear()
 
 
 def package_row(pk: int) -> Package:
@@ -65,6 +79,35 @@ def calendar_row(pk: int) -> BusinessCalendar:
     if pk not in _CALENDARS:
         _CALENDARS[pk] = BusinessCalendar.objects.get(pk=pk)
     return _CALENDARS[pk]
+
+
+def calendar_revision_current(row: BusinessCalendar) -> BusinessCalendar:
+    """The current revision of `row`'s calendar: same release and code (D3). New tickets freeze
+    it; at most one query per calendar and minute."""
+    key = (row.release_id, row.code)
+    cached = _CURRENT_REVISIONS.get(key)
+    clock = time.monotonic()
+    if cached is not None and cached[0] > clock:
+        return cached[1]
+    current = (
+        BusinessCalendar.objects.filter(
+            release_id=row.release_id, code=row.code, is_current_revision=True
+        ).first()
+        or row
+    )
+    if current.pk == row.pk:
+        current = row
+    _CURRENT_REVISIONS[key] = (clock + CURRENT_REVISION_CACHE_SECONDS, current)
+    return current
+
+
+def calendar_revisions(row: BusinessCalendar) -> list[BusinessCalendar]:
+    """Every revision of `row`'s calendar in its release, newest first."""
+    return list(
+        BusinessCalendar.objects.filter(release_id=row.release_id, code=row.code)
+        .select_related("revised_by")
+        .order_by("-revision")
+    )
 
 
 def _contracts_current_filter(
@@ -266,3 +309,62 @@ def entitlement_balances(contract: Contract) -> dict[str, Decimal]:
         .order_by("kind")
     )
     return {row["kind"]: row["balance"] for row in rows}
+
+
+def contract_date_problems(
+    *,
+    start: date | None,
+    go_live: date | None,
+    end: date | None,
+    renewal: date | None,
+    notice_deadline: date | None,
+) -> dict[str, str]:
+    """Inconsistent contract dates, per field (D18): go-live and renewal within the term,
+    the notice deadline before what it gives notice of."""
+    problems: dict[str, str] = {}
+    if start and end and end < start:
+        problems["end_date"] = _("The end date is before the start date.")
+    if start and go_live and go_live < start:
+        problems["go_live_date"] = _("Go-live cannot be before the start date.")
+    elif end and go_live and go_live > end:
+        problems["go_live_date"] = _("Go-live cannot be after the end date.")
+    if renewal and start and renewal <= start:
+        problems["renewal_date"] = _("The renewal date must be after the start date.")
+    elif renewal and go_live and renewal <= go_live:
+        problems["renewal_date"] = _("The renewal date must be after go-live.")
+    if notice_deadline is None:
+        return problems
+    if start and notice_deadline < start:
+        problems["renewal_notice_deadline"] = _(
+            "The notice deadline cannot be before the start date."
+        )
+    elif renewal and notice_deadline >= renewal:
+        problems["renewal_notice_deadline"] = _(
+            "The notice deadline must be before the renewal date (%(date)s)."
+        ) % {"date": renewal.isoformat()}
+    elif not renewal and end and notice_deadline > end:
+        problems["renewal_notice_deadline"] = _(
+            "The notice deadline cannot be after the end date (%(date)s)."
+        ) % {"date": end.isoformat()}
+    elif not renewal and not end:
+        problems["renewal_notice_deadline"] = _(
+            "A notice deadline needs a renewal date or an end date to give notice before."
+        )
+    return problems
+
+
+def contract_manager_missing(contract: Contract) -> bool:
+    """An active contract whose package needs a support services manager has none (D14)."""
+    return (
+        contract.package.requires_support_services_manager
+        and contract.status == ContractStatus.ACTIVE
+        and not ContactRole.objects.filter(
+            contract=contract, role=ContactRoleKind.SUPPORT_SERVICES_MANAGER
+        ).exists()
+    )
+
+
+def contact_change_requests_pending(customer_id: int) -> int:
+    return ContactChangeRequest.objects.filter(
+        customer_id=customer_id, status=ContactChangeStatus.PENDING
+    ).count()

@@ -71,6 +71,16 @@ class Escalation(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     acknowledged_by = models.CharField(_("acknowledged by"), max_length=254, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    # Empty when the escalation ended with its ticket; set when staff resolved it with a note.
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolution_note = models.TextField(_("resolution note"), blank=True)
     notified_count = models.PositiveSmallIntegerField(_("notifications sent"), default=0)
     next_notify_at = models.DateTimeField(_("next reminder"), null=True, blank=True)
 

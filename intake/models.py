@@ -5,6 +5,7 @@ Every message ends as exactly one outcome: a ticket, a reply, triage for the fir
 error. The raw bytes stay, whatever happened.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,11 @@ class Outcome(models.TextChoices):
     TRIAGE = "triage", _("triage for the first line")
     IGNORED = "ignored", _("ignored (automatic or bulk mail)")
     QUARANTINED = "quarantined", _("quarantined (could not be processed)")
+    DISMISSED = "dismissed", _("dismissed by the first line")
+
+
+# The outcomes the first line still has to decide on (issue #6 §2 Triage).
+TRIAGE_OPEN = (Outcome.TRIAGE, Outcome.QUARANTINED)
 
 
 class InboundMessage(models.Model):
@@ -75,6 +81,17 @@ class InboundMessage(models.Model):
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
     # Routing attempts: a message whose routing keeps dying is quarantined after the bound.
     attempts = models.PositiveSmallIntegerField(_("routing attempts"), default=0)
+    # The first line's decision on a triage or quarantined message (kept, never deleted).
+    triaged_at = models.DateTimeField(_("triaged"), null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("triaged by"),
+    )
+    triage_note = models.TextField(_("triage decision"), blank=True)
 
     class Meta:
         ordering = ["-received_at", "-pk"]

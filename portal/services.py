@@ -16,6 +16,7 @@ from django.utils.translation import override
 
 from contracts.models import Contact, ContactRole, ContactRoleKind, Contract
 from contracts.selectors import named_contact_cap
+from contracts.services.contacts import contact_change_request_record
 from escalation.selectors import COORDINATOR_GROUP, Recipient
 from escalation.services.emails import render
 from escalation.services.outbox import outbox_enqueue
@@ -83,6 +84,7 @@ class ContactChangeRefused(Exception):
     """An addition above the package's named-contact limit (D14)."""
 
 
+@transaction.atomic
 def contact_change_request(
     *,
     contact: Contact,
@@ -94,8 +96,11 @@ def contact_change_request(
     now: datetime,
 ) -> int:
     """The manager asks to add or remove a named contact: an addition above a contract's limit is
-    refused; otherwise every support coordinator gets the request by email (through the outbox).
+    refused; otherwise the request is stored for a coordinator's decision and every support
+    coordinator gets it by email (through the outbox, in the same transaction).
     Returns how many coordinators were written to."""
+    if not contracts:
+        raise ContactChangeRefused(_("There is no current contract to change named contacts of."))
     if action == "add":
         for contract in contracts:
             cap = named_contact_cap(contract)
@@ -107,6 +112,18 @@ def contact_change_request(
                     _("Contract %(ref)s already has %(cap)s named contacts, its limit.")
                     % {"ref": contract.reference, "cap": cap}
                 )
+    request = contact_change_request_record(
+        requested_by=contact,
+        contracts=contracts,
+        action=action,
+        name=name,
+        email=email,
+        note=note,
+        now=now,
+    )
+    link = settings.SITE_URL + reverse(
+        "admin:contracts_contactchangerequest_change", args=[request.pk]
+    )
     coordinators = (
         get_user_model()
         .objects.filter(groups__name=COORDINATOR_GROUP, is_active=True)
@@ -121,8 +138,8 @@ def contact_change_request(
             heading=f"Named contact change requested by {contact.name}",
             intro=note or "-",
             facts=[("Action", action), ("Name", name), ("Email", email)],
+            action_url=link,
+            action_label=_("Approve or reject"),
         )
-        outbox_enqueue(
-            key=f"contact-change:{contact.pk}:{now.isoformat()}:{user.pk}", email=message, now=now
-        )
+        outbox_enqueue(key=f"contact-change:{request.pk}:{user.pk}", email=message, now=now)
     return coordinators.count()

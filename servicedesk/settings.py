@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "escalation",
     "intake",
     "portal",
+    "backoffice",
     "axes",
     "csp",
 ]

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
+    path("admin/backoffice/", include("backoffice.urls")),
     path("admin/", admin.site.urls),
     path("", include("escalation.urls")),
     path("", include("intake.urls")),

@@ -424,3 +424,6 @@ class PriorityChangeRequestAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reject the request"))
     def reject(self, request: HttpRequest, queryset: Any) -> None:
         self._decide(request, queryset, accept=False)
+
+
+from tickets import admin_problems  # noqa: E402,F401

@@ -5,17 +5,32 @@ the period (met or missed), or still running with its due time passed within the
 (missed). Clocks stopped without a verdict (cancelled tickets) never count. Tickets exempted
 for unmet preconditions (TKT-07) are listed and excluded from both metrics; a vendor-owned
 resolution (A-08) is listed and excluded from resolution only.
+
+The rules live in three query pieces (`clocks_decided`, `EXCLUDED`, `verdict_counts`) that
+every figure uses, the one-contract report, the all-contracts grouping and the back-office
+trend alike, so they can never disagree. Counting is done by the database (grouped queries):
+the number of queries does not grow with the number of clocks or contracts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from tickets.models import Metric, SlaClock
+
+# D9: listed but not counted. Same order of reasons as `_excluded_reason`.
+EXCLUDED = Q(ticket__sla_exempt_reason__gt="") | Q(
+    metric=Metric.RESOLUTION, ticket__resolution_vendor_owned=True
+)
+_MET = Q(met=True)
+_MISSED = Q(met=False) | Q(met__isnull=True)  # running with its due time passed: missed
 
 
 @dataclass
@@ -28,6 +43,8 @@ class ComplianceRow:
     met: int = 0
     missed: int = 0
     excluded: list[str] = field(default_factory=list)
+    # How many clocks are listed but not counted; `excluded` names them when asked for.
+    excluded_count: int = 0
 
     @property
     def counted(self) -> int:
@@ -35,15 +52,45 @@ class ComplianceRow:
 
     @property
     def percentage(self) -> Decimal | None:
-        if not self.counted:
-            return None
-        return (Decimal(100) * self.met / self.counted).quantize(Decimal("0.1"))
+        return compliance_percentage(self.met, self.missed)
 
     @property
     def within_threshold(self) -> bool | None:
         if self.threshold is None or self.percentage is None:
             return None
         return self.percentage >= self.threshold
+
+
+def compliance_percentage(met: int, missed: int) -> Decimal | None:
+    """Met share of the counted clocks, one decimal; None when nothing counted."""
+    if not met + missed:
+        return None
+    return (Decimal(100) * met / (met + missed)).quantize(Decimal("0.1"))
+
+
+def clocks_decided(*, start: datetime, end: datetime, now: datetime) -> QuerySet[SlaClock]:
+    """Clocks whose verdict fell in [start, end): stopped with a verdict, or running with the
+    due time passed before `now`. Only clocks of tickets with an SLA target."""
+    horizon = min(end, now)
+    return SlaClock.objects.filter(
+        Q(stopped_at__gte=start, stopped_at__lt=end, met__isnull=False)
+        | Q(stopped_at__isnull=True, due_at__gte=start, due_at__lt=horizon),
+        ticket__sla_target__isnull=False,
+    )
+
+
+def verdict_at() -> Coalesce:
+    """When a decided clock's verdict fell: its stop, else (running, missed) its due time."""
+    return Coalesce(F("stopped_at"), F("due_at"))
+
+
+def verdict_counts() -> dict[str, Any]:
+    """Aggregates for `.values(...).annotate(**verdict_counts())`: met, missed, excluded."""
+    return {
+        "met_count": Count("pk", filter=_MET & ~EXCLUDED),
+        "missed_count": Count("pk", filter=_MISSED & ~EXCLUDED),
+        "excluded_count": Count("pk", filter=EXCLUDED),
+    }
 
 
 def _excluded_reason(clock: SlaClock) -> str | None:
@@ -55,40 +102,73 @@ def _excluded_reason(clock: SlaClock) -> str | None:
     return None
 
 
+def sla_compliance_by_contract(
+    *, start: datetime, end: datetime, now: datetime, contract_ids: Iterable[int] | None = None
+) -> dict[int, list[ComplianceRow]]:
+    """Rows per (priority, metric) for every contract with clocks decided in [start, end), in
+    one grouped query (`contract_ids` narrows it). Excluded clocks are counted, not named."""
+    clocks = clocks_decided(start=start, end=end, now=now)
+    if contract_ids is not None:
+        clocks = clocks.filter(ticket__contract_id__in=list(contract_ids))
+    groups = (
+        clocks.values(
+            "ticket__contract_id",
+            "ticket__sla_target_id",
+            "ticket__priority_rank",
+            "metric",
+            level=F("ticket__sla_target__level"),
+            label=F("ticket__sla_target__label_en"),
+            rank=F("ticket__sla_target__rank"),
+            threshold=F("ticket__sla_target__compliance_threshold"),
+        )
+        .annotate(first_number=Min("ticket__number"), **verdict_counts())
+        .order_by()
+    )
+    # A row per (level, metric) takes the label and threshold of its first clock in the order
+    # (ticket rank, metric, number), as the per-clock listing did; rows are kept in that order
+    # of first appearance before the final sort by (target rank, response first).
+    ordered = sorted(
+        groups,
+        key=lambda g: (g["ticket__priority_rank"] or 0, g["metric"], g["first_number"]),
+    )
+    rows: dict[int, dict[tuple[str, str], ComplianceRow]] = {}
+    for group in ordered:
+        per_contract = rows.setdefault(group["ticket__contract_id"], {})
+        key = (group["level"], group["metric"])
+        row = per_contract.get(key)
+        if row is None:
+            row = per_contract[key] = ComplianceRow(
+                group["level"], group["label"], group["rank"], group["metric"], group["threshold"]
+            )
+        row.met += group["met_count"]
+        row.missed += group["missed_count"]
+        row.excluded_count += group["excluded_count"]
+    return {
+        contract_id: sorted(
+            per_contract.values(), key=lambda r: (r.rank, r.metric != Metric.RESPONSE)
+        )
+        for contract_id, per_contract in rows.items()
+    }
+
+
 def sla_compliance(
     *, contract_id: int, start: datetime, end: datetime, now: datetime
 ) -> list[ComplianceRow]:
-    """Rows per (priority, metric) for the contract's clocks decided in [start, end)."""
-    horizon = min(end, now)
-    clocks = (
-        SlaClock.objects.filter(ticket__contract_id=contract_id)
-        .filter(
-            Q(stopped_at__gte=start, stopped_at__lt=end, met__isnull=False)
-            | Q(stopped_at__isnull=True, due_at__gte=start, due_at__lt=horizon)
-        )
+    """Rows per (priority, metric) for the contract's clocks decided in [start, end), with the
+    excluded clocks named."""
+    rows = sla_compliance_by_contract(
+        start=start, end=end, now=now, contract_ids=[contract_id]
+    ).get(contract_id, [])
+    by_key = {(r.level, r.metric): r for r in rows}
+    excluded = (
+        clocks_decided(start=start, end=end, now=now)
+        .filter(EXCLUDED, ticket__contract_id=contract_id)
         .select_related("ticket__sla_target")
         .order_by("ticket__priority_rank", "metric", "ticket__number")
     )
-    rows: dict[tuple[str, str], ComplianceRow] = {}
-    for clock in clocks:
+    for clock in excluded:
         target = clock.ticket.sla_target
-        if target is None:
-            continue
-        key = (target.level, clock.metric)
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = ComplianceRow(
-                target.level,
-                target.label_en,
-                target.rank,
-                clock.metric,
-                target.compliance_threshold,
-            )
         reason = _excluded_reason(clock)
-        if reason is not None:
-            row.excluded.append(reason)
-        elif clock.met:
-            row.met += 1
-        else:
-            row.missed += 1
-    return sorted(rows.values(), key=lambda r: (r.rank, r.metric != Metric.RESPONSE))
+        if target is not None and reason is not None:
+            by_key[(target.level, clock.metric)].excluded.append(reason)
+    return rows

@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from django.db.models import Case, F, OrderBy, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    OrderBy,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from contracts.models import Contact, ContactRole, ContactRoleKind, ResolutionStart
-from tickets.models import OPEN_STATUSES, Metric, SlaClock, Status, Ticket
+from contracts.models import Contact, ContactRole, ContactRoleKind, RequestType, ResolutionStart
+from tickets.models import (
+    OPEN_STATUSES,
+    Metric,
+    Problem,
+    ProblemStatus,
+    SlaClock,
+    Status,
+    Ticket,
+    TimeEntry,
+    VendorEscalation,
+)
 
 # D7 queue order: rank, then package precedence (CBG Extra > Basis > Standaard), then the
 # earliest running due time; tickets without rank or due time come after those with one.
@@ -93,3 +118,130 @@ def due_state(ticket: Ticket, due_at: datetime | None, now: datetime) -> tuple[s
         return "breached", _("breached %(span)s ago") % {"span": span}
     state = "warning" if seconds <= 3600 else "on_track"
     return state, _("due in %(span)s") % {"span": span}
+
+
+# --- Problems, time entries and vendor escalations (D21, SPEC §5, CON-56, TKT-100..105) ---
+
+# A-39: two or more Top/Hoog incidents of one customer on one service within 30 days.
+SUGGESTION_WINDOW = timedelta(days=30)
+SUGGESTION_RANK_MAX = 2
+SUGGESTION_MIN_INCIDENTS = 2
+
+
+@dataclass(frozen=True)
+class ProblemSuggestion:
+    """Incidents that look related (oldest first) and the open problems some already link to."""
+
+    tickets: list[Ticket]
+    problems: list[Problem]
+
+
+def _suggestion_candidate(ticket: Ticket) -> bool:
+    return (
+        ticket.request_type == RequestType.INCIDENT
+        and ticket.priority_rank is not None
+        and ticket.priority_rank <= SUGGESTION_RANK_MAX
+        and bool(ticket.product.strip())
+        and ticket.status != Status.CANCELLED
+    )
+
+
+def problem_suggestion(ticket: Ticket) -> ProblemSuggestion | None:
+    """A-39 prompt for the coordinator, in one query: the Top/Hoog incidents of the ticket's
+    customer on its service registered within 30 days of it (this one included), when there
+    are two or more and they are not all linked to one problem; otherwise None."""
+    if not _suggestion_candidate(ticket):
+        return None
+    related = list(
+        Ticket.objects.filter(
+            customer_id=ticket.customer_id,
+            product__iexact=ticket.product.strip(),
+            request_type=RequestType.INCIDENT,
+            priority_rank__lte=SUGGESTION_RANK_MAX,
+            created_at__gte=ticket.created_at - SUGGESTION_WINDOW,
+            created_at__lte=ticket.created_at + SUGGESTION_WINDOW,
+        )
+        .exclude(status=Status.CANCELLED)
+        .select_related("problem")
+        .order_by("created_at", "pk")
+    )
+    if len(related) < SUGGESTION_MIN_INCIDENTS:
+        return None
+    problem_ids = {t.problem_id for t in related}
+    if len(problem_ids) == 1 and None not in problem_ids:
+        return None
+    problems: dict[int, Problem] = {}
+    for incident in related:
+        problem = incident.problem
+        if problem is not None and problem.status != ProblemStatus.CLOSED:
+            problems.setdefault(problem.pk, problem)
+    return ProblemSuggestion(tickets=related, problems=list(problems.values()))
+
+
+def problems_with_counts() -> QuerySet[Problem]:
+    """Problems with `incident_count` annotated (one query), RCA due first."""
+    return (
+        Problem.objects.select_related("customer")
+        .annotate(incident_count=Count("incidents"))
+        .order_by(F("rca_due_at").asc(nulls_last=True), "-opened_at")
+    )
+
+
+def problems_rca_open(now: datetime) -> QuerySet[Problem]:
+    """Open problems whose RCA is due and not delivered, with `rca_overdue` annotated."""
+    return (
+        problems_with_counts()
+        .exclude(status=ProblemStatus.CLOSED)
+        .filter(rca_due_at__isnull=False, rca_delivered_at__isnull=True)
+        .annotate(
+            rca_overdue=Case(
+                When(rca_due_at__lt=now, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
+
+
+def problem_incidents(problem: Problem) -> QuerySet[Ticket]:
+    return problem.incidents.select_related("customer", "sla_target").order_by("created_at")
+
+
+@dataclass(frozen=True)
+class TimeTotals:
+    total_minutes: int
+    billable_minutes: int
+
+
+def ticket_time_totals(ticket: Ticket) -> TimeTotals:
+    """Total and billable minutes registered on a ticket, in one query."""
+    return tickets_time_totals([ticket.pk]).get(ticket.pk, TimeTotals(0, 0))
+
+
+def tickets_time_totals(ticket_ids: Iterable[int]) -> dict[int, TimeTotals]:
+    """Totals for many tickets in one query; tickets without time entries are left out."""
+    rows = (
+        TimeEntry.objects.filter(ticket_id__in=list(ticket_ids))
+        .values("ticket_id")
+        .annotate(
+            total=Sum("minutes"),
+            billable=Coalesce(Sum("minutes", filter=Q(billable=True)), 0),
+        )
+        .order_by()
+    )
+    return {r["ticket_id"]: TimeTotals(r["total"], r["billable"]) for r in rows}
+
+
+def ticket_time_entries(ticket: Ticket) -> QuerySet[TimeEntry]:
+    return ticket.time_entries.select_related("user").order_by("started_at", "pk")
+
+
+def ticket_vendor_escalations(ticket: Ticket) -> list[VendorEscalation]:
+    """The ticket's vendor escalations, open ones first, in one query."""
+    rows = list(ticket.vendor_escalations.select_related("escalated_by"))
+    return sorted(rows, key=lambda e: (e.closed_at is not None, e.escalated_at, e.pk))
+
+
+def ticket_has_open_vendor_escalation(ticket: Ticket) -> bool:
+    """For the resolve form: suggests "resolution owned by vendor" (A-08, D9)."""
+    return ticket.vendor_escalations.filter(closed_at__isnull=True).exists()

@@ -14,6 +14,11 @@ from contracts.models.catalogue import (
 from contracts.models.entitlements import EntitlementKind, EntitlementMovement
 from contracts.models.escalation import EscalationPolicy
 from contracts.models.parties import Contact, ContactRole, ContactRoleKind, Customer
+from contracts.models.requests import (
+    ContactChangeAction,
+    ContactChangeRequest,
+    ContactChangeStatus,
+)
 from contracts.models.sla import ClockKind, RequestType, ResolutionStart, SlaPolicy, SlaTarget
 
 __all__ = [
@@ -24,6 +29,9 @@ __all__ = [
     "ChannelKind",
     "ClockKind",
     "Contact",
+    "ContactChangeAction",
+    "ContactChangeRequest",
+    "ContactChangeStatus",
     "ContactRole",
     "ContactRoleKind",
     "Contract",

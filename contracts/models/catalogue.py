@@ -5,6 +5,7 @@ creates a new release, so tickets and contracts that point at old rows keep thei
 (DECISIONS D3).
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -74,16 +75,39 @@ class BusinessCalendar(models.Model):
     holiday_remove_names = models.JSONField(_("holidays removed by name"), default=list, blank=True)
     extra_closures = models.JSONField(_("extra closed dates"), default=list, blank=True)
     removals = models.JSONField(_("holiday dates that stay open"), default=list, blank=True)
+    # Revisions (D3): a coordinator's edit adds a row with revision + 1 in the same release; the
+    # old row keeps its content for the tickets that froze it, only its "current" flag drops.
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    is_current_revision = models.BooleanField(_("current revision"), default=True)
+    revised_at = models.DateTimeField(_("revised at"), null=True, blank=True)
+    revised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revised by"),
+    )
+    revision_note = models.TextField(_("reason for the revision"), blank=True)
 
     class Meta:
-        ordering = ["code", "-release__version"]
+        ordering = ["code", "-release__version", "-revision"]
         verbose_name = _("business calendar")
         verbose_name_plural = _("business calendars")
         constraints = [
-            models.UniqueConstraint(fields=["release", "code"], name="calendar_code_unique"),
+            models.UniqueConstraint(
+                fields=["release", "code", "revision"], name="calendar_revision_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["release", "code"],
+                condition=Q(is_current_revision=True),
+                name="calendar_one_current_revision",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.revision > 1:
+            return f"{self.code} r{self.revision} ({self.release})"
         return f"{self.code} ({self.release})"
 
 

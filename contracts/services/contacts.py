@@ -1,11 +1,24 @@
-"""Granting contact roles under a contract (D14)."""
+"""Contact roles under a contract and the customer's named-contact change requests (D14)."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Sequence
+from datetime import datetime
 
-from contracts.exceptions import ContactRoleRefused
-from contracts.models import Contact, ContactRole, Contract
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from contracts.exceptions import ContactChangeDecided, ContactChangeError, ContactRoleRefused
+from contracts.models import (
+    Contact,
+    ContactChangeAction,
+    ContactChangeRequest,
+    ContactChangeStatus,
+    ContactRole,
+    ContactRoleKind,
+    Contract,
+)
 from contracts.selectors import contact_role_problem
 
 
@@ -19,3 +32,152 @@ def contact_role_grant(*, contact: Contact, contract: Contract, role: str) -> Co
         raise ContactRoleRefused(problem)
     grant, _ = ContactRole.objects.get_or_create(contact=contact, contract=contract, role=role)
     return grant
+
+
+@transaction.atomic
+def contact_change_request_record(
+    *,
+    requested_by: Contact,
+    contracts: Sequence[Contract],
+    action: str,
+    name: str,
+    email: str,
+    note: str,
+    now: datetime,
+) -> ContactChangeRequest:
+    """Store the manager's request; a coordinator approves or rejects it later."""
+    if action not in ContactChangeAction.values:
+        raise ContactChangeError(f"Unknown request {action!r}: use add or remove.")
+    if not contracts:
+        raise ContactChangeError("A named-contact change needs at least one contract.")
+    foreign = [c.reference for c in contracts if c.customer_id != requested_by.customer_id]
+    if foreign:
+        raise ContactChangeError(
+            f"Contracts {', '.join(foreign)} are not contracts of {requested_by.customer}."
+        )
+    request = ContactChangeRequest.objects.create(
+        customer_id=requested_by.customer_id,
+        requested_by=requested_by,
+        action=action,
+        name=name.strip(),
+        email=email.strip(),
+        note=note.strip(),
+        created_at=now,
+    )
+    request.contracts.set(contracts)
+    return request
+
+
+def _pending_locked(request: ContactChangeRequest) -> ContactChangeRequest:
+    locked = ContactChangeRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != ContactChangeStatus.PENDING:
+        when = timezone.localtime(locked.decided_at) if locked.decided_at else None
+        raise ContactChangeDecided(
+            f"Request #{locked.pk} was already {locked.status}"
+            + (f" on {when:%Y-%m-%d %H:%M}" if when else "")
+            + "; a request is decided once."
+        )
+    return locked
+
+
+def _decision_store(
+    request: ContactChangeRequest,
+    *,
+    status: str,
+    note: str,
+    now: datetime,
+    actor: User | None,
+    contact: Contact | None = None,
+) -> ContactChangeRequest:
+    """Compare-and-set on the status, so a request is decided exactly once."""
+    fields = {
+        "status": status,
+        "decided_by": actor,
+        "decided_at": now,
+        "decision_note": note.strip(),
+        "contact": contact,
+    }
+    updated = ContactChangeRequest.objects.filter(
+        pk=request.pk, status=ContactChangeStatus.PENDING
+    ).update(**fields)
+    if updated != 1:
+        raise ContactChangeDecided(f"Request #{request.pk} was decided meanwhile.")
+    for field, value in fields.items():
+        setattr(request, field, value)
+    return request
+
+
+@transaction.atomic
+def contact_change_approve(
+    *, request: ContactChangeRequest, now: datetime, actor: User | None, note: str = ""
+) -> ContactChangeRequest:
+    """Carry the request out: add grants the named-contact role on each of its contracts
+    (through contact_role_grant, so the D14 cap holds); remove ends those roles. On any refusal
+    nothing is written and the request stays pending."""
+    locked = _pending_locked(request)
+    contracts = list(locked.contracts.select_related("package", "customer"))
+    if locked.action == ContactChangeAction.ADD:
+        contact = _contact_added(locked, contracts)
+    else:
+        contact = _contact_removed(locked, contracts)
+    return _decision_store(
+        locked, status=ContactChangeStatus.APPROVED, note=note, now=now, actor=actor, contact=contact
+    )
+
+
+def _contact_added(request: ContactChangeRequest, contracts: list[Contract]) -> Contact:
+    contact = Contact.objects.filter(
+        customer_id=request.customer_id, email__iexact=request.email
+    ).first()
+    if contact is None:
+        contact = Contact.objects.create(
+            customer_id=request.customer_id, name=request.name, email=request.email
+        )
+    elif not contact.is_active:
+        contact.is_active = True
+        contact.save(update_fields=["is_active"])
+    for contract in contracts:
+        try:
+            contact_role_grant(
+                contact=contact, contract=contract, role=ContactRoleKind.NAMED_CONTACT
+            )
+        except ContactRoleRefused as exc:
+            raise ContactChangeError(f"Request #{request.pk} stays pending: {exc}") from exc
+    return contact
+
+
+def _contact_removed(request: ContactChangeRequest, contracts: list[Contract]) -> Contact:
+    """Ends the named-contact roles; a contact left without any role is deactivated (it can
+    then no longer file tickets or log in to the portal, D14)."""
+    contact = Contact.objects.filter(
+        customer_id=request.customer_id, email__iexact=request.email
+    ).first()
+    if contact is None:
+        raise ContactChangeError(
+            f"Request #{request.pk}: {request.customer} has no contact {request.email}."
+        )
+    removed, _ = ContactRole.objects.filter(
+        contact=contact, contract__in=contracts, role=ContactRoleKind.NAMED_CONTACT
+    ).delete()
+    if not removed:
+        references = ", ".join(c.reference for c in contracts)
+        raise ContactChangeError(
+            f"Request #{request.pk}: {contact.name} is not a named contact under {references}."
+        )
+    if contact.is_active and not contact.roles.exists():
+        contact.is_active = False
+        contact.save(update_fields=["is_active"])
+    return contact
+
+
+@transaction.atomic
+def contact_change_reject(
+    *, request: ContactChangeRequest, note: str, now: datetime, actor: User | None
+) -> ContactChangeRequest:
+    """Refuse the request; the note (required) tells the customer why."""
+    if not note.strip():
+        raise ContactChangeError("A reason is required to reject a request.")
+    locked = _pending_locked(request)
+    return _decision_store(
+        locked, status=ContactChangeStatus.REJECTED, note=note, now=now, actor=actor
+    )

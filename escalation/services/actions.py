@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
 from contracts.businesstime import Calendar
 from contracts.calendars import calendar_for
@@ -14,12 +16,12 @@ from contracts.models import Contact
 from escalation.exceptions import EscalationError
 from escalation.models import Escalation, Level, Reason
 from escalation.selectors import Recipient, escalation_policy_for
-from escalation.services.emails import customer_escalation_email
+from escalation.services.emails import customer_escalation_email, customer_reply_email
 from escalation.services.firing import escalation_fire
 from escalation.services.outbox import outbox_enqueue
 from escalation.services.planning import Trigger
 from escalation.services.sweep import notify_time
-from tickets.models import OPEN_STATUSES, Ticket
+from tickets.models import OPEN_STATUSES, MessageKind, Ticket, TicketMessage
 
 # Tickets without a calendar (no target) escalate in real time.
 ALWAYS_OPEN = Calendar(code="24x7", tz=ZoneInfo("UTC"), weekly=((),) * 7, always_open=True)
@@ -112,3 +114,45 @@ def escalation_acknowledge(*, escalation: Escalation, by: str, now: datetime) ->
             acknowledged_at=now, acknowledged_by=by[:254], next_notify_at=None
         )
     )
+
+
+@transaction.atomic
+def escalation_resolve(*, escalation: Escalation, note: str, now: datetime, actor: User) -> None:
+    """Staff close an escalation with what was done; reminders and follow-ups stop. An
+    unacknowledged escalation counts as acknowledged by the one who resolves it."""
+    if not note.strip():
+        raise EscalationError(_("Say how the escalation was resolved."))
+    row = Escalation.objects.select_for_update().get(pk=escalation.pk)
+    if row.resolved_at is not None:
+        raise EscalationError(
+            _("Escalation %(pk)s was already resolved on %(when)s.")
+            % {"pk": row.pk, "when": localtime(row.resolved_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    row.resolved_at = now
+    row.resolved_by = actor
+    row.resolution_note = note.strip()
+    row.next_notify_at = None
+    if row.acknowledged_at is None:
+        row.acknowledged_at = now
+        row.acknowledged_by = (actor.email or actor.get_username())[:254]
+    row.save(
+        update_fields=[
+            "resolved_at",
+            "resolved_by",
+            "resolution_note",
+            "next_notify_at",
+            "acknowledged_at",
+            "acknowledged_by",
+        ]
+    )
+
+
+def customer_reply_notify(*, message: TicketMessage, now: datetime) -> bool:
+    """Email a provider's public reply to the ticket's contact, once per message (outbox key)."""
+    contact = message.ticket.contact
+    if message.kind != MessageKind.PUBLIC or message.author_contact_id or not contact.email:
+        return False
+    recipient = Recipient("customer", contact.name, contact.email, contact.language)
+    email = customer_reply_email(message, recipient)
+    row = outbox_enqueue(key=f"reply:{message.pk}", email=email, now=now, ticket=message.ticket)
+    return row is not None

@@ -16,7 +16,7 @@ from escalation.models import Escalation, Level, Reason
 from escalation.selectors import Recipient
 from escalation.services.outbox import Email
 from escalation.tokens import ack_token
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketMessage
 
 
 def local_time(value: datetime | None) -> str:
@@ -45,6 +45,7 @@ def render(
     facts: list[tuple[str, str]],
     action_url: str = "",
     action_label: str = "",
+    footer: str = "",
 ) -> Email:
     context = {
         "language": language,
@@ -53,7 +54,8 @@ def render(
         "facts": facts,
         "action_url": action_url,
         "action_label": action_label,
-        "footer": _("This message was sent automatically by the service desk; do not reply."),
+        "footer": footer
+        or _("This message was sent automatically by the service desk; do not reply."),
     }
     return Email(
         to_email=recipient.email,
@@ -162,4 +164,30 @@ def customer_escalation_email(escalation: Escalation, recipient: Recipient) -> E
             )
             % {"level": level},
             facts=_ticket_facts(ticket),
+        )
+
+
+def customer_reply_email(message: TicketMessage, recipient: Recipient) -> Email:
+    """The provider's public reply, sent to the customer; answering it threads into the ticket
+    (its Message-ID and the subject token, D13)."""
+    ticket = message.ticket
+    author = message.author_user
+    with override(recipient.language):
+        name = (author.get_full_name() or author.get_username()) if author else _("service desk")
+        return render(
+            language=recipient.language,
+            recipient=recipient,
+            subject=f"{subject_token(ticket)} {ticket.subject}",
+            heading=_("New reply on ticket %(number)s") % {"number": ticket.number},
+            intro=message.body,
+            facts=[
+                (_("Ticket"), f"{ticket.number} {ticket.subject}"),
+                (_("From"), name),
+                (_("Status"), str(ticket.get_status_display())),
+            ],
+            action_url=settings.SITE_URL + reverse("portal:ticket", args=[ticket.number]),
+            action_label=_("Open the ticket in the portal"),
+            footer=_(
+                "Reply to this email to add information; keep the ticket number in the subject."
+            ),
         )

@@ -11,6 +11,7 @@ from tickets.models.activity import (
     TicketEvent,
     TicketMessage,
 )
+from tickets.models.problems import Problem, ProblemCounter, ProblemOrigin, ProblemStatus
 from tickets.models.ticket import (
     OPEN_STATUSES,
     TRANSITIONS,
@@ -23,8 +24,16 @@ from tickets.models.ticket import (
     Ticket,
     TicketCounter,
 )
+from tickets.models.work import (
+    MINUTES_PER_ENTRY_MAX,
+    TimeCategory,
+    TimeEntry,
+    Vendor,
+    VendorEscalation,
+)
 
 __all__ = [
+    "MINUTES_PER_ENTRY_MAX",
     "OPEN_STATUSES",
     "TRANSITIONS",
     "Channel",
@@ -36,6 +45,10 @@ __all__ = [
     "Metric",
     "PriorityChangeRequest",
     "PriorityReason",
+    "Problem",
+    "ProblemCounter",
+    "ProblemOrigin",
+    "ProblemStatus",
     "RequestState",
     "ResolutionKind",
     "SatisfactionSurvey",
@@ -46,4 +59,8 @@ __all__ = [
     "TicketCounter",
     "TicketEvent",
     "TicketMessage",
+    "TimeCategory",
+    "TimeEntry",
+    "Vendor",
+    "VendorEscalation",
 ]

@@ -193,6 +193,15 @@ class Ticket(models.Model):
     )
     # ... or the resolution is owned by a third-party vendor (A-08, TKT-23).
     resolution_vendor_owned = models.BooleanField(_("resolution owned by vendor"), default=False)
+    # The problem this incident belongs to (D21, SPEC §5).
+    problem = models.ForeignKey(
+        "tickets.Problem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("problem"),
+    )
     # Life cycle.
     created_at = models.DateTimeField(_("registered"))
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)

@@ -8,18 +8,22 @@ from django.contrib.auth.models import User
 
 from contracts.calendars import calendar_for
 from contracts.models import BusinessCalendar, ClockKind, Contract, ResolutionStart, SlaTarget
+from contracts.selectors import calendar_revision_current
 from tickets.models import ClockSegment, Metric, SegmentState, SlaClock, Ticket
 from tickets.sla import Pause, clock_due
 
 
 def ticket_calendar_row(contract: Contract, target: SlaTarget | None) -> BusinessCalendar | None:
     """24x7 targets keep their calendar; business ones follow a contract's own calendar
-    (a Microsoft support location), else the target's (D1)."""
+    (a Microsoft support location), else the target's (D1). Of that calendar, the current
+    revision: a coordinator's revision applies from the next ticket on (D3)."""
     if target is None:
-        return contract.calendar or contract.package.default_calendar
-    if target.clock_kind == ClockKind.BUSINESS and contract.calendar_id is not None:
-        return contract.calendar
-    return target.calendar
+        row = contract.calendar or contract.package.default_calendar
+    elif target.clock_kind == ClockKind.BUSINESS and contract.calendar_id is not None:
+        row = contract.calendar
+    else:
+        row = target.calendar
+    return calendar_revision_current(row) if row is not None else None
 
 
 def clocks_build(*, ticket: Ticket, target: SlaTarget | None, now: datetime) -> list[SlaClock]:

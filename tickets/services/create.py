@@ -28,6 +28,7 @@ from tickets.models import (
 )
 from tickets.services.clocks import clocks_build, ticket_calendar_row
 from tickets.services.guards import requires_aware_now
+from tickets.services.problems import problem_open_for_top_incident
 
 # SPEC TKT-41: all five must hold for a CBG situation to be business-critical.
 BUSINESS_CRITICAL_CHECKS = (
@@ -212,6 +213,8 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
             "resolution_due_at": _iso(ticket.resolution_due_at),
         },
     )
+    # D21: every Top incident opens a problem.
+    problem_open_for_top_incident(ticket=ticket, now=now, actor=data.created_by)
     return ticket
 
 

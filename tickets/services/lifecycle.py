@@ -33,6 +33,7 @@ from tickets.services.clocks import (
     ticket_clocks_recompute,
 )
 from tickets.services.guards import requires_aware_now
+from tickets.services.problems import problem_ticket_resolved
 
 
 def _event(
@@ -244,6 +245,8 @@ def ticket_resolve(*, ticket: Ticket, kind: str, text: str, now: datetime, actor
     for metric in (Metric.RESPONSE, Metric.RESOLUTION):
         clock_stop(ticket=ticket, metric=metric, now=now)
     ticket.save()
+    # D21, A-38: a Top incident's RCA is due one calendar month after its resolution.
+    problem_ticket_resolved(ticket=ticket, now=now, actor=actor)
     return ticket
 
 

@@ -20,6 +20,7 @@ from tickets.models import (
 from tickets.services.clocks import ticket_calendar_row, ticket_clocks_recompute
 from tickets.services.guards import requires_aware_now
 from tickets.services.lifecycle import _event, _iso, _locked
+from tickets.services.problems import problem_open_for_top_incident
 
 
 def _target_in_policy(ticket: Ticket, level: str) -> SlaTarget:
@@ -85,6 +86,8 @@ def ticket_change_priority(
             "resolution_due_at": _iso(ticket.resolution_due_at),
         },
     )
+    # D21: an incident raised to Top gets its problem, unless it has one (or ever had one).
+    problem_open_for_top_incident(ticket=ticket, now=now, actor=actor)
     return ticket
 
 

@@ -1,158 +1,32 @@
-"""Admin registrations so coordinators can browse contracts and the catalogue.
-
-Catalogue rows are versioned history (D3): they are read-only here and change only by loading
-a new catalogue file (python manage.py load_catalog).
-"""
+"""Contracts in the back-office: dates, contact roles (D14), escalation set-up (D10)."""
 
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contracts.exceptions import ContractsError
 from contracts.models import (
-    BusinessCalendar,
-    CatalogueRelease,
-    CatalogueService,
-    Contact,
     ContactRole,
     Contract,
-    Customer,
+    ContractStatus,
     EntitlementMovement,
     EscalationContact,
     EscalationPolicy,
-    Package,
-    Provider,
-    ProviderChannel,
-    ServiceInclusion,
-    SlaPolicy,
-    SlaTarget,
 )
 from contracts.models.parties import ContactRoleKind
-from contracts.selectors import contact_role_problem, contract_escalation_problems
+from contracts.selectors import (
+    contact_role_problem,
+    contract_date_problems,
+    contract_escalation_problems,
+    contract_manager_missing,
+)
 from contracts.services.contracts import contract_package_upgrade, contract_version_bump
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History from the catalogue files: browsable, never edited in place."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["code", "name"]
-    readonly_fields = ["code"]
-
-
-@admin.register(CatalogueRelease)
-class CatalogueReleaseAdmin(ReadOnlyAdmin):
-    list_display = ["provider", "version", "is_current", "source_name", "loaded_at"]
-    list_filter = ["provider", "is_current"]
-
-
-@admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(ReadOnlyAdmin):
-    list_display = ["code", "name", "timezone", "always_open", "holiday_country", "release"]
-    list_filter = ["release__is_current"]
-    list_select_related = ["release__provider"]
-
-
-@admin.register(Package)
-class PackageAdmin(ReadOnlyAdmin):
-    list_display = [
-        "name",
-        "code",
-        "release",
-        "precedence",
-        "named_contact_min",
-        "named_contact_max",
-        "requires_named_contact",
-        "billing_mode",
-    ]
-    list_filter = ["release__provider", "release__is_current"]
-    list_select_related = ["release__provider"]
-
-
-class ServiceInclusionInline(admin.TabularInline):
-    model = ServiceInclusion
-    extra = 0
-    can_delete = False
-    readonly_fields = ["package", "inclusion"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(CatalogueService)
-class CatalogueServiceAdmin(ReadOnlyAdmin):
-    list_display = ["name", "category", "unit", "release"]
-    list_filter = ["release__provider", "release__is_current", "category"]
-    search_fields = ["name", "code", "notes"]
-    list_select_related = ["release__provider"]
-    inlines = [ServiceInclusionInline]
-
-
-@admin.register(ProviderChannel)
-class ProviderChannelAdmin(ReadOnlyAdmin):
-    list_display = ["kind", "address", "preferred", "release"]
-    list_filter = ["release__provider", "kind"]
-    list_select_related = ["release__provider"]
-
-
-class SlaTargetInline(admin.TabularInline):
-    model = SlaTarget
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = (
-        "request_type",
-        "level",
-        "label_en",
-        "rank",
-        "response_seconds",
-        "resolution_seconds",
-        "calendar",
-        "clock_kind",
-        "compliance_threshold",
-        "is_assumption",
-    )
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(SlaPolicy)
-class SlaPolicyAdmin(ReadOnlyAdmin):
-    list_display = ["name", "code", "resolution_start", "is_default", "release"]
-    list_filter = ["release__provider", "release__is_current"]
-    list_select_related = ["release__provider"]
-    inlines = [SlaTargetInline]
-
-
-@admin.register(SlaTarget)
-class SlaTargetAdmin(ReadOnlyAdmin):
-    list_display = [
-        "policy",
-        "level",
-        "rank",
-        "response_seconds",
-        "resolution_seconds",
-        "clock_kind",
-        "calendar",
-    ]
-    list_filter = ["policy__release__provider", "clock_kind", "rank"]
-    list_select_related = ["policy__release__provider", "calendar__release__provider"]
 
 
 class ContactRoleFormSet(forms.BaseInlineFormSet):
@@ -170,7 +44,21 @@ class ContactRoleFormSet(forms.BaseInlineFormSet):
         if len(managers) > 1:
             raise ValidationError("A contract has exactly one support services manager (D14).")
         contract = self.instance
-        if contract.pk is None or not hasattr(contract, "package"):
+        if not hasattr(contract, "package"):
+            return
+        if (
+            not managers
+            and contract.package.requires_support_services_manager
+            and contract.status == ContractStatus.ACTIVE
+        ):
+            raise ValidationError(
+                gettext(
+                    "The %(package)s package needs exactly one support services manager (D14): "
+                    "add one here, or save the contract as a draft."
+                )
+                % {"package": contract.package.name}
+            )
+        if contract.pk is None:
             return
         for data in kept:
             if data["role"] == ContactRoleKind.SUPPORT_SERVICES_MANAGER:
@@ -192,19 +80,24 @@ class ContactRoleInline(admin.TabularInline):
     autocomplete_fields = ["contact"]
 
 
-class ContactRoleForm(forms.ModelForm):
+class ContractAdminForm(forms.ModelForm):
+    """Date consistency as field errors, not a database error (D18)."""
+
     class Meta:
-        model = ContactRole
-        fields = ["contact", "contract", "role"]
+        model = Contract
+        fields = "__all__"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("contact") and data.get("contract") and data.get("role"):
-            problem = contact_role_problem(
-                contact=data["contact"], contract=data["contract"], role=data["role"]
-            )
-            if problem:
-                raise ValidationError(problem)
+        problems = contract_date_problems(
+            start=data.get("start_date"),
+            go_live=data.get("go_live_date"),
+            end=data.get("end_date"),
+            renewal=data.get("renewal_date"),
+            notice_deadline=data.get("renewal_notice_deadline"),
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
         return data
 
 
@@ -239,6 +132,7 @@ class EscalationContactInline(admin.TabularInline):
 
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
+    form = ContractAdminForm
     list_display = [
         "reference",
         "customer",
@@ -270,6 +164,37 @@ class ContractAdmin(admin.ModelAdmin):
         return "; ".join(problems) if problems else str(_("complete"))
 
     actions = ["move_to_current_catalogue"]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if request.method == "GET":
+            contract = self.get_object(request, unquote(object_id))
+            if contract is not None:
+                self._warn_configuration(request, contract)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _warn_configuration(self, request: HttpRequest, contract: Contract) -> None:
+        """The gaps an escalation or a submission would hit, at the top of the page (D10, D14)."""
+        problems = contract_escalation_problems(contract)
+        if problems:
+            messages.warning(
+                request,
+                gettext(
+                    "Escalation is not fully set up for %(package)s: %(problems)s. Add the "
+                    "level 1 and level 2 contacts below before a ticket needs them (D10)."
+                )
+                % {"package": contract.package.name, "problems": "; ".join(problems)},
+            )
+        if contract_manager_missing(contract):
+            messages.warning(
+                request,
+                gettext("This contract has no support services manager; the package needs one."),
+            )
 
     def save_model(self, request: HttpRequest, obj: Contract, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -309,37 +234,24 @@ class EscalationPolicyAdmin(admin.ModelAdmin):
 
 @admin.register(EscalationContact)
 class EscalationContactAdmin(admin.ModelAdmin):
+    """Catalogue contacts (with a release) are read-only history; a contract's own are edited
+    here or on the contract (D3)."""
+
     list_display = ["level", "role", "name", "email", "release", "contract"]
     list_filter = ["level"]
     list_select_related = ["release__provider", "contract__customer"]
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.release_id is not None:
+            return False
+        return super().has_change_permission(request, obj)
 
-class ContactInline(admin.TabularInline):
-    model = Contact
-    extra = 0
-    fields = ["name", "email", "phone", "language", "is_active"]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.release_id is not None:
+            return False
+        return super().has_delete_permission(request, obj)
 
-
-@admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "country", "licence_count", "is_active"]
-    search_fields = ["name", "code"]
-    inlines = [ContactInline]
-
-
-@admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "customer", "is_active", "user"]
-    list_filter = ["is_active", "customer"]
-    search_fields = ["name", "email", "customer__name"]
-    list_select_related = ["customer", "user"]
-    autocomplete_fields = ["customer"]
-
-
-@admin.register(ContactRole)
-class ContactRoleAdmin(admin.ModelAdmin):
-    form = ContactRoleForm
-    list_display = ["contact", "role", "contract"]
-    list_filter = ["role"]
-    list_select_related = ["contact", "contract"]
-    autocomplete_fields = ["contact"]
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is not None and obj.release_id is not None:
+            return []
+        return ["release", "packages"]  # new rows belong to a contract; the catalogue's to files

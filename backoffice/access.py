@@ -1,0 +1,48 @@
+"""Who may do what on the back-office pages (issue #6 §1, DECISIONS D15).
+
+Model permissions come from the role groups (escalation/migrations/0002_provider_roles.py);
+on top of them the second line works the tickets that are theirs: assigned to them or at the
+second line. Everyone with view permission may read.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from tickets.models import Line, Ticket
+
+SECOND_LINE_GROUP = "Second line"
+WORK_GROUPS_BEYOND_ASSIGNMENT = ("First line", "Support coordinator")
+
+
+def staff_user(request: HttpRequest) -> User:
+    user = cast(AbstractBaseUser | AnonymousUser, request.user)
+    if not user.is_authenticated or not getattr(user, "is_staff", False):
+        raise PermissionDenied
+    return cast(User, user)
+
+
+def require_perm(request: HttpRequest, perm: str) -> User:
+    user = staff_user(request)
+    if not user.has_perm(perm):
+        raise PermissionDenied
+    return user
+
+
+def ticket_workable(user: User, ticket: Ticket) -> bool:
+    """May change the ticket: the first line and coordinators any ticket, the second line the
+    tickets assigned to them or at the second line (SPEC §1.3)."""
+    if not user.has_perm("tickets.change_ticket"):
+        return False
+    if user.is_superuser:
+        return True
+    groups = {g.name for g in user.groups.all()}
+    if groups & set(WORK_GROUPS_BEYOND_ASSIGNMENT):
+        return True
+    if SECOND_LINE_GROUP in groups:
+        return ticket.assignee_id == user.pk or ticket.line == Line.SECOND
+    return True

@@ -1,0 +1,291 @@
+"""The staff dashboard's figures (back-office issue §4): selectors returning plain dataclasses.
+
+Every figure is one grouped query (`values().annotate(Count)`), never a loop over tickets, so
+the number of queries is the same for ten tickets or a million, and for any number of
+contracts and providers. Days and months are those of the display zone (Europe/Amsterdam).
+Compliance follows tickets.compliance (DECISIONS D9) through the same query pieces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DateField, Min, Q
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from contracts.models import Contract, Provider
+from escalation.models import Escalation, Level
+from tickets.compliance import (
+    ComplianceRow,
+    clocks_decided,
+    compliance_percentage,
+    sla_compliance_by_contract,
+    verdict_at,
+    verdict_counts,
+)
+from tickets.models import OPEN_STATUSES, Metric, SlaClock, Status, Ticket
+
+TREND_MONTHS = 12
+RANKS = (1, 2, 3, 4)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One bar: a key for CSS and CSV, a label to show and a count."""
+
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class OpenTickets:
+    by_status: list[Tally]
+    by_priority: list[Tally]  # P1-P4, then "no target" (D7)
+
+    @property
+    def total(self) -> int:
+        return sum(t.count for t in self.by_status)
+
+
+@dataclass(frozen=True)
+class Today:
+    day: date
+    breaches: list[Tally]  # per metric: clocks whose due time passed today without a verdict met
+    escalations: list[Tally]  # per level, raised today
+
+
+@dataclass(frozen=True)
+class ContractCompliance:
+    """One contract and priority level: response and resolution side by side (D9)."""
+
+    contract_id: int
+    reference: str
+    customer: str
+    provider: str
+    level: str
+    label: str
+    rank: int
+    threshold: Decimal | None
+    response: ComplianceRow | None
+    resolution: ComplianceRow | None
+
+    @property
+    def metrics(self) -> list[ComplianceRow | None]:
+        return [self.response, self.resolution]
+
+    @property
+    def excluded_count(self) -> int:
+        return sum(r.excluded_count for r in self.metrics if r is not None)
+
+    @property
+    def within_threshold(self) -> bool | None:
+        verdicts = [r.within_threshold for r in self.metrics if r is not None]
+        if False in verdicts:
+            return False
+        return True if True in verdicts else None
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: date
+    opened: int
+    response_met: int = 0
+    response_missed: int = 0
+    resolution_met: int = 0
+    resolution_missed: int = 0
+
+    @property
+    def response_percentage(self) -> Decimal | None:
+        return compliance_percentage(self.response_met, self.response_missed)
+
+    @property
+    def resolution_percentage(self) -> Decimal | None:
+        return compliance_percentage(self.resolution_met, self.resolution_missed)
+
+
+@dataclass(frozen=True)
+class ProviderTrend:
+    provider_id: int
+    name: str
+    threshold: Decimal | None  # the lowest threshold among the counted clocks' targets
+    points: list[TrendPoint]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    now: datetime
+    month: date
+    open_tickets: OpenTickets
+    today: Today
+    compliance: list[ContractCompliance]
+    trends: list[ProviderTrend]
+
+
+# --- Months and days -----------------------------------------------------------------------------
+def month_parse(text: str) -> date:
+    """'2026-10' as the first day of that month; ValueError with a message otherwise."""
+    try:
+        first = datetime.strptime(text, "%Y-%m").date()  # noqa: DTZ007 - a calendar month
+    except ValueError:
+        raise ValueError(_("“%(month)s” is not a month; use YYYY-MM.") % {"month": text}) from None
+    if not 2000 <= first.year <= 2999:
+        raise ValueError(_("Choose a month between 2000 and 2999."))
+    return first
+
+
+def month_add(month: date, months: int) -> date:
+    index = month.year * 12 + month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_start(month: date, zone: tzinfo) -> datetime:
+    return datetime.combine(month.replace(day=1), time(0), tzinfo=zone)
+
+
+def _day_bounds(now: datetime, zone: tzinfo) -> tuple[date, datetime, datetime]:
+    day = now.astimezone(zone).date()
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    return day, start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+
+
+# --- Selectors -----------------------------------------------------------------------------------
+def open_tickets() -> OpenTickets:
+    """Open tickets by status and by priority rank: one query grouped by both."""
+    counts = (
+        Ticket.objects.filter(status__in=list(OPEN_STATUSES))
+        .values("status", "priority_rank")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_status: dict[str, int] = {}
+    by_rank: dict[int | None, int] = {}
+    for row in counts:
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+        by_rank[row["priority_rank"]] = by_rank.get(row["priority_rank"], 0) + row["n"]
+    statuses = [s for s in Status if s in OPEN_STATUSES]
+    return OpenTickets(
+        by_status=[Tally(s.value, str(s.label), by_status.get(s.value, 0)) for s in statuses],
+        by_priority=[Tally(f"p{r}", f"P{r}", by_rank.get(r, 0)) for r in RANKS]
+        + [Tally("none", _("no target"), by_rank.get(None, 0))],
+    )
+
+
+def today(now: datetime, zone: tzinfo) -> Today:
+    """Breaches (clocks whose due time passed today, not met) and escalations raised today."""
+    day, start, end = _day_bounds(now, zone)
+    breaches = dict(
+        SlaClock.objects.filter(due_at__gte=start, due_at__lt=min(now, end))
+        .filter(Q(met=False) | Q(stopped_at__isnull=True))
+        .values_list("metric")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    raised = dict(
+        Escalation.objects.filter(raised_at__gte=start, raised_at__lt=end)
+        .values_list("level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return Today(
+        day=day,
+        breaches=[Tally(m.value, str(m.label), breaches.get(m.value, 0)) for m in Metric],
+        escalations=[Tally(f"l{lv.value}", str(lv.label), raised.get(lv.value, 0)) for lv in Level],
+    )
+
+
+def contract_compliance(*, month: date, now: datetime, zone: tzinfo) -> list[ContractCompliance]:
+    """The month's compliance of every contract with a decided clock (D9): the grouped query of
+    tickets.compliance, plus one query for the contracts' names."""
+    start = month_start(month, zone)
+    end = month_start(month_add(month, 1), zone)
+    per_contract = sla_compliance_by_contract(start=start, end=end, now=now)
+    names = {
+        c["pk"]: c
+        for c in Contract.objects.filter(pk__in=list(per_contract)).values(
+            "pk", "reference", "customer__name", "provider__name"
+        )
+    }
+    result = []
+    for contract_id, rows in per_contract.items():
+        contract = names[contract_id]
+        levels: dict[str, dict[str, ComplianceRow]] = {}
+        for row in rows:
+            levels.setdefault(row.level, {})[row.metric] = row
+        for metrics in levels.values():
+            first = next(iter(metrics.values()))
+            result.append(
+                ContractCompliance(
+                    contract_id=contract_id,
+                    reference=contract["reference"],
+                    customer=contract["customer__name"],
+                    provider=contract["provider__name"],
+                    level=first.level,
+                    label=first.label,
+                    rank=first.rank,
+                    threshold=first.threshold,
+                    response=metrics.get(Metric.RESPONSE),
+                    resolution=metrics.get(Metric.RESOLUTION),
+                )
+            )
+    return sorted(result, key=lambda r: (r.provider, r.customer, r.reference, r.rank, r.level))
+
+
+def provider_trends(*, month: date, now: datetime, zone: tzinfo) -> list[ProviderTrend]:
+    """Twelve months up to `month`, per provider with activity: tickets opened, and response
+    and resolution compliance by the month the verdict fell (D9). Three queries."""
+    months = [month_add(month, k - TREND_MONTHS + 1) for k in range(TREND_MONTHS)]
+    start, end = month_start(months[0], zone), month_start(month_add(month, 1), zone)
+    opened = (
+        Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
+        .annotate(month=TruncMonth("created_at", tzinfo=zone, output_field=DateField()))
+        .values("provider_id", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    decided = (
+        clocks_decided(start=start, end=end, now=now)
+        .annotate(month=TruncMonth(verdict_at(), tzinfo=zone, output_field=DateField()))
+        .values("ticket__provider_id", "month", "metric")
+        .annotate(threshold=Min("ticket__sla_target__compliance_threshold"), **verdict_counts())
+        .order_by()
+    )
+    figures: dict[int, dict[date, dict[str, Any]]] = {}
+    thresholds: dict[int, Decimal] = {}
+    for row in opened:
+        figures.setdefault(row["provider_id"], {}).setdefault(row["month"], {})["opened"] = row["n"]
+    for row in decided:
+        provider = row["ticket__provider_id"]
+        cell = figures.setdefault(provider, {}).setdefault(row["month"], {})
+        cell[f"{row['metric']}_met"] = row["met_count"]
+        cell[f"{row['metric']}_missed"] = row["missed_count"]
+        if row["threshold"] is not None:
+            thresholds[provider] = min(row["threshold"], thresholds.get(provider, row["threshold"]))
+    providers = Provider.objects.filter(pk__in=list(figures)).order_by("name")
+    return [
+        ProviderTrend(
+            provider_id=p.pk,
+            name=p.name,
+            threshold=thresholds.get(p.pk),
+            points=[
+                TrendPoint(month=m, **{"opened": 0, **figures[p.pk].get(m, {})}) for m in months
+            ],
+        )
+        for p in providers
+    ]
+
+
+def dashboard_figures(*, now: datetime, month: date, zone: tzinfo) -> Dashboard:
+    """Everything the dashboard shows, in a fixed number of queries."""
+    return Dashboard(
+        now=now,
+        month=month,
+        open_tickets=open_tickets(),
+        today=today(now, zone),
+        compliance=contract_compliance(month=month, now=now, zone=zone),
+        trends=provider_trends(month=month, now=now, zone=zone),
+    )

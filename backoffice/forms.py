@@ -1,0 +1,147 @@
+"""Forms of the back-office work pages; each one feeds exactly one service call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from contracts.models import Contact, Customer, RequestType
+from portal.forms import MultipleFileField
+from tickets.models import TRANSITIONS, Line, ResolutionKind, Status, Ticket
+
+PROVIDER_GROUPS = ("First line", "Second line", "Support coordinator")
+
+
+def engineers() -> QuerySet[User]:
+    """Provider-side people who can be assigned a ticket."""
+    return (
+        User.objects.filter(is_active=True, is_staff=True)
+        .filter(Q(groups__name__in=PROVIDER_GROUPS) | Q(is_superuser=True))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class ReplyForm(forms.Form):
+    VISIBILITY = [
+        ("public", _("Public reply, emailed to the customer (counts as first response)")),
+        ("phone", _("Phone call with the customer, logged (counts as first response)")),
+        ("internal", _("Internal note (never shown to the customer)")),
+    ]
+    visibility = forms.ChoiceField(label=_("Kind"), choices=VISIBILITY, initial="public")
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}))
+    attachments = MultipleFileField(label=_("Attachments"))
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"))
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = sorted(TRANSITIONS[Status(ticket.status)] - {Status.RESOLVED})
+        field = self.fields["to_status"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(s, Status(s).label) for s in allowed]
+
+
+class AssignForm(forms.Form):
+    line = forms.ChoiceField(label=_("Line"), choices=Line.choices)
+    assignee = forms.ModelChoiceField(
+        label=_("Engineer"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = engineers()
+        field.label_from_instance = _person  # type: ignore[method-assign,assignment]
+
+
+def _person(user: User) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class PriorityForm(forms.Form):
+    level = forms.ChoiceField(label=_("Priority / severity"))
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args: Any, levels: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["level"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = levels
+
+
+class PriorityDecisionForm(forms.Form):
+    request_id = forms.IntegerField(widget=forms.HiddenInput)
+    accept = forms.TypedChoiceField(
+        coerce=lambda v: v == "yes", choices=[("yes", _("accept")), ("no", _("reject"))]
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class RootCauseForm(forms.Form):
+    text = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResolveForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Resolved by"), choices=ResolutionKind.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EscalationResolveForm(forms.Form):
+    note = forms.CharField(
+        label=_("How was it resolved?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TriageTicketForm(forms.Form):
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.all())
+    contact = forms.ModelChoiceField(
+        label=_("Contact"),
+        queryset=Contact.objects.filter(is_active=True).select_related("customer"),
+        required=False,
+        help_text=_("Empty: a contact with the sender's address is made for the customer."),
+    )
+    request_type = forms.ChoiceField(label=_("Type"), choices=RequestType.choices)
+    priority_level = forms.CharField(
+        label=_("Priority / severity"),
+        required=False,
+        max_length=40,
+        help_text=_("As the contract's package names it, e.g. Hoog, Critical, A."),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=250)
+    send_receipt = forms.BooleanField(
+        label=_("Send the receipt confirmation"), required=False, initial=True
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        contact, customer = data.get("contact"), data.get("customer")
+        if contact is not None and customer is not None and contact.customer_id != customer.pk:
+            self.add_error("contact", _("This contact belongs to another customer."))
+        return data
+
+
+class TriageReplyForm(forms.Form):
+    ticket_number = forms.CharField(label=_("Ticket number"), max_length=20)
+    public = forms.BooleanField(label=_("Visible to the customer"), required=False, initial=True)
+
+    def clean_ticket_number(self) -> Ticket:
+        number = self.cleaned_data["ticket_number"].strip().upper()
+        ticket = Ticket.objects.filter(number=number).first()
+        if ticket is None:
+            raise forms.ValidationError(_("No ticket %(number)s.") % {"number": number})
+        return ticket
+
+
+class TriageDismissForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for dismissing"), max_length=2000)

@@ -1,0 +1,33 @@
+"""Back-office pages, mounted under /admin/backoffice/ and wrapped in the admin's login check."""
+
+from collections.abc import Callable
+
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import URLPattern, path
+
+from backoffice.views import escalations, triage
+from backoffice.views.dashboard import dashboard, dashboard_csv
+
+app_name = "backoffice"
+
+urlpatterns: list[URLPattern] = []
+
+
+def admin_path(route: str, view: Callable[..., HttpResponse], name: str) -> URLPattern:
+    return path(route, admin.site.admin_view(view), name=name)
+
+
+# The staff dashboard (issue §4); admin_path is defined above, so the entries follow it.
+urlpatterns += [
+    admin_path("dashboard/", dashboard, "dashboard"),
+    admin_path("dashboard.csv", dashboard_csv, "dashboard-csv"),
+]
+
+# Triage and escalations (issue §2); the ticket work page is the admin's own change page
+# (backoffice/admin.py).
+urlpatterns += [
+    admin_path("triage/", triage.triage_list, "triage"),
+    admin_path("triage/<int:pk>/", triage.triage_detail, "triage-detail"),
+    admin_path("escalations/", escalations.escalation_list, "escalations"),
+]

@@ -1,0 +1,469 @@
+"""Benchmark the staff dashboard and the admin ticket queue (back-office issue §4: "queue and
+dashboard keep a bounded number of queries with 100,000 tickets").
+
+Run from the repository root: ``python bench/bench_dashboard.py [--tickets 100000]
+[--contracts 30] [--requests 20] [--explain] [--keep]``. Works in a fresh PostgreSQL database
+next to the configured one: the name of DATABASE_URL (default ``servicedesk_bench``) with
+``_dashboard`` appended, dropped and created at the start and dropped at the end (unless
+``--keep``), so the figures see only this bench's rows and no other bench's.
+
+Data: CONTRACTS bench customers with a contract each, spread over onITnow ONS, Microsoft
+Advanced and CBG Extra (so three providers in the trend). A few tickets per contract and
+priority level are made through ``ticket_create``; they are the templates (package, policy,
+target, calendar, rank) of the bulk-inserted rest (``BD-`` numbers, bypassing the service for
+speed), whose creation times spread over the last twelve months, with statuses, first
+response, resolution and due times consistent with their SLA clocks (about one response in
+five late, open tickets with running clocks, some breaching today), a few exempt or
+vendor-owned, and escalations on a share of the missed clocks. Then VACUUM ANALYZE.
+
+Measured with ``django.test.Client`` (in process: server time, without network) as a
+superuser: the dashboard (this month and last month), its CSV, and the admin ticket queue
+(default order, a status filter, the "breached" filter, a provider filter), REQUESTS each
+after 3 warm-up requests; p50/p95 wall ms and the number of SQL statements of one more
+request. Celery publishes go to a filesystem broker in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from bench_ticket_create import CUSTOMERS, database_url, django_setup
+
+PREFIX = "bench-dash-"
+NUMBER_PREFIX = "BD-"
+ADMIN = f"{PREFIX}admin"
+SEED = 7
+BATCH = 5000
+HOUR = 3600
+# Wall-clock approximations of the targets per rank: (response, resolution) seconds.
+BUDGETS = {1: (2 * HOUR, 8 * HOUR), 2: (6 * HOUR, 30 * HOUR), 3: (18 * HOUR, 72 * HOUR)}
+BUDGET_DEFAULT = (24 * HOUR, 120 * HOUR)
+OPEN = ("new", "in_progress", "waiting_for_customer", "waiting_for_vendor")
+# (status, weight) of tickets older than a month; younger ones are open more often.
+OLD_MIX = (("closed", 88), ("resolved", 4), ("cancelled", 4), ("in_progress", 4))
+YOUNG_MIX = (("closed", 40), ("resolved", 15), ("cancelled", 5), ("new", 12))
+YOUNG_MIX += (("in_progress", 18), ("waiting_for_customer", 6), ("waiting_for_vendor", 4))
+
+
+# --- Set-up --------------------------------------------------------------------------------------
+def fresh_database_url(url: str) -> str:
+    """The bench's own database beside the configured one, dropped and created empty."""
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        raise SystemExit("bench_dashboard needs PostgreSQL (DATABASE_URL=postgres://...)")
+    import psycopg
+    from psycopg import sql
+
+    name = parts.path.lstrip("/") + "_dashboard"
+    admin = urlunsplit(("postgresql", parts.netloc, "/postgres", parts.query, ""))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+def database_drop(url: str) -> None:
+    import psycopg
+    from django.db import connections
+    from psycopg import sql
+
+    connections.close_all()
+    parts = urlsplit(url)
+    admin = urlunsplit(("postgresql", parts.netloc, "/postgres", parts.query, ""))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        name = sql.Identifier(parts.path.lstrip("/"))
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+
+
+def broker_dir_make() -> Path:
+    """A throw-away var/ for this process: the filesystem broker writes its messages there."""
+    var = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
+    for sub in ("celery/broker", "celery/processed", "mail", "media", "staticfiles"):
+        (var / sub).mkdir(parents=True)
+    os.environ["SERVICEDESK_VAR_DIR"] = str(var)
+    os.environ["CELERY_BROKER_URL"] = "filesystem://"
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    return var
+
+
+def contracts_make(count: int) -> list[tuple[Any, Any, tuple[dict[str, Any], ...]]]:
+    """(contract, named contact, priority answers) per bench customer, providers in turn."""
+    from contracts.models import Contact, ContactRole, Contract, Customer, Package
+
+    made = []
+    for n in range(count):
+        spec = CUSTOMERS[n % len(CUSTOMERS)]
+        package = Package.objects.select_related("release__provider").get(
+            release__is_current=True, release__provider__code=spec.provider, code=spec.package
+        )
+        customer = Customer.objects.create(code=f"{PREFIX}{n:03d}", name=f"Bench klant {n:03d}")
+        contract = Contract.objects.create(
+            reference=f"{customer.code}-contract",
+            customer=customer,
+            provider=package.release.provider,
+            package=package,
+            start_date=date(2020, 1, 1),
+        )
+        contact = Contact.objects.create(
+            customer=customer, name=f"Contact {n:03d}", email=f"c@{customer.code}.example"
+        )
+        ContactRole.objects.create(contact=contact, contract=contract, role="named_contact")
+        made.append((contract, contact, spec.levels))
+    return made
+
+
+def templates_make(contracts: list[Any], now: datetime) -> list[Any]:
+    """One ticket per contract and priority answer through the service: the bulk rows copy
+    their SLA basis (package, policy, target, calendar, rank, precedence)."""
+    from tickets.models import Ticket
+    from tickets.services import TicketCreateInput, ticket_create
+
+    made = []
+    for contract, contact, levels in contracts:
+        for k, answers in enumerate(levels):
+            fields: dict[str, Any] = {"request_type": "incident", **answers}
+            ticket = ticket_create(
+                data=TicketCreateInput(
+                    contact=contact,
+                    channel=("portal", "email", "api")[k % 3],
+                    subject=f"Dashboard bench template {contract.reference} {k}",
+                    description="Created by bench/bench_dashboard.py.",
+                    **fields,
+                ),
+                now=now - timedelta(days=400, minutes=k),
+            )
+            made.append(ticket.pk)
+    Ticket.objects.filter(pk__in=made).update(next_check_at=None)
+    return list(Ticket.objects.filter(pk__in=made).order_by("pk"))
+
+
+# --- Bulk rows -----------------------------------------------------------------------------------
+def _times(row: dict[str, Any], rng: random.Random, now: datetime) -> None:
+    """Status, life-cycle times and due times of one bulk ticket, consistent with each other."""
+    young = rng.random() < 0.08
+    age = rng.randint(600, 30 * 86400) if young else rng.randint(30 * 86400, 365 * 86400)
+    created = now - timedelta(seconds=age)
+    mix = YOUNG_MIX if young else OLD_MIX
+    status = rng.choices([s for s, _ in mix], [w for _, w in mix])[0]
+    rank = row["priority_rank"]
+    response, resolution = BUDGETS.get(rank, BUDGET_DEFAULT)
+    first = created + timedelta(seconds=response * rng.uniform(0.05, 1.25))
+    resolved = max(first, created + timedelta(seconds=resolution * rng.uniform(0.1, 1.15)))
+    if status == "new" or first > now:
+        first = None
+    if status in OPEN or resolved > now:
+        resolved = None
+        if status not in OPEN:
+            status = "in_progress"
+    closed = None
+    if status == "closed" and resolved is not None:
+        closed = resolved + timedelta(days=5)
+        if closed > now:
+            status, closed = "resolved", None
+    if status == "cancelled":
+        first, resolved = None, None
+        closed = min(created + timedelta(hours=2), now)
+    response_due = created + timedelta(seconds=response) if rank else None
+    resolution_due = created + timedelta(seconds=resolution) if rank else None
+    if status == "waiting_for_customer":
+        resolution_due = None  # paused: no due time (D6)
+    running = [
+        d for d, stop in ((response_due, first), (resolution_due, resolved)) if d and not stop
+    ]
+    row.update(
+        status=status,
+        created_at=created,
+        updated_at=closed or resolved or first or created,
+        first_response_at=first,
+        resolved_at=resolved,
+        resolution_kind="fix" if resolved else "",
+        resolution="Fixed by the bench." if resolved else "",
+        closed_at=closed,
+        response_due_at=response_due,
+        resolution_due_at=resolution_due,
+        earliest_due_at=min(running) if status in OPEN and running else None,
+        next_check_at=None,
+        sla_exempt_reason="customer did not give access (TKT-07)" if rng.random() < 0.01 else "",
+        resolution_vendor_owned=rng.random() < 0.01,
+    )
+
+
+def _clocks(ticket: Any) -> list[Any]:
+    """Response and resolution clocks of a bulk ticket, consistent with its times."""
+    from tickets.models import Metric, SlaClock
+
+    if not ticket.priority_rank:
+        return []
+    response, resolution = BUDGETS.get(ticket.priority_rank, BUDGET_DEFAULT)
+    cancelled = ticket.status == "cancelled"
+    clocks = []
+    for metric, budget, due, stop in (
+        (Metric.RESPONSE, response, ticket.response_due_at, ticket.first_response_at),
+        (Metric.RESOLUTION, resolution, ticket.resolution_due_at, ticket.resolved_at),
+    ):
+        stop = ticket.closed_at if cancelled else stop
+        met = None if cancelled or stop is None or due is None else stop <= due
+        clocks.append(
+            SlaClock(
+                ticket_id=ticket.pk,
+                metric=metric,
+                budget_seconds=budget,
+                started_at=ticket.created_at,
+                due_at=due,
+                stopped_at=stop,
+                met=met,
+            )
+        )
+    return clocks
+
+
+def _escalations(clocks: list[Any], now: datetime) -> list[Any]:
+    """A level-1 escalation at the due time of one in three missed clocks (a warning when the
+    clock still made it), one per ticket at most."""
+    from escalation.models import Escalation
+
+    made, seen = [], set()
+    for k, clock in enumerate(clocks):
+        late = clock.due_at and clock.met is not True and (clock.stopped_at or now) > clock.due_at
+        if not late or k % 3 or clock.ticket_id in seen or clock.due_at > now:
+            continue
+        seen.add(clock.ticket_id)
+        made.append(
+            Escalation(
+                ticket_id=clock.ticket_id,
+                level=1,
+                reason=f"{clock.metric}_breach",
+                clock_version=1,
+                raised_at=clock.due_at,
+                resolved_at=clock.stopped_at,
+            )
+        )
+    return made
+
+
+def bulk_tickets_add(
+    contracts: list[Any], templates: list[Any], count: int, now: datetime
+) -> tuple[int, int]:
+    """`count` tickets spread over the contracts; (clocks, escalations) made."""
+    from escalation.models import Escalation
+    from tickets.models import SlaClock, Ticket
+
+    rng = random.Random(SEED)
+    fields = [f.attname for f in Ticket._meta.concrete_fields if not f.primary_key]
+    per_contract: dict[int, list[dict[str, Any]]] = {}
+    for t in templates:
+        per_contract.setdefault(t.contract_id, []).append({n: getattr(t, n) for n in fields})
+    bases = [per_contract[c.pk] for c, _, _ in contracts]
+    batch: list[Any] = []
+    totals = [0, 0]
+
+    def flush() -> None:
+        made = Ticket.objects.bulk_create(batch)
+        clocks = [c for t in made for c in _clocks(t)]
+        SlaClock.objects.bulk_create(clocks, batch_size=BATCH)
+        raised = Escalation.objects.bulk_create(_escalations(clocks, now), batch_size=BATCH)
+        totals[0] += len(clocks)
+        totals[1] += len(raised)
+        batch.clear()
+
+    for i in range(count):
+        options = bases[i % len(bases)]
+        row = dict(options[(i // len(bases)) % len(options)])
+        _times(row, rng, now)
+        row.update(
+            number=f"{NUMBER_PREFIX}{i:07d}",
+            subject=f"Bench ticket {i}: {('VPN', 'printer', 'mailbox', 'laptop')[i % 4]} issue",
+        )
+        batch.append(Ticket(**row))
+        if len(batch) == BATCH:
+            flush()
+    if batch:
+        flush()
+    return totals[0], totals[1]
+
+
+def tables_analyze() -> None:
+    from django.db import connection
+
+    from escalation.models import Escalation
+    from tickets.models import SlaClock, Ticket
+
+    with connection.cursor() as cursor:
+        for model in (Ticket, SlaClock, Escalation):
+            cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+
+
+# --- Measurements --------------------------------------------------------------------------------
+def client_make() -> Any:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user = get_user_model().objects.create_superuser(ADMIN, f"{ADMIN}@example.com", None)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+def timed(client: Any, url: str, requests: int) -> list[float]:
+    """Wall milliseconds of `requests` GETs after 3 warm-up ones; every answer must be 200."""
+    for _ in range(3):
+        client.get(url)
+    wall = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        wall.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
+    return wall
+
+
+def queries_of(client: Any, url: str) -> list[dict[str, str]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return list(ctx.captured_queries)
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+def explain(sql: str) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def report(rows: list[dict[str, Any]]) -> str:
+    head = ("page", "requests", "p50 ms", "p95 ms", "max ms", "queries", "their SQL ms")
+    cells = [
+        (
+            r["page"],
+            str(len(r["ms"])),
+            f"{statistics.median(r['ms']):.1f}",
+            f"{p95(r['ms']):.1f}",
+            f"{max(r['ms']):.1f}",
+            str(len(r["queries"])),
+            f"{sum(float(q['time']) for q in r['queries']) * 1000:.0f}",
+        )
+        for r in rows
+    ]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(head)]
+    lines = [" | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(lines)
+
+
+def pages_of(now: datetime) -> list[tuple[str, str]]:
+    from contracts.models import Provider
+
+    last_month = (now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    provider = Provider.objects.get(code="onitnow").pk
+    return [
+        ("dashboard, this month", "/admin/backoffice/dashboard/"),
+        ("dashboard, last month", f"/admin/backoffice/dashboard/?month={last_month}"),
+        ("dashboard CSV", "/admin/backoffice/dashboard.csv"),
+        ("queue, default order", "/admin/tickets/ticket/"),
+        ("queue, status = in progress", "/admin/tickets/ticket/?status__exact=in_progress"),
+        ("queue, breached", "/admin/tickets/ticket/?due=breached"),
+        (
+            "queue, provider onITnow, page 5",
+            f"/admin/tickets/ticket/?provider__id__exact={provider}&p=5",
+        ),
+    ]
+
+
+def run(args: argparse.Namespace) -> None:
+    from django.db import connection
+    from django.utils import timezone
+
+    from tickets.models import SlaClock, Ticket
+
+    now = timezone.now()
+    started = time.perf_counter()
+    contracts = contracts_make(args.contracts)
+    templates = templates_make(contracts, now)
+    made = len(templates)
+    _, escalations = bulk_tickets_add(contracts, templates, args.tickets - made, now)
+    tables_analyze()
+    print(f"data built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+    client = client_make()
+    load = os.getloadavg()[0]
+    rows: list[dict[str, Any]] = []
+    for name, url in pages_of(now):
+        rows.append(
+            {
+                "page": name,
+                "url": url,
+                "ms": timed(client, url, args.requests),
+                "queries": queries_of(client, url),
+            }
+        )
+        print(f"measured {name}", file=sys.stderr)
+
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']} (fresh)")
+    print(
+        f"tickets: {Ticket.objects.count():,} ({made} through ticket_create), "
+        f"{SlaClock.objects.count():,} SLA clocks, {escalations:,} escalations, "
+        f"{len(contracts)} contracts of 3 providers, created over the last 12 months"
+    )
+    print(
+        f"user: a superuser; {args.requests} requests per page after 3 warm-up requests; "
+        "ms = django.test.Client GET, in process; queries and their SQL ms = one more request"
+    )
+    print(
+        f"load average (1 min) at start / end of the requests: {load:.1f} / "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
+    print()
+    print(report(rows))
+    for row in rows if args.explain else []:
+        slowest = max(row["queries"], key=lambda q: float(q["time"]))
+        print(f"\n{row['page']}: slowest of its {len(row['queries'])} queries")
+        print(f"({float(slowest['time']) * 1000:.1f} ms when captured):\n\n{slowest['sql']}\n")
+        print(explain(slowest["sql"]))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=100_000, help="tickets in all")
+    parser.add_argument("--contracts", type=int, default=30, help="bench contracts")
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per page")
+    parser.add_argument("--explain", action="store_true", help="plan of each slowest query")
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    args = parser.parse_args()
+    var = broker_dir_make()
+    url = fresh_database_url(database_url())
+    django_setup(url)
+    try:
+        run(args)
+    finally:
+        if not args.keep:
+            database_drop(url)
+        shutil.rmtree(var, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,6 @@
+"""Back-office registrations of the contracts app, one module per sub-domain."""
+
+from contracts.admin import agreements, calendars, catalogue, parties, requests
+from contracts.admin.catalogue import ReadOnlyAdmin
+
+__all__ = ["ReadOnlyAdmin", "agreements", "calendars", "catalogue", "parties", "requests"]

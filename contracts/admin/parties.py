@@ -1,0 +1,77 @@
+"""Customers, their contacts and the contacts' roles (D14, D15)."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from contracts.models import Contact, ContactChangeStatus, ContactRole, Customer
+from contracts.selectors import contact_change_requests_pending, contact_role_problem
+
+
+class ContactRoleForm(forms.ModelForm):
+    class Meta:
+        model = ContactRole
+        fields = ["contact", "contract", "role"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("contact") and data.get("contract") and data.get("role"):
+            problem = contact_role_problem(
+                contact=data["contact"], contract=data["contract"], role=data["role"]
+            )
+            if problem:
+                raise ValidationError(problem)
+        return data
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "email", "phone", "language", "is_active"]
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "country", "licence_count", "is_active"]
+    search_fields = ["name", "code"]
+    readonly_fields = ["pending_contact_requests"]
+    inlines = [ContactInline]
+
+    @admin.display(description=_("named-contact requests"))
+    def pending_contact_requests(self, obj: Customer) -> str:
+        """One count query; links to the customer's pending requests (D14)."""
+        if obj.pk is None:
+            return "-"
+        count = contact_change_requests_pending(obj.pk)
+        url = reverse("admin:contracts_contactchangerequest_changelist")
+        query = f"?customer__id__exact={obj.pk}&status__exact={ContactChangeStatus.PENDING}"
+        return format_html(
+            '<a href="{}{}">{}</a>',
+            url,
+            query,
+            gettext("%(count)s pending") % {"count": count},
+        )
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "customer", "is_active", "user"]
+    list_filter = ["is_active", "customer"]
+    search_fields = ["name", "email", "customer__name"]
+    list_select_related = ["customer", "user"]
+    autocomplete_fields = ["customer"]
+
+
+@admin.register(ContactRole)
+class ContactRoleAdmin(admin.ModelAdmin):
+    form = ContactRoleForm
+    list_display = ["contact", "role", "contract"]
+    list_filter = ["role"]
+    list_select_related = ["contact", "contract"]
+    autocomplete_fields = ["contact"]
