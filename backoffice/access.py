@@ -11,6 +11,7 @@ from typing import cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from tickets.models import Line, Ticket
@@ -46,3 +47,26 @@ def ticket_workable(user: User, ticket: Ticket) -> bool:
     if SECOND_LINE_GROUP in groups:
         return ticket.assignee_id == user.pk or ticket.line == Line.SECOND
     return True
+
+
+CSAM_GROUP = "Customer success account manager"
+WORKING_GROUPS = (
+    "First line",
+    "Second line",
+    "Support coordinator",
+    "Service support manager",
+    "Escalation officer",
+)
+
+
+def csam_only(user: User) -> bool:
+    """A customer success account manager without another provider role reads only the
+    contracts they manage and those contracts' tickets (issue #6 §1)."""
+    if user.is_superuser:
+        return False
+    names = {g.name for g in user.groups.all()}
+    return CSAM_GROUP in names and not names & set(WORKING_GROUPS)
+
+
+def tickets_in_scope(user: User, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return queryset.filter(contract__csam=user) if csam_only(user) else queryset

@@ -3,11 +3,14 @@ tickets/admin.py. Registered here, the top layer, because the page uses escalati
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
+from backoffice.access import tickets_in_scope
 from backoffice.views.ticket import ticket_work
 from tickets.admin import TicketAdmin
 from tickets.models import Ticket
@@ -17,6 +20,9 @@ admin.site.unregister(Ticket)
 
 @admin.register(Ticket)
 class TicketWorkAdmin(TicketAdmin):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Ticket]:
+        return tickets_in_scope(cast(User, request.user), super().get_queryset(request))
+
     def change_view(
         self,
         request: HttpRequest,

@@ -7,6 +7,7 @@ provider role may look (they all hold tickets.view_ticket); others get 403.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -125,6 +126,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "backoffice/dashboard.html", context)
 
 
+def _threshold(value: Decimal | None) -> str:
+    """80.00 as 80, 97.50 as 97.5."""
+    return "" if value is None else f"{value.normalize():f}"
+
+
 def _number(value: Number | None) -> str:
     """A figure for the CSV: empty when there is none."""
     return "" if value is None else number_text(value)
@@ -174,7 +180,7 @@ def dashboard_sections(figures: Dashboard) -> list[CsvSection]:
                     r.customer,
                     r.reference,
                     r.label,
-                    _number(r.threshold),
+                    _threshold(r.threshold),
                     *_metric_cells(r.response),
                     *_metric_cells(r.resolution),
                     r.excluded_count,

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.access import require_perm
+from backoffice.access import csam_only, require_perm
 from backoffice.forms import EscalationResolveForm
 from escalation.exceptions import EscalationError
 from escalation.models import Escalation, Level
@@ -49,6 +49,8 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(request.get_full_path())
     show_all = request.GET.get("all") == "1"
     rows = Escalation.objects.filter(level__gte=Level.FIRST_LINE)
+    if csam_only(user):
+        rows = rows.filter(ticket__contract__csam=user)
     if not show_all:
         rows = rows.filter(resolved_at__isnull=True)
     rows = (

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.access import require_perm, ticket_workable
+from backoffice.access import require_perm, ticket_workable, tickets_in_scope
 from backoffice.forms import (
     AssignForm,
     EscalationResolveForm,
@@ -80,9 +80,9 @@ def _levels(ticket: Ticket) -> list[tuple[str, str]]:
     return [(t.level, f"{t.level} (P{t.rank})") for t in targets]
 
 
-def _ticket(pk: int) -> Ticket:
+def _ticket(user: User, pk: int) -> Ticket:
     return get_object_or_404(
-        Ticket.objects.select_related(
+        tickets_in_scope(user, Ticket.objects.all()).select_related(
             "customer",
             "contact",
             "contract",
@@ -213,7 +213,7 @@ HANDLERS: dict[str, Handler] = {
 
 def ticket_work(request: HttpRequest, pk: int, model_admin: admin.ModelAdmin) -> HttpResponse:
     user = require_perm(request, "tickets.view_ticket")
-    ticket = _ticket(pk)
+    ticket = _ticket(user, pk)
     workable = ticket_workable(user, ticket)
     bound: dict[str, forms.Form] = {}
     if request.method == "POST":

@@ -184,3 +184,15 @@ def test_unknown_ticket_is_404(desk: Desk) -> None:
     client = _client("coordinator")
     assert client.get(reverse("admin:tickets_ticket_change", args=[999999])).status_code == 404
     assert client.get("/admin/tickets/ticket/abc/change/").status_code in (302, 404)
+
+
+def test_csam_reads_only_the_tickets_of_their_contracts(desk: Desk) -> None:
+    ticket = create_ticket(desk.anna, timezone.now(), priority_level="hoog")
+    mine, other = staff("csam", "csam-mine"), staff("csam", "csam-other")
+    ticket.contract.csam = mine
+    ticket.contract.save(update_fields=["csam"])
+    queue = reverse("admin:tickets_ticket_changelist")
+    assert ticket.number in english(mine).get(queue).content.decode()
+    assert english(mine).get(_page(ticket)).status_code == 200
+    assert ticket.number not in english(other).get(queue).content.decode()
+    assert english(other).get(_page(ticket)).status_code == 404
