@@ -10,8 +10,9 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from backoffice.access import tickets_in_scope
+from backoffice.access import csam_only, tickets_in_scope
 from backoffice.views.ticket import ticket_work
+from contracts.models import Contract, Customer
 from tickets.admin import TicketAdmin
 from tickets.models import Ticket
 
@@ -35,3 +36,21 @@ class TicketWorkAdmin(TicketAdmin):
         except ValueError:
             raise Http404 from None
         return ticket_work(request, pk, self)
+
+
+def _csam_scoped(model: type[Any], lookup: str) -> None:
+    """Re-register `model` so a CSAM without another role lists only what their contracts
+    cover (issue #6 §1); everyone else sees the admin's own queryset."""
+    base = type(admin.site.get_model_admin(model))
+
+    def get_queryset(self: admin.ModelAdmin, request: HttpRequest) -> QuerySet[Any]:
+        rows = base.get_queryset(self, request)
+        user = cast(User, request.user)
+        return rows.filter(**{lookup: user}).distinct() if csam_only(user) else rows
+
+    admin.site.unregister(model)
+    admin.site.register(model, type(base.__name__, (base,), {"get_queryset": get_queryset}))
+
+
+_csam_scoped(Contract, "csam")
+_csam_scoped(Customer, "contracts__csam")

@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, DateField, Min, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Min, Q
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract, Provider
@@ -23,8 +22,8 @@ from tickets.compliance import (
     ComplianceRow,
     clocks_decided,
     compliance_percentage,
+    decided_in,
     sla_compliance_by_contract,
-    verdict_at,
     verdict_counts,
 )
 from tickets.models import OPEN_STATUSES, Metric, SlaClock, Status, Ticket
@@ -93,7 +92,7 @@ class ContractCompliance:
 @dataclass(frozen=True)
 class TrendPoint:
     month: date
-    opened: int
+    opened: int = 0
     response_met: int = 0
     response_missed: int = 0
     resolution_met: int = 0
@@ -237,34 +236,46 @@ def contract_compliance(*, month: date, now: datetime, zone: tzinfo) -> list[Con
 
 def provider_trends(*, month: date, now: datetime, zone: tzinfo) -> list[ProviderTrend]:
     """Twelve months up to `month`, per provider with activity: tickets opened, and response
-    and resolution compliance by the month the verdict fell (D9). Three queries."""
+    and resolution compliance by the month the verdict fell (D9). Three queries, grouped by
+    provider (and metric) only: each month is a filtered count over the month's bounds, with
+    the very Q of tickets.compliance, so the database has no per-row month to sort."""
     months = [month_add(month, k - TREND_MONTHS + 1) for k in range(TREND_MONTHS)]
-    start, end = month_start(months[0], zone), month_start(month_add(month, 1), zone)
+    bounds = [(month_start(m, zone), month_start(month_add(m, 1), zone)) for m in months]
+    start, end = bounds[0][0], bounds[-1][1]
+    per_month: dict[str, Count] = {}
+    for k, (first, following) in enumerate(bounds):
+        per_month[f"opened_{k}"] = Count(
+            "pk", filter=Q(created_at__gte=first, created_at__lt=following)
+        )
     opened = (
         Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
-        .annotate(month=TruncMonth("created_at", tzinfo=zone, output_field=DateField()))
-        .values("provider_id", "month")
-        .annotate(n=Count("pk"))
+        .values("provider_id")
+        .annotate(**per_month)
         .order_by()
     )
+    verdicts: dict[str, Count] = {}
+    for k, (first, following) in enumerate(bounds):
+        met, missed, _ = verdict_counts(decided_in(start=first, end=following, now=now))
+        verdicts[f"met_{k}"], verdicts[f"missed_{k}"] = met, missed
     decided = (
         clocks_decided(start=start, end=end, now=now)
-        .annotate(month=TruncMonth(verdict_at(), tzinfo=zone, output_field=DateField()))
-        .values("ticket__provider_id", "month", "metric")
-        .annotate(threshold=Min("ticket__sla_target__compliance_threshold"), **verdict_counts())
+        .values("ticket__provider_id", "metric")
+        .annotate(threshold=Min("ticket__sla_target__compliance_threshold"), **verdicts)
         .order_by()
     )
-    figures: dict[int, dict[date, dict[str, Any]]] = {}
+    figures: dict[int, list[dict[str, int]]] = {}
     thresholds: dict[int, Decimal] = {}
-    for row in opened:
-        figures.setdefault(row["provider_id"], {}).setdefault(row["month"], {})["opened"] = row["n"]
-    for row in decided:
-        provider = row["ticket__provider_id"]
-        cell = figures.setdefault(provider, {}).setdefault(row["month"], {})
-        cell[f"{row['metric']}_met"] = row["met_count"]
-        cell[f"{row['metric']}_missed"] = row["missed_count"]
-        if row["threshold"] is not None:
-            thresholds[provider] = min(row["threshold"], thresholds.get(provider, row["threshold"]))
+    for row in cast("list[dict[str, Any]]", list(opened)):
+        cells = figures.setdefault(row["provider_id"], [{} for _ in months])
+        for k, cell in enumerate(cells):
+            cell["opened"] = row[f"opened_{k}"]
+    for row in cast("list[dict[str, Any]]", list(decided)):
+        provider, metric, threshold = row["ticket__provider_id"], row["metric"], row["threshold"]
+        cells = figures.setdefault(provider, [{} for _ in months])
+        for k, cell in enumerate(cells):
+            cell[f"{metric}_met"], cell[f"{metric}_missed"] = row[f"met_{k}"], row[f"missed_{k}"]
+        if threshold is not None:
+            thresholds[provider] = min(threshold, thresholds.get(provider, threshold))
     providers = Provider.objects.filter(pk__in=list(figures)).order_by("name")
     return [
         ProviderTrend(
@@ -272,7 +283,7 @@ def provider_trends(*, month: date, now: datetime, zone: tzinfo) -> list[Provide
             name=p.name,
             threshold=thresholds.get(p.pk),
             points=[
-                TrendPoint(month=m, **{"opened": 0, **figures[p.pk].get(m, {})}) for m in months
+                TrendPoint(month=m, **cell) for m, cell in zip(months, figures[p.pk], strict=True)
             ],
         )
         for p in providers

@@ -11,7 +11,17 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contact, Customer, RequestType
 from portal.forms import MultipleFileField
-from tickets.models import TRANSITIONS, Line, ResolutionKind, Status, Ticket
+from tickets.models import (
+    TRANSITIONS,
+    Line,
+    Problem,
+    ProblemStatus,
+    ResolutionKind,
+    Status,
+    Ticket,
+    TimeCategory,
+    Vendor,
+)
 
 PROVIDER_GROUPS = ("First line", "Second line", "Support coordinator")
 
@@ -145,3 +155,65 @@ class TriageReplyForm(forms.Form):
 
 class TriageDismissForm(forms.Form):
     reason = forms.CharField(label=_("Reason for dismissing"), max_length=2000)
+
+
+class CompleteForm(forms.Form):
+    note = forms.CharField(label=_("Note (optional)"), max_length=500, required=False)
+
+
+class ProblemLinkForm(forms.Form):
+    problem = forms.ModelChoiceField(label=_("Problem"), queryset=Problem.objects.none())
+
+    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["problem"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            Problem.objects.exclude(status=ProblemStatus.CLOSED)
+            .filter(Q(customer_id=ticket.customer_id) | Q(customer__isnull=True))
+            .order_by("-opened_at")
+        )
+
+
+class ProblemOpenForm(forms.Form):
+    title = forms.CharField(label=_("Problem title"), max_length=250)
+    with_suggested = forms.BooleanField(
+        label=_("Link the similar incidents too"), required=False, initial=True
+    )
+
+
+class RcaRequestForm(forms.Form):
+    requested_at = forms.DateTimeField(
+        label=_("Customer's written request received"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class TimeEntryForm(forms.Form):
+    started_at = forms.DateTimeField(
+        label=_("Started"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=1440)
+    category = forms.ChoiceField(label=_("Category"), choices=TimeCategory.choices)
+    billable = forms.BooleanField(label=_("Billable"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class VendorOpenForm(forms.Form):
+    vendor = forms.ChoiceField(label=_("Vendor"), choices=Vendor.choices)
+    vendor_name = forms.CharField(
+        label=_("Vendor name (other vendor)"), max_length=120, required=False
+    )
+    vendor_reference = forms.CharField(
+        label=_("Vendor's ticket reference"), max_length=120, required=False
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class VendorUpdateForm(forms.Form):
+    escalation_id = forms.IntegerField(widget=forms.HiddenInput)
+    close = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    vendor_reference = forms.CharField(
+        label=_("Vendor's ticket reference"), max_length=120, required=False
+    )
+    note = forms.CharField(label=_("What was shared"), max_length=500, required=False)

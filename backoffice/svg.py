@@ -73,19 +73,26 @@ def _svg(title: str, css: str, width: int, height: int, body: SafeString) -> Saf
     )
 
 
+def _label_fit(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[: chars - 1] + "…"
+
+
 def bar_chart(
     *,
     title: str,
     bars: Sequence[Bar],
     maximum: Number | None = None,
     unit: str = "",
-    width: int = 460,
-    label_width: int = 150,
+    room: int = 260,
+    label_chars: int = 48,
 ) -> SafeString:
     """Horizontal bars, one per row, with the value printed after each bar. `maximum` fixes the
-    scale (100 for percentages); else the largest value fills the width."""
-    row, value_room = 24, 56
-    room = width - label_width - value_room
+    scale (100 for percentages); else the largest value fills the `room` (px). Labels longer
+    than `label_chars` are shortened (the table next to the chart has them whole)."""
+    row, value_room, char = 24, 64, 7
+    chars = min(label_chars, max([len(b.label) for b in bars] + [4]))
+    label_width = 12 + char * chars
+    width = label_width + room + value_room
     top = max([float(b.value) for b in bars if b.value is not None] + [0.0])
     scale = float(maximum) if maximum is not None else top
     parts = []
@@ -101,7 +108,7 @@ def bar_chart(
                 '</rect><text x="{}" y="{}" fill="currentColor" class="chart-value">{}</text>',
                 label_width - 6,
                 y + 13,
-                bar.label,
+                _label_fit(bar.label, chars),
                 label_width,
                 y + 2,
                 length,
@@ -183,8 +190,9 @@ def line_chart(
 ) -> SafeString:
     """Percentages (y 0-100 %) over the `labels` (months), one line per series, each point's
     value printed next to it, and a dashed threshold line."""
-    left, right, top, bottom = 48, width - 16, 34, height - 26
-    step = (right - left) / max(len(labels) - 1, 1)
+    left, right, top, bottom = 56, width - 8, 34, height - 26
+    step = (right - left) / max(len(labels), 1)
+    first = left + step / 2  # points sit in the middle of their month's slot
 
     def y_of(value: Number) -> float:
         return bottom - (bottom - top) * min(max(float(value), 0.0), 100.0) / 100
@@ -195,7 +203,7 @@ def line_chart(
             _html(
                 '<text x="{}" y="{}" text-anchor="middle" fill="currentColor" '
                 'class="chart-axis">{}</text>',
-                left + i * step,
+                first + i * step,
                 height - 8,
                 label,
             )
@@ -217,12 +225,13 @@ def line_chart(
     for k, line in enumerate(series):
         colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
         points = [
-            None if v is None else (left + i * step, y_of(v)) for i, v in enumerate(line.values)
+            None if v is None else (first + i * step, y_of(v)) for i, v in enumerate(line.values)
         ]
         parts.extend(_polylines(points, colour))
-        for point, value in zip(points, line.values, strict=True):
+        for i, (point, value) in enumerate(zip(points, line.values, strict=True)):
             if point is None or value is None:
                 continue
+            above = _label_above(series, k, i)
             parts.append(
                 _html(
                     '<circle cx="{}" cy="{}" r="3" fill="{}"></circle>'
@@ -232,7 +241,7 @@ def line_chart(
                     point[1],
                     colour,
                     point[0],
-                    point[1] - 7 if k % 2 == 0 else point[1] + 15,
+                    point[1] - 7 if above else point[1] + 15,
                     colour,
                     number_text(value),
                 )
@@ -243,6 +252,18 @@ def line_chart(
         text = threshold_label or number_text(threshold) + " %"
         parts.append(_legend_item(legend_x, THRESHOLD_COLOUR, text, dashed=True))
     return _svg(title, "chart-line", width, height, _join(parts))
+
+
+def _label_above(series: Sequence[Series], k: int, i: int) -> bool:
+    """A point's value goes above it when its line is the highest there (ties: the earlier
+    series), else below, so the labels of two close lines do not overlap."""
+    mine = (float(series[k].values[i] or 0), -k)
+    others = [
+        (float(value), -j)
+        for j, line in enumerate(series)
+        if j != k and (value := line.values[i]) is not None
+    ]
+    return not others or mine > max(others)
 
 
 def _legend_item(x: float, colour: str, text: str, *, dashed: bool) -> SafeString:

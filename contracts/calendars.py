@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -201,7 +202,7 @@ def _day_problems(name: str, intervals: Any) -> tuple[list[str], list[tuple[int,
             continue
         spans.append((start, end))
     spans.sort()
-    for (start_a, end_a), (start_b, end_b) in zip(spans, spans[1:], strict=False):
+    for (start_a, end_a), (start_b, end_b) in pairwise(spans):
         if start_b < end_a:
             problems.append(
                 f"{name}: {_clock_text(start_a)}-{_clock_text(end_a)} and "
@@ -343,6 +344,6 @@ def calendar_closed_days(
     for day, name in closed.removed(year).items():
         if calendar.weekly[day.weekday()]:
             shown = _("extra closure") if name == EXTRA_CLOSURE_NAME else name
-            reason = _("open: %(name)s does not apply") % {"name": shown} if name else _("open")
+            reason = _("stays open (%(name)s)") % {"name": shown} if name else _("stays open")
             days.append(ClosedDay(day, reason, is_open=True))
     return sorted(days)

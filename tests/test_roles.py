@@ -13,6 +13,7 @@ from django.urls import reverse
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket
 from tickets.demo.data import GROUPS
+from tickets.services import ticket_assign
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +128,60 @@ EXPECTED = {
     },
 }
 
+# What the back-office migration added (backoffice.0001_backoffice_roles).
+BACKOFFICE = {
+    FIRST: {
+        "tickets.view_problem",
+        "tickets.add_timeentry",
+        "tickets.view_timeentry",
+        "tickets.add_vendorescalation",
+        "tickets.change_vendorescalation",
+        "tickets.view_vendorescalation",
+    },
+    SECOND: {
+        "tickets.view_problem",
+        "tickets.change_problem",
+        "tickets.add_timeentry",
+        "tickets.view_timeentry",
+        "tickets.add_vendorescalation",
+        "tickets.change_vendorescalation",
+        "tickets.view_vendorescalation",
+    },
+    COORDINATOR: {
+        "tickets.add_problem",
+        "tickets.change_problem",
+        "tickets.view_problem",
+        "tickets.add_timeentry",
+        "tickets.view_timeentry",
+        "tickets.add_vendorescalation",
+        "tickets.change_vendorescalation",
+        "tickets.view_vendorescalation",
+        "contracts.view_contactchangerequest",
+        "contracts.change_contactchangerequest",
+        "contracts.change_businesscalendar",
+    },
+    SSM: {
+        "tickets.view_problem",
+        "tickets.change_problem",
+        "tickets.view_timeentry",
+        "tickets.view_vendorescalation",
+        "contracts.view_contactchangerequest",
+    },
+    OFFICER: {
+        "tickets.view_problem",
+        "tickets.change_problem",
+        "tickets.view_timeentry",
+        "tickets.view_vendorescalation",
+    },
+    CSAM: {
+        "tickets.view_problem",
+        "tickets.view_timeentry",
+        "tickets.view_vendorescalation",
+        "contracts.view_contactchangerequest",
+    },
+}
+EXPECTED = {role: EXPECTED[role] | BACKOFFICE[role] for role in ROLES}
+
 # Changelists each role works from, and one it may not see at all.
 VISIBLE = {
     FIRST: [
@@ -158,9 +213,13 @@ VISIBLE = {
         "escalation/outboxemail",
         "intake/inboundmessage",
         "intake/imapmailboxstate",
+        "tickets/problem",
+        "contracts/contactchangerequest",
+        "contracts/businesscalendar",
     ],
     SSM: [
         "tickets/ticket",
+        "tickets/problem",
         "tickets/ticketevent",
         "escalation/escalation",
         "escalation/outboxemail",
@@ -292,24 +351,39 @@ def change_form(client, obj) -> bytes:
 
 @pytest.mark.parametrize("role", [FIRST, SECOND, CSAM])
 def test_a_view_only_contract_has_no_save_button(client, role, contract):
-    member(client, role)
+    contract.csam = member(client, role)
+    contract.save(update_fields=["csam"])
 
     assert b'name="_save"' not in change_form(client, contract)
     assert b'name="_save"' not in change_form(client, contract.customer)
 
 
+COMPOSER = b'name="do" value="reply"'
+
+
 @pytest.mark.parametrize("role", [SSM, OFFICER, CSAM])
 def test_readers_cannot_change_a_ticket(client, role, ticket):
-    member(client, role)
+    user = member(client, role)
+    ticket.contract.csam = user  # a CSAM reads the tickets of their own contracts
+    ticket.contract.save(update_fields=["csam"])
 
-    assert b'name="_save"' not in change_form(client, ticket)
+    assert COMPOSER not in change_form(client, ticket)
 
 
-@pytest.mark.parametrize("role", [FIRST, SECOND, COORDINATOR])
+@pytest.mark.parametrize("role", [FIRST, COORDINATOR])
 def test_workers_can_change_a_ticket(client, role, ticket):
     member(client, role)
 
-    assert b'name="_save"' in change_form(client, ticket)
+    assert COMPOSER in change_form(client, ticket)
+
+
+def test_the_second_line_works_the_tickets_assigned_to_it(client, ticket):
+    user = member(client, SECOND)
+    assert COMPOSER not in change_form(client, ticket)
+
+    ticket_assign(ticket=ticket, assignee=user, now=ams("2026-05-04 10:05"), actor=user)
+
+    assert COMPOSER in change_form(client, ticket)
 
 
 def test_the_coordinator_changes_contracts_and_customers(client, contract):
@@ -340,3 +414,17 @@ def test_first_line_cannot_post_a_contract_change(client, contract):
     assert response.status_code == 403
     contract.refresh_from_db()
     assert contract.reference != "C-HACKED"
+
+
+def test_a_csam_lists_only_the_contracts_and_customers_they_manage(client, contract):
+    other = ContractFactory()
+    contract.csam = member(client, CSAM)
+    contract.save(update_fields=["csam"])
+
+    contracts = client.get(changelist("contracts/contract")).content.decode()
+    customers = client.get(changelist("contracts/customer")).content.decode()
+
+    assert contract.reference in contracts and other.reference not in contracts
+    assert contract.customer.name in customers and other.customer.name not in customers
+    change = reverse("admin:contracts_contract_change", args=[other.pk])
+    assert client.get(change).status_code == 302  # the admin's "does not exist" redirect

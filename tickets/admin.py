@@ -7,7 +7,9 @@ changed through tickets.services, never by editing fields.
 from datetime import timedelta
 from typing import Any, cast
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth.models import User
 from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest
@@ -39,6 +41,7 @@ from tickets.selectors import (
 )
 from tickets.services import (
     ticket_assign,
+    ticket_mark_complete,
     ticket_priority_decide,
     ticket_set_line,
     ticket_sla_rebase,
@@ -86,6 +89,17 @@ class AssignmentFilter(admin.SimpleListFilter):
         if self.value() == "unassigned":
             return queryset.filter(assignee__isnull=True, status__in=list(OPEN_STATUSES))
         return queryset
+
+
+class QueueActionForm(ActionForm):
+    """The queue's bulk actions; a status change needs its reason (issue #6 §2)."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("reason (for a status change)")}),
+    )
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -174,7 +188,9 @@ class TicketAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = tuple(QUEUE_ORDER)
     inlines = [SlaClockInline, ClockSegmentInline, TicketMessageInline, TicketEventInline]
+    action_form = QueueActionForm
     actions = [
+        "mark_complete",
         "assign_to_me",
         "unassign",
         "to_second_line",
@@ -228,6 +244,15 @@ class TicketAdmin(admin.ModelAdmin):
     def to_first_line(self, request: HttpRequest, queryset: Any) -> None:
         self._line(request, queryset, Line.FIRST)
 
+    @admin.action(description=_("Checked complete by the first line (TKT-06)"))
+    def mark_complete(self, request: HttpRequest, queryset: Any) -> None:
+        user = cast(User, request.user)
+        self._each(
+            request,
+            queryset,
+            lambda t, now: ticket_mark_complete(ticket=t, now=now, actor=user),
+        )
+
     @admin.action(description=_("Status: in progress"))
     def start_work(self, request: HttpRequest, queryset: Any) -> None:
         self._status(request, queryset, Status.IN_PROGRESS)
@@ -238,7 +263,14 @@ class TicketAdmin(admin.ModelAdmin):
 
     def _status(self, request: HttpRequest, queryset: Any, status: str) -> None:
         user = cast(User, request.user)
-        reason = f"changed from the queue by {user}"
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            self.message_user(
+                request,
+                _("Give the reason for the status change in the field next to the action."),
+                level=messages.ERROR,
+            )
+            return
         self._each(
             request,
             queryset,

@@ -6,10 +6,10 @@ the period (met or missed), or still running with its due time passed within the
 for unmet preconditions (TKT-07) are listed and excluded from both metrics; a vendor-owned
 resolution (A-08) is listed and excluded from resolution only.
 
-The rules live in three query pieces (`clocks_decided`, `EXCLUDED`, `verdict_counts`) that
-every figure uses, the one-contract report, the all-contracts grouping and the back-office
-trend alike, so they can never disagree. Counting is done by the database (grouped queries):
-the number of queries does not grow with the number of clocks or contracts.
+The rules live in a few query pieces (`decided_in`, `clocks_decided`, `EXCLUDED`,
+`verdict_counts`) that every figure uses, the one-contract report, the all-contracts grouping
+and the back-office trend alike, so they can never disagree. The database does the counting
+(grouped queries): the number of queries does not grow with the number of clocks or contracts.
 """
 
 from __future__ import annotations
@@ -18,10 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, F, Min, Q, QuerySet
-from django.db.models.functions import Coalesce
 
 from tickets.models import Metric, SlaClock
 
@@ -68,29 +66,31 @@ def compliance_percentage(met: int, missed: int) -> Decimal | None:
     return (Decimal(100) * met / (met + missed)).quantize(Decimal("0.1"))
 
 
-def clocks_decided(*, start: datetime, end: datetime, now: datetime) -> QuerySet[SlaClock]:
-    """Clocks whose verdict fell in [start, end): stopped with a verdict, or running with the
-    due time passed before `now`. Only clocks of tickets with an SLA target."""
+def decided_in(*, start: datetime, end: datetime, now: datetime) -> Q:
+    """The verdict fell in [start, end): stopped with a verdict, or running with the due time
+    passed before `now`."""
     horizon = min(end, now)
-    return SlaClock.objects.filter(
-        Q(stopped_at__gte=start, stopped_at__lt=end, met__isnull=False)
-        | Q(stopped_at__isnull=True, due_at__gte=start, due_at__lt=horizon),
-        ticket__sla_target__isnull=False,
+    return Q(stopped_at__gte=start, stopped_at__lt=end, met__isnull=False) | Q(
+        stopped_at__isnull=True, due_at__gte=start, due_at__lt=horizon
     )
 
 
-def verdict_at() -> Coalesce:
-    """When a decided clock's verdict fell: its stop, else (running, missed) its due time."""
-    return Coalesce(F("stopped_at"), F("due_at"))
+def clocks_decided(*, start: datetime, end: datetime, now: datetime) -> QuerySet[SlaClock]:
+    """Clocks of tickets with an SLA target whose verdict fell in [start, end)."""
+    return SlaClock.objects.filter(
+        decided_in(start=start, end=end, now=now), ticket__sla_target__isnull=False
+    )
 
 
-def verdict_counts() -> dict[str, Any]:
-    """Aggregates for `.values(...).annotate(**verdict_counts())`: met, missed, excluded."""
-    return {
-        "met_count": Count("pk", filter=_MET & ~EXCLUDED),
-        "missed_count": Count("pk", filter=_MISSED & ~EXCLUDED),
-        "excluded_count": Count("pk", filter=EXCLUDED),
-    }
+def verdict_counts(within: Q | None = None) -> tuple[Count, Count, Count]:
+    """Aggregates (met, missed, excluded) for `.values(...).annotate(...)` of decided clocks;
+    `within` narrows them further (a month of a longer period, say)."""
+    scope = within if within is not None else Q()
+    return (
+        Count("pk", filter=scope & _MET & ~EXCLUDED),
+        Count("pk", filter=scope & _MISSED & ~EXCLUDED),
+        Count("pk", filter=scope & EXCLUDED),
+    )
 
 
 def _excluded_reason(clock: SlaClock) -> str | None:
@@ -108,6 +108,7 @@ def sla_compliance_by_contract(
     """Rows per (priority, metric) for every contract with clocks decided in [start, end), in
     one grouped query (`contract_ids` narrows it). Excluded clocks are counted, not named."""
     clocks = clocks_decided(start=start, end=end, now=now)
+    met, missed, excluded = verdict_counts()
     if contract_ids is not None:
         clocks = clocks.filter(ticket__contract_id__in=list(contract_ids))
     groups = (
@@ -121,7 +122,12 @@ def sla_compliance_by_contract(
             rank=F("ticket__sla_target__rank"),
             threshold=F("ticket__sla_target__compliance_threshold"),
         )
-        .annotate(first_number=Min("ticket__number"), **verdict_counts())
+        .annotate(
+            first_number=Min("ticket__number"),
+            met_count=met,
+            missed_count=missed,
+            excluded_count=excluded,
+        )
         .order_by()
     )
     # A row per (level, metric) takes the label and threshold of its first clock in the order

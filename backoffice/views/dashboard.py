@@ -72,7 +72,7 @@ def _worst_chart(rows: list[ContractCompliance]) -> SafeString:
         Bar(
             f"{row.reference} {row.label} {Metric(metric.metric).label}",
             metric.percentage,
-            "alert" if metric.within_threshold is False else "ok",
+            {True: "ok", False: "alert", None: "default"}[metric.within_threshold],
             metric.threshold,
         )
         for row, metric in figures[:WORST_SHOWN]
@@ -81,7 +81,7 @@ def _worst_chart(rows: list[ContractCompliance]) -> SafeString:
         "shown": len(bars),
         "all": len(figures),
     }
-    return bar_chart(title=title, bars=bars, maximum=100, unit=" %", width=560, label_width=250)
+    return bar_chart(title=title, bars=bars, maximum=100, unit=" %")
 
 
 def _trend_charts(figures: Dashboard) -> list[tuple[ProviderTrend, SafeString]]:
@@ -97,7 +97,7 @@ def _trend_charts(figures: Dashboard) -> list[tuple[ProviderTrend, SafeString]]:
                 Series(_("resolution"), [p.resolution_percentage for p in trend.points]),
             ],
             threshold=threshold,
-            threshold_label=_("lowest threshold %(value)s %%") % {"value": number_text(threshold)},
+            threshold_label=_("lowest threshold %(value)s %%") % {"value": _threshold(threshold)},
         )
         charts.append((trend, chart))
     return charts

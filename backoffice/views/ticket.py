@@ -26,13 +26,20 @@ from django.utils.translation import gettext as _
 from backoffice.access import require_perm, ticket_workable, tickets_in_scope
 from backoffice.forms import (
     AssignForm,
+    CompleteForm,
     EscalationResolveForm,
     PriorityDecisionForm,
     PriorityForm,
+    ProblemLinkForm,
+    ProblemOpenForm,
+    RcaRequestForm,
     ReplyForm,
     ResolveForm,
     RootCauseForm,
+    TimeEntryForm,
     TransitionForm,
+    VendorOpenForm,
+    VendorUpdateForm,
 )
 from contracts.exceptions import ContractsError
 from contracts.models import SlaTarget
@@ -48,20 +55,43 @@ from tickets.models import (
     MessageKind,
     Metric,
     PriorityChangeRequest,
+    ProblemOrigin,
     RequestState,
     Status,
     Ticket,
+    VendorEscalation,
 )
-from tickets.selectors import due_state, ticket_clock_label, ticket_priority_label
+from tickets.selectors import (
+    due_state,
+    problem_suggestion,
+    ticket_clock_label,
+    ticket_priority_label,
+    ticket_time_entries,
+    ticket_time_totals,
+    ticket_vendor_escalations,
+)
 from tickets.services import (
     ticket_assign,
     ticket_change_priority,
+    ticket_mark_complete,
     ticket_priority_decide,
     ticket_record_root_cause,
     ticket_reply,
     ticket_resolve,
     ticket_set_line,
     ticket_transition,
+)
+from tickets.services.problems import (
+    problem_link,
+    problem_open,
+    problem_rca_request,
+    problem_unlink,
+)
+from tickets.services.work import (
+    time_entry_add,
+    vendor_escalation_close,
+    vendor_escalation_open,
+    vendor_update_shared,
 )
 
 REFUSALS = (TicketError, ContractsError, EscalationError)
@@ -177,6 +207,92 @@ def _escalation_resolve(
     return _("Escalation resolved.")
 
 
+def _complete(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
+    ticket_mark_complete(ticket=ticket, now=timezone.now(), actor=user, note=data["note"])
+    return _("Checked complete; work can start.")
+
+
+def _problem_link(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
+    problem_link(ticket=ticket, problem=data["problem"], now=timezone.now(), actor=user)
+    return _("Linked to problem %(n)s.") % {"n": data["problem"].number}
+
+
+def _problem_open(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
+    incidents = [ticket]
+    suggestion = problem_suggestion(ticket) if data["with_suggested"] else None
+    if suggestion is not None:
+        incidents += [t for t in suggestion.tickets if t.pk != ticket.pk]
+    problem = problem_open(
+        title=data["title"],
+        customer=ticket.customer,
+        tickets=incidents,
+        origin=ProblemOrigin.COORDINATOR,
+        now=timezone.now(),
+        actor=user,
+        product=ticket.product,
+    )
+    return _("Problem %(n)s opened with %(count)s incident(s).") % {
+        "n": problem.number,
+        "count": len(incidents),
+    }
+
+
+def _problem_unlink(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
+    problem_unlink(ticket=ticket, now=timezone.now(), actor=user)
+    return _("Unlinked from the problem.")
+
+
+def _rca_request(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
+    problem = problem_rca_request(
+        ticket=ticket, requested_at=data["requested_at"], now=timezone.now(), actor=user
+    )
+    return _("RCA request recorded on problem %(n)s.") % {"n": problem.number}
+
+
+def _time(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
+    time_entry_add(
+        ticket=ticket,
+        user=user,
+        started_at=data["started_at"],
+        minutes=data["minutes"],
+        category=data["category"],
+        billable=data["billable"],
+        note=data["note"],
+        now=timezone.now(),
+    )
+    return _("%(n)s minutes registered.") % {"n": data["minutes"]}
+
+
+def _vendor_open(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
+    vendor_escalation_open(
+        ticket=ticket,
+        vendor=data["vendor"],
+        vendor_name=data["vendor_name"],
+        vendor_reference=data["vendor_reference"],
+        note=data["note"],
+        now=timezone.now(),
+        actor=user,
+    )
+    return _("Escalated to the vendor.")
+
+
+def _vendor_update(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
+    escalation = get_object_or_404(VendorEscalation, pk=data["escalation_id"], ticket=ticket)
+    if data["close"]:
+        vendor_escalation_close(
+            escalation=escalation, note=data["note"], now=timezone.now(), actor=user
+        )
+        return _("Vendor escalation closed.")
+    vendor_update_shared(
+        escalation=escalation,
+        vendor_reference=data["vendor_reference"],
+        note=data["note"],
+        now=timezone.now(),
+        actor=user,
+    )
+    return _("Vendor update shared with the customer recorded.")
+
+
 def _forms(ticket: Ticket, data: Any = None, files: Any = None) -> dict[str, forms.Form]:
     return {
         "reply": ReplyForm(data, files, prefix="reply"),
@@ -196,6 +312,22 @@ def _forms(ticket: Ticket, data: Any = None, files: Any = None) -> dict[str, for
         "root_cause": RootCauseForm(data, prefix="root_cause", initial={"text": ticket.root_cause}),
         "resolve": ResolveForm(data, prefix="resolve"),
         "escalation_resolve": EscalationResolveForm(data, prefix="escalation_resolve"),
+        "complete": CompleteForm(data, prefix="complete"),
+        "problem_link": ProblemLinkForm(data, prefix="problem_link", ticket=ticket),
+        "problem_open": ProblemOpenForm(
+            data,
+            prefix="problem_open",
+            initial={"title": f"{ticket.product or ticket.subject}"[:250]},
+        ),
+        "problem_unlink": forms.Form(data, prefix="problem_unlink"),
+        "rca_request": RcaRequestForm(data, prefix="rca_request"),
+        "time": TimeEntryForm(
+            data,
+            prefix="time",
+            initial={"started_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
+        ),
+        "vendor_open": VendorOpenForm(data, prefix="vendor_open"),
+        "vendor_update": VendorUpdateForm(data, prefix="vendor_update"),
     }
 
 
@@ -208,6 +340,14 @@ HANDLERS: dict[str, Handler] = {
     "root_cause": _root_cause,
     "resolve": _resolve,
     "escalation_resolve": _escalation_resolve,
+    "complete": _complete,
+    "problem_link": _problem_link,
+    "problem_open": _problem_open,
+    "problem_unlink": _problem_unlink,
+    "rca_request": _rca_request,
+    "time": _time,
+    "vendor_open": _vendor_open,
+    "vendor_update": _vendor_update,
 }
 
 
@@ -306,4 +446,10 @@ def _context(
         "escalations": escalations,
         "queue_url": reverse("admin:tickets_ticket_changelist"),
         "inbound": ticket.inbound_messages.order_by("received_at")[:20],
+        "suggestion": problem_suggestion(ticket) if ticket.problem_id is None else None,
+        "time_entries": ticket_time_entries(ticket).select_related("user"),
+        "time_totals": ticket_time_totals(ticket),
+        "vendor_escalations": ticket_vendor_escalations(ticket),
+        "needs_completeness": ticket.completeness_checked_at is None
+        and ticket.status in OPEN_STATUSES,
     }

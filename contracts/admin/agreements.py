@@ -85,7 +85,24 @@ class ContractAdminForm(forms.ModelForm):
 
     class Meta:
         model = Contract
-        fields = "__all__"
+        fields = [
+            "reference",
+            "customer",
+            "provider",
+            "package",
+            "calendar",
+            "status",
+            "start_date",
+            "go_live_date",
+            "end_date",
+            "renewal_date",
+            "renewal_notice_deadline",
+            "auto_renew",
+            "hosting",
+            "named_contact_cap",
+            "csam",
+            "services",
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

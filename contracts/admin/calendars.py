@@ -9,11 +9,12 @@ the permission, get the read-only page with the closed days of a chosen year (?y
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -236,7 +237,9 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         row = self.get_object(request, unquote(object_id))
         if row is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self._get_obj_does_not_exist_redirect(  # type: ignore[attr-defined]
+                request, self.opts, object_id
+            )
         year = _year(request.GET.get("year"))
         if not self.has_change_permission(request, row):
             context = {**(extra_context or {}), **self._saved_context(row, year)}
@@ -264,7 +267,9 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
             if saving:
                 revised = self._revise(request, row, form)
                 if revised is not None:
-                    return redirect(reverse("admin:contracts_businesscalendar_change", args=[revised.pk]))
+                    return redirect(
+                        reverse("admin:contracts_businesscalendar_change", args=[revised.pk])
+                    )
             else:
                 preview = calendar_closed_days(
                     calendar_row_or_spec=form.spec(), year=form.cleaned_data["year"]
@@ -287,7 +292,10 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
     ) -> BusinessCalendar | None:
         try:
             revised = calendar_revise(
-                calendar=row, **form.revise_kwargs(), now=timezone.now(), actor=request.user
+                calendar=row,
+                **form.revise_kwargs(),
+                now=timezone.now(),
+                actor=cast(User, request.user),
             )
         except CalendarRevisionInvalid as exc:
             for problem in exc.problems:

@@ -73,7 +73,7 @@ class CatalogueReleaseAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["provider", "is_current"]
     list_select_related = ["provider"]
-    fields = [
+    fields = readonly_fields = (
         "provider",
         "version",
         "is_current",
@@ -82,8 +82,7 @@ class CatalogueReleaseAdmin(ReadOnlyAdmin):
         "sha256",
         "contents",
         "source",
-    ]
-    readonly_fields = fields
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CatalogueRelease]:
         return (
@@ -117,7 +116,12 @@ class CatalogueReleaseAdmin(ReadOnlyAdmin):
     def contents(self, obj: Any) -> str:
         return str(
             _("%(c)s calendars, %(p)s packages, %(s)s services, %(sla)s SLA policies")
-            % {"c": obj.calendars_n, "p": obj.packages_n, "s": obj.services_n, "sla": obj.policies_n}
+            % {
+                "c": obj.calendars_n,
+                "p": obj.packages_n,
+                "s": obj.services_n,
+                "sla": obj.policies_n,
+            }
         )
 
     @admin.display(description=_("source text"))

@@ -6,10 +6,12 @@ cap) shows the reason and leaves the request pending.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -53,25 +55,21 @@ class ContactChangeRequestAdmin(admin.ModelAdmin):
     def get_ordering(self, request: HttpRequest) -> list[Any]:
         return [_PENDING_FIRST.asc(), "-created_at"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [
-            "customer",
-            "requested_by",
-            "contract_list",
-            "action",
-            "name",
-            "email",
-            "note",
-            "created_at",
-            "status",
-            "decided_by",
-            "decided_at",
-            "decision_note",
-            "contact",
-        ]
-
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return self.get_readonly_fields(request, obj)
+    fields = readonly_fields = (
+        "customer",
+        "requested_by",
+        "contract_list",
+        "action",
+        "name",
+        "email",
+        "note",
+        "created_at",
+        "status",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+        "contact",
+    )
 
     @admin.display(description=_("contracts"))
     def contract_list(self, obj: ContactChangeRequest) -> str:
@@ -110,12 +108,12 @@ class ContactChangeRequestAdmin(admin.ModelAdmin):
     def _decide(
         self, request: HttpRequest, request_row: ContactChangeRequest, decision: str, note: str
     ) -> bool:
-        now = timezone.now()
+        now, actor = timezone.now(), cast(User, request.user)
         try:
             if decision == "approve":
-                contact_change_approve(request=request_row, now=now, actor=request.user, note=note)
+                contact_change_approve(request=request_row, now=now, actor=actor, note=note)
             else:
-                contact_change_reject(request=request_row, note=note, now=now, actor=request.user)
+                contact_change_reject(request=request_row, note=note, now=now, actor=actor)
         except ContractsError as exc:
             self.message_user(request, str(exc), level=messages.ERROR)
             return False
@@ -154,7 +152,7 @@ class ContactChangeRequestAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "title": gettext("Reject named-contact requests"),
             "requests": list(pending.select_related("customer")),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, self.reject_template, context)
 

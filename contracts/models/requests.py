@@ -79,4 +79,6 @@ class ContactChangeRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()}: {self.name} <{self.email}> ({self.get_status_display()})"
+        return (
+            f"{self.get_action_display()}: {self.name} <{self.email}> ({self.get_status_display()})"
+        )

@@ -121,7 +121,12 @@ def contact_change_approve(
     else:
         contact = _contact_removed(locked, contracts)
     return _decision_store(
-        locked, status=ContactChangeStatus.APPROVED, note=note, now=now, actor=actor, contact=contact
+        locked,
+        status=ContactChangeStatus.APPROVED,
+        note=note,
+        now=now,
+        actor=actor,
+        contact=contact,
     )
 
 

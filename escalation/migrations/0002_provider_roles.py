@@ -8,8 +8,9 @@ every tickets and contracts model), and its permissions on other apps are left a
 Backwards removes the permissions of the table from the groups; the groups themselves stay.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from escalation.migrations_support import grants_remove, permissions_create, role_permissions
 
 PROJECT_APPS = ("contracts", "tickets", "escalation", "intake")
 
@@ -105,42 +106,12 @@ ROLES = {
 ROLES["Escalation officer"] = ROLES["Service support manager"]
 
 
-def _permissions_create(apps):
-    """Content types and permissions may not exist yet: post_migrate has not run in a fresh
-    migrate. Same trick as Django's own auth migrations."""
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-
-def _role_permissions(apps, grants):
-    Permission = apps.get_model("auth", "Permission")
-    wanted = {
-        (label.split(".")[0], f"{action}_{label.split('.')[1]}")
-        for label, actions in grants.items()
-        for action in actions
-    }
-    found = [
-        p
-        for p in Permission.objects.filter(
-            content_type__app_label__in={app for app, _ in wanted},
-            codename__in={codename for _, codename in wanted},
-        ).select_related("content_type")
-        if (p.content_type.app_label, p.codename) in wanted
-    ]
-    if len(found) != len(wanted):
-        missing = wanted - {(p.content_type.app_label, p.codename) for p in found}
-        raise LookupError(f"permissions not found: {sorted(missing)}")
-    return found
-
-
 def roles_grant(apps, schema_editor):
-    _permissions_create(apps)
+    permissions_create(apps)
     Group = apps.get_model("auth", "Group")
     for name, grants in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
-        permissions = _role_permissions(apps, grants)
+        permissions = role_permissions(apps, grants)
         group.permissions.remove(
             *group.permissions.filter(content_type__app_label__in=PROJECT_APPS).exclude(
                 pk__in=[p.pk for p in permissions]
@@ -150,11 +121,7 @@ def roles_grant(apps, schema_editor):
 
 
 def roles_revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for name, grants in ROLES.items():
-        group = Group.objects.filter(name=name).first()
-        if group is not None:
-            group.permissions.remove(*_role_permissions(apps, grants))
+    grants_remove(apps, ROLES)
 
 
 class Migration(migrations.Migration):

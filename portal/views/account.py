@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 
 from contracts.calendars import calendar_for
 from contracts.models import ContactRole, ContactRoleKind, EntitlementKind
-from contracts.selectors import escalation_contacts_for, named_contact_cap
+from contracts.selectors import (
+    calendar_revision_current,
+    escalation_contacts_for,
+    named_contact_cap,
+)
 from portal.access import contact_required
 from portal.forms import ContactChangeRequestForm
 from portal.selectors import contact_is_manager, contracts_visible
@@ -23,6 +27,7 @@ def _closed_days(contract: object, year: int) -> list[date]:
     row = contract.calendar or contract.package.default_calendar  # type: ignore[attr-defined]
     if row is None or row.always_open:
         return []
+    row = calendar_revision_current(row)  # a coordinator's later revision applies (D3)
     closed = calendar_for(row).closed
     names = getattr(closed, "names", None)
     return sorted(names(year)) if names else []

@@ -124,6 +124,19 @@ def test_the_trend_counts_june_per_provider(work):
     assert trend.points[0].opened == 0
 
 
+def test_a_verdict_counts_in_its_amsterdam_month(agent):
+    contract = ContractFactory(provider_code="onitnow", package_code="ons")
+    contact = named_contact(contract)
+    # Answered late at 00:30 on 1 June in Amsterdam (still 31 May in UTC): June's.
+    _ticket(contact, "2026-05-29 09:00", reply_at="2026-06-01 00:30", agent=agent)
+    _ticket(contact, "2026-05-29 10:00")  # never answered: missed when due on 29 May
+    may, june = _figures().trends[0].points[-2:]
+    assert (may.response_met, may.response_missed, may.opened) == (0, 1, 2)
+    assert (june.response_met, june.response_missed, june.opened) == (0, 1, 0)
+    (report,) = sla_compliance(contract_id=contract.pk, start=JUNE[0], end=JUNE[1], now=NOW)
+    assert (report.metric, report.met, report.missed) == ("response", 0, 1)
+
+
 @pytest.mark.parametrize(
     ("cell", "written"),
     [

@@ -124,7 +124,7 @@ def test_second_line_works_only_its_own_tickets(desk: Desk) -> None:
 
 def test_read_only_roles_see_no_forms_and_cannot_post(desk: Desk) -> None:
     ticket = create_ticket(desk.anna, timezone.now(), priority_level="hoog")
-    for role in ("csam", "ssm"):
+    for role in ("officer", "ssm"):
         client = _client(role)
         page = client.get(_page(ticket))
         assert page.status_code == 200 and b'name="do" value="reply"' not in page.content
@@ -196,3 +196,85 @@ def test_csam_reads_only_the_tickets_of_their_contracts(desk: Desk) -> None:
     assert english(mine).get(_page(ticket)).status_code == 200
     assert ticket.number not in english(other).get(queue).content.decode()
     assert english(other).get(_page(ticket)).status_code == 404
+
+
+def test_work_starts_after_the_completeness_check(desk: Desk) -> None:
+    ticket = create_ticket(desk.anna, timezone.now(), priority_level="hoog")
+    client = _client("first")
+    start = {"do": "transition", "transition-to_status": "in_progress", "transition-reason": "Go"}
+    client.post(_page(ticket), start)
+    ticket.refresh_from_db()
+    assert ticket.status == Status.NEW  # refused: not checked complete (TKT-06)
+    assert b'id="completeness"' in client.get(_page(ticket)).content
+    client.post(_page(ticket), {"do": "complete", "complete-note": "Alles aanwezig"})
+    client.post(_page(ticket), start)
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_PROGRESS and ticket.completeness_checked_by is not None
+    assert ticket.events.filter(kind="completeness_checked", data__note="Alles aanwezig").exists()
+
+
+def test_recurring_incidents_are_suggested_and_a_problem_opened_with_them(desk: Desk) -> None:
+    now = timezone.now()
+    earlier = create_ticket(
+        desk.anna, now - timedelta(days=3), priority_level="hoog", product="Koppeling SAP"
+    )
+    ticket = create_ticket(desk.anna, now, priority_level="hoog", product="Koppeling SAP")
+    client = _client("coordinator")
+    page = client.get(_page(ticket)).content.decode()
+    assert 'id="problem-suggestion"' in page and earlier.number in page
+    client.post(
+        _page(ticket),
+        {
+            "do": "problem_open",
+            "problem_open-title": "SAP-koppeling valt uit",
+            "problem_open-with_suggested": "on",
+        },
+    )
+    ticket.refresh_from_db()
+    earlier.refresh_from_db()
+    assert ticket.problem is not None and earlier.problem == ticket.problem
+    assert 'id="problem-suggestion"' not in client.get(_page(ticket)).content.decode()
+
+
+def test_time_entries_and_vendor_escalation_from_the_page(desk: Desk) -> None:
+    ticket = create_ticket(desk.anna, timezone.now() - timedelta(hours=2), priority_level="hoog")
+    client = _client("coordinator")
+    started = timezone.localtime(timezone.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    client.post(
+        _page(ticket),
+        {
+            "do": "time",
+            "time-started_at": started,
+            "time-minutes": "25",
+            "time-category": "analysis",
+            "time-billable": "on",
+        },
+    )
+    refused = client.post(
+        _page(ticket),
+        {"do": "time", "time-started_at": started, "time-minutes": "0", "time-category": "x"},
+    )
+    assert refused.status_code == 400
+    entry = ticket.time_entries.get()
+    assert (entry.minutes, entry.billable) == (25, True)
+    client.post(
+        _page(ticket),
+        {
+            "do": "vendor_open",
+            "vendor_open-vendor": "xurrent",
+            "vendor_open-vendor_reference": "X-9",
+        },
+    )
+    escalation = ticket.vendor_escalations.get()
+    client.post(
+        _page(ticket),
+        {
+            "do": "vendor_update",
+            "vendor_update-escalation_id": escalation.pk,
+            "vendor_update-note": "Xurrent onderzoekt",
+        },
+    )
+    escalation.refresh_from_db()
+    assert escalation.vendor_reference == "X-9" and escalation.last_update_shared_at is not None
+    page = client.get(_page(ticket)).content.decode()
+    assert "25 minutes, 25 billable." in page and "X-9" in page

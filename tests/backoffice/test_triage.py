@@ -53,7 +53,9 @@ def test_create_ticket_for_a_chosen_contact_records_the_decision(desk: Desk) -> 
     assert ticket.contact == desk.anna and ticket.subject == "Printer kapot"
     assert ticket.channel == "email" and ticket.created_by == first
     assert inbound.body_text.strip()[:20] in ticket.description
-    assert OutboxEmail.objects.filter(key=f"receipt:{inbound.pk}", to_email=desk.anna.email).exists()
+    assert OutboxEmail.objects.filter(
+        key=f"receipt:{inbound.pk}", to_email=desk.anna.email
+    ).exists()
     with pytest.raises(TriageRefused, match="already handled"):
         triage_dismiss(inbound=inbound, reason="spam", now=NOW, actor=first)
 

@@ -88,7 +88,9 @@ def test_each_corpus_message_has_its_exact_outcome_and_mail(desk: Desk, case: Ca
 
 
 def test_all_ticket_outcomes_of_the_table_are_covered() -> None:
-    assert {case.outcome for case in CASES} == set(Outcome.values) - {Outcome.RECEIVED}
+    # Dismissed is the first line's decision on a triage message, never the router's.
+    routed = set(Outcome.values) - {Outcome.RECEIVED, Outcome.DISMISSED}
+    assert {case.outcome for case in CASES} == routed
     assert len({case.file for case in CASES}) == len(CASES)
 
 

@@ -503,3 +503,28 @@ def test_problem_lists_count_incidents_and_flag_overdue_rcas(
     assert sorted(rows) == [("PRB-2026-0001", 2), ("PRB-2026-0002", 0)]
     overdue = {p.number: p.rca_overdue for p in problems_rca_open(ams("2026-07-02 09:00"))}
     assert overdue == {"PRB-2026-0001": True}
+
+
+# --- Back-office ------------------------------------------------------------------------------
+
+
+def test_the_problem_admin_lists_flags_and_records_through_the_services(client, contact):
+    coordinator = UserFactory(is_superuser=True)
+    client.force_login(coordinator)
+    ticket = _incident(contact, "2026-01-05 09:00", "top")
+    _resolve(ticket, "2026-01-06 09:00", coordinator)  # RCA due 6 Feb 2026: long overdue
+    problem = Problem.objects.get()
+    listing = client.get("/admin/tickets/problem/").content.decode()
+    assert "rca-overdue" in listing
+    url = f"/admin/tickets/problem/{problem.pk}/change/"
+    assert ticket.number in client.get(url).content.decode()
+    form = {"title": problem.title, "root_cause": "Verlopen certificaat", "workaround": ""}
+    refused = client.post(url, {**form, "rca_report": SimpleUploadedFile("r.pdf", b"nope")})
+    assert "is not a PDF file" in refused.content.decode()
+    assert client.post(url, form).status_code == 302
+    problem.refresh_from_db()
+    assert (problem.status, problem.root_cause) == (
+        ProblemStatus.ROOT_CAUSE_KNOWN,
+        "Verlopen certificaat",
+    )
+    assert ticket.events.filter(kind="problem_root_cause_recorded").count() == 1

@@ -74,12 +74,20 @@ def test_breached_filter_after_the_due_time(tickets, admin_client):
 def test_bulk_actions_go_through_the_services(tickets, admin_client, admin_user):
     top, hoog, _ = tickets
     selected = [top.pk, hoog.pk]
-    for action in ("assign_to_me", "to_second_line", "start_work"):
+    admin_client.post(QUEUE, {"action": "start_work", "_selected_action": selected, "reason": "Go"})
+    top.refresh_from_db()
+    assert top.status == Status.NEW  # not checked complete yet (TKT-06)
+    for action in ("assign_to_me", "to_second_line", "mark_complete"):
         admin_client.post(QUEUE, {"action": action, "_selected_action": selected})
+    admin_client.post(QUEUE, {"action": "start_work", "_selected_action": selected})
+    top.refresh_from_db()
+    assert top.status == Status.NEW  # a status change needs a reason
+    admin_client.post(QUEUE, {"action": "start_work", "_selected_action": selected, "reason": "Go"})
     top.refresh_from_db()
     assert (top.assignee, top.line, top.status) == (admin_user, Line.SECOND, Status.IN_PROGRESS)
     kinds = set(top.events.values_list("kind", flat=True))
-    assert {"assigned", "line_changed", "status_changed"} <= kinds
+    assert {"assigned", "line_changed", "completeness_checked", "status_changed"} <= kinds
+    assert top.events.get(kind="status_changed").data["reason"] == "Go"
     page = _queue(admin_client, assigned="mine")
     assert "Top koppeling" in page
 

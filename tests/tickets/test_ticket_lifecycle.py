@@ -18,6 +18,7 @@ from tickets.exceptions import InvalidTransition, TicketValidationError
 from tickets.models import Metric, SegmentState, Status
 from tickets.services import (
     ticket_change_priority,
+    ticket_mark_complete,
     ticket_record_root_cause,
     ticket_reply,
     ticket_resolve,
@@ -40,6 +41,7 @@ def agent():
 def _paused_hoog_ticket(contact, agent):
     """Hoog (9 bh response) registered Mon 1 Jun 09:00, waiting for the customer 11:30-14:30."""
     ticket = create_ticket(contact, ams("2026-06-01 09:00"), priority_level="hoog")
+    ticket_mark_complete(ticket=ticket, now=ams("2026-06-01 09:05"), actor=agent)
     ticket_transition(
         ticket=ticket, to_status=Status.IN_PROGRESS, now=ams("2026-06-01 09:10"), actor=agent
     )
@@ -233,6 +235,7 @@ def test_every_change_writes_an_event(contact, agent):
     kinds = list(ticket.events.values_list("kind", flat=True))
     assert kinds == [
         "created",
+        "completeness_checked",
         "status_changed",
         "status_changed",
         "message_added",

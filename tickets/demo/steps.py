@@ -14,6 +14,7 @@ from tickets.models import Channel, ResolutionKind, Status, Ticket
 from tickets.services import (
     ticket_assign,
     ticket_change_priority,
+    ticket_mark_complete,
     ticket_record_root_cause,
     ticket_reply,
     ticket_resolve,
@@ -116,10 +117,17 @@ def _fresh(ticket: Ticket) -> Ticket:
     return Ticket.objects.get(pk=ticket.pk)
 
 
+def _step_start(s: StepContext) -> Ticket:
+    """The first line checks the request complete (TKT-06), then work starts."""
+    if s.ticket.completeness_checked_at is None:
+        ticket_mark_complete(ticket=s.ticket, now=s.at, actor=s.agent)
+    return _transition(Status.IN_PROGRESS)(s)
+
+
 STEPS: dict[str, Step] = {
     "assign": _step_assign,
     "reply": _step_reply,
-    "start": _transition(Status.IN_PROGRESS),
+    "start": _step_start,
     "ask": _step_ask,
     "customer": _step_customer,
     "vendor": _transition(Status.WAITING_FOR_VENDOR, "escalated to the vendor"),

@@ -202,6 +202,16 @@ class Ticket(models.Model):
         related_name="incidents",
         verbose_name=_("problem"),
     )
+    # The first line's completeness check before work starts (SPEC TKT-06).
+    completeness_checked_at = models.DateTimeField(_("checked complete"), null=True, blank=True)
+    completeness_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked complete by"),
+    )
     # Life cycle.
     created_at = models.DateTimeField(_("registered"))
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)

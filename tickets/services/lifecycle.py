@@ -130,6 +130,16 @@ def ticket_transition(
     if to_status == Status.RESOLVED:
         raise InvalidTransition("Resolve a ticket with its resolution kind (fix or workaround).")
     ticket = _locked(ticket)
+    if (
+        actor is not None
+        and ticket.status == Status.NEW
+        and to_status == Status.IN_PROGRESS
+        and ticket.completeness_checked_at is None
+    ):
+        raise InvalidTransition(
+            f"Ticket {ticket.number} has not been checked complete by the first line; "
+            "work starts after that check (TKT-06)."
+        )
     reopened = ticket.status == Status.RESOLVED and to_status == Status.IN_PROGRESS
     _status_set(ticket, to_status, now, user=actor, contact=contact, reason=reason)
     if reopened:
@@ -352,4 +362,21 @@ def ticket_set_line(*, ticket: Ticket, line: str, now: datetime, actor: User) ->
         ticket.updated_at = now
         ticket.save(update_fields=["line", "updated_at"])
         _event(ticket, "line_changed", now, user=actor, data={"from": before, "to": line})
+    return ticket
+
+
+@requires_aware_now
+@transaction.atomic
+def ticket_mark_complete(*, ticket: Ticket, now: datetime, actor: User, note: str = "") -> Ticket:
+    """The first line confirms the request holds everything needed to start (TKT-06)."""
+    ticket = _locked(ticket)
+    if ticket.status in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED):
+        raise InvalidTransition(f"Ticket {ticket.number} is {Status(ticket.status).label}.")
+    if ticket.completeness_checked_at is not None:
+        raise InvalidTransition(f"Ticket {ticket.number} was already checked complete.")
+    ticket.completeness_checked_at = now
+    ticket.completeness_checked_by = actor
+    ticket.updated_at = now
+    ticket.save(update_fields=["completeness_checked_at", "completeness_checked_by", "updated_at"])
+    _event(ticket, "completeness_checked", now, user=actor, data={"note": note})
     return ticket

@@ -452,23 +452,3 @@ def problem_close(*, problem: Problem, now: datetime, actor: User) -> Problem:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
-
-
-__all__ = [
-    "RCA_MAX_BYTES",
-    "TOP_LEVEL",
-    "is_top_incident",
-    "months_add",
-    "problem_attach_rca",
-    "problem_close",
-    "problem_link",
-    "problem_open",
-    "problem_open_for_top_incident",
-    "problem_rca_request",
-    "problem_record_root_cause",
-    "problem_ticket_resolved",
-    "problem_unlink",
-    "problem_update",
-    "rca_file_check",
-    "rca_required",
-]
