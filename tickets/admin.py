@@ -81,13 +81,19 @@ class AssignmentFilter(admin.SimpleListFilter):
     parameter_name = "assigned"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [("mine", _("my tickets")), ("unassigned", _("unassigned"))]
+        return [
+            ("mine", _("my tickets")),
+            ("unassigned", _("unassigned")),
+            ("triage", _("triage: new, not yet checked complete")),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
         if self.value() == "mine":
             return queryset.filter(assignee=cast(User, request.user))
         if self.value() == "unassigned":
             return queryset.filter(assignee__isnull=True, status__in=list(OPEN_STATUSES))
+        if self.value() == "triage":
+            return queryset.filter(status=Status.NEW, completeness_checked_at__isnull=True)
         return queryset
 
 

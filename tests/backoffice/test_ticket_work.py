@@ -7,10 +7,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from escalation.models import Escalation, Level, OutboxEmail, Reason
+from escalation.models import Level, OutboxEmail, Reason
 from escalation.services.actions import escalation_raise_by_customer
 from intake.models import InboundAttachment
 from tests.backoffice.conftest import english, staff
@@ -34,7 +35,8 @@ def test_public_reply_is_the_first_response_and_is_emailed(desk: Desk) -> None:
     client = _client("first")
     page = client.get(_page(ticket))
     assert page.status_code == 200
-    assert ticket.number in page.content.decode() and "Conversation" in page.content.decode()
+    assert ticket.number in page.content.decode()
+    assert "Conversation" in page.content.decode()
     response = client.post(
         _page(ticket),
         {
@@ -47,10 +49,12 @@ def test_public_reply_is_the_first_response_and_is_emailed(desk: Desk) -> None:
     assert response.status_code == 302
     ticket.refresh_from_db()
     message = ticket.messages.get()
-    assert message.counts_as_first_response and ticket.first_response_at is not None
+    assert message.counts_as_first_response
+    assert ticket.first_response_at is not None
     assert InboundAttachment.objects.get(ticket_message=message).filename == "log.txt"
     mail = OutboxEmail.objects.get(key=f"reply:{message.pk}")
-    assert mail.to_email == desk.anna.email and f"[{ticket.number}]" in mail.subject
+    assert mail.to_email == desk.anna.email
+    assert f"[{ticket.number}]" in mail.subject
     assert "We kijken ernaar." in mail.body_text
 
 
@@ -62,10 +66,12 @@ def test_internal_note_is_marked_and_not_emailed(desk: Desk) -> None:
         {"do": "reply", "reply-visibility": "internal", "reply-body": "Klant belt terug."},
     )
     message = ticket.messages.get()
-    assert message.kind == MessageKind.INTERNAL and not message.counts_as_first_response
+    assert message.kind == MessageKind.INTERNAL
+    assert not message.counts_as_first_response
     assert not OutboxEmail.objects.filter(key=f"reply:{message.pk}").exists()
     html = client.get(_page(ticket)).content.decode()
-    assert "Internal note" in html and "Klant belt terug." in html
+    assert "Internal note" in html
+    assert "Klant belt terug." in html
 
 
 def test_empty_reply_and_missing_reason_show_errors_and_change_nothing(desk: Desk) -> None:
@@ -74,7 +80,8 @@ def test_empty_reply_and_missing_reason_show_errors_and_change_nothing(desk: Des
     response = client.post(
         _page(ticket), {"do": "transition", "transition-to_status": "in_progress"}
     )
-    assert response.status_code == 400 and b"This field is required" in response.content
+    assert response.status_code == 400
+    assert b"This field is required" in response.content
     ticket.refresh_from_db()
     assert ticket.status == Status.NEW
 
@@ -119,7 +126,8 @@ def test_second_line_works_only_its_own_tickets(desk: Desk) -> None:
     response = second.post(
         _page(ticket), {"do": "reply", "reply-visibility": "internal", "reply-body": "x"}
     )
-    assert response.status_code == 403 and not ticket.messages.exists()
+    assert response.status_code == 403
+    assert not ticket.messages.exists()
 
 
 def test_read_only_roles_see_no_forms_and_cannot_post(desk: Desk) -> None:
@@ -127,7 +135,8 @@ def test_read_only_roles_see_no_forms_and_cannot_post(desk: Desk) -> None:
     for role in ("officer", "ssm"):
         client = _client(role)
         page = client.get(_page(ticket))
-        assert page.status_code == 200 and b'name="do" value="reply"' not in page.content
+        assert page.status_code == 200
+        assert b'name="do" value="reply"' not in page.content
         response = client.post(
             _page(ticket), {"do": "reply", "reply-visibility": "internal", "reply-body": "x"}
         )
@@ -141,15 +150,18 @@ def test_escalation_resolved_with_a_note_from_the_ticket_and_the_list(desk: Desk
     escalation = escalation_raise_by_customer(
         ticket=ticket, contact=desk.anna, reason="Het duurt te lang", now=now
     )
-    assert escalation.level == Level.FIRST_LINE and escalation.reason == Reason.CUSTOMER_RAISED
+    assert escalation.level == Level.FIRST_LINE
+    assert escalation.reason == Reason.CUSTOMER_RAISED
     ssm = _client("ssm")
     listing = ssm.get(reverse("backoffice:escalations"))
-    assert listing.status_code == 200 and ticket.number in listing.content.decode()
+    assert listing.status_code == 200
+    assert ticket.number in listing.content.decode()
     ssm.post(
         reverse("backoffice:escalations"), {"do": "acknowledge", "escalation_id": escalation.pk}
     )
     escalation.refresh_from_db()
-    assert escalation.acknowledged_at is not None and escalation.resolved_at is None
+    assert escalation.acknowledged_at is not None
+    assert escalation.resolved_at is None
     refused = ssm.post(
         reverse("backoffice:escalations"),
         {"do": "resolve", "escalation_id": escalation.pk, "escalation_resolve-note": ""},
@@ -167,7 +179,8 @@ def test_escalation_resolved_with_a_note_from_the_ticket_and_the_list(desk: Desk
     )
     escalation.refresh_from_db()
     assert escalation.resolution_note == "Engineer ingezet, klant gebeld"
-    assert escalation.resolved_by is not None and escalation.resolved_by.username == "ssm-user"
+    assert escalation.resolved_by is not None
+    assert escalation.resolved_by.username == "ssm-user"
     assert ticket.number not in ssm.get(reverse("backoffice:escalations")).content.decode()
     # The CSAM reads but may not act.
     csam = _client("csam")
@@ -209,7 +222,8 @@ def test_work_starts_after_the_completeness_check(desk: Desk) -> None:
     client.post(_page(ticket), {"do": "complete", "complete-note": "Alles aanwezig"})
     client.post(_page(ticket), start)
     ticket.refresh_from_db()
-    assert ticket.status == Status.IN_PROGRESS and ticket.completeness_checked_by is not None
+    assert ticket.status == Status.IN_PROGRESS
+    assert ticket.completeness_checked_by is not None
     assert ticket.events.filter(kind="completeness_checked", data__note="Alles aanwezig").exists()
 
 
@@ -221,7 +235,8 @@ def test_recurring_incidents_are_suggested_and_a_problem_opened_with_them(desk: 
     ticket = create_ticket(desk.anna, now, priority_level="hoog", product="Koppeling SAP")
     client = _client("coordinator")
     page = client.get(_page(ticket)).content.decode()
-    assert 'id="problem-suggestion"' in page and earlier.number in page
+    assert 'id="problem-suggestion"' in page
+    assert earlier.number in page
     client.post(
         _page(ticket),
         {
@@ -232,7 +247,8 @@ def test_recurring_incidents_are_suggested_and_a_problem_opened_with_them(desk: 
     )
     ticket.refresh_from_db()
     earlier.refresh_from_db()
-    assert ticket.problem is not None and earlier.problem == ticket.problem
+    assert ticket.problem is not None
+    assert earlier.problem == ticket.problem
     assert 'id="problem-suggestion"' not in client.get(_page(ticket)).content.decode()
 
 
@@ -275,6 +291,39 @@ def test_time_entries_and_vendor_escalation_from_the_page(desk: Desk) -> None:
         },
     )
     escalation.refresh_from_db()
-    assert escalation.vendor_reference == "X-9" and escalation.last_update_shared_at is not None
+    assert escalation.vendor_reference == "X-9"
+    assert escalation.last_update_shared_at is not None
     page = client.get(_page(ticket)).content.decode()
-    assert "25 minutes, 25 billable." in page and "X-9" in page
+    assert "25 minutes, 25 billable." in page
+    assert "X-9" in page
+
+
+def test_the_work_page_does_not_query_per_message(desk: Desk) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tickets.services import ticket_reply
+
+    ticket = create_ticket(desk.anna, timezone.now() - timedelta(hours=1), priority_level="hoog")
+    user = staff("coordinator")
+    client = english(user)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_page(ticket)).status_code == 200
+        return len(queries)
+
+    ticket_reply(ticket=ticket, body="een", now=timezone.now(), author_user=user)
+    few = count()
+    for n in range(6):
+        ticket_reply(
+            ticket=ticket, body=f"bericht {n}", now=timezone.now(), author_contact=desk.anna
+        )
+        ticket_reply(
+            ticket=ticket,
+            body=f"notitie {n}",
+            now=timezone.now(),
+            author_user=user,
+            kind=MessageKind.INTERNAL,
+        )
+    assert count() == few

@@ -50,8 +50,10 @@ def test_create_ticket_for_a_chosen_contact_records_the_decision(desk: Desk) -> 
         ticket.pk,
         first.pk,
     )
-    assert ticket.contact == desk.anna and ticket.subject == "Printer kapot"
-    assert ticket.channel == "email" and ticket.created_by == first
+    assert ticket.contact == desk.anna
+    assert ticket.subject == "Printer kapot"
+    assert ticket.channel == "email"
+    assert ticket.created_by == first
     assert inbound.body_text.strip()[:20] in ticket.description
     assert OutboxEmail.objects.filter(
         key=f"receipt:{inbound.pk}", to_email=desk.anna.email
@@ -71,7 +73,8 @@ def test_a_refused_contact_leaves_the_email_in_triage(desk: Desk) -> None:
             actor=staff("first"),
         )
     inbound.refresh_from_db()
-    assert inbound.outcome == Outcome.TRIAGE and not Ticket.objects.filter(contact=desk.otto)
+    assert inbound.outcome == Outcome.TRIAGE
+    assert not Ticket.objects.filter(contact=desk.otto)
 
 
 def test_add_to_ticket_internal_and_public(desk: Desk) -> None:
@@ -80,7 +83,8 @@ def test_add_to_ticket_internal_and_public(desk: Desk) -> None:
     user = staff("first")
     triage_add_to_ticket(inbound=inbound, ticket=ticket, public=False, now=NOW, actor=user)
     message = ticket.messages.get()
-    assert message.kind == MessageKind.INTERNAL and inbound.sender_email in message.body
+    assert message.kind == MessageKind.INTERNAL
+    assert inbound.sender_email in message.body
     assert not message.counts_as_first_response
     ticket.refresh_from_db()
     assert ticket.first_response_at is None
@@ -103,9 +107,11 @@ def test_triage_pages_for_the_first_line(desk: Desk) -> None:
     inbound = _unknown(desk)
     client = english(staff("first"))
     listing = client.get(reverse("backoffice:triage"))
-    assert listing.status_code == 200 and inbound.subject in listing.content.decode()
+    assert listing.status_code == 200
+    assert inbound.subject in listing.content.decode()
     detail = client.get(reverse("backoffice:triage-detail", args=[inbound.pk]))
-    assert detail.status_code == 200 and b"Raw message" in detail.content
+    assert detail.status_code == 200
+    assert b"Raw message" in detail.content
     bad = client.post(
         reverse("backoffice:triage-detail", args=[inbound.pk]),
         {"do": "dismiss", "dismiss-reason": ""},
@@ -124,9 +130,8 @@ def test_triage_pages_for_the_first_line(desk: Desk) -> None:
     )
     inbound.refresh_from_db()
     assert inbound.outcome == Outcome.TICKET, response.content[:2000]
-    assert response.status_code == 302 and response["Location"].endswith(
-        f"/tickets/ticket/{inbound.ticket_id}/change/"
-    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/tickets/ticket/{inbound.ticket_id}/change/")
     # A contact with the sender's address was made for the chosen customer; no receipt asked.
     assert inbound.ticket.contact.email == inbound.sender_email
     assert inbound.ticket.customer == desk.customer_a

@@ -56,6 +56,8 @@ def test_due_times_read_as_words_with_their_state(tickets, admin_client):
         ({"due": "within_hour"}, ["Top koppeling"], ["Hoog koppeling", "Laag koppeling"]),
         ({"due": "waiting"}, ["Laag koppeling"], ["Top koppeling", "Hoog koppeling"]),
         ({"assigned": "unassigned"}, ["Top koppeling", "Hoog koppeling"], []),
+        # New and not checked complete (TKT-06); Laag left "new" for "waiting".
+        ({"assigned": "triage"}, ["Top koppeling", "Hoog koppeling"], ["Laag koppeling"]),
     ],
 )
 def test_queue_filters(tickets, admin_client, params, shown, hidden):
