@@ -13,7 +13,7 @@ A conftest registers the fixtures by importing them: `chromium_browser` (the fix
 
 from __future__ import annotations
 
-import importlib
+import functools
 import os
 import struct
 import zlib
@@ -23,10 +23,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db import connection
+from django.db.migrations import Migration
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations import RunPython
+from django.db.migrations.state import ProjectState
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from pytest_django import DjangoDbBlocker
 
@@ -46,7 +48,7 @@ CHROMIUM_ARGS = [
 PASSWORD = "Kl4nt-portaal-wachtwoord!"  # passes AUTH_PASSWORD_VALIDATORS
 TIMEOUT_MS = 10_000  # every wait of a locator or a navigation is bounded
 CATALOGUE_LOADED_AT = datetime(2025, 1, 1, tzinfo=UTC)  # as tests/conftest.py loads it
-ROLES_MIGRATION = "escalation.migrations.0002_provider_roles"
+ROLE_MIGRATIONS_SUFFIX = "_roles"  # escalation.0002_provider_roles, backoffice.0001_...
 
 
 def require(available: bool, reason: str) -> None:
@@ -63,13 +65,29 @@ def catalogue_reload() -> None:
     catalogue_cache_clear()
 
 
+@functools.cache
+def _role_migrations() -> list[tuple[str, Migration, ProjectState]]:
+    """The data migrations that grant the provider role groups (`*_roles`, in migration
+    order), each with the project state it runs in."""
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    plan: list[tuple[str, str]] = []
+    for leaf in loader.graph.leaf_nodes():
+        plan += [key for key in loader.graph.forwards_plan(leaf) if key not in plan]
+    return [
+        (key[0], loader.get_migration(*key), loader.project_state(key, at_end=False))
+        for key in plan
+        if key[1].endswith(ROLE_MIGRATIONS_SUFFIX)
+    ]
+
+
 def roles_restore() -> None:
-    """The provider role groups with their permissions, as the migration grants them (the
-    permissions themselves come back after a flush through post_migrate)."""
-    roles = importlib.import_module(ROLES_MIGRATION)
-    for name, grants in roles.ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*roles._role_permissions(apps, grants))
+    """The provider role groups with their permissions: the RunPython steps of the `*_roles`
+    migrations replayed as `migrate` runs them (historical models, a schema editor)."""
+    for app_label, migration, state in _role_migrations():
+        with connection.schema_editor(atomic=migration.atomic) as editor:
+            for operation in migration.operations:
+                if isinstance(operation, RunPython):
+                    operation.database_forwards(app_label, editor, state, state)
 
 
 def png_bytes() -> bytes:

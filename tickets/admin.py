@@ -15,6 +15,7 @@ from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from tickets.exceptions import TicketError
@@ -287,7 +288,8 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("package"), ordering="package__name")
     def package_name(self, obj: Ticket) -> str:
-        return obj.package.name
+        name = obj.package.name
+        return format_html('<span title="{}">{}</span>', name, Truncator(name).chars(32))
 
     def _due(self, obj: Ticket, due_at: Any) -> str:
         state, words = due_state(obj, due_at, timezone.now())

@@ -113,7 +113,11 @@ def due_state(ticket: Ticket, due_at: datetime | None, now: datetime) -> tuple[s
         return "none", "—"
     seconds = int((due_at - now).total_seconds())
     hours, minutes = divmod(abs(seconds) // 60, 60)
-    span = f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+    days, day_hours = divmod(hours, 24)
+    if hours >= 48:  # beyond two days the minutes are noise
+        span = _("%(days)s d %(hours)s h") % {"days": days, "hours": day_hours}
+    else:
+        span = f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
     if seconds < 0:
         return "breached", _("breached %(span)s ago") % {"span": span}
     state = "warning" if seconds <= 3600 else "on_track"

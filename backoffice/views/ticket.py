@@ -41,6 +41,7 @@ from backoffice.forms import (
     VendorOpenForm,
     VendorUpdateForm,
 )
+from backoffice.timeline import timeline
 from contracts.exceptions import ContractsError
 from contracts.models import SlaTarget
 from escalation.exceptions import EscalationError
@@ -409,8 +410,8 @@ def _context(
     )
     dues = []
     for metric, due_at, label in (
-        (Metric.RESPONSE, ticket.response_due_at, _("First response")),
-        (Metric.RESOLUTION, ticket.resolution_due_at, _("Resolution")),
+        (Metric.RESPONSE, ticket.response_due_at, _("First response due")),
+        (Metric.RESOLUTION, ticket.resolution_due_at, _("Resolution due")),
     ):
         state, words = due_state(ticket, due_at, now)
         dues.append(
@@ -434,8 +435,10 @@ def _context(
         "forms": forms_,
         "conversation": conversation,
         "loose_attachments": loose_attachments,
-        "events": ticket.events.select_related("actor_user", "actor_contact").order_by(
-            "-created_at", "-pk"
+        "events": timeline(
+            ticket.events.select_related("actor_user", "actor_contact").order_by(
+                "-created_at", "-pk"
+            )
         ),
         "clocks": ticket.clocks.order_by("metric"),
         "segments": ticket.segments.select_related("actor_user").order_by("started_at", "pk"),

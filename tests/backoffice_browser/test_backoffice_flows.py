@@ -66,6 +66,9 @@ def screenshot(page: Page, name: str, capsys: Any) -> Path:
 def test_triage_to_ticket_then_second_line_replies_and_resolves_with_a_workaround(
     backoffice: Backoffice, capsys: Any
 ) -> None:
+    """Coordinator: triage -> ticket for Klant A (hoog), completeness check, second line and
+    the engineer. Engineer: her queue -> a public reply with a file, in progress, resolved
+    with a workaround; the reply is the first response and is emailed (outbox)."""
     desk = backoffice.desk
     inbound, _ = inbound_receive(
         raw=eml("15_unknown_sender_known_domain.eml"), transport="smtp", now=timezone.now()
@@ -183,6 +186,8 @@ def test_triage_to_ticket_then_second_line_replies_and_resolves_with_a_workaroun
 def test_the_service_support_manager_acknowledges_and_resolves_an_escalation(
     backoffice: Backoffice, capsys: Any
 ) -> None:
+    """A customer-raised level-1 escalation: the SSM acknowledges it, then resolves it with
+    a note; the open list drops it, the full list shows the note."""
     desk = backoffice.desk
     now = timezone.now()
     ticket = create_ticket(desk.anna, now - timedelta(hours=2), priority_level="hoog")

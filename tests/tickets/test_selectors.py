@@ -6,7 +6,12 @@ from django.utils.translation import override
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket
 from tickets.models import Metric, Status
-from tickets.selectors import ticket_clock_label, ticket_priority_label, tickets_for_queue
+from tickets.selectors import (
+    due_state,
+    ticket_clock_label,
+    ticket_priority_label,
+    tickets_for_queue,
+)
 from tickets.services import (
     ticket_record_root_cause,
     ticket_reply,
@@ -124,3 +129,18 @@ def test_the_priority_shows_the_providers_label_in_the_viewers_language(contact,
     ticket = create_ticket(contact, ams("2026-06-01 09:00"), priority_level="hoog")
     with override(language):
         assert ticket_priority_label(ticket) == label
+
+
+@pytest.mark.parametrize(
+    ("due", "state", "words"),
+    [
+        ("2026-06-01 09:40", "warning", "due in 40 min"),
+        ("2026-06-02 09:00", "on_track", "due in 24 h 00 min"),
+        ("2026-06-04 14:30", "on_track", "due in 3 d 5 h"),
+        ("2026-05-20 08:00", "breached", "breached 12 d 1 h ago"),
+    ],
+)
+def test_due_words_switch_to_days_beyond_two_days(contact, due, state, words):
+    ticket = create_ticket(contact, ams("2026-06-01 09:00"), priority_level="hoog")
+    with override("en"):
+        assert due_state(ticket, ams(due), ams("2026-06-01 09:00")) == (state, words)

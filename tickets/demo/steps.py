@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 
 from contracts.models import Contact
 from tickets.demo.tickets_data import TEXTS, TicketSpec
-from tickets.models import Channel, ResolutionKind, Status, Ticket
+from tickets.models import Channel, Line, ResolutionKind, Status, Ticket
 from tickets.services import (
     ticket_assign,
     ticket_change_priority,
@@ -18,6 +18,7 @@ from tickets.services import (
     ticket_record_root_cause,
     ticket_reply,
     ticket_resolve,
+    ticket_set_line,
     ticket_transition,
 )
 
@@ -79,7 +80,11 @@ def _resolve(kind: str) -> Step:
 
 
 def _step_assign(s: StepContext) -> Ticket:
-    return ticket_assign(ticket=s.ticket, assignee=s.agent, now=s.at, actor=s.coordinator)
+    """The coordinator hands the ticket to an engineer, at the engineer's line."""
+    ticket = s.ticket
+    if s.agent.groups.filter(name="Second line").exists():
+        ticket = ticket_set_line(ticket=ticket, line=Line.SECOND, now=s.at, actor=s.coordinator)
+    return ticket_assign(ticket=ticket, assignee=s.agent, now=s.at, actor=s.coordinator)
 
 
 def _step_reply(s: StepContext) -> Ticket:
