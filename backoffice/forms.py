@@ -217,3 +217,18 @@ class VendorUpdateForm(forms.Form):
         label=_("Vendor's ticket reference"), max_length=120, required=False
     )
     note = forms.CharField(label=_("What was shared"), max_length=500, required=False)
+
+
+class SlaExemptForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Customer precondition not met (TKT-07)"), max_length=500, required=False
+    )
+    vendor_owned = forms.BooleanField(
+        label=_("Resolution owned by the vendor (A-08)"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("reason", "").strip() and not data.get("vendor_owned"):
+            raise forms.ValidationError(_("Give the reason, or mark the resolution vendor-owned."))
+        return data

@@ -7,8 +7,6 @@ on the page with the entered text kept, a success redirects (no double submit on
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -24,43 +22,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.access import require_perm, ticket_workable, tickets_in_scope
-from backoffice.forms import (
-    AssignForm,
-    CompleteForm,
-    EscalationResolveForm,
-    PriorityDecisionForm,
-    PriorityForm,
-    ProblemLinkForm,
-    ProblemOpenForm,
-    RcaRequestForm,
-    ReplyForm,
-    ResolveForm,
-    RootCauseForm,
-    TimeEntryForm,
-    TransitionForm,
-    VendorOpenForm,
-    VendorUpdateForm,
-)
+from backoffice.ticket_actions import HANDLERS, ticket_forms
 from backoffice.timeline import timeline
 from contracts.exceptions import ContractsError
-from contracts.models import SlaTarget
 from escalation.exceptions import EscalationError
 from escalation.models import Escalation
-from escalation.services.actions import customer_reply_notify, escalation_resolve
 from intake.models import InboundAttachment
-from portal.attachments import uploads_store
 from tickets.exceptions import TicketError
 from tickets.models import (
     OPEN_STATUSES,
-    Channel,
-    MessageKind,
     Metric,
-    PriorityChangeRequest,
-    ProblemOrigin,
     RequestState,
-    Status,
     Ticket,
-    VendorEscalation,
 )
 from tickets.selectors import (
     due_state,
@@ -71,44 +44,8 @@ from tickets.selectors import (
     ticket_time_totals,
     ticket_vendor_escalations,
 )
-from tickets.services import (
-    ticket_assign,
-    ticket_change_priority,
-    ticket_mark_complete,
-    ticket_priority_decide,
-    ticket_record_root_cause,
-    ticket_reply,
-    ticket_resolve,
-    ticket_set_line,
-    ticket_transition,
-)
-from tickets.services.problems import (
-    problem_link,
-    problem_open,
-    problem_rca_request,
-    problem_unlink,
-)
-from tickets.services.work import (
-    time_entry_add,
-    vendor_escalation_close,
-    vendor_escalation_open,
-    vendor_update_shared,
-)
 
 REFUSALS = (TicketError, ContractsError, EscalationError)
-
-
-@dataclass
-class Outcome:
-    ok: bool
-    message: str = ""
-
-
-def _levels(ticket: Ticket) -> list[tuple[str, str]]:
-    if ticket.sla_policy_id is None:
-        return []
-    targets = SlaTarget.objects.filter(policy_id=ticket.sla_policy_id).order_by("rank", "level")
-    return [(t.level, f"{t.level} (P{t.rank})") for t in targets]
 
 
 def _ticket(user: User, pk: int) -> Ticket:
@@ -129,229 +66,6 @@ def _ticket(user: User, pk: int) -> Ticket:
     )
 
 
-# Each action: (form factory, handler). The handler gets the cleaned data and returns a
-# success message; service refusals propagate and are shown.
-Handler = Callable[[Ticket, dict[str, Any], User, HttpRequest], str]
-
-
-def _reply(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    visibility, now = data["visibility"], timezone.now()
-    message = ticket_reply(
-        ticket=ticket,
-        body=data["body"],
-        now=now,
-        channel=Channel.PHONE if visibility == "phone" else Channel.PORTAL,
-        kind=MessageKind.INTERNAL if visibility == "internal" else MessageKind.PUBLIC,
-        author_user=user,
-    )
-    uploads_store(data["attachments"], ticket=ticket, message=message)
-    if visibility == "public":
-        customer_reply_notify(message=message, now=now)
-        return _("Reply sent to the customer.")
-    return _("Phone call logged.") if visibility == "phone" else _("Internal note added.")
-
-
-def _transition(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    ticket_transition(
-        ticket=ticket,
-        to_status=data["to_status"],
-        reason=data["reason"],
-        now=timezone.now(),
-        actor=user,
-    )
-    return _("Status changed to %(status)s.") % {"status": Status(data["to_status"]).label}
-
-
-def _assign(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    now = timezone.now()
-    if data["line"] != ticket.line:
-        ticket = ticket_set_line(ticket=ticket, line=data["line"], now=now, actor=user)
-    if data["assignee"] != ticket.assignee:
-        ticket_assign(ticket=ticket, assignee=data["assignee"], now=now, actor=user)
-    return _("Assignment saved.")
-
-
-def _priority(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    ticket_change_priority(
-        ticket=ticket, level=data["level"], reason=data["reason"], now=timezone.now(), actor=user
-    )
-    return _("Priority changed to %(level)s; deadlines recomputed.") % {"level": data["level"]}
-
-
-def _decide(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    pending = get_object_or_404(PriorityChangeRequest, pk=data["request_id"], ticket=ticket)
-    ticket_priority_decide(
-        request=pending, accept=data["accept"], note=data["note"], now=timezone.now(), actor=user
-    )
-    return _("Request accepted.") if data["accept"] else _("Request rejected.")
-
-
-def _root_cause(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    ticket_record_root_cause(ticket=ticket, text=data["text"], now=timezone.now(), actor=user)
-    return _("Root cause recorded.")
-
-
-def _resolve(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    ticket_resolve(
-        ticket=ticket, kind=data["kind"], text=data["text"], now=timezone.now(), actor=user
-    )
-    return _("Ticket resolved.")
-
-
-def _escalation_resolve(
-    ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest
-) -> str:
-    escalation = get_object_or_404(
-        Escalation, pk=request.POST.get("escalation_id") or 0, ticket=ticket
-    )
-    escalation_resolve(escalation=escalation, note=data["note"], now=timezone.now(), actor=user)
-    return _("Escalation resolved.")
-
-
-def _complete(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    ticket_mark_complete(ticket=ticket, now=timezone.now(), actor=user, note=data["note"])
-    return _("Checked complete; work can start.")
-
-
-def _problem_link(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    problem_link(ticket=ticket, problem=data["problem"], now=timezone.now(), actor=user)
-    return _("Linked to problem %(n)s.") % {"n": data["problem"].number}
-
-
-def _problem_open(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    incidents = [ticket]
-    suggestion = problem_suggestion(ticket) if data["with_suggested"] else None
-    if suggestion is not None:
-        incidents += [t for t in suggestion.tickets if t.pk != ticket.pk]
-    problem = problem_open(
-        title=data["title"],
-        customer=ticket.customer,
-        tickets=incidents,
-        origin=ProblemOrigin.COORDINATOR,
-        now=timezone.now(),
-        actor=user,
-        product=ticket.product,
-    )
-    return _("Problem %(n)s opened with %(count)s incident(s).") % {
-        "n": problem.number,
-        "count": len(incidents),
-    }
-
-
-def _problem_unlink(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    problem_unlink(ticket=ticket, now=timezone.now(), actor=user)
-    return _("Unlinked from the problem.")
-
-
-def _rca_request(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    problem = problem_rca_request(
-        ticket=ticket, requested_at=data["requested_at"], now=timezone.now(), actor=user
-    )
-    return _("RCA request recorded on problem %(n)s.") % {"n": problem.number}
-
-
-def _time(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    time_entry_add(
-        ticket=ticket,
-        user=user,
-        started_at=data["started_at"],
-        minutes=data["minutes"],
-        category=data["category"],
-        billable=data["billable"],
-        note=data["note"],
-        now=timezone.now(),
-    )
-    return _("%(n)s minutes registered.") % {"n": data["minutes"]}
-
-
-def _vendor_open(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    vendor_escalation_open(
-        ticket=ticket,
-        vendor=data["vendor"],
-        vendor_name=data["vendor_name"],
-        vendor_reference=data["vendor_reference"],
-        note=data["note"],
-        now=timezone.now(),
-        actor=user,
-    )
-    return _("Escalated to the vendor.")
-
-
-def _vendor_update(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    escalation = get_object_or_404(VendorEscalation, pk=data["escalation_id"], ticket=ticket)
-    if data["close"]:
-        vendor_escalation_close(
-            escalation=escalation, note=data["note"], now=timezone.now(), actor=user
-        )
-        return _("Vendor escalation closed.")
-    vendor_update_shared(
-        escalation=escalation,
-        vendor_reference=data["vendor_reference"],
-        note=data["note"],
-        now=timezone.now(),
-        actor=user,
-    )
-    return _("Vendor update shared with the customer recorded.")
-
-
-def _forms(ticket: Ticket, data: Any = None, files: Any = None) -> dict[str, forms.Form]:
-    return {
-        "reply": ReplyForm(data, files, prefix="reply"),
-        "transition": TransitionForm(data, prefix="transition", ticket=ticket),
-        "assign": AssignForm(
-            data,
-            prefix="assign",
-            initial={"line": ticket.line, "assignee": ticket.assignee_id},
-        ),
-        "priority": PriorityForm(
-            data,
-            prefix="priority",
-            levels=_levels(ticket),
-            initial={"level": ticket.priority_level},
-        ),
-        "decide": PriorityDecisionForm(data, prefix="decide"),
-        "root_cause": RootCauseForm(data, prefix="root_cause", initial={"text": ticket.root_cause}),
-        "resolve": ResolveForm(data, prefix="resolve"),
-        "escalation_resolve": EscalationResolveForm(data, prefix="escalation_resolve"),
-        "complete": CompleteForm(data, prefix="complete"),
-        "problem_link": ProblemLinkForm(data, prefix="problem_link", ticket=ticket),
-        "problem_open": ProblemOpenForm(
-            data,
-            prefix="problem_open",
-            initial={"title": f"{ticket.product or ticket.subject}"[:250]},
-        ),
-        "problem_unlink": forms.Form(data, prefix="problem_unlink"),
-        "rca_request": RcaRequestForm(data, prefix="rca_request"),
-        "time": TimeEntryForm(
-            data,
-            prefix="time",
-            initial={"started_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
-        ),
-        "vendor_open": VendorOpenForm(data, prefix="vendor_open"),
-        "vendor_update": VendorUpdateForm(data, prefix="vendor_update"),
-    }
-
-
-HANDLERS: dict[str, Handler] = {
-    "reply": _reply,
-    "transition": _transition,
-    "assign": _assign,
-    "priority": _priority,
-    "decide": _decide,
-    "root_cause": _root_cause,
-    "resolve": _resolve,
-    "escalation_resolve": _escalation_resolve,
-    "complete": _complete,
-    "problem_link": _problem_link,
-    "problem_open": _problem_open,
-    "problem_unlink": _problem_unlink,
-    "rca_request": _rca_request,
-    "time": _time,
-    "vendor_open": _vendor_open,
-    "vendor_update": _vendor_update,
-}
-
-
 def ticket_work(request: HttpRequest, pk: int, model_admin: admin.ModelAdmin) -> HttpResponse:
     user = require_perm(request, "tickets.view_ticket")
     ticket = _ticket(user, pk)
@@ -364,7 +78,7 @@ def ticket_work(request: HttpRequest, pk: int, model_admin: admin.ModelAdmin) ->
             return HttpResponseRedirect(request.path)
         if not workable and not (action == "escalation_resolve" and _may_resolve(user)):
             raise PermissionDenied
-        form = _forms(ticket, request.POST, request.FILES)[action]
+        form = ticket_forms(ticket, request.POST, request.FILES)[action]
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -393,7 +107,7 @@ def _context(
     model_admin: admin.ModelAdmin,
 ) -> dict[str, Any]:
     now = timezone.now()
-    forms_ = {**_forms(ticket), **bound}
+    forms_ = {**ticket_forms(ticket), **bound}
     conversation = list(
         ticket.messages.select_related("author_user", "author_contact")
         .prefetch_related("attachments")

@@ -327,3 +327,14 @@ def test_the_work_page_does_not_query_per_message(desk: Desk) -> None:
             kind=MessageKind.INTERNAL,
         )
     assert count() == few
+
+
+def test_sla_exemption_needs_a_reason_or_vendor_ownership(desk: Desk) -> None:
+    ticket = create_ticket(desk.anna, timezone.now(), priority_level="hoog")
+    client = _client("coordinator")
+    refused = client.post(_page(ticket), {"do": "sla_exempt", "sla_exempt-reason": ""})
+    assert refused.status_code == 400
+    client.post(_page(ticket), {"do": "sla_exempt", "sla_exempt-vendor_owned": "on"})
+    ticket.refresh_from_db()
+    assert ticket.resolution_vendor_owned
+    assert ticket.events.filter(kind="sla_exempted").exists()
