@@ -116,9 +116,12 @@ def test_seed_demo_creates_the_provider_role_groups_and_staff():
     seed()
 
     assert set(Group.objects.values_list("name", flat=True)) >= set(GROUPS)
-    assert authenticate(
+    coordinator = authenticate(
         RequestFactory().post("/admin/login/"), username="coordinator", password=DEMO_PASSWORD
-    ).is_superuser
+    )
+    assert not coordinator.is_superuser  # the demo shows the role as it is
+    assert coordinator.has_perm("tickets.add_problem")
+    assert coordinator.has_perm("contracts.change_businesscalendar")
     assert authenticate(
         RequestFactory().post("/admin/login/"), username="firstline", password=DEMO_PASSWORD
     ).has_perm("tickets.change_ticket")

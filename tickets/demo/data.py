@@ -45,15 +45,16 @@ STAFF = (
     StaffSpec("admin", "Demo Beheerder", "", "Everything in the back-office (/admin/), "
               "including users, groups and the catalogue", superuser=True, password=ADMIN_PASSWORD),
     StaffSpec("coordinator", "Carla Coördinator", "Support coordinator", "Every ticket, contract "
-              "and customer; assigns and re-prioritises (also superuser)", superuser=True),
-    StaffSpec("firstline", "Frank Eerstelijns", "First line", "Every customer's tickets and "
-              "contracts (view + change); catalogue read-only"),
-    StaffSpec("secondline", "Sara Tweedelijns", "Second line", "Every customer's tickets and "
-              "contracts (view + change); catalogue read-only"),
-    StaffSpec("ssm", "Stefan Servicemanager", "Service support manager", "Tickets, contracts and "
-              "catalogue read-only; receives level-1 escalations"),
+              "and customer; triage, assigns, re-prioritises, problems, calendars, contact "
+              "requests, dashboard"),
+    StaffSpec("firstline", "Frank Eerstelijns", "First line", "Triage, registration and the "
+              "completeness check of every ticket; contracts and catalogue read-only"),
+    StaffSpec("secondline", "Sara Tweedelijns", "Second line", "Works the tickets assigned to "
+              "them or at the second line; reads the rest"),
+    StaffSpec("ssm", "Stefan Servicemanager", "Service support manager", "Acknowledges and "
+              "resolves escalations; tickets, problems and contracts read-only"),
     StaffSpec("csam", "Claire Accountmanager", "Customer success account manager", "CSAM of the "
-              "three Microsoft contracts; tickets, contracts and catalogue read-only"),
+              "three Microsoft contracts: reads those contracts and their tickets only"),
 )
 # fmt: on
 
