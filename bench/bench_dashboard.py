@@ -52,8 +52,15 @@ BUDGET_DEFAULT = (24 * HOUR, 120 * HOUR)
 OPEN = ("new", "in_progress", "waiting_for_customer", "waiting_for_vendor")
 # (status, weight) of tickets older than a month; younger ones are open more often.
 OLD_MIX = (("closed", 88), ("resolved", 4), ("cancelled", 4), ("in_progress", 4))
-YOUNG_MIX = (("closed", 40), ("resolved", 15), ("cancelled", 5), ("new", 12))
-YOUNG_MIX += (("in_progress", 18), ("waiting_for_customer", 6), ("waiting_for_vendor", 4))
+YOUNG_MIX: tuple[tuple[str, int], ...] = (
+    ("closed", 40),
+    ("resolved", 15),
+    ("cancelled", 5),
+    ("new", 12),
+    ("in_progress", 18),
+    ("waiting_for_customer", 6),
+    ("waiting_for_vendor", 4),
+)
 
 
 # --- Set-up --------------------------------------------------------------------------------------
@@ -160,15 +167,17 @@ def _times(row: dict[str, Any], rng: random.Random, now: datetime) -> None:
     status = rng.choices([s for s, _ in mix], [w for _, w in mix])[0]
     rank = row["priority_rank"]
     response, resolution = BUDGETS.get(rank, BUDGET_DEFAULT)
-    first = created + timedelta(seconds=response * rng.uniform(0.05, 1.25))
-    resolved = max(first, created + timedelta(seconds=resolution * rng.uniform(0.1, 1.15)))
-    if status == "new" or first > now:
+    first_at = created + timedelta(seconds=response * rng.uniform(0.05, 1.25))
+    resolved_at = max(first_at, created + timedelta(seconds=resolution * rng.uniform(0.1, 1.15)))
+    first: datetime | None = first_at
+    resolved: datetime | None = resolved_at
+    if status == "new" or first_at > now:
         first = None
-    if status in OPEN or resolved > now:
+    if status in OPEN or resolved_at > now:
         resolved = None
         if status not in OPEN:
             status = "in_progress"
-    closed = None
+    closed: datetime | None = None
     if status == "closed" and resolved is not None:
         closed = resolved + timedelta(days=5)
         if closed > now:

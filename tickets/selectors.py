@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contact, ContactRole, ContactRoleKind, RequestType, ResolutionStart
 from tickets.models import (
-    OPEN_STATUSES,
     Metric,
     Problem,
     ProblemStatus,
@@ -34,18 +33,10 @@ from tickets.models import (
     Ticket,
     TimeEntry,
     VendorEscalation,
+    queue_order,
 )
 
-# D7 queue order: rank, then package precedence (CBG Extra > Basis > Standaard), then the
-# earliest running due time; tickets without rank or due time come after those with one.
-QUEUE_ORDER: list[OrderBy] = [
-    # Open work first: resolved, closed and cancelled tickets follow, in the same order.
-    Case(When(status__in=list(OPEN_STATUSES), then=Value(0)), default=Value(1)).asc(),
-    F("priority_rank").asc(nulls_last=True),
-    F("package_precedence").desc(),
-    F("earliest_due_at").asc(nulls_last=True),
-    F("created_at").asc(),
-]
+QUEUE_ORDER: list[OrderBy] = queue_order()
 
 
 def tickets_for_queue() -> QuerySet[Ticket]:

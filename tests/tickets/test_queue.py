@@ -7,7 +7,7 @@ import time_machine
 from escalation.models import Escalation
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket
-from tickets.models import Line, Status
+from tickets.models import Line, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,25 @@ def test_the_queue_does_not_query_per_row(tickets, admin_client, django_assert_m
         create_ticket(contact, ams(f"2026-06-01 10:{minute:02d}"), priority_level="hoog")
     with django_assert_max_num_queries(14):
         _queue(admin_client)
+
+
+def test_the_queue_index_serves_the_queue_order(tickets):
+    """On PostgreSQL the first queue page comes from the index of migration 0012 (a changed
+    order that no longer matches it would sort every ticket again); the SQL text of the order
+    does not depend on set order, so the index keeps matching across processes."""
+    from django.db import connection
+
+    from tickets.models import queue_order
+
+    queue = Ticket.objects.order_by(*queue_order())[:100]
+    sql, params = queue.query.sql_with_params()
+    assert "IN (%s, %s, %s, %s)" in sql
+    assert list(params[:4]) == sorted(params[:4])
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "ticket_queue_order_idx" in plan, plan

@@ -23,6 +23,7 @@ from tickets.models.ticket import (
     Status,
     Ticket,
     TicketCounter,
+    queue_order,
 )
 from tickets.models.work import (
     MINUTES_PER_ENTRY_MAX,
@@ -63,4 +64,5 @@ __all__ = [
     "TimeEntry",
     "Vendor",
     "VendorEscalation",
+    "queue_order",
 ]

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, F, OrderBy, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import (
@@ -52,6 +53,19 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 OPEN_STATUSES = frozenset(
     {Status.NEW, Status.IN_PROGRESS, Status.WAITING_FOR_CUSTOMER, Status.WAITING_FOR_VENDOR}
 )
+
+
+def queue_order() -> list[OrderBy]:
+    """D7 queue order: open work first, then rank, package precedence (CBG Extra > Basis >
+    Standaard), the earliest running due time and registration; rank and due time missing
+    sort last. sorted(): the SQL text must not depend on set order, so the index matches."""
+    return [
+        Case(When(status__in=sorted(OPEN_STATUSES), then=Value(0)), default=Value(1)).asc(),
+        F("priority_rank").asc(nulls_last=True),
+        F("package_precedence").desc(),
+        F("earliest_due_at").asc(nulls_last=True),
+        F("created_at").asc(),
+    ]
 
 
 class Line(models.TextChoices):
