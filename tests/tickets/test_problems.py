@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
+from django.utils.translation import override
 
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket, local
@@ -26,6 +27,14 @@ from tickets.services.problems import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The services' messages are asserted in English; the default language is Dutch."""
+    with override("en"):
+        yield
+
 
 SERVICE = "IV Integratiedienst"
 
@@ -511,6 +520,7 @@ def test_problem_lists_count_incidents_and_flag_overdue_rcas(
 def test_the_problem_admin_lists_flags_and_records_through_the_services(client, contact):
     coordinator = UserFactory(is_superuser=True)
     client.force_login(coordinator)
+    client.cookies["django_language"] = "en"
     ticket = _incident(contact, "2026-01-05 09:00", "top")
     _resolve(ticket, "2026-01-06 09:00", coordinator)  # RCA due 6 Feb 2026: long overdue
     problem = Problem.objects.get()
