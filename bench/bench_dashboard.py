@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from bench_portal import explain, p95, queries_of
 from bench_ticket_create import CUSTOMERS, database_url, django_setup
 
 PREFIX = "bench-dash-"
@@ -338,28 +339,6 @@ def timed(client: Any, url: str, requests: int) -> list[float]:
         if response.status_code != 200:
             raise RuntimeError(f"GET {url} answered {response.status_code}")
     return wall
-
-
-def queries_of(client: Any, url: str) -> list[dict[str, str]]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    connection.queries_log.clear()
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    return list(ctx.captured_queries)
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[-1]
-
-
-def explain(sql: str) -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def report(rows: list[dict[str, Any]]) -> str:

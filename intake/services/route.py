@@ -19,7 +19,7 @@ from intake.models import InboundMessage, Outcome
 from intake.parsing import Parsed, trim_reply
 from intake.services.attachments import attachments_store
 from intake.services.receipt import receipt_send
-from tickets.models import Channel, MessageKind, Status, Ticket
+from tickets.models import Channel, MessageKind, Status, Ticket, TicketMessage
 from tickets.services import TicketCreateInput, ticket_create, ticket_reply, ticket_transition
 
 TOKEN = re.compile(r"\[(SD-\d{4}-\d{6})\]")
@@ -148,10 +148,11 @@ def _machine(
     _finish(inbound, parsed, Outcome.IGNORED, now, parsed.automatic)
 
 
-def _reply(
-    inbound: InboundMessage, parsed: Parsed, now: datetime, ticket: Ticket, contact: Contact
-) -> None:
-    if ticket.status == Status.RESOLVED:  # the customer writes back: the ticket reopens
+def customer_email_reply(
+    *, ticket: Ticket, contact: Contact, body: str, now: datetime
+) -> TicketMessage:
+    """The customer's email on their ticket; on a resolved ticket it reopens it."""
+    if ticket.status == Status.RESOLVED:
         ticket_transition(
             ticket=ticket,
             to_status=Status.IN_PROGRESS,
@@ -159,12 +160,19 @@ def _reply(
             contact=contact,
             reason="customer replied by email",
         )
-    message = ticket_reply(
+    return ticket_reply(
+        ticket=ticket, body=body, now=now, channel=Channel.EMAIL, author_contact=contact
+    )
+
+
+def _reply(
+    inbound: InboundMessage, parsed: Parsed, now: datetime, ticket: Ticket, contact: Contact
+) -> None:
+    message = customer_email_reply(
         ticket=ticket,
+        contact=contact,
         body=trim_reply(parsed.text) or parsed.subject or "(empty message)",
         now=now,
-        channel=Channel.EMAIL,
-        author_contact=contact,
     )
     inbound.ticket_message = message
     _finish(inbound, parsed, Outcome.REPLY, now, ticket=ticket)

@@ -19,9 +19,10 @@ from contracts.exceptions import SubmissionRefused
 from contracts.models import Contact, Customer
 from intake.models import TRIAGE_OPEN, InboundAttachment, InboundMessage, Outcome
 from intake.services.receipt import receipt_send
+from intake.services.route import customer_email_reply
 from tickets.exceptions import TicketError
 from tickets.models import Channel, MessageKind, Status, Ticket
-from tickets.services import TicketCreateInput, ticket_create, ticket_reply, ticket_transition
+from tickets.services import TicketCreateInput, ticket_create, ticket_reply
 from tickets.services.guards import requires_aware_now
 
 RAW_FALLBACK_CHARS = 20_000
@@ -149,17 +150,7 @@ def triage_add_to_ticket(
     ).first()
     body = _text(inbound)
     if sender is not None and public:
-        if ticket.status == Status.RESOLVED:
-            ticket_transition(
-                ticket=ticket,
-                to_status=Status.IN_PROGRESS,
-                now=now,
-                contact=sender,
-                reason="customer replied by email",
-            )
-        message = ticket_reply(
-            ticket=ticket, body=body, now=now, channel=Channel.EMAIL, author_contact=sender
-        )
+        message = customer_email_reply(ticket=ticket, contact=sender, body=body, now=now)
     else:
         heading = _("Email from %(sender)s, added by the first line:") % {
             "sender": inbound.sender_email or _("unknown sender")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.test import Client
+from django.utils.translation import override
 
 from tests.factories import UserFactory
 from tests.intake.conftest import Desk, desk_build
@@ -52,3 +54,10 @@ def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
 @pytest.fixture(autouse=True)
 def _no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("escalation.services.outbox.outbox_dispatch", lambda outbox_id: None)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Service messages are asserted in English; the default language is Dutch."""
+    with override("en"):
+        yield
