@@ -13,7 +13,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import Line, Status, TicketEvent
+from tickets.models import ClockSegment, Line, MessageKind, Status, TicketEvent
 
 LABELS = {
     "created": _("registered"),
@@ -50,6 +50,25 @@ LABELS = {
 # Data keys that are row ids or bookkeeping: not shown.
 HIDDEN = {"message", "escalation", "request", "problem_id", "entry", "automated"}
 STATUS_LABELS = dict(Status.choices)
+KIND_LABELS = dict(MessageKind.choices)
+# The clock ledger's stored reasons (tickets.services), as people read them.
+SEGMENT_REASONS = {
+    "registered": _("registered"),
+    "waiting for customer": _("waiting for the customer"),
+    "customer replied": _("customer replied"),
+    "customer replied by email": _("customer replied by email"),
+    "resolved": _("resolved"),
+    "resumed": _("resumed"),
+    "resolution confirmed by the customer": _("resolution confirmed by the customer"),
+    "reopened by the customer": _("reopened by the customer"),
+    "information requested": _("information requested"),
+}
+
+
+def segment_reason(reason: str) -> str:
+    return str(SEGMENT_REASONS.get(reason, reason))
+
+
 LINE_LABELS = dict(Line.choices)
 
 
@@ -70,6 +89,8 @@ def _when(value: Any) -> Any:
 
 
 def _value(key: str, value: Any, users: dict[int, str]) -> Any:
+    if key == "message_kind" and value in KIND_LABELS:
+        return KIND_LABELS[value]
     if key in ("from", "to") and value in STATUS_LABELS:
         return STATUS_LABELS[value]
     if key in ("from", "to", "line") and value in LINE_LABELS:
@@ -85,7 +106,8 @@ def _details(event: TicketEvent, users: dict[int, str]) -> str:
     data = event.data or {}
     if event.kind == "status_changed":
         text = f"{_value('from', data.get('from'), users)} → {_value('to', data.get('to'), users)}"
-        return f"{text} ({data['reason']})" if data.get("reason") else text
+        reason = data.get("reason")
+        return f"{text} ({segment_reason(reason)})" if reason else text
     parts = [
         f"{key.replace('_', ' ')}: {_value(key, value, users)}"
         for key, value in data.items()
@@ -115,4 +137,29 @@ def timeline(events: Iterable[TicketEvent]) -> list[TimelineRow]:
             details=_details(e, users),
         )
         for e in rows
+    ]
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    state: str
+    state_label: str
+    started_at: datetime
+    ended_at: datetime | None
+    reason: str
+    who: str
+
+
+def ledger(segments: Iterable[ClockSegment]) -> list[LedgerRow]:
+    """The running/paused segments of the SLA clocks with their reasons in words (D6)."""
+    return [
+        LedgerRow(
+            state=s.state,
+            state_label=str(s.get_state_display()),
+            started_at=s.started_at,
+            ended_at=s.ended_at,
+            reason=segment_reason(s.reason),
+            who=_person(s.actor_user),
+        )
+        for s in segments
     ]

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.access import require_perm, ticket_workable, tickets_in_scope
 from backoffice.ticket_actions import HANDLERS, ticket_forms
-from backoffice.timeline import timeline
+from backoffice.timeline import ledger, timeline
 from contracts.exceptions import ContractsError
 from escalation.exceptions import EscalationError
 from escalation.models import Escalation
@@ -155,7 +155,9 @@ def _context(
             )
         ),
         "clocks": ticket.clocks.order_by("metric"),
-        "segments": ticket.segments.select_related("actor_user").order_by("started_at", "pk"),
+        "segments": ledger(
+            ticket.segments.select_related("actor_user").order_by("started_at", "pk")
+        ),
         "priority_requests": ticket.priority_requests.select_related("requested_by").order_by(
             "-created_at"
         ),
