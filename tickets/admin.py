@@ -162,13 +162,10 @@ class TicketAdmin(admin.ModelAdmin):
     list_display = [
         "number",
         "subject",
-        "customer",
-        "package_name",
-        "request_type",
-        "priority",
+        "customer_package",
+        "type_priority",
         "status",
-        "assignee",
-        "line",
+        "assignee_line",
         "response_due",
         "resolution_due",
         "escalation_level",
@@ -286,10 +283,23 @@ class TicketAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.display(description=_("package"), ordering="package__name")
-    def package_name(self, obj: Ticket) -> str:
+    @admin.display(description=_("engineer / line"), ordering="assignee__first_name")
+    def assignee_line(self, obj: Ticket) -> str:
+        who = (obj.assignee.get_full_name() or obj.assignee.get_username()) if obj.assignee else "—"
+        return format_html("{}<br><small>{}</small>", who, obj.get_line_display())
+
+    @admin.display(description=_("customer / package"), ordering="customer__name")
+    def customer_package(self, obj: Ticket) -> str:
         name = obj.package.name
-        return format_html('<span title="{}">{}</span>', name, Truncator(name).chars(32))
+        return format_html(
+            '{}<br><small title="{}">{}</small>', obj.customer, name, Truncator(name).chars(30)
+        )
+
+    @admin.display(description=_("priority / type"), ordering="priority_rank")
+    def type_priority(self, obj: Ticket) -> str:
+        return format_html(
+            "{}<br><small>{}</small>", ticket_priority_label(obj), obj.get_request_type_display()
+        )
 
     def _due(self, obj: Ticket, due_at: Any) -> str:
         state, words = due_state(obj, due_at, timezone.now())

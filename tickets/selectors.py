@@ -110,7 +110,7 @@ def due_state(ticket: Ticket, due_at: datetime | None, now: datetime) -> tuple[s
     else:
         span = f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
     if seconds < 0:
-        return "breached", _("breached %(span)s ago") % {"span": span}
+        return "breached", _("%(span)s overdue") % {"span": span}
     state = "warning" if seconds <= 3600 else "on_track"
     return state, _("due in %(span)s") % {"span": span}
 
