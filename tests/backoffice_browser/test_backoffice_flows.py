@@ -252,7 +252,8 @@ def test_screenshots_of_the_queue_the_work_page_and_the_dashboard(
         " document.querySelector('#changelist .results').clientWidth]"
     )
     cols = page.evaluate(
-        "Array.from(document.querySelectorAll('#result_list thead th')).map(t => t.className + ':' + t.offsetWidth)"
+        "Array.from(document.querySelectorAll('#result_list thead th'))"
+        ".map(t => t.className + ':' + t.offsetWidth)"
     )
     assert widths[0] <= widths[1], (widths, cols)
     # A wide window shows the same queue with more room.
