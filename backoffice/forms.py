@@ -7,9 +7,10 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from contracts.models import Contact, Customer, RequestType
+from contracts.models import Contact, Customer, RequestType, SlaTarget
 from portal.forms import MultipleFileField
 from tickets.models import (
     TRANSITIONS,
@@ -113,6 +114,22 @@ class EscalationResolveForm(forms.Form):
     )
 
 
+def incident_levels() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Incident levels of the current catalogue, grouped per provider, in rank order."""
+    dutch = get_language() == "nl"
+    groups: dict[str, dict[str, str]] = {}
+    for level, label_nl, label_en, provider in (
+        SlaTarget.objects.filter(policy__release__is_current=True, request_type="incident")
+        .order_by("policy__release__provider__name", "rank", "level")
+        .values_list("level", "label_nl", "label_en", "policy__release__provider__name")
+    ):
+        groups.setdefault(provider, {}).setdefault(level, label_nl if dutch else label_en)
+    return [
+        (provider, [(level, f"{label} ({level})") for level, label in levels.items()])
+        for provider, levels in groups.items()
+    ]
+
+
 class TriageTicketForm(forms.Form):
     customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.all())
     contact = forms.ModelChoiceField(
@@ -122,16 +139,21 @@ class TriageTicketForm(forms.Form):
         help_text=_("Empty: a contact with the sender's address is made for the customer."),
     )
     request_type = forms.ChoiceField(label=_("Type"), choices=RequestType.choices)
-    priority_level = forms.CharField(
+    priority_level = forms.ChoiceField(
         label=_("Priority / severity"),
         required=False,
-        max_length=40,
-        help_text=_("As the contract's package names it, e.g. Hoog, Critical, A."),
+        help_text=_("The level must exist in the contact's contract; empty: the default."),
     )
     subject = forms.CharField(label=_("Subject"), max_length=250)
     send_receipt = forms.BooleanField(
         label=_("Send the receipt confirmation"), required=False, initial=True
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["priority_level"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *incident_levels()]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -150,3 +150,27 @@ def test_second_line_and_csam_cannot_triage(desk: Desk) -> None:
         assert response.status_code == 403
     inbound.refresh_from_db()
     assert inbound.outcome == Outcome.TRIAGE
+
+
+def test_the_priority_is_chosen_from_the_catalogues_incident_levels(desk: Desk) -> None:
+    from backoffice.forms import TriageTicketForm
+
+    field = TriageTicketForm().fields["priority_level"]
+    groups = dict(field.choices[1:])
+    assert ("hoog", "High (hoog)") in groups["onITnow"]
+    assert "critical" in {level for level, _ in groups["Microsoft Unified Support"]}
+    inbound = _unknown(desk)
+    response = english(staff("first")).post(
+        reverse("backoffice:triage-detail", args=[inbound.pk]),
+        {
+            "do": "ticket",
+            "ticket-customer": desk.customer_a.pk,
+            "ticket-contact": desk.anna.pk,
+            "ticket-request_type": "incident",
+            "ticket-priority_level": "no-such-level",
+            "ticket-subject": "x",
+        },
+    )
+    assert response.status_code == 400
+    inbound.refresh_from_db()
+    assert inbound.outcome == Outcome.TRIAGE

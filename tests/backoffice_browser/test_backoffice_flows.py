@@ -95,7 +95,7 @@ def test_triage_to_ticket_then_second_line_replies_and_resolves_with_a_workaroun
     screenshot(page, "backoffice-triage-detail.png", capsys)
     create.locator("[name=ticket-customer]").select_option(str(desk.customer_a.pk))
     create.locator("[name=ticket-request_type]").select_option("incident")
-    create.locator("[name=ticket-priority_level]").fill("hoog")
+    create.locator("[name=ticket-priority_level]").select_option("hoog")
     submit(page, create)
 
     ticket = Ticket.objects.select_related("contact").get(inbound_messages=inbound)
