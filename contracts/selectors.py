@@ -130,7 +130,9 @@ def contract_for_submission(
 ) -> Contract:
     """The contract under which `contact` may file a ticket today, or a clear refusal (D14)."""
     if not contact.is_active:
-        raise ContactInactive(f"Contact {contact.email} is inactive and cannot submit tickets.")
+        raise ContactInactive(
+            _("Contact %(email)s is inactive and cannot submit tickets.") % {"email": contact.email}
+        )
     # One query: the candidate contracts with "is this contact a submitter" folded in.
     current = (
         _contracts_current_filter(Contract.objects.all(), customer_id=contact.customer_id, on=on)
@@ -147,14 +149,19 @@ def contract_for_submission(
         current = current.filter(pk=contract_id)
     found = list(current[:2])
     if not found:
+        if contract_id is None:
+            raise NoCurrentContract(
+                _("%(customer)s has no current contract on %(date)s.")
+                % {"customer": contact.customer, "date": on.isoformat()}
+            )
         raise NoCurrentContract(
-            f"{contact.customer} has no current contract"
-            + (f" with id {contract_id}" if contract_id is not None else "")
-            + f" on {on.isoformat()}."
+            _("%(customer)s has no current contract with id %(id)s on %(date)s.")
+            % {"customer": contact.customer, "id": contract_id, "date": on.isoformat()}
         )
     if len(found) > 1:
         raise AmbiguousContract(
-            f"{contact.customer} has several current contracts; choose one of them."
+            _("%(customer)s has several current contracts; choose one of them.")
+            % {"customer": contact.customer}
         )
     contract = found[0]
     contract.package = package_row(contract.package_id)
@@ -162,8 +169,15 @@ def contract_for_submission(
         contract.calendar = calendar_row(contract.calendar_id)
     if contract.package.requires_named_contact and not contract.contact_may_submit:
         raise NotNamedContact(
-            f"{contact.email} is not a named contact under contract {contract.reference}; "
-            f"the {contract.package.name} package accepts tickets from named contacts only."
+            _(
+                "%(email)s is not a named contact under contract %(contract)s; "
+                "the %(package)s package accepts tickets from named contacts only."
+            )
+            % {
+                "email": contact.email,
+                "contract": contract.reference,
+                "package": contract.package.name,
+            }
         )
     return contract
 
@@ -187,8 +201,15 @@ def sla_policy_targets(*, contract: Contract, policy_code: str = "") -> PolicyTa
         and not contract.services.filter(pk=result.policy.service_id).exists()
     ):
         raise UnknownPolicy(
-            f"Contract {contract.reference} does not include {result.policy.service}; "
-            f"the {result.policy.name} targets do not apply."
+            _(
+                "Contract %(contract)s does not include %(service)s; "
+                "the %(policy)s targets do not apply."
+            )
+            % {
+                "contract": contract.reference,
+                "service": result.policy.service,
+                "policy": result.policy.name,
+            }
         )
     return result
 
@@ -199,7 +220,10 @@ def _policy_targets_load(contract: Contract, policy_code: str) -> PolicyTargets 
     if policy_code:
         policy = policies.filter(code=policy_code).first()
         if policy is None:
-            raise UnknownPolicy(f"No SLA policy {policy_code!r} for contract {contract.reference}.")
+            raise UnknownPolicy(
+                _("No SLA policy %(policy)r for contract %(contract)s.")
+                % {"policy": policy_code, "contract": contract.reference}
+            )
     else:
         policy = policies.filter(packages=contract.package_id, is_default=True).first()
     if policy is None:
@@ -256,10 +280,14 @@ def contact_role_problem(
     `named_contacts_after` lets a form check a whole set of roles at once; by default the
     stored roles plus this one are counted."""
     if contact.customer_id != contract.customer_id:
-        return (
-            f"{contact.name} works for {contact.customer}, not for {contract.customer}; "
+        return _(
+            "%(name)s works for %(customer)s, not for %(contract_customer)s; "
             "roles are only granted within the contract's own organisation."
-        )
+        ) % {
+            "name": contact.name,
+            "customer": contact.customer,
+            "contract_customer": contract.customer,
+        }
     if role == ContactRoleKind.NAMED_CONTACT:
         cap = named_contact_cap(contract)
         if named_contacts_after is None:
@@ -270,10 +298,10 @@ def contact_role_problem(
                 + 1
             )
         if cap is not None and named_contacts_after > cap:
-            return (
-                f"Contract {contract.reference} allows {cap} named contacts "
-                f"({contract.package.name}); raise the contract's cap to add more."
-            )
+            return _(
+                "Contract %(contract)s allows %(cap)s named contacts (%(package)s); "
+                "raise the contract's cap to add more."
+            ) % {"contract": contract.reference, "cap": cap, "package": contract.package.name}
     if role == ContactRoleKind.SUPPORT_SERVICES_MANAGER:
         other = (
             ContactRole.objects.filter(contract=contract, role=role)
@@ -282,10 +310,10 @@ def contact_role_problem(
             .first()
         )
         if other is not None:
-            return (
-                f"Contract {contract.reference} already has a support services manager: "
-                f"{other.contact.name}. There is exactly one (D14)."
-            )
+            return _(
+                "Contract %(contract)s already has a support services manager: "
+                "%(name)s. There is exactly one (D14)."
+            ) % {"contract": contract.reference, "name": other.contact.name}
     return None
 
 
@@ -294,9 +322,11 @@ def contract_escalation_problems(contract: Contract) -> list[str]:
     problems = []
     for level in (1, 2):
         if not any(c.email for c in escalation_contacts_for(contract=contract, level=level)):
-            problems.append(f"no level-{level} escalation contact with an email address")
+            problems.append(
+                _("no level-%(level)s escalation contact with an email address") % {"level": level}
+            )
     if contract.csam is not None and not contract.csam.email:
-        problems.append("the customer success account manager has no email address (D11)")
+        problems.append(_("the customer success account manager has no email address (D11)"))
     return problems
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contracts.calendars import (
     calendar_spec_normalized,
@@ -61,14 +62,17 @@ def calendar_revise(
             "removals": list(removals),
         },
     )
-    problems = [] if note.strip() else ["a reason for the revision is required"]
+    problems = [] if note.strip() else [_("a reason for the revision is required")]
     problems += calendar_spec_problems(spec)
     if problems:
         raise CalendarRevisionInvalid(problems)
     spec = calendar_spec_normalized(spec)
     if spec == calendar_spec_normalized(calendar_spec_of(current)):
         raise CalendarRevisionInvalid(
-            [f"nothing changed: the values equal revision {current.revision} of {current.code}"]
+            [
+                _("nothing changed: the values equal revision %(revision)s of %(code)s")
+                % {"revision": current.revision, "code": current.code}
+            ]
         )
     # The partial unique constraint allows one current revision: drop the flag first.
     BusinessCalendar.objects.filter(pk=current.pk).update(is_current_revision=False)
@@ -85,13 +89,17 @@ def _current_locked(calendar: BusinessCalendar) -> BusinessCalendar:
         .first()
     )
     if current is None or current.pk != calendar.pk:
-        latest = f"revision {current.revision}" if current else "another revision"
-        raise CalendarRevisionInvalid(
-            [
-                f"revision {calendar.revision} of calendar {calendar.code} is no longer current "
-                f"({latest} is); old revisions are read-only, revise the current one"
-            ]
-        )
+        if current is None:
+            problem = _(
+                "revision %(revision)s of calendar %(code)s is no longer current "
+                "(another revision is); old revisions are read-only, revise the current one"
+            ) % {"revision": calendar.revision, "code": calendar.code}
+        else:
+            problem = _(
+                "revision %(revision)s of calendar %(code)s is no longer current "
+                "(revision %(latest)s is); old revisions are read-only, revise the current one"
+            ) % {"revision": calendar.revision, "code": calendar.code, "latest": current.revision}
+        raise CalendarRevisionInvalid([problem])
     return current
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contracts.exceptions import ContactChangeDecided, ContactChangeError, ContactRoleRefused
 from contracts.models import (
@@ -30,7 +31,9 @@ def contact_role_grant(*, contact: Contact, contract: Contract, role: str) -> Co
     problem = contact_role_problem(contact=contact, contract=contract, role=role)
     if problem is not None:
         raise ContactRoleRefused(problem)
-    grant, _ = ContactRole.objects.get_or_create(contact=contact, contract=contract, role=role)
+    grant, _created = ContactRole.objects.get_or_create(
+        contact=contact, contract=contract, role=role
+    )
     return grant
 
 
@@ -47,13 +50,16 @@ def contact_change_request_record(
 ) -> ContactChangeRequest:
     """Store the manager's request; a coordinator approves or rejects it later."""
     if action not in ContactChangeAction.values:
-        raise ContactChangeError(f"Unknown request {action!r}: use add or remove.")
+        raise ContactChangeError(
+            _("Unknown request %(action)r: use add or remove.") % {"action": action}
+        )
     if not contracts:
-        raise ContactChangeError("A named-contact change needs at least one contract.")
+        raise ContactChangeError(_("A named-contact change needs at least one contract."))
     foreign = [c.reference for c in contracts if c.customer_id != requested_by.customer_id]
     if foreign:
         raise ContactChangeError(
-            f"Contracts {', '.join(foreign)} are not contracts of {requested_by.customer}."
+            _("Contracts %(contracts)s are not contracts of %(customer)s.")
+            % {"contracts": ", ".join(foreign), "customer": requested_by.customer}
         )
     request = ContactChangeRequest.objects.create(
         customer_id=requested_by.customer_id,
@@ -72,10 +78,18 @@ def _pending_locked(request: ContactChangeRequest) -> ContactChangeRequest:
     locked = ContactChangeRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != ContactChangeStatus.PENDING:
         when = timezone.localtime(locked.decided_at) if locked.decided_at else None
+        if when is None:
+            raise ContactChangeDecided(
+                _("Request #%(pk)s was already %(status)s; a request is decided once.")
+                % {"pk": locked.pk, "status": locked.get_status_display()}
+            )
         raise ContactChangeDecided(
-            f"Request #{locked.pk} was already {locked.status}"
-            + (f" on {when:%Y-%m-%d %H:%M}" if when else "")
-            + "; a request is decided once."
+            _("Request #%(pk)s was already %(status)s on %(when)s; a request is decided once.")
+            % {
+                "pk": locked.pk,
+                "status": locked.get_status_display(),
+                "when": f"{when:%Y-%m-%d %H:%M}",
+            }
         )
     return locked
 
@@ -101,7 +115,7 @@ def _decision_store(
         pk=request.pk, status=ContactChangeStatus.PENDING
     ).update(**fields)
     if updated != 1:
-        raise ContactChangeDecided(f"Request #{request.pk} was decided meanwhile.")
+        raise ContactChangeDecided(_("Request #%(pk)s was decided meanwhile.") % {"pk": request.pk})
     for field, value in fields.items():
         setattr(request, field, value)
     return request
@@ -147,7 +161,9 @@ def _contact_added(request: ContactChangeRequest, contracts: list[Contract]) -> 
                 contact=contact, contract=contract, role=ContactRoleKind.NAMED_CONTACT
             )
         except ContactRoleRefused as exc:
-            raise ContactChangeError(f"Request #{request.pk} stays pending: {exc}") from exc
+            raise ContactChangeError(
+                _("Request #%(pk)s stays pending: %(reason)s") % {"pk": request.pk, "reason": exc}
+            ) from exc
     return contact
 
 
@@ -159,15 +175,17 @@ def _contact_removed(request: ContactChangeRequest, contracts: list[Contract]) -
     ).first()
     if contact is None:
         raise ContactChangeError(
-            f"Request #{request.pk}: {request.customer} has no contact {request.email}."
+            _("Request #%(pk)s: %(customer)s has no contact %(email)s.")
+            % {"pk": request.pk, "customer": request.customer, "email": request.email}
         )
-    removed, _ = ContactRole.objects.filter(
+    removed, _by_model = ContactRole.objects.filter(
         contact=contact, contract__in=contracts, role=ContactRoleKind.NAMED_CONTACT
     ).delete()
     if not removed:
         references = ", ".join(c.reference for c in contracts)
         raise ContactChangeError(
-            f"Request #{request.pk}: {contact.name} is not a named contact under {references}."
+            _("Request #%(pk)s: %(name)s is not a named contact under %(contracts)s.")
+            % {"pk": request.pk, "name": contact.name, "contracts": references}
         )
     if contact.is_active and not contact.roles.exists():
         contact.is_active = False
@@ -181,7 +199,7 @@ def contact_change_reject(
 ) -> ContactChangeRequest:
     """Refuse the request; the note (required) tells the customer why."""
     if not note.strip():
-        raise ContactChangeError("A reason is required to reject a request.")
+        raise ContactChangeError(_("A reason is required to reject a request."))
     locked = _pending_locked(request)
     return _decision_store(
         locked, status=ContactChangeStatus.REJECTED, note=note, now=now, actor=actor

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from contracts.exceptions import ContractsError
 from contracts.models import Contract, Package
@@ -38,8 +39,15 @@ def contract_package_upgrade(*, contract: Contract) -> Contract:
     )
     if current is None:
         raise ContractsError(
-            f"The current catalogue of {package.release.provider} has no package "
-            f"{package.code!r}; choose another package for {contract.reference}."
+            _(
+                "The current catalogue of %(provider)s has no package %(package)r; "
+                "choose another package for %(contract)s."
+            )
+            % {
+                "provider": package.release.provider,
+                "package": package.code,
+                "contract": contract.reference,
+            }
         )
     if current.pk == package.pk:
         return contract

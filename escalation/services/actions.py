@@ -34,7 +34,10 @@ def _open_locked(ticket: Ticket) -> Ticket:
         .get(pk=ticket.pk)
     )
     if ticket.status not in OPEN_STATUSES:
-        raise EscalationError(f"Ticket {ticket.number} is not open; there is nothing to escalate.")
+        raise EscalationError(
+            _("Ticket %(number)s is not open; there is nothing to escalate.")
+            % {"number": ticket.number}
+        )
     return ticket
 
 
@@ -59,8 +62,11 @@ def _fire_now(
     )
     if escalation is None:
         raise EscalationError(
-            f"Ticket {ticket.number} has already been escalated for this reason; the "
-            "escalation managers are working on it."
+            _(
+                "Ticket %(number)s has already been escalated for this reason; the "
+                "escalation managers are working on it."
+            )
+            % {"number": ticket.number}
         )
     ticket.next_check_at = now  # plan reminders and level-2 timers on the next sweep
     ticket.save(update_fields=["next_check_at"])
@@ -73,14 +79,17 @@ def escalation_raise_by_customer(
 ) -> Escalation:
     """The customer escalates (level 1), or is not satisfied with level 1's outcome (level 2)."""
     if not reason.strip():
-        raise EscalationError("Say why you escalate the ticket.")
+        raise EscalationError(_("Say why you escalate the ticket."))
     if contact.customer_id != ticket.customer_id:
-        raise EscalationError(f"{contact.email} is not a contact of {ticket.customer}.")
+        raise EscalationError(
+            _("%(email)s is not a contact of %(customer)s.")
+            % {"email": contact.email, "customer": ticket.customer}
+        )
     ticket = _open_locked(ticket)
     trigger = Trigger(Level.FIRST_LINE, Reason.CUSTOMER_RAISED)
     if unsatisfied:
         if not Escalation.objects.filter(ticket=ticket).filter(level=Level.FIRST_LINE).exists():
-            raise EscalationError("Escalate to level 1 first; level 2 follows its outcome.")
+            raise EscalationError(_("Escalate to level 1 first; level 2 follows its outcome."))
         trigger = Trigger(Level.SECOND_LINE, Reason.CUSTOMER_UNSATISFIED)
     escalation = _fire_now(ticket, trigger, now, raised_by_contact=contact, note=reason)
     recipient = Recipient("customer", contact.name, contact.email, contact.language)
@@ -101,7 +110,10 @@ def escalation_raise_mediation(
     """Websitenazorg's step 3 (SPEC §4.2): a manual level 3 where the policy allows it."""
     ticket = _open_locked(ticket)
     if not escalation_policy_for(ticket.contract).manual_level3:
-        raise EscalationError(f"The escalation policy of {ticket.contract} has no level 3.")
+        raise EscalationError(
+            _("The escalation policy of %(contract)s has no level 3.")
+            % {"contract": ticket.contract}
+        )
     escalation = _fire_now(ticket, Trigger(Level.MEDIATION, Reason.MEDIATION), now, note=note)
     Escalation.objects.filter(pk=escalation.pk).update(raised_by_user=actor)
     return escalation

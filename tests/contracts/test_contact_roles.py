@@ -1,6 +1,7 @@
 """Named-contact limits and the one support services manager (D14, A-24)."""
 
 import pytest
+from django.utils.translation import override
 
 from contracts.exceptions import ContactRoleRefused
 from contracts.models import ContactRole, ContactRoleKind
@@ -8,6 +9,14 @@ from contracts.services.contacts import contact_role_grant
 from tests.factories import ContactFactory, ContractFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The services' messages are asserted in English; the default language is Dutch."""
+    with override("en"):
+        yield
+
 
 NAMED = ContactRoleKind.NAMED_CONTACT
 
@@ -79,5 +88,5 @@ def test_the_admin_form_shows_the_limit_instead_of_saving(admin_client):
         {"contact": extra.pk, "contract": contract.pk, "role": NAMED},
     )
     assert response.status_code == 200
-    assert b"allows 10 named contacts" in response.content
+    assert "staat 10 benoemde contactpersonen toe" in response.content.decode()
     assert not ContactRole.objects.filter(contact=extra).exists()

@@ -167,7 +167,7 @@ def test_a_priority_request_is_recorded_and_changes_nothing(org_a):
     assert (ticket.priority_level, ticket.sla_target_id, ticket.resolution_due_at) == before
     page = _act(client_for(org_a.manager), ticket, action="priority", level="top", reason="Nog")
     assert PriorityChangeRequest.objects.filter(ticket=ticket).count() == 1
-    assert "already has a priority request" in page
+    assert "heeft al een prioriteitsverzoek" in page
 
 
 def test_escalate_then_unsatisfied_raise_level_1_then_level_2(org_a):
@@ -175,7 +175,7 @@ def test_escalate_then_unsatisfied_raise_level_1_then_level_2(org_a):
     client = client_for(org_a.manager)
     page = _act(client, ticket, action="unsatisfied", reason="Te vroeg")
     assert not Escalation.objects.filter(ticket=ticket).exists()
-    assert "Escalate to level 1 first" in page
+    assert "Escaleer eerst naar niveau 1" in page
     _act(client, ticket, action="escalate", reason="Geen voortgang")
     first = Escalation.objects.get(ticket=ticket)
     assert (first.level, first.reason, first.raised_by_contact) == (
@@ -210,7 +210,7 @@ def test_reopen_within_14_days_and_refused_after(org_a, agent):
     page = _act(client, old, action="reopen")
     old.refresh_from_db()
     assert old.status == Status.RESOLVED
-    assert "The reopen window of 14 days has passed" in page
+    assert "De termijn van 14 dagen om te heropenen is verstreken" in page
     assert 'class="error"' in page
 
 
@@ -222,7 +222,7 @@ def test_the_survey_is_answered_once(org_a, agent):
     assert (survey.score, survey.comment, survey.contact) == (4, "Snel geholpen", org_a.manager)
     assert 'name="survey-score"' not in page  # the form is gone once answered
     page = _act(client, ticket, action="survey", score="1", comment="Toch niet")
-    assert "already" in page
+    assert "is al ingevuld" in page
     assert SatisfactionSurvey.objects.get(ticket=ticket).score == 4
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils.translation import override
 
 from contracts.exceptions import ContractsError
 from contracts.services.catalogue import catalogue_load
@@ -14,6 +15,13 @@ from tests.tickets.helpers import ams, create_ticket, local
 from tickets.services import ticket_sla_rebase
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The services' messages are asserted in English; the default language is Dutch."""
+    with override("en"):
+        yield
 
 
 def _load_onitnow_with_top_response(tmp_path: Path, response: str) -> None:

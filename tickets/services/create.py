@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from contracts.exceptions import UnknownPriority
 from contracts.models import Contact, RequestType, SlaTarget
@@ -64,31 +65,36 @@ class TicketCreateInput:
 
 def _validate(data: TicketCreateInput) -> None:
     if not data.subject.strip():
-        raise TicketValidationError("subject", "A subject is required.")
+        raise TicketValidationError("subject", _("A subject is required."))
     if len(data.subject) > 250:
-        raise TicketValidationError("subject", "The subject is longer than 250 characters.")
+        raise TicketValidationError("subject", _("The subject is longer than 250 characters."))
     if not data.description.strip():
-        raise TicketValidationError("description", "A description is required.")
+        raise TicketValidationError("description", _("A description is required."))
     if data.request_type not in RequestType.values:
         raise TicketValidationError(
             "request_type",
-            f"Unknown request type {data.request_type!r}; use one of "
-            f"{', '.join(RequestType.values)}.",
+            _("Unknown request type %(value)r; use one of %(all)s.")
+            % {"value": data.request_type, "all": ", ".join(RequestType.values)},
         )
     if data.channel not in Channel.values:
         raise TicketValidationError(
-            "channel", f"Unknown channel {data.channel!r}; use one of {', '.join(Channel.values)}."
+            "channel",
+            _("Unknown channel %(value)r; use one of %(all)s.")
+            % {"value": data.channel, "all": ", ".join(Channel.values)},
         )
     if data.impact_scope and data.impact_scope not in ImpactScope.values:
-        raise TicketValidationError("impact_scope", f"Unknown impact scope {data.impact_scope!r}.")
+        raise TicketValidationError(
+            "impact_scope", _("Unknown impact scope %(value)r.") % {"value": data.impact_scope}
+        )
     if data.impact_effect and data.impact_effect not in ImpactEffect.values:
         raise TicketValidationError(
-            "impact_effect", f"Unknown impact effect {data.impact_effect!r}."
+            "impact_effect", _("Unknown impact effect %(value)r.") % {"value": data.impact_effect}
         )
     unknown = set(data.business_critical_checklist) - set(BUSINESS_CRITICAL_CHECKS)
     if unknown:
         raise TicketValidationError(
-            "business_critical_checklist", f"Unknown checklist items: {', '.join(sorted(unknown))}."
+            "business_critical_checklist",
+            _("Unknown checklist items: %(items)s.") % {"items": ", ".join(sorted(unknown))},
         )
 
 
@@ -113,7 +119,8 @@ def target_choose(policy: PolicyTargets | None, data: TicketCreateInput) -> SlaT
                 return target
         levels = ", ".join(t.level for t in targets)
         raise UnknownPriority(
-            f"Priority {data.priority_level!r} is not in {policy.policy.name}; use one of {levels}."
+            _("Priority %(level)r is not in %(policy)s; use one of %(levels)s.")
+            % {"level": data.priority_level, "policy": policy.policy.name, "levels": levels}
         )
     matches = [t for t in targets if _target_matches(t, data)]
     # No impact answer given: the lowest priority of the table until the provider decides.

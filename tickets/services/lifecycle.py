@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from contracts.models import Contact
 from tickets.exceptions import InvalidTransition, TicketValidationError
@@ -77,8 +78,12 @@ def _status_set(
     from_status = ticket.status
     if to_status not in TRANSITIONS.get(from_status, frozenset()):
         raise InvalidTransition(
-            f"Ticket {ticket.number} cannot go from {Status(from_status).label} to "
-            f"{Status(to_status).label}."
+            _("Ticket %(number)s cannot go from %(from)s to %(to)s.")
+            % {
+                "number": ticket.number,
+                "from": Status(from_status).label,
+                "to": Status(to_status).label,
+            }
         )
     ticket.status = to_status
     ticket.updated_at = now
@@ -128,7 +133,7 @@ def ticket_transition(
 ) -> Ticket:
     """Move a ticket along the transitions table; resolving goes through ticket_resolve."""
     if to_status == Status.RESOLVED:
-        raise InvalidTransition("Resolve a ticket with its resolution kind (fix or workaround).")
+        raise InvalidTransition(_("Resolve a ticket with its resolution kind (fix or workaround)."))
     ticket = _locked(ticket)
     if (
         actor is not None
@@ -137,8 +142,11 @@ def ticket_transition(
         and ticket.completeness_checked_at is None
     ):
         raise InvalidTransition(
-            f"Ticket {ticket.number} has not been checked complete by the first line; "
-            "work starts after that check (TKT-06)."
+            _(
+                "Ticket %(number)s has not been checked complete by the first line; "
+                "work starts after that check (TKT-06)."
+            )
+            % {"number": ticket.number}
         )
     reopened = ticket.status == Status.RESOLVED and to_status == Status.IN_PROGRESS
     _status_set(ticket, to_status, now, user=actor, contact=contact, reason=reason)
@@ -170,9 +178,9 @@ def ticket_reply(
     """Add a message. The first non-automated public reply by the provider side is the first
     response (D4, TKT-13); a customer's reply ends a wait for the customer (D6)."""
     if not body.strip():
-        raise TicketValidationError("body", "The message is empty.")
+        raise TicketValidationError("body", _("The message is empty."))
     if author_contact is not None and kind == MessageKind.INTERNAL:
-        raise TicketValidationError("kind", "Customers cannot write internal notes.")
+        raise TicketValidationError("kind", _("Customers cannot write internal notes."))
     ticket = _locked(ticket)
     from_provider = author_contact is None and not is_automated and author_user is not None
     first = from_provider and kind == MessageKind.PUBLIC and ticket.first_response_at is None
@@ -221,7 +229,7 @@ def ticket_reply(
 def ticket_record_root_cause(*, ticket: Ticket, text: str, now: datetime, actor: User) -> Ticket:
     """Record the root cause; under `root_cause_identified` this starts resolution (D5)."""
     if not text.strip():
-        raise TicketValidationError("root_cause", "Describe the root cause.")
+        raise TicketValidationError("root_cause", _("Describe the root cause."))
     ticket = _locked(ticket)
     ticket.root_cause = text
     if ticket.root_cause_identified_at is None:
@@ -244,9 +252,9 @@ def ticket_record_root_cause(*, ticket: Ticket, text: str, now: datetime, actor:
 def ticket_resolve(*, ticket: Ticket, kind: str, text: str, now: datetime, actor: User) -> Ticket:
     """Resolve with a fix or a workaround (TKT-22); a workaround counts as resolution."""
     if kind not in ResolutionKind.values:
-        raise TicketValidationError("resolution_kind", "Choose fix or workaround.")
+        raise TicketValidationError("resolution_kind", _("Choose fix or workaround."))
     if not text.strip():
-        raise TicketValidationError("resolution", "Describe the resolution.")
+        raise TicketValidationError("resolution", _("Describe the resolution."))
     ticket = _locked(ticket)
     _status_set(ticket, Status.RESOLVED, now, user=actor, contact=None, reason=kind)
     ticket.resolved_at = now
@@ -306,15 +314,15 @@ def ticket_survey_answer(
 ) -> SatisfactionSurvey:
     """Once resolved or closed, the customer answers the survey once."""
     if ticket.status not in (Status.RESOLVED, Status.CLOSED):
-        raise TicketValidationError("score", "The survey opens once the ticket is resolved.")
+        raise TicketValidationError("score", _("The survey opens once the ticket is resolved."))
     if not 1 <= score <= 5:
-        raise TicketValidationError("score", "Give a score from 1 to 5.")
+        raise TicketValidationError("score", _("Give a score from 1 to 5."))
     survey, created = SatisfactionSurvey.objects.get_or_create(
         ticket=ticket,
         defaults={"contact": contact, "score": score, "comment": comment, "answered_at": now},
     )
     if not created:
-        raise TicketValidationError("score", "This ticket's survey has been answered already.")
+        raise TicketValidationError("score", _("This ticket's survey has been answered already."))
     _event(ticket, "survey_answered", now, contact=contact, data={"score": score})
     return survey
 
@@ -327,7 +335,7 @@ def ticket_customer_confirm(
     """The customer confirms the resolution (closed) or reopens it within the reopen window."""
     ticket = _locked(ticket)
     if ticket.status != Status.RESOLVED:
-        raise InvalidTransition("Only a resolved ticket can be confirmed or reopened.")
+        raise InvalidTransition(_("Only a resolved ticket can be confirmed or reopened."))
     if confirmed:
         return ticket_transition(
             ticket=ticket,
@@ -338,7 +346,8 @@ def ticket_customer_confirm(
         )
     if ticket.resolved_at is not None and now - ticket.resolved_at > timedelta(days=reopen_days):
         raise InvalidTransition(
-            f"The reopen window of {reopen_days} days has passed; please open a new ticket."
+            _("The reopen window of %(days)s days has passed; please open a new ticket.")
+            % {"days": reopen_days}
         )
     return ticket_transition(
         ticket=ticket,
@@ -354,7 +363,7 @@ def ticket_customer_confirm(
 def ticket_set_line(*, ticket: Ticket, line: str, now: datetime, actor: User) -> Ticket:
     """Hand a ticket to the first or second line (SPEC PTY-21: on the coordinator's word)."""
     if line not in Line.values:
-        raise TicketValidationError("line", f"Unknown line {line!r}.")
+        raise TicketValidationError("line", _("Unknown line %(line)r.") % {"line": line})
     ticket = _locked(ticket)
     if ticket.line != line:
         before = ticket.line
@@ -371,9 +380,14 @@ def ticket_mark_complete(*, ticket: Ticket, now: datetime, actor: User, note: st
     """The first line confirms the request holds everything needed to start (TKT-06)."""
     ticket = _locked(ticket)
     if ticket.status in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED):
-        raise InvalidTransition(f"Ticket {ticket.number} is {Status(ticket.status).label}.")
+        raise InvalidTransition(
+            _("Ticket %(number)s is %(status)s.")
+            % {"number": ticket.number, "status": Status(ticket.status).label}
+        )
     if ticket.completeness_checked_at is not None:
-        raise InvalidTransition(f"Ticket {ticket.number} was already checked complete.")
+        raise InvalidTransition(
+            _("Ticket %(number)s was already checked complete.") % {"number": ticket.number}
+        )
     ticket.completeness_checked_at = now
     ticket.completeness_checked_by = actor
     ticket.updated_at = now

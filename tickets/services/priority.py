@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from contracts.models import Contact, SlaTarget
 from contracts.selectors import sla_policy_targets
@@ -25,7 +26,9 @@ from tickets.services.problems import problem_open_for_top_incident
 
 def _target_in_policy(ticket: Ticket, level: str) -> SlaTarget:
     if ticket.sla_policy is None:
-        raise PriorityNotAllowed(f"Ticket {ticket.number} has no SLA policy, so no priority.")
+        raise PriorityNotAllowed(
+            _("Ticket %(number)s has no SLA policy, so no priority.") % {"number": ticket.number}
+        )
     target = (
         ticket.sla_policy.targets.filter(request_type=ticket.request_type, level=level)
         .select_related("calendar")
@@ -38,7 +41,8 @@ def _target_in_policy(ticket: Ticket, level: str) -> SlaTarget:
             )
         )
         raise PriorityNotAllowed(
-            f"Priority {level!r} is not part of {ticket.sla_policy.name}; use one of {levels}."
+            _("Priority %(level)r is not part of %(policy)s; use one of %(levels)s.")
+            % {"level": level, "policy": ticket.sla_policy.name, "levels": levels}
         )
     return target
 
@@ -57,9 +61,11 @@ def ticket_change_priority(
     """A provider-side decision (D8): new target of the same frozen policy, deadlines
     recomputed from the original start with the same pauses (D6)."""
     if not reason.strip():
-        raise TicketValidationError("reason", "A reason is required to change the priority.")
+        raise TicketValidationError("reason", _("A reason is required to change the priority."))
     if reason_code not in PriorityReason.values:
-        raise TicketValidationError("reason_code", f"Unknown reason {reason_code!r}.")
+        raise TicketValidationError(
+            "reason_code", _("Unknown reason %(code)r.") % {"code": reason_code}
+        )
     ticket = _locked(ticket)
     target = _target_in_policy(ticket, level)
     before = (ticket.priority_level, ticket.priority_rank)
@@ -98,14 +104,18 @@ def ticket_priority_request(
 ) -> PriorityChangeRequest:
     """A customer asks for another priority with a reason (TKT-12); nothing changes yet."""
     if not reason.strip():
-        raise TicketValidationError("reason", "Say why the priority should change.")
+        raise TicketValidationError("reason", _("Say why the priority should change."))
     ticket = _locked(ticket)
     if contact.customer_id != ticket.customer_id:
-        raise PriorityNotAllowed(f"{contact.email} is not a contact of {ticket.customer}.")
+        raise PriorityNotAllowed(
+            _("%(email)s is not a contact of %(customer)s.")
+            % {"email": contact.email, "customer": ticket.customer}
+        )
     _target_in_policy(ticket, level)
     if ticket.priority_requests.filter(state=RequestState.PENDING).exists():
         raise PriorityNotAllowed(
-            f"Ticket {ticket.number} already has a priority request waiting for a decision."
+            _("Ticket %(number)s already has a priority request waiting for a decision.")
+            % {"number": ticket.number}
         )
     request = PriorityChangeRequest.objects.create(
         ticket=ticket, requested_by=contact, requested_level=level, reason=reason, created_at=now
@@ -131,7 +141,7 @@ def ticket_priority_decide(
         pk=request.pk, state=RequestState.PENDING
     ).update(state=state, decided_by=actor, decided_at=now, decision_note=note)
     if not decided:
-        raise PriorityNotAllowed("This priority request has already been decided.")
+        raise PriorityNotAllowed(_("This priority request has already been decided."))
     request.refresh_from_db()
     if accept:
         ticket_change_priority(
@@ -174,7 +184,7 @@ def ticket_sla_exempt(
 ) -> Ticket:
     """D9: list the ticket in compliance but do not count it (TKT-07 or a vendor-owned fix)."""
     if not reason.strip() and not vendor_owned:
-        raise TicketValidationError("reason", "Give the reason for the SLA exemption.")
+        raise TicketValidationError("reason", _("Give the reason for the SLA exemption."))
     ticket = _locked(ticket)
     ticket.sla_exempt_reason = reason
     ticket.resolution_vendor_owned = vendor_owned
@@ -199,7 +209,7 @@ def ticket_sla_rebase(*, ticket: Ticket, reason: str, now: datetime, actor: User
     the same priority level is looked up in the contract's current policy, and the clocks are
     recomputed from their original start with the same pauses."""
     if not reason.strip():
-        raise TicketValidationError("reason", "Give the reason for the recompute.")
+        raise TicketValidationError("reason", _("Give the reason for the recompute."))
     ticket = _locked(ticket)
     contract = ticket.contract
     policy = sla_policy_targets(
@@ -215,8 +225,11 @@ def ticket_sla_rebase(*, ticket: Ticket, reason: str, now: datetime, actor: User
     )
     if ticket.sla_target is not None and target is None:
         raise PriorityNotAllowed(
-            f"The current terms of {contract.reference} have no priority "
-            f"{ticket.priority_level!r}; change the priority instead."
+            _(
+                "The current terms of %(contract)s have no priority %(level)r; "
+                "change the priority instead."
+            )
+            % {"contract": contract.reference, "level": ticket.priority_level}
         )
     before = {
         "package": ticket.package_id,
