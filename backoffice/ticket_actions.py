@@ -38,13 +38,9 @@ from tickets.models import (
     Channel,
     MessageKind,
     PriorityChangeRequest,
-    ProblemOrigin,
     Status,
     Ticket,
     VendorEscalation,
-)
-from tickets.selectors import (
-    problem_suggestion,
 )
 from tickets.services import (
     ticket_assign,
@@ -60,7 +56,7 @@ from tickets.services import (
 )
 from tickets.services.problems import (
     problem_link,
-    problem_open,
+    problem_open_from_ticket,
     problem_rca_request,
     problem_unlink,
 )
@@ -169,22 +165,16 @@ def _problem_link(ticket: Ticket, data: dict[str, Any], user: User, request: Htt
 
 
 def _problem_open(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    incidents = [ticket]
-    suggestion = problem_suggestion(ticket) if data["with_suggested"] else None
-    if suggestion is not None:
-        incidents += [t for t in suggestion.tickets if t.pk != ticket.pk]
-    problem = problem_open(
+    problem = problem_open_from_ticket(
+        ticket=ticket,
         title=data["title"],
-        customer=ticket.customer,
-        tickets=incidents,
-        origin=ProblemOrigin.COORDINATOR,
+        with_suggested=data["with_suggested"],
         now=timezone.now(),
         actor=user,
-        product=ticket.product,
     )
     return _("Problem %(n)s opened with %(count)s incident(s).") % {
         "n": problem.number,
-        "count": len(incidents),
+        "count": problem.incidents.count(),
     }
 
 

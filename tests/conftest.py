@@ -1,9 +1,11 @@
 """Shared fixtures: the real catalogue is loaded once per test database."""
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
+from django.utils.translation import override
 
 from contracts.selectors import catalogue_cache_clear
 from contracts.services.catalogue import catalogue_load, catalogue_paths
@@ -25,3 +27,11 @@ def _catalogue_cache_empty():
     catalogue_cache_clear()
     yield
     catalogue_cache_clear()
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """Run a test in English: it asserts the services' English messages, while the project's
+    default language is Dutch. Pages requested through a client follow their own cookie."""
+    with override("en"):
+        yield

@@ -20,6 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from contracts.admin import ReadOnlyAdmin
 from tickets.exceptions import TicketError
 from tickets.models import (
     Problem,
@@ -261,17 +262,6 @@ class ProblemAdmin(admin.ModelAdmin):
             except TicketError as exc:
                 self.message_user(request, f"{problem.number}: {exc}", level=messages.ERROR)
         self.message_user(request, _("%(n)s problem(s) closed.") % {"n": done})
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(TimeEntry)

@@ -61,6 +61,8 @@ def _ticket(user: User, pk: int) -> Ticket:
             "sla_target",
             "calendar",
             "follow_up_of",
+            "problem",
+            "completeness_checked_by",
         ),
         pk=pk,
     )

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.test import Client
-from django.utils.translation import override
 
 from tests.factories import UserFactory
-from tests.intake.conftest import Desk, desk_build
+
+# The intake's autouse fixtures apply here too: attachments in the test's own directory and
+# no outbox dispatch to a shared broker.
+from tests.intake.conftest import (  # noqa: F401
+    Desk,
+    _attachments_in_tmp,
+    _no_broker,
+    desk_build,
+)
 
 ROLE_GROUPS = {
     "first": "First line",
@@ -33,7 +36,7 @@ def staff(role: str, username: str | None = None) -> User:
     return User.objects.get(pk=user.pk)  # fresh: no cached permissions
 
 
-def english(user: User) -> Client:
+def english_client(user: User) -> Client:
     """A logged-in client reading the English pages (assertions name English text)."""
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -47,17 +50,5 @@ def desk(db: None) -> Desk:
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def _no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("escalation.services.outbox.outbox_dispatch", lambda outbox_id: None)
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
+def _english_everywhere(english: None) -> None:
     """Service messages are asserted in English; the default language is Dutch."""
-    with override("en"):
-        yield

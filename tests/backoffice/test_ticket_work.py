@@ -14,7 +14,7 @@ from django.utils import timezone
 from escalation.models import Level, OutboxEmail, Reason
 from escalation.services.actions import escalation_raise_by_customer
 from intake.models import InboundAttachment
-from tests.backoffice.conftest import english, staff
+from tests.backoffice.conftest import english_client, staff
 from tests.intake.conftest import Desk
 from tests.tickets.helpers import create_ticket
 from tickets.models import Line, MessageKind, Status, Ticket
@@ -27,7 +27,7 @@ def _page(ticket: Ticket) -> str:
 
 
 def _client(role: str) -> Client:
-    return english(staff(role))
+    return english_client(staff(role))
 
 
 def test_public_reply_is_the_first_response_and_is_emailed(desk: Desk) -> None:
@@ -103,7 +103,7 @@ def test_assign_transition_priority_root_cause_and_resolve(desk: Desk) -> None:
     ticket.refresh_from_db()
     assert ticket.priority_level == "hoog"
     assert ticket.events.filter(kind="priority_changed").exists()
-    second = english(engineer)
+    second = english_client(engineer)
     second.post(
         _page(ticket),
         {"do": "transition", "transition-to_status": "in_progress", "transition-reason": "Analyse"},
@@ -205,10 +205,10 @@ def test_csam_reads_only_the_tickets_of_their_contracts(desk: Desk) -> None:
     ticket.contract.csam = mine
     ticket.contract.save(update_fields=["csam"])
     queue = reverse("admin:tickets_ticket_changelist")
-    assert ticket.number in english(mine).get(queue).content.decode()
-    assert english(mine).get(_page(ticket)).status_code == 200
-    assert ticket.number not in english(other).get(queue).content.decode()
-    assert english(other).get(_page(ticket)).status_code == 404
+    assert ticket.number in english_client(mine).get(queue).content.decode()
+    assert english_client(mine).get(_page(ticket)).status_code == 200
+    assert ticket.number not in english_client(other).get(queue).content.decode()
+    assert english_client(other).get(_page(ticket)).status_code == 404
 
 
 def test_work_starts_after_the_completeness_check(desk: Desk) -> None:
@@ -306,7 +306,7 @@ def test_the_work_page_does_not_query_per_message(desk: Desk) -> None:
 
     ticket = create_ticket(desk.anna, timezone.now() - timedelta(hours=1), priority_level="hoog")
     user = staff("coordinator")
-    client = english(user)
+    client = english_client(user)
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:

@@ -18,7 +18,7 @@ from intake.services.triage import (
     triage_create_ticket,
     triage_dismiss,
 )
-from tests.backoffice.conftest import english, staff
+from tests.backoffice.conftest import english_client, staff
 from tests.intake.conftest import NOW, Desk, eml
 from tests.tickets.helpers import create_ticket
 from tickets.models import MessageKind, Ticket
@@ -105,7 +105,7 @@ def test_dismiss_needs_a_reason_and_keeps_the_message(desk: Desk) -> None:
 
 def test_triage_pages_for_the_first_line(desk: Desk) -> None:
     inbound = _unknown(desk)
-    client = english(staff("first"))
+    client = english_client(staff("first"))
     listing = client.get(reverse("backoffice:triage"))
     assert listing.status_code == 200
     assert inbound.subject in listing.content.decode()
@@ -141,7 +141,7 @@ def test_triage_pages_for_the_first_line(desk: Desk) -> None:
 def test_second_line_and_csam_cannot_triage(desk: Desk) -> None:
     inbound = _unknown(desk)
     for role in ("second", "csam"):
-        client = english(staff(role))
+        client = english_client(staff(role))
         assert client.get(reverse("backoffice:triage")).status_code == 403
         response = client.post(
             reverse("backoffice:triage-detail", args=[inbound.pk]),
@@ -160,7 +160,7 @@ def test_the_priority_is_chosen_from_the_catalogues_incident_levels(desk: Desk) 
     assert ("hoog", "High (hoog)") in groups["onITnow"]
     assert "critical" in {level for level, _ in groups["Microsoft Unified Support"]}
     inbound = _unknown(desk)
-    response = english(staff("first")).post(
+    response = english_client(staff("first")).post(
         reverse("backoffice:triage-detail", args=[inbound.pk]),
         {
             "do": "ticket",

@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.utils import translation
 
 from contracts.businesstime import is_open
 from contracts.calendars import ClosedDay, calendar_closed_days, calendar_for, calendar_spec_of
@@ -16,7 +15,7 @@ from contracts.services.calendars import calendar_revise
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket, local
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 NOW = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
@@ -29,12 +28,6 @@ ONITNOW_2026 = [
     (date(2026, 5, 25), "Pentecost Monday"),
     (date(2026, 12, 25), "Christmas Day"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

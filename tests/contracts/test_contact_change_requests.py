@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import Group
-from django.utils.translation import override
 
 from contracts.exceptions import ContactChangeDecided, ContactChangeError
 from contracts.models import (
@@ -23,14 +22,7 @@ from escalation.models import OutboxEmail
 from portal.services import contact_change_request
 from tests.factories import ContactFactory, ContractFactory, UserFactory, named_contact
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The services' messages are asserted in English; the default language is Dutch."""
-    with override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 ASKED = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)

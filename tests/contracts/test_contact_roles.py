@@ -1,21 +1,13 @@
 """Named-contact limits and the one support services manager (D14, A-24)."""
 
 import pytest
-from django.utils.translation import override
 
 from contracts.exceptions import ContactRoleRefused
 from contracts.models import ContactRole, ContactRoleKind
 from contracts.services.contacts import contact_role_grant
 from tests.factories import ContactFactory, ContractFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The services' messages are asserted in English; the default language is Dutch."""
-    with override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 NAMED = ContactRoleKind.NAMED_CONTACT

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils.translation import override
 
 from contracts.exceptions import ContractsError
 from contracts.services.catalogue import catalogue_load
@@ -14,14 +13,7 @@ from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket, local
 from tickets.services import ticket_sla_rebase
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The services' messages are asserted in English; the default language is Dutch."""
-    with override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _load_onitnow_with_top_response(tmp_path: Path, response: str) -> None:

@@ -1,7 +1,6 @@
 """Priority requests and decisions, 24x7 downgrade and effort flag (D8, TKT-12, TKT-14, A-41)."""
 
 import pytest
-from django.utils.translation import override
 
 from contracts.models import BusinessCalendar
 from tests.factories import ContactFactory, ContractFactory, UserFactory, named_contact
@@ -15,14 +14,7 @@ from tickets.services import (
     ticket_request_24x7_effort,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The services' messages are asserted in English; the default language is Dutch."""
-    with override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
-from django.utils.translation import override
 
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket, local
@@ -26,14 +25,7 @@ from tickets.services.problems import (
     problem_unlink,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The services' messages are asserted in English; the default language is Dutch."""
-    with override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 SERVICE = "IV Integratiedienst"

@@ -3,7 +3,6 @@
 from datetime import datetime
 
 import pytest
-from django.utils.translation import override
 
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket, local
@@ -24,14 +23,7 @@ from tickets.services.work import (
     vendor_update_shared,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The services' messages are asserted in English; the default language is Dutch."""
-    with override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

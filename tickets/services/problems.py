@@ -31,6 +31,7 @@ from tickets.models import (
     Ticket,
     TicketEvent,
 )
+from tickets.selectors import problem_suggestion
 from tickets.services.guards import requires_aware_now
 
 # D21 / PRB-03: onITnow's "Top" level (rank 1 of its policies) opens a problem by itself.
@@ -205,6 +206,28 @@ def problem_open_for_top_incident(
     ticket.problem = problem
     _events([ticket.pk], "problem_opened", now, actor, {**_ref(problem), "automatic": True})
     return problem
+
+
+@requires_aware_now
+@transaction.atomic
+def problem_open_from_ticket(
+    *, ticket: Ticket, title: str, with_suggested: bool, now: datetime, actor: User
+) -> Problem:
+    """The coordinator opens a problem from an incident (A-39), with the recurring incidents
+    of D21's suggestion linked too when asked."""
+    incidents = [ticket]
+    suggestion = problem_suggestion(ticket) if with_suggested else None
+    if suggestion is not None:
+        incidents += [t for t in suggestion.tickets if t.pk != ticket.pk]
+    return problem_open(
+        title=title,
+        customer=ticket.customer,
+        tickets=incidents,
+        origin=ProblemOrigin.COORDINATOR,
+        now=now,
+        actor=actor,
+        product=ticket.product,
+    )
 
 
 @requires_aware_now
