@@ -174,3 +174,19 @@ def test_the_priority_is_chosen_from_the_catalogues_incident_levels(desk: Desk) 
     assert response.status_code == 400
     inbound.refresh_from_db()
     assert inbound.outcome == Outcome.TRIAGE
+
+
+def test_staff_switch_the_back_office_between_dutch_and_english(desk: Desk) -> None:
+    client = english_client(staff("first"))
+    del client.cookies["django_language"]
+    InboundMessage.objects.all().delete()
+    dutch = client.get(reverse("backoffice:triage")).content.decode()
+    assert 'value="en"' in dutch
+    assert "Geen e-mails voor triage." in dutch
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("backoffice:triage")}
+    )
+    assert response.status_code == 302
+    english = client.get(reverse("backoffice:triage")).content.decode()
+    assert "Nothing to triage." in english
+    assert 'value="nl"' in english
