@@ -1,0 +1,50 @@
+"""Text as people see it: one rule for what every door stores for display (issue #10 §2).
+
+Control characters, bidirectional embeddings/overrides/isolates and zero-width characters can
+hide or reorder what a customer or an engineer reads ("invoice\u202egpj.exe"), so they are removed
+from subjects, names, bodies and file names at every door (email, portal, API, back-office). The
+raw email keeps them; only what is displayed is cleaned. Lives in `contracts`, the lowest app,
+so every layer can use it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# C0 controls but tab and line feed, DEL and the C1 controls; the bidirectional formatting
+# characters (LRM/RLM, ALM, embeddings, overrides, isolates); zero-width characters and the BOM.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+_LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85]")
+_SPACES = re.compile(r"\s+")
+# What makes a display name part of an address header or a header of its own.
+_ADDRESS_SYNTAX = re.compile(r"[\r\n<>@\"]|[\x00-\x1f\x7f]")
+
+
+def display_text(value: str) -> str:
+    """Multi-line text (bodies, notes): one line-ending convention, nothing invisible, no lone
+    surrogates (not storable as UTF-8)."""
+    value = value.encode("utf-8", "replace").decode("utf-8")
+    return _INVISIBLE.sub("", _LINE_BREAKS.sub("\n", value))
+
+
+def display_line(value: str) -> str:
+    """One line (subjects, names, file names): as `display_text`, whitespace runs collapsed."""
+    return _SPACES.sub(" ", display_text(value)).strip()
+
+
+def person_name_validate(value: str) -> None:
+    """Refuse a person's name that could break or forge a mail header (CR/LF, address syntax).
+
+    Used by every form, import and service that stores a name which later goes into a `From`
+    or `To` header; the address itself is always built with `email.utils.formataddr`.
+    """
+    if _ADDRESS_SYNTAX.search(value or ""):
+        raise ValidationError(
+            _("A name may not contain line breaks, quotes or the characters < > @."),
+            code="name_syntax",
+        )
