@@ -138,6 +138,8 @@ class InboundAttachment(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(max_length=64)
+    # When it was stored: the per-organisation daily upload quota counts by it (issue #10 §4).
+    stored_at = models.DateTimeField(_("stored"), null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["inbound", "pk"]

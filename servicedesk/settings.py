@@ -254,6 +254,18 @@ INTAKE_MAX_DEPTH = env.int("INTAKE_MAX_DEPTH", default=10)
 INTAKE_MAX_ATTACHMENTS = env.int("INTAKE_MAX_ATTACHMENTS", default=20)
 INTAKE_MAX_ATTACHMENT_BYTES = env.int("INTAKE_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 INTAKE_RECEIPTS_PER_HOUR = env.int("INTAKE_RECEIPTS_PER_HOUR", default=5)
+# --- Uploads (issue #10 §4): allowed types (checked by content and extension) and quotas -------
+UPLOAD_ALLOWED_EXTENSIONS = env.list(
+    "UPLOAD_ALLOWED_EXTENSIONS",
+    default=(
+        "pdf docx xlsx pptx doc xls ppt odt ods odp rtf txt csv log eml msg "
+        "png jpg jpeg gif webp bmp tif tiff heic zip 7z gz tar"
+    ).split(),
+)
+UPLOAD_QUOTA_PER_TICKET_BYTES = env.int("UPLOAD_QUOTA_PER_TICKET_BYTES", default=100 * 1024 * 1024)
+UPLOAD_QUOTA_PER_CUSTOMER_DAY_BYTES = env.int(
+    "UPLOAD_QUOTA_PER_CUSTOMER_DAY_BYTES", default=250 * 1024 * 1024
+)
 INTAKE_SMTP_HOST = env.str("INTAKE_SMTP_HOST", default="127.0.0.1")
 INTAKE_SMTP_PORT = env.int("INTAKE_SMTP_PORT", default=2525)
 # IMAP mailboxes to poll: imaps://user:password@host:993/INBOX?move_to=Processed (comma list).
