@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contact, Customer, RequestType, SlaTarget
-from portal.forms import MultipleFileField
+from portal.forms import MultipleFileField, UploadQuotaMixin
 from tickets.models import (
     TRANSITIONS,
     Line,
@@ -37,7 +37,7 @@ def engineers() -> QuerySet[User]:
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(UploadQuotaMixin, forms.Form):
     VISIBILITY = [
         ("public", _("Public reply, emailed to the customer (counts as first response)")),
         ("phone", _("Phone call with the customer, logged (counts as first response)")),
@@ -46,6 +46,15 @@ class ReplyForm(forms.Form):
     visibility = forms.ChoiceField(label=_("Kind"), choices=VISIBILITY, initial="public")
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}))
     attachments = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args: Any, ticket: Ticket | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.upload_ticket = ticket
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.quota_clean(data)  # type, per file, is checked by MultipleFileField
+        return data
 
 
 class TransitionForm(forms.Form):

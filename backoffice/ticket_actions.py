@@ -90,7 +90,7 @@ def _reply(ticket: Ticket, data: dict[str, Any], user: User, request: HttpReques
         kind=MessageKind.INTERNAL if visibility == "internal" else MessageKind.PUBLIC,
         author_user=user,
     )
-    uploads_store(data["attachments"], ticket=ticket, message=message)
+    uploads_store(data["attachments"], ticket=ticket, message=message, now=now)
     if visibility == "public":
         customer_reply_notify(message=message, now=now)
         return _("Reply sent to the customer.")
@@ -247,7 +247,7 @@ def _sla_exempt(ticket: Ticket, data: dict[str, Any], user: User, request: HttpR
 
 def ticket_forms(ticket: Ticket, data: Any = None, files: Any = None) -> dict[str, forms.Form]:
     return {
-        "reply": ReplyForm(data, files, prefix="reply"),
+        "reply": ReplyForm(data, files, prefix="reply", ticket=ticket),
         "transition": TransitionForm(data, prefix="transition", ticket=ticket),
         "assign": AssignForm(
             data,

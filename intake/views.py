@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from intake.models import InboundAttachment
+from intake.services.uploads import download_serving
 from tickets.selectors import tickets_visible_to
 
 
@@ -26,11 +27,13 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     if not attachment_allowed(request.user, attachment):
         # D15: another organisation's object answers 404 (its existence is not disclosed).
         raise Http404("No such attachment.")
+    # Issue #10 §4: active types are never served with their own type (download_serving).
+    serving = download_serving(attachment.content_type, inline=request.GET.get("inline") == "1")
     response = FileResponse(
         attachment.file.open("rb"),
-        as_attachment=True,
+        as_attachment=serving.as_attachment,
         filename=attachment.filename,
-        content_type=attachment.content_type,
+        content_type=serving.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -6,10 +6,13 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contracts.models import Contact, Contract, RequestType
-from tickets.models import ImpactEffect, ImpactScope, Status
+from contracts.models import Contact, Contract, Customer, RequestType
+from contracts.text import display_line, person_name_validate
+from intake.services.uploads import UploadRefused, upload_quota_check, uploaded_names_check
+from tickets.models import ImpactEffect, ImpactScope, Status, Ticket
 from tickets.services.create import BUSINESS_CRITICAL_CHECKS
 
 
@@ -18,7 +21,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input, each within the intake's attachment limits."""
+    """Several files in one input, each within the intake's attachment limits and accepted by
+    the upload policy (type by content and extension, issue #10 §4); every refused file is
+    named with its reason."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
@@ -35,9 +40,43 @@ class MultipleFileField(forms.FileField):
             if upload.size > settings.INTAKE_MAX_ATTACHMENT_BYTES:
                 raise forms.ValidationError(
                     _("%(name)s is larger than %(mb)s MB.")
-                    % {"name": upload.name, "mb": settings.INTAKE_MAX_ATTACHMENT_BYTES // 2**20}
+                    % {
+                        "name": display_line(upload.name or ""),
+                        "mb": settings.INTAKE_MAX_ATTACHMENT_BYTES // 2**20,
+                    }
                 )
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        refusals = uploaded_names_check(cleaned)
+        if refusals:
+            raise forms.ValidationError(refusals)
+        return cleaned
+
+
+class UploadQuotaMixin:
+    """The storage quotas (per ticket, per organisation and day) for a form's `attachments`.
+
+    The check alerts the support coordinators once when a quota is reached (a committed outbox
+    row, although the upload itself is refused)."""
+
+    upload_customer: Customer | None = None
+    upload_ticket: Ticket | None = None
+
+    def quota_clean(self, data: dict[str, Any]) -> None:
+        files = data.get("attachments") or []
+        customer = self.upload_customer
+        if self.upload_ticket is not None:
+            customer = self.upload_ticket.customer
+        if not files or customer is None:
+            return
+        try:
+            upload_quota_check(
+                customer=customer,
+                ticket=self.upload_ticket,
+                sizes=[upload.size for upload in files],
+                now=timezone.now(),
+            )
+        except UploadRefused as refused:
+            self.add_error("attachments", str(refused))  # type: ignore[attr-defined]
 
 
 class TicketFilterForm(forms.Form):
@@ -80,7 +119,7 @@ class TicketFilterForm(forms.Form):
         self.fields["contact"].queryset = contacts  # type: ignore[attr-defined]
 
 
-class NewTicketForm(forms.Form):
+class NewTicketForm(UploadQuotaMixin, forms.Form):
     contract = forms.ModelChoiceField(label=_("Contract"), queryset=Contract.objects.none())
     request_type = forms.ChoiceField(
         label=_("Type of request"),
@@ -115,8 +154,16 @@ class NewTicketForm(forms.Form):
     )
     attachments = MultipleFileField(label=_("Attachments"))
 
-    def __init__(self, *args: Any, contracts: Any = None, levels: Any = (), **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        contracts: Any = None,
+        levels: Any = (),
+        customer: Customer | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        self.upload_customer = customer
         self.fields["contract"].queryset = contracts  # type: ignore[attr-defined]
         if contracts is not None and contracts.count() == 1:
             self.fields["contract"].initial = contracts.first()
@@ -125,6 +172,11 @@ class NewTicketForm(forms.Form):
             self.fields[f"check_{name}"] = forms.BooleanField(
                 label=BUSINESS_CRITICAL_LABELS[name], required=False
             )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.quota_clean(data)
+        return data
 
 
 BUSINESS_CRITICAL_LABELS = {
@@ -136,9 +188,18 @@ BUSINESS_CRITICAL_LABELS = {
 }
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(UploadQuotaMixin, forms.Form):
     body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}))
     attachments = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args: Any, ticket: Ticket | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.upload_ticket = ticket
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.quota_clean(data)
+        return data
 
 
 class EscalateForm(forms.Form):
@@ -174,7 +235,7 @@ class ContactChangeRequestForm(forms.Form):
         label=_("Request"),
         choices=[("add", _("add a named contact")), ("remove", _("remove a named contact"))],
     )
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=200, validators=[person_name_validate])
     email = forms.EmailField(label=_("Email address"))
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})

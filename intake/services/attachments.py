@@ -1,4 +1,6 @@
-"""Attachments from email: bounded, safely named, type sniffed (issue #4 §2)."""
+"""Attachments from email: bounded, safely named, type sniffed (issue #4 §2), within the storage
+quotas (issue #10 §4): an attachment over a quota is not stored but noted on the message (the
+raw mail keeps it), and the coordinators are alerted once."""
 
 from __future__ import annotations
 
@@ -9,7 +11,10 @@ import unicodedata
 
 import filetype
 from django.core.files.base import ContentFile
+from django.db import transaction
 
+from contracts.models import Customer
+from contracts.text import display_line
 from intake.models import InboundAttachment, InboundMessage
 from intake.parsing import Parsed
 from tickets.models import Ticket
@@ -18,8 +23,9 @@ _UNSAFE = re.compile(r"[^\w.\- ()+,@]")
 
 
 def safe_filename(name: str, index: int, content_type: str) -> str:
-    """No path parts, no control characters, no leading dots; always something usable."""
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    """No path parts, no control, bidi or zero-width characters, no leading dots; always
+    something usable."""
+    name = display_line(name).replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(
         ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C"
     )
@@ -38,10 +44,24 @@ def sniffed_type(content: bytes, declared: str) -> str:
     return declared if declared.startswith("text/") else "application/octet-stream"
 
 
+@transaction.atomic
 def attachments_store(inbound: InboundMessage, parsed: Parsed, ticket: Ticket | None) -> None:
+    from intake.services.uploads import quota_problem, quota_reached_alert, upload_quota_alert
+
+    now = inbound.received_at
+    customer = Customer.objects.select_for_update().get(pk=ticket.customer_id) if ticket else None
+    not_kept = list(parsed.skipped_attachments)
     for index, part in enumerate(parsed.attachments, start=1):
         content_type = sniffed_type(part.content, part.declared_type)
         name = safe_filename(part.filename, index, content_type)
+        if customer is not None:
+            problem = quota_problem(
+                customer=customer, ticket=ticket, incoming=len(part.content), now=now
+            )
+            if problem is not None:
+                upload_quota_alert(customer=customer, ticket=ticket, scope=problem.scope, now=now)
+                not_kept.append(f"{name} ({len(part.content)} bytes): {problem.message}")
+                continue
         digest = hashlib.sha256(part.content).hexdigest()
         attachment = InboundAttachment(
             inbound=inbound,
@@ -50,11 +70,14 @@ def attachments_store(inbound: InboundMessage, parsed: Parsed, ticket: Ticket | 
             content_type=content_type,
             size=len(part.content),
             sha256=digest,
+            stored_at=now,
         )
         attachment.file.save(name, ContentFile(part.content), save=False)
         attachment.save()
-    if parsed.skipped_attachments:
+    if customer is not None:
+        quota_reached_alert(customer=customer, ticket=ticket, now=now)
+    if not_kept:
         inbound.reason = (inbound.reason + "\n" if inbound.reason else "") + (
-            "attachments not kept: " + "; ".join(parsed.skipped_attachments)
+            "attachments not kept: " + "; ".join(not_kept)
         )
         inbound.save(update_fields=["reason"])

@@ -14,6 +14,7 @@ from django.db import connection
 
 from contracts.exceptions import SubmissionRefused
 from contracts.models import Contact, Customer
+from contracts.text import display_line, display_text
 from escalation.models import OutboxEmail
 from intake.models import InboundMessage, Outcome
 from intake.parsing import Parsed, trim_reply
@@ -37,10 +38,12 @@ def _finish(
     inbound.outcome = outcome
     inbound.reason = reason[:2000]
     inbound.ticket = ticket
-    inbound.sender_email, inbound.sender_name = parsed.sender_email, parsed.sender_name
+    # Issue #10 §2: what is displayed is cleaned; InboundMessage.raw keeps every character.
+    inbound.sender_email = parsed.sender_email
+    inbound.sender_name = display_line(parsed.sender_name)
     inbound.subject, inbound.body_text, inbound.body_html = (
-        parsed.subject,
-        parsed.text,
+        display_line(parsed.subject),
+        display_text(parsed.text),
         parsed.html,
     )
     inbound.processed_at = now

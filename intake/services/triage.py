@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from contracts.exceptions import SubmissionRefused
 from contracts.models import Contact, Customer
+from contracts.text import display_text
 from intake.models import TRIAGE_OPEN, InboundAttachment, InboundMessage, Outcome
 from intake.services.receipt import receipt_send
 from intake.services.route import customer_email_reply
@@ -72,7 +73,7 @@ def _decided(
     inbound.ticket = ticket
     inbound.triaged_at = now
     inbound.triaged_by = actor
-    inbound.triage_note = note
+    inbound.triage_note = display_text(note)
     inbound.processed_at = inbound.processed_at or now
     inbound.save()
     if ticket is not None:

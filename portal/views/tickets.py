@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -228,14 +229,15 @@ def _ticket_action(request: HttpRequest, ticket: Ticket) -> None:
 
 
 def _reply(request: HttpRequest, ticket: Ticket, contact: Any, now: Any) -> None:
-    form = ReplyForm(request.POST, request.FILES, prefix="reply")
+    form = ReplyForm(request.POST, request.FILES, prefix="reply", ticket=ticket)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return
-    message = ticket_reply(
-        ticket=ticket, body=form.cleaned_data["body"], now=now, author_contact=contact
-    )
-    uploads_store(form.cleaned_data["attachments"], ticket=ticket, message=message)
+    with transaction.atomic():  # a refused upload (UploadRefused) keeps no half reply
+        message = ticket_reply(
+            ticket=ticket, body=form.cleaned_data["body"], now=now, author_contact=contact
+        )
+        uploads_store(form.cleaned_data["attachments"], ticket=ticket, message=message, now=now)
     messages.success(request, _("Your reply was added."))
 
 
@@ -262,36 +264,38 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         contracts=contracts,
         levels=_proposable_levels(contracts),
+        customer=contact.customer,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data, now = form.cleaned_data, timezone.now()
         try:
-            ticket = ticket_create(
-                data=TicketCreateInput(
-                    contact=contact,
-                    contract_id=data["contract"].pk,
-                    request_type=data["request_type"],
-                    channel="portal",
-                    subject=data["subject"],
-                    description=data["description"],
-                    reproduction_steps=data["reproduction_steps"],
-                    product=data["product"],
-                    impact_scope=data["impact_scope"],
-                    impact_effect=data["impact_effect"],
-                    business_impact=data["business_impact"],
-                    priority_level=data["proposed_level"] or "",
-                    emergency=data["emergency"],
-                    any_user_can_login=data["any_user_can_login"],
-                    business_critical_checklist={
-                        k[len("check_") :]: v for k, v in data.items() if k.startswith("check_")
-                    },
-                ),
-                now=timezone.now(),
-            )
+            with transaction.atomic():  # a refused upload (UploadRefused) keeps no ticket
+                ticket = ticket_create(
+                    data=TicketCreateInput(
+                        contact=contact,
+                        contract_id=data["contract"].pk,
+                        request_type=data["request_type"],
+                        channel="portal",
+                        subject=data["subject"],
+                        description=data["description"],
+                        reproduction_steps=data["reproduction_steps"],
+                        product=data["product"],
+                        impact_scope=data["impact_scope"],
+                        impact_effect=data["impact_effect"],
+                        business_impact=data["business_impact"],
+                        priority_level=data["proposed_level"] or "",
+                        emergency=data["emergency"],
+                        any_user_can_login=data["any_user_can_login"],
+                        business_critical_checklist={
+                            k[len("check_") :]: v for k, v in data.items() if k.startswith("check_")
+                        },
+                    ),
+                    now=now,
+                )
+                uploads_store(data["attachments"], ticket=ticket, message=None, now=now)
         except (TicketError, ContractsError) as exc:
             form.add_error(None, str(exc))
         else:
-            uploads_store(data["attachments"], ticket=ticket, message=None)
             messages.success(
                 request, _("Ticket %(number)s was registered.") % {"number": ticket.number}
             )

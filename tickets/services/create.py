@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from contracts.exceptions import UnknownPriority
 from contracts.models import Contact, RequestType, SlaTarget
 from contracts.selectors import PolicyTargets, contract_for_submission, sla_policy_targets
+from contracts.text import display_line, display_text
 from tickets.exceptions import TicketValidationError
 from tickets.models import (
     Channel,
@@ -156,10 +157,24 @@ def ticket_number_next(*, now: datetime) -> str:
     return f"SD-{year}-{row[0]:06d}"
 
 
+def _display_cleaned(data: TicketCreateInput) -> TicketCreateInput:
+    """What every door stores for display, without control, bidi or zero-width characters
+    (issue #10 §2); checked after cleaning, so a subject of invisible characters is empty."""
+    return replace(
+        data,
+        subject=display_line(data.subject),
+        description=display_text(data.description),
+        reproduction_steps=display_text(data.reproduction_steps),
+        business_impact=display_text(data.business_impact),
+        product=display_line(data.product),
+    )
+
+
 @requires_aware_now
 @transaction.atomic
 def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
     """Create a ticket with its frozen SLA basis, clocks, ledger and audit event."""
+    data = _display_cleaned(data)
     _validate(data)
     # The contract day is the provider's calendar day, not UTC's (00:00-02:00 differ).
     today = now.astimezone(ZoneInfo(settings.DISPLAY_TIME_ZONE)).date()

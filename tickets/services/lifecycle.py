@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from contracts.models import Contact
+from contracts.text import display_text
 from tickets.exceptions import InvalidTransition, TicketValidationError
 from tickets.models import (
     TRANSITIONS,
@@ -177,6 +178,7 @@ def ticket_reply(
 ) -> TicketMessage:
     """Add a message. The first non-automated public reply by the provider side is the first
     response (D4, TKT-13); a customer's reply ends a wait for the customer (D6)."""
+    body = display_text(body)  # issue #10 §2: nothing invisible is stored for display
     if not body.strip():
         raise TicketValidationError("body", _("The message is empty."))
     if author_contact is not None and kind == MessageKind.INTERNAL:

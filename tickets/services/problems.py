@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from contracts.models import Customer, RequestType
+from contracts.text import display_line
 from tickets.exceptions import InvalidTransition, TicketValidationError
 from tickets.models import (
     Problem,
@@ -107,9 +108,9 @@ def _problem_new(
 ) -> Problem:
     return Problem.objects.create(
         number=problem_number_next(now=now),
-        title=title.strip()[:250],
+        title=display_line(title)[:250],
         customer_id=customer_id,
-        product=product.strip()[:200],
+        product=display_line(product)[:200],
         origin=origin,
         source_ticket=source_ticket,
         opened_at=now,
