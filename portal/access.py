@@ -37,9 +37,3 @@ def contact_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
-    """Throttle per account whatever the capitalisation of the email typed (django-axes)."""
-    value = (credentials or {}).get("username") or request.POST.get("username", "")
-    return str(value).strip().lower()

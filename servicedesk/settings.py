@@ -68,14 +68,23 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Lock-outs (portal/lockout.py): one person (account + address) after AXES_FAILURE_LIMIT
+# failures; an address alone only after AXES_ADDRESS_FAILURE_LIMIT failures over all accounts;
+# the portal and the back-office count apart, so customers never lock the staff login.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_USERNAME_CALLABLE = "portal.access.axes_username"
+AXES_HANDLER = "portal.lockout.DoorLockoutHandler"
+AXES_USERNAME_CALLABLE = "portal.lockout.axes_username"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "portal.lockout.lockout_response"
+# The client address: REMOTE_ADDR, unless this many reverse proxies of our own stand in front
+# (then the entry they appended to X-Forwarded-For). Never a header by default.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "portal.lockout.client_address"
 
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
