@@ -82,6 +82,8 @@ class Escalation(models.Model):
     )
     resolution_note = models.TextField(_("resolution note"), blank=True)
     notified_count = models.PositiveSmallIntegerField(_("notifications sent"), default=0)
+    # A recipient whose server refused the mail for good, and who was told instead.
+    fallbacks = models.JSONField(_("fallback recipients"), default=list, blank=True)
     next_notify_at = models.DateTimeField(_("next reminder"), null=True, blank=True)
 
     class Meta:
@@ -103,6 +105,8 @@ class OutboxState(models.TextChoices):
     PENDING = "pending", _("pending")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
+    # A delivery-status report said the recipient's server refused it (issue #10 §3).
+    BOUNCED = "bounced", _("bounced")
 
 
 class OutboxEmail(models.Model):
@@ -140,7 +144,12 @@ class OutboxEmail(models.Model):
     created_at = models.DateTimeField(_("created"))
     # Not before: staff are not paged outside business hours unless the target is 24x7 (D10).
     send_after = models.DateTimeField(_("send after"))
+    # When the mail was meant to go (send_after before any lease or back-off moved it): a mail
+    # sent well after this says it is late.
+    planned_at = models.DateTimeField(_("planned"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
+    bounce_reason = models.TextField(_("bounce reason"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "pk"]

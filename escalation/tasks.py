@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from escalation.services.csam import csam_contract_notices
-from escalation.services.outbox import outbox_dispatch, outbox_due_ids, outbox_send
+from escalation.services.outbox import outbox_relay, outbox_send
 from escalation.services.sweep import escalation_sweep
 
 
@@ -23,11 +23,9 @@ def outbox_send_task(outbox_id: int) -> bool:
 
 @shared_task(name="escalation.tasks.outbox_relay_task")
 def outbox_relay_task() -> int:
-    """Re-send what is still pending (a lost publish, a failed attempt whose time has come)."""
-    ids = outbox_due_ids(now=timezone.now())
-    for outbox_id in ids:
-        outbox_dispatch(outbox_id)
-    return len(ids)
+    """Send what is still pending (a lost publish, a failed attempt whose time has come), in
+    catch-up order and at most OUTBOX_CATCHUP_PER_MINUTE a minute; returns how many were sent."""
+    return outbox_relay(now=timezone.now())
 
 
 @shared_task(name="escalation.tasks.csam_daily_task")

@@ -188,6 +188,13 @@ MESSAGE_ID_DOMAIN = env.str("MESSAGE_ID_DOMAIN", default="servicedesk.local")
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # A send's lease: a row whose worker died is re-sent after this many seconds.
 OUTBOX_SEND_LEASE_SECONDS = env.int("OUTBOX_SEND_LEASE_SECONDS", default=120)
+# Catch-up after an outage: the relay sends at most this many rows per minute, and a mail sent
+# more than OUTBOX_LATE_NOTE_SECONDS after it was meant to go says how late it is.
+OUTBOX_CATCHUP_PER_MINUTE = env.int("OUTBOX_CATCHUP_PER_MINUTE", default=120)
+OUTBOX_LATE_NOTE_SECONDS = env.int("OUTBOX_LATE_NOTE_SECONDS", default=300)
+OUTBOX_RELAY_SECONDS = env.int("OUTBOX_RELAY_SECONDS", default=60)
+# A relay run stops starting sends after this many seconds (below the task's soft limit).
+OUTBOX_RELAY_BUDGET_SECONDS = env.int("OUTBOX_RELAY_BUDGET_SECONDS", default=40)
 # Below the task soft time limit, so a stalled SMTP server fails the attempt cleanly.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 ESCALATION_ACK_MAX_AGE_DAYS = env.int("ESCALATION_ACK_MAX_AGE_DAYS", default=7)
@@ -200,6 +207,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # Exchange tables (broadcast/fanout) live under var/ too, never in the working directory.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -208,8 +217,22 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
-# A publish while the broker is down fails fast; the outbox relay sends the row later (D12).
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1}
+# A publish while the broker is down or stalled fails fast; the outbox relay sends the row
+# later (D12). Publishing happens on commit inside web requests, so every wait is bounded:
+# the connection (CELERY_BROKER_CONNECTION_TIMEOUT), the socket reads and writes (redis
+# socket_timeout), and no publish retry; a worker still retries its own connection forever.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_PUBLISH_TIMEOUT = env.float("CELERY_BROKER_PUBLISH_TIMEOUT", default=2.0)
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0, "interval_step": 0.1}
+# Redis: bounded connect and socket waits, and no reconnection loop inside a publish.
+BROKER_REDIS_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": CELERY_BROKER_PUBLISH_TIMEOUT,
+    "max_retries": 0,
+}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = BROKER_REDIS_TRANSPORT_OPTIONS
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -220,6 +243,10 @@ CELERY_TIMEZONE = "UTC"
 # Exactly one beat process runs these (README). The database is the timer: the sweep finds
 # what is due, so a missed or doubled beat tick delays or repeats a no-op, never an email.
 ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=30)
+# A sweep claims tickets in pages of ESCALATION_SWEEP_PAGE with a lease of this many seconds:
+# a killed sweep's unprocessed tickets are checked again after the lease.
+ESCALATION_SWEEP_LEASE_SECONDS = env.int("ESCALATION_SWEEP_LEASE_SECONDS", default=60)
+ESCALATION_SWEEP_PAGE = env.int("ESCALATION_SWEEP_PAGE", default=50)
 CELERY_BEAT_SCHEDULE = {
     "escalation-sweep": {
         "task": "escalation.tasks.escalation_sweep_task",
@@ -227,7 +254,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "outbox-relay": {
         "task": "escalation.tasks.outbox_relay_task",
-        "schedule": float(env.int("OUTBOX_RELAY_SECONDS", default=60)),
+        "schedule": float(OUTBOX_RELAY_SECONDS),
     },
     "csam-daily": {
         "task": "escalation.tasks.csam_daily_task",
@@ -280,6 +307,17 @@ INTAKE_SMTP_PORT = env.int("INTAKE_SMTP_PORT", default=2525)
 # IMAP mailboxes to poll: imaps://user:password@host:993/INBOX?move_to=Processed (comma list).
 INTAKE_IMAP_MAILBOXES = env.list("INTAKE_IMAP_MAILBOXES", default=[])
 INTAKE_IMAP_TIMEOUT = env.int("INTAKE_IMAP_TIMEOUT", default=30)
+# Refused (over-size) IMAP messages are moved here when set; a `?rejected=Folder` mailbox URL
+# parameter overrides it per mailbox. Empty: they stay in the folder, marked seen.
+INTAKE_IMAP_REJECTED_FOLDER = env.str("INTAKE_IMAP_REJECTED_FOLDER", default="")
+# How much of a refused message is kept on its quarantined record (its headers, at most this).
+INTAKE_REFUSED_KEEP_BYTES = env.int("INTAKE_REFUSED_KEEP_BYTES", default=64 * 1024)
+# The authserv-id of the desk's own receiving server: only its Authentication-Results count
+# (RFC 8601). Empty: none are trusted.
+INTAKE_AUTHSERV_ID = env.str("INTAKE_AUTHSERV_ID", default="")
+# More domains of the provider besides those of DEFAULT_FROM_EMAIL and MESSAGE_ID_DOMAIN: mail
+# claiming to be from them that is not the desk's own is a security alert.
+INTAKE_PROVIDER_DOMAINS = env.list("INTAKE_PROVIDER_DOMAINS", default=[])
 CELERY_BEAT_SCHEDULE["intake-retry-stuck"] = {
     "task": "intake.tasks.inbound_retry_stuck_task",
     "schedule": 300.0,

@@ -4,20 +4,34 @@ A broker outage delays mail; it never loses it or sends it twice. A send first c
 (attempt counted, short lease, committed), talks SMTP outside any transaction, then marks it
 sent: a worker killed mid-send leaves the row to the relay after the lease, so at most one
 duplicate, only when the kill falls after the server accepted (same Message-ID, recognisable).
+
+A publish never blocks the request that wrote the row: the broker timeouts are short (settings)
+and a failed publish is only logged; the relay sends the row later. A server's permanent
+refusal (5xx) fails the row at once; a temporary one (4xx, no connection) backs off. After an
+outage the relay catches up itself, a bounded number per run, each ticket's mails in level
+order, and a mail sent well after it was meant to go says how late it is.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
+import smtplib
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import formataddr
 
 from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.utils.crypto import salted_hmac
+from django.utils.html import escape
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from escalation.models import Escalation, OutboxEmail, OutboxState
 from tickets.models import Ticket
@@ -38,17 +52,27 @@ class Email:
 
 
 def message_id_for(key: str) -> str:
-    """Deterministic: a re-send of the same row carries the same Message-ID."""
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    return f"<{digest}@{settings.MESSAGE_ID_DOMAIN}>"
+    """Stored with the row, so a re-send carries the same Message-ID; keyed with SECRET_KEY,
+    so nobody outside can compute the id of a ticket's mail and forge a reply into its thread.
+    Intake threading looks the stored id up; rows written before keep theirs."""
+    digest = salted_hmac("servicedesk.outbox.message-id", key, algorithm="sha256").hexdigest()
+    return f"<{digest[:40]}@{settings.MESSAGE_ID_DOMAIN}>"
 
 
 def outbox_dispatch(outbox_id: int) -> None:
-    """Ask a worker to send now; if the broker is down the relay sends it later."""
+    """Ask a worker to send now; if the broker is down or stalls the relay sends it later.
+
+    Runs on commit, often inside a web request: the broker timeouts in settings bound the wait,
+    and no failure of the publish reaches the request (the row is saved and stays pending)."""
     try:
         current_app.send_task(SEND_TASK, args=[outbox_id])
-    except Exception:
-        log.warning("broker unavailable; outbox row %s left for the relay", outbox_id)
+    except Exception as exc:  # any broker or network failure: the relay is the fallback
+        log.warning(
+            "broker unavailable; outbox row %s left for the relay (%s: %s)",
+            outbox_id,
+            type(exc).__name__,
+            exc,
+        )
 
 
 def outbox_enqueue(
@@ -75,6 +99,7 @@ def outbox_enqueue(
             "escalation": escalation,
             "created_at": now,
             "send_after": send_after or now,
+            "planned_at": send_after or now,
         },
     )
     if not created:
@@ -108,6 +133,7 @@ def outbox_enqueue_many(
             escalation=escalation,
             created_at=now,
             send_after=send_after,
+            planned_at=send_after,
         )
         for key, email in emails
     )
@@ -144,25 +170,46 @@ def _claim(outbox_id: int, now: datetime) -> OutboxEmail | None:
         return row
 
 
+def smtp_refusal_is_permanent(exc: BaseException) -> bool:
+    """A 5xx answer to the sender, a recipient or the data is final: retrying cannot help.
+    4xx answers, timeouts and lost connections are temporary."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    if isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
+        return 500 <= exc.smtp_code < 600
+    return False
+
+
 def outbox_send(*, outbox_id: int, now: datetime) -> bool:
     """Send one pending row if it is due and nobody else holds it; True if it was sent.
 
     Three steps: claim (committed), the SMTP exchange outside any transaction, then a
     compare-and-set to `sent`. A crash after the server accepted but before the last step
-    leaves the row to be re-sent after the lease: one duplicate, with the same Message-ID."""
+    leaves the row to be re-sent after the lease: one duplicate, with the same Message-ID.
+    A permanent refusal fails the row at once; an escalation's mail then goes to the next
+    person in line (escalation.services.fallback)."""
     row = _claim(outbox_id, now)
     if row is None:
         return False
     try:
-        _smtp_send(row)
+        _smtp_send(row, now)
     except Exception as exc:
-        failed = row.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        permanent = smtp_refusal_is_permanent(exc)
+        failed = permanent or row.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if permanent:
+            error = _("Refused permanently by the mail server: %(error)s") % {"error": error}
         OutboxEmail.objects.filter(pk=row.pk, state=OutboxState.PENDING).update(
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            last_error=error,
             state=OutboxState.FAILED if failed else OutboxState.PENDING,
             send_after=now + _backoff(row.attempts),
         )
         log.warning("outbox row %s: attempt %s failed: %s", row.pk, row.attempts, exc)
+        if permanent and row.escalation_id is not None:
+            from escalation.services.fallback import escalation_fallback  # it renders mail
+
+            escalation_fallback(outbox_id=row.pk, now=now)
         return False
     OutboxEmail.objects.filter(pk=row.pk, state=OutboxState.PENDING).update(
         state=OutboxState.SENT, sent_at=now
@@ -170,16 +217,45 @@ def outbox_send(*, outbox_id: int, now: datetime) -> bool:
     return True
 
 
-def _smtp_send(row: OutboxEmail) -> None:
+def late_by(row: OutboxEmail, now: datetime) -> timedelta | None:
+    """How late a mail is when sent now, if later than OUTBOX_LATE_NOTE_SECONDS; else None."""
+    planned = row.planned_at or row.created_at
+    late = now - planned
+    if late <= timedelta(seconds=settings.OUTBOX_LATE_NOTE_SECONDS):
+        return None
+    return late
+
+
+def _late_note(row: OutboxEmail, now: datetime) -> str:
+    late = late_by(row, now)
+    if late is None:
+        return ""
+    with override(row.language):
+        return _(
+            "Sent late by %(duration)s: this message was written at %(written)s (UTC) and "
+            "could not be sent earlier."
+        ) % {
+            "duration": timesince(now - late, now, depth=2),
+            "written": (now - late).strftime("%Y-%m-%d %H:%M"),
+        }
+
+
+def _smtp_send(row: OutboxEmail, now: datetime) -> None:
+    note = _late_note(row, now)
+    body_text, body_html = row.body_text, row.body_html
+    if note:
+        body_text = f"{note}\n\n{body_text}"
+        body_html = f'<p class="late-note"><em>{escape(note)}</em></p>\n{body_html}'
+    # formataddr quotes or encodes any name: an odd name never makes a mail fail for good.
     message = EmailMultiAlternatives(
         subject=row.subject,
-        body=row.body_text,
+        body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[f"{row.to_name} <{row.to_email}>" if row.to_name else row.to_email],
+        to=[formataddr((row.to_name, row.to_email)) if row.to_name else row.to_email],
         headers={"Message-ID": row.message_id, "Auto-Submitted": "auto-generated"},
         connection=get_connection(fail_silently=False),
     )
-    message.attach_alternative(row.body_html, "text/html")
+    message.attach_alternative(body_html, "text/html")
     message.send(fail_silently=False)
 
 
@@ -190,3 +266,51 @@ def outbox_due_ids(*, now: datetime, limit: int = 500) -> list[int]:
         .order_by("send_after")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def outbox_catchup_order(*, now: datetime, limit: int) -> list[int]:
+    """The next `limit` due rows, oldest first, in sending order: each ticket's mails by level
+    (warning, level 1, level 2 ...; mails of no escalation with the warnings), then by the time
+    they were written; tickets in the order of their oldest waiting mail."""
+    rows = list(
+        OutboxEmail.objects.filter(state=OutboxState.PENDING, send_after__lte=now)
+        .order_by("created_at", "pk")
+        .values_list("pk", "ticket_id", "escalation__level", "created_at")[:limit]
+    )
+    first_seen: dict[int | None, int] = {}
+    for position, (_pk, ticket_id, _level, _created) in enumerate(rows):
+        first_seen.setdefault(ticket_id, position)
+
+    def order(row: tuple[int, int | None, int | None, datetime]) -> tuple[int, int, datetime, int]:
+        pk, ticket_id, level, created = row
+        return (first_seen[ticket_id] if ticket_id else pk, level or 0, created, pk)
+
+    return [row[0] for row in sorted(rows, key=order)]
+
+
+def outbox_relay_batch() -> int:
+    """How many rows one relay run may send: OUTBOX_CATCHUP_PER_MINUTE over the relay's
+    interval, at least one."""
+    per_minute = settings.OUTBOX_CATCHUP_PER_MINUTE
+    return max(1, per_minute * settings.OUTBOX_RELAY_SECONDS // 60)
+
+
+def outbox_relay(
+    *,
+    now: datetime,
+    limit: int | None = None,
+    budget_seconds: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> int:
+    """Send what is still pending and due, in catch-up order, at most `limit` rows and for at
+    most `budget_seconds` (a stalled SMTP server must not outlive the task's time limit).
+    Each send claims its row, so a row is never sent twice by two relays or a worker."""
+    limit = outbox_relay_batch() if limit is None else limit
+    budget = settings.OUTBOX_RELAY_BUDGET_SECONDS if budget_seconds is None else budget_seconds
+    started = clock()
+    sent = 0
+    for outbox_id in outbox_catchup_order(now=now, limit=limit):
+        if clock() - started > budget:
+            break
+        sent += outbox_send(outbox_id=outbox_id, now=now)
+    return sent

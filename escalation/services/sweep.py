@@ -7,6 +7,14 @@
 3. Write per ticket: a ticket with nothing to send gets one compare-and-set update of its next
    check; a ticket with something to fire gets its own transaction, re-locked and re-checked
    against the lease, so a concurrent change (resolved, paused, re-prioritised) wins.
+
+A sweep that fails part-way gives the rest of its page back at once (the ticket it failed on
+waits for the lease, so one bad ticket cannot stall the others); a sweep that is killed leaves
+its page to the lease, which is short (ESCALATION_SWEEP_LEASE_SECONDS) and covers a small page
+(ESCALATION_SWEEP_PAGE), and the next checks are written every few tickets, not per page.
+
+A sweep at another time than now is a dry run (`escalation_sweep_preview`): it runs in a
+transaction that is rolled back, so it writes nothing and publishes nothing.
 """
 
 from __future__ import annotations
@@ -15,8 +23,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, DateTimeField, F, Value, When
+from django.db.models import Case, DateTimeField, F, Max, Value, When
 
 from contracts.businesstime import Calendar, is_open, next_open
 from contracts.calendars import calendar_for
@@ -28,13 +37,30 @@ from escalation.services.planning import Plan, followup_plan, ticket_plan
 from tickets.models import OPEN_STATUSES, ClockSegment, SegmentState, SlaClock, Status, Ticket
 from tickets.sla import Pause
 
-LEASE = timedelta(minutes=5)
+# Next checks are written after this many tickets, so a killed sweep redoes at most these.
+FLUSH_EVERY = 10
+
+
+def sweep_lease() -> timedelta:
+    return timedelta(seconds=settings.ESCALATION_SWEEP_LEASE_SECONDS)
 
 
 @dataclass
 class SweepResult:
     checked: int = 0
     fired: int = 0
+
+
+@dataclass
+class SweepPreview:
+    """What a sweep at another time would do; nothing of it was written."""
+
+    checked: int = 0
+    would_fire: list[str] = field(default_factory=list)
+
+
+class _DryRun(Exception):
+    """Raised to roll a preview's transaction back."""
 
 
 @dataclass
@@ -78,7 +104,7 @@ def notify_time(calendar: Calendar, now: datetime) -> datetime:
     return next_open(now, calendar)
 
 
-def _claim(now: datetime, batch: int) -> list[int]:
+def _claim(now: datetime, batch: int, lease: datetime) -> list[int]:
     with transaction.atomic():
         ids = list(
             Ticket.objects.select_for_update(skip_locked=True)
@@ -87,7 +113,7 @@ def _claim(now: datetime, batch: int) -> list[int]:
             .values_list("pk", flat=True)[:batch]
         )
         if ids:
-            Ticket.objects.filter(pk__in=ids).update(next_check_at=now + LEASE)
+            Ticket.objects.filter(pk__in=ids).update(next_check_at=lease)
     return ids
 
 
@@ -132,6 +158,14 @@ def _write_replanned(page: _Page, now: datetime) -> None:
                 output_field=DateTimeField(),
             )
         )
+    page.closed = []
+    page.replanned = {}
+
+
+def _release(ids: list[int], lease: datetime, now: datetime) -> None:
+    """Give unprocessed tickets back at once (compare-and-set on the lease)."""
+    if ids:
+        Ticket.objects.filter(pk__in=ids, next_check_at=lease).update(next_check_at=now)
 
 
 def _csam_due(ticket: Ticket, page: _Page) -> bool:
@@ -219,18 +253,56 @@ def _fire(
     return len(fired)
 
 
-def escalation_sweep(*, now: datetime, batch: int = 200) -> SweepResult:
-    """Check every ticket whose check time has come, page by page."""
-    result = SweepResult()
-    caches = _Caches()
-    while True:
-        ids = _claim(now, batch)
-        if not ids:
-            return result
-        page = _load(ids, now + LEASE)
+def _sweep_page(page: _Page, caches: _Caches, now: datetime, result: SweepResult) -> None:
+    """Check each ticket of the page; on a failure, give back the tickets not yet checked."""
+    done = 0
+    try:
         for ticket in page.tickets:
             result.checked += 1
             result.fired += _check(ticket, page, caches, now)
+            done += 1
+            if done % FLUSH_EVERY == 0:
+                _write_replanned(page, now)
+    except BaseException:
+        # The failing ticket keeps its lease (retried later); the others are checked now.
+        _release([t.pk for t in page.tickets[done + 1 :]], page.lease, now)
+        raise
+    finally:
         _write_replanned(page, now)
+
+
+def escalation_sweep(*, now: datetime, batch: int | None = None) -> SweepResult:
+    """Check every ticket whose check time has come, page by page."""
+    result = SweepResult()
+    caches = _Caches()
+    batch = batch or settings.ESCALATION_SWEEP_PAGE
+    lease = now + sweep_lease()
+    while True:
+        ids = _claim(now, batch, lease)
+        if not ids:
+            return result
+        _sweep_page(_load(ids, lease), caches, now, result)
         if len(ids) < batch:
             return result
+
+
+def escalation_sweep_preview(*, now: datetime) -> SweepPreview:
+    """What a sweep at `now` would fire, computed in a transaction that is rolled back: no
+    escalation, outbox row or next check is written and nothing is published."""
+    preview = SweepPreview()
+    try:
+        with transaction.atomic():
+            before = Escalation.objects.aggregate(last=Max("pk"))["last"] or 0
+            preview.checked = escalation_sweep(now=now).checked
+            for escalation in (
+                Escalation.objects.filter(pk__gt=before).select_related("ticket").order_by("pk")
+            ):
+                to = ", ".join(str(r["email"]) for r in escalation.recipients) or "-"
+                preview.would_fire.append(
+                    f"{escalation.ticket.number} level {escalation.level} "
+                    f"{escalation.reason} to {to}"
+                )
+            raise _DryRun
+    except _DryRun:
+        pass
+    return preview

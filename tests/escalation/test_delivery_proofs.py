@@ -109,9 +109,21 @@ class Swept:
     output: str
 
 
+SWEEP_AT = """
+import sys
+from datetime import datetime
+import django
+django.setup()
+from escalation.services.sweep import escalation_sweep
+result = escalation_sweep(now=datetime.fromisoformat(sys.argv[1]))
+print(f"checked {result.checked} tickets, fired {result.fired} escalations")
+"""
+
+
 def sweep(env: dict, when: str) -> Swept:
-    """`manage.py escalation_sweep --now` in its own process (Amsterdam wall-clock time)."""
-    result = run(env, "manage.py", "escalation_sweep", "--now", ams(when).isoformat())
+    """The sweep service at a given moment (Amsterdam wall-clock time), in its own process.
+    (`manage.py escalation_sweep --now` is a dry run: only a sweep at the real now writes.)"""
+    result = run(env, "-c", SWEEP_AT, ams(when).isoformat())
     found = re.search(r"checked (\d+) tickets, fired (\d+) escalations", result.stdout)
     assert found, result.stdout
     return Swept(int(found[1]), int(found[2]), result.stdout + result.stderr)
