@@ -23,7 +23,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
-	@mkdir -p var/celery/broker var/celery/processed var/mail var/media
+	@mkdir -p var/celery/broker var/celery/processed var/celery/control var/mail var/media
 
 db: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -87,4 +87,4 @@ bench: setup
 	$(BIN)/python bench/bench_dashboard.py
 
 clean:
-	rm -rf var/servicedesk.sqlite3* var/celery var/mail var/staticfiles
+	rm -rf var/servicedesk.sqlite3* var/celery var/mail var/staticfiles control bench/control

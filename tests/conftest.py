@@ -35,3 +35,11 @@ def english() -> Iterator[None]:
     default language is Dutch. Pages requested through a client follow their own cookie."""
     with override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the project's default language (Dutch), whatever an earlier test or
+    request activated in this thread: the outcome never depends on the order tests run in."""
+    with override(settings.LANGUAGE_CODE):
+        yield

@@ -94,6 +94,7 @@ def test_inconsistent_dates_are_form_errors_not_a_crash(admin_client, changes, m
     )
 
 
+@pytest.mark.usefixtures("english")
 def test_the_date_rules_per_field():
     assert contract_date_problems(
         start=date(2025, 1, 1),

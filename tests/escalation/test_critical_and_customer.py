@@ -85,6 +85,7 @@ def test_a_missed_4_hourly_status_update_is_a_warning_once_per_occasion(critical
     assert _reasons(critical).count("status_update_missed") == 2
 
 
+@pytest.mark.usefixtures("english")
 def test_a_customer_escalation_goes_to_level_1_and_is_confirmed(critical):
     contact = critical.contact
     escalation = escalation_raise_by_customer(

@@ -64,6 +64,7 @@ def _customer_code(inbound: InboundMessage) -> str:
     return inbound.ticket.customer.code if inbound.ticket else ""
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.file.removesuffix(".eml"))
 def test_each_corpus_message_has_its_exact_outcome_and_mail(desk: Desk, case: Case) -> None:
     fill = desk.thread(case.thread) if case.thread else {}

@@ -108,6 +108,7 @@ def test_priority_change_recomputes_from_the_original_start_with_the_same_pauses
     )
 
 
+@pytest.mark.usefixtures("english")
 def test_priority_change_needs_a_reason_and_a_level_of_the_policy(contact, agent):
     ticket = create_ticket(contact, ams("2026-06-01 09:00"), priority_level="hoog")
     with pytest.raises(TicketValidationError):
@@ -266,6 +267,7 @@ def test_creation_stays_within_twelve_queries(contact, django_assert_max_num_que
 # --- refusals (D14) ---------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("english")
 def test_an_inactive_contact_is_refused(contact):
     contact.is_active = False
     contact.save()
@@ -273,6 +275,7 @@ def test_an_inactive_contact_is_refused(contact):
         create_ticket(contact, ams("2026-06-01 09:00"))
 
 
+@pytest.mark.usefixtures("english")
 def test_microsoft_accepts_named_contacts_only():
     contract = ContractFactory(provider_code="microsoft", package_code="advanced")
     stranger = ContactFactory(customer=contract.customer)
@@ -289,6 +292,7 @@ def test_the_support_services_manager_may_submit():
     assert create_ticket(manager, ams("2026-06-01 09:00")).contract == contract
 
 
+@pytest.mark.usefixtures("english")
 def test_no_current_contract_is_refused():
     contract = ContractFactory(end_date=ams("2026-01-31 00:00").date())
     with pytest.raises(NoCurrentContract, match="no current contract"):
