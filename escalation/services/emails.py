@@ -28,7 +28,7 @@ def local_time(value: datetime | None) -> str:
 
 
 def ticket_url(ticket: Ticket) -> str:
-    return settings.SITE_URL + reverse("admin:tickets_ticket_change", args=[ticket.pk])
+    return str(settings.SITE_URL) + reverse("admin:tickets_ticket_change", args=[ticket.pk])
 
 
 def subject_token(ticket: Ticket) -> str:

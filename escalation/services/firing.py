@@ -17,6 +17,7 @@ from escalation.services.emails import csam_ticket_email, escalation_email
 from escalation.services.outbox import Email, outbox_enqueue, outbox_enqueue_many
 from escalation.services.planning import Trigger
 from tickets.models import Ticket, TicketEvent
+from tickets.services.clocks import whole_second
 
 RecipientLookup = Callable[[Ticket, int], tuple[list[Recipient], str]]
 
@@ -52,7 +53,9 @@ def escalation_fire(
                 note=note,
                 notified_count=1,
                 next_notify_at=(
-                    deadline(now, timedelta(seconds=policy.renotify_seconds), calendar)
+                    whole_second(
+                        deadline(now, timedelta(seconds=policy.renotify_seconds), calendar)
+                    )
                     if remind
                     else None
                 ),
@@ -108,7 +111,9 @@ def reminder_send(
     """Re-notify an unacknowledged escalation (once per business hour, D10); the next time."""
     recipients = [Recipient(**r) for r in escalation.recipients]
     reminder = escalation.notified_count
-    next_notify_at = deadline(now, timedelta(seconds=policy.renotify_seconds), calendar)
+    next_notify_at = whole_second(
+        deadline(now, timedelta(seconds=policy.renotify_seconds), calendar)
+    )
     updated = Escalation.objects.filter(
         pk=escalation.pk, notified_count=reminder, acknowledged_at__isnull=True
     ).update(notified_count=reminder + 1, next_notify_at=next_notify_at)

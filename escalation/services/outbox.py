@@ -291,8 +291,8 @@ def outbox_catchup_order(*, now: datetime, limit: int) -> list[int]:
 def outbox_relay_batch() -> int:
     """How many rows one relay run may send: OUTBOX_CATCHUP_PER_MINUTE over the relay's
     interval, at least one."""
-    per_minute = settings.OUTBOX_CATCHUP_PER_MINUTE
-    return max(1, per_minute * settings.OUTBOX_RELAY_SECONDS // 60)
+    per_minute = int(settings.OUTBOX_CATCHUP_PER_MINUTE)
+    return max(1, per_minute * int(settings.OUTBOX_RELAY_SECONDS) // 60)
 
 
 def outbox_relay(
@@ -306,7 +306,9 @@ def outbox_relay(
     most `budget_seconds` (a stalled SMTP server must not outlive the task's time limit).
     Each send claims its row, so a row is never sent twice by two relays or a worker."""
     limit = outbox_relay_batch() if limit is None else limit
-    budget = settings.OUTBOX_RELAY_BUDGET_SECONDS if budget_seconds is None else budget_seconds
+    budget = (
+        float(settings.OUTBOX_RELAY_BUDGET_SECONDS) if budget_seconds is None else budget_seconds
+    )
     started = clock()
     sent = 0
     for outbox_id in outbox_catchup_order(now=now, limit=limit):

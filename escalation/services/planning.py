@@ -13,6 +13,7 @@ from contracts.businesstime import Calendar, deadline
 from contracts.models import ClockKind, EscalationPolicy
 from escalation.models import Escalation, Level, Reason
 from tickets.models import Metric, SlaClock, Ticket
+from tickets.services.clocks import whole_second, whole_second_after
 from tickets.sla import Pause, clock_due
 
 
@@ -30,7 +31,9 @@ class Plan:
     upcoming: list[datetime] = field(default_factory=list)
 
     def next_check(self, now: datetime) -> datetime | None:
-        return min((t for t in self.upcoming if t > now), default=None)
+        """The earliest upcoming moment, on a whole second and never before it is due."""
+        upcoming = min((t for t in self.upcoming if t > now), default=None)
+        return whole_second_after(upcoming) if upcoming is not None else None
 
 
 def business_day(calendar: Calendar) -> timedelta:
@@ -72,6 +75,7 @@ def _clock_plan(
             continue
         budget = timedelta(seconds=clock.budget_seconds * policy.warning_percent // 100)
         warn_at = clock_due(start=clock.started_at, budget=budget, pauses=pauses, calendar=calendar)
+        warn_at = whole_second(warn_at) if warn_at is not None else None
         if warn_at is not None and now >= warn_at:
             plan.triggers.append(Trigger(Level.WARNING, f"{clock.metric}_warning"))
         elif warn_at is not None:
@@ -87,7 +91,7 @@ def _critical_plan(ticket: Ticket, policy: EscalationPolicy, now: datetime, plan
     if target.level in policy.level1_on_create_levels:
         plan.triggers.append(Trigger(Level.FIRST_LINE, Reason.CRITICAL_CREATED))
     if target.critical_resource_seconds and ticket.critical_resource_assigned_at is None:
-        due = ticket.created_at + timedelta(seconds=target.critical_resource_seconds)
+        due = whole_second(ticket.created_at + timedelta(seconds=target.critical_resource_seconds))
         if now >= due:
             plan.triggers.append(Trigger(Level.FIRST_LINE, Reason.CRITICAL_RESOURCE_MISSING))
         else:
@@ -125,7 +129,7 @@ def followup_plan(
             (Reason.LEVEL1_UNACKNOWLEDGED, timedelta(seconds=policy.level2_unacknowledged_seconds))
         )
     for reason, budget in timers:
-        due = deadline(level1_raised_at, budget, calendar)
+        due = whole_second(deadline(level1_raised_at, budget, calendar))
         if now >= due:
             plan.triggers.append(Trigger(Level.SECOND_LINE, reason))
         else:

@@ -13,6 +13,20 @@ from tickets.models import ClockSegment, Metric, SegmentState, SlaClock, Ticket
 from tickets.sla import Pause, clock_due
 
 
+def whole_second(value: datetime) -> datetime:
+    """D2: deadlines have second precision. A due time is rounded down to its whole second, so
+    the microseconds of a start time (or of a pause's end) never reach a stored due time and a
+    deadline is never later than the exact one."""
+    return value.replace(microsecond=0)
+
+
+def whole_second_after(value: datetime) -> datetime:
+    """The first whole second at or after `value`: a check planned for an exact moment is
+    never earlier than it (a next check, unlike a due time, must not come too soon)."""
+    floor = whole_second(value)
+    return floor if floor == value else floor + timedelta(seconds=1)
+
+
 def ticket_calendar_row(contract: Contract, target: SlaTarget | None) -> BusinessCalendar | None:
     """24x7 targets keep their calendar; business ones follow a contract's own calendar
     (a Microsoft support location), else the target's (D1). Of that calendar, the current
@@ -38,7 +52,7 @@ def clocks_build(*, ticket: Ticket, target: SlaTarget | None, now: datetime) -> 
         clock.started_at = _clock_start(ticket, metric)
         clocks.append(clock)
     _clocks_due_set(ticket, clocks, pauses=[])
-    ticket.next_check_at = now  # the escalation sweep looks at every new ticket once
+    ticket.next_check_at = whole_second(now)  # the escalation sweep looks at every new ticket
     return clocks
 
 
@@ -66,13 +80,14 @@ def _clocks_due_set(ticket: Ticket, clocks: list[SlaClock], pauses: list[Pause])
         if clock.started_at is None or calendar is None:
             clock.due_at = None
             continue
-        clock.due_at = clock_due(
+        due = clock_due(
             start=clock.started_at,
             budget=timedelta(seconds=clock.budget_seconds),
             pauses=pauses,
             calendar=calendar,
             until=clock.stopped_at,
         )
+        clock.due_at = whole_second(due) if due is not None else None
         if clock.stopped_at is not None:
             clock.met = clock.due_at is None or clock.stopped_at <= clock.due_at
             continue
@@ -115,7 +130,7 @@ def ticket_clocks_recompute(*, ticket: Ticket, target: SlaTarget | None, now: da
     _clocks_due_set(ticket, clocks, ticket_pauses(ticket))
     for clock in clocks:
         clock.save()
-    ticket.next_check_at = now  # the sweep re-plans warnings and escalations from here
+    ticket.next_check_at = whole_second(now)  # the sweep re-plans warnings and escalations
 
 
 def clock_stop(*, ticket: Ticket, metric: str, now: datetime) -> None:
@@ -135,7 +150,7 @@ def clocks_cancel(*, ticket: Ticket, now: datetime) -> None:
     """A cancelled ticket is neither met nor missed: its open clocks stop without a verdict."""
     ticket.clocks.filter(stopped_at__isnull=True).update(stopped_at=now, due_at=None, met=None)
     ticket.response_due_at = ticket.resolution_due_at = ticket.earliest_due_at = None
-    ticket.next_check_at = now  # the sweep closes the ticket's open escalations
+    ticket.next_check_at = whole_second(now)  # the sweep closes the open escalations
 
 
 def clock_resume_stopped(*, ticket: Ticket, metric: str, now: datetime) -> None:
