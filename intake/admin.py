@@ -30,8 +30,16 @@ class InboundAttachmentInline(admin.TabularInline):
 
 @admin.register(InboundMessage)
 class InboundMessageAdmin(admin.ModelAdmin):
-    list_display = ["received_at", "outcome", "sender_email", "subject", "ticket", "transport"]
-    list_filter = ["outcome", "transport"]
+    list_display = [
+        "received_at",
+        "outcome",
+        "flag",
+        "sender_email",
+        "subject",
+        "ticket",
+        "transport",
+    ]
+    list_filter = ["outcome", "flag", "transport"]
     search_fields = ["sender_email", "subject", "message_id", "ticket__number"]
     list_select_related = ["ticket"]
     date_hierarchy = "received_at"

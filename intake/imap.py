@@ -2,7 +2,12 @@
 
 A message is flagged (or moved) on the server only after its database transaction committed:
 `inbound_receive` commits the raw message before it returns. A crash in between means the next
-poll fetches it again, and the Message-ID makes that a duplicate with no effect.
+poll fetches it again, and its Message-ID and content make that a duplicate with no effect.
+
+Clear-text IMAP is only allowed to this machine (127.0.0.1, ::1, localhost): any other host
+needs imaps:// or imap://...?starttls=1 (issue #10 §6). A message refused for its size leaves a
+quarantined record and is moved to the rejected folder (INTAKE_IMAP_REJECTED_FOLDER or
+`?rejected=Folder`) when one is configured, else marked seen where it is (issue #10 §1).
 """
 
 from __future__ import annotations
@@ -18,8 +23,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from django.conf import settings
 
 from intake.models import ImapMailboxState, Transport
-from intake.parsing import MessageRejected
-from intake.services.receive import inbound_receive
+from intake.services.receive import InboundRefused, inbound_receive, inbound_refuse, size_refusal
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+class ImapConfigurationError(ValueError):
+    """A mailbox URL the intake refuses to use; the message says why and what to write."""
 
 
 @dataclass(frozen=True)
@@ -30,21 +40,34 @@ class ImapMailbox:
     user: str
     password: str
     folder: str
-    tls: str  # "ssl" (imaps://) or "starttls" or "none" (loopback tests only)
+    tls: str  # "ssl" (imaps://) or "starttls" or "none" (loopback only)
     move_to: str
+    rejected: str = ""  # where refused (over-size) messages go; "" leaves them, marked seen
 
 
 def mailbox_from_url(url: str) -> ImapMailbox:
-    """imaps://user:pass@host:993/INBOX?move_to=Processed, or imap://...?starttls=1."""
+    """imaps://user:pass@host:993/INBOX?move_to=Processed&rejected=Rejected, or
+    imap://...?starttls=1; clear-text imap:// only to this machine."""
     parts = urlsplit(url)
     if parts.scheme not in ("imap", "imaps"):
-        raise ValueError(f"IMAP mailbox URL must start with imap:// or imaps://, not {url!r}")
+        raise ImapConfigurationError(
+            f"IMAP mailbox URL must start with imap:// or imaps://, not {parts.scheme}://"
+        )
     query = parse_qs(parts.query)
     tls = (
         "ssl"
         if parts.scheme == "imaps"
         else ("starttls" if query.get("starttls", ["0"])[0] in ("1", "true") else "none")
     )
+    host = (parts.hostname or "localhost").lower()
+    if tls == "none" and host not in LOOPBACK_HOSTS:
+        raise ImapConfigurationError(
+            f"clear-text IMAP to {host} is refused: the password and the mail would cross the "
+            "network unencrypted. Use imaps://{host}:993/... or imap://{host}/...?starttls=1 "
+            "(clear-text imap:// is allowed to 127.0.0.1, ::1 and localhost only).".replace(
+                "{host}", host
+            )
+        )
     folder = unquote(parts.path.lstrip("/")) or "INBOX"
     return ImapMailbox(
         name=f"{parts.username}@{parts.hostname}/{folder}",
@@ -55,10 +78,13 @@ def mailbox_from_url(url: str) -> ImapMailbox:
         folder=folder,
         tls=tls,
         move_to=query.get("move_to", [""])[0],
+        rejected=query.get("rejected", [settings.INTAKE_IMAP_REJECTED_FOLDER])[0],
     )
 
 
 def _connect(box: ImapMailbox) -> imaplib.IMAP4:
+    if box.tls == "none" and box.host.lower() not in LOOPBACK_HOSTS:  # a box built by hand
+        raise ImapConfigurationError(f"clear-text IMAP to {box.host} is refused")
     timeout = settings.INTAKE_IMAP_TIMEOUT
     if box.tls == "ssl":
         conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
@@ -84,14 +110,39 @@ def _quote(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _done(conn: imaplib.IMAP4, uid: str, box: ImapMailbox) -> None:
+def _done(conn: imaplib.IMAP4, uid: str, move_to: str) -> None:
     """After the commit: mark it seen, or move it out of the way."""
-    if box.move_to:
-        conn.uid("COPY", uid, _quote(box.move_to))
-        conn.uid("STORE", uid, "+FLAGS", "(\\Deleted)")
-        conn.expunge()
-    else:
-        conn.uid("STORE", uid, "+FLAGS", "(\\Seen)")
+    if move_to:
+        status, _ = conn.uid("COPY", uid, _quote(move_to))
+        if status != "OK":  # the folder may not exist yet: create it once, then copy
+            conn.create(_quote(move_to))
+            status, _ = conn.uid("COPY", uid, _quote(move_to))
+        if status == "OK":
+            conn.uid("STORE", uid, "+FLAGS", "(\\Deleted)")
+            conn.expunge()
+            return
+    conn.uid("STORE", uid, "+FLAGS", "(\\Seen)")
+
+
+def _size(conn: imaplib.IMAP4, uid: str) -> int:
+    _, data = conn.uid("FETCH", uid, "(RFC822.SIZE)")
+    for item in data:
+        text = item[0] if isinstance(item, tuple) else item
+        found = re.search(rb"RFC822\.SIZE (\d+)", text or b"")
+        if found:
+            return int(found.group(1))
+    return 0
+
+
+def mailbox_problems(urls: list[str]) -> list[str]:
+    """What is wrong with the configured mailbox URLs (for the system check)."""
+    problems: list[str] = []
+    for url in urls:
+        try:
+            mailbox_from_url(url)
+        except ImapConfigurationError as exc:
+            problems.append(str(exc))
+    return problems
 
 
 def imap_poll(box: ImapMailbox, now: datetime, limit: int = 500) -> int:
@@ -108,16 +159,32 @@ def imap_poll(box: ImapMailbox, now: datetime, limit: int = 500) -> int:
         uids = [u for u in found if int(u) > state.last_uid][:limit]
         taken = 0
         for uid in uids:
-            _, fetched = conn.uid("FETCH", uid, "(BODY.PEEK[])")
-            raw = next((p[1] for p in fetched if isinstance(p, tuple)), b"")
-            try:
-                _, created = inbound_receive(
-                    raw=raw, transport=Transport.IMAP, mailbox=box.name, now=now
+            size = _size(conn, uid)
+            if size > settings.INTAKE_MAX_BYTES:
+                # Over the limit: only the headers are fetched, for the record.
+                _, fetched = conn.uid("FETCH", uid, "(BODY.PEEK[HEADER])")
+                head = next((p[1] for p in fetched if isinstance(p, tuple)), b"")
+                inbound_refuse(
+                    raw=head,
+                    size=size,
+                    reason=size_refusal(size),
+                    transport=Transport.IMAP,
+                    mailbox=box.name,
+                    now=now,
                 )
-                taken += int(created)
-                _done(conn, uid, box)
-            except MessageRejected:
-                pass  # over the size limit: left in the mailbox, unflagged, for a person
+                _done(conn, uid, box.rejected)
+            else:
+                _, fetched = conn.uid("FETCH", uid, "(BODY.PEEK[])")
+                raw = next((p[1] for p in fetched if isinstance(p, tuple)), b"")
+                try:
+                    _, created = inbound_receive(
+                        raw=raw, transport=Transport.IMAP, mailbox=box.name, now=now
+                    )
+                    taken += int(created)
+                    _done(conn, uid, box.move_to)
+                except InboundRefused:
+                    # Recorded (a quarantined stub), the sender told: moved out of the way.
+                    _done(conn, uid, box.rejected)
             state.last_uid = int(uid)
             state.polled_at = now
             state.save()

@@ -34,8 +34,19 @@ class Outcome(models.TextChoices):
 TRIAGE_OPEN = (Outcome.TRIAGE, Outcome.QUARANTINED)
 
 
+class Flag(models.TextChoices):
+    """Why the first line should look twice (issue #10 §1, §2): shown in the triage list."""
+
+    NONE = "", _("none")
+    IDENTITY = "identity", _("sender unclear")
+    UNVERIFIED = "unverified", _("sender not verified")
+    PROVIDER_DOMAIN = "provider_domain", _("claims to be the provider")
+    REFUSED = "refused", _("refused at delivery")
+
+
 class InboundMessage(models.Model):
-    # The same Message-ID (or, without one, the same bytes) is processed once.
+    # The same message delivered again (same Message-ID and same content, see
+    # intake.identity.content_digest) is processed once; a refused message is recorded once.
     dedupe_key = models.CharField(_("duplicate key"), max_length=300, unique=True)
     message_id = models.CharField(_("Message-ID"), max_length=300, blank=True, db_index=True)
     sha256 = models.CharField(max_length=64)
@@ -48,6 +59,9 @@ class InboundMessage(models.Model):
         _("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.RECEIVED
     )
     reason = models.TextField(_("reason"), blank=True)
+    flag = models.CharField(
+        _("flag"), max_length=20, choices=Flag.choices, blank=True, default=Flag.NONE
+    )
     error = models.TextField(_("error"), blank=True)
     sender_email = models.CharField(_("sender"), max_length=254, blank=True, db_index=True)
     sender_name = models.CharField(_("sender name"), max_length=200, blank=True)

@@ -61,8 +61,9 @@ class CustomerAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "customer", "is_active", "user"]
-    list_filter = ["is_active", "customer"]
+    list_display = ["name", "email", "customer", "is_active", "user", "email_bounced_at"]
+    # Issue #10 §3: mail to the address bounced; clear the date once the address is fixed.
+    list_filter = ["is_active", ("email_bounced_at", admin.EmptyFieldListFilter), "customer"]
     search_fields = ["name", "email", "customer__name"]
     list_select_related = ["customer", "user"]
     autocomplete_fields = ["customer"]

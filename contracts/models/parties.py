@@ -46,6 +46,9 @@ class Contact(models.Model):
         _("language"), max_length=5, choices=settings.LANGUAGES, default="nl"
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Mail to this address bounced (a delivery-status report, issue #10 §3): check it.
+    email_bounced_at = models.DateTimeField(_("email bounced"), null=True, blank=True)
+    email_bounce_reason = models.TextField(_("bounce reason"), blank=True)
 
     class Meta:
         ordering = ["customer__name", "name"]

@@ -1,11 +1,19 @@
-"""The receipt confirmation (DECISIONS D13): ticket number and the spam-folder hint, through
-the outbox, in the contact's language; it never counts as the first response (TKT-63)."""
+"""Automatic answers to senders (DECISIONS D13, issue #10 §1, §3): the receipt confirmation
+(ticket number and the spam-folder hint) and the notice that a message was refused; through
+the outbox, in the sender's language. A receipt never counts as the first response (TKT-63).
+
+Never to machines or role accounts (noreply@, postmaster@, mailer-daemon@...), never to the
+desk's own domains, and at most INTAKE_RECEIPTS_PER_HOUR per sender: the sender that hits the
+limit raises one alert to the coordinators per hour.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -13,28 +21,70 @@ from contracts.models import Contact
 from escalation.models import OutboxEmail
 from escalation.selectors import Recipient
 from escalation.services.emails import render, subject_token
-from escalation.services.outbox import outbox_enqueue_many
+from escalation.services.outbox import outbox_enqueue, outbox_enqueue_many
+from intake.identity import Identity, domain_of, is_role_address
 from intake.models import InboundMessage
+from intake.services.alerts import coordinators_alert, hour_window, sender_key
 from tickets.models import Ticket
+
+AUTO_ANSWER_KEYS = ("receipt:", "refusal:")
+
+
+def provider_domains() -> set[str]:
+    """The provider's own mail domains: DEFAULT_FROM_EMAIL's, MESSAGE_ID_DOMAIN and more."""
+    own = {domain_of(parseaddr(settings.DEFAULT_FROM_EMAIL)[1]), settings.MESSAGE_ID_DOMAIN}
+    own.update(settings.INTAKE_PROVIDER_DOMAINS)
+    return {d.strip().lower().rstrip(".") for d in own if d and d.strip()}
+
+
+def no_answer_reason(address: str) -> str:
+    """Why `address` never gets an automatic answer ("" when it may)."""
+    if not address or "@" not in address:
+        return "no sender address"
+    if is_role_address(address):
+        return "role or machine address"
+    if domain_of(address) in provider_domains():
+        return "the desk's own domain"
+    return ""
 
 
 def receipts_recent(email: str, now: datetime) -> int:
+    starts = Q()
+    for prefix in AUTO_ANSWER_KEYS:
+        starts |= Q(key__startswith=prefix)
     return OutboxEmail.objects.filter(
-        key__startswith="receipt:",
-        to_email__iexact=email,
-        created_at__gte=now - timedelta(hours=1),
+        starts, to_email__iexact=email, created_at__gte=now - timedelta(hours=1)
     ).count()
+
+
+def _note(inbound: InboundMessage, text: str) -> None:
+    inbound.reason = (inbound.reason + "\n" if inbound.reason else "") + text
+    inbound.save(update_fields=["reason"])
+
+
+def _within_cap(inbound: InboundMessage, email: str, now: datetime) -> bool:
+    if receipts_recent(email, now) < settings.INTAKE_RECEIPTS_PER_HOUR:
+        return True
+    _note(inbound, "no receipt: hourly limit for this sender reached")
+    coordinators_alert(
+        occasion=f"receipt-cap:{sender_key(email)}:{hour_window(now)}",
+        inbound=inbound,
+        kind="receipt_cap",
+        now=now,
+    )
+    return False
 
 
 def receipt_send(
     *, inbound: InboundMessage, ticket: Ticket, contact: Contact, now: datetime
 ) -> bool:
-    """Write the receipt unless this sender already had its hourly share (loop protection)."""
-    if receipts_recent(contact.email, now) >= settings.INTAKE_RECEIPTS_PER_HOUR:
-        inbound.reason = (inbound.reason + "\n" if inbound.reason else "") + (
-            "no receipt: hourly limit for this sender reached"
-        )
-        inbound.save(update_fields=["reason"])
+    """Write the receipt unless the address is a machine's, or this sender already had its
+    hourly share (loop protection: then one alert to the coordinators)."""
+    refused = no_answer_reason(contact.email)
+    if refused:
+        _note(inbound, f"no receipt: {refused}")
+        return False
+    if not _within_cap(inbound, contact.email, now):
         return False
     recipient = Recipient("customer", contact.name, contact.email, contact.language)
     with override(contact.language):
@@ -55,3 +105,40 @@ def receipt_send(
     # A new inbound row has a new key: one INSERT, no lookup (outbox_enqueue_many).
     outbox_enqueue_many([(f"receipt:{inbound.pk}", email)], now=now, send_after=now, ticket=ticket)
     return True
+
+
+def refusal_notice_send(*, inbound: InboundMessage, identity: Identity, now: datetime) -> bool:
+    """Tell the sender of a refused message, once (the outbox key is the record's): only a
+    person with a clear From, in their language when they are a contact."""
+    address = identity.address
+    refused = (
+        identity.problem
+        or ("automatic or list mail" if identity.auto_submitted or identity.list_mail else "")
+        or no_answer_reason(address)
+    )
+    if refused:
+        _note(inbound, f"sender not told: {refused}")
+        return False
+    if not _within_cap(inbound, address, now):
+        return False
+    contact = Contact.objects.filter(email__iexact=address, is_active=True).first()
+    language = contact.language if contact else settings.LANGUAGE_CODE[:2]
+    name = contact.name if contact else ""
+    recipient = Recipient("sender", name, address, language)
+    limit_mb = max(1, settings.INTAKE_MAX_BYTES // (1024 * 1024))
+    with override(language):
+        heading = _("Your message was not accepted: it is too large")
+        email = render(
+            language=language,
+            recipient=recipient,
+            subject=heading,
+            heading=heading,
+            intro=_(
+                "Your email of %(size)s bytes is larger than the service desk accepts "
+                "(%(limit)s MB), so it was not registered. Send it again without the large "
+                "attachments, or upload them in the customer portal."
+            )
+            % {"size": inbound.size, "limit": limit_mb},
+            facts=[(_("Subject"), inbound.subject or _("(no subject)"))],
+        )
+    return outbox_enqueue(key=f"refusal:{inbound.pk}", email=email, now=now) is not None

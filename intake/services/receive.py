@@ -3,6 +3,12 @@
 `inbound_receive` is what IMAP, the SMTP listener and the MTA pipe call. The raw message is
 committed before anything else; routing runs in its own transaction, and any failure there
 quarantines the message with its error instead of losing it or stopping the messages behind it.
+
+A duplicate is the same message delivered again: the same Message-ID and the same content
+(`intake.identity.dedupe_key_for`); a different message reusing a Message-ID is stored and
+routed as its own. A message refused at the door (over INTAKE_MAX_BYTES) still leaves a record:
+a quarantined stub with its headers and size, flagged `refused`, and its sender is told once
+(issue #10 §1).
 """
 
 from __future__ import annotations
@@ -17,8 +23,17 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from intake.models import InboundMessage, Outcome
+from contracts.text import display_line
+from intake.identity import (
+    dedupe_key_for,
+    headers_of,
+    identity_of,
+    refusal_key_for,
+    split_head,
+)
+from intake.models import Flag, InboundMessage, Outcome
 from intake.parsing import Limits, MessageRejected, message_id_of, parse_message
+from intake.services.receipt import refusal_notice_send
 from intake.services.route import inbound_route
 
 log = logging.getLogger(__name__)
@@ -37,15 +52,74 @@ def intake_limits() -> Limits:
     )
 
 
+class InboundRefused(MessageRejected):
+    """Refused at the door (the transport answers 552 / exit 65); `inbound` is its record."""
+
+    def __init__(self, reason: str, inbound: InboundMessage) -> None:
+        super().__init__(reason)
+        self.inbound = inbound
+
+
+def size_refusal(size: int) -> str:
+    return f"message of {size} bytes is over {settings.INTAKE_MAX_BYTES}"
+
+
+def _subject_of(head: bytes) -> str:
+    try:
+        return display_line(str(headers_of(head).get("Subject", "") or ""))[:500]
+    except Exception:
+        return ""
+
+
+def inbound_refuse(
+    *, raw: bytes, size: int, reason: str, transport: str, now: datetime, mailbox: str = ""
+) -> tuple[InboundMessage, bool]:
+    """Record a refused message once: a quarantined stub with its headers (the first
+    INTAKE_REFUSED_KEEP_BYTES) and its size; the sender is told once, when it is a person.
+    `raw` is what the transport has of the message (all of it, or at least its start)."""
+    head = split_head(raw)[0][: settings.INTAKE_REFUSED_KEEP_BYTES]
+    identity = identity_of(head, authserv_id=settings.INTAKE_AUTHSERV_ID)
+    key = refusal_key_for(raw)
+    try:
+        with transaction.atomic():
+            inbound = InboundMessage.objects.create(
+                dedupe_key=key,
+                message_id=message_id_of(head),
+                sha256=hashlib.sha256(raw).hexdigest(),
+                size=size,
+                raw=head,
+                transport=transport,
+                mailbox=mailbox,
+                received_at=now,
+                outcome=Outcome.QUARANTINED,
+                flag=Flag.REFUSED,
+                reason=f"refused: {reason}; only the headers were kept",
+                error=reason,
+                sender_email=identity.address[:254],
+                sender_name=display_line(identity.name)[:200],
+                subject=_subject_of(head),
+                processed_at=now,
+            )
+            refusal_notice_send(inbound=inbound, identity=identity, now=now)
+        return inbound, True
+    except IntegrityError:  # the same message refused before: recorded and answered then
+        return InboundMessage.objects.get(dedupe_key=key), False
+
+
 def inbound_store(
     *, raw: bytes, transport: str, now: datetime, mailbox: str = ""
 ) -> tuple[InboundMessage, bool]:
-    """Commit the raw message; (existing row, False) for a redelivery of the same message."""
+    """Commit the raw message; (existing row, False) for a redelivery of the same message.
+    Over INTAKE_MAX_BYTES: the refusal is recorded and InboundRefused raised."""
     if len(raw) > settings.INTAKE_MAX_BYTES:
-        raise MessageRejected(f"message of {len(raw)} bytes is over {settings.INTAKE_MAX_BYTES}")
+        reason = size_refusal(len(raw))
+        stub, _ = inbound_refuse(
+            raw=raw, size=len(raw), reason=reason, transport=transport, mailbox=mailbox, now=now
+        )
+        raise InboundRefused(reason, stub)
     digest = hashlib.sha256(raw).hexdigest()
     message_id = message_id_of(raw)
-    key = f"id:{message_id}" if message_id else f"sha256:{digest}"
+    key = dedupe_key_for(raw, message_id)
     try:
         with transaction.atomic():
             inbound = InboundMessage.objects.create(

@@ -3,6 +3,13 @@
 Only the sender's address decides who wrote it (never the display name), and a thread reference
 only counts when the sender belongs to that ticket's organisation. Headers never steer priority,
 status, assignee or recipients.
+
+Identity (issue #10 §2, `intake.identity`): a `From` that does not parse cleanly, several
+authors, a `Sender` other than `From`, or a failed DMARC/SPF/DKIM verdict of our own receiving
+server never reaches a contact's ticket: triage, flagged. Mail claiming the provider's own
+domain that is not the desk's own loop alerts the coordinators. Delivery-status reports mark
+the outbox row they report on as bounced (§3); the desk's own mail coming back is ignored with
+one alert per sender per hour; list mail from a known contact goes to triage.
 """
 
 from __future__ import annotations
@@ -10,16 +17,20 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from django.conf import settings
 from django.db import connection
 
 from contracts.exceptions import SubmissionRefused
 from contracts.models import Contact, Customer
 from contracts.text import display_line, display_text
 from escalation.models import OutboxEmail
-from intake.models import InboundMessage, Outcome
+from intake.identity import Identity, domain_of, identity_of
+from intake.models import Flag, InboundMessage, Outcome
 from intake.parsing import Parsed, trim_reply
+from intake.services.alerts import coordinators_alert, hour_window, sender_key
 from intake.services.attachments import attachments_store
-from intake.services.receipt import receipt_send
+from intake.services.bounces import bounces_record, delivery_report
+from intake.services.receipt import provider_domains, receipt_send
 from tickets.models import Channel, MessageKind, Status, Ticket, TicketMessage
 from tickets.services import TicketCreateInput, ticket_create, ticket_reply, ticket_transition
 
@@ -61,13 +72,15 @@ def thread_ticket(parsed: Parsed) -> Ticket | None:
         )
         if sent is not None:
             return sent.ticket
-        earlier = (
-            InboundMessage.objects.filter(message_id__in=ids, ticket__isnull=False)
-            .select_related("ticket")
-            .first()
+        # A Message-ID can be reused by another message (issue #10 §1): it only counts
+        # when every stored message with it belongs to one and the same ticket.
+        earlier = set(
+            InboundMessage.objects.filter(message_id__in=ids, ticket__isnull=False).values_list(
+                "ticket_id", flat=True
+            )[:20]
         )
-        if earlier is not None:
-            return earlier.ticket
+        if len(earlier) == 1:
+            return Ticket.objects.filter(pk=earlier.pop()).first()
     token = TOKEN.search(parsed.subject)
     return Ticket.objects.filter(number=token.group(1)).first() if token else None
 
@@ -93,15 +106,91 @@ def _suggested_customer(parsed: Parsed) -> Customer | None:
     return next((c for c in customers if domain in c.email_domains), None)
 
 
-def _triage(inbound: InboundMessage, parsed: Parsed, now: datetime, reason: str) -> None:
+def _triage(
+    inbound: InboundMessage, parsed: Parsed, now: datetime, reason: str, flag: str = Flag.NONE
+) -> None:
     inbound.suggested_customer = _suggested_customer(parsed)
+    inbound.flag = flag
     _finish(inbound, parsed, Outcome.TRIAGE, now, reason)
     attachments_store(inbound, parsed, ticket=None)
 
 
+def _own_loop(parsed: Parsed) -> bool:
+    """The desk's own mail coming back: it carries one of the desk's Message-IDs."""
+    return parsed.message_id.endswith("@" + settings.MESSAGE_ID_DOMAIN.lower())
+
+
+def _claims_provider(parsed: Parsed, identity: Identity) -> bool:
+    own = provider_domains()
+    claimed = {domain_of(identity.address), domain_of(parsed.sender_email)} - {""}
+    return bool(claimed & own)
+
+
+def _screen(inbound: InboundMessage, parsed: Parsed, identity: Identity, now: datetime) -> bool:
+    """Bounces, loops, forgeries and unclear senders: True when the message was finished."""
+    report = delivery_report(bytes(inbound.raw), parsed.sender_email, parsed.subject)
+    if report is not None:
+        _finish(inbound, parsed, Outcome.IGNORED, now, bounces_record(report=report, now=now))
+        return True
+    if _own_loop(parsed):
+        _finish(inbound, parsed, Outcome.IGNORED, now, parsed.automatic or "the desk's own message")
+        coordinators_alert(
+            occasion=f"loop:{sender_key(parsed.sender_email)}:{hour_window(now)}",
+            inbound=inbound,
+            kind="loop",
+            now=now,
+        )
+        return True
+    if _claims_provider(parsed, identity):
+        claimed = identity.address or parsed.sender_email
+        _triage(
+            inbound,
+            parsed,
+            now,
+            f"claims to come from the provider's own domain ({claimed}) but is not the "
+            "desk's own mail: security alert sent to the coordinators",
+            Flag.PROVIDER_DOMAIN,
+        )
+        coordinators_alert(
+            occasion=f"provider-domain:{inbound.pk}",
+            inbound=inbound,
+            kind="provider_domain",
+            now=now,
+        )
+        return True
+    if identity.problem:
+        if parsed.automatic:
+            reason = f"{parsed.automatic}; sender unclear: {identity.problem}"
+            _finish(inbound, parsed, Outcome.IGNORED, now, reason)
+        else:
+            reason = f"sender unclear, not matched to a contact: {identity.problem}"
+            _triage(inbound, parsed, now, reason, Flag.IDENTITY)
+        return True
+    return False
+
+
 def inbound_route(*, inbound: InboundMessage, parsed: Parsed, now: datetime) -> None:
+    identity = identity_of(bytes(inbound.raw), authserv_id=settings.INTAKE_AUTHSERV_ID)
+    if not identity.problem:
+        parsed.sender_email = identity.address
+    if _screen(inbound, parsed, identity, now):
+        return
     ticket = thread_ticket(parsed)
     contacts = sender_contacts(parsed)
+    failed = identity.authentication.failed
+    if failed and (contacts or not parsed.automatic):
+        _triage(
+            inbound,
+            parsed,
+            now,
+            f"not verified: our mail server's check says {failed} for {parsed.sender_email}; "
+            "not added to any contact's ticket",
+            Flag.UNVERIFIED,
+        )
+        return
+    if parsed.automatic and identity.list_mail and contacts:
+        _triage(inbound, parsed, now, f"list mail from a known contact ({parsed.automatic})")
+        return
     if parsed.automatic:
         _machine(inbound, parsed, now, ticket, contacts)
         return

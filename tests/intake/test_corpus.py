@@ -301,11 +301,19 @@ def test_a_poison_message_is_quarantined_and_the_next_one_still_processes(
     assert after.outcome == Outcome.TICKET
 
 
-def test_an_oversized_message_is_rejected_and_nothing_is_stored(desk: Desk, settings) -> None:
+def test_an_oversized_message_is_refused_and_only_its_record_is_stored(
+    desk: Desk, settings
+) -> None:
     settings.INTAKE_MAX_BYTES = 8000
     with pytest.raises(MessageRejected, match="over 8000"):
         inbound_receive(raw=eml("26_oversized.eml"), transport="pipe", now=NOW)
-    assert not InboundMessage.objects.exists()
+    # Issue #10 §1: the refusal leaves a quarantined record with the headers, no ticket.
+    stub = InboundMessage.objects.get()
+    assert (stub.outcome, stub.flag, stub.size) == (
+        "quarantined",
+        "refused",
+        len(eml("26_oversized.eml")),
+    )
     assert not Ticket.objects.exists()
 
 

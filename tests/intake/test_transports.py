@@ -65,8 +65,19 @@ def test_the_mta_pipe_stores_routes_and_answers_with_sysexits(
     assert oversized.returncode == 65, oversized.stderr.decode()
     assert b"rejected: message of" in oversized.stderr
     stored = pipe_db.rows(
-        "SELECT message_id, outcome, transport, mailbox FROM intake_inboundmessage ORDER BY id"
+        "SELECT message_id, outcome, transport, mailbox FROM intake_inboundmessage "
+        "WHERE flag != 'refused' ORDER BY id"
     )
+    stored_ids = [
+        row[0]
+        for row in pipe_db.rows(
+            "SELECT id FROM intake_inboundmessage WHERE flag != 'refused' ORDER BY id"
+        )
+    ]
+    refused_ids = [
+        row[0]
+        for row in pipe_db.rows("SELECT id FROM intake_inboundmessage WHERE flag = 'refused'")
+    ]
     assert stored == [
         (
             "am0pr02mb1234abcd0001@am0pr02mb1234.eurprd02.prod.outlook.com",
@@ -77,8 +88,10 @@ def test_the_mta_pipe_stores_routes_and_answers_with_sysexits(
         ("nb.2026-03.8812@news.leverancier.example", "ignored", "pipe", "support@desk"),
         ("poison-0023@klant-a.example", "quarantined", "pipe", "support@desk"),
     ]
-    assert pipe_db.rows("SELECT to_email FROM escalation_outboxemail") == [
-        ("anna@klant-a.example",)
+    # The receipt of the ticket, and the notice that the oversized message was refused.
+    assert pipe_db.rows("SELECT key, to_email FROM escalation_outboxemail ORDER BY id") == [
+        (f"receipt:{stored_ids[0]}", "anna@klant-a.example"),
+        (f"refusal:{refused_ids[0]}", "anna@klant-a.example"),
     ]
     assert pipe_db.rows("SELECT COUNT(*) FROM tickets_ticket") == [(1,)]
 
@@ -105,17 +118,21 @@ def test_smtp_answers_250_after_storing_and_552_when_oversized(
     poison = smtp_deliver(smtp_port, eml("23_poison_deep_mime.eml"))
     oversized = smtp_deliver(smtp_port, eml("26_oversized.eml"))
 
-    stored = list(InboundMessage.objects.order_by("pk"))
+    stored = list(InboundMessage.objects.exclude(flag="refused").order_by("pk"))
     assert [(m.outcome, m.transport, m.mailbox) for m in stored] == [
         (Outcome.TICKET, "smtp", "support@servicedesk.example"),
         (Outcome.QUARANTINED, "smtp", "support@servicedesk.example"),
     ]
+    refused = InboundMessage.objects.get(flag="refused")
     assert first == (250, f"2.0.0 Message accepted ({stored[0].pk})")
     assert duplicate == (250, f"2.0.0 Message accepted ({stored[0].pk}, duplicate)")
     assert poison == (250, f"2.0.0 Message accepted ({stored[1].pk})")
     assert oversized[0] == 552, oversized
     assert Ticket.objects.get().contact == live_desk.piet
-    assert list(OutboxEmail.objects.values_list("key", flat=True)) == [f"receipt:{stored[0].pk}"]
+    assert list(OutboxEmail.objects.order_by("pk").values_list("key", flat=True)) == [
+        f"receipt:{stored[0].pk}",
+        f"refusal:{refused.pk}",
+    ]
 
 
 # --- (c) IMAP -----------------------------------------------------------------------------------
@@ -209,10 +226,13 @@ def test_a_uidvalidity_change_starts_over_and_duplicates_have_no_effect(
     assert flags(dovecot, "Support") == [True, True, True]
 
 
-def test_imap_leaves_an_oversized_message_unseen(desk: Desk, dovecot: Dovecot, settings) -> None:
+def test_imap_records_an_oversized_message_and_marks_it_seen(
+    desk: Desk, dovecot: Dovecot, settings
+) -> None:
     settings.INTAKE_MAX_BYTES = 8000
     box = mailbox_from_url(dovecot.url())
     append(dovecot, "INBOX", "26_oversized.eml", "22_uppercase_sender.eml")
     assert imap_poll(box, NOW) == 1
-    assert outcomes() == [Outcome.TICKET]
-    assert flags(dovecot, "INBOX") == [False, True]
+    # Issue #10 §1: recorded (quarantined, flagged refused), not skipped silently forever.
+    assert outcomes() == [Outcome.QUARANTINED, Outcome.TICKET]
+    assert flags(dovecot, "INBOX") == [True, True]

@@ -1,8 +1,9 @@
 """python manage.py ingest_email < message.eml: the MTA pipe transport (Postfix `pipe`, Exim).
 
 Exit codes follow sysexits(3): 0 stored (whatever its outcome, duplicates included), 65
-EX_DATAERR rejected for policy (over the size limit: the MTA bounces it), 75 EX_TEMPFAIL on a
-temporary failure (the MTA keeps the message and retries).
+EX_DATAERR rejected for policy (over the size limit: the MTA bounces it; the refusal is
+recorded as a quarantined message with the headers), 75 EX_TEMPFAIL on a temporary failure
+(the MTA keeps the message and retries).
 """
 
 import sys
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from intake.models import Transport
 from intake.parsing import MessageRejected
-from intake.services.receive import inbound_receive
+from intake.services.receive import InboundRefused, inbound_receive
 
 EX_OK, EX_DATAERR, EX_TEMPFAIL = 0, 65, 75
 
@@ -31,6 +32,9 @@ class Command(BaseCommand):
             inbound, created = inbound_receive(
                 raw=raw, transport=Transport.PIPE, mailbox=options["mailbox"], now=timezone.now()
             )
+        except InboundRefused as exc:
+            self.stderr.write(f"rejected: {exc} (recorded as {exc.inbound.pk})")
+            sys.exit(EX_DATAERR)
         except MessageRejected as exc:
             self.stderr.write(f"rejected: {exc}")
             sys.exit(EX_DATAERR)
