@@ -14,9 +14,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from contracts import businesstime
 from contracts.catalogue_keys import ALLOWED_KEYS
 from contracts.exceptions import CatalogueError
+from contracts.text import person_name_validate
 
 SCHEMA_VERSION = 1
 INCLUSIONS = ("included", "additional", "limited", "not_offered")
@@ -63,6 +66,14 @@ class _Checker:
             self.error(entry, f"'{key}' must be {kind.__name__}, not {type(value).__name__}")
             return None
         return value
+
+    def person_name(self, entry: str, obj: dict[str, Any]) -> None:
+        """A person's name goes into mail headers: no line breaks, quotes or < > @ (#10 §2)."""
+        name = self.optional(entry, obj, "name", str)
+        try:
+            person_name_validate(name or "")
+        except ValidationError:
+            self.error(entry, "'name' may not contain line breaks, quotes or the characters < > @")
 
     def optional(self, entry: str, obj: dict[str, Any], key: str, kind: type) -> Any:
         if key not in obj:
@@ -262,6 +273,7 @@ def _check_contacts_and_channels(check: _Checker, data: dict[str, Any], packages
         if level is not None and level not in (1, 2, 3):
             check.error(label, f"'level' is {level}; expected 1, 2 or 3")
         check.require(label, item, "role", str)
+        check.person_name(label, item)
         check.codes_exist(label, item.get("packages"), packages, "package")
 
 

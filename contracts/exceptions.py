@@ -47,6 +47,12 @@ class UnknownPolicy(ContractsError):
     """The requested SLA context (policy) does not apply to the contract."""
 
 
+class ContactNameRefused(ContractsError):
+    """A person's name with line breaks or address syntax (issue #10 §2); the message says so."""
+
+    code = "name_syntax"
+
+
 class ContactRoleRefused(ContractsError):
     """A role cannot be granted (named-contact limit, second support services manager, ...)."""
 

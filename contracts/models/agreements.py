@@ -13,6 +13,7 @@ from contracts.models.catalogue import (
     Provider,
 )
 from contracts.models.parties import Customer
+from contracts.text import person_name_validate
 
 
 class Hosting(models.TextChoices):
@@ -129,7 +130,9 @@ class EscalationContact(models.Model):
     )
     level = models.PositiveSmallIntegerField(_("level"))
     role = models.CharField(_("role"), max_length=100)
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name = models.CharField(
+        _("name"), max_length=200, blank=True, validators=[person_name_validate]
+    )
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
 

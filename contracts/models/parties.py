@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from contracts.text import person_name_validate
+
 
 class Customer(models.Model):
     """An organisation holding contracts (SPEC PTY-02)."""
@@ -39,7 +41,8 @@ class Contact(models.Model):
         related_name="contact",
         verbose_name=_("user"),
     )
-    name = models.CharField(_("name"), max_length=200)
+    # Issue #10 §2: a name goes into mail headers, so no line breaks or address syntax.
+    name = models.CharField(_("name"), max_length=200, validators=[person_name_validate])
     email = models.EmailField(_("email"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(

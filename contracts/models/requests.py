@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models.agreements import Contract
 from contracts.models.parties import Contact, Customer
+from contracts.text import person_name_validate
 
 
 class ContactChangeAction(models.TextChoices):
@@ -40,7 +41,7 @@ class ContactChangeRequest(models.Model):
         Contract, related_name="contact_change_requests", verbose_name=_("contracts")
     )
     action = models.CharField(_("request"), max_length=10, choices=ContactChangeAction.choices)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[person_name_validate])
     email = models.EmailField(_("email"))
     note = models.TextField(_("note"), blank=True)
     status = models.CharField(

@@ -6,11 +6,17 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contracts.exceptions import ContactChangeDecided, ContactChangeError, ContactRoleRefused
+from contracts.exceptions import (
+    ContactChangeDecided,
+    ContactChangeError,
+    ContactNameRefused,
+    ContactRoleRefused,
+)
 from contracts.models import (
     Contact,
     ContactChangeAction,
@@ -21,6 +27,35 @@ from contracts.models import (
     Contract,
 )
 from contracts.selectors import contact_role_problem
+from contracts.text import display_line, person_name_validate
+
+# What a sender's display name may not keep to become a contact's name (see person_name_validate).
+_NAME_UNSAFE = str.maketrans(dict.fromkeys('\r\n<>@"', " "))
+
+
+def contact_name_checked(name: str) -> str:
+    """A person's name as every door stores it (issue #10 §2): refused (ContactNameRefused)
+    with line breaks, quotes or < > @, so it can never break or forge a mail header; cleaned
+    of control, bidi and zero-width characters."""
+    try:
+        person_name_validate(name)
+    except ValidationError as exc:
+        raise ContactNameRefused(
+            _("%(name)r is not a usable name: %(reason)s")
+            % {"name": display_line(name), "reason": " ".join(exc.messages)}
+        ) from exc
+    cleaned = display_line(name)
+    if not cleaned:
+        raise ContactNameRefused(_("A name is required."))
+    return cleaned
+
+
+def contact_name_from_sender(name: str, email: str) -> str:
+    """A contact's name made from an email's display name, which the sender chose: what would
+    be refused in a form is blanked out instead (the email is not refused, nothing is lost);
+    the address when nothing is left."""
+    safe = display_line(display_line(name).translate(_NAME_UNSAFE))[:200]
+    return safe or display_line(email).translate(_NAME_UNSAFE).strip()[:200]
 
 
 @transaction.atomic
@@ -65,7 +100,7 @@ def contact_change_request_record(
         customer_id=requested_by.customer_id,
         requested_by=requested_by,
         action=action,
-        name=name.strip(),
+        name=contact_name_checked(name),
         email=email.strip(),
         note=note.strip(),
         created_at=now,
@@ -150,7 +185,9 @@ def _contact_added(request: ContactChangeRequest, contracts: list[Contract]) -> 
     ).first()
     if contact is None:
         contact = Contact.objects.create(
-            customer_id=request.customer_id, name=request.name, email=request.email
+            customer_id=request.customer_id,
+            name=contact_name_checked(request.name),
+            email=request.email,
         )
     elif not contact.is_active:
         contact.is_active = True

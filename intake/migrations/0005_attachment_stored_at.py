@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0004_triage_decision'),
+        ("intake", "0004_triage_decision"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='inboundattachment',
-            name='stored_at',
-            field=models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='stored'),
+            model_name="inboundattachment",
+            name="stored_at",
+            field=models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="stored"),
         ),
     ]

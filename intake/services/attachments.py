@@ -40,7 +40,7 @@ def sniffed_type(content: bytes, declared: str) -> str:
     """The type the bytes really have; the sender's declaration only for plain text."""
     kind = filetype.guess(content[:8192])
     if kind is not None:
-        return kind.mime
+        return str(kind.mime)
     return declared if declared.startswith("text/") else "application/octet-stream"
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from contracts.exceptions import SubmissionRefused
 from contracts.models import Contact, Customer
+from contracts.services.contacts import contact_name_from_sender
 from contracts.text import display_text
 from intake.models import TRIAGE_OPEN, InboundAttachment, InboundMessage, Outcome
 from intake.services.receipt import receipt_send
@@ -88,7 +89,7 @@ def triage_contact_for_sender(*, inbound: InboundMessage, customer: Customer) ->
     if contact is None:
         contact = Contact.objects.create(
             customer=customer,
-            name=inbound.sender_name or inbound.sender_email,
+            name=contact_name_from_sender(inbound.sender_name, inbound.sender_email),
             email=inbound.sender_email,
         )
     return contact

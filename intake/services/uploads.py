@@ -341,14 +341,14 @@ def upload_quota_check(
     raise UploadRefused(problem.message)
 
 
-def _read(upload: UploadedFile) -> bytes:
+def _read(upload: UploadedFile[bytes]) -> bytes:
     upload.seek(0)
     content = upload.read()
     upload.seek(0)
     return bytes(content)
 
 
-def uploaded_names_check(files: Sequence[UploadedFile]) -> list[str]:
+def uploaded_names_check(files: Sequence[UploadedFile[bytes]]) -> list[str]:
     """The refusal of each file that is not accepted (empty: all accepted)."""
     refusals: list[str] = []
     for upload in files:
@@ -361,7 +361,7 @@ def uploaded_names_check(files: Sequence[UploadedFile]) -> list[str]:
 
 @transaction.atomic
 def uploads_store(
-    files: Sequence[UploadedFile],
+    files: Sequence[UploadedFile[bytes]],
     *,
     ticket: Ticket,
     message: TicketMessage | None,

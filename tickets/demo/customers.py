@@ -18,6 +18,7 @@ from contracts.models import (
     EscalationContact,
     Package,
 )
+from contracts.services.contacts import contact_name_checked
 from tickets.demo import DemoDataError
 from tickets.demo.data import CUSTOMERS, ContactSpec, CustomerSpec, contact_email
 
@@ -146,7 +147,7 @@ def _contact_create(
     contact = Contact.objects.create(
         customer=customer,
         user=user,
-        name=spec.name,
+        name=contact_name_checked(spec.name),  # the demo data obeys the name rule too
         email=email,
         language=spec.language,
         is_active=spec.active,
