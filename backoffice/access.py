@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from contracts.staff_scope import staff_csam_only, staff_rows
 from tickets.models import Line, Ticket
 
 SECOND_LINE_GROUP = "Second line"
@@ -49,24 +50,11 @@ def ticket_workable(user: User, ticket: Ticket) -> bool:
     return True
 
 
-CSAM_GROUP = "Customer success account manager"
-WORKING_GROUPS = (
-    "First line",
-    "Second line",
-    "Support coordinator",
-    "Service support manager",
-    "Escalation officer",
-)
-
-
 def csam_only(user: User) -> bool:
-    """A customer success account manager without another provider role reads only the
-    contracts they manage and those contracts' tickets (issue #6 §1)."""
-    if user.is_superuser:
-        return False
-    names = {g.name for g in user.groups.all()}
-    return CSAM_GROUP in names and not names & set(WORKING_GROUPS)
+    """A customer success account manager without another provider role reads only what their
+    contracts cover (issue #6 §1, issue #10 §5); the rule lives in contracts.staff_scope."""
+    return staff_csam_only(user)
 
 
 def tickets_in_scope(user: User, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    return queryset.filter(contract__csam=user) if csam_only(user) else queryset
+    return staff_rows(user, queryset)

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from backoffice.access import csam_only, tickets_in_scope
+from backoffice.access import csam_only
 from backoffice.views.ticket import ticket_work
-from contracts.models import Contract, Customer
+from contracts.staff_scope import staff_rows
 from tickets.admin import TicketAdmin
 from tickets.models import Ticket
 
@@ -23,9 +23,6 @@ admin.site.unregister(Ticket)
 
 @admin.register(Ticket)
 class TicketWorkAdmin(TicketAdmin):
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Ticket]:
-        return tickets_in_scope(cast(User, request.user), super().get_queryset(request))
-
     def change_view(
         self,
         request: HttpRequest,
@@ -40,19 +37,47 @@ class TicketWorkAdmin(TicketAdmin):
         return ticket_work(request, pk, self)
 
 
-def _csam_scoped(model: type[Any], lookup: str) -> None:
-    """Re-register `model` so a CSAM without another role lists only what their contracts
-    cover (issue #6 §1); everyone else sees the admin's own queryset."""
-    base = type(admin.site.get_model_admin(model))
+def _related_only(model: type[Any], filters: list[Any], request: HttpRequest) -> list[Any]:
+    """The admin's filters, where a filter on a related row offers only the values of the rows
+    the user sees: a CSAM's filter lists never name another contract's customers."""
+    if not csam_only(cast(User, request.user)):
+        return filters
+    result: list[Any] = []
+    for entry in filters:
+        if isinstance(entry, str):
+            field = get_fields_from_path(model, entry)[-1]
+            if field.is_relation:
+                entry = (entry, admin.RelatedOnlyFieldListFilter)
+        result.append(entry)
+    return result
 
-    def get_queryset(self: admin.ModelAdmin, request: HttpRequest) -> QuerySet[Any]:
-        rows = base.get_queryset(self, request)
-        user = cast(User, request.user)
-        return rows.filter(**{lookup: user}).distinct() if csam_only(user) else rows
 
-    admin.site.unregister(model)
-    admin.site.register(model, type(base.__name__, (base,), {"get_queryset": get_queryset}))
+def admin_scope_all(site: admin.AdminSite) -> None:
+    """Re-register every ModelAdmin of the site so its rows (lists, change pages, filters,
+    autocompletes) are those contracts.staff_scope lets the user see (issue #10 §5). Called once
+    from BackofficeConfig.ready(), after every app's admin module registered its models, so a
+    model added later is scoped too (and shows a CSAM nothing until contracts.staff_scope
+    classifies it)."""
+    for model, model_admin in list(site._registry.items()):
+        base = type(model_admin)
+        if getattr(base, "staff_scoped", False):
+            continue
 
+        def get_queryset(self: admin.ModelAdmin, request: HttpRequest, base: Any = base) -> Any:
+            return staff_rows(cast(User, request.user), base.get_queryset(self, request))
 
-_csam_scoped(Contract, "csam")
-_csam_scoped(Customer, "contracts__csam")
+        def get_list_filter(self: admin.ModelAdmin, request: HttpRequest, base: Any = base) -> Any:
+            return _related_only(self.model, list(base.get_list_filter(self, request)), request)
+
+        scoped = type(
+            base.__name__,
+            (base,),
+            {
+                "get_queryset": get_queryset,
+                "get_list_filter": get_list_filter,
+                "staff_scoped": True,
+                "__module__": base.__module__,
+            },
+        )
+        site.unregister(model)
+        site.register(model, scoped)

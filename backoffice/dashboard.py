@@ -17,6 +17,7 @@ from django.db.models import Count, Min, Q
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract, Provider
+from contracts.staff_scope import StaffUser, staff_contracts, staff_csam_only, staff_rows
 from escalation.models import Escalation, Level
 from tickets.compliance import (
     ComplianceRow,
@@ -153,10 +154,10 @@ def _day_bounds(now: datetime, zone: tzinfo) -> tuple[date, datetime, datetime]:
 
 
 # --- Selectors -----------------------------------------------------------------------------------
-def open_tickets() -> OpenTickets:
+def open_tickets(user: StaffUser) -> OpenTickets:
     """Open tickets by status and by priority rank: one query grouped by both."""
     counts = (
-        Ticket.objects.filter(status__in=list(OPEN_STATUSES))
+        staff_rows(user, Ticket.objects.filter(status__in=list(OPEN_STATUSES)))
         .values("status", "priority_rank")
         .annotate(n=Count("pk"))
         .order_by()
@@ -174,18 +175,18 @@ def open_tickets() -> OpenTickets:
     )
 
 
-def today(now: datetime, zone: tzinfo) -> Today:
+def today(now: datetime, zone: tzinfo, user: StaffUser) -> Today:
     """Breaches (clocks whose due time passed today, not met) and escalations raised today."""
     day, start, end = _day_bounds(now, zone)
     breaches = dict(
-        SlaClock.objects.filter(due_at__gte=start, due_at__lt=min(now, end))
+        staff_rows(user, SlaClock.objects.filter(due_at__gte=start, due_at__lt=min(now, end)))
         .filter(Q(met=False) | Q(stopped_at__isnull=True))
         .values_list("metric")
         .annotate(n=Count("pk"))
         .order_by()
     )
     raised = dict(
-        Escalation.objects.filter(raised_at__gte=start, raised_at__lt=end)
+        staff_rows(user, Escalation.objects.filter(raised_at__gte=start, raised_at__lt=end))
         .values_list("level")
         .annotate(n=Count("pk"))
         .order_by()
@@ -197,12 +198,17 @@ def today(now: datetime, zone: tzinfo) -> Today:
     )
 
 
-def contract_compliance(*, month: date, now: datetime, zone: tzinfo) -> list[ContractCompliance]:
-    """The month's compliance of every contract with a decided clock (D9): the grouped query of
-    tickets.compliance, plus one query for the contracts' names."""
+def contract_compliance(
+    *, month: date, now: datetime, zone: tzinfo, user: StaffUser
+) -> list[ContractCompliance]:
+    """The month's compliance of every contract the user sees with a decided clock (D9): the
+    grouped query of tickets.compliance, plus one query for the contracts' names."""
     start = month_start(month, zone)
     end = month_start(month_add(month, 1), zone)
-    per_contract = sla_compliance_by_contract(start=start, end=end, now=now)
+    scope = (
+        None if not staff_csam_only(user) else staff_contracts(user).values_list("pk", flat=True)
+    )
+    per_contract = sla_compliance_by_contract(start=start, end=end, now=now, contract_ids=scope)
     names = {
         c["pk"]: c
         for c in Contract.objects.filter(pk__in=list(per_contract)).values(
@@ -234,7 +240,9 @@ def contract_compliance(*, month: date, now: datetime, zone: tzinfo) -> list[Con
     return sorted(result, key=lambda r: (r.provider, r.customer, r.reference, r.rank, r.level))
 
 
-def provider_trends(*, month: date, now: datetime, zone: tzinfo) -> list[ProviderTrend]:
+def provider_trends(
+    *, month: date, now: datetime, zone: tzinfo, user: StaffUser
+) -> list[ProviderTrend]:
     """Twelve months up to `month`, per provider with activity: tickets opened, and response
     and resolution compliance by the month the verdict fell (D9). Three queries, grouped by
     provider (and metric) only: each month is a filtered count over the month's bounds, with
@@ -248,7 +256,7 @@ def provider_trends(*, month: date, now: datetime, zone: tzinfo) -> list[Provide
             "pk", filter=Q(created_at__gte=first, created_at__lt=following)
         )
     opened = (
-        Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
+        staff_rows(user, Ticket.objects.filter(created_at__gte=start, created_at__lt=end))
         .values("provider_id")
         .annotate(**per_month)
         .order_by()
@@ -258,7 +266,7 @@ def provider_trends(*, month: date, now: datetime, zone: tzinfo) -> list[Provide
         met, missed, _ = verdict_counts(decided_in(start=first, end=following, now=now))
         verdicts[f"met_{k}"], verdicts[f"missed_{k}"] = met, missed
     decided = (
-        clocks_decided(start=start, end=end, now=now)
+        staff_rows(user, clocks_decided(start=start, end=end, now=now))
         .values("ticket__provider_id", "metric")
         .annotate(threshold=Min("ticket__sla_target__compliance_threshold"), **verdicts)
         .order_by()
@@ -290,13 +298,15 @@ def provider_trends(*, month: date, now: datetime, zone: tzinfo) -> list[Provide
     ]
 
 
-def dashboard_figures(*, now: datetime, month: date, zone: tzinfo) -> Dashboard:
-    """Everything the dashboard shows, in a fixed number of queries."""
+def dashboard_figures(*, now: datetime, month: date, zone: tzinfo, user: StaffUser) -> Dashboard:
+    """Everything the dashboard shows to `user`, in a fixed number of queries: a CSAM without
+    another role sees only their contracts' tickets, clocks and escalations (contracts.staff_scope).
+    """
     return Dashboard(
         now=now,
         month=month,
-        open_tickets=open_tickets(),
-        today=today(now, zone),
-        compliance=contract_compliance(month=month, now=now, zone=zone),
-        trends=provider_trends(month=month, now=now, zone=zone),
+        open_tickets=open_tickets(user),
+        today=today(now, zone, user),
+        compliance=contract_compliance(month=month, now=now, zone=zone, user=user),
+        trends=provider_trends(month=month, now=now, zone=zone, user=user),
     )

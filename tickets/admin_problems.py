@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from contracts.admin import ReadOnlyAdmin
+from contracts.staff_scope import staff_rows
 from tickets.exceptions import TicketError
 from tickets.models import (
     Problem,
@@ -154,6 +155,15 @@ class ProblemAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Problem]:
         return problems_with_counts()
 
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Problem | None:
+        """The problem, with the incidents this user may see (a CSAM only their contracts')."""
+        problem = super().get_object(request, object_id, from_field)
+        if problem is not None:
+            problem.incidents_shown = staff_rows(request.user, problem_incidents(problem))
+        return problem
+
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return list(self.add_fields)
@@ -192,6 +202,8 @@ class ProblemAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("linked incidents"))
     def linked_incidents(self, obj: Problem) -> SafeString | str:
+        shown = getattr(obj, "incidents_shown", None)
+        incidents = problem_incidents(obj) if shown is None else shown
         rows = [
             (
                 reverse("admin:tickets_ticket_change", args=[t.pk]),
@@ -200,7 +212,7 @@ class ProblemAdmin(admin.ModelAdmin):
                 t.get_status_display(),
                 t.priority_level or "—",
             )
-            for t in problem_incidents(obj)
+            for t in incidents
         ]
         if not rows:
             return "—"

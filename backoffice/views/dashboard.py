@@ -51,7 +51,7 @@ def _figures(request: HttpRequest) -> tuple[Dashboard, str]:
             month = month_parse(text)
         except ValueError as exc:
             error = str(exc)
-    return dashboard_figures(now=now, month=month, zone=zone), error
+    return dashboard_figures(now=now, month=month, zone=zone, user=request.user), error
 
 
 def _tally_chart(title: str, tallies: list[Tally], tone: str = "default") -> SafeString:

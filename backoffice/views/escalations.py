@@ -12,8 +12,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.access import csam_only, require_perm
+from backoffice.access import require_perm
 from backoffice.forms import EscalationResolveForm
+from contracts.staff_scope import staff_rows
 from escalation.exceptions import EscalationError
 from escalation.models import Escalation, Level
 from escalation.services.actions import escalation_acknowledge, escalation_resolve
@@ -25,7 +26,9 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     user = require_perm(request, "escalation.view_escalation")
     if request.method == "POST":
         user = require_perm(request, "escalation.change_escalation")
-        escalation = get_object_or_404(Escalation, pk=request.POST.get("escalation_id") or 0)
+        escalation = get_object_or_404(
+            staff_rows(user, Escalation.objects.all()), pk=request.POST.get("escalation_id") or 0
+        )
         now = timezone.now()
         if request.POST.get("do") == "acknowledge":
             by = user.email or user.get_username()
@@ -48,9 +51,7 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("Escalation resolved."))
         return HttpResponseRedirect(request.get_full_path())
     show_all = request.GET.get("all") == "1"
-    rows = Escalation.objects.filter(level__gte=Level.FIRST_LINE)
-    if csam_only(user):
-        rows = rows.filter(ticket__contract__csam=user)
+    rows = staff_rows(user, Escalation.objects.filter(level__gte=Level.FIRST_LINE))
     if not show_all:
         rows = rows.filter(resolved_at__isnull=True)
     rows = (

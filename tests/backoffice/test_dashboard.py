@@ -78,7 +78,9 @@ def work(agent):
 
 
 def _figures(month="2026-06"):
-    return dashboard_figures(now=NOW, month=month_parse(month), zone=AMS)
+    """The figures as a provider role that sees every contract (a CSAM's: tests/test_role_walk)."""
+    reader = UserFactory(username="dashboard-reader")
+    return dashboard_figures(now=NOW, month=month_parse(month), zone=AMS, user=reader)
 
 
 def test_open_tickets_are_counted_by_status_and_priority(work):
@@ -257,6 +259,7 @@ def test_the_number_of_queries_does_not_grow_with_tickets_or_contracts(
     with django_assert_max_num_queries(16):
         large = _dashboard_queries(client)
     assert large == small
+    reader = UserFactory(username="dashboard-reader")
     with CaptureQueriesContext(connection) as ctx:
-        _figures()
-    assert len(ctx.captured_queries) == 8
+        dashboard_figures(now=NOW, month=month_parse("2026-06"), zone=AMS, user=reader)
+    assert len(ctx.captured_queries) == 9  # 8 figures + the reader's roles (contracts.staff_scope)
