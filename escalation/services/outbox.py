@@ -33,6 +33,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from contracts.text import display_line
 from escalation.models import Escalation, OutboxEmail, OutboxState
 from tickets.models import Ticket
 
@@ -181,6 +182,23 @@ def smtp_refusal_is_permanent(exc: BaseException) -> bool:
     return False
 
 
+def smtp_error_text(exc: BaseException) -> str:
+    """The server's own answer first (code and text), short enough for a delivery column."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        answers = [
+            f"{code} {_decode(message)} ({address})"
+            for address, (code, message) in exc.recipients.items()
+        ]
+        return "; ".join(answers)[:2000]
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.smtp_code} {_decode(exc.smtp_error)}"[:2000]
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def _decode(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
 def outbox_send(*, outbox_id: int, now: datetime) -> bool:
     """Send one pending row if it is due and nobody else holds it; True if it was sent.
 
@@ -197,9 +215,9 @@ def outbox_send(*, outbox_id: int, now: datetime) -> bool:
     except Exception as exc:
         permanent = smtp_refusal_is_permanent(exc)
         failed = permanent or row.attempts >= settings.OUTBOX_MAX_ATTEMPTS
-        error = f"{type(exc).__name__}: {exc}"[:2000]
+        error = smtp_error_text(exc)
         if permanent:
-            error = _("Refused permanently by the mail server: %(error)s") % {"error": error}
+            error = f"{error} ({_('refused permanently; not retried')})"
         OutboxEmail.objects.filter(pk=row.pk, state=OutboxState.PENDING).update(
             last_error=error,
             state=OutboxState.FAILED if failed else OutboxState.PENDING,
@@ -240,18 +258,24 @@ def _late_note(row: OutboxEmail, now: datetime) -> str:
         }
 
 
+def recipient_address(name: str, address: str) -> str:
+    """The To header of a row: one line of the name (no control characters, no line breaks),
+    quoted or encoded by formataddr, so no name can add a recipient or break the header."""
+    name = display_line(name)
+    return formataddr((name, address)) if name else address
+
+
 def _smtp_send(row: OutboxEmail, now: datetime) -> None:
     note = _late_note(row, now)
     body_text, body_html = row.body_text, row.body_html
     if note:
         body_text = f"{note}\n\n{body_text}"
         body_html = f'<p class="late-note"><em>{escape(note)}</em></p>\n{body_html}'
-    # formataddr quotes or encodes any name: an odd name never makes a mail fail for good.
     message = EmailMultiAlternatives(
         subject=row.subject,
         body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[formataddr((row.to_name, row.to_email)) if row.to_name else row.to_email],
+        to=[recipient_address(row.to_name, row.to_email)],
         headers={"Message-ID": row.message_id, "Auto-Submitted": "auto-generated"},
         connection=get_connection(fail_silently=False),
     )
