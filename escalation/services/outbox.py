@@ -22,11 +22,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import formataddr
+from zoneinfo import ZoneInfo
 
 from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import F, Min, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.timesince import timesince
@@ -248,13 +251,14 @@ def _late_note(row: OutboxEmail, now: datetime) -> str:
     late = late_by(row, now)
     if late is None:
         return ""
+    zone = ZoneInfo(settings.DISPLAY_TIME_ZONE)
     with override(row.language):
         return _(
-            "Sent late by %(duration)s: this message was written at %(written)s (UTC) and "
-            "could not be sent earlier."
+            "Sent late by %(duration)s: this message was written at %(written)s and could "
+            "not be sent earlier."
         ) % {
             "duration": timesince(now - late, now, depth=2),
-            "written": (now - late).strftime("%Y-%m-%d %H:%M"),
+            "written": f"{(now - late).astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})",
         }
 
 
@@ -293,23 +297,27 @@ def outbox_due_ids(*, now: datetime, limit: int = 500) -> list[int]:
 
 
 def outbox_catchup_order(*, now: datetime, limit: int) -> list[int]:
-    """The next `limit` due rows, oldest first, in sending order: each ticket's mails by level
-    (warning, level 1, level 2 ...; mails of no escalation with the warnings), then by the time
-    they were written; tickets in the order of their oldest waiting mail."""
-    rows = list(
-        OutboxEmail.objects.filter(state=OutboxState.PENDING, send_after__lte=now)
-        .order_by("created_at", "pk")
-        .values_list("pk", "ticket_id", "escalation__level", "created_at")[:limit]
+    """The next `limit` due rows in sending order: tickets in the order of their oldest waiting
+    mail; each ticket's mails by level (warning, level 1, level 2 ...; mails of no escalation
+    with the warnings), then by the time they were written. One query, so the order also
+    holds across relay runs that each send only part of the backlog."""
+    due = OutboxEmail.objects.filter(state=OutboxState.PENDING, send_after__lte=now)
+    oldest_of_ticket = (
+        due.filter(ticket_id=OuterRef("ticket_id"))
+        .order_by()
+        .values("ticket_id")
+        .annotate(first=Min("created_at"))
+        .values("first")
     )
-    first_seen: dict[int | None, int] = {}
-    for position, (_pk, ticket_id, _level, _created) in enumerate(rows):
-        first_seen.setdefault(ticket_id, position)
-
-    def order(row: tuple[int, int | None, int | None, datetime]) -> tuple[int, int, datetime, int]:
-        pk, ticket_id, level, created = row
-        return (first_seen[ticket_id] if ticket_id else pk, level or 0, created, pk)
-
-    return [row[0] for row in sorted(rows, key=order)]
+    return list(
+        due.annotate(
+            group_at=Coalesce(Subquery(oldest_of_ticket), F("created_at")),
+            group=Coalesce("ticket_id", Value(0)),
+            level=Coalesce("escalation__level", Value(0)),
+        )
+        .order_by("group_at", "group", "level", "created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def outbox_relay_batch() -> int:
