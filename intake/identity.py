@@ -38,6 +38,8 @@ AUTHOR_HEADERS = (
     "in-reply-to",
     "references",
 )
+MAX_ADDRESS_HEADER = 2000  # characters of a From or Sender header that are parsed at all
+MAX_COMMENTS = 20
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
 _FOLD = re.compile(rb"\r?\n[ \t]+")
 _SPACE = re.compile(rb"[ \t]+")
@@ -152,6 +154,12 @@ def _strict_from(message: EmailMessage) -> tuple[str, str, str]:
         return "", "", "no From header"
     if len(raw_from) > 1:
         return "", "", "more than one From header"
+    sender_raw = [value for key, value in message.raw_items() if key.lower() == "sender"]
+    # The stdlib's address parser is slow on pathological input (thousands of comments):
+    # a header no person's mailer writes is not parsed at all, it is simply not trusted.
+    for value in (*raw_from, *sender_raw):
+        if len(value) > MAX_ADDRESS_HEADER or value.count("(") > MAX_COMMENTS:
+            return "", "", "From or Sender header too long or too complex to verify"
     try:
         parsed_from = message["From"]
     except Exception as exc:  # the header registry raises on some malformed input
@@ -170,7 +178,6 @@ def _strict_from(message: EmailMessage) -> tuple[str, str, str]:
     if strict[0][1].strip().lower() != address:
         return "", "", "From reads differently in a strict parse"
     name = str(author.display_name or "")
-    sender_raw = [value for key, value in message.raw_items() if key.lower() == "sender"]
     if sender_raw:
         try:
             sender = message["Sender"]

@@ -13,7 +13,6 @@ rolled back: every input meets the same fixtures, and duplicate detection never 
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 import time
 from datetime import UTC, datetime
@@ -26,6 +25,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from escalation.models import OutboxEmail
+from intake.identity import dedupe_key_for, refusal_key_for
 from intake.models import InboundMessage, Outcome
 from intake.parsing import Limits, MessageRejected, Parsed, message_id_of, parse_message
 from intake.services.receive import inbound_receive
@@ -375,8 +375,7 @@ def seeds(settings, tmp_path) -> tuple[bytes, ...]:
 
 
 def dedupe_key(raw: bytes) -> str:
-    message_id = message_id_of(raw)
-    return f"id:{message_id}" if message_id else f"sha256:{hashlib.sha256(raw).hexdigest()}"
+    return dedupe_key_for(raw, message_id_of(raw))
 
 
 def receive_once(raw: bytes) -> InboundMessage | None:
@@ -389,6 +388,9 @@ def receive_once(raw: bytes) -> InboundMessage | None:
             limit = django_settings.INTAKE_MAX_BYTES
             assert len(raw) > limit, "MessageRejected for a message within the size bound"
             assert not InboundMessage.objects.filter(dedupe_key=key).exists()
+            # Issue #10 §1: the refusal itself is recorded, quarantined, with its size.
+            stub = InboundMessage.objects.get(dedupe_key=refusal_key_for(raw))
+            assert (stub.outcome, stub.flag, stub.size) == ("quarantined", "refused", len(raw))
             transaction.set_rollback(True)
             return None
         assert created, "a fresh input was taken for a duplicate"
@@ -470,12 +472,35 @@ def test_mutated_real_messages_end_as_exactly_one_stored_outcome(seeds, data):
     receive_once(data.draw(mutated(seeds), label="raw"))
 
 
-def test_over_size_message_is_rejected_and_nothing_is_stored(seeds):
+def test_over_size_message_is_refused_and_only_its_record_is_stored(seeds):
     raw = PLAIN + b"x" * MAX_BYTES
     before = InboundMessage.objects.count()
     with pytest.raises(MessageRejected):
         inbound_receive(raw=raw, transport="pipe", now=NOW)
-    assert InboundMessage.objects.count() == before
+    stub = InboundMessage.objects.get(flag="refused")
+    assert InboundMessage.objects.count() == before + 1
+    assert (stub.outcome, stub.size, len(stub.raw) < len(raw)) == ("quarantined", len(raw), True)
+
+
+@fuzz(60)
+@given(data=st.data())
+def test_a_message_reusing_a_stored_message_id_with_other_content_is_stored(seeds, data):
+    """Issue #10 §1: same Message-ID, different content: stored and routed as its own message;
+    the same bytes again are a duplicate of the one they repeat."""
+    first = PLAIN
+    body = data.draw(st.text(min_size=1, max_size=200), label="body").encode("utf-8", "replace")
+    other = first.replace(b"\r\n\r\n", b"\r\n\r\n" + body + b"\r\n", 1)
+    with transaction.atomic():
+        stored, created = inbound_receive(raw=first, transport="pipe", now=NOW)
+        reused, reused_created = inbound_receive(raw=other, transport="pipe", now=NOW)
+        again, again_created = inbound_receive(raw=other, transport="pipe", now=NOW)
+        assert message_id_of(first) == message_id_of(other) != ""
+        assert (created, reused_created, again_created) == (True, True, False)
+        assert reused.pk != stored.pk
+        assert again.pk == reused.pk
+        assert bytes(InboundMessage.objects.get(pk=reused.pk).raw) == other
+        assert InboundMessage.objects.get(pk=reused.pk).outcome in FINAL
+        transaction.set_rollback(True)
 
 
 # --- parse_message on its own --------------------------------------------------------------------
