@@ -180,7 +180,8 @@ def triage_dismiss(
     *, inbound: InboundMessage, reason: str, now: datetime, actor: User
 ) -> InboundMessage:
     """Dismiss with a reason; the message and its raw bytes stay."""
-    if not reason.strip():
+    reason = display_text(reason).strip()
+    if not reason:
         raise TriageRefused(_("Give the reason for dismissing this email."))
     inbound = _claim(inbound)
     _decided(inbound, Outcome.DISMISSED, reason.strip()[:2000], now, actor, ticket=None)

@@ -161,7 +161,8 @@ def problem_open(
     product: str = "",
 ) -> Problem:
     """Open a problem and link incidents to it (PRB-01; A-39: the coordinator's prompt)."""
-    if not title.strip():
+    title = display_line(title)  # issue #10 §2: a title of invisible characters is empty
+    if not title:
         raise TicketValidationError("title", _("Give the problem a title."))
     if origin not in (ProblemOrigin.COORDINATOR, ProblemOrigin.CUSTOMER_RCA_REQUEST):
         raise TicketValidationError(
