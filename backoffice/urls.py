@@ -8,6 +8,7 @@ from django.urls import URLPattern, path
 
 from backoffice.views import escalations, triage
 from backoffice.views.dashboard import dashboard, dashboard_csv
+from tickets import converters  # noqa: F401  (registers the row_id converter)
 
 app_name = "backoffice"
 
@@ -28,6 +29,6 @@ urlpatterns += [
 # (backoffice/admin.py).
 urlpatterns += [
     admin_path("triage/", triage.triage_list, "triage"),
-    admin_path("triage/<int:pk>/", triage.triage_detail, "triage-detail"),
+    admin_path("triage/<row_id:pk>/", triage.triage_detail, "triage-detail"),
     admin_path("escalations/", escalations.escalation_list, "escalations"),
 ]

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from intake.models import InboundAttachment
 from intake.services.uploads import download_serving
-from tickets.selectors import tickets_visible_to
+from tickets.selectors import attachments_visible_to_contact
 
 
 def attachment_allowed(user: object, attachment: InboundAttachment) -> bool:
@@ -17,8 +17,11 @@ def attachment_allowed(user: object, attachment: InboundAttachment) -> bool:
     ticket = attachment.ticket
     if contact is None or ticket is None or not contact.is_active:
         return False
-    # D15, one rule for pages and files: a named contact only sees what it may see.
-    return tickets_visible_to(contact, everything=True).filter(pk=ticket.pk).exists()
+    # D15 and issue #10 §6, one rule for pages and files: a contact only gets what it may see,
+    # never a file of an internal note.
+    return attachments_visible_to_contact(
+        contact, InboundAttachment.objects.filter(pk=attachment.pk)
+    ).exists()
 
 
 @login_required

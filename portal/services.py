@@ -6,7 +6,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -20,12 +19,13 @@ from contracts.services.contacts import contact_change_request_record
 from escalation.selectors import COORDINATOR_GROUP, Recipient
 from escalation.services.emails import render
 from escalation.services.outbox import outbox_enqueue
+from portal.tokens import contact_token_generator
 
 
 def password_link(user: object) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))  # type: ignore[attr-defined]
-    token = default_token_generator.make_token(user)  # type: ignore[arg-type]
-    return settings.SITE_URL + reverse("portal:password_reset_confirm", args=[uid, token])
+    token = contact_token_generator.make_token(user)  # type: ignore[arg-type]
+    return f"{settings.SITE_URL}{reverse('portal:password_reset_confirm', args=[uid, token])}"
 
 
 def password_email_enqueue(

@@ -1,6 +1,8 @@
 from django.urls import path
 
+from portal.tokens import ContactSetPasswordForm, contact_token_generator
 from portal.views import account, auth, tickets
+from tickets import converters  # noqa: F401  (registers the ticket_number converter)
 
 app_name = "portal"
 
@@ -16,7 +18,10 @@ urlpatterns = [
     ),
     path(
         "password/set/<uidb64>/<token>/",
-        auth.PortalPasswordResetConfirmView.as_view(),
+        # Issue #10 §6: a link issued before the contact was deactivated no longer works.
+        auth.PortalPasswordResetConfirmView.as_view(
+            token_generator=contact_token_generator, form_class=ContactSetPasswordForm
+        ),
         name="password_reset_confirm",
     ),
     path(
@@ -26,7 +31,7 @@ urlpatterns = [
     ),
     path("tickets/", tickets.ticket_list, name="tickets"),
     path("tickets/new/", tickets.ticket_new, name="ticket_new"),
-    path("tickets/<str:number>/", tickets.ticket_detail, name="ticket"),
+    path("tickets/<ticket_number:number>/", tickets.ticket_detail, name="ticket"),
     path("contract/", account.contract_page, name="contract"),
     path("organisation/", account.organisation_page, name="organisation"),
 ]

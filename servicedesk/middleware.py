@@ -1,10 +1,12 @@
-"""Show times in the viewer's zone (DECISIONS D2, D16); storage stays UTC."""
+"""Request-wide behaviour: times in the viewer's zone (DECISIONS D2, D16; storage stays UTC)
+and no stored copies of logged-in pages or files (issue #10 §6)."""
 
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 
@@ -24,3 +26,42 @@ class DisplayTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+# Directives that allow a copy to be kept; dropped when a response must not be stored.
+_STORABLE = ("public", "max-age", "s-maxage", "immutable", "stale-while-revalidate")
+
+
+class PrivateNoStoreMiddleware:
+    """Logged-in pages and every file download say `Cache-Control: private, no-store`
+    (issue #10 §6): no browser history, shared computer or proxy keeps a copy of a customer's
+    ticket or file. A response that already says no-store keeps its own header (made private);
+    static files (served by WhiteNoise before this runs, or under STATIC_URL) are left alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+            return response
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or _is_download(response):
+            _private_no_store(response)
+        return response
+
+
+def _is_download(response: HttpResponseBase) -> bool:
+    """A file: an attachment, a raw message, an export (served as a file or with a
+    Content-Disposition, inline or as attachment)."""
+    return isinstance(response, FileResponse) or response.has_header("Content-Disposition")
+
+
+def _private_no_store(response: HttpResponseBase) -> None:
+    current = [d.strip() for d in response.get("Cache-Control", "").split(",") if d.strip()]
+    names = {d.split("=", 1)[0].lower() for d in current}
+    if "no-store" in names and "private" in names:
+        return
+    kept = [d for d in current if d.split("=", 1)[0].lower() not in (*_STORABLE, "private")]
+    extra = [] if "no-store" in names else ["no-store"]
+    response["Cache-Control"] = ", ".join(["private", *extra, *kept])

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.db.models import (
     BooleanField,
     Case,
     Count,
     F,
+    Model,
     OrderBy,
     Prefetch,
     Q,
@@ -25,12 +27,14 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contact, ContactRole, ContactRoleKind, RequestType, ResolutionStart
 from tickets.models import (
+    MessageKind,
     Metric,
     Problem,
     ProblemStatus,
     SlaClock,
     Status,
     Ticket,
+    TicketMessage,
     TimeEntry,
     VendorEscalation,
     queue_order,
@@ -93,6 +97,51 @@ def tickets_visible_to(contact: Contact, *, everything: bool = False) -> QuerySe
     if everything and contact_is_manager(contact):
         return tickets
     return tickets.filter(Q(contact=contact) | Q(shared_with_organisation=True))
+
+
+# --- What a customer sees of a ticket's conversation (issue #10 §6): the one visibility rule
+# for pages, downloads, mails and the API. Internal notes and their files never reach a customer.
+
+_Attachment = TypeVar("_Attachment", bound=Model)
+
+
+def messages_visible_to_contact(contact: Contact, ticket: Ticket) -> QuerySet[TicketMessage]:
+    """The public messages of the ticket, if the contact may see the ticket (D15); else none."""
+    return TicketMessage.objects.filter(
+        ticket=ticket,
+        ticket__in=tickets_visible_to(contact, everything=True),
+        kind=MessageKind.PUBLIC,
+    )
+
+
+def attachment_public_q() -> Q:
+    """An attachment a customer may see: one of a public message (its own message, or the
+    message its email became), or of the ticket's opening (no message at all). An attachment of
+    an internal note, including an email that became one (an automatic reply), never is.
+
+    Written on the attachment's field names: the attachment model lives in the intake, above
+    this app, so the rule takes its querysets instead of importing it."""
+    public, internal = MessageKind.PUBLIC, MessageKind.INTERNAL
+    own_message_public = Q(ticket_message__kind=public)
+    email_message_public = Q(ticket_message__isnull=True) & (
+        Q(inbound__ticket_message__isnull=True) | Q(inbound__ticket_message__kind=public)
+    )
+    return (own_message_public | email_message_public) & ~Q(inbound__ticket_message__kind=internal)
+
+
+def attachments_public(attachments: QuerySet[_Attachment]) -> QuerySet[_Attachment]:
+    """What a mail to the customer may carry or name: only public attachments."""
+    return attachments.filter(attachment_public_q())
+
+
+def attachments_visible_to_contact(
+    contact: Contact, attachments: QuerySet[_Attachment]
+) -> QuerySet[_Attachment]:
+    """The attachments (of any queryset: a ticket's, a message's, one id) that the contact may
+    list and download: public ones of tickets it may see (D15)."""
+    return attachments_public(
+        attachments.filter(ticket__in=tickets_visible_to(contact, everything=True))
+    )
 
 
 def due_state(ticket: Ticket, due_at: datetime | None, now: datetime) -> tuple[str, str]:

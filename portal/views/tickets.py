@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +23,7 @@ from contracts.exceptions import ContractsError
 from contracts.selectors import sla_policy_targets
 from escalation.exceptions import EscalationError
 from escalation.services.actions import escalation_raise_by_customer
+from intake.models import InboundAttachment
 from portal.access import contact_required
 from portal.attachments import uploads_store
 from portal.forms import (
@@ -41,8 +42,12 @@ from portal.selectors import (
     tickets_visible,
 )
 from tickets.exceptions import TicketError
-from tickets.models import OPEN_STATUSES, MessageKind, Status, Ticket
-from tickets.selectors import QUEUE_ORDER
+from tickets.models import OPEN_STATUSES, Status, Ticket
+from tickets.selectors import (
+    QUEUE_ORDER,
+    attachments_visible_to_contact,
+    messages_visible_to_contact,
+)
 from tickets.services import (
     TicketCreateInput,
     ticket_create,
@@ -150,10 +155,12 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST":
         _ticket_action(request, ticket)
         return redirect("portal:ticket", number=number)
+    # One visibility rule (issue #10 §6): internal notes and their files never show here.
+    visible_files = attachments_visible_to_contact(contact, InboundAttachment.objects.all())
     conversation = (
-        ticket.messages.filter(kind=MessageKind.PUBLIC)
+        messages_visible_to_contact(contact, ticket)
         .select_related("author_user", "author_contact")
-        .prefetch_related("attachments")
+        .prefetch_related(Prefetch("attachments", queryset=visible_files))
     )
     return render(
         request,
@@ -161,7 +168,7 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
         {
             "ticket": ticket,
             "conversation": conversation,
-            "attachments": ticket.attachments.all(),
+            "attachments": attachments_visible_to_contact(contact, ticket.attachments.all()),
             "sla": sla_panel(ticket, timezone.now()),
             "reply_form": ReplyForm(prefix="reply"),
             "escalate_form": EscalateForm(prefix="escalate"),
