@@ -68,6 +68,9 @@ class InboundMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=500, blank=True)
     body_text = models.TextField(_("text"), blank=True)
     body_html = models.TextField(_("HTML (sanitised)"), blank=True)
+    # Issue #10 §1: the parser's defects per MIME part and what was shortened or not kept for
+    # display (the raw message keeps everything).
+    defects = models.JSONField(_("parser defects and notes"), default=list, blank=True)
     ticket = models.ForeignKey(
         Ticket,
         on_delete=models.SET_NULL,

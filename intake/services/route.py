@@ -57,6 +57,7 @@ def _finish(
         display_text(parsed.text),
         parsed.html,
     )
+    inbound.defects = [display_line(defect) for defect in parsed.defects]
     inbound.processed_at = now
     inbound.save()
 

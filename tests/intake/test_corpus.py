@@ -52,9 +52,11 @@ CASES = [
     Case("20_null_return_path.eml", Outcome.IGNORED, reason="null return path"),
     Case("21_precedence_junk.eml", Outcome.IGNORED, reason="Precedence: junk"),
     Case("22_uppercase_sender.eml", Outcome.TICKET, ANNA, "klant-a"),
-    Case("23_poison_deep_mime.eml", Outcome.QUARANTINED, reason="MIME nesting deeper than 10"),
+    # Issue #10 §1: parts beyond the depth bound are noted, not a reason to quarantine.
+    Case("23_poison_deep_mime.eml", Outcome.TICKET, ANNA, "klant-a"),
     Case("24_many_attachments.eml", Outcome.TICKET, PIET, "klant-b"),
     Case("25_no_message_id.eml", Outcome.TICKET, PIET, "klant-b"),
+    Case("27_mime_bomb.eml", Outcome.QUARANTINED, reason="MIME bomb: 250 multipart boundaries"),
 ]
 
 
@@ -287,18 +289,30 @@ def test_receipts_are_rate_limited_per_sender(desk: Desk, settings) -> None:
     assert "no receipt: hourly limit for this sender reached" in taken[2][0].reason
 
 
-def test_a_poison_message_is_quarantined_and_the_next_one_still_processes(
+def test_a_mime_bomb_is_quarantined_and_the_next_one_still_processes(desk: Desk) -> None:
+    bomb = _take("27_mime_bomb.eml")  # 250 nested multiparts: no parser is bounded on that
+    after = _take("22_uppercase_sender.eml")
+    assert (bomb.outcome, bomb.processed_at, bytes(bomb.raw)) == (
+        Outcome.QUARANTINED,
+        NOW,
+        eml("27_mime_bomb.eml"),
+    )
+    assert "MIME bomb" in bomb.error
+    assert after.outcome == Outcome.TICKET
+
+
+def test_parts_beyond_the_depth_or_part_bound_are_noted_not_quarantined(
     desk: Desk, settings
 ) -> None:
-    poisons = [_take("23_poison_deep_mime.eml")]  # twelve levels deep
+    deep = _take("23_poison_deep_mime.eml")  # twelve levels deep
     settings.INTAKE_MAX_PARTS = 4
-    poisons.append(_take("24_many_attachments.eml"))  # six parts
-    after = _take("22_uppercase_sender.eml")
-    assert [p.outcome for p in poisons] == [Outcome.QUARANTINED] * 2
-    assert "MIME nesting deeper than 10" in poisons[0].error
-    assert "more than 4 MIME parts" in poisons[1].error
-    assert all(p.raw and p.processed_at == NOW for p in poisons)
-    assert after.outcome == Outcome.TICKET
+    wide = _take("24_many_attachments.eml")  # five leaf parts: the text and four files
+    assert (deep.outcome, wide.outcome) == (Outcome.TICKET, Outcome.TICKET)
+    assert "parts nested deeper than 10: 1" in deep.defects
+    assert "parts over the bound of 4: 1" in wide.defects  # 5 leaves, containers not counted
+    kept = InboundAttachment.objects.filter(inbound=wide).values_list("filename", flat=True)
+    assert list(kept) == ["app01.log", "memory.dmp", "app02.log"]  # the first four leaves
+    assert bytes(wide.raw) == eml("24_many_attachments.eml")
 
 
 def test_an_oversized_message_is_refused_and_only_its_record_is_stored(
