@@ -28,6 +28,7 @@ from tests.factories import ContractFactory, CustomerFactory, UserFactory
 from tests.portal.conftest import client_for, contact_in_role
 from tests.tickets.helpers import create_ticket
 from tickets.models import ProblemOrigin, Ticket
+from tickets.services import ticket_record_root_cause, ticket_resolve
 from tickets.services.problems import problem_open
 
 pytestmark = pytest.mark.django_db
@@ -240,3 +241,16 @@ def test_a_triage_note_is_stored_clean(contract: Contract) -> None:
     )
     inbound.refresh_from_db()
     assert inbound.triage_note == "Spam van buiten"
+
+
+def test_root_cause_and_resolution_are_stored_clean(contact: Contact) -> None:
+    ticket = create_ticket(contact, NOW)
+    engineer = _first_line()
+    ticket_record_root_cause(
+        ticket=ticket, text=f"Certificaat{RLO} verlopen{ZWSP}{BEL}", now=NOW, actor=engineer
+    )
+    ticket_resolve(
+        ticket=ticket, kind="fix", text=f"Vernieuwd{ZWJ}.\r\nKlaar{ESC}.", now=NOW, actor=engineer
+    )
+    ticket.refresh_from_db()
+    assert (ticket.root_cause, ticket.resolution) == ("Certificaat verlopen", "Vernieuwd.\nKlaar.")

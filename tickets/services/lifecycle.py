@@ -230,6 +230,7 @@ def ticket_reply(
 @transaction.atomic
 def ticket_record_root_cause(*, ticket: Ticket, text: str, now: datetime, actor: User) -> Ticket:
     """Record the root cause; under `root_cause_identified` this starts resolution (D5)."""
+    text = display_text(text)
     if not text.strip():
         raise TicketValidationError("root_cause", _("Describe the root cause."))
     ticket = _locked(ticket)
@@ -255,6 +256,7 @@ def ticket_resolve(*, ticket: Ticket, kind: str, text: str, now: datetime, actor
     """Resolve with a fix or a workaround (TKT-22); a workaround counts as resolution."""
     if kind not in ResolutionKind.values:
         raise TicketValidationError("resolution_kind", _("Choose fix or workaround."))
+    text = display_text(text)
     if not text.strip():
         raise TicketValidationError("resolution", _("Describe the resolution."))
     ticket = _locked(ticket)
@@ -321,7 +323,12 @@ def ticket_survey_answer(
         raise TicketValidationError("score", _("Give a score from 1 to 5."))
     survey, created = SatisfactionSurvey.objects.get_or_create(
         ticket=ticket,
-        defaults={"contact": contact, "score": score, "comment": comment, "answered_at": now},
+        defaults={
+            "contact": contact,
+            "score": score,
+            "comment": display_text(comment),
+            "answered_at": now,
+        },
     )
     if not created:
         raise TicketValidationError("score", _("This ticket's survey has been answered already."))

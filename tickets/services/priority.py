@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contact, SlaTarget
 from contracts.selectors import sla_policy_targets
+from contracts.text import display_text
 from tickets.exceptions import PriorityNotAllowed, TicketValidationError
 from tickets.models import (
     PriorityChangeRequest,
@@ -103,6 +104,7 @@ def ticket_priority_request(
     *, ticket: Ticket, contact: Contact, level: str, reason: str, now: datetime
 ) -> PriorityChangeRequest:
     """A customer asks for another priority with a reason (TKT-12); nothing changes yet."""
+    reason = display_text(reason)  # issue #10 §2: shown to the provider as written, visibly
     if not reason.strip():
         raise TicketValidationError("reason", _("Say why the priority should change."))
     ticket = _locked(ticket)
