@@ -11,8 +11,11 @@ from __future__ import annotations
 import email
 import email.policy
 import hashlib
+import os
 import signal
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -129,9 +132,8 @@ def within(seconds: int) -> Iterator[None]:
 
 
 @pytest.fixture
-def stalled_broker() -> Iterator[None]:
-    """A 'Redis' on 127.0.0.1 that accepts connections and never answers a byte, with the
-    project's Redis transport options; the app's connection pools start afresh."""
+def stalled_broker_port() -> Iterator[int]:
+    """A 'Redis' on 127.0.0.1 that accepts connections and never answers a byte."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(20)
@@ -148,9 +150,23 @@ def stalled_broker() -> Iterator[None]:
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for connection in held:
+            connection.close()
+        listener.close()
+
+
+@pytest.fixture
+def stalled_broker(stalled_broker_port: int) -> Iterator[None]:
+    """The app publishes to the stalled broker with the project's Redis transport options;
+    its connection pools start afresh, and are reset again afterwards."""
     conf = celery_app.conf
     saved = (conf.broker_url, conf.broker_transport_options)
-    conf.broker_url = f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    conf.broker_url = f"redis://127.0.0.1:{stalled_broker_port}/0"
     conf.broker_transport_options = django_settings.BROKER_REDIS_TRANSPORT_OPTIONS
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
@@ -160,11 +176,6 @@ def stalled_broker() -> Iterator[None]:
         conf.broker_url, conf.broker_transport_options = saved
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
-        stop.set()
-        thread.join(timeout=5)
-        for connection in held:
-            connection.close()
-        listener.close()
 
 
 def test_a_customer_escalation_returns_while_the_broker_is_stalled(
@@ -200,6 +211,42 @@ def test_a_password_reset_returns_while_the_broker_is_stalled(
     assert "broker unavailable" in caplog.text
     row = OutboxEmail.objects.get(key__startswith=f"password-reset:{contact.pk}:")
     assert (row.state, row.attempts, row.to_email) == (OutboxState.PENDING, 0, contact.email)
+
+
+PUBLISH_ONE = """
+import logging, django
+django.setup()
+from django.conf import settings
+from escalation.services.outbox import outbox_dispatch
+print("transport", sorted(settings.CELERY_BROKER_TRANSPORT_OPTIONS.items()))
+outbox_dispatch(1)
+outbox_dispatch(2)
+print("returned")
+"""
+
+
+def test_a_redis_broker_url_from_the_environment_gets_the_bounded_publish(
+    stalled_broker_port: int,
+) -> None:
+    """The settings themselves, in a fresh process: CELERY_BROKER_URL=redis://... is enough."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "DJANGO_SET"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="servicedesk.settings",
+        CELERY_BROKER_URL=f"redis://127.0.0.1:{stalled_broker_port}/0",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", PUBLISH_ONE],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "('max_retries', 0)" in result.stdout
+    assert "returned" in result.stdout
+    assert result.stderr.count("broker unavailable; outbox row") == 2
 
 
 # --- 2. a sweep at another time is a dry run --------------------------------------------------
