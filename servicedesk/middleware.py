@@ -5,7 +5,8 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 
@@ -65,3 +66,20 @@ def _private_no_store(response: HttpResponseBase) -> None:
     kept = [d for d in current if d.split("=", 1)[0].lower() not in (*_STORABLE, "private")]
     extra = [] if "no-store" in names else ["no-store"]
     response["Cache-Control"] = ", ".join(["private", *extra, *kept])
+
+
+class NulByteGuardMiddleware:
+    """A NUL byte never belongs in a URL (issue #10 §6). PostgreSQL refuses it in any string,
+    so a search or filter carrying one would fail deep inside a query with a 500: it is refused
+    at the door instead, 404 in the path and 400 (a bad request) in the query string."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if "\x00" in request.path_info:
+            raise Http404("No such page.")
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            raise BadRequest("A NUL byte in the query string.")
+        return self.get_response(request)

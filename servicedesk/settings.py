@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL byte in a URL is refused before anything queries with it (issue #10 §6).
+    "servicedesk.middleware.NulByteGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "servicedesk.middleware.DisplayTimeZoneMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -119,3 +119,14 @@ def test_well_formed_numbers_and_ids_still_resolve(org_a: Org) -> None:
     assert client_for(org_a.named).get("/portal/tickets/SD-2099-000001/").status_code == 404
     assert resolve("/attachments/999999999999999999/").kwargs == {"pk": 999999999999999999}
     assert _staff().get("/admin/backoffice/triage/999999999999999999/").status_code == 404
+
+
+def test_a_nul_byte_in_a_search_or_filter_is_a_bad_request_not_a_query(org_a: Org) -> None:
+    """PostgreSQL refuses NUL in a string: a search carrying one is refused at the door."""
+    portal, staff = client_for(org_a.manager), _staff()
+    assert portal.get("/portal/tickets/", {"q": "SD-2026\x00"}).status_code == 400
+    assert Client().get("/portal/login/", {"next": "/portal/\x00"}).status_code == 400
+    for url in ("/admin/tickets/ticket/", "/admin/intake/inboundmessage/"):
+        assert staff.get(url, {"q": "salaris\x00"}).status_code == 400, url
+        assert staff.get(url, {"q": "salaris"}).status_code == 200, url
+    assert portal.get("/portal/tickets/", {"q": "SD-2026"}).status_code == 200
