@@ -169,6 +169,8 @@ def _strict_from(message: EmailMessage) -> tuple[str, str, str]:
     strict = _getaddresses_strict(str(raw_from[0]))
     if defects:
         return "", "", f"From header does not parse cleanly ({type(defects[0]).__name__})"
+    if any(group.display_name is not None for group in getattr(parsed_from, "groups", ())):
+        return "", "", "From uses group syntax (RFC 5322 allows only mailboxes there)"
     if len(addresses) != 1 or len(strict) != 1:
         return "", "", f"From names {len(addresses)} authors"
     author = addresses[0]
