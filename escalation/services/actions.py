@@ -22,6 +22,7 @@ from escalation.services.outbox import outbox_enqueue
 from escalation.services.planning import Trigger
 from escalation.services.sweep import notify_time
 from tickets.models import OPEN_STATUSES, MessageKind, Ticket, TicketMessage
+from tickets.services.clocks import whole_second
 
 # Tickets without a calendar (no target) escalate in real time.
 ALWAYS_OPEN = Calendar(code="24x7", tz=ZoneInfo("UTC"), weekly=((),) * 7, always_open=True)
@@ -68,7 +69,7 @@ def _fire_now(
             )
             % {"number": ticket.number}
         )
-    ticket.next_check_at = now  # plan reminders and level-2 timers on the next sweep
+    ticket.next_check_at = whole_second(now)  # plan reminders and level-2 timers on the next sweep
     ticket.save(update_fields=["next_check_at"])
     return escalation
 

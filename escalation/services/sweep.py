@@ -35,6 +35,7 @@ from escalation.selectors import Recipient, escalation_policy_for, escalation_re
 from escalation.services.firing import csam_critical_notice, escalation_fire, reminder_send
 from escalation.services.planning import Plan, followup_plan, ticket_plan
 from tickets.models import OPEN_STATUSES, ClockSegment, SegmentState, SlaClock, Status, Ticket
+from tickets.services.clocks import whole_second
 from tickets.sla import Pause
 
 # Next checks are written after this many tickets, so a killed sweep redoes at most these.
@@ -165,7 +166,9 @@ def _write_replanned(page: _Page, now: datetime) -> None:
 def _release(ids: list[int], lease: datetime, now: datetime) -> None:
     """Give unprocessed tickets back at once (compare-and-set on the lease)."""
     if ids:
-        Ticket.objects.filter(pk__in=ids, next_check_at=lease).update(next_check_at=now)
+        Ticket.objects.filter(pk__in=ids, next_check_at=lease).update(
+            next_check_at=whole_second(now)
+        )
 
 
 def _csam_due(ticket: Ticket, page: _Page) -> bool:
@@ -276,7 +279,7 @@ def escalation_sweep(*, now: datetime, batch: int | None = None) -> SweepResult:
     result = SweepResult()
     caches = _Caches()
     batch = batch or settings.ESCALATION_SWEEP_PAGE
-    lease = now + sweep_lease()
+    lease = whole_second(now) + sweep_lease()
     while True:
         ids = _claim(now, batch, lease)
         if not ids:
