@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from intake.models import ImapMailboxState, InboundAttachment, InboundMessage, Outcome
+from intake.models import Flag, ImapMailboxState, InboundAttachment, InboundMessage, Outcome
 from intake.services.receive import inbound_process
 
 
@@ -62,7 +62,8 @@ class InboundMessageAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Process again (quarantined messages)"))
     def process_again(self, request: HttpRequest, queryset: Any) -> None:
-        for inbound in queryset.filter(outcome=Outcome.QUARANTINED):
+        # A refused message's record holds only its headers: nothing to process again.
+        for inbound in queryset.filter(outcome=Outcome.QUARANTINED).exclude(flag=Flag.REFUSED):
             InboundMessage.objects.filter(pk=inbound.pk).update(outcome=Outcome.RECEIVED, error="")
             inbound_process(inbound_id=inbound.pk, now=timezone.now())
 

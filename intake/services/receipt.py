@@ -14,6 +14,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -125,7 +126,6 @@ def refusal_notice_send(*, inbound: InboundMessage, identity: Identity, now: dat
     language = contact.language if contact else settings.LANGUAGE_CODE[:2]
     name = contact.name if contact else ""
     recipient = Recipient("sender", name, address, language)
-    limit_mb = max(1, settings.INTAKE_MAX_BYTES // (1024 * 1024))
     with override(language):
         heading = _("Your message was not accepted: it is too large")
         email = render(
@@ -134,11 +134,14 @@ def refusal_notice_send(*, inbound: InboundMessage, identity: Identity, now: dat
             subject=heading,
             heading=heading,
             intro=_(
-                "Your email of %(size)s bytes is larger than the service desk accepts "
-                "(%(limit)s MB), so it was not registered. Send it again without the large "
-                "attachments, or upload them in the customer portal."
+                "Your email of %(size)s is larger than the service desk accepts (%(limit)s), "
+                "so it was not registered. Send it again without the large attachments, or "
+                "upload them in the customer portal."
             )
-            % {"size": inbound.size, "limit": limit_mb},
+            % {
+                "size": filesizeformat(inbound.size),
+                "limit": filesizeformat(settings.INTAKE_MAX_BYTES),
+            },
             facts=[(_("Subject"), inbound.subject or _("(no subject)"))],
         )
     return outbox_enqueue(key=f"refusal:{inbound.pk}", email=email, now=now) is not None

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext, override
 
@@ -187,3 +188,24 @@ def test_a_refused_message_is_in_the_triage_list_flagged(desk: Desk) -> None:
     row = page.content.decode().split("Logbestanden van de server")[1].split("</tr>")[0]
     assert "refused at delivery" in row
     assert f"over {LIMIT}" in row
+
+
+@pytest.mark.usefixtures("small_limit", "english")
+def test_the_notice_names_the_size_and_the_limit(desk: Desk) -> None:
+    raw = big(sender="Piet Jansen <piet@klant-b.example>")
+    pipe(raw)
+    notice = OutboxEmail.objects.get(key__startswith="refusal:")
+    assert f"Your email of {filesizeformat(len(raw))}" in notice.body_text
+    assert f"accepts ({filesizeformat(LIMIT)})" in notice.body_text
+
+
+@pytest.mark.usefixtures("small_limit")
+def test_processing_again_leaves_a_refused_record_alone(desk: Desk, admin_client: Any) -> None:
+    pipe(big())
+    stub = the_stub()
+    admin_client.post(
+        reverse("admin:intake_inboundmessage_changelist"),
+        {"action": "process_again", "_selected_action": [stub.pk]},
+    )
+    assert the_stub().outcome == Outcome.QUARANTINED
+    assert not Ticket.objects.exists()
