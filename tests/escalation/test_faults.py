@@ -13,6 +13,7 @@ import email.policy
 import hashlib
 import os
 import signal
+import smtplib
 import socket
 import subprocess
 import sys
@@ -36,7 +37,13 @@ from django.urls import reverse
 from contracts.models import ContactRoleKind
 from escalation.models import Escalation, Level, OutboxEmail, OutboxState
 from escalation.services import sweep as sweep_module
-from escalation.services.outbox import Email, message_id_for, outbox_enqueue, outbox_send
+from escalation.services.outbox import (
+    Email,
+    message_id_for,
+    outbox_enqueue,
+    outbox_send,
+    smtp_refusal_is_permanent,
+)
 from escalation.services.sweep import escalation_sweep
 from intake.models import InboundMessage
 from intake.services.receive import inbound_receive
@@ -62,9 +69,19 @@ class RefusingHandler:
 
     def __init__(self) -> None:
         self.refuse_rcpt: dict[str, str] = {}
+        self.refuse_mail = ""
         self.refuse_data = ""
         self.received: list[email.message.EmailMessage] = []
         self.rcpt_tos: list[tuple[str, ...]] = []
+
+    async def handle_MAIL(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if self.refuse_mail:
+            return self.refuse_mail
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_RCPT(  # noqa: N802
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -326,6 +343,33 @@ def test_a_refused_data_phase_is_permanent_too(top: Ticket, smtp: RefusingHandle
     row.refresh_from_db()
     assert (row.state, row.attempts) == (OutboxState.FAILED, 1)
     assert "554" in row.last_error
+
+
+def test_a_refused_sender_is_permanent(top: Ticket, smtp: RefusingHandler) -> None:
+    smtp.refuse_mail = "553 5.7.1 sender address rejected"
+    row = _level1(top)
+    outbox_send(outbox_id=row.pk, now=ams("2026-06-08 09:32"))
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (OutboxState.FAILED, 1)
+    assert row.last_error.startswith("553 5.7.1 sender address rejected")
+
+
+@pytest.mark.parametrize(
+    ("error", "permanent"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@x.example": (550, b"no such user")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@x.example": (452, b"mailbox full")}), False),
+        (smtplib.SMTPSenderRefused(553, b"rejected", "desk@x.example"), True),
+        (smtplib.SMTPSenderRefused(451, b"try later", "desk@x.example"), False),
+        (smtplib.SMTPDataError(554, b"spam"), True),
+        (smtplib.SMTPDataError(421, b"closing"), False),
+        (smtplib.SMTPServerDisconnected("gone"), False),
+        (ConnectionRefusedError("down"), False),
+        (TimeoutError("stalled"), False),
+    ],
+)
+def test_only_a_5xx_answer_is_permanent(error: Exception, permanent: bool) -> None:
+    assert smtp_refusal_is_permanent(error) is permanent
 
 
 def test_a_temporary_refusal_backs_off_and_is_retried(top: Ticket, smtp: RefusingHandler) -> None:
