@@ -23,7 +23,7 @@ from contracts.models import Contact, ContactRoleKind, Contract
 from escalation.models import OutboxEmail
 from intake.models import InboundAttachment, InboundMessage, Outcome
 from intake.services.receive import inbound_receive
-from intake.services.uploads import UploadRefused, download_serving, upload_check
+from intake.services.uploads import UploadRefused, download_serving, upload_check, uploads_store
 from tests.factories import ContractFactory, CustomerFactory, UserFactory, named_contact
 from tests.portal.conftest import client_for, contact_in_role
 from tests.tickets.helpers import create_ticket
@@ -73,7 +73,7 @@ ACCEPTED = [
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ),
     ("oud.doc", OLE, "application/msword"),
-    ("logs.gz", gzip.compress(b"regel\n" * 50), "application/gzip"),
+    ("logs.gz", gzip.compress(b"regel\n" * 50, mtime=0), "application/gzip"),
     ("alles.zip", _zip({"a.txt": b"a"}), "application/zip"),
 ]
 
@@ -157,7 +157,7 @@ def _composer(client: Client, ticket: Ticket, *files: SimpleUploadedFile) -> Any
 # --- the rule itself ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "content", "reason"), REFUSED)
+@pytest.mark.parametrize(("name", "content", "reason"), REFUSED, ids=[r[0] for r in REFUSED])
 def test_the_policy_refuses_each_active_or_mislabelled_file_naming_it(
     name: str, content: bytes, reason: str
 ) -> None:
@@ -167,7 +167,9 @@ def test_the_policy_refuses_each_active_or_mislabelled_file_naming_it(
     assert reason in str(refused.value)
 
 
-@pytest.mark.parametrize(("name", "content", "content_type"), ACCEPTED)
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"), ACCEPTED, ids=[a[0] for a in ACCEPTED]
+)
 def test_the_policy_accepts_documents_images_and_archives_with_their_real_type(
     name: str, content: bytes, content_type: str
 ) -> None:
@@ -183,7 +185,7 @@ def test_the_allowed_extensions_are_a_setting(settings: Any) -> None:
 # --- portal ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "content", "reason"), REFUSED)
+@pytest.mark.parametrize(("name", "content", "reason"), REFUSED, ids=[r[0] for r in REFUSED])
 def test_the_portal_new_ticket_form_refuses_the_file_and_creates_no_ticket(
     contract: Contract, contact: Contact, name: str, content: bytes, reason: str
 ) -> None:
@@ -226,7 +228,9 @@ def test_the_portal_stores_an_accepted_upload_with_its_sniffed_type(
     assert stored.stored_at is not None
 
 
-@pytest.mark.parametrize(("name", "content", "reason"), REFUSED[:6])
+@pytest.mark.parametrize(
+    ("name", "content", "reason"), REFUSED[:6], ids=[r[0] for r in REFUSED[:6]]
+)
 def test_the_portal_reply_refuses_the_file_and_adds_no_message(
     contact: Contact, name: str, content: bytes, reason: str
 ) -> None:
@@ -290,7 +294,7 @@ def test_reaching_a_quota_exactly_alerts_once_without_a_refusal(
 # --- back-office -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "content", "reason"), REFUSED)
+@pytest.mark.parametrize(("name", "content", "reason"), REFUSED, ids=[r[0] for r in REFUSED])
 def test_the_back_office_composer_refuses_the_file_with_a_form_error(
     contact: Contact, name: str, content: bytes, reason: str
 ) -> None:
@@ -445,3 +449,31 @@ def test_email_attachments_over_the_ticket_quota_are_noted_not_stored(
     assert "attachments not kept" in inbound.reason
     assert b"TVqQAAMAAAAEAAAA" in bytes(inbound.raw)  # the raw mail keeps it
     assert OutboxEmail.objects.filter(key__startswith="upload-quota:ticket:").count() == 1
+
+
+def test_the_policy_keeps_the_size_limit_of_every_door(settings: Any) -> None:
+    settings.INTAKE_MAX_ATTACHMENT_BYTES = len(PDF) - 1
+    with pytest.raises(UploadRefused, match=r"rapport\.pdf is larger than"):
+        upload_check(name="rapport.pdf", content=PDF)
+
+
+def test_the_storing_service_refuses_by_itself_and_stores_nothing_of_the_batch(
+    settings: Any, contact: Contact
+) -> None:
+    ticket = create_ticket(contact, NOW)
+    with pytest.raises(UploadRefused, match=r"pagina\.html"):
+        uploads_store(
+            [SimpleUploadedFile("goed.pdf", PDF), SimpleUploadedFile("pagina.html", HTML)],
+            ticket=ticket,
+            message=None,
+            now=NOW,
+        )
+    settings.UPLOAD_QUOTA_PER_TICKET_BYTES = len(PDF)  # a check that came too late (a race)
+    with pytest.raises(UploadRefused, match="storage quota"):
+        uploads_store(
+            [SimpleUploadedFile("een.pdf", PDF), SimpleUploadedFile("twee.pdf", PDF)],
+            ticket=ticket,
+            message=None,
+            now=NOW,
+        )
+    assert not InboundAttachment.objects.filter(ticket=ticket).exists()

@@ -188,6 +188,11 @@ def upload_check(*, name: str, content: bytes) -> UploadCheck:
         )
     if not content:
         raise UploadRefused(_("%(name)s is empty.") % {"name": shown})
+    if len(content) > settings.INTAKE_MAX_ATTACHMENT_BYTES:  # the limit of every door
+        raise UploadRefused(
+            _("%(name)s is larger than %(mb)s MB.")
+            % {"name": shown, "mb": settings.INTAKE_MAX_ATTACHMENT_BYTES // 2**20}
+        )
     content_type = _content_type_for(extension, content)
     if content_type is None:
         raise UploadRefused(
