@@ -160,9 +160,8 @@ BACKOFFICE = {
         "contracts.change_contactchangerequest",
         "contracts.change_businesscalendar",
     },
-    SSM: {
+    SSM: {  # problems read-only since backoffice.0002 (README roles table, issue #10 §5)
         "tickets.view_problem",
-        "tickets.change_problem",
         "tickets.view_timeentry",
         "tickets.view_vendorescalation",
         "contracts.view_contactchangerequest",

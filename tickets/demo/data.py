@@ -54,7 +54,8 @@ STAFF = (
     StaffSpec("ssm", "Stefan Servicemanager", "Service support manager", "Acknowledges and "
               "resolves escalations; tickets, problems and contracts read-only"),
     StaffSpec("csam", "Claire Accountmanager", "Customer success account manager", "CSAM of the "
-              "three Microsoft contracts: reads those contracts and their tickets only"),
+              "three Microsoft contracts: reads only those contracts, their customers, contacts, "
+              "tickets, problems and escalations, and the dashboard's figures for them"),
 )
 # fmt: on
 

@@ -1,0 +1,446 @@
+"""Issue #10 §5: walk every back-office page and admin page as each provider role.
+
+Like the portal's tenancy walk (tests/portal/test_tenancy.py): the URL patterns under /admin/ are
+enumerated through the URL resolver, and every registered ModelAdmin's changelist, add and
+change pages are asked for as each of the six roles and a superuser. Each page is classified in
+the tables below; `test_every_admin_url_and_model_is_classified` fails when a new page or admin
+is not. Two customers with contracts at two providers, each with its own CSAM: a CSAM never
+sees the other contract's rows on any page, and the other's change pages answer "does not
+exist" (the admin's redirect).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from backoffice.dashboard import dashboard_figures, month_parse
+from contracts.models import ContactChangeRequest, Contract
+from contracts.staff_scope import staff_rows
+from escalation.models import Escalation
+from intake.models import InboundMessage
+from tests.factories import ContractFactory, CustomerFactory, UserFactory, named_contact
+from tests.tickets.helpers import ams, create_ticket
+from tickets.models import Problem, Ticket, TimeEntry, VendorEscalation
+from tickets.services.problems import problem_open
+
+pytestmark = pytest.mark.django_db
+
+GROUPS = {
+    "first": "First line",
+    "second": "Second line",
+    "coordinator": "Support coordinator",
+    "ssm": "Service support manager",
+    "officer": "Escalation officer",
+    "csam": "Customer success account manager",
+}
+ORDER = ("first", "second", "coordinator", "ssm", "officer", "csam", "super")
+NOW = ams("2026-06-15 10:00")
+
+# --- The classification ---------------------------------------------------------------------
+# Per model admin, one letter per role in ORDER, for the changelist and for the add page:
+#   r  200, every customer's rows       s  200, only the CSAM's own contracts' rows
+#   a  200 (the add form)               -  403 forbidden
+# A change page follows the changelist: 200 where it reads (r, s), 403 where it is forbidden,
+# and for `s` another contract's row answers the admin's "does not exist" redirect (302).
+#            roles: first, second, coordinator, ssm, officer, csam, super
+MODELS: dict[str, tuple[str, str]] = {
+    "auth.group": ("------r", "------a"),
+    "auth.user": ("------r", "------a"),
+    "axes.accessattempt": ("------r", "-------"),
+    "axes.accessfailurelog": ("------r", "-------"),
+    "axes.accesslog": ("------r", "-------"),
+    "contracts.businesscalendar": ("rrr--sr", "-------"),
+    "contracts.cataloguerelease": ("rrr--sr", "-------"),
+    "contracts.catalogueservice": ("rrr--sr", "-------"),
+    "contracts.contact": ("rrrrrsr", "------a"),
+    "contracts.contactchangerequest": ("--rr-sr", "-------"),
+    "contracts.contactrole": ("r-r---r", "------a"),
+    "contracts.contract": ("rrrrrsr", "------a"),
+    "contracts.customer": ("rrrrrsr", "------a"),
+    "contracts.escalationcontact": ("rrr--sr", "------a"),
+    "contracts.escalationpolicy": ("rrr--sr", "-------"),
+    "contracts.package": ("rrr--sr", "-------"),
+    "contracts.provider": ("rrr--sr", "------a"),
+    "contracts.providerchannel": ("rrr--sr", "-------"),
+    "contracts.slapolicy": ("rrr--sr", "-------"),
+    "contracts.slatarget": ("rrr--sr", "-------"),
+    "escalation.escalation": ("rrrrrsr", "-------"),
+    "escalation.outboxemail": ("--rrr-r", "-------"),
+    "intake.imapmailboxstate": ("--r---r", "-------"),
+    "intake.inboundmessage": ("r-r---r", "-------"),
+    "tickets.clocksegment": ("-r----r", "-------"),
+    "tickets.prioritychangerequest": ("r-r---r", "-------"),
+    "tickets.problem": ("rrrrrsr", "--a---a"),  # the SSM reads problems (README roles table)
+    "tickets.slaclock": ("-r----r", "-------"),
+    "tickets.ticket": ("rrrrrsr", "-------"),
+    "tickets.ticketcounter": ("------r", "-------"),
+    "tickets.ticketevent": ("-r-rr-r", "-------"),
+    "tickets.ticketmessage": ("rrr---r", "-------"),
+    "tickets.timeentry": ("rrrrrsr", "-------"),
+    "tickets.vendorescalation": ("rrrrrsr", "-------"),
+}
+
+# Where a row of each model meets its contract (or, for the catalogue, its provider): used to
+# pick the own and the other contract's row. Written here, apart from contracts.staff_scope, so
+# the walk checks the rule rather than repeats it.
+TO_CONTRACT = {
+    "contracts.contract": "pk",
+    "contracts.customer": "contracts",
+    "contracts.contact": "customer__contracts",
+    "contracts.contactrole": "contract",
+    "contracts.contactchangerequest": "contracts",
+    "tickets.ticket": "contract",
+    "tickets.ticketmessage": "ticket__contract",
+    "tickets.ticketevent": "ticket__contract",
+    "tickets.slaclock": "ticket__contract",
+    "tickets.clocksegment": "ticket__contract",
+    "tickets.timeentry": "ticket__contract",
+    "tickets.vendorescalation": "ticket__contract",
+    "tickets.problem": "incidents__contract",
+    "escalation.escalation": "ticket__contract",
+    "intake.inboundmessage": "ticket__contract",
+}
+TO_PROVIDER = {
+    "contracts.provider": "pk",
+    "contracts.escalationcontact": "release__provider",
+    "contracts.escalationpolicy": "release__provider",
+    "contracts.cataloguerelease": "provider",
+    "contracts.package": "release__provider",
+    "contracts.businesscalendar": "release__provider",
+    "contracts.catalogueservice": "release__provider",
+    "contracts.providerchannel": "release__provider",
+    "contracts.slapolicy": "release__provider",
+    "contracts.slatarget": "policy__release__provider",
+}
+
+# Back-office pages and the admin's own pages, by URL name: the status per role in ORDER.
+PAGES: dict[str, tuple[int, ...]] = {
+    "admin:index": (200,) * 7,
+    "admin:login": (302,) * 7,  # signed in already: on to the index
+    "admin:logout": (405,) * 7,  # logging out is a POST
+    "admin:password_change": (200,) * 7,
+    "admin:password_change_done": (200,) * 7,
+    "admin:jsi18n": (200,) * 7,
+    "admin:app_list": (200,) * 7,
+    "admin:autocomplete": (200,) * 7,  # a contact's customer: the CSAM's own customers only
+    "admin:view_on_site": (404,) * 7,  # no model links to a public page
+    "admin:auth_user_password_change": (403,) * 6 + (200,),  # set another user's password
+    "backoffice:dashboard": (200,) * 7,
+    "backoffice:dashboard-csv": (200,) * 7,
+    "backoffice:triage": (200, 403, 200, 403, 403, 403, 200),
+    "backoffice:triage-detail": (200, 403, 200, 403, 403, 403, 200),
+    "backoffice:escalations": (200,) * 7,
+}
+MODEL_URL_SUFFIXES = ("changelist", "add", "change", "history", "delete")
+
+
+# --- The world: two contracts, two providers, two CSAMs --------------------------------------
+@dataclass
+class Side:
+    contract: Contract
+    ticket: Ticket
+    problem: Problem
+    inbound: InboundMessage
+    markers: list[str]
+
+
+def _member(role: str, username: str) -> User:
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=GROUPS[role]))
+    return user
+
+
+def _side(name: str, provider: str, package: str, csam: User) -> Side:
+    customer = CustomerFactory(name=f"Klant {name} B.V.", code=f"klant-{name.lower()}")
+    contract = ContractFactory(
+        customer=customer,
+        provider_code=provider,
+        package_code=package,
+        reference=f"C-{name.upper()}-0001",
+        csam=csam,
+    )
+    contact = named_contact(contract, name=f"{name} Contactpersoon", email=f"{name}@x.example")
+    ticket = create_ticket(contact, NOW, subject=f"Storing bij {name} vertrouwelijk")
+    Escalation.objects.create(
+        ticket=ticket, level=1, reason="breach", clock_version=1, raised_at=NOW
+    )
+    problem = problem_open(
+        title=f"Probleem {name} vertrouwelijk",
+        customer=customer,
+        tickets=[ticket],
+        origin="coordinator",
+        now=NOW,
+        actor=None,
+    )
+    TimeEntry.objects.create(
+        ticket=ticket,
+        user=csam,
+        started_at=NOW,
+        minutes=5,
+        category="analysis",
+        created_at=NOW,
+    )
+    VendorEscalation.objects.create(ticket=ticket, vendor="other", escalated_at=NOW)
+    inbound = InboundMessage.objects.create(
+        dedupe_key=f"walk-{name}",
+        message_id=f"<walk-{name}@x.example>",
+        sha256="0" * 64,
+        size=10,
+        raw=b"x",
+        transport="smtp",
+        received_at=NOW,
+        outcome="ticket",
+        sender_email=contact.email,
+        subject=ticket.subject,
+        ticket=ticket,
+    )
+    request = ContactChangeRequest.objects.create(
+        customer=customer,
+        requested_by=contact,
+        action="add",
+        name=f"Nieuwe {name}",
+        email=f"nieuw-{name}@x.example",
+        created_at=NOW,
+    )
+    request.contracts.add(contract)
+    markers = [str(customer.name), str(contract.reference), ticket.number, ticket.subject]
+    return Side(contract, ticket, problem, inbound, [*markers, contact.email, problem.title])
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    own: Side  # the CSAM's own contract (onITnow)
+    other: Side  # another CSAM's contract at another provider (Microsoft)
+
+
+@pytest.fixture
+def world() -> World:
+    users = {role: _member(role, f"walk-{role}") for role in GROUPS}
+    users["super"] = UserFactory(username="walk-super", is_superuser=True)
+    other_csam = _member("csam", "walk-other-csam")
+    own = _side("Alfa", "onitnow", "ons", users["csam"])
+    other = _side("Bravo", "microsoft", "core", other_csam)
+    return World(users, own, other)
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(user)
+    return client
+
+
+def _leaked(body: bytes, markers: list[str]) -> list[str]:
+    text = body.decode(errors="replace")
+    return [m for m in markers if m in text]
+
+
+def _row(label: str, side: Side) -> Model | None:
+    model = _model(label)
+    if label in TO_CONTRACT:
+        return model._default_manager.filter(**{TO_CONTRACT[label]: side.contract.pk}).first()
+    if label in TO_PROVIDER:
+        return model._default_manager.filter(
+            **{TO_PROVIDER[label]: side.contract.provider_id}
+        ).first()
+    return model._default_manager.first()
+
+
+def _model(label: str) -> type[Model]:
+    return next(m for m in admin.site._registry if m._meta.label_lower == label)
+
+
+def _admin_url(label: str, suffix: str, *args: object) -> str:
+    app, model = label.split(".")
+    return reverse(f"admin:{app}_{model}_{suffix}", args=args)
+
+
+def _admin_patterns() -> list[tuple[str, str | None]]:
+    """(route, "namespace:name") of every URL under /admin/, through the URL resolver."""
+    found: list[tuple[str, str | None]] = []
+
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route, pattern.namespace or namespace)
+            elif route.startswith("admin/"):
+                found.append((route, f"{namespace}:{pattern.name}" if pattern.name else None))
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+def _page_url(name: str, world: World) -> str:
+    ticket_type = ContentType.objects.get_for_model(Ticket).pk
+    arguments: dict[str, dict[str, object]] = {
+        "admin:app_list": {"kwargs": {"app_label": "tickets"}},
+        "admin:view_on_site": {"args": [ticket_type, world.other.ticket.pk]},
+        "backoffice:triage-detail": {"args": [world.other.inbound.pk]},
+        "admin:auth_user_password_change": {"args": [world.users["csam"].pk]},
+    }
+    url = reverse(name, **arguments.get(name, {}))
+    queries = {
+        "admin:autocomplete": "?app_label=contracts&model_name=contact&field_name=customer",
+        "backoffice:escalations": "?all=1",
+        "backoffice:dashboard-csv": "?month=2026-06",
+    }
+    return url + queries.get(name, "")
+
+
+def test_every_admin_url_and_model_is_classified():
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    model_urls = {
+        f"admin:{label.replace('.', '_')}_{suffix}"
+        for label in MODELS
+        for suffix in MODEL_URL_SUFFIXES
+    }
+    patterns = _admin_patterns()
+    named = {name for _, name in patterns if name}
+    unnamed = [route for route, name in patterns if not name]
+
+    assert registered == set(MODELS)
+    assert named == set(PAGES) | model_urls
+    # Unnamed: the admin's redirect from /<model>/<id>/ to its change page, and its catch-all.
+    assert all(r.endswith(("/<path:object_id>/", "(?P<url>.*)$")) for r in unnamed)
+
+
+def _expected_change(letter: str, own: bool) -> set[int]:
+    if letter == "-":
+        return {403}
+    if letter == "s" and not own:
+        return {302, 404}  # the admin's "does not exist" redirect; the ticket work page's 404
+    return {200}
+
+
+@pytest.mark.parametrize("role", ORDER)
+def test_each_role_gets_exactly_its_pages_and_a_csam_only_their_contracts(world, role):
+    client = _client(world.users[role])
+    column = ORDER.index(role)
+    hidden = world.other.markers if role == "csam" else []
+
+    for label, (reads, adds) in MODELS.items():
+        letter = reads[column]
+        listing = client.get(_admin_url(label, "changelist"))
+        assert listing.status_code == (200 if letter in "rs" else 403), (label, "changelist")
+        assert not _leaked(listing.content, hidden), label
+        add = client.get(_admin_url(label, "add")).status_code
+        assert add == (200 if adds[column] == "a" else 403), (label, "add")
+        for side, own in ((world.own, True), (world.other, False)):
+            row = _row(label, side)
+            if row is None:
+                continue
+            page = client.get(_admin_url(label, "change", row.pk))
+            assert page.status_code in _expected_change(letter, own), (label, own)
+            assert not _leaked(page.content, hidden), (label, own)
+
+    for name, statuses in PAGES.items():
+        page = client.get(_page_url(name, world))
+        assert page.status_code == statuses[column], name
+        assert not _leaked(page.content, hidden), name
+
+
+def test_a_csams_pages_show_their_own_contracts_rows(world):
+    client = _client(world.users["csam"])
+    pages = {
+        _admin_url("tickets.ticket", "changelist"): world.own.ticket.number,
+        _admin_url("contracts.customer", "changelist"): world.own.contract.customer.name,
+        _admin_url("contracts.contact", "changelist"): world.own.inbound.sender_email,
+        _admin_url("tickets.problem", "changelist"): world.own.problem.title,
+        _admin_url("escalation.escalation", "changelist"): world.own.ticket.number,
+        reverse("backoffice:escalations"): world.own.ticket.number,
+    }
+
+    for url, marker in pages.items():
+        assert marker in client.get(url).content.decode(), url
+
+
+def test_a_csam_who_also_works_a_line_sees_every_contract(world):
+    csam = world.users["csam"]
+    csam.groups.add(Group.objects.get(name=GROUPS["first"]))
+
+    listing = _client(csam).get(_admin_url("tickets.ticket", "changelist")).content.decode()
+
+    assert world.other.ticket.number in listing
+    assert world.own.ticket.number in listing
+
+
+def test_a_shared_problem_shows_a_csam_only_their_own_incidents(world):
+    world.other.ticket.problem = world.own.problem
+    world.other.ticket.save(update_fields=["problem"])
+    url = _admin_url("tickets.problem", "change", world.own.problem.pk)
+
+    csam_page = _client(world.users["csam"]).get(url).content.decode()
+    coordinator_page = _client(world.users["coordinator"]).get(url).content.decode()
+
+    assert world.own.ticket.number in csam_page
+    assert world.other.ticket.number not in csam_page
+    assert world.other.ticket.number in coordinator_page
+
+
+def test_the_dashboard_counts_only_a_csams_contracts(world):
+    month = month_parse("2026-06")
+    later = NOW + timedelta(days=5)
+    zone = ZoneInfo(settings.DISPLAY_TIME_ZONE)
+
+    same_day = dashboard_figures(
+        now=NOW + timedelta(hours=1), month=month, zone=zone, user=world.users["csam"]
+    )
+    everyone = dashboard_figures(
+        now=NOW + timedelta(hours=1), month=month, zone=zone, user=world.users["coordinator"]
+    )
+    decided = dashboard_figures(now=later, month=month, zone=zone, user=world.users["csam"])
+
+    assert (same_day.open_tickets.total, everyone.open_tickets.total) == (1, 2)
+    assert sum(t.count for t in same_day.today.escalations) == 1
+    assert sum(t.count for t in everyone.today.escalations) == 2
+    assert {row.reference for row in decided.compliance} == {world.own.contract.reference}
+    assert {trend.provider_id for trend in decided.trends} == {world.own.contract.provider_id}
+
+
+def test_the_dashboard_csv_holds_only_a_csams_contracts(world):
+    client = _client(world.users["csam"])
+
+    with time_machine.travel(NOW + timedelta(days=5), tick=False):
+        response = client.get(reverse("backoffice:dashboard-csv") + "?month=2026-06")
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert world.own.contract.reference in text
+    assert not _leaked(response.content, world.other.markers)
+
+
+def test_an_unclassified_model_shows_a_csam_nothing(world):
+    csam, coordinator = world.users["csam"], world.users["coordinator"]
+
+    assert not staff_rows(csam, Group.objects.all()).exists()
+    assert staff_rows(coordinator, Group.objects.all()).count() == Group.objects.count()
+
+
+def test_the_service_support_manager_reads_problems_but_cannot_change_them(world):
+    client = _client(world.users["ssm"])
+    problem = world.own.problem
+    url = _admin_url("tickets.problem", "change", problem.pk)
+
+    page = client.get(url)
+    refused = client.post(url, {"title": "Veranderd door de SSM", "root_cause": "x"})
+
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+    assert refused.status_code == 403
+    problem.refresh_from_db()
+    assert problem.title == "Probleem Alfa vertrouwelijk"
+    assert not world.users["ssm"].has_perm("tickets.change_problem")
