@@ -485,7 +485,10 @@ class _Body:
         chosen = chosen or next((o for o in reversed(options) if o.has(HTML, OTHER)), None)
         if chosen is not None:
             out.pieces += [(k, t) for k, t in chosen.pieces if k != CALENDAR]
-            out.html += chosen.html
+        # The HTML rendition (for the sanitised view): the chosen one's, else the richest.
+        with_html = [o for o in options if o.html]
+        if with_html:
+            out.html += chosen.html if chosen is not None and chosen.html else with_html[-1].html
         summaries = {t for o in options for k, t in o.pieces if k == CALENDAR and t.strip()}
         out.pieces += [(CALENDAR, t) for t in sorted(summaries)]
 
@@ -585,12 +588,12 @@ class _Body:
         lines = [
             f"---------- {gettext('Forwarded message')} ----------",
             *(
-                f"{label}: {value}"
-                for label, value in (
-                    (gettext("From"), header(inner, "From")),
-                    (gettext("Date"), header(inner, "Date")),
-                    (gettext("Subject"), subject),
-                    (gettext("To"), header(inner, "To")),
+                line % {"value": value}
+                for line, value in (
+                    (gettext("From: %(value)s"), header(inner, "From")),
+                    (gettext("Date: %(value)s"), header(inner, "Date")),
+                    (gettext("Subject: %(value)s"), subject),
+                    (gettext("To: %(value)s"), header(inner, "To")),
                 )
                 if value
             ),
