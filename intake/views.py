@@ -1,18 +1,24 @@
 """Attachment downloads: only through this authorising view (issue #4 §2)."""
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from contracts.staff_scope import staff_rows
 from intake.models import InboundAttachment
 from intake.services.uploads import download_serving
 from tickets.selectors import attachments_visible_to_contact
 
 
 def attachment_allowed(user: object, attachment: InboundAttachment) -> bool:
-    """Staff see every attachment; a customer's user only those of its organisation's tickets."""
+    """Staff see the attachments of the tickets they may see (a CSAM only their contracts',
+    issue #10 §5); a customer's user only those of its organisation's tickets."""
     if getattr(user, "is_staff", False):
-        return True
+        rows = InboundAttachment.objects.filter(pk=attachment.pk)
+        return staff_rows(cast(User, user), rows).exists()
     contact = getattr(user, "contact", None)
     ticket = attachment.ticket
     if contact is None or ticket is None or not contact.is_active:

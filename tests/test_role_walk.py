@@ -31,6 +31,7 @@ from contracts.staff_scope import staff_rows
 from escalation.models import Escalation
 from intake.models import InboundMessage
 from tests.factories import ContractFactory, CustomerFactory, UserFactory, named_contact
+from tests.portal.conftest import attachment_add
 from tests.tickets.helpers import ams, create_ticket
 from tickets.models import Problem, Ticket, TimeEntry, VendorEscalation
 from tickets.services.problems import problem_open
@@ -444,3 +445,14 @@ def test_the_service_support_manager_reads_problems_but_cannot_change_them(world
     problem.refresh_from_db()
     assert problem.title == "Probleem Alfa vertrouwelijk"
     assert not world.users["ssm"].has_perm("tickets.change_problem")
+
+
+def test_a_csam_downloads_only_their_contracts_attachments(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    own = attachment_add(world.own.ticket, "alfa.pdf", b"%PDF-1.4 alfa")
+    other = attachment_add(world.other.ticket, "bravo.pdf", b"%PDF-1.4 bravo")
+    csam, coordinator = _client(world.users["csam"]), _client(world.users["coordinator"])
+
+    assert csam.get(reverse("attachment-download", args=[own.pk])).status_code == 200
+    assert csam.get(reverse("attachment-download", args=[other.pk])).status_code == 404
+    assert coordinator.get(reverse("attachment-download", args=[other.pk])).status_code == 200
