@@ -33,7 +33,8 @@ from escalation.models import OutboxEmail
 from tests.factories import ContractFactory, CustomerFactory, UserFactory
 from tests.portal.conftest import client_for, contact_in_role
 
-pytestmark = pytest.mark.django_db
+# Messages are asserted in English (the default language is Dutch); pages follow their cookie.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 NOW = datetime(2026, 6, 2, 9, 0, tzinfo=UTC)
 

@@ -29,7 +29,8 @@ from tests.portal.conftest import client_for, contact_in_role
 from tests.tickets.helpers import create_ticket
 from tickets.models import Ticket
 
-pytestmark = pytest.mark.django_db
+# Messages are asserted in English (the default language is Dutch); pages follow their cookie.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 NOW = datetime(2026, 6, 2, 9, 0, tzinfo=UTC)  # Tuesday 11:00 in Amsterdam
 
@@ -61,12 +62,14 @@ REFUSED = [
     ("foto.png", HTML, "the content is not a .png file (it is HTML, SVG, XML or script text)"),
     ("notities.txt", HTML, "the content is not a .txt file"),
     ("README", b"just text\n", "has no file extension"),
+    ("dump.txt", bytes(range(1, 32)) * 10, "the content is not a .txt file"),
 ]
 ACCEPTED = [
     ("rapport.pdf", PDF, "application/pdf"),
     ("scherm.png", PNG, "image/png"),
     ("log.txt", b"regel 1\nregel 2\n", "text/plain"),
     ("export.csv", "naam;stad\nJoë;Zwolle\n".encode(), "text/csv"),
+    ("excel.csv", "naam\tstad\r\nJoë\tZwolle\r\n".encode("utf-16"), "text/csv"),
     (
         "brief.docx",
         DOCX,
