@@ -62,7 +62,10 @@ def _reminder_number(row: OutboxEmail) -> int:
 @transaction.atomic
 def escalation_fallback(*, outbox_id: int, now: datetime) -> OutboxEmail | None:
     """Tell the next person in line instead of the refused recipient of `outbox_id`; returns
-    the new mail, or None if nobody is left (the escalation records that too)."""
+    the new mail, or None if nobody is left (the escalation records that too).
+
+    Called when the server refuses a send with 5xx; a delivery-status report that marks an
+    escalation's mail bounced is the same refusal, reported later, and may call it too."""
     row = OutboxEmail.objects.get(pk=outbox_id)
     if row.escalation_id is None:
         return None
@@ -83,7 +86,7 @@ def escalation_fallback(*, outbox_id: int, now: datetime) -> OutboxEmail | None:
         *escalation.fallbacks,
         {
             "refused": refused,
-            "error": row.last_error[:500],
+            "error": (row.last_error or row.bounce_reason)[:500],
             "to": instead.email if instead else "",
             "at": now.isoformat(),
         },

@@ -552,3 +552,20 @@ def test_a_sweep_claims_small_pages(five_due: list[Ticket], settings: Any) -> No
         patch.setattr(sweep_module, "_claim", claim)
         assert escalation_sweep(now=now).checked == 5
     assert pages == [2, 2, 1]
+
+
+def test_a_bounced_escalation_mail_can_fall_back_the_same_way(top: Ticket) -> None:
+    """A delivery-status report is the same permanent refusal, reported later."""
+    from escalation.services.fallback import escalation_fallback
+
+    row = _level1(top)
+    OutboxEmail.objects.filter(pk=row.pk).update(
+        state=OutboxState.BOUNCED, bounce_reason="550 5.1.1 user unknown"
+    )
+    instead = escalation_fallback(outbox_id=row.pk, now=ams("2026-06-08 11:00"))
+    assert instead is not None
+    assert instead.to_email == COO
+    fallbacks = Escalation.objects.get(pk=row.escalation_id).fallbacks
+    assert [(f["refused"], f["to"], f["error"]) for f in fallbacks] == [
+        (SSM, COO, "550 5.1.1 user unknown")
+    ]
