@@ -20,9 +20,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
 from email.utils import getaddresses
+from typing import Any
 
 # The headers an author writes: the content identity of a message (see the module text).
 AUTHOR_HEADERS = (
@@ -96,12 +95,34 @@ def content_digest(raw: bytes) -> str:
     return digest.hexdigest()
 
 
-def headers_of(raw: bytes) -> EmailMessage:
-    """The header block only, parsed with the modern policy (bodies are not read)."""
-    head = split_head(raw)[0]
-    parsed = BytesParser(policy=policy.default).parsebytes(head + b"\r\n\r\n", headersonly=True)
-    assert isinstance(parsed, EmailMessage)
-    return parsed
+Headers = list[tuple[str, str]]
+
+
+def headers_of(raw: bytes) -> Headers:
+    """The header fields of `raw` in order, unfolded, values unparsed. Only the fields the
+    identity needs are then parsed (the stdlib's structured parse of every header is slow on
+    pathological input, e.g. a Content-Type with thousands of parameters)."""
+    head = split_head(raw)[0].decode("utf-8", "replace")
+    fields: Headers = []
+    for line in re.split(r"\r?\n(?![ \t])", head):
+        name, colon, value = line.partition(":")
+        if colon and name and " " not in name.strip() and name.strip().isprintable():
+            fields.append((name.strip(), re.sub(r"\r?\n[ \t]", " ", value).strip()))
+    return fields
+
+
+def parsed_header(name: str, value: str) -> Any:
+    """One header through the modern policy's header registry (addresses, defects...)."""
+    return policy.default.header_factory(name, value)
+
+
+def subject_of(raw: bytes) -> str:
+    """The decoded Subject (encoded words), "" when absent or unreadable."""
+    value = next((v for k, v in headers_of(raw) if k.lower() == "subject"), "")
+    try:
+        return str(parsed_header("Subject", value)) if value else ""
+    except Exception:
+        return value
 
 
 def is_role_address(address: str) -> bool:
@@ -147,21 +168,21 @@ def _getaddresses_strict(value: str) -> list[tuple[str, str]]:
         return getaddresses([value])
 
 
-def _strict_from(message: EmailMessage) -> tuple[str, str, str]:
+def _strict_from(message: Headers) -> tuple[str, str, str]:
     """(address, name, problem) from `From` and `Sender` with every defect counted."""
-    raw_from = [value for key, value in message.raw_items() if key.lower() == "from"]
+    raw_from = [value for key, value in message if key.lower() == "from"]
     if not raw_from:
         return "", "", "no From header"
     if len(raw_from) > 1:
         return "", "", "more than one From header"
-    sender_raw = [value for key, value in message.raw_items() if key.lower() == "sender"]
+    sender_raw = [value for key, value in message if key.lower() == "sender"]
     # The stdlib's address parser is slow on pathological input (thousands of comments):
     # a header no person's mailer writes is not parsed at all, it is simply not trusted.
     for value in (*raw_from, *sender_raw):
         if len(value) > MAX_ADDRESS_HEADER or value.count("(") > MAX_COMMENTS:
             return "", "", "From or Sender header too long or too complex to verify"
     try:
-        parsed_from = message["From"]
+        parsed_from = parsed_header("From", raw_from[0])
     except Exception as exc:  # the header registry raises on some malformed input
         return "", "", f"From header does not parse: {type(exc).__name__}"
     defects = list(getattr(parsed_from, "defects", []))
@@ -182,7 +203,7 @@ def _strict_from(message: EmailMessage) -> tuple[str, str, str]:
     name = str(author.display_name or "")
     if sender_raw:
         try:
-            sender = message["Sender"]
+            sender = parsed_header("Sender", sender_raw[0])
             sender_addresses = list(getattr(sender, "addresses", ()))
         except Exception:
             sender_addresses = []
@@ -220,14 +241,14 @@ def _domain_matches(value: str, domain: str) -> bool:
     return not value or value == domain
 
 
-def authentication_of(message: EmailMessage, authserv_id: str, from_domain: str) -> Authentication:
+def authentication_of(message: Headers, authserv_id: str, from_domain: str) -> Authentication:
     """Our server's verdict on the From domain: DMARC fail/permerror fails; without a DMARC
     result, SPF fail (for the From domain's envelope) or DKIM fail with no DKIM pass fails."""
     if not authserv_id:
         return Authentication()
     ours: list[tuple[str, str, dict[str, str]]] = []
     started = False
-    for key, value in message.raw_items():
+    for key, value in message:
         is_ar = key.lower() == "authentication-results"
         if started and not is_ar:
             break  # the topmost run only: what lies below was written by others
@@ -261,8 +282,8 @@ def authentication_of(message: EmailMessage, authserv_id: str, from_domain: str)
     return Authentication(verdict, failed)
 
 
-def _header_text(message: EmailMessage, name: str) -> str:
-    for key, value in message.raw_items():
+def _header_text(message: Headers, name: str) -> str:
+    for key, value in message:
         if key.lower() == name:
             return " ".join(str(value).split()).lower()
     return ""

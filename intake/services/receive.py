@@ -26,10 +26,10 @@ from django.db.models import F
 from contracts.text import display_line
 from intake.identity import (
     dedupe_key_for,
-    headers_of,
     identity_of,
     refusal_key_for,
     split_head,
+    subject_of,
 )
 from intake.models import Flag, InboundMessage, Outcome
 from intake.parsing import Limits, MessageRejected, message_id_of, parse_message
@@ -66,7 +66,7 @@ def size_refusal(size: int) -> str:
 
 def _subject_of(head: bytes) -> str:
     try:
-        return display_line(str(headers_of(head).get("Subject", "") or ""))[:500]
+        return display_line(subject_of(head))[:500]
     except Exception:
         return ""
 
