@@ -527,11 +527,11 @@ class _Body:
         if depth == 0 and not named and self._entity_in_body(part, out, path):
             return
         if content_type.startswith("text/") and not named and content_type not in _NOT_SHOWN:
-            self._show(part, content_type, out)
+            self._show(part, content_type, out, depth)
             return
         if content_type in _SHOWN_NAMED:
             shown = _Out()
-            self._show(part, content_type, shown)
+            self._show(part, content_type, shown, depth)
             self.named_texts.append(shown.text() or "\n\n".join(t for _, t in shown.pieces))
         self._attachment(part, content_type)
 
@@ -551,7 +551,7 @@ class _Body:
         self.walk(inner, 1, out, f"{path}.body")
         return True
 
-    def _show(self, part: Message, content_type: str, out: _Out) -> None:
+    def _show(self, part: Message, content_type: str, out: _Out, depth: int) -> None:
         text = self._text(part)
         if content_type == "text/html" or content_type in _MARKUP:
             if content_type == "text/html":
@@ -562,7 +562,17 @@ class _Body:
         elif content_type == "text/richtext":
             out.pieces.append((OTHER, richtext_to_text(text)))
         else:
-            out.pieces.append((PLAIN, text))
+            out.pieces.append((PLAIN, self._embedded(text, depth)))
+
+    def _embedded(self, text: str, depth: int) -> str:
+        """A plain text that carries a mail inline from a header block on (a bounce's "original
+        message follows", a forward pasted as text): that mail summarised, not its raw MIME."""
+        start = _embedded_start(text)
+        if start < 0 or depth >= self.limits.max_depth:
+            return text
+        inner = _parser().parsebytes(text[start:].encode("utf-8", "surrogateescape"))
+        self.parsed.defects.append("a mail inline in a text part summarised")
+        return text[:start] + self._summary(inner, depth + 1, "inline")
 
     # forwarded mail
     def _forwarded_part(self, part: Message, depth: int, out: _Out, path: str) -> None:
@@ -585,6 +595,12 @@ class _Body:
         """An attached or forwarded mail: kept as `<Subject>.eml`, summarised in the text."""
         inner = _parser().parsebytes(content)
         subject = header(inner, "Subject")
+        out.pieces.append((OTHER, self._summary(inner, depth + 1, path)))
+        name = _eml_name(subject, part)
+        self._keep(name, content, "message/rfc822")
+
+    def _summary(self, inner: Message, depth: int, path: str) -> str:
+        """From, Date, Subject and To of a mail, then its text (its attachments stay in it)."""
         lines = [
             f"---------- {gettext('Forwarded message')} ----------",
             *(
@@ -592,22 +608,22 @@ class _Body:
                 for line, value in (
                     (gettext("From: %(value)s"), header(inner, "From")),
                     (gettext("Date: %(value)s"), header(inner, "Date")),
-                    (gettext("Subject: %(value)s"), subject),
+                    (gettext("Subject: %(value)s"), header(inner, "Subject")),
                     (gettext("To: %(value)s"), header(inner, "To")),
                 )
                 if value
             ),
         ]
         inner_out = _Out()
-        keep, self.keep_attachments = self.keep_attachments, False  # they are in the .eml
+        named = len(self.named_texts)
+        keep, self.keep_attachments = self.keep_attachments, False  # they are in the mail
         try:
-            self.walk(inner, depth + 1, inner_out, f"{path}.1")
+            self.walk(inner, depth, inner_out, f"{path}.1")
         finally:
             self.keep_attachments = keep
-        body = inner_out.text() or "\n\n".join(t for t in self.named_texts[-1:] if t.strip())
-        out.pieces.append((OTHER, "\n".join(lines) + "\n\n" + body.strip()))
-        name = _eml_name(subject, part)
-        self._keep(name, content, "message/rfc822")
+        body = inner_out.text() or "\n\n".join(t for t in self.named_texts[named:] if t.strip())
+        del self.named_texts[named:]
+        return "\n".join(lines) + "\n\n" + body.strip()
 
     # attachments
     def _attachment(self, part: Message, content_type: str) -> None:
@@ -695,6 +711,33 @@ def _boundary(part: Message) -> str:
         return str(part.get_boundary() or "")
     except Exception:
         return ""
+
+
+_HEADER_TEXT_LINE = re.compile(r"[A-Za-z][\w-]{0,60}:( |$)")
+_WHO_HEADERS = re.compile(r"(?i)(from|subject|date|mime-version):")
+
+
+def _embedded_start(text: str) -> int:
+    """Where a header block of a mail starts in a text (-1 for none): header lines, one of them
+    a Content-Type with a type and one naming the mail (From, Subject, Date, MIME-Version),
+    then an empty line."""
+    offset, block_start = 0, -1
+    block: list[str] = []
+    for line in text.splitlines(keepends=True):
+        bare = line.rstrip("\r\n")
+        if _HEADER_TEXT_LINE.match(bare) or (block and bare[:1] in (" ", "\t") and bare.strip()):
+            if not block:
+                block_start = offset
+            block.append(bare)
+        elif not bare.strip() and len(block) >= 2:
+            typed = any(re.match(r"(?i)content-type:\s*\w+/\w", b) for b in block)
+            if typed and any(_WHO_HEADERS.match(b) for b in block):
+                return block_start
+            block = []
+        else:
+            block = []
+        offset += len(line)
+    return -1
 
 
 def _is_named(part: Message) -> bool:

@@ -338,3 +338,37 @@ def test_parser_defects_are_stored_on_the_message(desk: Desk) -> None:
     assert inbound.outcome == Outcome.TICKET
     assert "Geen afsluitende grens." in inbound.ticket.description
     assert "StartBoundaryNotFoundDefect (message)" in inbound.defects
+
+
+def test_a_mail_pasted_inline_in_a_text_is_summarised_not_shown_as_raw_mime(
+    english: None,
+) -> None:
+    text = (
+        b"Bezorging mislukt na 3 pogingen: info@leverancier.example\r\n\r\n"
+        b"Het oorspronkelijke bericht volgt.\r\n\r\n"
+        b"MIME-Version: 1.0\r\n"
+        b"From: Anna de Vries <anna@klant-a.example>\r\n"
+        b"Subject: Bestelling 4471\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + b64("Graag levering vóór vrijdag.".encode())
+    )
+
+    parsed = parse(mail(text))
+
+    assert parsed.text == (
+        "Bezorging mislukt na 3 pogingen: info@leverancier.example\n\n"
+        "Het oorspronkelijke bericht volgt.\n\n"
+        "---------- Forwarded message ----------\n"
+        "From: Anna de Vries <anna@klant-a.example>\n"
+        "Subject: Bestelling 4471\n\n"
+        "Graag levering vóór vrijdag."
+    )
+    assert "a mail inline in a text part summarised" in parsed.defects
+
+
+def test_header_like_lines_in_a_persons_text_stay_as_written() -> None:
+    text = b"Zet dit in de config:\r\nContent-Type: text/plain\r\nTimeout: 30\r\n\r\nDank!\r\n"
+
+    parsed = parse(mail(text))
+
+    assert parsed.text == "Zet dit in de config:\nContent-Type: text/plain\nTimeout: 30\n\nDank!"
