@@ -155,6 +155,16 @@ class Identity:
     auto_submitted: bool = False
 
     @property
+    def verified_by_dmarc(self) -> bool:
+        """Our own server says DMARC passed for the From domain (with a clean From)."""
+        return (
+            not self.problem
+            and bool(self.address)
+            and self.authentication.results.get("dmarc") == "pass"
+            and not self.authentication.failed
+        )
+
+    @property
     def trusted(self) -> bool:
         return bool(self.address) and not self.problem and not self.authentication.failed
 
@@ -266,7 +276,9 @@ def authentication_of(message: Headers, authserv_id: str, from_domain: str) -> A
         for m, r, p in ours
         if m == "dmarc" and _domain_matches(p.get("header.from", ""), from_domain)
     ]
+    verdict.pop("dmarc", None)  # only a verdict on the From domain counts
     if dmarc:
+        verdict["dmarc"] = dmarc[0]
         failed = next((f"dmarc={r}" for r in dmarc if r in ("fail", "permerror")), "")
         return Authentication(verdict, failed)
     spf_fail = any(

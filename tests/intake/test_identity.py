@@ -279,3 +279,24 @@ def test_the_system_check_and_the_poller_name_a_clear_text_mailbox(
     assert "geheim" not in errors[0].msg  # the password is never in a message
     assert imap_poll_all_task() == 0
     assert "clear-text IMAP to mail.klant.example is refused" in caplog.text
+
+
+def test_a_colleague_proven_by_our_dmarc_pass_is_triaged_without_an_alert(
+    desk: Desk, coordinators: list[str], settings: Any
+) -> None:
+    settings.INTAKE_AUTHSERV_ID = AUTHSERV
+    settings.INTAKE_PROVIDER_DOMAINS = ["provider.example"]
+    verified = results(f"{AUTHSERV}; dmarc=pass header.from=provider.example")
+    colleague = taken(message(sender="Kees <kees@provider.example>", top=verified))
+    # The same pass for another domain proves nothing about provider.example.
+    elsewhere = results(f"{AUTHSERV}; dmarc=pass header.from=phish.example")
+    forged = taken(
+        message(sender="Kees <kees@provider.example>", top=elsewhere, message_id="<f-2@x>")
+    )
+    assert (colleague.outcome, colleague.flag) == (Outcome.TRIAGE, Flag.NONE)
+    assert (forged.outcome, forged.flag) == (Outcome.TRIAGE, Flag.PROVIDER_DOMAIN)
+    alerts = OutboxEmail.objects.filter(key__startswith="alert:provider-domain:")
+    assert sorted(alerts.values_list("to_email", flat=True)) == coordinators
+    assert all(
+        f"provider-domain:{forged.pk}:" in key for key in alerts.values_list("key", flat=True)
+    )
