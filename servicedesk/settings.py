@@ -222,6 +222,9 @@ OUTBOX_LATE_NOTE_SECONDS = env.int("OUTBOX_LATE_NOTE_SECONDS", default=300)
 OUTBOX_RELAY_SECONDS = env.int("OUTBOX_RELAY_SECONDS", default=60)
 # A relay run stops starting sends after this many seconds (below the task's soft limit).
 OUTBOX_RELAY_BUDGET_SECONDS = env.int("OUTBOX_RELAY_BUDGET_SECONDS", default=40)
+# After a failed publish a process leaves new rows to the relay for this long, without waiting
+# for the broker again (a request writing several rows waits once).
+OUTBOX_PUBLISH_PAUSE_SECONDS = env.int("OUTBOX_PUBLISH_PAUSE_SECONDS", default=30)
 # Below the task soft time limit, so a stalled SMTP server fails the attempt cleanly.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 ESCALATION_ACK_MAX_AGE_DAYS = env.int("ESCALATION_ACK_MAX_AGE_DAYS", default=7)

@@ -63,14 +63,36 @@ def message_id_for(key: str) -> str:
     return f"<{digest[:40]}@{settings.MESSAGE_ID_DOMAIN}>"
 
 
+@dataclass
+class _PublishPause:
+    """After a failed publish, this process skips publishing for OUTBOX_PUBLISH_PAUSE_SECONDS:
+    a request that writes several rows waits for the broker once, not once per row, and the
+    requests after it not at all while the broker is known to be down."""
+
+    until: float = 0.0
+
+
+_publish_pause = _PublishPause()
+
+
+def outbox_publish_pause_end() -> None:
+    """Publish again at once (the broker is back, or a test starts afresh)."""
+    _publish_pause.until = 0.0
+
+
 def outbox_dispatch(outbox_id: int) -> None:
     """Ask a worker to send now; if the broker is down or stalls the relay sends it later.
 
     Runs on commit, often inside a web request: the broker timeouts in settings bound the wait,
-    and no failure of the publish reaches the request (the row is saved and stays pending)."""
+    a failure pauses publishing for a while, and no failure reaches the request (the row is
+    saved and stays pending)."""
+    if time.monotonic() < _publish_pause.until:
+        log.warning("broker unavailable; outbox row %s left for the relay (paused)", outbox_id)
+        return
     try:
         current_app.send_task(SEND_TASK, args=[outbox_id])
     except Exception as exc:  # any broker or network failure: the relay is the fallback
+        _publish_pause.until = time.monotonic() + settings.OUTBOX_PUBLISH_PAUSE_SECONDS
         log.warning(
             "broker unavailable; outbox row %s left for the relay (%s: %s)",
             outbox_id,

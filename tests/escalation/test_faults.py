@@ -40,7 +40,9 @@ from escalation.services import sweep as sweep_module
 from escalation.services.outbox import (
     Email,
     message_id_for,
+    outbox_dispatch,
     outbox_enqueue,
+    outbox_publish_pause_end,
     outbox_send,
     smtp_refusal_is_permanent,
 )
@@ -187,12 +189,14 @@ def stalled_broker(stalled_broker_port: int) -> Iterator[None]:
     conf.broker_transport_options = django_settings.BROKER_REDIS_TRANSPORT_OPTIONS
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    outbox_publish_pause_end()
     try:
         yield
     finally:
         conf.broker_url, conf.broker_transport_options = saved
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
+        outbox_publish_pause_end()
 
 
 def test_a_customer_escalation_returns_while_the_broker_is_stalled(
@@ -228,6 +232,18 @@ def test_a_password_reset_returns_while_the_broker_is_stalled(
     assert "broker unavailable" in caplog.text
     row = OutboxEmail.objects.get(key__startswith=f"password-reset:{contact.pk}:")
     assert (row.state, row.attempts, row.to_email) == (OutboxState.PENDING, 0, contact.email)
+
+
+def test_after_one_failed_publish_the_next_ones_do_not_wait_for_the_broker(
+    stalled_broker: None, caplog: Any
+) -> None:
+    with within(15):
+        for outbox_id in range(1, 6):
+            outbox_dispatch(outbox_id)
+    failures = [r.getMessage() for r in caplog.records if "broker unavailable" in r.message]
+    assert len(failures) == 5
+    assert "(paused)" not in failures[0]  # the one publish that waited for the broker
+    assert all(message.endswith("(paused)") for message in failures[1:])
 
 
 PUBLISH_ONE = """
