@@ -28,7 +28,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F, Min, OuterRef, Subquery, Value
+from django.db.models import F, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape
@@ -182,7 +182,7 @@ def _claim(outbox_id: int, now: datetime) -> OutboxEmail | None:
             .filter(pk=outbox_id, state=OutboxState.PENDING, send_after__lte=now)
             .first()
         )
-        if row is None:
+        if row is None or _behind_a_late_mail(row, now):
             return None
         if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             # Every attempt so far ended without a verdict (the sender died): stop here.
@@ -194,6 +194,27 @@ def _claim(outbox_id: int, now: datetime) -> OutboxEmail | None:
         row.send_after = now + timedelta(seconds=settings.OUTBOX_SEND_LEASE_SECONDS)
         row.save(update_fields=["attempts", "send_after"])
         return row
+
+
+def _behind_a_late_mail(row: OutboxEmail, now: datetime) -> bool:
+    """Catch-up keeps each ticket's order: a mail waits (for the relay, which sends in order)
+    while a late mail of its ticket that comes before it is still due. Fresh mails of the same
+    moment never wait for each other."""
+    if row.ticket_id is None:
+        return False
+    level = Coalesce("escalation__level", Value(0))
+    mine = OutboxEmail.objects.filter(pk=row.pk).annotate(lvl=level).values_list("lvl", flat=True)
+    late = now - timedelta(seconds=settings.OUTBOX_LATE_NOTE_SECONDS)
+    return (
+        OutboxEmail.objects.filter(
+            ticket_id=row.ticket_id, state=OutboxState.PENDING, send_after__lte=now
+        )
+        .exclude(pk=row.pk)
+        .filter(created_at__lt=late)
+        .annotate(lvl=level)
+        .filter(Q(lvl__lt=Subquery(mine)) | Q(lvl=Subquery(mine), created_at__lt=row.created_at))
+        .exists()
+    )
 
 
 def smtp_refusal_is_permanent(exc: BaseException) -> bool:

@@ -19,6 +19,7 @@ from escalation.services.outbox import (
     outbox_enqueue,
     outbox_relay,
     outbox_relay_batch,
+    outbox_send,
 )
 from escalation.services.sweep import escalation_sweep
 from tests.escalation.helpers import coordinator
@@ -134,3 +135,31 @@ def test_a_mail_held_for_business_hours_is_not_late_when_it_goes_at_opening(
     assert row is not None
     assert outbox_relay(now=opening + timedelta(minutes=1), limit=5) == 1
     assert mail.outbox[0].body == "tekst\n"
+
+
+def test_a_mail_published_after_the_outage_waits_behind_its_tickets_late_mails(
+    outage: Ticket,
+) -> None:
+    """The broker is back: a worker gets the level-2 mail first, but the ticket's late warning
+    and level-1 mails are still waiting, so it leaves it to the relay, which sends in order."""
+    now = ams("2026-06-08 12:00")
+    level2 = OutboxEmail.objects.filter(escalation__level=2).order_by("created_at").first()
+    assert level2 is not None
+    assert not outbox_send(outbox_id=level2.pk, now=now)
+    level2.refresh_from_db()
+    assert (level2.state, level2.attempts) == (OutboxState.PENDING, 0)
+    assert outbox_relay(now=now, limit=50) == 6
+    assert _sent_order() == LEVEL_ORDER
+
+
+def test_fresh_mails_of_one_ticket_do_not_wait_for_each_other() -> None:
+    coordinator()
+    contract = ContractFactory(provider_code="onitnow", package_code="ons")
+    ticket = create_ticket(named_contact(contract), ams("2026-06-08 08:30"), priority_level="top")
+    escalation_sweep(now=ams("2026-06-08 09:31"))  # level 1 (the warning's time has passed)
+    escalation_sweep(now=ams("2026-06-08 10:31"))  # level 2 and a level-1 reminder
+    level2 = OutboxEmail.objects.get(ticket=ticket, escalation__level=2)
+    OutboxEmail.objects.filter(ticket=ticket).exclude(pk=level2.pk).update(
+        created_at=ams("2026-06-08 10:31")
+    )
+    assert outbox_send(outbox_id=level2.pk, now=ams("2026-06-08 10:32"))
