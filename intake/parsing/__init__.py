@@ -285,8 +285,41 @@ def _parse(raw: bytes, limits: Limits, own_domain: str, own_address: str) -> Par
         subject = subject[:499].rstrip() + "\u2026"
     parsed.subject = subject
     _machine_mail(message, parsed, own_domain, own_address)
-    _Body(limits, parsed).collect(message)
+    if _is_binary_file(raw, message):
+        _binary_file(raw, limits, parsed)
+    else:
+        _Body(limits, parsed).collect(message)
+    parsed.defects = [display_line(defect)[:300] for defect in parsed.defects[:MAX_DEFECTS]]
     return parsed
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an Outlook .msg (compound file)
+
+
+def _is_binary_file(raw: bytes, message: Message) -> bool:
+    """A file, not a mail (an Outlook .msg piped in): it starts with its magic, or has NUL
+    bytes up front and not one header a mail has."""
+    if raw.startswith(_OLE_MAGIC):
+        return True
+    named = any(_raw_value(message, name) for name in ("From", "Content-Type", "Subject", "Date"))
+    return b"\x00" in raw[:1024] and not named
+
+
+def _binary_file(raw: bytes, limits: Limits, parsed: Parsed) -> None:
+    """Kept whole as an attachment with a note instead of its bytes shown as text."""
+    name = "message.msg" if raw.startswith(_OLE_MAGIC) else "message.bin"
+    parsed.defects.append("not a mail: binary content kept as an attachment")
+    parsed.text = "[%s]" % (
+        gettext(
+            "This message is not a readable mail but a file; it is kept whole as the "
+            "attachment %(name)s."
+        )
+        % {"name": name}
+    )
+    if len(raw) <= limits.max_attachment_bytes:
+        parsed.attachments.append(ParsedAttachment(name, raw, "application/octet-stream"))
+    else:
+        parsed.skipped_attachments.append(f"{name} ({len(raw)} bytes, over the limit)")
 
 
 def _address_source(message: Message, name: str) -> str:

@@ -372,3 +372,22 @@ def test_header_like_lines_in_a_persons_text_stay_as_written() -> None:
     parsed = parse(mail(text))
 
     assert parsed.text == "Zet dit in de config:\nContent-Type: text/plain\nTimeout: 30\n\nDank!"
+
+
+def test_a_file_piped_in_instead_of_a_mail_is_kept_as_an_attachment(
+    desk: Desk, english: None
+) -> None:
+    outlook_file = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64 + "Subject: x\r\n".encode("utf-16-le")
+    )
+
+    inbound = receive_mail(outlook_file)
+
+    assert inbound.outcome == Outcome.TRIAGE  # no sender: the first line looks at it
+    assert inbound.body_text == (
+        "[This message is not a readable mail but a file; it is kept whole as the attachment "
+        "message.msg.]"
+    )
+    stored = InboundAttachment.objects.get(inbound=inbound)
+    assert (stored.filename, stored.file.read()) == ("message.msg", outlook_file)
+    assert bytes(inbound.raw) == outlook_file
