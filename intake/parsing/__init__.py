@@ -407,7 +407,7 @@ class _Body:
             text = text[: self.limits.max_text_chars].rstrip() + "\u2026"
         self.parsed.text = "\n\n".join([text, *(f"[{note}]" for note in notes)]).strip()
         markup = "\n".join(out.html)[: self.limits.max_text_chars * 4]
-        self.parsed.html = nh3.clean(markup) if markup.strip() else ""
+        self.parsed.html = display_text(nh3.clean(markup)) if markup.strip() else ""
         del self.parsed.defects[MAX_DEFECTS:]
 
     def _notes(self, text: str) -> list[str]:
