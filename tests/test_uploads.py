@@ -62,7 +62,7 @@ REFUSED = [
     ("foto.png", HTML, "the content is not a .png file (it is HTML, SVG, XML or script text)"),
     ("notities.txt", HTML, "the content is not a .txt file"),
     ("README", b"just text\n", "has no file extension"),
-    ("dump.txt", bytes(range(1, 32)) * 10, "the content is not a .txt file"),
+    ("dump.txt", bytes(range(1, 32)) * 10, "not a .txt file (it is unknown binary content)"),
 ]
 ACCEPTED = [
     ("rapport.pdf", PDF, "application/pdf"),

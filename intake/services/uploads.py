@@ -143,8 +143,7 @@ def looks_like_text(content: bytes) -> bool:
     controls = len(content) - len(content.translate(None, _CONTROL_BYTES))
     if controls * 100 > len(content):
         return False
-    head = content[:4096].decode("utf-8", "ignore").lstrip("\ufeff \t\r\n").lower()
-    return not head.startswith(_MARKUP_STARTS)
+    return not _head(content).startswith(_MARKUP_STARTS)
 
 
 def _content_type_for(extension: str, content: bytes) -> str | None:
@@ -162,17 +161,18 @@ def _content_type_for(extension: str, content: bytes) -> str | None:
     return str(kind.mime) if kind.mime in expected else None
 
 
+def _head(content: bytes) -> str:
+    return content[:4096].decode("utf-8", "ignore").lstrip("\ufeff \t\r\n").lower()
+
+
 def _what_it_is(content: bytes) -> str:
+    """What the content is, in words, for a refusal."""
     kind = filetype.guess(content)
     if kind is not None:
         return f".{kind.extension} ({kind.mime})"
-    if b"\x00" not in content and not looks_like_text(content):
-        try:
-            content.decode("utf-8")
-        except UnicodeDecodeError:
-            return _("unknown binary content")
+    if _head(content).startswith(_MARKUP_STARTS):
         return _("HTML, SVG, XML or script text")
-    return _("text") if b"\x00" not in content else _("unknown binary content")
+    return _("text") if looks_like_text(content) else _("unknown binary content")
 
 
 def upload_check(*, name: str, content: bytes) -> UploadCheck:
