@@ -319,7 +319,7 @@ def _smtp_send(row: OutboxEmail, now: datetime) -> None:
         body_text = f"{note}\n\n{body_text}"
         body_html = f'<p class="late-note"><em>{escape(note)}</em></p>\n{body_html}'
     message = EmailMultiAlternatives(
-        subject=row.subject,
+        subject=display_line(row.subject),  # one line: no header can be broken or added
         body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient_address(row.to_name, row.to_email)],

@@ -467,6 +467,18 @@ def test_an_odd_name_is_quoted_and_reaches_only_its_address(
     assert received["Bcc"] is None
 
 
+def test_a_subject_with_line_breaks_is_sent_on_one_line(smtp: RefusingHandler) -> None:
+    subject = "[SD-1] Printer\r\nBcc: victim@evil.example\nstuk"
+    message = Email("ops@klant.example", "Ops", "nl", subject, "tekst\n", "<p>t</p>")
+    row = outbox_enqueue(key="odd-subject", email=message, now=ams("2026-06-08 10:00"))
+    assert row is not None
+    assert outbox_send(outbox_id=row.pk, now=ams("2026-06-08 10:00"))
+    (received,) = smtp.received
+    assert str(received["Subject"]) == "[SD-1] Printer Bcc: victim@evil.example stuk"
+    assert received["Bcc"] is None
+    assert smtp.rcpt_tos == [("ops@klant.example",)]
+
+
 def test_message_ids_are_keyed_with_the_secret_key(settings: Any) -> None:
     key = "receipt:42"
     ours = message_id_for(key)
