@@ -1,5 +1,8 @@
 """The ticket change page becomes the work page (issue #6 §2); the list stays the queue of
-tickets/admin.py. Registered here, the top layer, because the page uses escalation and intake."""
+tickets/admin.py. Registered here, the top layer, because the page uses escalation and intake.
+
+Every ModelAdmin of the site is also scoped here (`admin_scope_all`, issue #10 §5): its rows are
+those contracts.staff_scope lets the user see."""
 
 from __future__ import annotations
 
