@@ -5,7 +5,9 @@ bounce from a mailer daemon) names the message it reports on: the Message-ID in 
 `message/rfc822` or `text/rfc822-headers` part, an `Original-Message-ID` field, its own
 `In-Reply-To`/`References`, or (non-standard bounces) a quoted `Message-ID:` line. A report
 that says the delivery failed marks the outbox row `bounced` (time and reason) and flags the
-contacts with that address; a report on a message the desk did not send changes nothing.
+contacts with that address; an escalation's bounced mail goes to the next person in line
+(`escalation_fallback`, as for a 5xx). A report on a message the desk did not send changes
+nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from email.parser import BytesParser
 
 from contracts.models import Contact
 from escalation.models import OutboxEmail, OutboxState
+from escalation.services.fallback import escalation_fallback
 from intake.identity import split_head
 
 _MSGID = re.compile(r"<([^<>\s]{3,250})>")
@@ -127,9 +130,14 @@ def bounces_record(*, report: DeliveryReport, now: datetime) -> str:
     done: list[str] = []
     for row in rows:
         # Compare-and-set: a row marks bounced once; a second report changes nothing.
-        OutboxEmail.objects.filter(pk=row.pk).exclude(state=OutboxState.BOUNCED).update(
-            state=OutboxState.BOUNCED, bounced_at=now, bounce_reason=report.reason
+        marked = (
+            OutboxEmail.objects.filter(pk=row.pk)
+            .exclude(state=OutboxState.BOUNCED)
+            .update(state=OutboxState.BOUNCED, bounced_at=now, bounce_reason=report.reason)
         )
+        if marked and row.escalation_id is not None:
+            # The same permanent refusal as a 5xx, reported later: the next person is told.
+            escalation_fallback(outbox_id=row.pk, now=now)
         # Only the address the desk wrote to: a report cannot flag anyone else.
         Contact.objects.filter(email__iexact=row.to_email, email_bounced_at__isnull=True).update(
             email_bounced_at=now, email_bounce_reason=report.reason[:2000]

@@ -250,3 +250,30 @@ def test_list_mail_from_a_known_contact_goes_to_triage(desk: Desk) -> None:
     assert "list mail from a known contact" in from_contact.reason
     assert from_contact.flag == Flag.NONE
     assert not Ticket.objects.exists()
+
+
+def test_a_bounced_escalation_mail_goes_to_the_next_person_once(
+    desk: Desk, coordinators: list[str]
+) -> None:
+    now = timezone.now()
+    ticket = create_ticket(desk.anna, now - timedelta(hours=2), priority_level="hoog")
+    escalation = escalation_raise_by_customer(
+        ticket=ticket, contact=desk.anna, reason="Het duurt te lang", now=now
+    )
+    row = outbox_enqueue(
+        key=f"escalation:{escalation.pk}:0:oud-account@klant-a.example",
+        email=Email("oud-account@klant-a.example", "Oud", "nl", "Escalatie", "E", "<p>E</p>"),
+        now=now,
+        ticket=ticket,
+        escalation=escalation,
+    )
+    assert row is not None
+    before = set(OutboxEmail.objects.values_list("pk", flat=True))
+    taken(dsn(row.message_id))
+    taken(dsn(row.message_id).replace(b"dsn-5521", b"dsn-5522"))  # a second report
+    escalation.refresh_from_db()
+    assert [f["refused"] for f in escalation.fallbacks] == ["oud-account@klant-a.example"]
+    told = escalation.fallbacks[0]["to"]
+    assert told not in ("", "oud-account@klant-a.example")
+    instead = OutboxEmail.objects.exclude(pk__in=before)
+    assert [(m.escalation_id, m.to_email) for m in instead] == [(escalation.pk, told)]
