@@ -321,13 +321,11 @@ INTAKE_MAX_ATTACHMENTS = env.int("INTAKE_MAX_ATTACHMENTS", default=20)
 INTAKE_MAX_ATTACHMENT_BYTES = env.int("INTAKE_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 INTAKE_RECEIPTS_PER_HOUR = env.int("INTAKE_RECEIPTS_PER_HOUR", default=5)
 # --- Uploads (issue #10 §4): allowed types (checked by content and extension) and quotas -------
-UPLOAD_ALLOWED_EXTENSIONS = env.list(
-    "UPLOAD_ALLOWED_EXTENSIONS",
-    default=(
-        "pdf docx xlsx pptx doc xls ppt odt ods odp rtf txt csv log eml msg "
-        "png jpg jpeg gif webp bmp tif tiff heic zip 7z gz tar"
-    ).split(),
+_UPLOAD_EXTS = (
+    "pdf docx xlsx pptx doc xls ppt odt ods odp rtf txt csv log eml msg "
+    "png jpg jpeg gif webp bmp tif tiff heic zip 7z gz tar"
 )
+UPLOAD_ALLOWED_EXTENSIONS = env.list("UPLOAD_ALLOWED_EXTENSIONS", default=_UPLOAD_EXTS.split())
 UPLOAD_QUOTA_PER_TICKET_BYTES = env.int("UPLOAD_QUOTA_PER_TICKET_BYTES", default=100 * 1024 * 1024)
 UPLOAD_QUOTA_PER_CUSTOMER_DAY_BYTES = env.int(
     "UPLOAD_QUOTA_PER_CUSTOMER_DAY_BYTES", default=250 * 1024 * 1024

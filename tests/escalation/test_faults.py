@@ -97,7 +97,7 @@ class RefusingHandler:
         if self.refuse_data:
             return self.refuse_data
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.received.append(parsed)  # type: ignore[arg-type]
+        self.received.append(parsed)
         self.rcpt_tos.append(tuple(envelope.rcpt_tos))
         return "250 Message accepted for delivery"
 
