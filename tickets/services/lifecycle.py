@@ -33,6 +33,7 @@ from tickets.services.clocks import (
     segment_close,
     segment_switch,
     ticket_clocks_recompute,
+    whole_second,
 )
 from tickets.services.guards import requires_aware_now
 from tickets.services.problems import problem_ticket_resolved
@@ -305,7 +306,7 @@ def ticket_assign_critical_resource(
     if ticket.critical_resource_assigned_at is None:
         ticket.critical_resource_assigned_at = now
     ticket.updated_at = now
-    ticket.next_check_at = now
+    ticket.next_check_at = whole_second(now)  # D2: checks are planned on whole seconds
     ticket.save()
     _event(ticket, "critical_resource_assigned", now, user=actor, data={"resource": resource.pk})
     return ticket
