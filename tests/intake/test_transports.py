@@ -10,7 +10,6 @@ Their flush empties the catalogue, so the desk reloads it, and so does the modul
 
 from __future__ import annotations
 
-import smtplib
 import subprocess
 import sys
 
@@ -21,6 +20,7 @@ from escalation.models import OutboxEmail
 from intake.imap import imap_poll, mailbox_from_url
 from intake.models import ImapMailboxState, InboundMessage, Outcome
 from tests.intake.conftest import NOW, Desk, Dovecot, PipeDb, eml
+from tests.intake.mail import smtp_deliver
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.usefixtures("catalogue_back_after_module")
@@ -110,16 +110,6 @@ def test_the_mta_pipe_stores_routes_and_answers_with_sysexits(
 
 
 # --- (b) SMTP -----------------------------------------------------------------------------------
-
-
-def smtp_deliver(port: int, raw: bytes) -> tuple[int, str]:
-    """Send one message and return the server's answer to the end of DATA."""
-    with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
-        client.ehlo()
-        client.mail("sender@example.net")
-        client.rcpt("support@servicedesk.example")
-        code, text = client.data(raw)
-        return code, text.decode()
 
 
 @LIVE_DB

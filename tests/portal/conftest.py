@@ -23,7 +23,7 @@ from django.test import Client
 from django.utils import timezone
 
 from contracts.models import Contact, ContactRole, ContactRoleKind, Contract, Customer
-from intake.models import InboundAttachment
+from intake.models import InboundAttachment, InboundMessage
 from tests.factories import ContactFactory, ContractFactory, CustomerFactory, UserFactory
 from tests.tickets.helpers import create_ticket
 from tickets.models import Ticket
@@ -63,10 +63,19 @@ def contact_in_role(contract: Contract, role: str, **kwargs: Any) -> Contact:
     return login_for(contact)
 
 
-def attachment_add(ticket: Ticket, name: str, content: bytes) -> InboundAttachment:
+def attachment_add(
+    ticket: Ticket | None,
+    name: str,
+    content: bytes,
+    *,
+    inbound: InboundMessage | None = None,
+) -> InboundAttachment:
+    """A stored file: of the ticket's opening message, or of an email when `inbound` is given
+    (linked to the email and, once routed, its ticket, as the intake stores one)."""
     attachment = InboundAttachment(
+        inbound=inbound,
         ticket=ticket,
-        ticket_message=ticket.messages.first(),
+        ticket_message=ticket.messages.first() if ticket is not None and inbound is None else None,
         filename=name,
         content_type="application/pdf",
         size=len(content),

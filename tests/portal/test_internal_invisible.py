@@ -18,7 +18,7 @@ from escalation.models import OutboxEmail
 from intake.models import InboundAttachment, InboundMessage, Outcome
 from intake.services.triage import triage_add_to_ticket
 from tests.factories import UserFactory
-from tests.portal.conftest import Org, client_for
+from tests.portal.conftest import Org, attachment_add, client_for
 from tickets.models import Channel, MessageKind, Ticket
 from tickets.selectors import (
     attachments_public,
@@ -141,20 +141,9 @@ def test_the_selectors_give_a_customer_public_messages_and_files_only(
     assert not attachments_visible_to_contact(org_a.named, private.attachments.all()).exists()
 
 
-def _email_file(inbound: InboundMessage, ticket: Ticket, name: str) -> InboundAttachment:
+def _email_file(inbound: InboundMessage, ticket: Ticket | None, name: str) -> InboundAttachment:
     """A file of an email, stored as the intake stores one: linked to the email and ticket."""
-    content = b"%PDF-1.4 " + name.encode()
-    attachment = InboundAttachment(
-        inbound=inbound,
-        ticket=ticket,
-        filename=name,
-        content_type="application/pdf",
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-    )
-    attachment.file.save(name, ContentFile(content), save=False)
-    attachment.save()
-    return attachment
+    return attachment_add(ticket, name, b"%PDF-1.4 " + name.encode(), inbound=inbound)
 
 
 def _email(key: str, outcome: str, at: datetime, **fields: object) -> InboundMessage:
