@@ -1,0 +1,27 @@
+"""Serving a stored file (issue #10 §4): which content type, and inline or as a download."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The only types a browser may show inline: images that cannot run code, and PDF (served with
+# a sandboxing Content-Security-Policy). Everything else, HTML, SVG, XML, scripts and
+# executables included, is a download of application/octet-stream.
+INLINE_SAFE_TYPES = frozenset(
+    {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
+)
+
+
+@dataclass(frozen=True)
+class Serving:
+    content_type: str
+    as_attachment: bool
+
+
+def download_serving(content_type: str, *, inline: bool = False) -> Serving:
+    """How a stored file is served: its own type only when on the safe list, and inline only
+    when asked for and safe; everything else is an application/octet-stream download."""
+    base = content_type.split(";", 1)[0].strip().lower()
+    if base in INLINE_SAFE_TYPES:
+        return Serving(content_type=base, as_attachment=not inline)
+    return Serving(content_type="application/octet-stream", as_attachment=True)
