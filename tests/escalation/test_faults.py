@@ -180,12 +180,15 @@ def stalled_broker_port() -> Iterator[int]:
 
 
 @pytest.fixture
-def stalled_broker(stalled_broker_port: int) -> Iterator[None]:
+def stalled_broker(stalled_broker_port: int, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The app publishes to the stalled broker with the project's Redis transport options;
-    its connection pools start afresh, and are reset again afterwards."""
+    its connection pools start afresh, and are reset again afterwards. Celery reads
+    CELERY_BROKER_URL from the environment before its own setting (CI sets it), so both move."""
     conf = celery_app.conf
     saved = (conf.broker_url, conf.broker_transport_options)
-    conf.broker_url = f"redis://127.0.0.1:{stalled_broker_port}/0"
+    stalled_url = f"redis://127.0.0.1:{stalled_broker_port}/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", stalled_url)
+    conf.broker_url = stalled_url
     conf.broker_transport_options = django_settings.BROKER_REDIS_TRANSPORT_OPTIONS
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
