@@ -83,6 +83,7 @@ bench: setup
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_outbox.py
 	$(BIN)/python bench/bench_intake.py
+	$(BIN)/python bench/bench_mail_corpus.py
 	$(BIN)/python bench/bench_portal.py
 	$(BIN)/python bench/bench_dashboard.py
 

@@ -35,7 +35,7 @@ from io import StringIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = ROOT.parent / "shared" / "mail-corpus"
+DEFAULT_CORPUS = Path(os.environ.get("MAIL_CORPUS_DIR") or ROOT.parent / "shared" / "mail-corpus")
 DEMO_FROM = b"From: Ruud Kuipers <ruud.kuipers@kuipers.example>"
 START = datetime(2027, 6, 7, 8, 0, tzinfo=UTC)  # a Monday morning
 STEP = timedelta(minutes=20)  # under the hourly receipt cap per sender
@@ -229,8 +229,9 @@ def main() -> int:
     args = parser.parse_args()
     files = messages_of(args.corpus)
     if not files:
-        print(f"no .eml files under {args.corpus}", file=sys.stderr)
-        return 2
+        # The corpus is not part of the repository: `make bench` goes on without it.
+        print(f"skipped: no .eml files under {args.corpus} (set MAIL_CORPUS_DIR)", file=sys.stderr)
+        return 0
     var = environment_make()
     try:
         figures = Figures()
