@@ -276,7 +276,7 @@ ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=30)
 # A sweep claims tickets in pages of ESCALATION_SWEEP_PAGE with a lease of this many seconds:
 # a killed sweep's unprocessed tickets are checked again after the lease.
 ESCALATION_SWEEP_LEASE_SECONDS = env.int("ESCALATION_SWEEP_LEASE_SECONDS", default=60)
-ESCALATION_SWEEP_PAGE = env.int("ESCALATION_SWEEP_PAGE", default=50)
+ESCALATION_SWEEP_PAGE = env.int("ESCALATION_SWEEP_PAGE", default=200)
 CELERY_BEAT_SCHEDULE = {
     "escalation-sweep": {
         "task": "escalation.tasks.escalation_sweep_task",

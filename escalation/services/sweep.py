@@ -39,7 +39,7 @@ from tickets.services.clocks import whole_second
 from tickets.sla import Pause
 
 # Next checks are written after this many tickets, so a killed sweep redoes at most these.
-FLUSH_EVERY = 10
+FLUSH_EVERY = 50
 
 
 def sweep_lease() -> timedelta:

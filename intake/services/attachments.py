@@ -44,8 +44,15 @@ def sniffed_type(content: bytes, declared: str) -> str:
     return declared if declared.startswith("text/") else "application/octet-stream"
 
 
-@transaction.atomic
 def attachments_store(inbound: InboundMessage, parsed: Parsed, ticket: Ticket | None) -> None:
+    """Store the message's attachments (quotas apply) and note what was not kept. A message
+    without attachments costs no lock and no quota query (most mail has none)."""
+    if parsed.attachments or parsed.skipped_attachments:
+        _attachments_store(inbound, parsed, ticket)
+
+
+@transaction.atomic
+def _attachments_store(inbound: InboundMessage, parsed: Parsed, ticket: Ticket | None) -> None:
     from intake.services.uploads import quota_problem, quota_reached_alert, upload_quota_alert
 
     now = inbound.received_at

@@ -74,16 +74,19 @@ def _original_ids(part: Message) -> list[str]:
 
 def delivery_report(raw: bytes, sender: str, subject: str) -> DeliveryReport | None:
     """The report in `raw`, or None when it is not a delivery-status report."""
-    message = BytesParser(policy=policy.compat32).parsebytes(raw)
-    standard = message.get_content_type() == "multipart/report" and (
-        str(message.get_param("report-type") or "").lower() == "delivery-status"
+    # The headers decide whether it is a report at all; only a report is parsed whole (most
+    # mail is not one, and the intake reads every message here).
+    head = BytesParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
+    standard = head.get_content_type() == "multipart/report" and (
+        str(head.get_param("report-type") or "").lower() == "delivery-status"
     )
     local = sender.rpartition("@")[0].lower()
     nonstandard = local in _BOUNCE_LOCAL or (
-        bool(_BOUNCE_SUBJECT.search(subject)) and message.get("Auto-Submitted") is not None
+        bool(_BOUNCE_SUBJECT.search(subject)) and head.get("Auto-Submitted") is not None
     )
     if not standard and not nonstandard:
         return None
+    message = BytesParser(policy=policy.compat32).parsebytes(raw)
     own_id = _ids(_field(message, "Message-ID"))
     ids: list[str] = []
     actions: list[str] = []
