@@ -10,8 +10,9 @@
 
 A sweep that fails part-way gives the rest of its page back at once (the ticket it failed on
 waits for the lease, so one bad ticket cannot stall the others); a sweep that is killed leaves
-its page to the lease, which is short (ESCALATION_SWEEP_LEASE_SECONDS) and covers a small page
-(ESCALATION_SWEEP_PAGE), and the next checks are written every few tickets, not per page.
+its page to the lease, which is short (ESCALATION_SWEEP_LEASE_SECONDS), and the page's next
+checks are written once, at its end (a killed sweep's tickets are checked again after the lease;
+checking a ticket again is harmless, escalations fire exactly once).
 
 A sweep at another time than now is a dry run (`escalation_sweep_preview`): it runs in a
 transaction that is rolled back, so it writes nothing and publishes nothing.
@@ -37,9 +38,6 @@ from escalation.services.planning import Plan, followup_plan, ticket_plan
 from tickets.models import OPEN_STATUSES, ClockSegment, SegmentState, SlaClock, Status, Ticket
 from tickets.services.clocks import whole_second
 from tickets.sla import Pause
-
-# Next checks are written after this many tickets, so a killed sweep redoes at most these.
-FLUSH_EVERY = 50
 
 
 def sweep_lease() -> timedelta:
@@ -264,8 +262,6 @@ def _sweep_page(page: _Page, caches: _Caches, now: datetime, result: SweepResult
             result.checked += 1
             result.fired += _check(ticket, page, caches, now)
             done += 1
-            if done % FLUSH_EVERY == 0:
-                _write_replanned(page, now)
     except BaseException:
         # The failing ticket keeps its lease (retried later); the others are checked now.
         _release([t.pk for t in page.tickets[done + 1 :]], page.lease, now)
