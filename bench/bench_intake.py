@@ -119,8 +119,8 @@ def senders_make() -> list[Sender]:
 
 def fixtures_delete() -> None:
     """The bench's inbound messages (attachments cascade), outbox rows and tickets."""
-    from escalation.models import OutboxEmail
     from intake.models import InboundMessage
+    from notifications.models import OutboxEmail
     from tickets.models import Ticket
 
     tickets = Ticket.objects.filter(customer__code__in=CUSTOMERS)
@@ -267,8 +267,8 @@ def feed(
     messages: list[Planned], tag: str, clock: list[datetime], outcomes: Counter[str]
 ) -> tuple[float, list[int]]:
     """Receive every message in order; (seconds, primary keys of quarantined messages)."""
-    from escalation.services.outbox import message_id_for
     from intake.services.receive import inbound_receive
+    from notifications.services.outbox import message_id_for
 
     threads: dict[int, tuple[str, str]] = {}
     quarantined: list[int] = []
@@ -295,8 +295,8 @@ def queries_per_message(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from escalation.services.outbox import message_id_for
     from intake.services.receive import inbound_receive
+    from notifications.services.outbox import message_id_for
 
     threads: dict[int, tuple[str, str]] = {}
     new: list[int] = []
@@ -317,16 +317,16 @@ def queries_per_message(
 
 
 def bench_counts() -> dict[str, int]:
-    from escalation.models import OutboxEmail
-    from intake.models import InboundAttachment, InboundMessage
-    from tickets.models import Ticket
+    from intake.models import InboundMessage
+    from notifications.models import OutboxEmail
+    from tickets.models import Attachment, Ticket
 
     mine = InboundMessage.objects.filter(message_id__startswith=f"{PREFIX}-")
     return {
         "inbound": mine.count(),
         "tickets": Ticket.objects.filter(customer__code__in=CUSTOMERS).count(),
         "outbox": OutboxEmail.objects.filter(ticket__customer__code__in=CUSTOMERS).count(),
-        "attachments": InboundAttachment.objects.filter(inbound__in=mine).count(),
+        "attachments": Attachment.objects.filter(inbound__in=mine).count(),
     }
 
 

@@ -1,4 +1,4 @@
-"""Benchmark the outbox send path (``escalation.services.outbox.outbox_send``) against a loopback
+"""Benchmark the outbox send path (``notifications.services.outbox.outbox_send``) against a loopback
 SMTP server: emails per second with two worker processes, and every email delivered exactly once.
 
 Run from the repository root: ``python bench/bench_outbox.py [--emails M] [--runs R]
@@ -87,7 +87,7 @@ def environment_set(port: int) -> Path:
 
 # --- Outbox rows ---------------------------------------------------------------------------------
 def rows_delete() -> None:
-    from escalation.models import OutboxEmail
+    from notifications.models import OutboxEmail
 
     OutboxEmail.objects.filter(key__startswith=KEY_PREFIX).delete()
 
@@ -96,7 +96,7 @@ def rows_enqueue(run: int, count: int) -> tuple[list[int], float]:
     """`count` rows through outbox_enqueue, PER_TRANSACTION a transaction: (ids, rows/s)."""
     from django.db import transaction
 
-    from escalation.services.outbox import Email, outbox_enqueue
+    from notifications.services.outbox import Email, outbox_enqueue
 
     ids: list[int] = []
     started = time.perf_counter()
@@ -120,7 +120,7 @@ def rows_enqueue(run: int, count: int) -> tuple[list[int], float]:
 
 def rows_check(ids: list[int], seen: Counter[str]) -> tuple[int, int, int, int]:
     """(arrived once, arrived more than once, missing, rows not marked sent once)."""
-    from escalation.models import OutboxEmail, OutboxState
+    from notifications.models import OutboxEmail, OutboxState
 
     rows = list(OutboxEmail.objects.filter(pk__in=ids).values_list("message_id", "state"))
     rows += [("", "")] * (len(ids) - len(rows))  # rows that disappeared count as missing
@@ -140,7 +140,7 @@ def worker(ids: list[int], barrier: Any, results: Any) -> None:
     django.setup()
     from django.db import connection
 
-    from escalation.services.outbox import outbox_send
+    from notifications.services.outbox import outbox_send
 
     connection.ensure_connection()
     barrier.wait()

@@ -90,7 +90,8 @@ def fixtures_delete() -> None:
     from django.db import connection
 
     from contracts.models import Contact, ContactRole, Contract, Customer
-    from escalation.models import Escalation, OutboxEmail
+    from escalation.models import Escalation
+    from notifications.models import OutboxEmail
     from tickets.models import SlaClock, Ticket
 
     mine = Ticket.objects.filter(customer__code__startswith=PREFIX)

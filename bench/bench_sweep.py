@@ -87,7 +87,7 @@ def fixtures_delete() -> None:
     """Every ticket of the bench customer, with what hangs off it."""
     from django.db import connection
 
-    from escalation.models import OutboxEmail
+    from notifications.models import OutboxEmail
     from tickets.models import Ticket
 
     mine = Ticket.objects.filter(customer__code=CUSTOMER)
@@ -152,7 +152,8 @@ def open_tickets_add(templates: list[Any], start: int, stop: int) -> None:
 def due_reset(due: dict[int, datetime], keep_fired: bool = False) -> None:
     """Undo one sweep: check times back in the past and (unless `keep_fired`) its escalations,
     events and emails gone. With `keep_fired` the next sweep only re-plans: nothing new fires."""
-    from escalation.models import Escalation, OutboxEmail
+    from escalation.models import Escalation
+    from notifications.models import OutboxEmail
     from tickets.models import Ticket, TicketEvent
 
     if not keep_fired:

@@ -101,10 +101,10 @@ SCOPES: dict[str, Scope] = {
         _contract("incidents__contract"), _contract("source_ticket__contract")
     ),
     "escalation.escalation": _contract("ticket__contract"),
-    "escalation.outboxemail": _contract("ticket__contract"),
+    "notifications.outboxemail": _contract("ticket__contract"),
     # Email in: only what became a ticket of theirs (triage of unknown senders is not theirs).
     "intake.inboundmessage": _contract("ticket__contract"),
-    "intake.inboundattachment": _contract("ticket__contract"),
+    "tickets.attachment": _contract("ticket__contract"),
 }
 
 

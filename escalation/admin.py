@@ -1,4 +1,4 @@
-"""Escalations and the outbox in the back-office; actions call the services."""
+"""Escalations in the back-office; actions call the services."""
 
 from typing import Any
 
@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from escalation.exceptions import EscalationError
-from escalation.models import Escalation, OutboxEmail, OutboxState
+from escalation.models import Escalation
 from escalation.services.actions import escalation_acknowledge, escalation_raise_mediation
-from escalation.services.outbox import outbox_dispatch
 from tickets.models import Ticket
 
 
@@ -43,27 +42,6 @@ class EscalationAdmin(admin.ModelAdmin):
             escalation_acknowledge(escalation=e, by=by, now=timezone.now()) for e in queryset
         )
         self.message_user(request, _("%(n)s acknowledged.") % {"n": done})
-
-
-@admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
-    list_display = ["to_email", "subject", "state", "attempts", "send_after", "sent_at"]
-    list_filter = ["state"]
-    search_fields = ["to_email", "subject", "message_id", "key"]
-    readonly_fields = [f.name for f in OutboxEmail._meta.fields]
-    actions = ["send_again"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    @admin.action(description=_("Send again (failed or pending rows)"))
-    def send_again(self, request: HttpRequest, queryset: Any) -> None:
-        rows = queryset.exclude(state=OutboxState.SENT)
-        ids = list(rows.values_list("pk", flat=True))
-        rows.update(state=OutboxState.PENDING, send_after=timezone.now(), attempts=0)
-        for outbox_id in ids:
-            outbox_dispatch(outbox_id)
-        self.message_user(request, _("%(n)s queued.") % {"n": len(ids)})
 
 
 def mediation_action(modeladmin: Any, request: HttpRequest, queryset: Any) -> None:

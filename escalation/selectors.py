@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from contracts.models import Contract, EscalationPolicy
 from contracts.selectors import escalation_contacts_for
+from notifications.services.recipients import COORDINATOR_GROUP, Recipient
 from tickets.models import Ticket
-
-COORDINATOR_GROUP = "Support coordinator"
-
-
-@dataclass(frozen=True)
-class Recipient:
-    role: str
-    name: str
-    email: str
-    language: str = "nl"
-
-    def as_json(self) -> dict[str, str]:
-        return {
-            "role": self.role,
-            "name": self.name,
-            "email": self.email,
-            "language": self.language,
-        }
 
 
 def escalation_policy_for(contract: Contract) -> EscalationPolicy:

@@ -9,18 +9,19 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from intake.models import Flag, ImapMailboxState, InboundAttachment, InboundMessage, Outcome
+from intake.models import Flag, ImapMailboxState, InboundMessage, Outcome
 from intake.services.receive import inbound_process
+from tickets.models import Attachment
 
 
-class InboundAttachmentInline(admin.TabularInline):
-    model = InboundAttachment
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
     extra = 0
     can_delete = False
     fields = readonly_fields = ("download", "content_type", "size", "ticket")
 
     @admin.display(description=_("file"))
-    def download(self, obj: InboundAttachment) -> str:
+    def download(self, obj: Attachment) -> str:
         url = reverse("attachment-download", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.filename)
 
@@ -47,7 +48,7 @@ class InboundMessageAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in InboundMessage._meta.fields if f.name != "raw"] + [
         "raw_message"
     ]
-    inlines = [InboundAttachmentInline]
+    inlines = [AttachmentInline]
     actions = ["process_again"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

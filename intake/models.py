@@ -120,53 +120,6 @@ class InboundMessage(models.Model):
         return f"{self.sender_email}: {self.subject}"
 
 
-def attachment_path(instance: "InboundAttachment", filename: str) -> str:
-    return f"attachments/{instance.sha256[:2]}/{instance.sha256}/{filename}"
-
-
-class InboundAttachment(models.Model):
-    inbound = models.ForeignKey(
-        InboundMessage,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="attachments",
-        verbose_name=_("inbound email"),
-    )
-    # Uploaded in the portal (no inbound email): who uploaded it, with which message.
-    ticket_message = models.ForeignKey(
-        TicketMessage,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="attachments",
-        verbose_name=_("ticket message"),
-    )
-    ticket = models.ForeignKey(
-        Ticket,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="attachments",
-        verbose_name=_("ticket"),
-    )
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
-    filename = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(max_length=64)
-    # When it was stored: the per-organisation daily upload quota counts by it (issue #10 §4).
-    stored_at = models.DateTimeField(_("stored"), null=True, blank=True, db_index=True)
-
-    class Meta:
-        ordering = ["inbound", "pk"]
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.filename
-
-
 class ImapMailboxState(models.Model):
     """Where IMAP polling of one mailbox stands; UIDVALIDITY changes reset it."""
 

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contact, Contract, Customer, RequestType
 from contracts.text import display_line, person_name_validate
-from intake.services.uploads import UploadRefused, upload_quota_check, uploaded_names_check
+from notifications.services.upload_alerts import upload_quota_check
 from tickets.models import ImpactEffect, ImpactScope, Status, Ticket
 from tickets.services.create import BUSINESS_CRITICAL_CHECKS
+from tickets.services.uploads import UploadRefused, uploaded_names_check
 
 
 class MultipleFileInput(forms.ClearableFileInput):

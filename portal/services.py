@@ -16,9 +16,9 @@ from django.utils.translation import override
 from contracts.models import Contact, ContactRole, ContactRoleKind, Contract
 from contracts.selectors import named_contact_cap
 from contracts.services.contacts import contact_change_request_record
-from escalation.selectors import COORDINATOR_GROUP, Recipient
-from escalation.services.emails import render
-from escalation.services.outbox import outbox_enqueue
+from notifications.services.emails import render
+from notifications.services.outbox import outbox_enqueue
+from notifications.services.recipients import COORDINATOR_GROUP, Recipient
 from portal.tokens import contact_token_generator
 
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "contracts",
     "tickets",
+    "notifications",
     "escalation",
     "intake",
     "portal",

@@ -22,12 +22,12 @@ from django.test import Client
 from django.urls import reverse
 
 from contracts.models import Contact, ContactRoleKind, Contract
-from intake.models import InboundAttachment, InboundMessage, Outcome
+from intake.models import InboundMessage, Outcome
 from intake.services.triage import triage_dismiss
 from tests.factories import ContractFactory, CustomerFactory, UserFactory
 from tests.portal.conftest import client_for, contact_in_role
 from tests.tickets.helpers import create_ticket
-from tickets.models import ProblemOrigin, Ticket
+from tickets.models import Attachment, ProblemOrigin, Ticket
 from tickets.services import ticket_record_root_cause, ticket_resolve
 from tickets.services.problems import problem_open
 
@@ -49,7 +49,7 @@ def _visible(text: str) -> bool:
 def _isolated(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    monkeypatch.setattr("escalation.services.outbox.outbox_dispatch", lambda outbox_id: None)
+    monkeypatch.setattr("notifications.services.outbox.outbox_dispatch", lambda outbox_id: None)
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_email_through_the_pipe_stores_clean_text_and_keeps_the_raw_message(
     assert "de factuur[31m is onleesbaar." in ticket.description
     assert _visible(ticket.description)
     assert inbound.sender_name == "Dina Display"
-    attachment = InboundAttachment.objects.get(inbound=inbound)
+    attachment = Attachment.objects.get(inbound=inbound)
     assert attachment.filename == "invoicefdp.exe.pdf"
     raw = bytes(inbound.raw)
     assert quote(RLO).encode() in raw  # the file name in the raw message keeps the override
@@ -131,7 +131,7 @@ def test_an_email_from_an_unknown_sender_goes_to_triage_with_clean_text(
     assert inbound.outcome == Outcome.TRIAGE
     assert inbound.subject == "Factuurfdp.exe klopt niet"
     assert _visible(inbound.body_text)
-    assert InboundAttachment.objects.get(inbound=inbound).filename == "invoicefdp.exe.pdf"
+    assert Attachment.objects.get(inbound=inbound).filename == "invoicefdp.exe.pdf"
 
 
 # --- portal ------------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ def test_the_back_office_composer_stores_a_clean_body_and_file_name(contact: Con
     assert response.status_code == 302
     message = ticket.messages.get()
     assert message.body == "Klant belt terug."
-    assert InboundAttachment.objects.get(ticket_message=message).filename == "notitie.txt"
+    assert Attachment.objects.get(ticket_message=message).filename == "notitie.txt"
 
 
 def test_a_problem_title_is_stored_clean(contact: Contact) -> None:

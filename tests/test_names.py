@@ -29,7 +29,7 @@ from contracts.services.contacts import (
     contact_name_checked,
     contact_name_from_sender,
 )
-from escalation.models import OutboxEmail
+from notifications.models import OutboxEmail
 from tests.factories import ContractFactory, CustomerFactory, UserFactory
 from tests.portal.conftest import client_for, contact_in_role
 
@@ -51,7 +51,7 @@ BAD_NAMES = [
 @pytest.fixture(autouse=True)
 def _isolated(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    monkeypatch.setattr("escalation.services.outbox.outbox_dispatch", lambda outbox_id: None)
+    monkeypatch.setattr("notifications.services.outbox.outbox_dispatch", lambda outbox_id: None)
 
 
 @pytest.fixture

@@ -78,9 +78,9 @@ MODELS: dict[str, tuple[str, str]] = {
     "contracts.slapolicy": ("rrr--sr", "-------"),
     "contracts.slatarget": ("rrr--sr", "-------"),
     "escalation.escalation": ("rrrrrsr", "-------"),
-    "escalation.outboxemail": ("--rrr-r", "-------"),
     "intake.imapmailboxstate": ("--r---r", "-------"),
     "intake.inboundmessage": ("r-r---r", "-------"),
+    "notifications.outboxemail": ("--rrr-r", "-------"),
     "tickets.clocksegment": ("-r----r", "-------"),
     "tickets.prioritychangerequest": ("r-r---r", "-------"),
     "tickets.problem": ("rrrrrsr", "--a---a"),  # the SSM reads problems (README roles table)

@@ -47,7 +47,7 @@ SSM_PERMISSIONS = {
     "tickets.view_satisfactionsurvey",
     "escalation.view_escalation",
     "escalation.change_escalation",
-    "escalation.view_outboxemail",
+    "notifications.view_outboxemail",
     "contracts.view_contract",
     "contracts.view_customer",
     "contracts.view_contact",
@@ -62,7 +62,7 @@ EXPECTED = {
         "tickets.view_prioritychangerequest",
         "intake.view_inboundmessage",
         "intake.change_inboundmessage",
-        "intake.view_inboundattachment",
+        "tickets.view_attachment",
         "contracts.view_customer",
         "contracts.view_contact",
         "contracts.view_contract",
@@ -78,7 +78,7 @@ EXPECTED = {
         "tickets.view_clocksegment",
         "tickets.view_slaclock",
         "tickets.view_ticketevent",
-        "intake.view_inboundattachment",
+        "tickets.view_attachment",
         "contracts.view_customer",
         "contracts.view_contact",
         "contracts.view_contract",
@@ -107,8 +107,8 @@ EXPECTED = {
         "contracts.view_entitlementmovement",
         "escalation.view_escalation",
         "escalation.change_escalation",
-        "escalation.view_outboxemail",
-        "escalation.change_outboxemail",
+        "notifications.view_outboxemail",
+        "notifications.change_outboxemail",
         "intake.view_inboundmessage",
         "intake.change_inboundmessage",
         "intake.view_imapmailboxstate",
@@ -209,7 +209,7 @@ VISIBLE = {
         "contracts/customer",
         "contracts/escalationcontact",
         "escalation/escalation",
-        "escalation/outboxemail",
+        "notifications/outboxemail",
         "intake/inboundmessage",
         "intake/imapmailboxstate",
         "tickets/problem",
@@ -221,18 +221,18 @@ VISIBLE = {
         "tickets/problem",
         "tickets/ticketevent",
         "escalation/escalation",
-        "escalation/outboxemail",
+        "notifications/outboxemail",
     ],
-    OFFICER: ["tickets/ticket", "escalation/escalation", "escalation/outboxemail"],
+    OFFICER: ["tickets/ticket", "escalation/escalation", "notifications/outboxemail"],
     CSAM: ["tickets/ticket", "contracts/contract", "contracts/customer", "escalation/escalation"],
 }
 HIDDEN = {
-    FIRST: ["auth/user", "escalation/outboxemail", "tickets/ticketcounter"],
-    SECOND: ["auth/user", "intake/inboundmessage", "escalation/outboxemail"],
+    FIRST: ["auth/user", "notifications/outboxemail", "tickets/ticketcounter"],
+    SECOND: ["auth/user", "intake/inboundmessage", "notifications/outboxemail"],
     COORDINATOR: ["auth/user", "auth/group", "tickets/ticketcounter"],
     SSM: ["auth/user", "intake/inboundmessage", "contracts/package"],
     OFFICER: ["auth/group", "intake/imapmailboxstate", "tickets/ticketmessage"],
-    CSAM: ["escalation/outboxemail", "auth/user", "intake/inboundmessage"],
+    CSAM: ["notifications/outboxemail", "auth/user", "intake/inboundmessage"],
 }
 
 
@@ -291,14 +291,14 @@ def test_key_permissions_per_role():
         "tickets.add_ticket",
         "tickets.change_prioritychangerequest",
         "contracts.add_entitlementmovement",
-        "escalation.change_outboxemail",
+        "notifications.change_outboxemail",
     } <= granted(COORDINATOR)
     assert "contracts.change_entitlementmovement" not in granted(COORDINATOR)
     for role in (SSM, OFFICER):
         assert "escalation.change_escalation" in granted(role)
         assert "tickets.change_ticket" not in granted(role)
     assert "escalation.change_escalation" not in granted(CSAM)
-    assert "escalation.view_outboxemail" not in granted(CSAM)
+    assert "notifications.view_outboxemail" not in granted(CSAM)
 
 
 def test_the_group_permissions_reach_the_user(client):

@@ -20,14 +20,15 @@ from django.test import Client
 from django.urls import reverse
 
 from contracts.models import Contact, ContactRoleKind, Contract
-from escalation.models import OutboxEmail
-from intake.models import InboundAttachment, InboundMessage, Outcome
+from intake.models import InboundMessage, Outcome
 from intake.services.receive import inbound_receive
-from intake.services.uploads import UploadRefused, download_serving, upload_check, uploads_store
+from notifications.models import OutboxEmail
+from portal.attachments import uploads_store
 from tests.factories import ContractFactory, CustomerFactory, UserFactory, named_contact
 from tests.portal.conftest import client_for, contact_in_role
 from tests.tickets.helpers import create_ticket
-from tickets.models import Ticket
+from tickets.models import Attachment, Ticket
+from tickets.services.uploads import UploadRefused, download_serving, upload_check
 
 # Messages are asserted in English (the default language is Dutch); pages follow their cookie.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -85,7 +86,7 @@ ACCEPTED = [
 def _isolated(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    monkeypatch.setattr("escalation.services.outbox.outbox_dispatch", lambda outbox_id: None)
+    monkeypatch.setattr("notifications.services.outbox.outbox_dispatch", lambda outbox_id: None)
 
 
 @pytest.fixture
@@ -198,7 +199,7 @@ def test_the_portal_new_ticket_form_refuses_the_file_and_creates_no_ticket(
     assert name in errors
     assert reason in errors
     assert not Ticket.objects.filter(contact=contact).exists()
-    assert not InboundAttachment.objects.exists()
+    assert not Attachment.objects.exists()
 
 
 def test_the_portal_names_every_refused_file_at_once(contract: Contract, contact: Contact) -> None:
@@ -222,7 +223,7 @@ def test_the_portal_stores_an_accepted_upload_with_its_sniffed_type(
         _portal(contact), contract, SimpleUploadedFile("scherm.png", PNG, "text/html")
     )
     assert response.status_code == 302
-    stored = InboundAttachment.objects.get(ticket__contact=contact)
+    stored = Attachment.objects.get(ticket__contact=contact)
     assert (stored.filename, stored.content_type, stored.size) == (
         "scherm.png",
         "image/png",
@@ -242,7 +243,7 @@ def test_the_portal_reply_refuses_the_file_and_adds_no_message(
     assert name in _page_messages(response)
     assert reason in _page_messages(response)
     assert ticket.messages.count() == 0
-    assert not InboundAttachment.objects.filter(ticket=ticket).exists()
+    assert not Attachment.objects.filter(ticket=ticket).exists()
 
 
 def test_the_ticket_quota_refuses_the_upload_and_alerts_the_coordinators_once(
@@ -252,11 +253,11 @@ def test_the_ticket_quota_refuses_the_upload_and_alerts_the_coordinators_once(
     ticket = create_ticket(contact, NOW)
     client = _portal(contact)
     _portal_reply(client, ticket, SimpleUploadedFile("een.pdf", PDF + b"x" * 30))
-    assert InboundAttachment.objects.filter(ticket=ticket).count() == 1
+    assert Attachment.objects.filter(ticket=ticket).count() == 1
     refused = _portal_reply(client, ticket, SimpleUploadedFile("twee.pdf", PDF + b"y" * 30))
     assert "storage quota" in _page_messages(refused)
     _portal_reply(client, ticket, SimpleUploadedFile("drie.pdf", PDF + b"z" * 30))
-    assert InboundAttachment.objects.filter(ticket=ticket).count() == 1
+    assert Attachment.objects.filter(ticket=ticket).count() == 1
     assert ticket.messages.count() == 1  # the refused replies left nothing half-done
     alerts = OutboxEmail.objects.filter(key__startswith=f"upload-quota:ticket:{ticket.pk}:")
     assert list(alerts.values_list("to_email", flat=True)) == [coordinator.email]
@@ -290,7 +291,7 @@ def test_reaching_a_quota_exactly_alerts_once_without_a_refusal(
     ticket = create_ticket(contact, NOW)
     settings.UPLOAD_QUOTA_PER_TICKET_BYTES = len(PDF)
     _portal_reply(_portal(contact), ticket, SimpleUploadedFile("precies.pdf", PDF))
-    assert InboundAttachment.objects.filter(ticket=ticket).count() == 1
+    assert Attachment.objects.filter(ticket=ticket).count() == 1
     assert OutboxEmail.objects.filter(key__startswith="upload-quota:ticket:").count() == 1
 
 
@@ -322,7 +323,7 @@ def test_the_back_office_composer_keeps_to_the_ticket_quota(
     response = _composer(client, ticket, SimpleUploadedFile("twee.pdf", PDF + b"2" * 40))
     assert response.status_code == 400
     assert "storage quota" in " ".join(response.context["forms"]["reply"].errors["attachments"])
-    assert InboundAttachment.objects.filter(ticket=ticket).count() == 1
+    assert Attachment.objects.filter(ticket=ticket).count() == 1
     assert OutboxEmail.objects.filter(key__startswith="upload-quota:ticket:").count() == 1
 
 
@@ -330,7 +331,7 @@ def test_the_back_office_stores_an_accepted_file(contact: Contact) -> None:
     ticket = create_ticket(contact, NOW)
     response = _composer(_staff_client(), ticket, SimpleUploadedFile("brief.docx", DOCX))
     assert response.status_code == 302
-    assert InboundAttachment.objects.get(ticket=ticket).filename == "brief.docx"
+    assert Attachment.objects.get(ticket=ticket).filename == "brief.docx"
 
 
 # --- email -------------------------------------------------------------------------------------
@@ -434,7 +435,7 @@ def test_only_safe_images_and_pdf_keep_their_type_and_may_be_inline(
 def test_a_png_may_be_shown_inline_when_asked(contact: Contact, admin_client: Client) -> None:
     ticket = create_ticket(contact, NOW)
     _portal_reply(_portal(contact), ticket, SimpleUploadedFile("scherm.png", PNG))
-    stored = InboundAttachment.objects.get(ticket=ticket)
+    stored = Attachment.objects.get(ticket=ticket)
     response = admin_client.get(f"/attachments/{stored.pk}/?inline=1")
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"].startswith("inline;")
@@ -479,4 +480,4 @@ def test_the_storing_service_refuses_by_itself_and_stores_nothing_of_the_batch(
             message=None,
             now=NOW,
         )
-    assert not InboundAttachment.objects.filter(ticket=ticket).exists()
+    assert not Attachment.objects.filter(ticket=ticket).exists()

@@ -27,10 +27,10 @@ from backoffice.timeline import ledger, timeline
 from contracts.exceptions import ContractsError
 from escalation.exceptions import EscalationError
 from escalation.models import Escalation
-from intake.models import InboundAttachment
 from tickets.exceptions import TicketError
 from tickets.models import (
     OPEN_STATUSES,
+    Attachment,
     Metric,
     RequestState,
     Ticket,
@@ -115,7 +115,7 @@ def _context(
         .prefetch_related("attachments")
         .order_by("created_at", "pk")
     )
-    loose_attachments = InboundAttachment.objects.filter(
+    loose_attachments = Attachment.objects.filter(
         ticket=ticket, ticket_message__isnull=True
     ).order_by("pk")
     escalations = (

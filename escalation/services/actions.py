@@ -15,12 +15,14 @@ from contracts.calendars import calendar_for
 from contracts.models import Contact
 from escalation.exceptions import EscalationError
 from escalation.models import Escalation, Level, Reason
-from escalation.selectors import Recipient, escalation_policy_for
-from escalation.services.emails import customer_escalation_email, customer_reply_email
+from escalation.selectors import escalation_policy_for
+from escalation.services.emails import customer_escalation_email
 from escalation.services.firing import escalation_fire
-from escalation.services.outbox import outbox_enqueue
 from escalation.services.planning import Trigger
 from escalation.services.sweep import notify_time
+from notifications.services.emails import customer_reply_email
+from notifications.services.outbox import outbox_enqueue
+from notifications.services.recipients import Recipient
 from tickets.models import OPEN_STATUSES, MessageKind, Ticket, TicketMessage
 from tickets.services.clocks import whole_second
 

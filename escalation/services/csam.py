@@ -24,9 +24,9 @@ from contracts.models import (
     EntitlementKind,
 )
 from contracts.selectors import entitlement_balances, named_contact_cap
-from escalation.selectors import Recipient
 from escalation.services.emails import csam_contract_email
-from escalation.services.outbox import outbox_enqueue
+from notifications.services.outbox import outbox_enqueue
+from notifications.services.recipients import Recipient
 
 WORK_ORDER_END_NOTICE = timedelta(days=75)  # the 60-day request deadline approaches (CON-21)
 RENEWAL_NOTICE = timedelta(days=30)

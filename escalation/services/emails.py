@@ -1,88 +1,25 @@
-"""Rendering notification emails: plain text + HTML, in the recipient's language (D16)."""
+"""The escalation's own mails: notices of an escalation or warning, the CSAM's notices, the
+customer's confirmation. Rendered and queued by notifications (D16)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats
-from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from escalation.models import Escalation, Level, Reason
-from escalation.selectors import Recipient
-from escalation.services.outbox import Email
 from escalation.tokens import ack_token
-from tickets.models import Ticket, TicketMessage
-
-
-def local_time(value: datetime | None) -> str:
-    """A due time as people read it: Europe/Amsterdam, with the zone named."""
-    if value is None:
-        return _("none")
-    zone = ZoneInfo(settings.DISPLAY_TIME_ZONE)
-    return f"{formats.date_format(value.astimezone(zone), 'DATETIME_FORMAT')} ({zone.key})"
-
-
-def ticket_url(ticket: Ticket) -> str:
-    return str(settings.SITE_URL) + reverse("admin:tickets_ticket_change", args=[ticket.pk])
-
-
-def subject_token(ticket: Ticket) -> str:
-    return f"[{ticket.number}]"
-
-
-def render(
-    *,
-    language: str,
-    recipient: Recipient,
-    subject: str,
-    heading: str,
-    intro: str,
-    facts: list[tuple[str, str]],
-    action_url: str = "",
-    action_label: str = "",
-    footer: str = "",
-) -> Email:
-    context = {
-        "language": language,
-        "heading": heading,
-        "intro": intro,
-        "facts": facts,
-        "action_url": action_url,
-        "action_label": action_label,
-        "footer": footer
-        or _("This message was sent automatically by the service desk; do not reply."),
-    }
-    return Email(
-        to_email=recipient.email,
-        to_name=recipient.name,
-        language=language,
-        subject=subject,
-        body_text=render_to_string("escalation/email/notification.txt", context).strip() + "\n",
-        body_html=render_to_string("escalation/email/notification.html", context),
-    )
-
-
-def _ticket_facts(ticket: Ticket) -> list[tuple[str, str]]:
-    priority = ticket.sla_target.label_en if ticket.sla_target else "-"
-    if ticket.sla_target and not translation_is_english():
-        priority = ticket.sla_target.label_nl
-    return [
-        (_("Ticket"), f"{ticket.number} {ticket.subject}"),
-        (_("Customer"), ticket.customer.name),
-        (_("Contract"), ticket.contract.reference),
-        (_("Priority"), priority),
-        (_("Response due"), local_time(ticket.response_due_at)),
-        (_("Resolution due"), local_time(ticket.resolution_due_at)),
-    ]
-
-
-def translation_is_english() -> bool:
-    return (get_language() or "nl").startswith("en")
+from notifications.services.emails import (
+    local_time,
+    render,
+    subject_token,
+    ticket_facts,
+    ticket_url,
+)
+from notifications.services.outbox import Email
+from notifications.services.recipients import Recipient
+from tickets.models import Ticket
 
 
 def escalation_email(escalation: Escalation, recipient: Recipient, reminder: int) -> Email:
@@ -93,7 +30,7 @@ def escalation_email(escalation: Escalation, recipient: Recipient, reminder: int
         reason = str(Reason(escalation.reason).label)
         prefix = _("Reminder %(n)s: ") % {"n": reminder} if reminder else ""
         subject = f"{subject_token(ticket)} {prefix}{level}: {reason} - {ticket.subject}"
-        facts = [(_("Level"), level), (_("Reason"), reason), *_ticket_facts(ticket)]
+        facts = [(_("Level"), level), (_("Reason"), reason), *ticket_facts(ticket)]
         facts.append((_("Raised"), local_time(escalation.raised_at)))
         action_url = ack_label = ""
         if escalation.level >= Level.FIRST_LINE:
@@ -124,7 +61,7 @@ def csam_ticket_email(ticket: Ticket, recipient: Recipient) -> Email:
             subject=f"{subject_token(ticket)} {heading} - {ticket.subject}",
             heading=heading,
             intro=_("A Critical / Sev 1 ticket of your contract was created or changed."),
-            facts=[*_ticket_facts(ticket), (_("Open the ticket"), ticket_url(ticket))],
+            facts=[*ticket_facts(ticket), (_("Open the ticket"), ticket_url(ticket))],
         )
 
 
@@ -163,31 +100,5 @@ def customer_escalation_email(escalation: Escalation, recipient: Recipient) -> E
                 "been informed and will contact you."
             )
             % {"level": level},
-            facts=_ticket_facts(ticket),
-        )
-
-
-def customer_reply_email(message: TicketMessage, recipient: Recipient) -> Email:
-    """The provider's public reply, sent to the customer; answering it threads into the ticket
-    (its Message-ID and the subject token, D13)."""
-    ticket = message.ticket
-    author = message.author_user
-    with override(recipient.language):
-        name = (author.get_full_name() or author.get_username()) if author else _("service desk")
-        return render(
-            language=recipient.language,
-            recipient=recipient,
-            subject=f"{subject_token(ticket)} {ticket.subject}",
-            heading=_("New reply on ticket %(number)s") % {"number": ticket.number},
-            intro=message.body,
-            facts=[
-                (_("Ticket"), f"{ticket.number} {ticket.subject}"),
-                (_("From"), name),
-                (_("Status"), str(ticket.get_status_display())),
-            ],
-            action_url=settings.SITE_URL + reverse("portal:ticket", args=[ticket.number]),
-            action_label=_("Open the ticket in the portal"),
-            footer=_(
-                "Reply to this email to add information; keep the ticket number in the subject."
-            ),
+            facts=ticket_facts(ticket),
         )

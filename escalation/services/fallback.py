@@ -15,10 +15,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from contracts.selectors import escalation_contacts_for
-from escalation.models import Escalation, Level, OutboxEmail
-from escalation.selectors import COORDINATOR_GROUP, Recipient
+from escalation.models import Escalation, Level
 from escalation.services.emails import escalation_email
-from escalation.services.outbox import outbox_enqueue
+from notifications.models import OutboxEmail
+from notifications.services.outbox import outbox_enqueue
+from notifications.services.recipients import COORDINATOR_GROUP, Recipient
 from tickets.models import TicketEvent
 
 FALLBACK_ROLE_SUFFIX = " (fallback)"

@@ -12,10 +12,11 @@ from django.db import IntegrityError, transaction
 from contracts.businesstime import Calendar, deadline
 from contracts.models import Contact, EscalationPolicy
 from escalation.models import Escalation, Level
-from escalation.selectors import Recipient, escalation_recipients
+from escalation.selectors import escalation_recipients
 from escalation.services.emails import csam_ticket_email, escalation_email
-from escalation.services.outbox import Email, outbox_enqueue, outbox_enqueue_many
 from escalation.services.planning import Trigger
+from notifications.services.outbox import Email, outbox_enqueue, outbox_enqueue_many
+from notifications.services.recipients import Recipient
 from tickets.models import Ticket, TicketEvent
 from tickets.services.clocks import whole_second
 

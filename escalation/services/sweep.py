@@ -31,10 +31,12 @@ from django.db.models import Case, DateTimeField, F, Max, Value, When
 from contracts.businesstime import Calendar, is_open, next_open
 from contracts.calendars import calendar_for
 from contracts.models import EscalationPolicy
-from escalation.models import Escalation, Level, OutboxEmail
-from escalation.selectors import Recipient, escalation_policy_for, escalation_recipients
+from escalation.models import Escalation, Level
+from escalation.selectors import escalation_policy_for, escalation_recipients
 from escalation.services.firing import csam_critical_notice, escalation_fire, reminder_send
 from escalation.services.planning import Plan, followup_plan, ticket_plan
+from notifications.models import OutboxEmail
+from notifications.services.recipients import Recipient
 from tickets.models import OPEN_STATUSES, ClockSegment, SegmentState, SlaClock, Status, Ticket
 from tickets.services.clocks import whole_second
 from tickets.sla import Pause

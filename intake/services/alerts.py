@@ -13,11 +13,11 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from escalation.models import OutboxEmail
-from escalation.selectors import COORDINATOR_GROUP, Recipient
-from escalation.services.emails import render
-from escalation.services.outbox import outbox_enqueue
 from intake.models import InboundMessage
+from notifications.models import OutboxEmail
+from notifications.services.emails import render
+from notifications.services.outbox import outbox_enqueue
+from notifications.services.recipients import COORDINATOR_GROUP, Recipient
 
 ALERT_LANGUAGE = "nl"
 

@@ -4,36 +4,16 @@ raw mail keeps it), and the coordinators are alerted once."""
 
 from __future__ import annotations
 
-import hashlib
-import mimetypes
-import re
-import unicodedata
-
 import filetype
-from django.core.files.base import ContentFile
 from django.db import transaction
 
 from contracts.models import Customer
-from contracts.text import display_line
-from intake.models import InboundAttachment, InboundMessage
+from intake.models import InboundMessage
 from intake.parsing import Parsed
+from notifications.services.upload_alerts import quota_reached_alert, upload_quota_alert
 from tickets.models import Ticket
-
-_UNSAFE = re.compile(r"[^\w.\- ()+,@]")
-
-
-def safe_filename(name: str, index: int, content_type: str) -> str:
-    """No path parts, no control, bidi or zero-width characters, no leading dots; always
-    something usable."""
-    name = display_line(name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(
-        ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C"
-    )
-    name = _UNSAFE.sub("_", name).strip(" .")[:150]
-    if not name:
-        extension = mimetypes.guess_extension(content_type) or ".bin"
-        name = f"attachment-{index}{extension}"
-    return name
+from tickets.services.attachments import attachment_store, safe_filename
+from tickets.services.uploads import quota_problem
 
 
 def sniffed_type(content: bytes, declared: str) -> str:
@@ -53,8 +33,6 @@ def attachments_store(inbound: InboundMessage, parsed: Parsed, ticket: Ticket | 
 
 @transaction.atomic
 def _attachments_store(inbound: InboundMessage, parsed: Parsed, ticket: Ticket | None) -> None:
-    from intake.services.uploads import quota_problem, quota_reached_alert, upload_quota_alert
-
     now = inbound.received_at
     customer = Customer.objects.select_for_update().get(pk=ticket.customer_id) if ticket else None
     not_kept = list(parsed.skipped_attachments)
@@ -69,18 +47,14 @@ def _attachments_store(inbound: InboundMessage, parsed: Parsed, ticket: Ticket |
                 upload_quota_alert(customer=customer, ticket=ticket, scope=problem.scope, now=now)
                 not_kept.append(f"{name} ({len(part.content)} bytes): {problem.message}")
                 continue
-        digest = hashlib.sha256(part.content).hexdigest()
-        attachment = InboundAttachment(
-            inbound=inbound,
-            ticket=ticket,
-            filename=name,
+        attachment_store(
+            content=part.content,
+            name=name,
             content_type=content_type,
-            size=len(part.content),
-            sha256=digest,
-            stored_at=now,
+            ticket=ticket,
+            now=now,
+            inbound_id=inbound.pk,
         )
-        attachment.file.save(name, ContentFile(part.content), save=False)
-        attachment.save()
     if customer is not None:
         quota_reached_alert(customer=customer, ticket=ticket, now=now)
     if not_kept:

@@ -20,9 +20,9 @@ from email.message import Message
 from email.parser import BytesParser
 
 from contracts.models import Contact
-from escalation.models import OutboxEmail, OutboxState
 from escalation.services.fallback import escalation_fallback
 from intake.identity import split_head
+from notifications.models import OutboxEmail, OutboxState
 
 _MSGID = re.compile(r"<([^<>\s]{3,250})>")
 _QUOTED_ID = re.compile(rb"(?im)^[ >\t]*(?:original-)?message-id:[ \t]*(<[^<>\s]{3,250}>)")

@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from contracts.models import Contact
-from escalation.models import OutboxEmail
-from escalation.selectors import Recipient
-from escalation.services.emails import render, subject_token
-from escalation.services.outbox import outbox_enqueue, outbox_enqueue_many
 from intake.identity import Identity, domain_of, is_role_address
 from intake.models import InboundMessage
 from intake.services.alerts import coordinators_alert, hour_window, sender_key
+from notifications.models import OutboxEmail
+from notifications.services.emails import render, subject_token
+from notifications.services.outbox import outbox_enqueue, outbox_enqueue_many
+from notifications.services.recipients import Recipient
 from tickets.models import Ticket
 
 AUTO_ANSWER_KEYS = ("receipt:", "refusal:")

@@ -23,7 +23,6 @@ from django.db import connection
 from contracts.exceptions import SubmissionRefused
 from contracts.models import Contact, Customer
 from contracts.text import display_line, display_text
-from escalation.models import OutboxEmail
 from intake.identity import Identity, domain_of, identity_of
 from intake.models import Flag, InboundMessage, Outcome
 from intake.parsing import Parsed, trim_reply
@@ -31,6 +30,7 @@ from intake.services.alerts import coordinators_alert, hour_window, sender_key
 from intake.services.attachments import attachments_store
 from intake.services.bounces import bounces_record, delivery_report
 from intake.services.receipt import provider_domains, receipt_send
+from notifications.models import OutboxEmail
 from tickets.models import Channel, MessageKind, Status, Ticket, TicketMessage
 from tickets.services import TicketCreateInput, ticket_create, ticket_reply, ticket_transition
 

@@ -19,11 +19,11 @@ from contracts.exceptions import SubmissionRefused
 from contracts.models import Contact, Customer
 from contracts.services.contacts import contact_name_from_sender
 from contracts.text import display_text
-from intake.models import TRIAGE_OPEN, InboundAttachment, InboundMessage, Outcome
+from intake.models import TRIAGE_OPEN, InboundMessage, Outcome
 from intake.services.receipt import receipt_send
 from intake.services.route import customer_email_reply
 from tickets.exceptions import TicketError
-from tickets.models import Channel, MessageKind, Status, Ticket
+from tickets.models import Attachment, Channel, MessageKind, Status, Ticket
 from tickets.services import TicketCreateInput, ticket_create, ticket_reply
 from tickets.services.guards import requires_aware_now
 
@@ -78,7 +78,7 @@ def _decided(
     inbound.processed_at = inbound.processed_at or now
     inbound.save()
     if ticket is not None:
-        InboundAttachment.objects.filter(inbound=inbound).update(ticket=ticket)
+        Attachment.objects.filter(inbound=inbound).update(ticket=ticket)
 
 
 def triage_contact_for_sender(*, inbound: InboundMessage, customer: Customer) -> Contact:
@@ -170,7 +170,7 @@ def triage_add_to_ticket(
     inbound.ticket_message = message
     note = _("Added to ticket %(number)s.") % {"number": ticket.number}
     _decided(inbound, Outcome.REPLY, note, now, actor, ticket)
-    InboundAttachment.objects.filter(inbound=inbound).update(ticket_message=message)
+    Attachment.objects.filter(inbound=inbound).update(ticket_message=message)
     return ticket
 
 

@@ -23,7 +23,6 @@ from contracts.exceptions import ContractsError
 from contracts.selectors import sla_policy_targets
 from escalation.exceptions import EscalationError
 from escalation.services.actions import escalation_raise_by_customer
-from intake.models import InboundAttachment
 from portal.access import contact_required
 from portal.attachments import uploads_store
 from portal.forms import (
@@ -42,7 +41,7 @@ from portal.selectors import (
     tickets_visible,
 )
 from tickets.exceptions import TicketError
-from tickets.models import OPEN_STATUSES, Status, Ticket
+from tickets.models import OPEN_STATUSES, Attachment, Status, Ticket
 from tickets.selectors import (
     QUEUE_ORDER,
     attachments_visible_to_contact,
@@ -156,7 +155,7 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
         _ticket_action(request, ticket)
         return redirect("portal:ticket", number=number)
     # One visibility rule (issue #10 §6): internal notes and their files never show here.
-    visible_files = attachments_visible_to_contact(contact, InboundAttachment.objects.all())
+    visible_files = attachments_visible_to_contact(contact, Attachment.objects.all())
     conversation = (
         messages_visible_to_contact(contact, ticket)
         .select_related("author_user", "author_contact")

@@ -11,13 +11,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from escalation.models import Level, OutboxEmail, Reason
+from escalation.models import Level, Reason
 from escalation.services.actions import escalation_raise_by_customer
-from intake.models import InboundAttachment
+from notifications.models import OutboxEmail
 from tests.backoffice.conftest import english_client, staff
 from tests.intake.conftest import Desk
 from tests.tickets.helpers import create_ticket
-from tickets.models import Line, MessageKind, Status, Ticket
+from tickets.models import Attachment, Line, MessageKind, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_public_reply_is_the_first_response_and_is_emailed(desk: Desk) -> None:
     message = ticket.messages.get()
     assert message.counts_as_first_response
     assert ticket.first_response_at is not None
-    assert InboundAttachment.objects.get(ticket_message=message).filename == "log.txt"
+    assert Attachment.objects.get(ticket_message=message).filename == "log.txt"
     mail = OutboxEmail.objects.get(key=f"reply:{message.pk}")
     assert mail.to_email == desk.anna.email
     assert f"[{ticket.number}]" in mail.subject

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from escalation.models import OutboxEmail
 from intake.models import InboundMessage, Outcome
 from intake.services.receive import inbound_receive
 from intake.services.triage import (
@@ -18,6 +17,7 @@ from intake.services.triage import (
     triage_create_ticket,
     triage_dismiss,
 )
+from notifications.models import OutboxEmail
 from tests.backoffice.conftest import english_client, staff
 from tests.intake.conftest import NOW, Desk, eml
 from tests.tickets.helpers import create_ticket

@@ -19,10 +19,10 @@ from django.db.models import Count
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from escalation.models import OutboxEmail
 from escalation.services.actions import escalation_raise_by_customer
-from intake.models import InboundAttachment, Outcome
+from intake.models import Outcome
 from intake.services.receive import inbound_receive
+from notifications.models import OutboxEmail
 from tests.backoffice_browser.conftest import (
     DESKTOP,
     Backoffice,
@@ -34,7 +34,15 @@ from tests.backoffice_browser.conftest import (
 from tests.intake.conftest import eml
 from tests.tickets.helpers import create_ticket
 from tickets.demo.build import demo_seed
-from tickets.models import OPEN_STATUSES, Line, MessageKind, ResolutionKind, Status, Ticket
+from tickets.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Line,
+    MessageKind,
+    ResolutionKind,
+    Status,
+    Ticket,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -149,7 +157,7 @@ def test_triage_to_ticket_then_second_line_replies_and_resolves_with_a_workaroun
     article = page.locator(f"article#message-{message.pk}")
     expect(article).to_contain_text("Uw wachtwoord is gereset; zie de bijlage.")
     expect(article.locator(".tag-public")).to_be_visible()
-    stored = InboundAttachment.objects.get(ticket_message=message)
+    stored = Attachment.objects.get(ticket_message=message)
     assert (stored.filename, stored.size) == ("werkwijze.txt", len(LOG_FILE["buffer"]))
     expect(article.locator(f"a[href='/attachments/{stored.pk}/']")).to_have_text("werkwijze.txt")
 

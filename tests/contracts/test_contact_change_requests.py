@@ -18,7 +18,7 @@ from contracts.services.contacts import (
     contact_change_reject,
     contact_change_request_record,
 )
-from escalation.models import OutboxEmail
+from notifications.models import OutboxEmail
 from portal.services import contact_change_request
 from tests.factories import ContactFactory, ContractFactory, UserFactory, named_contact
 

@@ -4,8 +4,9 @@ from datetime import datetime
 
 from django.contrib.auth.models import Group
 
-from escalation.models import Escalation, OutboxEmail
+from escalation.models import Escalation
 from escalation.services.sweep import escalation_sweep
+from notifications.models import OutboxEmail
 from tests.factories import UserFactory
 from tests.tickets.helpers import ams
 

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from escalation.models import OutboxEmail, OutboxState
-from escalation.services.outbox import (
+from escalation.services.sweep import escalation_sweep
+from notifications.models import OutboxEmail, OutboxState
+from notifications.services.outbox import (
     Email,
     _claim,
     outbox_enqueue,
@@ -21,7 +22,6 @@ from escalation.services.outbox import (
     outbox_relay_batch,
     outbox_send,
 )
-from escalation.services.sweep import escalation_sweep
 from tests.escalation.helpers import coordinator
 from tests.factories import ContractFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from contracts.models import EscalationContact
 from escalation.exceptions import EscalationError
-from escalation.models import Escalation, OutboxEmail
+from escalation.models import Escalation
 from escalation.services.actions import escalation_raise_by_customer
 from escalation.tokens import ack_token
+from notifications.models import OutboxEmail
 from tests.escalation.helpers import fired, mail, sweep
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket

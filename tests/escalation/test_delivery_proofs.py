@@ -30,7 +30,8 @@ from pytest_django import DjangoDbBlocker
 from contracts.models import Contact
 from contracts.selectors import catalogue_cache_clear
 from contracts.services.catalogue import catalogue_load, catalogue_paths
-from escalation.models import Escalation, OutboxEmail, OutboxState
+from escalation.models import Escalation
+from notifications.models import OutboxEmail, OutboxState
 from tests.escalation.conftest import (
     RedisServer,
     SmtpServer,

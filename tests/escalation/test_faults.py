@@ -35,9 +35,13 @@ from django.test import Client
 from django.urls import reverse
 
 from contracts.models import ContactRoleKind
-from escalation.models import Escalation, Level, OutboxEmail, OutboxState
+from escalation.models import Escalation, Level
 from escalation.services import sweep as sweep_module
-from escalation.services.outbox import (
+from escalation.services.sweep import escalation_sweep
+from intake.models import InboundMessage
+from intake.services.receive import inbound_receive
+from notifications.models import OutboxEmail, OutboxState
+from notifications.services.outbox import (
     Email,
     message_id_for,
     outbox_dispatch,
@@ -46,9 +50,6 @@ from escalation.services.outbox import (
     outbox_send,
     smtp_refusal_is_permanent,
 )
-from escalation.services.sweep import escalation_sweep
-from intake.models import InboundMessage
-from intake.services.receive import inbound_receive
 from servicedesk.celery import app as celery_app
 from tests.escalation.conftest import free_port
 from tests.escalation.helpers import coordinator
@@ -253,7 +254,7 @@ PUBLISH_ONE = """
 import logging, django
 django.setup()
 from django.conf import settings
-from escalation.services.outbox import outbox_dispatch
+from notifications.services.outbox import outbox_dispatch
 print("transport", sorted(settings.CELERY_BROKER_TRANSPORT_OPTIONS.items()))
 outbox_dispatch(1)
 outbox_dispatch(2)
@@ -494,7 +495,7 @@ def test_message_ids_are_keyed_with_the_secret_key(settings: Any) -> None:
 
 
 def test_a_reply_to_our_keyed_message_id_threads_into_the_ticket(monkeypatch: Any) -> None:
-    monkeypatch.setattr("escalation.services.outbox.outbox_dispatch", lambda outbox_id: None)
+    monkeypatch.setattr("notifications.services.outbox.outbox_dispatch", lambda outbox_id: None)
     contract = ContractFactory(provider_code="onitnow", package_code="ons")
     contact = named_contact(contract)
     ticket = create_ticket(contact, ams("2026-06-08 10:00"), subject="Printer")

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 
 from contracts.models import ContactRole, ContactRoleKind
-from escalation.models import OutboxEmail, OutboxState
 from escalation.services.csam import csam_contract_notices
-from escalation.services.outbox import Email, outbox_enqueue, outbox_send
+from notifications.models import OutboxEmail, OutboxState
+from notifications.services.outbox import Email, outbox_enqueue, outbox_send
 from tests.factories import ContactFactory, ContractFactory, UserFactory
 from tests.tickets.helpers import ams
 
@@ -121,7 +121,7 @@ def test_csam_hears_of_entitlements_that_will_lapse_unused(ms_contract):
 
 
 def test_a_row_whose_sender_dies_every_time_ends_failed(settings):
-    from escalation.services.outbox import _claim
+    from notifications.services.outbox import _claim
 
     settings.OUTBOX_MAX_ATTEMPTS = 2
     row = _row()
@@ -135,7 +135,7 @@ def test_a_row_whose_sender_dies_every_time_ends_failed(settings):
 
 
 def test_a_claimed_row_waits_for_its_lease(settings):
-    from escalation.services.outbox import _claim
+    from notifications.services.outbox import _claim
 
     row = _row()
     now = ams("2026-06-08 10:00")

@@ -3,8 +3,9 @@
 import pytest
 
 from contracts.models import ContactRole
-from escalation.models import Escalation, OutboxEmail
+from escalation.models import Escalation
 from escalation.services.actions import escalation_acknowledge
+from notifications.models import OutboxEmail
 from tests.escalation.helpers import coordinator, fired, mail, sweep
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket, local

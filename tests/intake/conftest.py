@@ -35,8 +35,8 @@ from pytest_django import DjangoDbBlocker
 from contracts.models import Contact, Customer
 from contracts.selectors import catalogue_cache_clear
 from contracts.services.catalogue import catalogue_load, catalogue_paths
-from escalation.services.outbox import Email, outbox_enqueue
 from intake.smtp import smtp_controller
+from notifications.services.outbox import Email, outbox_enqueue
 from tests.factories import (
     ContactFactory,
     ContractFactory,
@@ -95,7 +95,7 @@ def _attachments_in_tmp(settings: Any, tmp_path: Path) -> None:
 @pytest.fixture(autouse=True)
 def _no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
     """Committed outbox rows (transaction tests) are not published to a shared broker."""
-    monkeypatch.setattr("escalation.services.outbox.outbox_dispatch", lambda outbox_id: None)
+    monkeypatch.setattr("notifications.services.outbox.outbox_dispatch", lambda outbox_id: None)
 
 
 # --- the senders -------------------------------------------------------------------------------

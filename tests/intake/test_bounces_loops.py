@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contracts.models import Contact
-from escalation.models import OutboxEmail, OutboxState
-from escalation.selectors import COORDINATOR_GROUP
 from escalation.services.actions import escalation_raise_by_customer
-from escalation.services.outbox import Email, outbox_enqueue
 from intake.models import Flag, InboundMessage, Outcome
+from notifications.models import OutboxEmail, OutboxState
+from notifications.services.outbox import Email, outbox_enqueue
+from notifications.services.recipients import COORDINATOR_GROUP
 from tests.backoffice.conftest import english_client, staff
 from tests.factories import ContactFactory, UserFactory
 from tests.intake.conftest import NOW, Desk

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from escalation.models import OutboxEmail
-from intake.models import InboundAttachment, InboundMessage, Outcome
+from intake.models import InboundMessage, Outcome
 from intake.parsing import MessageRejected
 from intake.services.receive import inbound_receive
+from notifications.models import OutboxEmail
 from tests.intake.conftest import NOW, Desk, eml
-from tickets.models import ClockSegment, MessageKind, SegmentState, Status, Ticket
+from tickets.models import Attachment, ClockSegment, MessageKind, SegmentState, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +154,7 @@ def test_a_forwarded_message_is_the_forwarders_ticket_with_the_original_text(des
 
 def test_attachments_get_safe_names_and_sniffed_types(desk: Desk) -> None:
     inbound = _take("03_apple_attachments.eml")
-    stored = list(InboundAttachment.objects.filter(inbound=inbound).order_by("pk"))
+    stored = list(Attachment.objects.filter(inbound=inbound).order_by("pk"))
     assert [(a.filename, a.content_type, a.ticket) for a in stored] == [
         ("scherm.pdf", "image/png", inbound.ticket),  # declared application/pdf
         ("export.csv", "text/csv", inbound.ticket),  # was ../../etc/export<BEL><ESC>.csv
@@ -166,7 +166,7 @@ def test_attachments_get_safe_names_and_sniffed_types(desk: Desk) -> None:
 def test_attachments_over_the_limits_are_noted(desk: Desk, settings) -> None:
     settings.INTAKE_MAX_ATTACHMENTS, settings.INTAKE_MAX_ATTACHMENT_BYTES = 2, 2000
     inbound = _take("24_many_attachments.eml")
-    kept = InboundAttachment.objects.filter(inbound=inbound).values_list("filename", flat=True)
+    kept = Attachment.objects.filter(inbound=inbound).values_list("filename", flat=True)
     assert list(kept) == ["app01.log", "app02.log"]
     assert inbound.outcome == Outcome.TICKET
     assert "memory.dmp (3072 bytes, over the limit)" in inbound.reason
@@ -310,7 +310,7 @@ def test_parts_beyond_the_depth_or_part_bound_are_noted_not_quarantined(
     assert (deep.outcome, wide.outcome) == (Outcome.TICKET, Outcome.TICKET)
     assert "parts nested deeper than 10: 1" in deep.defects
     assert "parts over the bound of 4: 1" in wide.defects  # 5 leaves, containers not counted
-    kept = InboundAttachment.objects.filter(inbound=wide).values_list("filename", flat=True)
+    kept = Attachment.objects.filter(inbound=wide).values_list("filename", flat=True)
     assert list(kept) == ["app01.log", "memory.dmp", "app02.log"]  # the first four leaves
     assert bytes(wide.raw) == eml("24_many_attachments.eml")
 

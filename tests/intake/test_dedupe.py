@@ -9,11 +9,11 @@ import importlib
 import pytest
 from django.apps import apps
 
-from escalation.models import OutboxEmail
 from intake.identity import dedupe_key_for
 from intake.imap import imap_poll, mailbox_from_url
 from intake.models import InboundMessage, Outcome
 from intake.services.receive import inbound_receive
+from notifications.models import OutboxEmail
 from tests.intake.conftest import NOW, Desk, Dovecot
 from tests.intake.mail import imap_append, message, pipe, smtp_deliver
 from tickets.models import Ticket

@@ -3,10 +3,11 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from intake.models import InboundAttachment, InboundMessage, Outcome
+from intake.models import InboundMessage, Outcome
 from intake.services.receive import inbound_receive
 from tests.factories import ContactFactory, ContractFactory, named_contact
 from tests.tickets.helpers import ams
+from tickets.models import Attachment
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def attachment():
     named_contact(contract, email="anna@klant-a.example")
     inbound, _ = inbound_receive(raw=MAIL, transport="pipe", now=ams("2026-06-01 10:00"))
     assert inbound.outcome == Outcome.TICKET
-    return InboundAttachment.objects.get(inbound=inbound)
+    return Attachment.objects.get(inbound=inbound)
 
 
 def test_the_stored_name_is_safe_and_the_type_is_sniffed(attachment):

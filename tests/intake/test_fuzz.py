@@ -24,11 +24,11 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from escalation.models import OutboxEmail
 from intake.identity import dedupe_key_for, refusal_key_for
 from intake.models import InboundMessage, Outcome
 from intake.parsing import Limits, MessageRejected, Parsed, message_id_of, parse_message
 from intake.services.receive import inbound_receive
+from notifications.models import OutboxEmail
 from tests.factories import ContractFactory, named_contact
 
 pytestmark = pytest.mark.django_db

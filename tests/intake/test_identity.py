@@ -12,11 +12,11 @@ from django.contrib.auth.models import Group
 from django.core.checks import run_checks
 from django.urls import reverse
 
-from escalation.models import OutboxEmail
-from escalation.selectors import COORDINATOR_GROUP
 from intake.imap import ImapConfigurationError, mailbox_from_url
 from intake.models import Flag, InboundMessage, Outcome
 from intake.tasks import imap_poll_all_task
+from notifications.models import OutboxEmail
+from notifications.services.recipients import COORDINATOR_GROUP
 from tests.backoffice.conftest import english_client, staff
 from tests.factories import UserFactory
 from tests.intake.conftest import Desk

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from intake.models import InboundAttachment, Outcome
+from intake.models import Outcome
 from intake.parsing import Limits
 from tests.intake.conftest import Desk
 from tests.intake.test_parsing_messages import (
@@ -20,6 +20,7 @@ from tests.intake.test_parsing_messages import (
     part,
     receive,
 )
+from tickets.models import Attachment
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +169,7 @@ def test_only_a_mime_bomb_is_quarantined_and_quickly(desk: Desk) -> None:
     assert inbound.outcome == Outcome.QUARANTINED
     assert "MIME bomb: 6001 MIME parts" in inbound.error
     assert bytes(inbound.raw) == raw
-    assert not InboundAttachment.objects.filter(inbound=inbound).exists()
+    assert not Attachment.objects.filter(inbound=inbound).exists()
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from intake.models import InboundAttachment, Outcome
+from intake.models import Outcome
 from intake.parsing import trim_reply
 from tests.intake.conftest import Desk
 from tests.intake.test_parsing_messages import b64, mail, multipart, multipart_type, parse, part
 from tests.intake.test_parsing_messages import receive as receive_mail
+from tickets.models import Attachment
 
 pytestmark = pytest.mark.django_db
 
@@ -199,7 +200,7 @@ def test_a_forwarded_message_is_kept_as_eml_and_summarised(desk: Desk, english: 
     assert description.count("De koppeling geeft foutcode 503.") == 1  # one alternative
     assert "Content-Type" not in description
     assert "RGUga29wcGVsaW5n" not in description  # no base64
-    stored = InboundAttachment.objects.get(inbound=inbound)
+    stored = Attachment.objects.get(inbound=inbound)
     assert stored.filename.startswith("Storing koppeling")
     assert stored.filename.endswith("LV-7781.eml")
     assert stored.file.read().replace(b"\r\n", b"\n") == FORWARDED.replace(b"\r\n", b"\n")
@@ -311,9 +312,9 @@ def test_a_named_text_part_that_is_the_only_text_is_shown(desk: Desk) -> None:
     inbound = receive_mail(mail(body, content_type=multipart_type(b"mixed", b"named")))
 
     assert inbound.ticket.description == "Foutmelding: schijf C: vol (0 bytes vrij)"
-    assert list(
-        InboundAttachment.objects.filter(inbound=inbound).values_list("filename", flat=True)
-    ) == ["melding.txt"]
+    assert list(Attachment.objects.filter(inbound=inbound).values_list("filename", flat=True)) == [
+        "melding.txt"
+    ]
 
 
 def test_a_named_text_part_beside_a_body_stays_only_an_attachment() -> None:
@@ -388,6 +389,6 @@ def test_a_file_piped_in_instead_of_a_mail_is_kept_as_an_attachment(
         "[This message is not a readable mail but a file; it is kept whole as the attachment "
         "message.msg.]"
     )
-    stored = InboundAttachment.objects.get(inbound=inbound)
+    stored = Attachment.objects.get(inbound=inbound)
     assert (stored.filename, stored.file.read()) == ("message.msg", outlook_file)
     assert bytes(inbound.raw) == outlook_file

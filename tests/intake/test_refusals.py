@@ -12,9 +12,9 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext, override
 
-from escalation.models import OutboxEmail
 from intake.imap import imap_poll, mailbox_from_url
 from intake.models import Flag, InboundMessage, Outcome
+from notifications.models import OutboxEmail
 from tests.backoffice.conftest import english_client, staff
 from tests.intake.conftest import NOW, Desk, Dovecot
 from tests.intake.mail import imap_append, imap_count, message, pipe, smtp_deliver

@@ -16,9 +16,9 @@ import sys
 import pytest
 from django.conf import settings
 
-from escalation.models import OutboxEmail
 from intake.imap import imap_poll, mailbox_from_url
 from intake.models import ImapMailboxState, InboundMessage, Outcome
+from notifications.models import OutboxEmail
 from tests.intake.conftest import NOW, Desk, Dovecot, PipeDb, eml
 from tests.intake.mail import smtp_deliver
 from tickets.models import Ticket

@@ -23,10 +23,10 @@ from django.test import Client
 from django.utils import timezone
 
 from contracts.models import Contact, ContactRole, ContactRoleKind, Contract, Customer
-from intake.models import InboundAttachment, InboundMessage
+from intake.models import InboundMessage
 from tests.factories import ContactFactory, ContractFactory, CustomerFactory, UserFactory
 from tests.tickets.helpers import create_ticket
-from tickets.models import Ticket
+from tickets.models import Attachment, Ticket
 from tickets.services import ticket_reply
 
 PASSWORD = "Zeer-geheim-portaal-2026!"
@@ -37,7 +37,7 @@ def _fast_and_isolated(settings: Any, tmp_path: Path, monkeypatch: pytest.Monkey
     """A fast hasher, attachments under the test's directory, no broker for outbox rows."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
-    monkeypatch.setattr("escalation.services.outbox.outbox_dispatch", lambda outbox_id: None)
+    monkeypatch.setattr("notifications.services.outbox.outbox_dispatch", lambda outbox_id: None)
 
 
 @pytest.fixture(autouse=True)
@@ -69,10 +69,10 @@ def attachment_add(
     content: bytes,
     *,
     inbound: InboundMessage | None = None,
-) -> InboundAttachment:
+) -> Attachment:
     """A stored file: of the ticket's opening message, or of an email when `inbound` is given
     (linked to the email and, once routed, its ticket, as the intake stores one)."""
-    attachment = InboundAttachment(
+    attachment = Attachment(
         inbound=inbound,
         ticket=ticket,
         ticket_message=ticket.messages.first() if ticket is not None and inbound is None else None,
@@ -104,8 +104,8 @@ class Org:
     named: Contact
     tickets: dict[str, Ticket] = field(default_factory=dict)
 
-    def attachment(self, key: str) -> InboundAttachment:
-        return InboundAttachment.objects.get(ticket=self.tickets[key])
+    def attachment(self, key: str) -> Attachment:
+        return Attachment.objects.get(ticket=self.tickets[key])
 
 
 def org_a_build(now: datetime) -> Org:

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from escalation.models import OutboxEmail
+from notifications.models import OutboxEmail
 from portal.services import contact_invite
 from tests.factories import ContactFactory, UserFactory
 from tests.portal.conftest import PASSWORD, Org, login_for

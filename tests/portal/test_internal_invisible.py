@@ -14,12 +14,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from escalation.models import OutboxEmail
-from intake.models import InboundAttachment, InboundMessage, Outcome
+from intake.models import InboundMessage, Outcome
 from intake.services.triage import triage_add_to_ticket
+from notifications.models import OutboxEmail
 from tests.factories import UserFactory
 from tests.portal.conftest import Org, attachment_add, client_for
-from tickets.models import Channel, MessageKind, Ticket
+from tickets.models import Attachment, Channel, MessageKind, Ticket
 from tickets.selectors import (
     attachments_public,
     attachments_visible_to_contact,
@@ -74,11 +74,11 @@ def noted(org_a: Org, staff_client: Client) -> Ticket:
     return ticket
 
 
-def _file(name: str) -> InboundAttachment:
-    return InboundAttachment.objects.get(filename=name)
+def _file(name: str) -> Attachment:
+    return Attachment.objects.get(filename=name)
 
 
-def _download(attachment: InboundAttachment) -> str:
+def _download(attachment: Attachment) -> str:
     return reverse("attachment-download", args=[attachment.pk])
 
 
@@ -117,7 +117,7 @@ def test_mail_to_the_customer_is_only_the_public_reply_and_names_no_internal_fil
     assert "We hebben het rapport bijgevoegd." in mails[0].body_text
     assert all(INTERNAL_FILE not in m.body_text + m.body_html for m in mails)
     assert all(INTERNAL_BODY not in m.body_text + m.body_html for m in mails)
-    mailable = attachments_public(InboundAttachment.objects.filter(ticket=noted))
+    mailable = attachments_public(Attachment.objects.filter(ticket=noted))
     assert sorted(mailable.values_list("filename", flat=True)) == sorted(
         [f"{noted.number}.pdf", PUBLIC_FILE]
     )
@@ -141,7 +141,7 @@ def test_the_selectors_give_a_customer_public_messages_and_files_only(
     assert not attachments_visible_to_contact(org_a.named, private.attachments.all()).exists()
 
 
-def _email_file(inbound: InboundMessage, ticket: Ticket | None, name: str) -> InboundAttachment:
+def _email_file(inbound: InboundMessage, ticket: Ticket | None, name: str) -> Attachment:
     """A file of an email, stored as the intake stores one: linked to the email and ticket."""
     return attachment_add(ticket, name, b"%PDF-1.4 " + name.encode(), inbound=inbound)
 
@@ -188,7 +188,7 @@ def test_files_of_an_automatic_reply_that_became_an_internal_note_stay_internal(
     assert "afwezig-handtekening.pdf" not in page
     assert "Ik ben afwezig" not in page
     assert client.get(_download(signature)).status_code == 404
-    assert not attachments_public(InboundAttachment.objects.filter(inbound=inbound)).exists()
+    assert not attachments_public(Attachment.objects.filter(inbound=inbound)).exists()
 
 
 def test_an_email_the_first_line_adds_as_an_internal_note_keeps_its_files_internal(
@@ -222,7 +222,7 @@ def test_a_customer_reply_with_a_file_is_visible_to_the_organisation_it_is_share
     ticket = org_a.tickets["shared"]
     message = ticket_reply(ticket=ticket, body="Nieuwe log", now=now, author_contact=org_a.manager)
     content = b"%PDF-1.4 gedeeld"
-    attachment = InboundAttachment(
+    attachment = Attachment(
         ticket=ticket,
         ticket_message=message,
         filename="gedeelde-log.pdf",

@@ -383,7 +383,7 @@ def test_a_new_ticket_names_its_product_or_service(org_a: Org) -> None:
 def test_the_managers_contact_request_reaches_the_coordinators_within_the_limit(org_a: Org) -> None:
     from django.contrib.auth.models import Group
 
-    from escalation.models import OutboxEmail
+    from notifications.models import OutboxEmail
     from tests.factories import UserFactory
 
     coordinator = UserFactory(username="coord", email="coord@provider.example")

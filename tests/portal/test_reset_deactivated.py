@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from contracts.models import Contact, ContactChangeAction
 from contracts.services.contacts import contact_change_approve, contact_change_request_record
-from escalation.models import OutboxEmail
+from notifications.models import OutboxEmail
 from portal.services import contact_invite
 from portal.tokens import ContactSetPasswordForm
 from tests.factories import ContactFactory

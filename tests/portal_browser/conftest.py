@@ -63,7 +63,7 @@ def portal(
     # Escalations write outbox rows; publishing them would reach the real broker (in CI a
     # shared Redis). The rows are what we check, so the publish is recorded, not sent.
     dispatched: list[int] = []
-    monkeypatch.setattr("escalation.services.outbox.outbox_dispatch", dispatched.append)
+    monkeypatch.setattr("notifications.services.outbox.outbox_dispatch", dispatched.append)
     contract = ContractFactory(provider_code="onitnow", package_code="ons")
     contact = named_contact(contract, email="anne.jansen@klant.example", name="Anne Jansen")
     user = User.objects.create_user(

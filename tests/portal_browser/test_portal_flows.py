@@ -19,10 +19,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from escalation.models import Escalation
-from intake.models import InboundAttachment
 from tests.portal_browser.conftest import Portal, nl, png_bytes
 from tests.tickets.helpers import create_ticket
-from tickets.models import SatisfactionSurvey, Status, Ticket
+from tickets.models import Attachment, SatisfactionSurvey, Status, Ticket
 from tickets.services import ticket_reply, ticket_resolve
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -131,7 +130,7 @@ def test_login_in_dutch_and_register_a_top_incident_with_an_attachment(
         )
     )
 
-    stored = InboundAttachment.objects.get(ticket=ticket)
+    stored = Attachment.objects.get(ticket=ticket)
     assert (stored.content_type, stored.size) == ("image/png", len(png))
     link = page.locator(f"a[href='/attachments/{stored.pk}/']")
     expect(link).to_have_text(stored.filename)
@@ -168,7 +167,7 @@ def test_reply_with_attachment_escalate_and_level_one_unsatisfied(portal: Portal
     expect(page.locator("article.message.customer")).to_contain_text(
         "Het logbestand staat in de bijlage."
     )
-    attachment = InboundAttachment.objects.get(ticket=ticket)
+    attachment = Attachment.objects.get(ticket=ticket)
     assert attachment.ticket_message is not None
     assert attachment.ticket_message.author_contact == portal.contact
     expect(page.locator(f"a[href='/attachments/{attachment.pk}/']")).to_be_visible()

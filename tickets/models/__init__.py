@@ -11,6 +11,7 @@ from tickets.models.activity import (
     TicketEvent,
     TicketMessage,
 )
+from tickets.models.attachments import Attachment, attachment_path
 from tickets.models.problems import Problem, ProblemCounter, ProblemOrigin, ProblemStatus
 from tickets.models.ticket import (
     OPEN_STATUSES,
@@ -37,6 +38,7 @@ __all__ = [
     "MINUTES_PER_ENTRY_MAX",
     "OPEN_STATUSES",
     "TRANSITIONS",
+    "Attachment",
     "Channel",
     "ClockSegment",
     "ImpactEffect",
@@ -64,5 +66,6 @@ __all__ = [
     "TimeEntry",
     "Vendor",
     "VendorEscalation",
+    "attachment_path",
     "queue_order",
 ]

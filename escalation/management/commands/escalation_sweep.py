@@ -10,8 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from escalation.services.outbox import outbox_relay
 from escalation.services.sweep import escalation_sweep, escalation_sweep_preview
+from notifications.services.outbox import outbox_relay
 
 
 class Command(BaseCommand):

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.crypto import salted_hmac
@@ -37,7 +37,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from contracts.text import display_line
-from escalation.models import Escalation, OutboxEmail, OutboxState
+from notifications.models import OutboxEmail, OutboxState
+from notifications.signals import outbox_refused
 from tickets.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ def outbox_enqueue(
     now: datetime,
     send_after: datetime | None = None,
     ticket: Ticket | None = None,
-    escalation: Escalation | None = None,
+    escalation: models.Model | None = None,
 ) -> OutboxEmail | None:
     """Write one email in the caller's transaction; None if `key` was already written."""
     row, created = OutboxEmail.objects.get_or_create(
@@ -122,7 +123,7 @@ def outbox_enqueue(
             "body_text": email.body_text,
             "body_html": email.body_html,
             "ticket": ticket,
-            "escalation": escalation,
+            "escalation_id": escalation.pk if escalation is not None else None,
             "created_at": now,
             "send_after": send_after or now,
             "planned_at": send_after or now,
@@ -141,7 +142,7 @@ def outbox_enqueue_many(
     now: datetime,
     send_after: datetime,
     ticket: Ticket | None = None,
-    escalation: Escalation | None = None,
+    escalation: models.Model | None = None,
 ) -> list[OutboxEmail]:
     """Write several new emails in one INSERT (their keys must be new, e.g. a new escalation's);
     a clash raises IntegrityError rather than sending twice."""
@@ -156,7 +157,7 @@ def outbox_enqueue_many(
             body_text=email.body_text,
             body_html=email.body_html,
             ticket=ticket,
-            escalation=escalation,
+            escalation_id=escalation.pk if escalation is not None else None,
             created_at=now,
             send_after=send_after,
             planned_at=send_after,
@@ -251,8 +252,8 @@ def outbox_send(*, outbox_id: int, now: datetime) -> bool:
     Three steps: claim (committed), the SMTP exchange outside any transaction, then a
     compare-and-set to `sent`. A crash after the server accepted but before the last step
     leaves the row to be re-sent after the lease: one duplicate, with the same Message-ID.
-    A permanent refusal fails the row at once; an escalation's mail then goes to the next
-    person in line (escalation.services.fallback)."""
+    A permanent refusal fails the row at once and sends `outbox_refused`: an escalation's mail
+    then goes to the next person in line (escalation.services.fallback)."""
     row = _claim(outbox_id, now)
     if row is None:
         return False
@@ -270,10 +271,9 @@ def outbox_send(*, outbox_id: int, now: datetime) -> bool:
             send_after=now + _backoff(row.attempts),
         )
         log.warning("outbox row %s: attempt %s failed: %s", row.pk, row.attempts, exc)
-        if permanent and row.escalation_id is not None:
-            from escalation.services.fallback import escalation_fallback  # it renders mail
-
-            escalation_fallback(outbox_id=row.pk, now=now)
+        if permanent:
+            # The layers above decide who is told instead (escalation: the next in line).
+            outbox_refused.send(sender=OutboxEmail, outbox_id=row.pk, now=now)
         return False
     OutboxEmail.objects.filter(pk=row.pk, state=OutboxState.PENDING).update(
         state=OutboxState.SENT, sent_at=now

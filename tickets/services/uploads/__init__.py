@@ -4,7 +4,8 @@ One home for the rule, used by the portal and the back-office forms (a clear ref
 user's language) and by the storing service, which refuses too:
 
 - which files are taken, by extension and sniffed content (`filetypes`);
-- how much per ticket and per organisation-day, and the coordinators' quota alert (`quotas`);
+- how much per ticket and per organisation-day (`quotas`); the coordinators' alert when a quota
+  is reached is a mail (`notifications.services.upload_alerts`);
 - storing a checked batch (`store`), and serving a stored file (`serving`).
 
 Email attachments are never refused (nothing is lost; the raw mail keeps them): they are stored
@@ -12,7 +13,7 @@ with their sniffed type, and those over a quota are noted on the message instead
 (`intake.services.attachments`).
 """
 
-from intake.services.uploads.filetypes import (
+from tickets.services.uploads.filetypes import (
     EXPECTED_TYPES,
     OLE_MAGIC,
     OLE_TYPES,
@@ -26,18 +27,15 @@ from intake.services.uploads.filetypes import (
     upload_check,
     uploaded_names_check,
 )
-from intake.services.uploads.quotas import (
+from tickets.services.uploads.quotas import (
     QuotaProblem,
     customer_day_stored_bytes,
     local_day,
     quota_problem,
-    quota_reached_alert,
     ticket_stored_bytes,
-    upload_quota_alert,
-    upload_quota_check,
 )
-from intake.services.uploads.serving import INLINE_SAFE_TYPES, Serving, download_serving
-from intake.services.uploads.store import uploads_store
+from tickets.services.uploads.serving import INLINE_SAFE_TYPES, Serving, download_serving
+from tickets.services.uploads.store import uploads_store
 
 __all__ = [
     "EXPECTED_TYPES",
@@ -57,11 +55,8 @@ __all__ = [
     "local_day",
     "looks_like_text",
     "quota_problem",
-    "quota_reached_alert",
     "ticket_stored_bytes",
     "upload_check",
-    "upload_quota_alert",
-    "upload_quota_check",
     "uploaded_names_check",
     "uploads_store",
 ]

@@ -1,0 +1,79 @@
+"""The email outbox (DECISIONS D12): one row per mail, written in the transaction of the change
+that caused it.
+
+Exactly once: a row is unique per idempotency key. A second sweep or a redelivered task finds
+the row already there and does nothing.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models import Ticket
+
+
+class OutboxState(models.TextChoices):
+    PENDING = "pending", _("pending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    # A delivery-status report said the recipient's server refused it (issue #10 §3).
+    BOUNCED = "bounced", _("bounced")
+
+
+class OutboxEmail(models.Model):
+    """An email, written in the transaction of the change that caused it (D12)."""
+
+    key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    message_id = models.CharField(_("Message-ID"), max_length=250, unique=True)
+    to_email = models.EmailField(_("to"))
+    to_name = models.CharField(_("to (name)"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=5, default="nl")
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"))
+    ticket = models.ForeignKey(
+        Ticket,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ticket"),
+    )
+    # A string reference: notifications sits below escalation and never imports it.
+    escalation = models.ForeignKey(
+        "escalation.Escalation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="emails",
+        verbose_name=_("escalation"),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"))
+    # Not before: staff are not paged outside business hours unless the target is 24x7 (D10).
+    send_after = models.DateTimeField(_("send after"))
+    # When the mail was meant to go (send_after before any lease or back-off moved it): a mail
+    # sent well after this says it is late.
+    planned_at = models.DateTimeField(_("planned"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
+    bounce_reason = models.TextField(_("bounce reason"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        db_table = "escalation_outboxemail"  # moved from escalation; the table kept its name
+        indexes = [
+            models.Index(
+                fields=["send_after"],
+                name="outbox_pending_idx",
+                condition=models.Q(state="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to_email}: {self.subject}"

@@ -1,0 +1,110 @@
+"""Rendering emails: plain text + HTML, in the recipient's language (D16), and the ticket mails
+every layer sends (the facts of a ticket, the provider's public reply)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
+
+from notifications.services.outbox import Email
+from notifications.services.recipients import Recipient
+from tickets.models import Ticket, TicketMessage
+
+
+def local_time(value: datetime | None) -> str:
+    """A due time as people read it: Europe/Amsterdam, with the zone named."""
+    if value is None:
+        return _("none")
+    zone = ZoneInfo(settings.DISPLAY_TIME_ZONE)
+    return f"{formats.date_format(value.astimezone(zone), 'DATETIME_FORMAT')} ({zone.key})"
+
+
+def ticket_url(ticket: Ticket) -> str:
+    return str(settings.SITE_URL) + reverse("admin:tickets_ticket_change", args=[ticket.pk])
+
+
+def subject_token(ticket: Ticket) -> str:
+    return f"[{ticket.number}]"
+
+
+def render(
+    *,
+    language: str,
+    recipient: Recipient,
+    subject: str,
+    heading: str,
+    intro: str,
+    facts: list[tuple[str, str]],
+    action_url: str = "",
+    action_label: str = "",
+    footer: str = "",
+) -> Email:
+    context = {
+        "language": language,
+        "heading": heading,
+        "intro": intro,
+        "facts": facts,
+        "action_url": action_url,
+        "action_label": action_label,
+        "footer": footer
+        or _("This message was sent automatically by the service desk; do not reply."),
+    }
+    return Email(
+        to_email=recipient.email,
+        to_name=recipient.name,
+        language=language,
+        subject=subject,
+        body_text=render_to_string("notifications/email/notification.txt", context).strip() + "\n",
+        body_html=render_to_string("notifications/email/notification.html", context),
+    )
+
+
+def ticket_facts(ticket: Ticket) -> list[tuple[str, str]]:
+    priority = ticket.sla_target.label_en if ticket.sla_target else "-"
+    if ticket.sla_target and not translation_is_english():
+        priority = ticket.sla_target.label_nl
+    return [
+        (_("Ticket"), f"{ticket.number} {ticket.subject}"),
+        (_("Customer"), ticket.customer.name),
+        (_("Contract"), ticket.contract.reference),
+        (_("Priority"), priority),
+        (_("Response due"), local_time(ticket.response_due_at)),
+        (_("Resolution due"), local_time(ticket.resolution_due_at)),
+    ]
+
+
+def translation_is_english() -> bool:
+    return (get_language() or "nl").startswith("en")
+
+
+def customer_reply_email(message: TicketMessage, recipient: Recipient) -> Email:
+    """The provider's public reply, sent to the customer; answering it threads into the ticket
+    (its Message-ID and the subject token, D13)."""
+    ticket = message.ticket
+    author = message.author_user
+    with override(recipient.language):
+        name = (author.get_full_name() or author.get_username()) if author else _("service desk")
+        return render(
+            language=recipient.language,
+            recipient=recipient,
+            subject=f"{subject_token(ticket)} {ticket.subject}",
+            heading=_("New reply on ticket %(number)s") % {"number": ticket.number},
+            intro=message.body,
+            facts=[
+                (_("Ticket"), f"{ticket.number} {ticket.subject}"),
+                (_("From"), name),
+                (_("Status"), str(ticket.get_status_display())),
+            ],
+            action_url=settings.SITE_URL + reverse("portal:ticket", args=[ticket.number]),
+            action_label=_("Open the ticket in the portal"),
+            footer=_(
+                "Reply to this email to add information; keep the ticket number in the subject."
+            ),
+        )

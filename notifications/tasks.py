@@ -1,0 +1,23 @@
+"""Celery tasks of the outbox: thin, ids in, one service call each (ARCHITECTURE). Time limits
+come from settings (CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT); retries of a send are
+the outbox row's own attempts and the relay, so a redelivered task is harmless.
+
+The registered names are those the tasks had in escalation: messages already queued and the
+beat schedule keep working."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from notifications.services.outbox import SEND_TASK, outbox_relay, outbox_send
+
+
+@shared_task(name=SEND_TASK)
+def outbox_send_task(outbox_id: int) -> bool:
+    return outbox_send(outbox_id=outbox_id, now=timezone.now())
+
+
+@shared_task(name="escalation.tasks.outbox_relay_task")
+def outbox_relay_task() -> int:
+    """Send what is still pending (a lost publish, a failed attempt whose time has come), in
+    catch-up order and at most OUTBOX_CATCHUP_PER_MINUTE a minute; returns how many were sent."""
+    return outbox_relay(now=timezone.now())

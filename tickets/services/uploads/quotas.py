@@ -1,0 +1,94 @@
+"""How much per ticket and per day (issue #10 §4): the stored bytes of a ticket
+(``UPLOAD_QUOTA_PER_TICKET_BYTES``) and of an organisation in one local day
+(``UPLOAD_QUOTA_PER_CUSTOMER_DAY_BYTES``) are bounded, counted from the stored attachments
+(email included). When a quota is reached or an upload would pass it, every support coordinator
+gets one alert per ticket / per organisation-day: that is a mail, so it is written by
+`notifications.services.upload_alerts`, above this layer.
+
+Email attachments are never refused (nothing is lost; the raw mail keeps them): those over a
+quota are noted on the message instead (`intake.services.attachments`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from contracts.models import Customer
+from tickets.models import Attachment, Ticket
+
+
+def local_day(now: datetime) -> tuple[datetime, datetime, str]:
+    """Start and end of `now`'s day in the display time zone, and the date as text."""
+    zone = ZoneInfo(settings.DISPLAY_TIME_ZONE)
+    today = now.astimezone(zone).date()
+    start = datetime(today.year, today.month, today.day, tzinfo=zone)
+    tomorrow = today + timedelta(days=1)
+    end = datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=zone)
+    return start, end, today.isoformat()
+
+
+def ticket_stored_bytes(ticket_id: int | None) -> int:
+    if ticket_id is None:
+        return 0
+    total = Attachment.objects.filter(ticket_id=ticket_id).aggregate(s=Sum("size"))["s"]
+    return int(total or 0)
+
+
+def customer_day_stored_bytes(customer_id: int, now: datetime) -> int:
+    start, end, _day = local_day(now)
+    total = Attachment.objects.filter(
+        ticket__customer_id=customer_id, stored_at__gte=start, stored_at__lt=end
+    ).aggregate(s=Sum("size"))["s"]
+    return int(total or 0)
+
+
+@dataclass(frozen=True)
+class QuotaProblem:
+    scope: str  # "ticket" or "day"
+    message: str
+
+
+def quota_problem(
+    *, customer: Customer, ticket: Ticket | None, incoming: int, now: datetime
+) -> QuotaProblem | None:
+    """Would `incoming` more bytes pass the ticket's or the organisation's daily quota?"""
+    ticket_quota = settings.UPLOAD_QUOTA_PER_TICKET_BYTES
+    used = ticket_stored_bytes(ticket.pk if ticket else None)
+    if used + incoming > ticket_quota:
+        return QuotaProblem(
+            "ticket",
+            _(
+                "The files (%(size)s) do not fit in the ticket's storage quota of %(quota)s "
+                "(%(used)s already stored)."
+            )
+            % {
+                "size": filesizeformat(incoming),
+                "quota": filesizeformat(ticket_quota),
+                "used": filesizeformat(used),
+            },
+        )
+    day_quota = settings.UPLOAD_QUOTA_PER_CUSTOMER_DAY_BYTES
+    used = customer_day_stored_bytes(customer.pk, now)
+    if used + incoming > day_quota:
+        return QuotaProblem(
+            "day",
+            _(
+                "The files (%(size)s) do not fit in %(customer)s's daily upload quota of "
+                "%(quota)s (%(used)s already stored today); try again tomorrow or ask the "
+                "service desk."
+            )
+            % {
+                "size": filesizeformat(incoming),
+                "customer": customer.name,
+                "quota": filesizeformat(day_quota),
+                "used": filesizeformat(used),
+            },
+        )
+    return None
