@@ -252,11 +252,9 @@ class VendorUpdateForm(forms.Form):
 
 class SlaExemptForm(forms.Form):
     reason = forms.CharField(
-        label=_("Customer precondition not met (TKT-07)"), max_length=500, required=False
+        label=_("Customer precondition not met"), max_length=500, required=False
     )
-    vendor_owned = forms.BooleanField(
-        label=_("Resolution owned by the vendor (A-08)"), required=False
-    )
+    vendor_owned = forms.BooleanField(label=_("Resolution owned by the vendor"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -242,7 +242,7 @@ def _sla_exempt(ticket: Ticket, data: dict[str, Any], user: User, request: HttpR
         now=timezone.now(),
         actor=user,
     )
-    return _("Listed in compliance, excluded from the percentage (D9).")
+    return _("Listed in compliance, excluded from the percentage.")
 
 
 def ticket_forms(ticket: Ticket, data: Any = None, files: Any = None) -> dict[str, forms.Form]:

@@ -26,7 +26,7 @@ LABELS = {
     "priority_change_requested": _("customer asked for another priority"),
     "priority_change_decided": _("priority request decided"),
     "root_cause_recorded": _("root cause recorded"),
-    "completeness_checked": _("checked complete (TKT-06)"),
+    "completeness_checked": _("checked complete"),
     "critical_resource_assigned": _("critical situation resource assigned"),
     "effort_24x7_requested": _("24x7 effort requested"),
     "sla_exempted": _("exempted from the SLA"),

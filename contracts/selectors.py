@@ -312,7 +312,7 @@ def contact_role_problem(
         if other is not None:
             return _(
                 "Contract %(contract)s already has a support services manager: "
-                "%(name)s. There is exactly one (D14)."
+                "%(name)s. There is exactly one."
             ) % {"contract": contract.reference, "name": other.contact.name}
     return None
 
@@ -326,7 +326,7 @@ def contract_escalation_problems(contract: Contract) -> list[str]:
                 _("no level-%(level)s escalation contact with an email address") % {"level": level}
             )
     if contract.csam is not None and not contract.csam.email:
-        problems.append(_("the customer success account manager has no email address (D11)"))
+        problems.append(_("the customer success account manager has no email address"))
     return problems
 
 

@@ -248,7 +248,7 @@ class TicketAdmin(admin.ModelAdmin):
     def to_first_line(self, request: HttpRequest, queryset: Any) -> None:
         self._line(request, queryset, Line.FIRST)
 
-    @admin.action(description=_("Checked complete by the first line (TKT-06)"))
+    @admin.action(description=_("Checked complete by the first line"))
     def mark_complete(self, request: HttpRequest, queryset: Any) -> None:
         user = cast(User, request.user)
         self._each(

@@ -42,7 +42,7 @@ class ContactRoleFormSet(forms.BaseInlineFormSet):
         named = sum(1 for data in kept if data["role"] == ContactRoleKind.NAMED_CONTACT)
         managers = [d for d in kept if d["role"] == ContactRoleKind.SUPPORT_SERVICES_MANAGER]
         if len(managers) > 1:
-            raise ValidationError("A contract has exactly one support services manager (D14).")
+            raise ValidationError(_("A contract has exactly one support services manager."))
         contract = self.instance
         if not hasattr(contract, "package"):
             return
@@ -53,7 +53,7 @@ class ContactRoleFormSet(forms.BaseInlineFormSet):
         ):
             raise ValidationError(
                 gettext(
-                    "The %(package)s package needs exactly one support services manager (D14): "
+                    "The %(package)s package needs exactly one support services manager: "
                     "add one here, or save the contract as a draft."
                 )
                 % {"package": contract.package.name}
@@ -203,7 +203,7 @@ class ContractAdmin(admin.ModelAdmin):
                 request,
                 gettext(
                     "Escalation is not fully set up for %(package)s: %(problems)s. Add the "
-                    "level 1 and level 2 contacts below before a ticket needs them (D10)."
+                    "level 1 and level 2 contacts below before a ticket needs them."
                 )
                 % {"package": contract.package.name, "problems": "; ".join(problems)},
             )

@@ -62,7 +62,7 @@ class Contract(models.Model):
         _("renewal notice deadline"),
         null=True,
         blank=True,
-        help_text=_("Last day to give notice; the CSAM is told 30 days before (D11)."),
+        help_text=_("Last day to give notice; the CSAM is told 30 days before."),
     )
     auto_renew = models.BooleanField(_("renews automatically"), default=False)
     hosting = models.CharField(

@@ -55,7 +55,7 @@ def _contract_notices(contract: Contract, today: date) -> list[Notice]:
                 _("Work order ends on %(date)s") % {"date": _day(end)},
                 _(
                     "Requests for proactive services and extended services must be in 60 days "
-                    "before the end; unused services lapse at the end (CON-20, CON-21)."
+                    "before the end; unused services lapse at the end."
                 ),
                 [(_("End"), _day(end)), (_("Request deadline"), _day(end - timedelta(days=60)))],
             )
@@ -77,10 +77,7 @@ def _contract_notices(contract: Contract, today: date) -> list[Notice]:
             Notice(
                 f"csam-entitlements-lapse:{contract.pk}:{end.isoformat()}",
                 _("Unused entitlements lapse on %(date)s") % {"date": _day(end)},
-                _(
-                    "These entitlements are still unused and lapse at the end of the work order "
-                    "(CON-20, D20)."
-                ),
+                _("These entitlements are still unused and lapse at the end of the work order."),
                 [(str(labels[kind]), f"{left}") for kind, left in sorted(unused.items())],
             )
         )

@@ -146,7 +146,7 @@ def ticket_transition(
         raise InvalidTransition(
             _(
                 "Ticket %(number)s has not been checked complete by the first line; "
-                "work starts after that check (TKT-06)."
+                "work starts after that check."
             )
             % {"number": ticket.number}
         )
