@@ -1,7 +1,20 @@
-"""Domain errors of the contracts app, with messages a coordinator can act on."""
+"""Domain errors of the contracts app, with messages a coordinator can act on, and the one root
+of every domain error in the project (issue #11 §1).
+
+Each interface maps `DomainError` once: the portal and back-office show its message on the page
+(`portal.errors`, `backoffice.errors`), intake records it as the triage reason, a management
+command exits with status 1 and the message on stderr. The message is always written for the
+person who reads it, in their language; `code` is stable for machines (the API).
+"""
 
 
-class ContractsError(Exception):
+class DomainError(Exception):
+    """Root of the domain errors: a rule refused the change; the message says why."""
+
+    code = "domain_error"
+
+
+class ContractsError(DomainError):
     """Base class of the contracts domain errors."""
 
 

@@ -5,10 +5,32 @@ Exactly once: a row is unique per idempotency key. A second sweep or a redeliver
 the row already there and does nothing.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Ticket
+
+
+class StaffProfile(models.Model):
+    """A staff member's preferences for what the desk sends them (issue #11 §2)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("language of mails"), max_length=5, choices=settings.LANGUAGES, default="nl"
+    )
+
+    class Meta:
+        verbose_name = _("staff preference")
+        verbose_name_plural = _("staff preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language})"
 
 
 class OutboxState(models.TextChoices):

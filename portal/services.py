@@ -13,6 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from contracts.exceptions import DomainError
 from contracts.models import Contact, ContactRole, ContactRoleKind, Contract
 from contracts.selectors import named_contact_cap
 from contracts.services.contacts import contact_change_request_record
@@ -80,7 +81,7 @@ def contact_invite(*, contact: Contact, now: datetime) -> object:
     return user
 
 
-class ContactChangeRefused(Exception):
+class ContactChangeRefused(DomainError):
     """An addition above the package's named-contact limit (D14)."""
 
 

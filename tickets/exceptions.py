@@ -1,7 +1,9 @@
 """Domain errors of the tickets app, with messages the caller can show as they are."""
 
+from contracts.exceptions import DomainError
 
-class TicketError(Exception):
+
+class TicketError(DomainError):
     """Base class of the tickets domain errors."""
 
     code = "ticket_error"

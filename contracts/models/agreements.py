@@ -68,6 +68,10 @@ class Contract(models.Model):
     hosting = models.CharField(
         _("hosting"), max_length=10, choices=Hosting.choices, default=Hosting.NONE, blank=True
     )
+    # Issue #11 §5: whether a new ticket is shared with the customer's colleagues by default (D15).
+    tickets_shared_by_default = models.BooleanField(
+        _("new tickets shared with colleagues"), default=True
+    )
     named_contact_cap = models.PositiveIntegerField(
         _("named contacts at most (contract)"),
         null=True,

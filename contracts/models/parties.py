@@ -49,6 +49,11 @@ class Contact(models.Model):
         _("language"), max_length=5, choices=settings.LANGUAGES, default="nl"
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Issue #11 §2: the optional mails a contact may turn off in the portal. Receipts and the
+    # resolution are always sent.
+    mail_when_waiting = models.BooleanField(_("mail when a ticket waits for me"), default=True)
+    mail_when_closed = models.BooleanField(_("mail when a ticket is closed"), default=True)
+    mail_survey = models.BooleanField(_("satisfaction survey invitations"), default=True)
     # Mail to this address bounced (a delivery-status report, issue #10 §3): check it.
     email_bounced_at = models.DateTimeField(_("email bounced"), null=True, blank=True)
     email_bounce_reason = models.TextField(_("bounce reason"), blank=True)

@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from contracts.exceptions import SubmissionRefused
+from contracts.exceptions import DomainError, SubmissionRefused
 from contracts.models import Contact, Customer
 from contracts.services.contacts import contact_name_from_sender
 from contracts.text import display_text
@@ -30,7 +30,7 @@ from tickets.services.guards import requires_aware_now
 RAW_FALLBACK_CHARS = 20_000
 
 
-class TriageRefused(Exception):
+class TriageRefused(DomainError):
     """The decision cannot be taken; the message says why, for the first line."""
 
 

@@ -196,6 +196,10 @@ class Ticket(models.Model):
     sla_exempt_reason = models.TextField(_("SLA exemption reason"), blank=True)
     # D15: a named contact sees its own tickets and those shared with the organisation.
     shared_with_organisation = models.BooleanField(_("shared with the organisation"), default=True)
+    # Issue #11 §2: a customer wrote (reply, reopen) and the assignee has not opened it since.
+    customer_replied = models.BooleanField(_("customer replied"), default=False)
+    # Issue #11 §3: a coordinator let someone who is not a named contact register this ticket.
+    named_contact_override = models.TextField(_("not a named contact: allowed because"), blank=True)
     # A reply to a closed ticket opens a new one, linked to it (issue #4).
     follow_up_of = models.ForeignKey(
         "self",
