@@ -126,9 +126,10 @@ def contracts_current(*, customer_id: int, on: date) -> QuerySet[Contract]:
 
 
 def contract_for_submission(
-    *, contact: Contact, on: date, contract_id: int | None = None
+    *, contact: Contact, on: date, contract_id: int | None = None, allow_not_named: bool = False
 ) -> Contract:
-    """The contract under which `contact` may file a ticket today, or a clear refusal (D14)."""
+    """The contract under which `contact` may file a ticket today, or a clear refusal (D14).
+    `allow_not_named`: a coordinator overrides "not a named contact" (issue #11 §3)."""
     if not contact.is_active:
         raise ContactInactive(
             _("Contact %(email)s is inactive and cannot submit tickets.") % {"email": contact.email}
@@ -167,7 +168,8 @@ def contract_for_submission(
     contract.package = package_row(contract.package_id)
     if contract.calendar_id is not None:
         contract.calendar = calendar_row(contract.calendar_id)
-    if contract.package.requires_named_contact and not contract.contact_may_submit:
+    named_only = contract.package.requires_named_contact and not allow_not_named
+    if named_only and not contract.contact_may_submit:
         raise NotNamedContact(
             _(
                 "%(email)s is not a named contact under contract %(contract)s; "

@@ -291,6 +291,7 @@ def _new_ticket(
         subject=" ".join(TOKEN.sub("", parsed.subject).split())[:250] or "(no subject)",
         description=parsed.text.strip() or "(empty message)",
         follow_up_of=follow_up_of,
+        send_receipt=False,  # receipt_send below: threaded to the message, or suppressed
     )
     try:
         ticket = ticket_create(data=data, now=now)

@@ -118,6 +118,7 @@ def triage_create_ticket(
                 contract_id=data.contract_id,
                 priority_level=data.priority_level,
                 created_by=actor,
+                send_receipt=False,  # receipt_send below, threaded to the message
             ),
             now=now,
         )

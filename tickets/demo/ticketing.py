@@ -77,6 +77,7 @@ def _create_input(spec: TicketSpec, contact: Contact, staff: dict[str, User]) ->
         impact_scope=spec.impact[0],
         impact_effect=spec.impact[1],
         created_by=by_channel.get(spec.channel, contact.user),
+        send_receipt=False,  # the demo's history is not mailed to anyone
         **answers,
     )
 

@@ -31,6 +31,7 @@ from tickets.models import (
 from tickets.services.clocks import clocks_build, ticket_calendar_row
 from tickets.services.guards import requires_aware_now
 from tickets.services.problems import problem_open_for_top_incident
+from tickets.signals import ChangeKind, TicketChange, ticket_change_emit
 
 # SPEC TKT-41: all five must hold for a CBG situation to be business-critical.
 BUSINESS_CRITICAL_CHECKS = (
@@ -62,6 +63,13 @@ class TicketCreateInput:
     created_by: User | None = None
     follow_up_of: Ticket | None = None
     product: str = ""
+    # Issue #11 §2: the contact gets a receipt (number, due times). Email intake sends its own,
+    # threaded to the incoming message, and passes False.
+    send_receipt: bool = True
+    # D15, issue #11 §5: None takes the contract's default.
+    shared_with_organisation: bool | None = None
+    # Issue #11 §3: a coordinator's reason to accept someone who is not a named contact.
+    named_contact_override: str = ""
 
 
 def _validate(data: TicketCreateInput) -> None:
@@ -178,7 +186,12 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
     _validate(data)
     # The contract day is the provider's calendar day, not UTC's (00:00-02:00 differ).
     today = now.astimezone(ZoneInfo(settings.DISPLAY_TIME_ZONE)).date()
-    contract = contract_for_submission(contact=data.contact, on=today, contract_id=data.contract_id)
+    contract = contract_for_submission(
+        contact=data.contact,
+        on=today,
+        contract_id=data.contract_id,
+        allow_not_named=bool(data.named_contact_override.strip()),
+    )
     policy = sla_policy_targets(contract=contract, policy_code=data.policy_code)
     target = target_choose(policy, data)
     ticket = Ticket(
@@ -204,6 +217,12 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
         business_critical_checklist=dict(data.business_critical_checklist),
         any_user_can_login=data.any_user_can_login,
         emergency=data.emergency,
+        shared_with_organisation=(
+            contract.tickets_shared_by_default
+            if data.shared_with_organisation is None
+            else data.shared_with_organisation
+        ),
+        named_contact_override=display_text(data.named_contact_override).strip(),
         package=contract.package,
         contract_version=contract.version,
         sla_policy=policy.policy if policy and target else None,
@@ -233,10 +252,21 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
             "contract_version": contract.version,
             "response_due_at": _iso(ticket.response_due_at),
             "resolution_due_at": _iso(ticket.resolution_due_at),
+            "named_contact_override": ticket.named_contact_override or None,
         },
     )
     # D21: every Top incident opens a problem.
     problem_open_for_top_incident(ticket=ticket, now=now, actor=data.created_by)
+    ticket_change_emit(
+        TicketChange(
+            kind=ChangeKind.CREATED,
+            ticket=ticket,
+            now=now,
+            actor_user=data.created_by,
+            actor_contact=data.contact,
+            data={"receipt": data.send_receipt},
+        )
+    )
     return ticket
 
 

@@ -37,6 +37,7 @@ from tickets.services.clocks import (
 )
 from tickets.services.guards import requires_aware_now
 from tickets.services.problems import problem_ticket_resolved
+from tickets.signals import ChangeKind, TicketChange, ticket_change_emit
 
 
 def _event(
@@ -161,7 +162,25 @@ def ticket_transition(
     else:
         ticket_clocks_recompute(ticket=ticket, target=ticket.sla_target, now=now)
     ticket.save()
+    kind = ChangeKind.REOPENED if reopened else _CHANGE_OF_STATUS.get(to_status)
+    if kind:
+        change = TicketChange(
+            kind=kind,
+            ticket=ticket,
+            now=now,
+            actor_user=actor,
+            actor_contact=contact,
+            data={"reason": reason},
+        )
+        ticket_change_emit(change)
     return ticket
+
+
+# The status changes the other layers are told of (the customer's mails, issue #11 §2).
+_CHANGE_OF_STATUS = {
+    Status.WAITING_FOR_CUSTOMER: ChangeKind.WAITING_FOR_CUSTOMER,
+    Status.CLOSED: ChangeKind.CLOSED,
+}
 
 
 @requires_aware_now
@@ -270,6 +289,9 @@ def ticket_resolve(*, ticket: Ticket, kind: str, text: str, now: datetime, actor
     ticket.save()
     # D21, A-38: a Top incident's RCA is due one calendar month after its resolution.
     problem_ticket_resolved(ticket=ticket, now=now, actor=actor)
+    ticket_change_emit(
+        TicketChange(kind=ChangeKind.RESOLVED, ticket=ticket, now=now, actor_user=actor)
+    )
     return ticket
 
 
