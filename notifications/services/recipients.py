@@ -3,7 +3,15 @@ the person is told in (the reason they get it)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q
+
+from notifications.models import StaffProfile
 
 # The staff group told of configuration problems, alerts and refused escalation mails.
 COORDINATOR_GROUP = "Support coordinator"
@@ -23,3 +31,34 @@ class Recipient:
             "email": self.email,
             "language": self.language,
         }
+
+
+def staff_language(user: Any) -> str:
+    """The language a staff member's mails and pages are written in (issue #11 §2, D16): their
+    own preference, else the desk's default (Dutch). Reads `user.staff_profile`, so a caller
+    that loads many users selects it along."""
+    try:
+        profile = user.staff_profile
+    except (ObjectDoesNotExist, AttributeError):
+        return str(settings.LANGUAGE_CODE)
+    return str(profile.language or settings.LANGUAGE_CODE)
+
+
+def staff_languages_by_email(emails: Iterable[str]) -> dict[str, str]:
+    """The language of each address that belongs to an active staff member with a preference
+    (escalation contacts are addresses, not users); lower-cased keys. One query."""
+    wanted = {e.lower() for e in emails if e}
+    if not wanted:
+        return {}
+    matches = Q()
+    for email in sorted(wanted):
+        matches |= Q(user__email__iexact=email)
+    rows = (
+        StaffProfile.objects.filter(matches, user__is_active=True)
+        .order_by("user_id")
+        .values_list("user__email", "language")
+    )
+    found: dict[str, str] = {}
+    for email, language in rows:
+        found.setdefault(email.lower(), language or settings.LANGUAGE_CODE)
+    return found
