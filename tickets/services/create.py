@@ -70,6 +70,12 @@ class TicketCreateInput:
     shared_with_organisation: bool | None = None
     # Issue #11 §3: a coordinator's reason to accept someone who is not a named contact.
     named_contact_override: str = ""
+    # Issue #11 §3, staff registration: when the request reached the provider (a phone call, a
+    # walk-in), if before `now`. The ticket's creation time, its contract day and its clocks
+    # start there; `now` stays the registration time, logged on the "created" event.
+    received_at: datetime | None = None
+    # How it reached the provider ("phone", "walk_in", "on_behalf"), logged on that event.
+    received_how: str = ""
 
 
 def _validate(data: TicketCreateInput) -> None:
@@ -105,6 +111,22 @@ def _validate(data: TicketCreateInput) -> None:
             "business_critical_checklist",
             _("Unknown checklist items: %(items)s.") % {"items": ", ".join(sorted(unknown))},
         )
+
+
+def _received_at(data: TicketCreateInput, now: datetime) -> datetime:
+    """When the clocks start: the time the request came in (never after its registration)."""
+    received = data.received_at
+    if received is None:
+        return now
+    if received.tzinfo is None or received.utcoffset() is None:
+        raise TicketValidationError(
+            "received_at", "received_at needs an aware datetime (with a time zone)."
+        )
+    if received > now:
+        raise TicketValidationError(
+            "received_at", _("The time the request came in cannot be in the future.")
+        )
+    return received
 
 
 def is_business_critical(data: TicketCreateInput) -> bool:
@@ -184,8 +206,9 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
     """Create a ticket with its frozen SLA basis, clocks, ledger and audit event."""
     data = _display_cleaned(data)
     _validate(data)
+    received = _received_at(data, now)
     # The contract day is the provider's calendar day, not UTC's (00:00-02:00 differ).
-    today = now.astimezone(ZoneInfo(settings.DISPLAY_TIME_ZONE)).date()
+    today = received.astimezone(ZoneInfo(settings.DISPLAY_TIME_ZONE)).date()
     contract = contract_for_submission(
         contact=data.contact,
         on=today,
@@ -195,7 +218,7 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
     policy = sla_policy_targets(contract=contract, policy_code=data.policy_code)
     target = target_choose(policy, data)
     ticket = Ticket(
-        number=ticket_number_next(now=now),
+        number=ticket_number_next(now=received),
         provider_id=contract.provider_id,
         customer_id=contract.customer_id,
         contract=contract,
@@ -228,14 +251,14 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
         sla_policy=policy.policy if policy and target else None,
         sla_target=target,
         calendar=ticket_calendar_row(contract, target),
-        created_at=now,
+        created_at=received,
         updated_at=now,
     )
     clocks = clocks_build(ticket=ticket, target=target, now=now)
     ticket.save(force_insert=True)
     SlaClock.objects.bulk_create(clocks)
     ClockSegment.objects.create(
-        ticket=ticket, state=SegmentState.RUNNING, started_at=now, reason="registered"
+        ticket=ticket, state=SegmentState.RUNNING, started_at=received, reason="registered"
     )
     TicketEvent.objects.create(
         ticket=ticket,
@@ -253,6 +276,9 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
             "response_due_at": _iso(ticket.response_due_at),
             "resolution_due_at": _iso(ticket.resolution_due_at),
             "named_contact_override": ticket.named_contact_override or None,
+            # The event's own time is the registration; this is when the request came in.
+            "received_at": _iso(received) if received != now else None,
+            "received_how": data.received_how or None,
         },
     )
     # D21: every Top incident opens a problem.
