@@ -4,8 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export SERVICEDESK_PORT ?= 8000
-export SITE_URL ?= http://127.0.0.1:$(SERVICEDESK_PORT)
+# SERVICEDESK_PORT / INTAKE_SMTP_PORT: `make run` uses them as given; unset, it takes 8000 / 2525
+# or the next free port, and prints the ports it really uses (servicedesk/run.py).
 
 .PHONY: help run test check lint format typecheck imports bench setup db demo clean system-deps \
 	browser-deps
@@ -35,11 +35,9 @@ demo: db
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo
-	@echo "servicedesk is starting: customer portal http://127.0.0.1:$(SERVICEDESK_PORT)/portal/ ,"
-	@echo "back-office http://127.0.0.1:$(SERVICEDESK_PORT)/admin/ , SMTP intake 127.0.0.1:2525"
 	@$(BIN)/python manage.py seed_demo --logins
 	@echo
-	$(BIN)/honcho start -f Procfile
+	@$(BIN)/python -m servicedesk.run
 
 # The IMAP intake tests run a real Dovecot on loopback (Debian's dovecot-imapd).
 system-deps:
