@@ -181,7 +181,8 @@ class NewTicketForm(UploadQuotaMixin, forms.Form):
 
 
 BUSINESS_CRITICAL_LABELS = {
-    "no_listed_failure": _("It is not one of the excluded failures (service description §4.1)"),
+    # CBG service description §4.1 lists the excluded failures.
+    "no_listed_failure": _("It is not one of the failures the service description excludes"),
     "working_situation_delivered": _("A working environment was delivered"),
     "passwords_handed_over": _("Users have their passwords and use the correct ones"),
     "files_unreachable_for_all": _("Migrated files cannot be reached by any user"),

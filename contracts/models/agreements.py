@@ -76,7 +76,8 @@ class Contract(models.Model):
         _("named contacts at most (contract)"),
         null=True,
         blank=True,
-        help_text=_("Raises the package's cap (Advanced: more via the CSAM, A-24)."),
+        # Advanced raises it through the CSAM.
+        help_text=_("Raises the package's cap (Advanced: more via the CSAM)."),
     )
     csam = models.ForeignKey(
         settings.AUTH_USER_MODEL,

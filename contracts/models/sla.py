@@ -107,8 +107,11 @@ class SlaTarget(models.Model):
     provider_commitments = models.TextField(_("provider commitments"), blank=True)
     customer_duties = models.TextField(_("customer duties"), blank=True)
     situation = models.TextField(_("situation"), blank=True)
+    # An assumption of the catalogue (e.g. A-26), not a figure of the service description.
     is_assumption = models.BooleanField(
-        _("assumed figure"), default=False, help_text=_("Not in the seed text (e.g. A-26).")
+        _("assumed figure"),
+        default=False,
+        help_text=_("Not stated in the provider's service description; assumed by the desk."),
     )
     sort = models.PositiveSmallIntegerField(default=0)
 
