@@ -1,12 +1,20 @@
-"""Template context for portal pages: is the signed-in contact the organisation's manager?"""
+"""Template context for portal pages: the signed-in contact and whether they are the
+organisation's manager."""
 
 from django.http import HttpRequest
 
+from portal.access import request_contact
 from portal.selectors import contact_is_manager
+
+PORTAL_PREFIX = "/portal/"
 
 
 def portal(request: HttpRequest) -> dict[str, object]:
     contact = getattr(request, "contact", None)
+    if contact is None and request.path.startswith(PORTAL_PREFIX):
+        # Pages not behind contact_required (an error page, the password pages) still show
+        # the signed-in contact's navigation.
+        contact = request_contact(request)
     return {
         "portal_contact": contact,
         "portal_manager": bool(contact and contact_is_manager(contact)),

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import QuerySet
+import holidays
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.dates import WEEKDAYS
 
+from contracts.calendars import DAY_KEYS, calendar_closed_days
+from contracts.models import BusinessCalendar, Contract, ProviderChannel, ResolutionStart
 from contracts.models import Contact as ContactModel
-from contracts.models import Contract, ResolutionStart
+from contracts.selectors import calendar_revision_current
 from escalation.models import Escalation
 from tickets.models import Metric, SegmentState, SlaClock, Status, Ticket
 from tickets.selectors import contact_is_manager, tickets_visible_to
@@ -98,3 +103,99 @@ def _clock_state(ticket: Ticket, clock: SlaClock | None, now: datetime) -> str:
     elapsed = (now - clock.started_at).total_seconds()
     window = (clock.due_at - clock.started_at).total_seconds() or 1
     return "at_risk" if elapsed / window >= 0.75 else "running"
+
+
+# --- the contract page (issue #11 §4, §5) -------------------------------------------------------
+
+
+def contract_channels(contract: Contract) -> QuerySet[ProviderChannel]:
+    """The provider's channels for the contract's own package: a channel the catalogue gives
+    no packages applies to every package of its release."""
+    package = contract.package
+    return (
+        ProviderChannel.objects.filter(release_id=package.release_id)
+        .filter(Q(packages=None) | Q(packages=package.pk))
+        .distinct()
+        .order_by("-preferred", "kind", "pk")
+    )
+
+
+def contract_calendar(contract: Contract) -> BusinessCalendar | None:
+    """The calendar the contract's clock uses today: its own or its package's, current revision."""
+    row = contract.calendar or contract.package.default_calendar
+    return calendar_revision_current(row) if row is not None else None
+
+
+@dataclass(frozen=True)
+class OpeningDay:
+    name: str  # localised weekday name ("maandag" / "Monday")
+    hours: str  # "08:30–12:00, 13:00–17:30"
+
+
+def opening_hours(row: BusinessCalendar) -> list[OpeningDay]:
+    """Weekly opening hours, Monday first, in the active language (Django's weekday names)."""
+    days = []
+    for index, key in enumerate(DAY_KEYS):
+        intervals = row.hours.get(key) or []
+        if intervals:
+            hours = ", ".join(f"{start}–{end}" for start, end in intervals)
+            days.append(OpeningDay(str(WEEKDAYS[index]), hours))
+    return days
+
+
+@dataclass(frozen=True)
+class ClosedDayShown:
+    day: date
+    name: str
+
+
+@dataclass(frozen=True)
+class ClosedDaysYear:
+    year: int
+    remaining_only: bool  # this year: only the days from today on
+    days: list[ClosedDayShown]
+
+
+def closed_days_ahead(row: BusinessCalendar, *, today: date, language: str) -> list[ClosedDaysYear]:
+    """This year's remaining and next year's closed days on which the weekly hours would open,
+    with each holiday's name in `language` where the holiday source has it."""
+    years = []
+    for year in (today.year, today.year + 1):
+        days = [
+            ClosedDayShown(c.day, _holiday_name(row, c.day, language) or c.reason)
+            for c in calendar_closed_days(calendar_row_or_spec=row, year=year)
+            if not c.is_open and c.day >= today
+        ]
+        years.append(ClosedDaysYear(year, year == today.year, days))
+    return years
+
+
+def _holiday_name(row: BusinessCalendar, day: date, language: str) -> str:
+    if not row.holiday_country:
+        return ""
+    names = _holiday_names(
+        row.holiday_country,
+        row.holiday_subdivision or None,
+        tuple(row.holiday_categories) or ("public",),
+        day.year,
+        language,
+    )
+    return names.get(day, "")
+
+
+@functools.cache
+def _holiday_names(
+    country: str, subdivision: str | None, categories: tuple[str, ...], year: int, language: str
+) -> dict[date, str]:
+    """Holiday names of one year in the page's language; empty if the source has no such
+    language (the caller then shows the catalogue's English name)."""
+    try:
+        cls = holidays.country_holidays(country, subdiv=subdivision).__class__
+    except NotImplementedError:
+        return {}
+    supported = getattr(cls, "supported_languages", ())
+    chosen = next((lang for lang in supported if lang.split("_")[0] == language), None)
+    if chosen is None:
+        return {}
+    table = cls(subdiv=subdivision, years=year, categories=categories, language=chosen)
+    return {day: name.replace("; ", ", ") for day, name in table.items()}

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from portal.tokens import ContactSetPasswordForm, contact_token_generator
-from portal.views import account, auth, tickets
+from portal.views import account, auth, preferences, tickets
 from tickets import converters  # noqa: F401  (registers the ticket_number converter)
 
 app_name = "portal"
@@ -34,4 +34,6 @@ urlpatterns = [
     path("tickets/<ticket_number:number>/", tickets.ticket_detail, name="ticket"),
     path("contract/", account.contract_page, name="contract"),
     path("organisation/", account.organisation_page, name="organisation"),
+    path("preferences/", preferences.preferences_page, name="preferences"),
+    path("language/", preferences.language_switch, name="language"),
 ]

@@ -11,3 +11,8 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("", RedirectView.as_view(url="/portal/", permanent=False)),
 ]
+
+# Styled error pages (issue #11 §5): the portal's look for customers, the admin's for staff.
+handler403 = "servicedesk.errors.permission_denied"
+handler404 = "servicedesk.errors.page_not_found"
+handler500 = "servicedesk.errors.server_error"

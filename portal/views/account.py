@@ -2,46 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import date
-
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from contracts.calendars import calendar_for
 from contracts.models import ContactRole, ContactRoleKind, EntitlementKind
-from contracts.selectors import (
-    calendar_revision_current,
-    escalation_contacts_for,
-    named_contact_cap,
-)
+from contracts.selectors import escalation_contacts_for, named_contact_cap
 from portal.access import contact_required
 from portal.forms import ContactChangeRequestForm
-from portal.selectors import contact_is_manager, contracts_visible
+from portal.selectors import (
+    closed_days_ahead,
+    contact_is_manager,
+    contract_calendar,
+    contract_channels,
+    contracts_visible,
+    opening_hours,
+)
 from portal.services import ContactChangeRefused, contact_change_request
-
-
-def _closed_days(contract: object, year: int) -> list[date]:
-    row = contract.calendar or contract.package.default_calendar  # type: ignore[attr-defined]
-    if row is None or row.always_open:
-        return []
-    row = calendar_revision_current(row)  # a coordinator's later revision applies (D3)
-    closed = calendar_for(row).closed
-    names = getattr(closed, "names", None)
-    return sorted(names(year)) if names else []
 
 
 @contact_required
 def contract_page(request: HttpRequest) -> HttpResponse:
     contact = request.contact  # type: ignore[attr-defined]
-    year = timezone.localdate().year
+    today = timezone.localdate()
+    language = get_language() or settings.LANGUAGE_CODE
     contracts = []
     for contract in contracts_visible(contact).prefetch_related(
-        "package__inclusions__service", "services", "package__channels"
+        "package__inclusions__service", "services"
     ):
-        calendar = contract.calendar or contract.package.default_calendar
+        calendar = contract_calendar(contract)
         contracts.append(
             {
                 "contract": contract,
@@ -54,8 +47,13 @@ def contract_page(request: HttpRequest) -> HttpResponse:
                 ).count(),
                 "cap": named_contact_cap(contract),
                 "calendar": calendar,
-                "closed_days": _closed_days(contract, year),
-                "channels": contract.package.release.channels.all(),
+                "opening_hours": opening_hours(calendar) if calendar else [],
+                "closed_years": (
+                    closed_days_ahead(calendar, today=today, language=language)
+                    if calendar and not calendar.always_open
+                    else []
+                ),
+                "channels": list(contract_channels(contract)),
                 "escalation": [
                     c
                     for level in (1, 2, 3)
@@ -66,7 +64,7 @@ def contract_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/contract.html",
-        {"contracts": contracts, "year": year, "entitlement_kinds": EntitlementKind},
+        {"contracts": contracts, "entitlement_kinds": EntitlementKind},
     )
 
 

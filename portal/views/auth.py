@@ -14,6 +14,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.http import HttpResponse
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,10 +49,12 @@ class PortalLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form: Any) -> HttpResponse:
-        """The contact's own language (D16) wins over the browser's from here on."""
+        """The contact's own language (D16) wins over the browser's from here on: the one
+        picked last in the portal (stored on the contact), so pages and mails agree."""
         response = super().form_valid(form)
         contact = getattr(form.get_user(), "contact", None)
         if contact is not None and contact.language:
+            translation.activate(contact.language)
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 contact.language,
