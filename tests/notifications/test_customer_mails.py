@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 
 from contracts.models import Contact
 from intake.parsing import Parsed
@@ -17,6 +18,7 @@ from notifications.services.emails import portal_ticket_url
 from tests.factories import ContractFactory, CustomerFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket
 from tickets.models import MessageKind, SatisfactionSurvey, Status, Ticket, TicketMessage
+from tickets.services import ticket_resolve, ticket_transition
 from tickets.signals import ChangeKind, TicketChange
 
 pytestmark = pytest.mark.django_db
@@ -288,3 +290,54 @@ def test_each_event_has_its_own_moment(ticket):
     )
     assert customer_resolved_mail(change) is not None
     assert customer_resolved_mail(later) is not None
+
+
+# --- through the real services ----------------------------------------------------------------
+
+
+def _customer_rows(ticket: Ticket, kind: str) -> list[OutboxEmail]:
+    return list(OutboxEmail.objects.filter(ticket=ticket, key__startswith=f"{kind}:"))
+
+
+def test_putting_a_ticket_on_hold_for_the_customer_mails_them_once(ticket):
+    agent = UserFactory()
+    ticket_transition(
+        ticket=ticket,
+        to_status=Status.WAITING_FOR_CUSTOMER,
+        now=ams("2026-06-08 11:00"),
+        actor=agent,
+        reason="We need the licence key.",
+    )
+    rows = _customer_rows(ticket, "customer-waiting")
+    assert [r.to_email for r in rows] == ["eva@klant.example"]
+    assert "We need the licence key." in rows[0].body_text
+
+
+def test_resolving_and_closing_mail_the_customer_with_the_survey_in_the_resolution(ticket):
+    agent = UserFactory()
+    ticket_resolve(
+        ticket=ticket, kind="fix", text="Relay restarted.", now=ams("2026-06-09 15:00"), actor=agent
+    )
+    resolved = _customer_rows(ticket, "customer-resolved")
+    assert len(resolved) == 1
+    assert "Relay restarted." in resolved[0].body_text
+    assert "#h-survey" in resolved[0].body_text
+    ticket_transition(
+        ticket=ticket, to_status=Status.CLOSED, now=ams("2026-06-10 09:00"), actor=agent
+    )
+    assert len(_customer_rows(ticket, "customer-closed")) == 1
+
+
+def test_a_rolled_back_resolution_leaves_no_mail(ticket):
+    agent = UserFactory()
+
+    def resolve_then_fail() -> None:
+        with transaction.atomic():
+            ticket_resolve(
+                ticket=ticket, kind="fix", text="x", now=ams("2026-06-09 15:00"), actor=agent
+            )
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        resolve_then_fail()
+    assert _customer_rows(ticket, "customer-resolved") == []
