@@ -1,19 +1,18 @@
-"""The ticket's event timeline in words (issue #6 §2): each stored TicketEvent kind gets a
-translated label and a short description of its data; unknown kinds show their code."""
+"""The ticket's event timeline in words (issue #6 §2, issue #11 §5): each stored TicketEvent
+gets a short label and a sentence in the page's language (backoffice.event_sentences); a kind
+without one reads as a humanised label and its data in words, never a key or a dict."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.contrib.auth.models import User
-from django.utils import formats, timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import ClockSegment, Line, MessageKind, Status, TicketEvent
+from backoffice.event_sentences import Names, event_sentence, humanise, segment_reason
+from tickets.models import ClockSegment, Problem, TicketEvent
 
 LABELS = {
     "created": _("registered"),
@@ -33,6 +32,7 @@ LABELS = {
     "sla_recomputed": _("SLA recomputed"),
     "survey_answered": _("satisfaction survey answered"),
     "escalated": _("escalated"),
+    "escalation_fallback": _("escalation mail sent to the next in line"),
     "time_entry_added": _("time registered"),
     "vendor_escalated": _("escalated to the vendor"),
     "vendor_update_shared": _("vendor update shared with the customer"),
@@ -46,30 +46,15 @@ LABELS = {
     "rca_requested": _("RCA requested by the customer"),
     "rca_due_set": _("RCA due date set"),
     "rca_delivered": _("RCA delivered"),
+    "customer_reply_seen": _("customer's reply seen"),
 }
-# Data keys that are row ids or bookkeeping: not shown.
-HIDDEN = {"message", "escalation", "request", "problem_id", "entry", "automated"}
-STATUS_LABELS = dict(Status.choices)
-KIND_LABELS = dict(MessageKind.choices)
-# The clock ledger's stored reasons (tickets.services), as people read them.
-SEGMENT_REASONS = {
-    "registered": _("registered"),
-    "waiting for customer": _("waiting for the customer"),
-    "customer replied": _("customer replied"),
-    "customer replied by email": _("customer replied by email"),
-    "resolved": _("resolved"),
-    "resumed": _("resumed"),
-    "resolution confirmed by the customer": _("resolution confirmed by the customer"),
-    "reopened by the customer": _("reopened by the customer"),
-    "information requested": _("information requested"),
-}
+# Data keys holding user ids, and the one holding a problem id.
+USER_KEYS = ("assignee", "from", "to", "user", "resource")
+__all__ = ["LABELS", "LedgerRow", "TimelineRow", "ledger", "segment_reason", "timeline"]
 
 
-def segment_reason(reason: str) -> str:
-    return str(SEGMENT_REASONS.get(reason, reason))
-
-
-LINE_LABELS = dict(Line.choices)
+def event_label(kind: str) -> str:
+    return str(LABELS[kind]) if kind in LABELS else humanise(kind).lower()
 
 
 @dataclass(frozen=True)
@@ -80,61 +65,46 @@ class TimelineRow:
     details: str
 
 
-def _when(value: Any) -> Any:
-    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and "T" in value:
-        parsed = parse_datetime(value)
-        if parsed is not None:
-            return formats.date_format(timezone.localtime(parsed), "j M Y H:i")
-    return value
-
-
-def _value(key: str, value: Any, users: dict[int, str]) -> Any:
-    if key == "message_kind" and value in KIND_LABELS:
-        return KIND_LABELS[value]
-    if key in ("from", "to") and value in STATUS_LABELS:
-        return STATUS_LABELS[value]
-    if key in ("from", "to", "line") and value in LINE_LABELS:
-        return LINE_LABELS[value]
-    if key in ("assignee", "from", "to", "user") and isinstance(value, int):
-        return users.get(value, value)
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return _when(value)
-
-
-def _details(event: TicketEvent, users: dict[int, str]) -> str:
-    data = event.data or {}
-    if event.kind == "status_changed":
-        text = f"{_value('from', data.get('from'), users)} → {_value('to', data.get('to'), users)}"
-        reason = data.get("reason")
-        return f"{text} ({segment_reason(reason)})" if reason else text
-    parts = [
-        f"{key.replace('_', ' ')}: {_value(key, value, users)}"
-        for key, value in data.items()
-        if key not in HIDDEN and value not in (None, "", [], {})
-    ]
-    return "; ".join(parts)
-
-
 def _person(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
-def timeline(events: Iterable[TicketEvent]) -> list[TimelineRow]:
-    rows = list(events)
-    ids = {
+def _names(rows: list[TicketEvent], levels: Mapping[str, str]) -> Names:
+    """Users and problems named in the events' data: one query each, only when needed."""
+    user_ids = {
         v
         for e in rows
         for k, v in (e.data or {}).items()
-        if k in ("assignee", "from", "to", "user") and isinstance(v, int)
+        if k in USER_KEYS and isinstance(v, int) and not isinstance(v, bool)
     }
-    users = {u.pk: _person(u) for u in User.objects.filter(pk__in=ids)} if ids else {}
+    problem_ids = {
+        e.data["problem"]
+        for e in rows
+        if isinstance(e.data, dict)
+        and isinstance(e.data.get("problem"), int)
+        and not e.data.get("number")
+    }
+    users = {u.pk: _person(u) for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
+    problems = (
+        dict(Problem.objects.filter(pk__in=problem_ids).values_list("pk", "number"))
+        if problem_ids
+        else {}
+    )
+    return Names(users=users, problems=problems, levels=levels)
+
+
+def timeline(
+    events: Iterable[TicketEvent], *, levels: Mapping[str, str] | None = None
+) -> list[TimelineRow]:
+    """The events as rows; `levels` names the ticket's priority levels (code -> label)."""
+    rows = list(events)
+    names = _names(rows, levels or {})
     return [
         TimelineRow(
             at=e.created_at,
-            label=str(LABELS.get(e.kind, e.kind)),
+            label=event_label(e.kind),
             who=_person(e.actor_user) or (e.actor_contact.name if e.actor_contact else ""),
-            details=_details(e, users),
+            details=event_sentence(e.kind, e.data if isinstance(e.data, dict) else {}, names),
         )
         for e in rows
     ]

@@ -1,26 +1,30 @@
-"""Ticket browsing for coordinators (the real back-office is a later issue).
+"""The ticket queue and the read-only lists of what happened on tickets.
 
 Every SLA figure is computed by the services, so it is read-only here; tickets are created and
 changed through tickets.services, never by editing fields.
 """
 
-from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth.models import User
-from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.http import HttpRequest
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
+from tickets.admin_filters import (
+    AssignmentFilter,
+    CustomerRepliedFilter,
+    DueFilter,
+    WorkFilter,
+)
 from tickets.exceptions import TicketError
 from tickets.models import (
-    OPEN_STATUSES,
     ClockSegment,
     Line,
     Metric,
@@ -50,54 +54,6 @@ from tickets.services import (
 )
 
 
-class DueFilter(admin.SimpleListFilter):
-    """The coordinator's view of the clocks (issue #6 §2)."""
-
-    title = _("due")
-    parameter_name = "due"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [
-            ("within_hour", _("breaching within 1 hour")),
-            ("breached", _("breached")),
-            ("waiting", _("waiting for the customer")),
-        ]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
-        now = timezone.now()
-        running = Q(status__in=list(OPEN_STATUSES)) & ~Q(status=Status.WAITING_FOR_CUSTOMER)
-        if self.value() == "within_hour":
-            return queryset.filter(
-                running, earliest_due_at__gte=now, earliest_due_at__lt=now + timedelta(hours=1)
-            )
-        if self.value() == "breached":
-            return queryset.filter(running, earliest_due_at__lt=now)
-        if self.value() == "waiting":
-            return queryset.filter(status=Status.WAITING_FOR_CUSTOMER)
-        return queryset
-
-
-class AssignmentFilter(admin.SimpleListFilter):
-    title = _("assignment")
-    parameter_name = "assigned"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [
-            ("mine", _("my tickets")),
-            ("unassigned", _("unassigned")),
-            ("triage", _("triage: new, not yet checked complete")),
-        ]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
-        if self.value() == "mine":
-            return queryset.filter(assignee=cast(User, request.user))
-        if self.value() == "unassigned":
-            return queryset.filter(assignee__isnull=True, status__in=list(OPEN_STATUSES))
-        if self.value() == "triage":
-            return queryset.filter(status=Status.NEW, completeness_checked_at__isnull=True)
-        return queryset
-
-
 class QueueActionForm(ActionForm):
     """The queue's bulk actions; a status change needs its reason (issue #6 §2)."""
 
@@ -107,6 +63,33 @@ class QueueActionForm(ActionForm):
         max_length=500,
         widget=forms.TextInput(attrs={"placeholder": _("reason (for a status change)")}),
     )
+
+
+class DeskTitles:
+    """Page titles that name the work (issue #11 §5): "Tickets", not "Select ticket to change";
+    "Event SD-2026-0001 …", not "Change event"."""
+
+    model: Any
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        title = capfirst(str(self.model._meta.verbose_name_plural))
+        extra = {"title": title, **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra)  # type: ignore[misc]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        name = capfirst(str(self.model._meta.verbose_name))
+        extra = {"title": name, **(extra_context or {})}
+        return super().change_view(  # type: ignore[misc]
+            request, object_id, form_url, extra_context=extra
+        )
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -156,11 +139,13 @@ class TicketEventInline(ReadOnlyInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
-    """Queue order per D7: rank, then package precedence, then the earliest due time."""
+class TicketAdmin(DeskTitles, admin.ModelAdmin):
+    """Queue order per D7: rank, then package precedence, then the earliest due time. The queue
+    opens on open work (WorkFilter) and marks the tickets a customer wrote on (issue #11 §2)."""
 
     list_display = [
         "number",
+        "replied_marker",
         "subject",
         "customer_package",
         "type_priority",
@@ -171,6 +156,8 @@ class TicketAdmin(admin.ModelAdmin):
         "escalation_level",
     ]
     list_filter = [
+        WorkFilter,
+        CustomerRepliedFilter,
         DueFilter,
         AssignmentFilter,
         "status",
@@ -283,6 +270,16 @@ class TicketAdmin(admin.ModelAdmin):
             ),
         )
 
+    @admin.display(description=_("customer replied"), ordering="-customer_replied")
+    def replied_marker(self, obj: Ticket) -> str:
+        if not obj.customer_replied:
+            return ""
+        return format_html(
+            '<span class="badge badge-replied" title="{}">{}</span>',
+            _("The customer wrote since the engineer last opened this ticket."),
+            _("customer replied"),
+        )
+
     @admin.display(description=_("engineer / line"), ordering="assignee__first_name")
     def assignee_line(self, obj: Ticket) -> str:
         who = (obj.assignee.get_full_name() or obj.assignee.get_username()) if obj.assignee else "—"
@@ -378,7 +375,7 @@ class TicketAdmin(admin.ModelAdmin):
 
 
 @admin.register(TicketEvent)
-class TicketEventAdmin(admin.ModelAdmin):
+class TicketEventAdmin(DeskTitles, admin.ModelAdmin):
     list_display = ["ticket", "kind", "actor_user", "actor_contact", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["ticket", "actor_user", "actor_contact"]
@@ -389,7 +386,7 @@ class TicketEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(TicketMessage)
-class TicketMessageAdmin(admin.ModelAdmin):
+class TicketMessageAdmin(DeskTitles, admin.ModelAdmin):
     list_display = ["ticket", "kind", "channel", "author_user", "author_contact", "created_at"]
     list_filter = ["kind", "channel", "is_automated"]
     list_select_related = ["ticket", "author_user", "author_contact"]
@@ -400,7 +397,7 @@ class TicketMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(SlaClock)
-class SlaClockAdmin(admin.ModelAdmin):
+class SlaClockAdmin(DeskTitles, admin.ModelAdmin):
     list_display = [
         "ticket",
         "metric",
@@ -419,7 +416,7 @@ class SlaClockAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClockSegment)
-class ClockSegmentAdmin(admin.ModelAdmin):
+class ClockSegmentAdmin(DeskTitles, admin.ModelAdmin):
     list_display = ["ticket", "state", "started_at", "ended_at", "reason"]
     list_filter = ["state"]
     list_select_related = ["ticket"]
@@ -430,7 +427,7 @@ class ClockSegmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(TicketCounter)
-class TicketCounterAdmin(admin.ModelAdmin):
+class TicketCounterAdmin(DeskTitles, admin.ModelAdmin):
     list_display = ["year", "last"]
     readonly_fields = ["year", "last"]
 
@@ -439,7 +436,7 @@ class TicketCounterAdmin(admin.ModelAdmin):
 
 
 @admin.register(PriorityChangeRequest)
-class PriorityChangeRequestAdmin(admin.ModelAdmin):
+class PriorityChangeRequestAdmin(DeskTitles, admin.ModelAdmin):
     """Customers ask, a provider-side user decides (D8); decisions go through the service."""
 
     list_display = [

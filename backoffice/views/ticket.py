@@ -1,5 +1,8 @@
 """The ticket work page (issue #6 §2): conversation, composer, transitions, assignment,
-priority, root cause, resolution, escalations, the event timeline and the clock ledger.
+priority, root cause, resolution, escalations, the event timeline and the clock ledger. At the
+top (issue #11 §4, §5): what the customer entered, a pending priority request with its decision,
+the "customer replied" marker (cleared when the one who owes the answer opens the page) and the
+satisfaction survey.
 
 Every POST names one action (`do`) and calls one service; a refusal comes back as a message
 on the page with the entered text kept, a success redirects (no double submit on reload).
@@ -7,6 +10,7 @@ on the page with the entered text kept, a success redirects (no double submit on
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -14,6 +18,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -22,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.access import require_perm, ticket_workable, tickets_in_scope
+from backoffice.customer_input import customer_answers, customer_checklist, priority_levels
 from backoffice.ticket_actions import HANDLERS, ticket_forms
 from backoffice.timeline import ledger, timeline
 from contracts.exceptions import ContractsError
@@ -32,7 +38,9 @@ from tickets.models import (
     OPEN_STATUSES,
     Attachment,
     Metric,
+    PriorityChangeRequest,
     RequestState,
+    SatisfactionSurvey,
     Ticket,
 )
 from tickets.selectors import (
@@ -44,6 +52,7 @@ from tickets.selectors import (
     ticket_time_totals,
     ticket_vendor_escalations,
 )
+from tickets.services.markers import ticket_customer_reply_seen
 
 REFUSALS = (TicketError, ContractsError, EscalationError)
 
@@ -63,6 +72,7 @@ def _ticket(user: User, pk: int) -> Ticket:
             "follow_up_of",
             "problem",
             "completeness_checked_by",
+            "survey",
         ),
         pk=pk,
     )
@@ -70,9 +80,14 @@ def _ticket(user: User, pk: int) -> Ticket:
 
 def ticket_work(request: HttpRequest, pk: int, model_admin: admin.ModelAdmin) -> HttpResponse:
     user = require_perm(request, "tickets.view_ticket")
+    now = timezone.now()
+    prefetch_related_objects([user], "groups")  # asked by ticket_workable and the marker
     ticket = _ticket(user, pk)
     workable = ticket_workable(user, ticket)
     bound: dict[str, forms.Form] = {}
+    replied = ticket.customer_replied  # shown on this visit, even when this visit clears it
+    if request.method != "POST":
+        ticket_customer_reply_seen(ticket=ticket, user=user, now=now)
     if request.method == "POST":
         action = request.POST.get("do", "")
         if action not in HANDLERS:
@@ -91,9 +106,17 @@ def ticket_work(request: HttpRequest, pk: int, model_admin: admin.ModelAdmin) ->
                 messages.success(request, done)
                 return HttpResponseRedirect(request.path)
         bound[action] = form
-    context = _context(request, ticket, user, workable, bound, model_admin)
+    context = _context(request, ticket, user, workable, bound, now)
+    context["customer_replied"] = replied
     status = 400 if bound else 200
     return TemplateResponse(request, "backoffice/ticket_work.html", context, status=status)
+
+
+def _survey(ticket: Ticket) -> SatisfactionSurvey | None:
+    try:
+        return ticket.survey
+    except SatisfactionSurvey.DoesNotExist:
+        return None
 
 
 def _may_resolve(user: User) -> bool:
@@ -106,9 +129,8 @@ def _context(
     user: User,
     workable: bool,
     bound: dict[str, forms.Form],
-    model_admin: admin.ModelAdmin,
+    now: datetime,
 ) -> dict[str, Any]:
-    now = timezone.now()
     forms_ = {**ticket_forms(ticket), **bound}
     conversation = list(
         ticket.messages.select_related("author_user", "author_contact")
@@ -124,6 +146,13 @@ def _context(
         .select_related("resolved_by")
         .order_by("-raised_at")
     )
+    priority_requests = list(
+        ticket.priority_requests.select_related("requested_by").order_by("-created_at")
+    )
+    pending: PriorityChangeRequest | None = next(
+        (r for r in priority_requests if r.state == RequestState.PENDING), None
+    )
+    levels = priority_levels(ticket)
     dues = []
     for metric, due_at, label in (
         (Metric.RESPONSE, ticket.response_due_at, _("First response due")),
@@ -141,7 +170,8 @@ def _context(
     return {
         **admin.site.each_context(request),
         "opts": Ticket._meta,
-        "title": f"{ticket.number} — {ticket.subject}",
+        "title": _("Ticket %(number)s") % {"number": ticket.number},
+        "subtitle": ticket.subject,
         "ticket": ticket,
         "priority_label": ticket_priority_label(ticket),
         "dues": dues,
@@ -154,15 +184,21 @@ def _context(
         "events": timeline(
             ticket.events.select_related("actor_user", "actor_contact").order_by(
                 "-created_at", "-pk"
-            )
+            ),
+            levels=levels,
         ),
         "clocks": ticket.clocks.order_by("metric"),
         "segments": ledger(
             ticket.segments.select_related("actor_user").order_by("started_at", "pk")
         ),
-        "priority_requests": ticket.priority_requests.select_related("requested_by").order_by(
-            "-created_at"
-        ),
+        "priority_requests": priority_requests,
+        "pending_request": pending,
+        "pending_level": levels.get(pending.requested_level, pending.requested_level)
+        if pending
+        else "",
+        "customer_answers": customer_answers(ticket),
+        "customer_checklist": customer_checklist(ticket),
+        "survey": _survey(ticket),
         "pending_state": RequestState.PENDING,
         "escalations": escalations,
         "queue_url": reverse("admin:tickets_ticket_changelist"),
