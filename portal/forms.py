@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from contracts.models import Contact, Contract, Customer, RequestType
 from contracts.text import display_line, person_name_validate
 from notifications.services.upload_alerts import upload_quota_check
-from tickets.models import ImpactEffect, ImpactScope, Status, Ticket
-from tickets.services.create import BUSINESS_CRITICAL_CHECKS
+from tickets.models import Channel, ImpactEffect, ImpactScope, Status, Ticket
+from tickets.questions import QuestionSet, contract_question_set, foreign_answers
+from tickets.services.create import BUSINESS_CRITICAL_CHECKS, TicketCreateInput
 from tickets.services.uploads import UploadRefused, uploaded_names_check
 
 
@@ -120,8 +121,39 @@ class TicketFilterForm(forms.Form):
         self.fields["contact"].queryset = contacts  # type: ignore[attr-defined]
 
 
+class ContractSelect(forms.Select):
+    """The contract choice; each option carries the questions its provider asks and whether its
+    tickets are shared by default, for the page's small script (progressive enhancement)."""
+
+    option_data: dict[str, dict[str, str]]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.option_data = {}
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"].update(self.option_data.get(str(value), {}))
+        return option
+
+
+# What a customer reads when it answered a question its contract's provider does not ask.
+QUESTION_NAMES: dict[str, Any] = {
+    QuestionSet.SCOPE_EFFECT: _("who is affected and how"),
+    QuestionSet.BUSINESS_IMPACT: _("the business impact and a proposed severity"),
+    QuestionSet.CHECKLIST: _("the business-critical checklist"),
+    QuestionSet.EMERGENCY: _("an emergency"),
+}
+
+
 class NewTicketForm(UploadQuotaMixin, forms.Form):
-    contract = forms.ModelChoiceField(label=_("Contract"), queryset=Contract.objects.none())
+    """A customer's new ticket. Only the questions of the chosen contract's provider count
+    (issue #11 §4): answers to another provider's questions are refused, and no field sets a
+    level; the provider's rules do (a Microsoft proposal becomes a request, D8)."""
+
+    contract = forms.ModelChoiceField(
+        label=_("Contract"), queryset=Contract.objects.none(), widget=ContractSelect
+    )
     request_type = forms.ChoiceField(
         label=_("Type of request"),
         choices=RequestType.choices,
@@ -153,6 +185,15 @@ class NewTicketForm(UploadQuotaMixin, forms.Form):
     any_user_can_login = forms.BooleanField(
         label=_("At least one user can still log in"), required=False
     )
+    # D15, issue #11 §5: initial = the contract's default; the contact or manager may change it.
+    shared_with_organisation = forms.BooleanField(
+        label=_("Share this ticket with my colleagues"),
+        required=False,
+        help_text=_(
+            "Colleagues of your organisation can then see and follow it. "
+            "Your support services manager always sees it."
+        ),
+    )
     attachments = MultipleFileField(label=_("Attachments"))
 
     def __init__(
@@ -166,18 +207,116 @@ class NewTicketForm(UploadQuotaMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.upload_customer = customer
         self.fields["contract"].queryset = contracts  # type: ignore[attr-defined]
-        if contracts is not None and contracts.count() == 1:
-            self.fields["contract"].initial = contracts.first()
+        choices = list(contracts) if contracts is not None else []
+        if len(choices) == 1:
+            self.fields["contract"].initial = choices[0]
         self.fields["proposed_level"].choices = [("", "-"), *levels]  # type: ignore[attr-defined]
         for name in BUSINESS_CRITICAL_CHECKS:  # CBG's checklist (TKT-41)
             self.fields[f"check_{name}"] = forms.BooleanField(
                 label=BUSINESS_CRITICAL_LABELS[name], required=False
             )
+        self.contracts_offered = choices
+        self.contract_questions = {c.pk: contract_question_set(c) for c in choices}
+        # Several contracts and none chosen yet: share only if every contract does by default.
+        self.fields["shared_with_organisation"].initial = bool(choices) and all(
+            c.tickets_shared_by_default for c in choices
+        )
+        widget = self.fields["contract"].widget
+        assert isinstance(widget, ContractSelect)
+        widget.option_data = {
+            str(c.pk): {
+                "data-questions": " ".join(sorted(self.contract_questions[c.pk].questions)),
+                "data-shared": "true" if c.tickets_shared_by_default else "false",
+            }
+            for c in choices
+        }
+
+    def question_blocks(self) -> dict[str, str]:
+        """The question sets to render, each with the contracts that ask it ("" when the contact
+        has one contract): a contract's own questions only, also without JavaScript."""
+        labels = {c.pk: f"{c.reference} ({c.provider.name})" for c in self.contracts_offered}
+        blocks = {}
+        for question in QuestionSet:
+            askers = [labels[pk] for pk, q in self.contract_questions.items() if q.asks(question)]
+            if askers:
+                blocks[question.value] = ", ".join(askers) if len(labels) > 1 else ""
+        return blocks
+
+    def create_input(self, *, contact: Contact) -> TicketCreateInput:
+        """The validated answers as the one create service takes them; never a level."""
+        data = self.cleaned_data
+        return TicketCreateInput(
+            contact=contact,
+            contract_id=data["contract"].pk,
+            request_type=data["request_type"],
+            channel=Channel.PORTAL,
+            subject=data["subject"],
+            description=data["description"],
+            reproduction_steps=data["reproduction_steps"],
+            product=data["product"],
+            impact_scope=data["impact_scope"],
+            impact_effect=data["impact_effect"],
+            business_impact=data["business_impact"],
+            emergency=data["emergency"],
+            any_user_can_login=data["any_user_can_login"],
+            business_critical_checklist={
+                name: bool(data.get(f"check_{name}")) for name in BUSINESS_CRITICAL_CHECKS
+            },
+            shared_with_organisation=data["shared_with_organisation"],
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         self.quota_clean(data)
+        contract = data.get("contract")
+        if contract is not None:
+            self._answers_clean(data, contract)
         return data
+
+    def _answers_clean(self, data: dict[str, Any], contract: Contract) -> None:
+        asked = self.contract_questions[contract.pk]
+        for question in foreign_answers(asked.questions, _answered(data)):
+            self.add_error(
+                None,
+                _(
+                    "Contract %(contract)s does not ask about %(question)s; "
+                    "leave those answers empty or choose another contract."
+                )
+                % {"contract": contract.reference, "question": QUESTION_NAMES[question]},
+            )
+        if bool(data.get("impact_scope")) != bool(data.get("impact_effect")):
+            self.add_error(
+                "impact_effect", _("Answer both who is affected and what the effect is.")
+            )
+        level = data.get("proposed_level")
+        if not level or not asked.may_propose_level:
+            return
+        if data.get("request_type") != RequestType.INCIDENT:
+            self.add_error(
+                "proposed_level", _("Only an incident has a severity; leave this empty.")
+            )
+        elif level not in {t.level for t in asked.proposable}:
+            self.add_error("proposed_level", _("This severity is not part of the chosen contract."))
+        elif not (data.get("business_impact") or "").strip():
+            self.add_error(
+                "business_impact",
+                _("Describe the business impact, so the provider can assign the severity."),
+            )
+
+
+def _answered(data: dict[str, Any]) -> list[str]:
+    """The question sets the customer answered (an unticked box or empty field is no answer)."""
+    answered: list[str] = []
+    if data.get("impact_scope") or data.get("impact_effect"):
+        answered.append(QuestionSet.SCOPE_EFFECT)
+    if (data.get("business_impact") or "").strip() or data.get("proposed_level"):
+        answered.append(QuestionSet.BUSINESS_IMPACT)
+    checks = [data.get(f"check_{name}") for name in BUSINESS_CRITICAL_CHECKS]
+    if any(checks) or data.get("any_user_can_login"):
+        answered.append(QuestionSet.CHECKLIST)
+    if data.get("emergency"):
+        answered.append(QuestionSet.EMERGENCY)
+    return answered
 
 
 BUSINESS_CRITICAL_LABELS = {
@@ -218,6 +357,14 @@ class PriorityRequestForm(forms.Form):
     def __init__(self, *args: Any, levels: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = list(levels)  # type: ignore[attr-defined]
+
+
+class SharingForm(forms.Form):
+    """Share a ticket with the organisation ("yes") or stop sharing it ("no")."""
+
+    shared = forms.TypedChoiceField(
+        choices=[("yes", _("shared")), ("no", _("not shared"))], coerce=lambda v: v == "yes"
+    )
 
 
 class SurveyForm(forms.Form):

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from portal.tokens import ContactSetPasswordForm, contact_token_generator
-from portal.views import account, auth, preferences, tickets
+from portal.views import account, auth, preferences, sharing, tickets
 from tickets import converters  # noqa: F401  (registers the ticket_number converter)
 
 app_name = "portal"
@@ -32,6 +32,7 @@ urlpatterns = [
     path("tickets/", tickets.ticket_list, name="tickets"),
     path("tickets/new/", tickets.ticket_new, name="ticket_new"),
     path("tickets/<ticket_number:number>/", tickets.ticket_detail, name="ticket"),
+    path("tickets/<ticket_number:number>/sharing/", sharing.ticket_sharing, name="ticket_sharing"),
     path("contract/", account.contract_page, name="contract"),
     path("organisation/", account.organisation_page, name="organisation"),
     path("preferences/", preferences.preferences_page, name="preferences"),

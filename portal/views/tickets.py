@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from contracts.exceptions import ContractsError
-from contracts.selectors import sla_policy_targets
 from escalation.exceptions import EscalationError
 from escalation.services.actions import escalation_raise_by_customer
 from portal.access import contact_required
@@ -42,13 +41,13 @@ from portal.selectors import (
 )
 from tickets.exceptions import TicketError
 from tickets.models import OPEN_STATUSES, Attachment, Status, Ticket
+from tickets.questions import contract_question_set
 from tickets.selectors import (
     QUEUE_ORDER,
     attachments_visible_to_contact,
     messages_visible_to_contact,
 )
 from tickets.services import (
-    TicketCreateInput,
     ticket_create,
     ticket_customer_confirm,
     ticket_priority_request,
@@ -248,21 +247,22 @@ def _reply(request: HttpRequest, ticket: Ticket, contact: Any, now: Any) -> None
 
 
 def _proposable_levels(contracts: QuerySet[Any]) -> list[tuple[str, str]]:
-    """The incident levels of the contracts' SLA policies (a Microsoft customer proposes a
-    severity; the provider assigns it, TKT-11)."""
+    """The levels a customer may propose under any of the contracts: only where the provider
+    assigns the level (Microsoft, TKT-11); the proposal waits for the provider (D8)."""
     english = request_language().startswith("en")
     levels: dict[str, str] = {}
     for contract in contracts:
-        policy = sla_policy_targets(contract=contract)
-        for target in policy.targets if policy else ():
-            if target.request_type == "incident":
-                levels.setdefault(target.level, target.label_en if english else target.label_nl)
+        for level, label in contract_question_set(contract).proposable_levels(english=english):
+            levels.setdefault(level, label)
     return list(levels.items())
 
 
 @contact_required
 @require_http_methods(["GET", "POST"])
 def ticket_new(request: HttpRequest) -> HttpResponse:
+    """A customer proposes, the provider's rules decide (issue #11 §4): no level is passed to
+    ticket_create; scope x effect, the checklist or the emergency flag pick the target, and a
+    proposed severity becomes a pending priority request."""
     contact = request.contact  # type: ignore[attr-defined]
     contracts = contracts_visible(contact)
     form = NewTicketForm(
@@ -274,30 +274,18 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data, now = form.cleaned_data, timezone.now()
+        proposed = data["proposed_level"]
         try:
             with transaction.atomic():  # a refused upload (UploadRefused) keeps no ticket
-                ticket = ticket_create(
-                    data=TicketCreateInput(
+                ticket = ticket_create(data=form.create_input(contact=contact), now=now)
+                if proposed and proposed != ticket.priority_level:
+                    ticket_priority_request(
+                        ticket=ticket,
                         contact=contact,
-                        contract_id=data["contract"].pk,
-                        request_type=data["request_type"],
-                        channel="portal",
-                        subject=data["subject"],
-                        description=data["description"],
-                        reproduction_steps=data["reproduction_steps"],
-                        product=data["product"],
-                        impact_scope=data["impact_scope"],
-                        impact_effect=data["impact_effect"],
-                        business_impact=data["business_impact"],
-                        priority_level=data["proposed_level"] or "",
-                        emergency=data["emergency"],
-                        any_user_can_login=data["any_user_can_login"],
-                        business_critical_checklist={
-                            k[len("check_") :]: v for k, v in data.items() if k.startswith("check_")
-                        },
-                    ),
-                    now=now,
-                )
+                        level=proposed,
+                        reason=data["business_impact"],
+                        now=now,
+                    )
                 uploads_store(data["attachments"], ticket=ticket, message=None, now=now)
         except (TicketError, ContractsError) as exc:
             form.add_error(None, str(exc))
@@ -305,5 +293,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Ticket %(number)s was registered.") % {"number": ticket.number}
             )
+            if proposed and proposed != ticket.priority_level:
+                messages.info(request, _("Your proposed severity was sent; the provider decides."))
             return redirect("portal:ticket", number=ticket.number)
     return render(request, "portal/ticket_new.html", {"form": form, "contracts": contracts})

@@ -28,7 +28,7 @@ AUTH_PAGES = {
     "password_reset_complete",
 }
 # Pages about one object, named by the URL: another organisation's object answers 404.
-OBJECT_PAGES = {"ticket"}
+OBJECT_PAGES = {"ticket", "ticket_sharing"}
 # Pages about the signed-in contact's own organisation.
 ORGANISATION_PAGES = {"home", "tickets", "ticket_new", "contract", "organisation"}
 PATTERNS = portal_urls.urlpatterns
