@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import URLPattern, path
 
-from backoffice.views import escalations, triage
+from backoffice.views import escalations, new_ticket, triage
 from backoffice.views.dashboard import dashboard, dashboard_csv
 from tickets import converters  # noqa: F401  (registers the row_id converter)
 
@@ -32,3 +32,6 @@ urlpatterns += [
     admin_path("triage/<row_id:pk>/", triage.triage_detail, "triage-detail"),
     admin_path("escalations/", escalations.escalation_list, "escalations"),
 ]
+
+# The first line registers a phone call, a walk-in or a request on someone's behalf (issue #11 §3).
+urlpatterns += [admin_path("tickets/new/", new_ticket.ticket_new, "ticket-new")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -126,7 +126,7 @@ def _received_at(data: TicketCreateInput, now: datetime) -> datetime:
         raise TicketValidationError(
             "received_at", _("The time the request came in cannot be in the future.")
         )
-    return received
+    return received.astimezone(UTC)
 
 
 def is_business_critical(data: TicketCreateInput) -> bool:
