@@ -4,16 +4,17 @@ Every figure is one grouped query (`values().annotate(Count)`), never a loop ove
 the number of queries is the same for ten tickets or a million, and for any number of
 contracts and providers. Days and months are those of the display zone (Europe/Amsterdam).
 Compliance follows tickets.compliance (DECISIONS D9) through the same query pieces.
+Satisfaction (CSAT) counts survey answers by the month they were answered (issue #11 §2).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Count, Min, Q
+from django.db.models import Avg, Count, Min, Q
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract, Provider
@@ -27,7 +28,7 @@ from tickets.compliance import (
     sla_compliance_by_contract,
     verdict_counts,
 )
-from tickets.models import OPEN_STATUSES, Metric, SlaClock, Status, Ticket
+from tickets.models import OPEN_STATUSES, Metric, SatisfactionSurvey, SlaClock, Status, Ticket
 
 TREND_MONTHS = 12
 RANKS = (1, 2, 3, 4)
@@ -117,6 +118,30 @@ class ProviderTrend:
 
 
 @dataclass(frozen=True)
+class CsatMonth:
+    """Satisfaction in one month: the number of answers and their average score (1-5)."""
+
+    month: date
+    answers: int = 0
+    average: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ContractCsat:
+    """One contract's survey answers per month, by the month they were answered."""
+
+    contract_id: int
+    reference: str
+    customer: str
+    provider: str
+    months: list[CsatMonth]
+
+    @property
+    def answers(self) -> int:
+        return sum(m.answers for m in self.months)
+
+
+@dataclass(frozen=True)
 class Dashboard:
     now: datetime
     month: date
@@ -124,6 +149,7 @@ class Dashboard:
     today: Today
     compliance: list[ContractCompliance]
     trends: list[ProviderTrend]
+    csat: list[ContractCsat] = field(default_factory=list)
 
 
 # --- Months and days -----------------------------------------------------------------------------
@@ -298,6 +324,52 @@ def provider_trends(
     ]
 
 
+def _average(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"))
+
+
+def contract_csat(*, month: date, zone: tzinfo, user: StaffUser) -> list[ContractCsat]:
+    """Twelve months up to `month`, per contract with an answer: the number of survey answers
+    and their average score, by the month (display zone) each was answered. One query grouped
+    by contract, each month a filtered aggregate over its bounds (as provider_trends)."""
+    months = [month_add(month, k - TREND_MONTHS + 1) for k in range(TREND_MONTHS)]
+    bounds = [(month_start(m, zone), month_start(month_add(m, 1), zone)) for m in months]
+    per_month: dict[str, Any] = {}
+    for k, (first, following) in enumerate(bounds):
+        answered = Q(answered_at__gte=first, answered_at__lt=following)
+        per_month[f"n_{k}"] = Count("pk", filter=answered)
+        per_month[f"avg_{k}"] = Avg("score", filter=answered)
+    rows = (
+        staff_rows(
+            user,
+            SatisfactionSurvey.objects.filter(
+                answered_at__gte=bounds[0][0], answered_at__lt=bounds[-1][1]
+            ),
+        )
+        .values(
+            "ticket__contract_id",
+            "ticket__contract__reference",
+            "ticket__contract__customer__name",
+            "ticket__contract__provider__name",
+        )
+        .annotate(**per_month)
+        .order_by()
+    )
+    result = [
+        ContractCsat(
+            contract_id=row["ticket__contract_id"],
+            reference=row["ticket__contract__reference"],
+            customer=row["ticket__contract__customer__name"],
+            provider=row["ticket__contract__provider__name"],
+            months=[
+                CsatMonth(m, row[f"n_{k}"], _average(row[f"avg_{k}"])) for k, m in enumerate(months)
+            ],
+        )
+        for row in cast("list[dict[str, Any]]", list(rows))
+    ]
+    return sorted(result, key=lambda r: (r.provider, r.customer, r.reference))
+
+
 def dashboard_figures(*, now: datetime, month: date, zone: tzinfo, user: StaffUser) -> Dashboard:
     """Everything the dashboard shows to `user`, in a fixed number of queries: a CSAM without
     another role sees only their contracts' tickets, clocks and escalations (contracts.staff_scope).
@@ -309,4 +381,5 @@ def dashboard_figures(*, now: datetime, month: date, zone: tzinfo, user: StaffUs
         today=today(now, zone, user),
         compliance=contract_compliance(month=month, now=now, zone=zone, user=user),
         trends=provider_trends(month=month, now=now, zone=zone, user=user),
+        csat=contract_csat(month=month, zone=zone, user=user),
     )

@@ -122,6 +122,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "worst_chart": _worst_chart(figures.compliance),
         "below_threshold": sum(1 for r in figures.compliance if r.within_threshold is False),
         "trends": _trend_charts(figures),
+        "csat_months": [p.month for p in figures.csat[0].months] if figures.csat else [],
     }
     return TemplateResponse(request, "backoffice/dashboard.html", context)
 
@@ -201,6 +202,31 @@ def dashboard_sections(figures: Dashboard) -> list[CsvSection]:
                 ]
                 for t in figures.trends
                 for p in t.points
+            ],
+        ),
+        CsvSection(
+            _("Customer satisfaction per contract and month, 12 months up to %(month)s")
+            % {"month": month},
+            [
+                _("provider"),
+                _("customer"),
+                _("contract"),
+                _("month"),
+                _("answers"),
+                _("average score (1-5)"),
+            ],
+            [
+                [
+                    c.provider,
+                    c.customer,
+                    c.reference,
+                    m.month.strftime("%Y-%m"),
+                    m.answers,
+                    _number(m.average),
+                ]
+                for c in figures.csat
+                for m in c.months
+                if m.answers
             ],
         ),
     ]

@@ -233,7 +233,7 @@ def test_the_csv_download_has_every_table_and_quotes_formulas(agent, client):
     titles = [row[0] for row in rows if len(row) == 1]
     assert titles[0] == "Open tickets by status"
     assert "Compliance per contract, 2026-06" in titles
-    assert len(titles) == 6
+    assert len(titles) == 7  # ... and customer satisfaction per contract and month
     compliance = next(row for row in rows if row[:2] == ["onITnow", "'=HYPERLINK(evil)"])
     assert compliance[3:9] == ["Top", "100", "1", "2", "33.3", "no"]
 
@@ -262,4 +262,4 @@ def test_the_number_of_queries_does_not_grow_with_tickets_or_contracts(
     reader = UserFactory(username="dashboard-reader")
     with CaptureQueriesContext(connection) as ctx:
         dashboard_figures(now=NOW, month=month_parse("2026-06"), zone=AMS, user=reader)
-    assert len(ctx.captured_queries) == 9  # 8 figures + the reader's roles (contracts.staff_scope)
+    assert len(ctx.captured_queries) == 10  # 9 figures (CSAT too) + the reader's roles
