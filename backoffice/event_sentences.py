@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from backoffice.forms_new_ticket import RECEIVED_HOW
 from contracts.models import RequestType
 from escalation.models import Level, Reason
 from tickets.models import (
@@ -117,7 +118,8 @@ def _created(d: Mapping[str, Any], n: Names) -> str:
     if when(d.get("received_at")):
         text = _with(text, _("The request came in at %(at)s.") % {"at": when(d["received_at"])})
     if d.get("received_how"):
-        text = _with(text, _("How: %(how)s.") % {"how": d["received_how"]})
+        how = dict(RECEIVED_HOW).get(d["received_how"], d["received_how"])
+        text = _with(text, _("How: %(how)s.") % {"how": how})
     if d.get("named_contact_override"):
         text = _with(
             text,

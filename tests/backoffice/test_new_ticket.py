@@ -373,3 +373,13 @@ def test_visible_to_colleagues_follows_the_form(desk: Desk) -> None:
         True,
         False,
     ]
+
+
+def test_the_timeline_tells_when_and_how_the_request_came_in(desk: Desk) -> None:
+    client = _client("first")
+    response = _register(client, desk.anna, received_how="walk_in")
+    work = client.get(response["Location"]).content.decode()
+    assert "How: Walk-in at the desk." in work
+    assert "The request came in at" in work
+    assert "11:40" in work  # the call time, in the display zone
+    assert "walk_in" not in work
