@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from contracts.models import Contract, EscalationPolicy
 from contracts.selectors import escalation_contacts_for
-from notifications.services.recipients import COORDINATOR_GROUP, Recipient
+from notifications.services.recipients import (
+    COORDINATOR_GROUP,
+    Recipient,
+    staff_languages_by_email,
+    staff_recipient,
+    ticket_staff_recipients,
+)
 from tickets.models import Ticket
 
 
@@ -25,11 +32,10 @@ def escalation_policy_for(contract: Contract) -> EscalationPolicy:
 
 
 def _staff_recipient(user: object, role: str) -> Recipient | None:
-    email = getattr(user, "email", "")
-    if not email:
+    """A staff member with an address, told in their own language (issue #11 §2)."""
+    if not getattr(user, "email", ""):
         return None
-    name = getattr(user, "get_full_name", lambda: "")() or getattr(user, "username", "")
-    return Recipient(role, name, email, "nl")
+    return staff_recipient(user, role)
 
 
 def _csam(contract: Contract) -> list[Recipient]:
@@ -37,28 +43,47 @@ def _csam(contract: Contract) -> list[Recipient]:
     return [found] if found else []
 
 
+def escalation_contact_recipients(contract: Contract, level: int) -> list[Recipient]:
+    """The contract's escalation contacts of `level` with an address; one who is also a staff
+    member is written to in that person's language, everyone else in the desk's default."""
+    contacts = [c for c in escalation_contacts_for(contract=contract, level=level) if c.email]
+    languages = staff_languages_by_email(c.email for c in contacts)
+    return [
+        Recipient(c.role, c.name, c.email, languages.get(c.email.lower(), settings.LANGUAGE_CODE))
+        for c in contacts
+    ]
+
+
 def escalation_recipients(ticket: Ticket, level: int) -> tuple[list[Recipient], str]:
-    """Who is told at `level`, resolved now from the contract's roles, and any problem (D10)."""
+    """Who is told at `level`, resolved now from the contract's roles, and any problem (D10).
+
+    A warning goes to the people who work the ticket (its assignee, else its line's group,
+    issue #11 §2) and the support coordinators."""
     contract = ticket.contract
     if level == 0:
-        people = [_staff_recipient(ticket.assignee, "assignee")] if ticket.assignee else []
-        coordinators = get_user_model().objects.filter(
-            groups__name=COORDINATOR_GROUP, is_active=True
+        role = "assignee" if ticket.assignee_id is not None else "line"
+        people = [staff_recipient(user, role) for user in ticket_staff_recipients(ticket)]
+        coordinators = (
+            get_user_model()
+            .objects.filter(groups__name=COORDINATOR_GROUP, is_active=True)
+            .select_related("staff_profile")
+            .order_by("pk")
         )
-        people += [_staff_recipient(user, "support coordinator") for user in coordinators]
-        found = [p for p in people if p is not None]
-        problem = "" if found else "no assignee and no support coordinator with an email address"
-        return _unique(found), problem
-    contacts = escalation_contacts_for(contract=contract, level=level)
-    found = [Recipient(c.role, c.name, c.email, "nl") for c in contacts if c.email] + _csam(
-        contract
-    )
-    if not any(c.email for c in contacts):
-        return _unique(found), (
+        people += [
+            coordinator
+            for user in coordinators
+            if (coordinator := _staff_recipient(user, "support coordinator")) is not None
+        ]
+        problem = "" if people else "no assignee and no support coordinator with an email address"
+        return _unique(people), problem
+    contacts = escalation_contact_recipients(contract, level)
+    everyone = contacts + _csam(contract)
+    if not contacts:
+        return _unique(everyone), (
             f"contract {contract.reference} has no level-{level} escalation contact with an "
             "email address"
         )
-    return _unique(found), ""
+    return _unique(everyone), ""
 
 
 def _unique(recipients: list[Recipient]) -> list[Recipient]:

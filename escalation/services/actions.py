@@ -20,10 +20,9 @@ from escalation.services.emails import customer_escalation_email
 from escalation.services.firing import escalation_fire
 from escalation.services.planning import Trigger
 from escalation.services.sweep import notify_time
-from notifications.services.emails import customer_reply_email
 from notifications.services.outbox import outbox_enqueue
 from notifications.services.recipients import Recipient
-from tickets.models import OPEN_STATUSES, MessageKind, Ticket, TicketMessage
+from tickets.models import OPEN_STATUSES, Ticket
 from tickets.services.clocks import whole_second
 
 # Tickets without a calendar (no target) escalate in real time.
@@ -98,7 +97,9 @@ def escalation_raise_by_customer(
     recipient = Recipient("customer", contact.name, contact.email, contact.language)
     outbox_enqueue(
         key=f"escalation:{escalation.pk}:customer:{contact.email.lower()}",
-        email=customer_escalation_email(escalation, recipient),
+        # Truthful (issue #11 §2): told when the managers' mails really go, which waits for
+        # business hours unless the target is 24x7 (D10).
+        email=customer_escalation_email(escalation, recipient, now),
         now=now,
         ticket=ticket,
         escalation=escalation,
@@ -160,14 +161,3 @@ def escalation_resolve(*, escalation: Escalation, note: str, now: datetime, acto
             "acknowledged_by",
         ]
     )
-
-
-def customer_reply_notify(*, message: TicketMessage, now: datetime) -> bool:
-    """Email a provider's public reply to the ticket's contact, once per message (outbox key)."""
-    contact = message.ticket.contact
-    if message.kind != MessageKind.PUBLIC or message.author_contact_id or not contact.email:
-        return False
-    recipient = Recipient("customer", contact.name, contact.email, contact.language)
-    email = customer_reply_email(message, recipient)
-    row = outbox_enqueue(key=f"reply:{message.pk}", email=email, now=now, ticket=message.ticket)
-    return row is not None

@@ -26,7 +26,7 @@ from contracts.models import (
 from contracts.selectors import entitlement_balances, named_contact_cap
 from escalation.services.emails import csam_contract_email
 from notifications.services.outbox import outbox_enqueue
-from notifications.services.recipients import Recipient
+from notifications.services.recipients import staff_recipient
 
 WORK_ORDER_END_NOTICE = timedelta(days=75)  # the 60-day request deadline approaches (CON-21)
 RENEWAL_NOTICE = timedelta(days=30)
@@ -101,14 +101,13 @@ def csam_contract_notices(*, now: datetime) -> int:
     written = 0
     contracts = Contract.objects.filter(
         status=ContractStatus.ACTIVE, csam__isnull=False
-    ).select_related("csam", "customer", "package")
+    ).select_related("csam__staff_profile", "customer", "package")
     for contract in contracts:
         csam = contract.csam
         if csam is None or not csam.email:
             continue
-        recipient = Recipient(
-            "customer success account manager", csam.get_full_name() or csam.username, csam.email
-        )
+        # Issue #11 §2: in the CSAM's own language, dates formatted for it.
+        recipient = staff_recipient(csam, "customer success account manager")
         with transaction.atomic(), override(recipient.language):
             for notice in _contract_notices(contract, today):
                 email = csam_contract_email(

@@ -14,43 +14,40 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from contracts.selectors import escalation_contacts_for
 from escalation.models import Escalation, Level
-from escalation.services.emails import escalation_email
+from escalation.selectors import escalation_contact_recipients
+from escalation.services.emails import (
+    ENGINEER_KEY_PART,
+    FALLBACK_ROLE_SUFFIX,
+    escalation_email,
+)
 from notifications.models import OutboxEmail
 from notifications.services.outbox import outbox_enqueue
-from notifications.services.recipients import COORDINATOR_GROUP, Recipient
+from notifications.services.recipients import COORDINATOR_GROUP, Recipient, staff_recipient
 from tickets.models import TicketEvent
 
-FALLBACK_ROLE_SUFFIX = " (fallback)"
+__all__ = ["FALLBACK_ROLE_SUFFIX", "escalation_fallback"]
 
 
 def _candidates(escalation: Escalation) -> list[Recipient]:
-    """Everyone who could take over, best first."""
+    """Everyone who could take over, best first, each in their own language."""
     ticket = escalation.ticket
     contract = ticket.contract
     found: list[Recipient] = []
     if escalation.level >= Level.FIRST_LINE:
         for level in range(escalation.level, Level.MEDIATION + 1):
-            found += [
-                Recipient(c.role, c.name, c.email, "nl")
-                for c in escalation_contacts_for(contract=contract, level=level)
-                if c.email
-            ]
+            found += escalation_contact_recipients(contract, level)
         csam = contract.csam
         if csam is not None and csam.email:
-            name = csam.get_full_name() or csam.username
-            found.append(Recipient("customer success account manager", name, csam.email, "nl"))
+            found.append(staff_recipient(csam, "customer success account manager"))
     coordinators = (
         get_user_model()
         .objects.filter(groups__name=COORDINATOR_GROUP, is_active=True)
+        .exclude(email="")
+        .select_related("staff_profile")
         .order_by("pk")
     )
-    found += [
-        Recipient("support coordinator", u.get_full_name() or u.username, u.email, "nl")
-        for u in coordinators
-        if u.email
-    ]
+    found += [staff_recipient(u, "support coordinator") for u in coordinators]
     return found
 
 
@@ -68,8 +65,8 @@ def escalation_fallback(*, outbox_id: int, now: datetime) -> OutboxEmail | None:
     Called when the server refuses a send with 5xx; a delivery-status report that marks an
     escalation's mail bounced is the same refusal, reported later, and may call it too."""
     row = OutboxEmail.objects.get(pk=outbox_id)
-    if row.escalation_id is None:
-        return None
+    if row.escalation_id is None or ENGINEER_KEY_PART in row.key:
+        return None  # an engineer's notice: the managers were told in their own mails
     escalation = (
         Escalation.objects.select_for_update(of=("self",))
         .select_related("ticket__contract__csam", "ticket__customer", "ticket__sla_target")

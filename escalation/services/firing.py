@@ -13,10 +13,19 @@ from contracts.businesstime import Calendar, deadline
 from contracts.models import Contact, EscalationPolicy
 from escalation.models import Escalation, Level
 from escalation.selectors import escalation_recipients
-from escalation.services.emails import csam_ticket_email, escalation_email
+from escalation.services.emails import (
+    ENGINEER_KEY_PART,
+    csam_ticket_email,
+    engineer_escalation_email,
+    escalation_email,
+)
 from escalation.services.planning import Trigger
 from notifications.services.outbox import Email, outbox_enqueue, outbox_enqueue_many
-from notifications.services.recipients import Recipient
+from notifications.services.recipients import (
+    Recipient,
+    staff_recipient,
+    ticket_staff_recipients,
+)
 from tickets.models import Ticket, TicketEvent
 from tickets.services.clocks import whole_second
 
@@ -34,9 +43,15 @@ def escalation_fire(
     recipients_of: RecipientLookup = escalation_recipients,
     raised_by_contact: Contact | None = None,
     note: str = "",
+    critical_notice: bool = False,
 ) -> Escalation | None:
     """Create the record and its emails; None if this (ticket, level, reason, clock version,
-    occasion) has fired before (the unique constraint decides)."""
+    occasion) has fired before (the unique constraint decides).
+
+    One mail per event per person (issue #11 §2): with `critical_notice` (the CSAM is due the
+    notice of a Critical / Sev 1 ticket) a CSAM among the recipients gets one mail that says
+    both, under the notice's key; the people who work the ticket (its assignee, else its line's
+    group) hear of a level 1+ escalation once, unless they are told as a recipient anyway."""
     recipients, problem = recipients_of(ticket, trigger.level)
     remind = trigger.level >= Level.FIRST_LINE
     try:
@@ -63,7 +78,10 @@ def escalation_fire(
             )
     except IntegrityError:
         return None  # fired before, by this or a concurrent sweep
-    _notify(escalation, recipients, now, send_after, reminder=0)
+    merged = _critical_notice_merge(escalation, recipients, now, send_after, critical_notice)
+    _notify(escalation, [r for r in recipients if r != merged], now, send_after, reminder=0)
+    if trigger.level >= Level.FIRST_LINE:
+        _engineers_notify(escalation, recipients, now, send_after)
     TicketEvent.objects.create(
         ticket=ticket,
         kind="escalated",
@@ -102,6 +120,73 @@ def _notify(
     )
 
 
+def csam_key(ticket: Ticket) -> str:
+    """The CSAM hears of each version of a Critical / Sev 1 ticket once (D11)."""
+    return f"csam-critical:{ticket.pk}:{ticket.clock_version}"
+
+
+def _csam_among(ticket: Ticket, recipients: list[Recipient]) -> Recipient | None:
+    csam = ticket.contract.csam
+    if csam is None or not csam.email:
+        return None
+    return next((r for r in recipients if r.email.lower() == csam.email.lower()), None)
+
+
+def critical_notice_merged(escalation: Escalation) -> bool:
+    """Whether firing `escalation` with `critical_notice` told the CSAM both in one mail."""
+    recipients = [Recipient(**r) for r in escalation.recipients]
+    return escalation.level >= Level.FIRST_LINE and (
+        _csam_among(escalation.ticket, recipients) is not None
+    )
+
+
+def _critical_notice_merge(
+    escalation: Escalation,
+    recipients: list[Recipient],
+    now: datetime,
+    send_after: datetime,
+    critical_notice: bool,
+) -> Recipient | None:
+    """Write the CSAM's one mail (escalation + critical notice); the CSAM, or None."""
+    if not critical_notice or escalation.level < Level.FIRST_LINE:
+        return None
+    csam = _csam_among(escalation.ticket, recipients)
+    if csam is None:
+        return None
+    row = outbox_enqueue(
+        key=csam_key(escalation.ticket),
+        email=escalation_email(escalation, csam, 0, critical_notice=True),
+        now=now,
+        send_after=send_after,
+        ticket=escalation.ticket,
+        escalation=escalation,
+    )
+    return csam if row is not None else None  # told of this version before: a plain copy
+
+
+def _engineers_notify(
+    escalation: Escalation, recipients: list[Recipient], now: datetime, send_after: datetime
+) -> None:
+    """The assignee, or the line's group when nobody is assigned, hears of the escalation once
+    (issue #11 §2); someone who is told as a recipient is not told twice."""
+    ticket = escalation.ticket
+    told = {r.email.lower() for r in recipients}
+    role = "assignee" if ticket.assignee_id is not None else "line"
+    for user in ticket_staff_recipients(ticket):
+        if user.email.lower() in told:
+            continue
+        told.add(user.email.lower())
+        engineer = staff_recipient(user, role)
+        outbox_enqueue(
+            key=f"escalation:{escalation.pk}{ENGINEER_KEY_PART}{engineer.email.lower()}",
+            email=engineer_escalation_email(escalation, engineer),
+            now=now,
+            send_after=send_after,
+            ticket=ticket,
+            escalation=escalation,
+        )
+
+
 def reminder_send(
     escalation: Escalation,
     policy: EscalationPolicy,
@@ -129,11 +214,9 @@ def csam_critical_notice(ticket: Ticket, now: datetime, send_after: datetime) ->
     csam = ticket.contract.csam
     if csam is None or not csam.email:
         return
-    recipient = Recipient(
-        "customer success account manager", csam.get_full_name() or csam.username, csam.email
-    )
+    recipient = staff_recipient(csam, "customer success account manager")
     outbox_enqueue(
-        key=f"csam-critical:{ticket.pk}:{ticket.clock_version}",
+        key=csam_key(ticket),
         email=csam_ticket_email(ticket, recipient),
         now=now,
         send_after=send_after,
@@ -141,4 +224,12 @@ def csam_critical_notice(ticket: Ticket, now: datetime, send_after: datetime) ->
     )
 
 
-__all__ = ["Email", "Trigger", "csam_critical_notice", "escalation_fire", "reminder_send"]
+__all__ = [
+    "Email",
+    "Trigger",
+    "critical_notice_merged",
+    "csam_critical_notice",
+    "csam_key",
+    "escalation_fire",
+    "reminder_send",
+]

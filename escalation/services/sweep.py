@@ -33,7 +33,13 @@ from contracts.calendars import calendar_for
 from contracts.models import EscalationPolicy
 from escalation.models import Escalation, Level
 from escalation.selectors import escalation_policy_for, escalation_recipients
-from escalation.services.firing import csam_critical_notice, escalation_fire, reminder_send
+from escalation.services.firing import (
+    critical_notice_merged,
+    csam_critical_notice,
+    csam_key,
+    escalation_fire,
+    reminder_send,
+)
 from escalation.services.planning import Plan, followup_plan, ticket_plan
 from notifications.models import OutboxEmail
 from notifications.services.recipients import Recipient
@@ -176,7 +182,7 @@ def _csam_due(ticket: Ticket, page: _Page) -> bool:
     csam = ticket.contract.csam
     if csam is None or not csam.email:
         return False
-    if f"csam-critical:{ticket.pk}:{ticket.clock_version}" in page.csam_notified:
+    if csam_key(ticket) in page.csam_notified:
         return False
     was_critical = any(k.startswith(f"csam-critical:{ticket.pk}:") for k in page.csam_notified)
     return was_critical or (ticket.sla_target is not None and ticket.sla_target.rank == 1)
@@ -227,21 +233,27 @@ def _fire(
         if locked is None:
             return 0  # changed since the claim; its change asked for a fresh check
         send_after = notify_time(calendar, now)
-        fired = [
-            e
-            for t in plan.triggers
-            if (
-                e := escalation_fire(
-                    ticket,
-                    t,
-                    now,
-                    send_after,
-                    policy=policy,
-                    calendar=calendar,
-                    recipients_of=caches.recipients_of,
-                )
+        # The CSAM's copy of a level 1+ escalation also carries the critical-ticket notice
+        # that is due: one mail per event per person (issue #11 §2).
+        notice_due = _csam_due(ticket, page)
+        fired: list[Escalation] = []
+        for trigger in plan.triggers:
+            escalation = escalation_fire(
+                ticket,
+                trigger,
+                now,
+                send_after,
+                policy=policy,
+                calendar=calendar,
+                recipients_of=caches.recipients_of,
+                critical_notice=notice_due,
             )
-        ]
+            if escalation is None:
+                continue
+            fired.append(escalation)
+            if notice_due and critical_notice_merged(escalation):
+                page.csam_notified.add(csam_key(ticket))
+                notice_due = False
         for escalation in plan.reminders:
             plan.upcoming.append(reminder_send(escalation, policy, calendar, now, send_after))
         for escalation in fired:
@@ -250,7 +262,7 @@ def _fire(
         first = next((e for e in fired if e.level == Level.FIRST_LINE), None)
         if first is not None:  # a level 1 fired now starts the level-2 timers
             followup_plan(ticket, first.raised_at, False, policy, calendar, now, plan)
-        if _csam_due(ticket, page):
+        if notice_due:
             csam_critical_notice(ticket, now, send_after)
         _set_next_check(ticket, page.lease, plan.next_check(now))
     return len(fired)

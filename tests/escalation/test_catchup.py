@@ -40,7 +40,9 @@ def outage() -> Ticket:
     Written in the order warning, level 1, then level 2 before each level-1 reminder."""
     coordinator()
     contract = ContractFactory(provider_code="onitnow", package_code="ons")
-    ticket = create_ticket(named_contact(contract), ams("2026-06-08 08:30"), priority_level="top")
+    ticket = create_ticket(
+        named_contact(contract), ams("2026-06-08 08:30"), priority_level="top", send_receipt=False
+    )
     for moment in ("09:16", "09:31", "10:31", "11:31"):
         escalation_sweep(now=ams(f"2026-06-08 {moment}"))
     return ticket
@@ -155,7 +157,9 @@ def test_a_mail_published_after_the_outage_waits_behind_its_tickets_late_mails(
 def test_fresh_mails_of_one_ticket_do_not_wait_for_each_other() -> None:
     coordinator()
     contract = ContractFactory(provider_code="onitnow", package_code="ons")
-    ticket = create_ticket(named_contact(contract), ams("2026-06-08 08:30"), priority_level="top")
+    ticket = create_ticket(
+        named_contact(contract), ams("2026-06-08 08:30"), priority_level="top", send_receipt=False
+    )
     escalation_sweep(now=ams("2026-06-08 09:31"))  # level 1 (the warning's time has passed)
     escalation_sweep(now=ams("2026-06-08 10:31"))  # level 2 and a level-1 reminder
     level2 = OutboxEmail.objects.get(ticket=ticket, escalation__level=2)

@@ -15,6 +15,7 @@ from notifications.models import OutboxEmail
 from tests.escalation.helpers import fired, mail, sweep
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket
+from tickets.models import Ticket
 from tickets.services import ticket_assign_critical_resource, ticket_reply
 
 pytestmark = pytest.mark.django_db
@@ -35,16 +36,34 @@ def critical():
         contract=contract, level=1, role="Service Delivery Manager", name="Sam de Vries", email=SDM
     )
     return create_ticket(
-        named_contact(contract), ams("2026-06-08 10:00"), priority_level="critical"
+        named_contact(contract),
+        ams("2026-06-08 10:00"),
+        priority_level="critical",
+        send_receipt=False,
     )
 
 
-def test_critical_escalates_at_once_and_tells_the_csam(critical):
+def test_critical_escalates_at_once_and_tells_the_csam_in_one_mail(critical):
     assert sweep("2026-06-08 10:00") == 1
     assert fired(critical) == [(1, "critical_created")]
+    assert sorted(mail(critical)) == [(CSAM, "csam-critical"), (SDM, "escalation")]
+    csam_mail = OutboxEmail.objects.get(to_email=CSAM)
+    assert csam_mail.escalation is not None  # acknowledging and fallback work as for any copy
+    assert "/escalations/acknowledge/" in csam_mail.body_text
+    assert "Kritiek ticket" in csam_mail.subject or "Critical ticket" in csam_mail.subject
+    assert "niveau 1" in csam_mail.subject
+
+
+def test_each_version_of_the_critical_ticket_is_one_mail_to_the_csam(critical):
+    sweep("2026-06-08 10:00")
+    Ticket.objects.filter(pk=critical.pk).update(
+        clock_version=2, next_check_at=ams("2026-06-08 10:05")
+    )
+    sweep("2026-06-08 10:05")
     assert sorted(mail(critical)) == [
         (CSAM, "csam-critical"),
-        (CSAM, "escalation"),
+        (CSAM, "csam-critical"),
+        (SDM, "escalation"),
         (SDM, "escalation"),
     ]
 

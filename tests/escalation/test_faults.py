@@ -124,7 +124,9 @@ def top() -> Ticket:
     """Top incident on ONS registered Mon 8 Jun 08:30: response due 09:30 (level 1, the SSM)."""
     coordinator()
     contract = ContractFactory(provider_code="onitnow", package_code="ons")
-    return create_ticket(named_contact(contract), ams("2026-06-08 08:30"), priority_level="top")
+    return create_ticket(
+        named_contact(contract), ams("2026-06-08 08:30"), priority_level="top", send_receipt=False
+    )
 
 
 def _level1(top: Ticket) -> OutboxEmail:

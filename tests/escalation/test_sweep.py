@@ -28,7 +28,9 @@ def top():
     """Top incident on ONS registered Fri 5 Jun 17:00: response due Mon 8 Jun 09:00."""
     coordinator()
     contract = ContractFactory(provider_code="onitnow", package_code="ons")
-    return create_ticket(named_contact(contract), ams("2026-06-05 17:00"), priority_level="top")
+    return create_ticket(
+        named_contact(contract), ams("2026-06-05 17:00"), priority_level="top", send_receipt=False
+    )
 
 
 def test_the_first_sweep_plans_the_warning_at_75_percent(top):
@@ -133,7 +135,9 @@ def test_a_warning_found_after_closing_waits_for_the_next_opening():
     coordinator()
     contract = ContractFactory(provider_code="onitnow", package_code="ons")
     # Top at Fri 16:40: 75 % (45 business minutes) falls at 17:25, inside hours.
-    ticket = create_ticket(named_contact(contract), ams("2026-06-05 16:40"), priority_level="top")
+    ticket = create_ticket(
+        named_contact(contract), ams("2026-06-05 16:40"), priority_level="top", send_receipt=False
+    )
     sweep("2026-06-05 16:41")
     sweep("2026-06-05 17:40")  # found after closing: nobody is paged on Friday evening (D10)
     row = OutboxEmail.objects.get(ticket=ticket)
@@ -144,7 +148,7 @@ def test_a_missing_escalation_contact_is_a_visible_configuration_error():
     # CBG names no escalation chain (SPEC §4.4): a customer escalation has nobody to tell.
     contract = ContractFactory(provider_code="cbg", package_code="extra")
     contact = named_contact(contract)
-    ticket = create_ticket(contact, ams("2026-06-08 10:00"))
+    ticket = create_ticket(contact, ams("2026-06-08 10:00"), send_receipt=False)
     from escalation.services.actions import escalation_raise_by_customer
 
     escalation = escalation_raise_by_customer(
