@@ -296,6 +296,12 @@ def _rca_delivered(d: Mapping[str, Any], n: Names) -> str:
     return _("The RCA of problem %(number)s was delivered on time.") % values
 
 
+def _sharing(d: Mapping[str, Any], n: Names) -> str:
+    if d.get("shared"):
+        return _("Shared with the customer's colleagues.")
+    return _("No longer shared with the customer's colleagues.")
+
+
 def _plain(template: Promise) -> Callable[[Mapping[str, Any], Names], str]:
     def sentence(d: Mapping[str, Any], n: Names) -> str:
         return _with(str(template), _note(d))
@@ -304,11 +310,6 @@ def _plain(template: Promise) -> Callable[[Mapping[str, Any], Names], str]:
 
 
 Sentence = Callable[[Mapping[str, Any], Names], str]
-
-EFFORT_24X7 = gettext_lazy("24x7 effort requested (the clocks do not change).")
-PROBLEM_ROOT_CAUSE = gettext_lazy("Root cause of problem %(number)s recorded.")
-PROBLEM_WORKAROUND = gettext_lazy("Workaround of problem %(number)s recorded.")
-REPLY_SEEN = gettext_lazy("The engineer opened the ticket after the customer's reply.")
 
 SENTENCES: dict[str, Sentence] = {
     "created": _created,
@@ -362,6 +363,7 @@ SENTENCES: dict[str, Sentence] = {
     "customer_reply_seen": _plain(
         gettext_lazy("The engineer opened the ticket after the customer's reply.")
     ),
+    "sharing_changed": _sharing,
 }
 
 

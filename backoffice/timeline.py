@@ -47,6 +47,7 @@ LABELS = {
     "rca_due_set": _("RCA due date set"),
     "rca_delivered": _("RCA delivered"),
     "customer_reply_seen": _("customer's reply seen"),
+    "sharing_changed": _("sharing with colleagues changed"),
 }
 # Data keys holding user ids, and the one holding a problem id.
 USER_KEYS = ("assignee", "from", "to", "user", "resource")
