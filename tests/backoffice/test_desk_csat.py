@@ -146,6 +146,6 @@ def test_the_dashboard_costs_the_same_for_one_or_many_contracts(
         client.get(URL)
     for score in (1, 2, 3, 4, 5):
         _answer(ContractFactory(), score, "2026-05-10 10:00")
-    with django_assert_max_num_queries(len(one)):  # type: ignore[operator]
+    with django_assert_max_num_queries(len(one)):
         html = client.get(URL).content.decode()
     assert html.count("bo-csat-average") == 6

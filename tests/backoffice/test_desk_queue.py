@@ -128,6 +128,6 @@ def test_the_queue_costs_the_same_for_five_or_twenty_tickets(
         _queue(client)
     for n in range(15):
         _ticket(desk, f"more-{n}", customer_replied=True)
-    with django_assert_max_num_queries(len(few)):  # type: ignore[operator]
+    with django_assert_max_num_queries(len(few)):
         page = _queue(client)
     assert "more-14" in page
