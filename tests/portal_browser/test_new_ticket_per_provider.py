@@ -26,13 +26,15 @@ def _english(msgid: str, **params: object) -> str:
 def _contracts(portal: Portal) -> dict[str, Contract]:
     """The contact's onITnow contract plus a Microsoft (not shared by default) and a CBG one."""
     onitnow = Contract.objects.get(customer=portal.contact.customer)
-    microsoft = ContractFactory(
+    microsoft: Contract = ContractFactory(
         customer=onitnow.customer,
         provider_code="microsoft",
         package_code="advanced",
         tickets_shared_by_default=False,
     )
-    cbg = ContractFactory(customer=onitnow.customer, provider_code="cbg", package_code="extra")
+    cbg: Contract = ContractFactory(
+        customer=onitnow.customer, provider_code="cbg", package_code="extra"
+    )
     for contract in (microsoft, cbg):
         ContactRole.objects.create(
             contact=portal.contact, contract=contract, role=ContactRoleKind.NAMED_CONTACT
