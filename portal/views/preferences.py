@@ -34,7 +34,7 @@ class MailPreferencesForm(forms.Form):
 def preferences_page(request: HttpRequest) -> HttpResponse:
     contact = request.contact  # type: ignore[attr-defined]
     initial = {name: getattr(contact, name) for name in MailPreferencesForm.base_fields}
-    form = MailPreferencesForm(request.POST or None, initial=initial)
+    form = MailPreferencesForm(request.POST or None, initial=initial, label_suffix="")
     if request.method == "POST" and form.is_valid():
         contact_mail_preferences_set(contact=contact, now=timezone.now(), **form.cleaned_data)
         messages.success(request, _("Your mail preferences are saved."))
