@@ -90,7 +90,7 @@ class _Caches:
     """Per sweep: a contract's policy and recipients do not change within a sweep."""
 
     policies: dict[int, EscalationPolicy] = field(default_factory=dict)
-    recipients: dict[tuple[int, int], tuple[list[Recipient], str]] = field(default_factory=dict)
+    recipients: dict[tuple[object, ...], tuple[list[Recipient], str]] = field(default_factory=dict)
 
     def policy(self, ticket: Ticket) -> EscalationPolicy:
         if ticket.contract_id not in self.policies:
@@ -98,8 +98,11 @@ class _Caches:
         return self.policies[ticket.contract_id]
 
     def recipients_of(self, ticket: Ticket, level: int) -> tuple[list[Recipient], str]:
-        key = (ticket.contract_id, level)
-        if key not in self.recipients or level == Level.WARNING:  # warnings name the assignee
+        # Warnings name the people who work the ticket: its assignee, else its line's group.
+        key: tuple[object, ...] = (ticket.contract_id, level)
+        if level == Level.WARNING:
+            key += (ticket.assignee_id, ticket.line)
+        if key not in self.recipients:
             self.recipients[key] = escalation_recipients(ticket, level)
         return self.recipients[key]
 

@@ -54,6 +54,7 @@ def customer_waiting_mail(change: TicketChange) -> OutboxEmail | None:
         email = _customer_email(
             ticket,
             recipient,
+            short=_("Waiting for your answer"),
             heading=heading,
             paragraphs=paragraphs,
             facts=[(_("Waiting since"), local_time(change.now))],
@@ -103,6 +104,7 @@ def customer_resolved_mail(change: TicketChange) -> OutboxEmail | None:
         email = _customer_email(
             ticket,
             recipient,
+            short=_("Resolved"),
             heading=heading,
             paragraphs=paragraphs,
             facts=facts,
@@ -125,6 +127,7 @@ def customer_closed_mail(change: TicketChange) -> OutboxEmail | None:
         email = _customer_email(
             ticket,
             recipient,
+            short=_("Closed"),
             heading=heading,
             paragraphs=[
                 _("Your ticket is closed. Thank you for your cooperation."),
@@ -195,16 +198,18 @@ def _customer_email(
     ticket: Ticket,
     recipient: Recipient,
     *,
+    short: str,
     heading: str,
     paragraphs: list[str],
     facts: list[tuple[str, str]],
     footer: str,
 ) -> Email:
-    """Rendered in the active language (the caller's `override`)."""
+    """Rendered in the active language (the caller's `override`); the subject starts with the
+    ticket token, so a reply threads back even where the Message-ID is lost."""
     return render(
         language=recipient.language,
         recipient=recipient,
-        subject=f"{subject_token(ticket)} {heading}: {ticket.subject}",
+        subject=f"{subject_token(ticket)} {short}: {ticket.subject}",
         heading=heading,
         intro="\n\n".join(p.strip() for p in paragraphs if p and p.strip()),
         facts=[

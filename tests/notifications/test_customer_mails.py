@@ -95,7 +95,7 @@ def test_the_waiting_mail_asks_the_providers_question_in_english_with_the_ticket
     assert row.to_email == "eva@klant.example"
     assert row.language == "en"
     assert row.subject.startswith(f"[{ticket.number}] ")
-    assert "is waiting for your answer" in row.subject
+    assert row.subject == f"[{ticket.number}] Waiting for your answer: {ticket.subject}"
     assert "Which server logs the error?\nPlease send the log." in row.body_text
     assert "Which server logs the error?<br>Please send the log." in row.body_html
     assert "are paused" in row.body_text
@@ -166,7 +166,7 @@ def test_the_resolution_mail_tells_text_kind_and_root_cause_where_the_clock_coun
     )
     row = customer_resolved_mail(change)
     assert row is not None
-    assert "is resolved" in row.subject
+    assert row.subject == f"[{ticket.number}] Resolved: {ticket.subject}"
     assert row.subject.startswith(f"[{ticket.number}] ")
     assert "De koppeling is herstart.\nDe wachtrij is leeg." in row.body_text
     assert "Resolved with: workaround" in row.body_text
@@ -243,7 +243,7 @@ def test_the_closed_mail_says_a_reply_opens_a_new_ticket(ticket):
     _speak(ticket.contact, "en")
     row = customer_closed_mail(_closed(ticket))
     assert row is not None
-    assert "is closed" in row.subject
+    assert row.subject == f"[{ticket.number}] Closed: {ticket.subject}"
     assert "we open a new ticket that refers to this one" in row.body_text
 
 
