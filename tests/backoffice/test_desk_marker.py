@@ -21,9 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def _marked(desk: Desk, assignee: User | None = None, line: str = Line.FIRST) -> Ticket:
     ticket = create_ticket(desk.anna, timezone.now() - timedelta(hours=1), priority_level="hoog")
-    Ticket.objects.filter(pk=ticket.pk).update(
-        customer_replied=True, assignee=assignee, line=line
-    )
+    Ticket.objects.filter(pk=ticket.pk).update(customer_replied=True, assignee=assignee, line=line)
     return Ticket.objects.get(pk=ticket.pk)
 
 
