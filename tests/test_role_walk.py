@@ -143,6 +143,8 @@ PAGES: dict[str, tuple[int, ...]] = {
     "backoffice:triage": (200, 403, 200, 403, 403, 403, 200),
     "backoffice:triage-detail": (200, 403, 200, 403, 403, 403, 200),
     "backoffice:escalations": (200,) * 7,
+    # Registering a call: the first line, coordinators, a CSAM for their own customers.
+    "backoffice:ticket-new": (200, 403, 200, 403, 403, 200, 200),
 }
 MODEL_URL_SUFFIXES = ("changelist", "add", "change", "history", "delete")
 
