@@ -56,8 +56,8 @@ def _level_choices(contract: Contract) -> list[tuple[str, str]]:
     ]
 
 
-def _local_now_minute() -> str:
-    return timezone.localtime().strftime(DATETIME_LOCAL)
+def _local_minute(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime(DATETIME_LOCAL)
 
 
 class NewTicketForm(UploadQuotaMixin, forms.Form):
@@ -114,13 +114,14 @@ class NewTicketForm(UploadQuotaMixin, forms.Form):
         contact: Contact,
         contracts: list[Contract],
         contract: Contract | None,
+        now: datetime,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.user, self.contact, self.contract = user, contact, contract
+        self.user, self.contact, self.contract, self.now = user, contact, contract, now
         self.contracts = contracts
         self.upload_customer = contact.customer
-        self.fields["received_at"].initial = _local_now_minute()
+        self.fields["received_at"].initial = _local_minute(now)
         self.fields["shared_with_organisation"].initial = (
             contract.tickets_shared_by_default if contract else False
         )
@@ -169,7 +170,7 @@ class NewTicketForm(UploadQuotaMixin, forms.Form):
 
     def clean_received_at(self) -> datetime:
         value: datetime = self.cleaned_data["received_at"]
-        if value > timezone.now():
+        if value > self.now:
             raise forms.ValidationError(
                 _("%(time)s is in the future: enter the time the request came in.")
                 % {"time": timezone.localtime(value).strftime("%d-%m-%Y %H:%M")}

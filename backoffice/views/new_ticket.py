@@ -11,6 +11,7 @@ with everything entered kept.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import admin, messages
@@ -83,7 +84,8 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     contact = contact_for_registration(user=user, pk=contact_id)
     if contact is None:
         raise Http404
-    contracts = contracts_for_registration(user=user, contact=contact, on=timezone.localdate())
+    now = timezone.now()  # the one clock reading of the request: form, service and files
+    contracts = contracts_for_registration(user=user, contact=contact, on=timezone.localdate(now))
     listed = list(contracts)
     chosen = _chosen(listed, _int_param(request, "contract"))
     if chosen is None and len(listed) > 1 and request.method != "POST":
@@ -96,9 +98,10 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         contact=contact,
         contracts=listed,
         contract=chosen,
+        now=now,
     )
     if request.method == "POST" and form.is_valid():
-        ticket = _register(request, form)
+        ticket = _register(form, now)
         if ticket is not None:
             messages.success(
                 request,
@@ -113,7 +116,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         contract=chosen,
         form=form,
         step="form",
-        warning=_refusal_ahead(user, contact, chosen, listed),
+        warning=_refusal_ahead(user, contact, chosen, listed, now),
     )
     status = 400 if request.method == "POST" else 200
     return TemplateResponse(request, "backoffice/new_ticket.html", page, status=status)
@@ -134,9 +137,8 @@ def _chosen(contracts: list[Contract], contract_id: int | None) -> Contract | No
     return contracts[0] if len(contracts) == 1 else None
 
 
-def _register(request: HttpRequest, form: NewTicketForm) -> Ticket | None:
+def _register(form: NewTicketForm, now: datetime) -> Ticket | None:
     """Ticket and files in one transaction: a refused file keeps no ticket (and no mail)."""
-    now = timezone.now()
     try:
         with transaction.atomic():
             ticket = ticket_create(data=form.create_input(), now=now)
@@ -152,7 +154,7 @@ def _register(request: HttpRequest, form: NewTicketForm) -> Ticket | None:
 
 
 def _refusal_ahead(
-    user: User, contact: Contact, chosen: Contract | None, listed: list[Contract]
+    user: User, contact: Contact, chosen: Contract | None, listed: list[Contract], now: datetime
 ) -> str:
     """What the service will refuse, said before anyone types: the same rule, read ahead."""
     if chosen is None and listed:
@@ -160,7 +162,7 @@ def _refusal_ahead(
     try:
         contract_for_submission(
             contact=contact,
-            on=timezone.localdate(),
+            on=timezone.localdate(now),
             contract_id=chosen.pk if chosen else None,
         )
     except NotNamedContact as refused:
