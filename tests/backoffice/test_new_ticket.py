@@ -108,6 +108,16 @@ def test_a_csam_finds_and_registers_only_for_customers_of_their_contracts(desk: 
     assert Ticket.objects.get().contact == desk.anna
 
 
+def test_a_csam_registers_only_under_their_own_current_contract(desk: Desk) -> None:
+    """Klant A's current contract is someone else's; the CSAM's own one has ended."""
+    csam = staff("csam")
+    ContractFactory(customer=desk.customer_a, csam=csam, end_date=date(2026, 1, 31))
+    response = _register(english_client(csam), desk.anna)
+    assert response.status_code == 400
+    assert "None of your contracts with this customer is current" in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
 def test_second_line_may_not_register_and_sees_no_link(desk: Desk) -> None:
     client = _client("second")
     assert client.get(PAGE).status_code == 403
