@@ -11,9 +11,10 @@ PORTAL_PREFIX = "/portal/"
 
 def portal(request: HttpRequest) -> dict[str, object]:
     contact = getattr(request, "contact", None)
-    if contact is None and request.path.startswith(PORTAL_PREFIX):
+    if contact is None and hasattr(request, "user") and request.path.startswith(PORTAL_PREFIX):
         # Pages not behind contact_required (an error page, the password pages) still show
-        # the signed-in contact's navigation.
+        # the signed-in contact's navigation. A request refused before authentication (a NUL
+        # byte in the URL) has no user.
         contact = request_contact(request)
     return {
         "portal_contact": contact,

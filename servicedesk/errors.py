@@ -49,6 +49,9 @@ def _page(request: HttpRequest, template: str, status: int) -> HttpResponse:
         "error_layout": "admin/base_site.html" if staff else "portal/base.html",
         "error_for_staff": staff,
         "home_url": STAFF_PREFIX if staff else PORTAL_HOME,
+        # After a language switch on an error page, go home: the failed URL is not repeated
+        # in the page (it may name another organisation's ticket).
+        "language_next": PORTAL_HOME,
         # The admin's base shows its user links only with this flag (as admin views set it).
         "has_permission": bool(staff and user is not None and user.is_active and user.is_staff),
     }

@@ -26,11 +26,12 @@ AUTH_PAGES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "language",  # the language switch (POST only), before and after login
 }
 # Pages about one object, named by the URL: another organisation's object answers 404.
 OBJECT_PAGES = {"ticket", "ticket_sharing"}
 # Pages about the signed-in contact's own organisation.
-ORGANISATION_PAGES = {"home", "tickets", "ticket_new", "contract", "organisation"}
+ORGANISATION_PAGES = {"home", "tickets", "ticket_new", "contract", "organisation", "preferences"}
 PATTERNS = portal_urls.urlpatterns
 ACTIONS = ("reply", "priority", "escalate", "unsatisfied", "confirm", "reopen", "survey")
 
