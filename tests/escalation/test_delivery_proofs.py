@@ -81,7 +81,7 @@ def desk() -> Desk:
 
 
 def top_ticket(desk: Desk, created: str) -> Ticket:
-    ticket = create_ticket(desk.contact, ams(created), priority_level="top")
+    ticket = create_ticket(desk.contact, ams(created), priority_level="top", send_receipt=False)
     return ticket_assign(
         ticket=ticket, assignee=desk.assignee, now=ams(created), actor=desk.assignee
     )
@@ -223,12 +223,12 @@ def test_a_broker_outage_delays_mail_but_never_loses_or_doubles_it(
     for _ in range(2):
         top_ticket(desk, "2026-06-01 09:00")  # Top: response due 10:00, warning at 09:45
     warned = sweep(service_env, "2026-06-01 09:50")  # warning: assignee + coordinator
-    breached = sweep(service_env, "2026-06-01 10:30")  # level 1: the SSM
+    breached = sweep(service_env, "2026-06-01 10:30")  # level 1: the SSM; the assignee's notice
     assert (warned.fired, breached.fired) == (2, 2)
     assert "broker unavailable" in warned.output
     assert "broker unavailable" in breached.output
     pending = list(OutboxEmail.objects.all())
-    assert len(pending) == 2 * 2 + 2
+    assert len(pending) == 2 * 2 + 2 * 2
     assert {(r.state, r.attempts) for r in pending} == {(OutboxState.PENDING, 0)}
     assert smtp_server.handler.messages == []
 
@@ -239,7 +239,7 @@ def test_a_broker_outage_delays_mail_but_never_loses_or_doubles_it(
     assert_each_received_once(smtp_server, sent)
     assert {r.to_email for r in sent} == {desk.assignee.email, desk.coordinator.email, SSM}
     wait_for(
-        lambda: relay_results(worker) == [6], what="the relay's result", diagnostics=worker.log
+        lambda: relay_results(worker) == [8], what="the relay's result", diagnostics=worker.log
     )
 
 
@@ -257,8 +257,9 @@ def test_a_worker_killed_during_a_send_leaves_the_row_to_the_relay(
     smtp_server.handler.delay_first = 5.0  # hold the first message before replying 250
     redis_server.start()
     first = workers()
-    top_ticket(desk, "2026-06-01 09:00")
-    assert sweep(service_env, "2026-06-01 10:30").fired == 1  # level 1: one email to the SSM
+    # Nobody assigned and nobody in the line's group: level 1 is one email, to the SSM.
+    create_ticket(desk.contact, ams("2026-06-01 09:00"), priority_level="top", send_receipt=False)
+    assert sweep(service_env, "2026-06-01 10:30").fired == 1
     wait_for(
         smtp_server.handler.first_arrived.is_set,
         what="the email at the SMTP server",
@@ -361,9 +362,10 @@ def test_two_sweeps_at_the_same_time_fire_and_mail_each_escalation_once(
         (0, desk.assignee.email): 20,
         (0, desk.coordinator.email): 20,
         (1, SSM): 20,
+        (1, desk.assignee.email): 20,  # the assignee's notice of the escalation
     }  # one row per recipient of each record
 
-    sent = wait_until_sent(60, worker)
+    sent = wait_until_sent(80, worker)
     assert_each_received_once(smtp_server, sent)
 
 
@@ -376,33 +378,48 @@ WARNING = (0, "response_warning")
 LEVEL1 = (1, "response_breach")
 LEVEL2_UNACKNOWLEDGED = (2, "level1_unacknowledged")
 LEVEL2_UNRESOLVED = (2, "level1_unresolved")
+ENGINEER = "engineer"  # the key part of an engineer's notice instead of a reminder number
 MONDAY = [
     ("2026-06-05 17:01", []),  # plans the warning for Monday 08:45
     ("2026-06-06 12:00", []),  # weekend: nothing is due
     ("2026-06-08 08:44", []),
     # 75 % of 1 bh = 45 min: 30 min on Friday + 15 min on Monday.
     ("2026-06-08 08:45", [("assignee", *WARNING, 0), ("coordinator", *WARNING, 0)]),
-    ("2026-06-08 09:00", [("SSM", *LEVEL1, 0)]),
+    # The assignee hears of each escalation once (ENGINEER), without reminders.
+    ("2026-06-08 09:00", [("SSM", *LEVEL1, 0), ("assignee", *LEVEL1, ENGINEER)]),
     # Level 1 not acknowledged for 1 bh: level 2; level 1 is reminded once per business hour.
-    ("2026-06-08 10:00", [("COO", *LEVEL2_UNACKNOWLEDGED, 0), ("SSM", *LEVEL1, 1)]),
+    (
+        "2026-06-08 10:00",
+        [
+            ("COO", *LEVEL2_UNACKNOWLEDGED, 0),
+            ("SSM", *LEVEL1, 1),
+            ("assignee", *LEVEL2_UNACKNOWLEDGED, ENGINEER),
+        ],
+    ),
     # Unresolved 4 bh after level 1: level 2 again. No sweep ran at 11:00 or 12:00, so each
     # open escalation whose reminder fell due at 11:00 is reminded once, now.
     (
         "2026-06-08 13:00",
-        [("COO", *LEVEL2_UNRESOLVED, 0), ("SSM", *LEVEL1, 2), ("COO", *LEVEL2_UNACKNOWLEDGED, 1)],
+        [
+            ("COO", *LEVEL2_UNRESOLVED, 0),
+            ("SSM", *LEVEL1, 2),
+            ("COO", *LEVEL2_UNACKNOWLEDGED, 1),
+            ("assignee", *LEVEL2_UNRESOLVED, ENGINEER),
+        ],
     ),
 ]
 
 
-def describe(row: OutboxEmail, names: dict[str, str]) -> tuple[str, int, str, int]:
-    """(recipient, level, reason, reminder number) of an escalation email; key: escalation:
-    <id>:<reminder>:<email>."""
+def describe(row: OutboxEmail, names: dict[str, str]) -> tuple[str, int, str, int | str]:
+    """(recipient, level, reason, reminder number or ENGINEER) of an escalation email; key:
+    escalation:<id>:<reminder>:<email> or escalation:<id>:engineer:<email>."""
     assert row.escalation is not None, row.key
+    part = row.key.split(":")[2]
     return (
         names[row.to_email],
         row.escalation.level,
         row.escalation.reason,
-        int(row.key.split(":")[2]),
+        int(part) if part.isdigit() else part,
     )
 
 
