@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from contracts.models import Contract
 from tickets.demo.customers import (
     Packages,
     customer_create,
@@ -21,21 +22,25 @@ from tickets.demo.customers import (
     packages_required,
 )
 from tickets.demo.data import AMSTERDAM, CUSTOMERS, DEMO_PASSWORD
+from tickets.demo.history import history_tickets
 from tickets.demo.people import groups_ensure, staff_ensure
-from tickets.demo.ticketing import tickets_create
+from tickets.demo.ticketing import Advance, advance_nothing, anchor_monday, tickets_create
+from tickets.demo.tickets_data import TICKETS
 
 
-def demo_seed(*, now: datetime) -> Counter[str]:
+def demo_seed(*, now: datetime, advance: Advance = advance_nothing) -> Counter[str]:
     """Create what is missing of the demo data (one transaction); counts of what was created.
 
-    Raises `DemoDataError` when the catalogue is not loaded or a ticket would end after `now`.
+    `advance(at)` is called before every ticket change of the history, in time order (see
+    `tickets.demo.ticketing`). Raises `DemoDataError` when the catalogue is not loaded or a
+    ticket would end after `now`.
     """
     packages = packages_required()
     with transaction.atomic():
-        return _seed(packages=packages, now=now)
+        return _seed(packages=packages, now=now, advance=advance)
 
 
-def _seed(*, packages: Packages, now: datetime) -> Counter[str]:
+def _seed(*, packages: Packages, now: datetime, advance: Advance) -> Counter[str]:
     counts: Counter[str] = Counter()
     password_hash = make_password(DEMO_PASSWORD)
     groups_ensure(counts)
@@ -46,5 +51,12 @@ def _seed(*, packages: Packages, now: datetime) -> Counter[str]:
     today = now.astimezone(AMSTERDAM).date()
     for spec in CUSTOMERS:
         customer_create(spec, packages, staff, today, password_hash, counts)
-    tickets_create(staff=staff, now=now, counts=counts)
+    starts = {
+        c.customer.code: c.start_date
+        for c in Contract.objects.filter(
+            customer__code__in=[s.code for s in CUSTOMERS]
+        ).select_related("customer")
+    }
+    specs = [*history_tickets(anchor=anchor_monday(now), contract_starts=starts), *TICKETS]
+    tickets_create(specs=specs, staff=staff, now=now, counts=counts, advance=advance)
     return counts

@@ -86,12 +86,13 @@ def _microsoft_escalation_contacts(contract: Contract, staff: dict[str, User]) -
         name=ssm.get_full_name() if ssm else "Service Support Manager",
         email=ssm.email if ssm else "ssm@servicedesk.example",
     )
+    officer = staff.get("escalation")
     EscalationContact.objects.create(
         contract=contract,
         level=2,
         role="Escalation officer",
-        name="Escalation officer",
-        email="escalations@servicedesk.example",
+        name=officer.get_full_name() if officer else "Escalation officer",
+        email=officer.email if officer else "escalations@servicedesk.example",
     )
 
 
@@ -112,6 +113,7 @@ def _contract_create(
         renewal_date=_month_start(start, 12) if spec.renews else None,
         auto_renew=spec.renews or spec.provider == "cbg",
         hosting=spec.hosting,
+        tickets_shared_by_default=spec.shares_by_default,
     )
     if spec.services:
         contract.services.set(

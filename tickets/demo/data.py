@@ -52,7 +52,10 @@ STAFF = (
     StaffSpec("secondline", "Sara Tweedelijns", "Second line", "Works the tickets assigned to "
               "them or at the second line; reads the rest"),
     StaffSpec("ssm", "Stefan Servicemanager", "Service support manager", "Acknowledges and "
-              "resolves escalations; tickets, problems and contracts read-only"),
+              "resolves escalations (level 1); tickets, problems and contracts read-only"),
+    StaffSpec("escalation", "Esther Escalatie", "Escalation officer", "Acknowledges and "
+              "resolves escalations at level 2 and 3; works on problems; tickets and contracts "
+              "read-only"),
     StaffSpec("csam", "Claire Accountmanager", "Customer success account manager", "CSAM of the "
               "three Microsoft contracts: reads only those contracts, their customers, contacts, "
               "tickets, problems and escalations, and the dashboard's figures for them"),
@@ -84,6 +87,7 @@ class CustomerSpec:
     contacts: tuple[ContactSpec, ...]
     hosting: str = Hosting.NONE
     renews: bool = False  # onITnow: go-live + renewal after 12 months, auto-renew (D18)
+    shares_by_default: bool = True  # new tickets shared with the contact's colleagues
     services: tuple[str, ...] = ()
     licences: int | None = None
 
@@ -101,14 +105,15 @@ CUSTOMERS = (
                                  "(Microsoft Advanced + Retail event management): all the "
                                  "organisation's tickets"),
                      ContactSpec("tom.visser", "Tom Visser", sees="Hollands Retail: own tickets "
-                                 "and those shared with the organisation"),
+                                 "and those a colleague shared (this contract does not share "
+                                 "new tickets by default)"),
                      ContactSpec("sophie.mulder", "Sophie Mulder", language="en"),
                      ContactSpec("kees.vandijk", "Kees van Dijk", active=False, sees="Hollands "
-                                 "Retail: can log in, but new tickets are refused (inactive)"),
+                                 "Retail: cannot log in (an inactive contact)"),
                      ContactSpec("lisa.bos", "Lisa Bos", role=None, sees="Hollands Retail: can "
                                  "log in, but new tickets are refused (Advanced accepts named "
                                  "contacts only)")),
-                 services=("retail-event-management",)),
+                 services=("retail-event-management",), shares_by_default=False),
     CustomerSpec("noordzee-energie", "Noordzee Energie N.V.", "noordzee-energie.example",
                  "microsoft", "performance", "MS-WO-2026-0032", 8, 12, (
                      ContactSpec("daan.smit", "Daan Smit", SSM, language="en", sees="Noordzee "
@@ -158,7 +163,7 @@ OTHER_CONTACTS_ROW = (
     "Customer: any other demo contact",
     "their email address",
     DEMO_PASSWORD,
-    "Own and shared tickets of their organisation",
+    "Own tickets and those their colleagues share",
 )
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.contrib.auth.models import User
 
 from contracts.models import Contact
-from tickets.demo.tickets_data import TEXTS, TicketSpec
+from tickets.demo.tickets_data import SURVEYS, TEXTS, TicketSpec
 from tickets.models import Channel, Line, ResolutionKind, Status, Ticket
 from tickets.services import (
     ticket_assign,
@@ -19,6 +19,7 @@ from tickets.services import (
     ticket_reply,
     ticket_resolve,
     ticket_set_line,
+    ticket_survey_answer,
     ticket_transition,
 )
 
@@ -129,6 +130,20 @@ def _step_start(s: StepContext) -> Ticket:
     return _transition(Status.IN_PROGRESS)(s)
 
 
+def _survey(kind: str) -> Step:
+    """The contact answers the satisfaction survey: a score and a comment in their language."""
+    score, key = SURVEYS[kind]
+
+    def step(s: StepContext) -> Ticket:
+        comment = _text(key, s.contact)
+        ticket_survey_answer(
+            ticket=s.ticket, contact=s.contact, score=score, comment=comment, now=s.at
+        )
+        return _fresh(s.ticket)
+
+    return step
+
+
 STEPS: dict[str, Step] = {
     "assign": _step_assign,
     "reply": _step_reply,
@@ -141,6 +156,7 @@ STEPS: dict[str, Step] = {
     "fix": _resolve(ResolutionKind.FIX),
     "workaround": _resolve(ResolutionKind.WORKAROUND),
     "close": _transition(Status.CLOSED, "resolution confirmed by the customer"),
+    **{kind: _survey(kind) for kind in SURVEYS},
     "cancel": _transition(
         Status.CANCELLED, "withdrawn by the customer: the problem went away", by_customer=True
     ),

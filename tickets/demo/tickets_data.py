@@ -21,7 +21,22 @@ LIFECYCLES: dict[str, tuple[tuple[str, int], ...]] = {
     "done": (*BASE, ("fix", 120), ("close", 1440)),
     "closed": (*BASE, ("ask", 60), ("customer", 300), ("fix", 120), ("close", 2880)),
     "cancelled": (("cancel", 45),),
+    # The year's history (tickets.demo.history): answered surveys, and late tickets whose
+    # targets were breached (the escalations of the time fire and are handled as they go).
+    "surveyed": (*BASE, ("fix", 150), ("survey", 240), ("close", 2880)),
+    "praised": (*BASE, ("root_cause", 60), ("fix", 90), ("praise", 30), ("close", 1440)),
+    "late_resolution": (
+        *BASE,
+        ("ask", 120),
+        ("customer", 1440),
+        ("fix", 12 * 1440),
+        ("complain", 600),
+        ("close", 2880),
+    ),
+    "late_response": (("assign", 2880), ("reply", 60), ("start", 5), ("fix", 240), ("close", 4320)),
 }
+# Satisfaction survey steps: (score, key of the comment in TEXTS)
+SURVEYS = {"survey": (4, "survey"), "praise": (5, "praise"), "complain": (2, "complain")}
 TEXTS = {
     "reply": (
         "We hebben uw melding ontvangen en kijken er direct naar.",
@@ -46,6 +61,15 @@ TEXTS = {
     "workaround": (
         "Tijdelijke oplossing: omleiding ingesteld; structurele oplossing volgt.",
         "Workaround: traffic rerouted; a permanent fix follows.",
+    ),
+    "survey": ("Netjes opgelost, dank.", "Solved properly, thank you."),
+    "praise": (
+        "Snel geholpen en goed uitgelegd wat er mis was.",
+        "Quick help and a clear explanation of what went wrong.",
+    ),
+    "complain": (
+        "Het duurde lang voordat er iets gebeurde.",
+        "It took a long time before anything happened.",
     ),
 }
 

@@ -1,9 +1,12 @@
 """python manage.py seed_demo [--now ISO] [--logins]: demo data for a first look at the desk.
 
 Idempotent: groups and staff users are created when missing; customers, contacts, contracts and
-tickets are created only when none of the demo customers exists (see `tickets.demo`). A run is
-deterministic for a given week of --now. `--logins` prints the demo login table and changes
+tickets are created only when none of the demo customers exists (see `tickets.demo`), with a
+year of history whose escalations were handled and whose mails went (`escalation.demo`). A run
+is deterministic for a given week of --now. `--logins` prints the demo login table and changes
 nothing.
+
+The command lives in `escalation` because the history uses the escalation and outbox services.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from escalation.demo import demo_seed_with_history
 from tickets.demo import DemoDataError
-from tickets.demo.build import demo_seed
 from tickets.demo.data import AMSTERDAM
 from tickets.demo.people import logins_table
 from tickets.models import Status
@@ -33,7 +36,7 @@ REPORTED = (
 
 
 class Command(BaseCommand):
-    help = "Create demo groups, staff, customers, contracts and tickets (idempotent)."
+    help = "Create demo groups, staff, customers, contracts and a year of tickets (idempotent)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--now", help="ISO datetime the demo is relative to (default: now)")
@@ -47,7 +50,7 @@ class Command(BaseCommand):
             return
         now = _parse_now(options["now"])
         try:
-            counts = demo_seed(now=now)
+            counts = demo_seed_with_history(now=now)
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         self._report(counts)
@@ -60,6 +63,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{key}: {counts[key]} created")
         statuses = ", ".join(f"{s}: {counts[f'status:{s}']}" for s in Status.values)
         self.stdout.write(f"tickets by status: {statuses}")
+        self.stdout.write(
+            f"history: {counts['escalations']} escalations raised, "
+            f"{counts['escalations handled']} handled; {counts['mails sent']} mails sent, "
+            f"{counts['mails pending']} still due"
+        )
         if counts["customers"] == 0:
             self.stdout.write(
                 "Demo customers already exist: customers and tickets left as they are."
