@@ -9,53 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.utils.translation import gettext_lazy as _
 
-from backoffice.event_sentences import Names, event_sentence, humanise, segment_reason
+from backoffice.event_sentences import Names, event_sentence, segment_reason
+from tickets.event_kinds import EVENT_LABELS as LABELS
+from tickets.event_kinds import event_label
 from tickets.models import ClockSegment, Problem, TicketEvent
 
-LABELS = {
-    "created": _("registered"),
-    "status_changed": _("status changed"),
-    "message_added": _("message added"),
-    "first_response": _("first response"),
-    "assigned": _("assigned"),
-    "line_changed": _("line changed"),
-    "priority_changed": _("priority changed"),
-    "priority_change_requested": _("customer asked for another priority"),
-    "priority_change_decided": _("priority request decided"),
-    "root_cause_recorded": _("root cause recorded"),
-    "completeness_checked": _("checked complete"),
-    "critical_resource_assigned": _("critical situation resource assigned"),
-    "effort_24x7_requested": _("24x7 effort requested"),
-    "sla_exempted": _("exempted from the SLA"),
-    "sla_recomputed": _("SLA recomputed"),
-    "survey_answered": _("satisfaction survey answered"),
-    "escalated": _("escalated"),
-    "escalation_fallback": _("escalation mail sent to the next in line"),
-    "time_entry_added": _("time registered"),
-    "vendor_escalated": _("escalated to the vendor"),
-    "vendor_update_shared": _("vendor update shared with the customer"),
-    "vendor_escalation_closed": _("vendor escalation closed"),
-    "problem_opened": _("problem opened"),
-    "problem_linked": _("linked to a problem"),
-    "problem_unlinked": _("unlinked from the problem"),
-    "problem_closed": _("problem closed"),
-    "problem_root_cause_recorded": _("problem root cause recorded"),
-    "problem_workaround_recorded": _("problem workaround recorded"),
-    "rca_requested": _("RCA requested by the customer"),
-    "rca_due_set": _("RCA due date set"),
-    "rca_delivered": _("RCA delivered"),
-    "customer_reply_seen": _("customer's reply seen"),
-    "sharing_changed": _("sharing with colleagues changed"),
-}
-# Data keys holding user ids, and the one holding a problem id.
+# Data keys holding user ids.
 USER_KEYS = ("assignee", "from", "to", "user", "resource")
 __all__ = ["LABELS", "LedgerRow", "TimelineRow", "ledger", "segment_reason", "timeline"]
-
-
-def event_label(kind: str) -> str:
-    return str(LABELS[kind]) if kind in LABELS else humanise(kind).lower()
 
 
 @dataclass(frozen=True)

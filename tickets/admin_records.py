@@ -8,11 +8,13 @@ from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from tickets.event_kinds import EVENT_LABELS, event_label
 from tickets.exceptions import TicketError
 from tickets.models import (
     ClockSegment,
@@ -53,12 +55,30 @@ class DeskTitles:
         )
 
 
+class EventKindFilter(admin.SimpleListFilter):
+    title = _("what")
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return sorted(EVENT_LABELS.items(), key=lambda item: str(item[1]))
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(TicketEvent)
 class TicketEventAdmin(DeskTitles, admin.ModelAdmin):
-    list_display = ["ticket", "kind", "actor_user", "actor_contact", "created_at"]
-    list_filter = ["kind"]
+    """The events in words; the ticket's work page tells each one's details as a sentence."""
+
+    list_display = ["ticket", "what", "actor_user", "actor_contact", "created_at"]
+    list_filter = [EventKindFilter]
     list_select_related = ["ticket", "actor_user", "actor_contact"]
-    readonly_fields = ["ticket", "kind", "actor_user", "actor_contact", "data", "created_at"]
+    readonly_fields = ["ticket", "what", "actor_user", "actor_contact", "data", "created_at"]
+    exclude = ["kind"]
+
+    @admin.display(description=_("what"), ordering="kind")
+    def what(self, obj: TicketEvent) -> str:
+        return event_label(obj.kind)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.backoffice.conftest import english_client, staff
+from tests.factories import UserFactory
 from tests.intake.conftest import Desk
 from tests.tickets.helpers import create_ticket
-from tickets.models import Status, Ticket
+from tickets.models import Status, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 QUEUE = "admin:tickets_ticket_changelist"
@@ -28,10 +29,14 @@ def _ticket(desk: Desk, subject: str, status: str = Status.NEW, **fields: object
     return ticket
 
 
-def _queue(client: Client, query: str = "") -> str:
-    response = client.get(reverse(QUEUE) + query)
+def _queue_of(client: Client, name: str, query: str = "") -> str:
+    response = client.get(reverse(name) + query)
     assert response.status_code == 200
     return response.content.decode()
+
+
+def _queue(client: Client, query: str = "") -> str:
+    return _queue_of(client, QUEUE, query)
 
 
 def test_the_queue_opens_on_open_work_only(desk: Desk) -> None:
@@ -131,3 +136,16 @@ def test_the_queue_costs_the_same_for_five_or_twenty_tickets(
     with django_assert_max_num_queries(len(few)):
         page = _queue(client)
     assert "more-14" in page
+
+
+def test_the_events_list_names_each_event_in_words(desk: Desk) -> None:
+    ticket = _ticket(desk, "with-events")
+    TicketEvent.objects.create(
+        ticket=ticket, kind="customer_reply_seen", data={}, created_at=timezone.now()
+    )
+    client = english_client(UserFactory(username="admin", is_superuser=True))
+
+    page = _queue_of(client, "admin:tickets_ticketevent_changelist")
+
+    assert "<h1>Events</h1>" in page
+    assert '<td class="field-what">customer&#x27;s reply seen</td>' in page
