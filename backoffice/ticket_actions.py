@@ -32,11 +32,8 @@ from backoffice.forms import (
 )
 from contracts.models import SlaTarget
 from escalation.models import Escalation
-from escalation.services.actions import customer_reply_notify, escalation_resolve
-from portal.attachments import uploads_store
+from escalation.services.actions import escalation_resolve
 from tickets.models import (
-    Channel,
-    MessageKind,
     PriorityChangeRequest,
     Status,
     Ticket,
@@ -44,11 +41,13 @@ from tickets.models import (
 )
 from tickets.services import (
     ticket_assign,
+    ticket_call_log,
     ticket_change_priority,
     ticket_mark_complete,
+    ticket_note_add,
     ticket_priority_decide,
     ticket_record_root_cause,
-    ticket_reply,
+    ticket_reply_public,
     ticket_resolve,
     ticket_set_line,
     ticket_sla_exempt,
@@ -81,18 +80,16 @@ Handler = Callable[[Ticket, dict[str, Any], User, HttpRequest], str]
 
 
 def _reply(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
+    """A public reply (mailed to the customer), a logged call or an internal note: one service
+    each, writing message, files, events and mails together (issue #11 §1)."""
     visibility, now = data["visibility"], timezone.now()
-    message = ticket_reply(
-        ticket=ticket,
-        body=data["body"],
-        now=now,
-        channel=Channel.PHONE if visibility == "phone" else Channel.PORTAL,
-        kind=MessageKind.INTERNAL if visibility == "internal" else MessageKind.PUBLIC,
-        author_user=user,
-    )
-    uploads_store(data["attachments"], ticket=ticket, message=message, now=now)
+    write = {
+        "public": ticket_reply_public,
+        "phone": ticket_call_log,
+        "internal": ticket_note_add,
+    }[visibility]
+    write(ticket=ticket, author=user, body=data["body"], now=now, files=data["attachments"])
     if visibility == "public":
-        customer_reply_notify(message=message, now=now)
         return _("Reply sent to the customer.")
     return _("Phone call logged.") if visibility == "phone" else _("Internal note added.")
 

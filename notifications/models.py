@@ -50,6 +50,8 @@ class OutboxEmail(models.Model):
     to_name = models.CharField(_("to (name)"), max_length=200, blank=True)
     language = models.CharField(_("language"), max_length=5, default="nl")
     subject = models.CharField(_("subject"), max_length=300)
+    # Issue #11 §5: a person's reply is not marked Auto-Submitted; notices and receipts are.
+    auto_submitted = models.BooleanField(_("automatic"), default=True)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"))
     ticket = models.ForeignKey(

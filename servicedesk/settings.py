@@ -229,6 +229,9 @@ OUTBOX_PUBLISH_PAUSE_SECONDS = env.int("OUTBOX_PUBLISH_PAUSE_SECONDS", default=3
 # Below the task soft time limit, so a stalled SMTP server fails the attempt cleanly.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 ESCALATION_ACK_MAX_AGE_DAYS = env.int("ESCALATION_ACK_MAX_AGE_DAYS", default=7)
+# Issue #11 §1: a customer's reply reopens a resolved ticket within this many days of its
+# resolution; after it, the reply opens a follow-up ticket.
+TICKET_REOPEN_DAYS = env.int("TICKET_REOPEN_DAYS", default=14)
 
 # --- Celery --------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

@@ -38,6 +38,8 @@ class ChangeKind(models.TextChoices):
     CLOSED = "closed"
     LINE_CHANGED = "line_changed"
     ASSIGNED = "assigned"
+    # Files added without a message (a follow-up ticket's): {"attachments": n}.
+    ATTACHMENTS_ADDED = "attachments_added"
 
 
 @dataclass(frozen=True)

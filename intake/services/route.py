@@ -31,8 +31,13 @@ from intake.services.attachments import attachments_store
 from intake.services.bounces import bounces_record, delivery_report
 from intake.services.receipt import provider_domains, receipt_send
 from notifications.models import OutboxEmail
-from tickets.models import Channel, MessageKind, Status, Ticket, TicketMessage
-from tickets.services import TicketCreateInput, ticket_create, ticket_reply, ticket_transition
+from tickets.models import Channel, Status, Ticket
+from tickets.services import (
+    TicketCreateInput,
+    ticket_create,
+    ticket_note_add,
+    ticket_reply_customer,
+)
 
 TOKEN = re.compile(r"\[(SD-\d{4}-\d{6})\]")
 CLOSED = (Status.CLOSED, Status.CANCELLED)
@@ -202,10 +207,7 @@ def inbound_route(*, inbound: InboundMessage, parsed: Parsed, now: datetime) -> 
         return
     own = next((c for c in contacts if ticket and c.customer_id == ticket.customer_id), None)
     if ticket is not None and own is not None:
-        if ticket.status in CLOSED:
-            _new_ticket(inbound, parsed, now, own, follow_up_of=ticket)
-        else:
-            _reply(inbound, parsed, now, ticket, own)
+        _reply(inbound, parsed, now, ticket, own)
         return
     if not contacts:
         _triage(
@@ -231,13 +233,13 @@ def _machine(
     """Never a ticket, never an answer; an out-of-office on its ticket becomes a note."""
     belongs = ticket is not None and any(c.customer_id == ticket.customer_id for c in contacts)
     if parsed.auto_reply and belongs and ticket is not None and ticket.status not in CLOSED:
-        note = ticket_reply(
+        note = ticket_note_add(
             ticket=ticket,
+            author=None,
             body=f"Automatic reply from {parsed.sender_email}:\n\n"
             f"{trim_reply(parsed.text) or parsed.subject}",
             now=now,
             channel=Channel.EMAIL,
-            kind=MessageKind.INTERNAL,
             is_automated=True,
         )
         inbound.ticket_message = note
@@ -246,51 +248,46 @@ def _machine(
     _finish(inbound, parsed, Outcome.IGNORED, now, parsed.automatic)
 
 
-def customer_email_reply(
-    *, ticket: Ticket, contact: Contact, body: str, now: datetime
-) -> TicketMessage:
-    """The customer's email on their ticket; on a resolved ticket it reopens it."""
-    if ticket.status == Status.RESOLVED:
-        ticket_transition(
-            ticket=ticket,
-            to_status=Status.IN_PROGRESS,
-            now=now,
-            contact=contact,
-            reason="customer replied by email",
-        )
-    return ticket_reply(
-        ticket=ticket, body=body, now=now, channel=Channel.EMAIL, author_contact=contact
-    )
-
-
 def _reply(
     inbound: InboundMessage, parsed: Parsed, now: datetime, ticket: Ticket, contact: Contact
 ) -> None:
-    message = customer_email_reply(
-        ticket=ticket,
-        contact=contact,
-        body=trim_reply(parsed.text) or parsed.subject or "(empty message)",
-        now=now,
-    )
-    inbound.ticket_message = message
+    """The customer's email on their ticket, under the one rule for customer replies: added,
+    reopening a resolved ticket, or a follow-up ticket after the reopen window or once closed."""
+    try:
+        result = ticket_reply_customer(
+            ticket=ticket,
+            contact=contact,
+            body=trim_reply(parsed.text) or parsed.subject or "(empty message)",
+            now=now,
+            channel=Channel.EMAIL,
+            subject=_subject(parsed),
+        )
+    except SubmissionRefused as refused:
+        _triage(inbound, parsed, now, str(refused))
+        return
+    if result.outcome == "follow_up":
+        reason = f"follow-up of ticket {ticket.number}"
+        _finish(inbound, parsed, Outcome.TICKET, now, reason, result.ticket)
+        attachments_store(inbound, parsed, ticket=result.ticket)
+        if not parsed.suppress_receipt:
+            receipt_send(inbound=inbound, ticket=result.ticket, contact=contact, now=now)
+        return
+    inbound.ticket_message = result.message
     _finish(inbound, parsed, Outcome.REPLY, now, ticket=ticket)
     attachments_store(inbound, parsed, ticket=ticket)
 
 
-def _new_ticket(
-    inbound: InboundMessage,
-    parsed: Parsed,
-    now: datetime,
-    contact: Contact,
-    follow_up_of: Ticket | None = None,
-) -> None:
+def _subject(parsed: Parsed) -> str:
+    return " ".join(TOKEN.sub("", parsed.subject).split())[:250] or "(no subject)"
+
+
+def _new_ticket(inbound: InboundMessage, parsed: Parsed, now: datetime, contact: Contact) -> None:
     data = TicketCreateInput(
         contact=contact,
         request_type="incident",  # the first line classifies (D13, A-34)
         channel=Channel.EMAIL,
-        subject=" ".join(TOKEN.sub("", parsed.subject).split())[:250] or "(no subject)",
+        subject=_subject(parsed),
         description=parsed.text.strip() or "(empty message)",
-        follow_up_of=follow_up_of,
         send_receipt=False,  # receipt_send below: threaded to the message, or suppressed
     )
     try:
@@ -298,8 +295,7 @@ def _new_ticket(
     except SubmissionRefused as refused:
         _triage(inbound, parsed, now, str(refused))
         return
-    reason = f"follow-up of closed ticket {follow_up_of.number}" if follow_up_of else ""
-    _finish(inbound, parsed, Outcome.TICKET, now, reason, ticket)
+    _finish(inbound, parsed, Outcome.TICKET, now, "", ticket)
     attachments_store(inbound, parsed, ticket=ticket)
     if not parsed.suppress_receipt:
         receipt_send(inbound=inbound, ticket=ticket, contact=contact, now=now)

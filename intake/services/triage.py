@@ -21,10 +21,9 @@ from contracts.services.contacts import contact_name_from_sender
 from contracts.text import display_text
 from intake.models import TRIAGE_OPEN, InboundMessage, Outcome
 from intake.services.receipt import receipt_send
-from intake.services.route import customer_email_reply
 from tickets.exceptions import TicketError
 from tickets.models import Attachment, Channel, MessageKind, Status, Ticket
-from tickets.services import TicketCreateInput, ticket_create, ticket_reply
+from tickets.services import TicketCreateInput, ticket_create, ticket_reply, ticket_reply_customer
 from tickets.services.guards import requires_aware_now
 
 RAW_FALLBACK_CHARS = 20_000
@@ -143,17 +142,31 @@ def triage_add_to_ticket(
     organisation's contacts, otherwise as a message the first line adds on the sender's behalf
     (public: visible to the customer; else an internal note)."""
     inbound = _claim(inbound)
-    if ticket.status in (Status.CLOSED, Status.CANCELLED):
-        raise TriageRefused(
-            _("Ticket %(number)s is %(status)s; create a new ticket instead.")
-            % {"number": ticket.number, "status": ticket.get_status_display()}
-        )
     sender = Contact.objects.filter(
         customer_id=ticket.customer_id, email__iexact=inbound.sender_email, is_active=True
     ).first()
     body = _text(inbound)
     if sender is not None and public:
-        message = customer_email_reply(ticket=ticket, contact=sender, body=body, now=now)
+        # The customer's reply, under the one rule of every channel (issue #11 §1).
+        try:
+            result = ticket_reply_customer(
+                ticket=ticket,
+                contact=sender,
+                body=body,
+                now=now,
+                channel=Channel.EMAIL,
+                subject=inbound.subject,
+            )
+        except (SubmissionRefused, TicketError) as refused:
+            raise TriageRefused(str(refused)) from refused
+        if result.message is None:
+            return _follow_up_decided(inbound, result.ticket, ticket, now, actor)
+        message = result.message
+    elif ticket.status in (Status.CLOSED, Status.CANCELLED):
+        raise TriageRefused(
+            _("Ticket %(number)s is %(status)s; create a new ticket instead.")
+            % {"number": ticket.number, "status": ticket.get_status_display()}
+        )
     else:
         heading = _("Email from %(sender)s, added by the first line:") % {
             "sender": inbound.sender_email or _("unknown sender")
@@ -173,6 +186,17 @@ def triage_add_to_ticket(
     _decided(inbound, Outcome.REPLY, note, now, actor, ticket)
     Attachment.objects.filter(inbound=inbound).update(ticket_message=message)
     return ticket
+
+
+def _follow_up_decided(
+    inbound: InboundMessage, follow_up: Ticket, old: Ticket, now: datetime, actor: User
+) -> Ticket:
+    note = _("Follow-up ticket %(new)s opened for ticket %(old)s.") % {
+        "new": follow_up.number,
+        "old": old.number,
+    }
+    _decided(inbound, Outcome.TICKET, note, now, actor, follow_up)
+    return follow_up
 
 
 @requires_aware_now

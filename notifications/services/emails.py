@@ -30,6 +30,10 @@ def ticket_url(ticket: Ticket) -> str:
     return str(settings.SITE_URL) + reverse("admin:tickets_ticket_change", args=[ticket.pk])
 
 
+def portal_ticket_url(ticket: Ticket) -> str:
+    return str(settings.SITE_URL) + reverse("portal:ticket", args=[ticket.number])
+
+
 def subject_token(ticket: Ticket) -> str:
     return f"[{ticket.number}]"
 
@@ -66,13 +70,15 @@ def render(
     )
 
 
-def ticket_facts(ticket: Ticket) -> list[tuple[str, str]]:
+def ticket_facts(ticket: Ticket, *, customer: bool = False) -> list[tuple[str, str]]:
+    """The facts of a ticket in the active language; `customer`: as its contact reads them."""
     priority = ticket.sla_target.label_en if ticket.sla_target else "-"
     if ticket.sla_target and not translation_is_english():
         priority = ticket.sla_target.label_nl
+    who = [] if customer else [(_("Customer"), ticket.customer.name)]
     return [
         (_("Ticket"), f"{ticket.number} {ticket.subject}"),
-        (_("Customer"), ticket.customer.name),
+        *who,
         (_("Contract"), ticket.contract.reference),
         (_("Priority"), priority),
         (_("Response due"), local_time(ticket.response_due_at)),
@@ -102,7 +108,7 @@ def customer_reply_email(message: TicketMessage, recipient: Recipient) -> Email:
                 (_("From"), name),
                 (_("Status"), str(ticket.get_status_display())),
             ],
-            action_url=settings.SITE_URL + reverse("portal:ticket", args=[ticket.number]),
+            action_url=portal_ticket_url(ticket),
             action_label=_("Open the ticket in the portal"),
             footer=_(
                 "Reply to this email to add information; keep the ticket number in the subject."

@@ -110,8 +110,11 @@ def outbox_enqueue(
     send_after: datetime | None = None,
     ticket: Ticket | None = None,
     escalation: models.Model | None = None,
+    auto_submitted: bool = True,
 ) -> OutboxEmail | None:
-    """Write one email in the caller's transaction; None if `key` was already written."""
+    """Write one email in the caller's transaction; None if `key` was already written.
+    `auto_submitted=False` for a person's own words (a reply), which an out-of-office may
+    answer; everything the desk writes by itself is marked Auto-Submitted."""
     row, created = OutboxEmail.objects.get_or_create(
         key=key,
         defaults={
@@ -122,6 +125,7 @@ def outbox_enqueue(
             "subject": email.subject,
             "body_text": email.body_text,
             "body_html": email.body_html,
+            "auto_submitted": auto_submitted,
             "ticket": ticket,
             "escalation_id": escalation.pk if escalation is not None else None,
             "created_at": now,
@@ -312,6 +316,13 @@ def recipient_address(name: str, address: str) -> str:
     return formataddr((name, address)) if name else address
 
 
+def _headers(row: OutboxEmail) -> dict[str, str]:
+    headers = {"Message-ID": row.message_id}
+    if row.auto_submitted:
+        headers["Auto-Submitted"] = "auto-generated"
+    return headers
+
+
 def _smtp_send(row: OutboxEmail, now: datetime) -> None:
     note = _late_note(row, now)
     body_text, body_html = row.body_text, row.body_html
@@ -323,7 +334,7 @@ def _smtp_send(row: OutboxEmail, now: datetime) -> None:
         body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient_address(row.to_name, row.to_email)],
-        headers={"Message-ID": row.message_id, "Auto-Submitted": "auto-generated"},
+        headers=_headers(row),
         connection=get_connection(fail_silently=False),
     )
     message.attach_alternative(body_html, "text/html")

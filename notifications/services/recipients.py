@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 
 from notifications.models import StaffProfile
+from tickets.models import Ticket
 
 # The staff group told of configuration problems, alerts and refused escalation mails.
 COORDINATOR_GROUP = "Support coordinator"
@@ -62,3 +64,26 @@ def staff_languages_by_email(emails: Iterable[str]) -> dict[str, str]:
     for email, language in rows:
         found.setdefault(email.lower(), language or settings.LANGUAGE_CODE)
     return found
+
+
+# The staff groups of the two lines: a ticket nobody is assigned to is their work.
+LINE_GROUPS = {"first": "First line", "second": "Second line"}
+
+
+def staff_recipient(user: Any, role: str) -> Recipient:
+    return Recipient(
+        role, user.get_full_name() or user.get_username(), user.email, staff_language(user)
+    )
+
+
+def ticket_staff_recipients(ticket: Ticket, *, exclude: Any = None) -> list[Any]:
+    """Whose work the ticket is: its assignee, or the members of its line's group when nobody is
+    assigned; active, with an address, never the person who made the change."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    if ticket.assignee_id is not None:
+        users = users.filter(pk=ticket.assignee_id)
+    else:
+        users = users.filter(groups__name=LINE_GROUPS.get(ticket.line, LINE_GROUPS["first"]))
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return list(users.select_related("staff_profile").distinct().order_by("pk"))

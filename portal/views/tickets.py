@@ -19,8 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from contracts.exceptions import ContractsError
-from escalation.exceptions import EscalationError
+from contracts.exceptions import DomainError
 from escalation.services.actions import escalation_raise_by_customer
 from portal.access import contact_required
 from portal.attachments import uploads_store
@@ -39,8 +38,7 @@ from portal.selectors import (
     ticket_visible,
     tickets_visible,
 )
-from tickets.exceptions import TicketError
-from tickets.models import OPEN_STATUSES, Attachment, Status, Ticket
+from tickets.models import OPEN_STATUSES, Attachment, Channel, Status, Ticket
 from tickets.questions import contract_question_set
 from tickets.selectors import (
     QUEUE_ORDER,
@@ -51,7 +49,7 @@ from tickets.services import (
     ticket_create,
     ticket_customer_confirm,
     ticket_priority_request,
-    ticket_reply,
+    ticket_reply_customer,
     ticket_survey_answer,
 )
 
@@ -151,8 +149,8 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
     contact = request.contact  # type: ignore[attr-defined]
     ticket = ticket_visible(contact, number)
     if request.method == "POST":
-        _ticket_action(request, ticket)
-        return redirect("portal:ticket", number=number)
+        moved = _ticket_action(request, ticket)
+        return moved or redirect("portal:ticket", number=number)
     # One visibility rule (issue #10 §6): internal notes and their files never show here.
     visible_files = attachments_visible_to_contact(contact, Attachment.objects.all())
     conversation = (
@@ -179,19 +177,15 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-def _ticket_action(request: HttpRequest, ticket: Ticket) -> None:
-    """One action per POST; domain errors become messages the customer can read."""
+def _ticket_action(request: HttpRequest, ticket: Ticket) -> HttpResponse | None:
+    """One action per POST; domain errors become messages the customer can read. Returns where
+    to go when it is not back to this ticket (a reply that opened a follow-up ticket)."""
     contact = request.contact  # type: ignore[attr-defined]
     action, now = request.POST.get("action", ""), timezone.now()
     form: Form
     try:
         if action == "reply":
-            if ticket.status not in OPEN_STATUSES:
-                messages.error(
-                    request, _("This ticket is no longer open; reopen it or open a new ticket.")
-                )
-                return
-            _reply(request, ticket, contact, now)
+            return _reply(request, ticket, contact, now)
         elif action in ("escalate", "unsatisfied"):
             form = EscalateForm(request.POST, prefix=action)
             if form.is_valid():
@@ -229,21 +223,38 @@ def _ticket_action(request: HttpRequest, ticket: Ticket) -> None:
                     comment=form.cleaned_data["comment"],
                 )
                 messages.success(request, _("Thank you for your answer."))
-    except (TicketError, EscalationError, ContractsError) as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
+    return None
 
 
-def _reply(request: HttpRequest, ticket: Ticket, contact: Any, now: Any) -> None:
+def _reply(request: HttpRequest, ticket: Ticket, contact: Any, now: Any) -> HttpResponse | None:
     form = ReplyForm(request.POST, request.FILES, prefix="reply", ticket=ticket)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-        return
-    with transaction.atomic():  # a refused upload (UploadRefused) keeps no half reply
-        message = ticket_reply(
-            ticket=ticket, body=form.cleaned_data["body"], now=now, author_contact=contact
+        return None
+    # One rule for a customer's reply by every channel (issue #11 §1); a refused upload
+    # (UploadRefused) keeps no half reply.
+    result = ticket_reply_customer(
+        ticket=ticket,
+        contact=contact,
+        body=form.cleaned_data["body"],
+        now=now,
+        channel=Channel.PORTAL,
+        files=form.cleaned_data["attachments"],
+    )
+    if result.outcome == "follow_up":
+        messages.success(
+            request,
+            _("Ticket %(old)s is closed; your message opened ticket %(new)s.")
+            % {"old": ticket.number, "new": result.ticket.number},
         )
-        uploads_store(form.cleaned_data["attachments"], ticket=ticket, message=message, now=now)
-    messages.success(request, _("Your reply was added."))
+        return redirect("portal:ticket", number=result.ticket.number)
+    if result.outcome == "reopened":
+        messages.success(request, _("Your reply was added and the ticket is open again."))
+    else:
+        messages.success(request, _("Your reply was added."))
+    return None
 
 
 def _proposable_levels(contracts: QuerySet[Any]) -> list[tuple[str, str]]:
@@ -287,7 +298,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                         now=now,
                     )
                 uploads_store(data["attachments"], ticket=ticket, message=None, now=now)
-        except (TicketError, ContractsError) as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,9 +15,7 @@ from contracts.text import display_text
 from tickets.exceptions import InvalidTransition, TicketValidationError
 from tickets.models import (
     TRANSITIONS,
-    Channel,
     Line,
-    MessageKind,
     Metric,
     ResolutionKind,
     SatisfactionSurvey,
@@ -24,7 +23,6 @@ from tickets.models import (
     Status,
     Ticket,
     TicketEvent,
-    TicketMessage,
 )
 from tickets.services.clocks import (
     clock_resume_stopped,
@@ -57,6 +55,12 @@ def _event(
         data=data or {},
         created_at=now,
     )
+
+
+def reopen_window() -> timedelta:
+    """How long after its resolution a customer may reopen a ticket (a reply after it opens a
+    follow-up ticket)."""
+    return timedelta(days=settings.TICKET_REOPEN_DAYS)
 
 
 def _locked(ticket: Ticket) -> Ticket:
@@ -162,7 +166,7 @@ def ticket_transition(
     else:
         ticket_clocks_recompute(ticket=ticket, target=ticket.sla_target, now=now)
     ticket.save()
-    kind = ChangeKind.REOPENED if reopened else _CHANGE_OF_STATUS.get(to_status)
+    kind = ChangeKind.REOPENED if reopened else _CHANGE_OF_STATUS.get(Status(to_status))
     if kind:
         change = TicketChange(
             kind=kind,
@@ -177,73 +181,10 @@ def ticket_transition(
 
 
 # The status changes the other layers are told of (the customer's mails, issue #11 §2).
-_CHANGE_OF_STATUS = {
+_CHANGE_OF_STATUS: dict[Status, str] = {
     Status.WAITING_FOR_CUSTOMER: ChangeKind.WAITING_FOR_CUSTOMER,
     Status.CLOSED: ChangeKind.CLOSED,
 }
-
-
-@requires_aware_now
-@transaction.atomic
-def ticket_reply(
-    *,
-    ticket: Ticket,
-    body: str,
-    now: datetime,
-    channel: str = Channel.PORTAL,
-    kind: str = MessageKind.PUBLIC,
-    author_user: User | None = None,
-    author_contact: Contact | None = None,
-    is_automated: bool = False,
-) -> TicketMessage:
-    """Add a message. The first non-automated public reply by the provider side is the first
-    response (D4, TKT-13); a customer's reply ends a wait for the customer (D6)."""
-    body = display_text(body)  # issue #10 §2: nothing invisible is stored for display
-    if not body.strip():
-        raise TicketValidationError("body", _("The message is empty."))
-    if author_contact is not None and kind == MessageKind.INTERNAL:
-        raise TicketValidationError("kind", _("Customers cannot write internal notes."))
-    ticket = _locked(ticket)
-    from_provider = author_contact is None and not is_automated and author_user is not None
-    first = from_provider and kind == MessageKind.PUBLIC and ticket.first_response_at is None
-    message = TicketMessage.objects.create(
-        ticket=ticket,
-        kind=kind,
-        channel=channel,
-        author_user=author_user,
-        author_contact=author_contact,
-        body=body,
-        is_automated=is_automated,
-        counts_as_first_response=first,
-        created_at=now,
-    )
-    _event(
-        ticket,
-        "message_added",
-        now,
-        user=author_user,
-        contact=author_contact,
-        data={"message": message.pk, "message_kind": kind, "automated": is_automated},
-    )
-    if from_provider and kind == MessageKind.PUBLIC:
-        ticket.last_provider_update_at = now
-    if first:
-        ticket.first_response_at = now
-        _event(ticket, "first_response", now, user=author_user, data={"message": message.pk})
-        clock_stop(ticket=ticket, metric=Metric.RESPONSE, now=now)
-    if author_contact is not None and ticket.status == Status.WAITING_FOR_CUSTOMER:
-        _status_set(
-            ticket,
-            Status.IN_PROGRESS,
-            now,
-            user=None,
-            contact=author_contact,
-            reason="customer replied",
-        )
-        ticket_clocks_recompute(ticket=ticket, target=ticket.sla_target, now=now)
-    ticket.updated_at = now
-    ticket.save()
-    return message
 
 
 @requires_aware_now
@@ -310,6 +251,10 @@ def ticket_assign(*, ticket: Ticket, assignee: User | None, now: datetime, actor
         user=actor,
         data={"from": before, "to": getattr(assignee, "pk", None)},
     )
+    if assignee is not None and assignee.pk != before:
+        ticket_change_emit(
+            TicketChange(kind=ChangeKind.ASSIGNED, ticket=ticket, now=now, actor_user=actor)
+        )
     return ticket
 
 
@@ -362,7 +307,7 @@ def ticket_survey_answer(
 @requires_aware_now
 @transaction.atomic
 def ticket_customer_confirm(
-    *, ticket: Ticket, contact: Contact, confirmed: bool, now: datetime, reopen_days: int = 14
+    *, ticket: Ticket, contact: Contact, confirmed: bool, now: datetime
 ) -> Ticket:
     """The customer confirms the resolution (closed) or reopens it within the reopen window."""
     ticket = _locked(ticket)
@@ -376,10 +321,10 @@ def ticket_customer_confirm(
             contact=contact,
             reason="resolution confirmed by the customer",
         )
-    if ticket.resolved_at is not None and now - ticket.resolved_at > timedelta(days=reopen_days):
+    if ticket.resolved_at is not None and now - ticket.resolved_at > reopen_window():
         raise InvalidTransition(
             _("The reopen window of %(days)s days has passed; please open a new ticket.")
-            % {"days": reopen_days}
+            % {"days": settings.TICKET_REOPEN_DAYS}
         )
     return ticket_transition(
         ticket=ticket,
@@ -403,6 +348,9 @@ def ticket_set_line(*, ticket: Ticket, line: str, now: datetime, actor: User) ->
         ticket.updated_at = now
         ticket.save(update_fields=["line", "updated_at"])
         _event(ticket, "line_changed", now, user=actor, data={"from": before, "to": line})
+        ticket_change_emit(
+            TicketChange(kind=ChangeKind.LINE_CHANGED, ticket=ticket, now=now, actor_user=actor)
+        )
     return ticket
 
 

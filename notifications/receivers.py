@@ -1,0 +1,41 @@
+"""What notifications does when a ticket changes (issue #11 §2): one table from the kind of
+change to the mails it writes, connected to `tickets.signals.ticket_changed` when the app is
+ready. Every handler runs inside the change's transaction and only writes outbox rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from notifications.services import customer_mails, ticket_mails
+from notifications.services.upload_alerts import quota_reached_alert
+from tickets.signals import ChangeKind, TicketChange
+
+Handler = Callable[[TicketChange], object]
+
+
+def _quota_alert(change: TicketChange) -> None:
+    """Files stored with the change may have filled a quota: the coordinators are told once."""
+    if change.data.get("attachments"):
+        quota_reached_alert(customer=change.ticket.customer, ticket=change.ticket, now=change.now)
+
+
+HANDLERS: dict[str, tuple[Handler, ...]] = {
+    ChangeKind.CREATED: (ticket_mails.ticket_created_mails,),
+    ChangeKind.PUBLIC_REPLY: (ticket_mails.public_reply_mail, _quota_alert),
+    ChangeKind.CUSTOMER_REPLY: (ticket_mails.staff_customer_reply_mail, _quota_alert),
+    ChangeKind.NOTE_ADDED: (_quota_alert,),
+    ChangeKind.CALL_LOGGED: (_quota_alert,),
+    ChangeKind.ATTACHMENTS_ADDED: (_quota_alert,),
+    ChangeKind.REOPENED: (ticket_mails.staff_reopened_mail,),
+    ChangeKind.ASSIGNED: (ticket_mails.staff_assigned_mail,),
+    ChangeKind.LINE_CHANGED: (ticket_mails.staff_line_mail,),
+    ChangeKind.WAITING_FOR_CUSTOMER: (customer_mails.customer_waiting_mail,),
+    ChangeKind.RESOLVED: (customer_mails.customer_resolved_mail,),
+    ChangeKind.CLOSED: (customer_mails.customer_closed_mail,),
+}
+
+
+def ticket_changed_receiver(sender: Any, change: TicketChange, **kwargs: Any) -> None:
+    for handler in HANDLERS.get(change.kind, ()):
+        handler(change)
