@@ -248,7 +248,7 @@ def test_language_switch_to_english_and_back_then_log_out(portal: Portal) -> Non
     ticket = top_ticket(portal)
     page = portal.page()
     portal.login(page)
-    switch = page.locator("form[action='/i18n/setlang/']")
+    switch = page.locator("form[action='/portal/language/']")
     expect(switch.locator("button")).to_have_text(nl("Switch"))
 
     # The button: set the select without a change event, as a browser without script would.
@@ -260,6 +260,9 @@ def test_language_switch_to_english_and_back_then_log_out(portal: Portal) -> Non
     expect(page.locator("h1")).to_have_text("Welcome, Anne Jansen")
     expect(page.locator("#h-open")).to_have_text("My open tickets")
     expect(page.locator("nav a[href='/portal/tickets/new/']")).to_have_text("New ticket")
+    # Remembered on the contact (issue #11 §5): the next login and the mails follow it.
+    portal.contact.refresh_from_db()
+    assert portal.contact.language == "en"
     page.goto(f"/portal/tickets/{ticket.number}/")
     expect(page.locator("#h-sla")).to_have_text("Service level")
     expect(page.locator("section.sla")).to_contain_text(
@@ -272,6 +275,8 @@ def test_language_switch_to_english_and_back_then_log_out(portal: Portal) -> Non
     assert page.url == f"{portal.url}/portal/tickets/{ticket.number}/"
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     expect(page.locator("#h-sla")).to_have_text(nl("Service level"))
+    portal.contact.refresh_from_db()
+    assert portal.contact.language == "nl"
 
     with page.expect_navigation():
         page.click("form[action='/portal/logout/'] button")
