@@ -108,6 +108,14 @@ def test_seed_demo_covers_every_incident_level_of_every_catalogue_policy():
     assert used == offered
 
 
+def test_seed_demo_reports_what_the_history_holds(demo_output):
+    raised = Escalation.objects.count()
+    sent = OutboxEmail.objects.filter(state=OutboxState.SENT).count()
+
+    assert f"history: {raised} escalations raised" in demo_output
+    assert f"{sent} mails sent" in demo_output
+
+
 def test_seed_demo_second_run_creates_nothing_and_says_so():
     before = row_counts()
 
