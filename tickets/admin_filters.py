@@ -18,12 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from tickets.models import OPEN_STATUSES, Status, Ticket
 
 STATUS_PARAMETER = "status__exact"
+SEARCH_PARAMETER = "q"  # django.contrib.admin.views.main.SEARCH_VAR
 
 
 class WorkFilter(admin.SimpleListFilter):
     """The queue opens on open work (new, in progress, waiting), not on every ticket ever;
-    "all tickets" shows everything. Choosing a status in the status filter lifts the default,
-    so "status: resolved" is not emptied by it."""
+    "all tickets" shows everything. Choosing a status in the status filter, or searching (a
+    number, a name), lifts the default: "status: resolved" is not emptied by it, and a search
+    for last year's ticket finds it."""
 
     title = _("work")
     parameter_name = "work"
@@ -32,7 +34,9 @@ class WorkFilter(admin.SimpleListFilter):
     def __init__(
         self, request: HttpRequest, params: dict[str, Any], model: Any, model_admin: Any
     ) -> None:
-        self.status_chosen = STATUS_PARAMETER in request.GET
+        self.default_lifted = STATUS_PARAMETER in request.GET or bool(
+            request.GET.get(SEARCH_PARAMETER, "").strip()
+        )
         super().__init__(request, params, model, model_admin)
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
@@ -44,7 +48,7 @@ class WorkFilter(admin.SimpleListFilter):
 
     def value(self) -> str | None:
         chosen = super().value()
-        if chosen is None and not self.status_chosen:
+        if chosen is None and not self.default_lifted:
             return self.DEFAULT
         return chosen
 

@@ -149,3 +149,11 @@ def test_the_events_list_names_each_event_in_words(desk: Desk) -> None:
 
     assert "<h1>Events</h1>" in page
     assert '<td class="field-what">customer&#x27;s reply seen</td>' in page
+
+
+def test_a_search_finds_closed_tickets_too(desk: Desk) -> None:
+    closed = _ticket(desk, "last-years-ticket", Status.CLOSED)
+
+    page = _queue(english_client(staff("first")), f"?q={closed.number}")
+
+    assert "last-years-ticket" in page
