@@ -30,6 +30,7 @@ from contracts.models import (
     ContractStatus,
     EntitlementMovement,
     EscalationContact,
+    EscalationPolicy,
     Package,
     SlaPolicy,
     SlaTarget,
@@ -57,11 +58,42 @@ CURRENT_REVISION_CACHE_SECONDS = 60.0
 def catalogue_cache_clear() -> None:
     from contracts import calendars
 
+    _WARNING_PERCENTS.clear()
     _POLICIES.clear()
     _PACKAGES.clear()
     _CALENDARS.clear()
     _CURRENT_REVISIONS.clear()
     calendars._BY_ROW.clear()
+
+
+def escalation_policy_for(contract: Contract) -> EscalationPolicy:
+    """The contract's own policy, else the catalogue's for its package, else D10's defaults."""
+    own = EscalationPolicy.objects.filter(contract=contract).first()
+    if own is not None:
+        return own
+    from_catalogue = (
+        EscalationPolicy.objects.filter(release_id=contract.package.release_id)
+        .filter(Q(packages=None) | Q(packages=contract.package_id))
+        .first()
+    )
+    return from_catalogue or EscalationPolicy()
+
+
+# contract id -> (monotonic expiry, warning percent): a contract's own policy may be edited, so
+# the share is read again after a minute (the sweep reads the policy itself, uncached).
+_WARNING_PERCENTS: dict[int, tuple[float, int]] = {}
+WARNING_PERCENT_CACHE_SECONDS = 60.0
+
+
+def warning_percent_for(contract: Contract) -> int:
+    """The share of a target after which a ticket is "at risk" (the policy's warning level)."""
+    cached = _WARNING_PERCENTS.get(contract.pk)
+    clock = time.monotonic()
+    if cached is not None and cached[0] > clock:
+        return cached[1]
+    percent = escalation_policy_for(contract).warning_percent
+    _WARNING_PERCENTS[contract.pk] = (clock + WARNING_PERCENT_CACHE_SECONDS, percent)
+    return percent
 
 
 def calendar_revision_cache_clear() -> None:

@@ -1,13 +1,15 @@
 """Reads for the escalation engine: policies, recipients, configuration problems."""
 
+# escalation_policy_for lives with the policies (contracts); re-exported for the engine.
+
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 
-from contracts.models import Contract, EscalationPolicy
+from contracts.models import Contract
 from contracts.selectors import escalation_contacts_for
+from contracts.selectors import escalation_policy_for as escalation_policy_for
 from notifications.services.recipients import (
     COORDINATOR_GROUP,
     Recipient,
@@ -16,19 +18,6 @@ from notifications.services.recipients import (
     ticket_staff_recipients,
 )
 from tickets.models import Ticket
-
-
-def escalation_policy_for(contract: Contract) -> EscalationPolicy:
-    """The contract's own policy, else the catalogue's for its package, else D10's defaults."""
-    own = EscalationPolicy.objects.filter(contract=contract).first()
-    if own is not None:
-        return own
-    from_catalogue = (
-        EscalationPolicy.objects.filter(release_id=contract.package.release_id)
-        .filter(Q(packages=None) | Q(packages=contract.package_id))
-        .first()
-    )
-    return from_catalogue or EscalationPolicy()
 
 
 def _staff_recipient(user: object, role: str) -> Recipient | None:
@@ -54,6 +43,12 @@ def escalation_contact_recipients(contract: Contract, level: int) -> list[Recipi
     ]
 
 
+def ticket_engineers(ticket: Ticket) -> list[Recipient]:
+    """The people who work the ticket: its assignee, else its line's group (issue #11 §2)."""
+    role = "assignee" if ticket.assignee_id is not None else "line"
+    return [staff_recipient(user, role) for user in ticket_staff_recipients(ticket)]
+
+
 def escalation_recipients(ticket: Ticket, level: int) -> tuple[list[Recipient], str]:
     """Who is told at `level`, resolved now from the contract's roles, and any problem (D10).
 
@@ -61,8 +56,7 @@ def escalation_recipients(ticket: Ticket, level: int) -> tuple[list[Recipient], 
     issue #11 §2) and the support coordinators."""
     contract = ticket.contract
     if level == 0:
-        role = "assignee" if ticket.assignee_id is not None else "line"
-        people = [staff_recipient(user, role) for user in ticket_staff_recipients(ticket)]
+        people = ticket_engineers(ticket)
         coordinators = (
             get_user_model()
             .objects.filter(groups__name=COORDINATOR_GROUP, is_active=True)

@@ -11,13 +11,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.dates import WEEKDAYS
 
-from contracts.calendars import DAY_KEYS, calendar_closed_days
+from contracts.calendars import DAY_KEYS, calendar_closed_days, calendar_for
 from contracts.models import BusinessCalendar, Contract, ProviderChannel, ResolutionStart
 from contracts.models import Contact as ContactModel
-from contracts.selectors import calendar_revision_current
+from contracts.selectors import calendar_revision_current, warning_percent_for
 from escalation.models import Escalation
 from tickets.models import Metric, SegmentState, SlaClock, Status, Ticket
 from tickets.selectors import contact_is_manager, tickets_visible_to
+from tickets.sla import warning_due
 
 __all__ = ["contact_is_manager", "tickets_visible"]
 
@@ -66,9 +67,10 @@ def sla_panel(ticket: Ticket, now: datetime) -> dict[str, object]:
     views = []
     for metric in (Metric.RESPONSE, Metric.RESOLUTION):
         clock = clocks.get(metric)
-        views.append(
-            ClockView(metric, clock.due_at if clock else None, _clock_state(ticket, clock, now))
-        )
+        state = _clock_state(ticket, clock, now)
+        if state == "running" and clock is not None and _at_risk(ticket, clock, now):
+            state = "at_risk"
+        views.append(ClockView(metric, clock.due_at if clock else None, state))
     paused = sum(
         (
             (s.ended_at or now) - s.started_at
@@ -100,9 +102,25 @@ def _clock_state(ticket: Ticket, clock: SlaClock | None, now: datetime) -> str:
         return "paused"
     if now >= clock.due_at:
         return "breached"
-    elapsed = (now - clock.started_at).total_seconds()
-    window = (clock.due_at - clock.started_at).total_seconds() or 1
-    return "at_risk" if elapsed / window >= 0.75 else "running"
+    return "running"
+
+
+def _at_risk(ticket: Ticket, clock: SlaClock, now: datetime) -> bool:
+    """The one definition of "at risk" (tickets.sla.warning_due): the policy's warning share of
+    the clock's business-time budget has run."""
+    if ticket.calendar is None or clock.started_at is None:
+        return False
+    pauses = [
+        (s.started_at, s.ended_at) for s in ticket.segments.all() if s.state == SegmentState.PAUSED
+    ]
+    warn = warning_due(
+        start=clock.started_at,
+        budget_seconds=clock.budget_seconds,
+        warning_percent=warning_percent_for(ticket.contract),
+        pauses=sorted(pauses, key=lambda p: p[0]),
+        calendar=calendar_for(ticket.calendar),
+    )
+    return warn is not None and now >= warn
 
 
 # --- the contract page (issue #11 §4, §5) -------------------------------------------------------

@@ -94,6 +94,7 @@ class DueFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [
+            ("at_risk", _("at risk")),
             ("within_hour", _("breaching within 1 hour")),
             ("breached", _("breached")),
             ("waiting", _("waiting for the customer")),
@@ -102,6 +103,9 @@ class DueFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
         now = timezone.now()
         running = Q(status__in=list(OPEN_STATUSES)) & ~Q(status=Status.WAITING_FOR_CUSTOMER)
+        if self.value() == "at_risk":
+            # One definition of "at risk" (tickets.sla.warning_due, stored as at_risk_at).
+            return queryset.filter(running, at_risk_at__lte=now, earliest_due_at__gt=now)
         if self.value() == "within_hour":
             return queryset.filter(
                 running, earliest_due_at__gte=now, earliest_due_at__lt=now + timedelta(hours=1)

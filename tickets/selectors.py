@@ -145,8 +145,9 @@ def attachments_visible_to_contact(
 
 
 def due_state(ticket: Ticket, due_at: datetime | None, now: datetime) -> tuple[str, str]:
-    """(state, words) for a due time in the queue: on track, warning (within an hour),
-    breached, paused or none (D10 colours)."""
+    """(state, words) for a due time in the queue: on track, warning (the ticket is at risk:
+    tickets.sla.warning_due, and this is its earliest running due time), breached, paused or
+    none (D10 colours)."""
     if ticket.status == Status.WAITING_FOR_CUSTOMER:
         return "paused", _("paused")
     if due_at is None:
@@ -160,7 +161,8 @@ def due_state(ticket: Ticket, due_at: datetime | None, now: datetime) -> tuple[s
         span = f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
     if seconds < 0:
         return "breached", _("%(span)s overdue") % {"span": span}
-    state = "warning" if seconds <= 3600 else "on_track"
+    at_risk = ticket.at_risk_at is not None and now >= ticket.at_risk_at
+    state = "warning" if at_risk and due_at == ticket.earliest_due_at else "on_track"
     return state, _("due in %(span)s") % {"span": span}
 
 

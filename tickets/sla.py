@@ -44,6 +44,21 @@ def clock_due(
     return deadline(cursor, remaining, calendar)
 
 
+def warning_due(
+    *,
+    start: datetime,
+    budget_seconds: int,
+    warning_percent: int,
+    pauses: Iterable[Pause],
+    calendar: Calendar,
+) -> datetime | None:
+    """When a clock becomes "at risk": the policy's warning share of its business-time budget
+    has run, pauses skipped. The one definition of "at risk" (issue #11 §1), used by the portal,
+    the queue (Ticket.at_risk_at) and the escalation warning."""
+    budget = timedelta(seconds=budget_seconds * warning_percent // 100)
+    return clock_due(start=start, budget=budget, pauses=pauses, calendar=calendar)
+
+
 def running_time(
     *, start: datetime, end: datetime, pauses: Iterable[Pause], calendar: Calendar
 ) -> timedelta:

@@ -14,7 +14,7 @@ from contracts.models import ClockKind, EscalationPolicy
 from escalation.models import Escalation, Level, Reason
 from tickets.models import Metric, SlaClock, Ticket
 from tickets.services.clocks import whole_second, whole_second_after
-from tickets.sla import Pause, clock_due
+from tickets.sla import Pause, warning_due
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,13 @@ def _clock_plan(
             ):
                 plan.triggers.append(Trigger(Level.SECOND_LINE, Reason.TOP_RESOLUTION_BREACH))
             continue
-        budget = timedelta(seconds=clock.budget_seconds * policy.warning_percent // 100)
-        warn_at = clock_due(start=clock.started_at, budget=budget, pauses=pauses, calendar=calendar)
+        warn_at = warning_due(
+            start=clock.started_at,
+            budget_seconds=clock.budget_seconds,
+            warning_percent=policy.warning_percent,
+            pauses=pauses,
+            calendar=calendar,
+        )
         warn_at = whole_second(warn_at) if warn_at is not None else None
         if warn_at is not None and now >= warn_at:
             plan.triggers.append(Trigger(Level.WARNING, f"{clock.metric}_warning"))

@@ -38,16 +38,28 @@ def tickets():
     return top, hoog, laag
 
 
-def _queue(admin_client, **params):
-    with time_machine.travel(ams("2026-06-01 09:10"), tick=False):
+def _queue(admin_client, at="2026-06-01 09:10", **params):
+    with time_machine.travel(ams(at), tick=False):
         return admin_client.get(QUEUE, {**params}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 def test_due_times_read_as_words_with_their_state(tickets, admin_client):
     page = _queue(admin_client)
-    assert 'class="due due-warning">due in 20 min<' in page  # Top, due 09:30
+    assert 'class="due due-on_track">due in 20 min<' in page  # Top, due 09:30, at risk 09:15
     assert 'class="due due-on_track">due in 23 h 50 min<' in page  # Hoog, Tue 09:00
     assert 'class="due due-paused">paused<' in page  # Laag, waiting for the customer
+
+
+def test_a_ticket_is_at_risk_once_the_policys_warning_share_has_run(tickets, admin_client):
+    """One definition of "at risk": 75 % of Top's hour (08:30-09:30) has run at 09:15."""
+    top = Ticket.objects.get(pk=tickets[0].pk)
+    assert top.at_risk_at == ams("2026-06-01 09:15")
+    page = _queue(admin_client, at="2026-06-01 09:16")
+    assert 'class="due due-warning">due in 14 min<' in page
+    at_risk = _queue(admin_client, at="2026-06-01 09:16", due="at_risk")
+    assert "Top koppeling" in at_risk
+    assert "Hoog koppeling" not in at_risk
+    assert "Top koppeling" not in _queue(admin_client, at="2026-06-01 09:14", due="at_risk")
 
 
 @pytest.mark.parametrize(

@@ -246,6 +246,9 @@ class Ticket(models.Model):
     # Stored due times (ARCHITECTURE rule 4); null = no target, not started, or paused.
     response_due_at = models.DateTimeField(_("response due"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    # When the first running clock becomes "at risk" (tickets.sla.warning_due): the queue's
+    # filter and badge read it; null when no clock runs.
+    at_risk_at = models.DateTimeField(_("at risk from"), null=True, blank=True)
     # The earliest running due time, for queue order (D7).
     earliest_due_at = models.DateTimeField(_("earliest due"), null=True, blank=True)
     # When the escalation sweep must look at this ticket next (ARCHITECTURE rule 4): set to

@@ -8,9 +8,9 @@ from django.contrib.auth.models import User
 
 from contracts.calendars import calendar_for
 from contracts.models import BusinessCalendar, ClockKind, Contract, ResolutionStart, SlaTarget
-from contracts.selectors import calendar_revision_current
+from contracts.selectors import calendar_revision_current, warning_percent_for
 from tickets.models import ClockSegment, Metric, SegmentState, SlaClock, Ticket
-from tickets.sla import Pause, clock_due
+from tickets.sla import Pause, clock_due, warning_due
 
 
 def whole_second(value: datetime) -> datetime:
@@ -73,9 +73,11 @@ def _clock_start(ticket: Ticket, metric: str) -> datetime | None:
 
 
 def _clocks_due_set(ticket: Ticket, clocks: list[SlaClock], pauses: list[Pause]) -> None:
-    """Compute due/met of each clock and mirror the running ones onto the ticket."""
+    """Compute due/met of each clock and mirror the running ones onto the ticket, with the
+    moment the first of them becomes at risk."""
     calendar = calendar_for(ticket.calendar) if ticket.calendar else None
     ticket.response_due_at = ticket.resolution_due_at = None
+    warnings: list[datetime] = []
     for clock in clocks:
         if clock.started_at is None or calendar is None:
             clock.due_at = None
@@ -95,8 +97,19 @@ def _clocks_due_set(ticket: Ticket, clocks: list[SlaClock], pauses: list[Pause])
             ticket.response_due_at = clock.due_at
         else:
             ticket.resolution_due_at = clock.due_at
+        if clock.due_at is not None:
+            warn = warning_due(
+                start=clock.started_at,
+                budget_seconds=clock.budget_seconds,
+                warning_percent=warning_percent_for(ticket.contract),
+                pauses=pauses,
+                calendar=calendar,
+            )
+            if warn is not None:
+                warnings.append(whole_second(warn))
     running = [d for d in (ticket.response_due_at, ticket.resolution_due_at) if d is not None]
     ticket.earliest_due_at = min(running) if running else None
+    ticket.at_risk_at = min(warnings) if warnings else None
 
 
 def ticket_pauses(ticket: Ticket) -> list[Pause]:
@@ -150,6 +163,7 @@ def clocks_cancel(*, ticket: Ticket, now: datetime) -> None:
     """A cancelled ticket is neither met nor missed: its open clocks stop without a verdict."""
     ticket.clocks.filter(stopped_at__isnull=True).update(stopped_at=now, due_at=None, met=None)
     ticket.response_due_at = ticket.resolution_due_at = ticket.earliest_due_at = None
+    ticket.at_risk_at = None
     ticket.next_check_at = whole_second(now)  # the sweep closes the open escalations
 
 
