@@ -42,7 +42,7 @@ def _language(request: HttpRequest) -> str:
     return getattr(request, "LANGUAGE_CODE", "") or settings.LANGUAGE_CODE
 
 
-def _page(request: HttpRequest, template: str, status: int) -> HttpResponse:
+def _page(request: HttpRequest, template: str, status: int, message: str = "") -> HttpResponse:
     staff = _for_staff(request)
     user = getattr(request, "user", None)
     context = {
@@ -54,6 +54,7 @@ def _page(request: HttpRequest, template: str, status: int) -> HttpResponse:
         "language_next": PORTAL_HOME,
         # The admin's base shows its user links only with this flag (as admin views set it).
         "has_permission": bool(staff and user is not None and user.is_active and user.is_staff),
+        "message": message,
     }
     with translation.override(_language(request)):
         return render(request, template, context, status=status)
@@ -90,3 +91,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
             content_type="text/html",
         )
     return HttpResponseServerError(body)
+
+
+def refused(request: HttpRequest, message: str) -> HttpResponse:
+    """A page a rule would not show (a domain error on GET): 400 with the rule's message, in
+    the look of the portal or the admin, as the 403 and 404 pages."""
+    return _page(request, "400.html", 400, message=message)

@@ -5,10 +5,14 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
 from django.utils import timezone
+
+from contracts.exceptions import DomainError
 
 
 class DisplayTimeZoneMiddleware:
@@ -83,3 +87,26 @@ class NulByteGuardMiddleware:
         if "%00" in query or "\x00" in query:
             raise BadRequest("A NUL byte in the query string.")
         return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """The web mapping of domain errors (issue #11 §1): a rule that refused a change becomes a
+    message on the page, in the reader's language, never a server error. A form sent by POST
+    returns to its page (the change was rolled back with the view's transaction); a page that
+    cannot be shown answers 400 with the message."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DomainError):
+            return None
+        if request.method == "POST":
+            messages.error(request, str(exception))
+            return redirect(request.get_full_path())
+        from servicedesk.errors import refused
+
+        return refused(request, str(exception))

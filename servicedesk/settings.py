@@ -63,6 +63,8 @@ MIDDLEWARE = [
     # Logged-in pages and file downloads: Cache-Control private, no-store (issue #10 §6).
     "servicedesk.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A refused change (contracts.exceptions.DomainError) becomes a message on the page.
+    "servicedesk.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: failed logins are throttled per account and per address.

@@ -20,7 +20,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connection
 
-from contracts.exceptions import SubmissionRefused
+from contracts.exceptions import DomainError
 from contracts.models import Contact, Customer
 from contracts.text import display_line, display_text
 from intake.identity import Identity, domain_of, identity_of
@@ -262,7 +262,7 @@ def _reply(
             channel=Channel.EMAIL,
             subject=_subject(parsed),
         )
-    except SubmissionRefused as refused:
+    except DomainError as refused:  # the mail mapping: the refusal is the triage reason
         _triage(inbound, parsed, now, str(refused))
         return
     if result.outcome == "follow_up":
@@ -292,7 +292,7 @@ def _new_ticket(inbound: InboundMessage, parsed: Parsed, now: datetime, contact:
     )
     try:
         ticket = ticket_create(data=data, now=now)
-    except SubmissionRefused as refused:
+    except DomainError as refused:  # the mail mapping: the refusal is the triage reason
         _triage(inbound, parsed, now, str(refused))
         return
     _finish(inbound, parsed, Outcome.TICKET, now, "", ticket)

@@ -178,53 +178,51 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _ticket_action(request: HttpRequest, ticket: Ticket) -> HttpResponse | None:
-    """One action per POST; domain errors become messages the customer can read. Returns where
-    to go when it is not back to this ticket (a reply that opened a follow-up ticket)."""
+    """One action per POST. Returns where to go when it is not back to this ticket (a reply that
+    opened a follow-up ticket). A refusal (DomainError) propagates: the one web mapping,
+    servicedesk.middleware.DomainErrorMiddleware, shows it on this page."""
     contact = request.contact  # type: ignore[attr-defined]
     action, now = request.POST.get("action", ""), timezone.now()
     form: Form
-    try:
-        if action == "reply":
-            return _reply(request, ticket, contact, now)
-        elif action in ("escalate", "unsatisfied"):
-            form = EscalateForm(request.POST, prefix=action)
-            if form.is_valid():
-                escalation_raise_by_customer(
-                    ticket=ticket,
-                    contact=contact,
-                    now=now,
-                    reason=form.cleaned_data["reason"],
-                    unsatisfied=action == "unsatisfied",
-                )
-                messages.success(request, _("Your escalation was received."))
-        elif action == "priority":
-            form = PriorityRequestForm(request.POST, prefix="priority", levels=_levels(ticket))
-            if form.is_valid():
-                ticket_priority_request(
-                    ticket=ticket,
-                    contact=contact,
-                    now=now,
-                    level=form.cleaned_data["level"],
-                    reason=form.cleaned_data["reason"],
-                )
-                messages.success(request, _("Your request was sent; the provider decides."))
-        elif action in ("confirm", "reopen"):
-            ticket_customer_confirm(
-                ticket=ticket, contact=contact, now=now, confirmed=action == "confirm"
+    if action == "reply":
+        return _reply(request, ticket, contact, now)
+    elif action in ("escalate", "unsatisfied"):
+        form = EscalateForm(request.POST, prefix=action)
+        if form.is_valid():
+            escalation_raise_by_customer(
+                ticket=ticket,
+                contact=contact,
+                now=now,
+                reason=form.cleaned_data["reason"],
+                unsatisfied=action == "unsatisfied",
             )
-        elif action == "survey":
-            form = SurveyForm(request.POST, prefix="survey")
-            if form.is_valid():
-                ticket_survey_answer(
-                    ticket=ticket,
-                    contact=contact,
-                    now=now,
-                    score=form.cleaned_data["score"],
-                    comment=form.cleaned_data["comment"],
-                )
-                messages.success(request, _("Thank you for your answer."))
-    except DomainError as exc:
-        messages.error(request, str(exc))
+            messages.success(request, _("Your escalation was received."))
+    elif action == "priority":
+        form = PriorityRequestForm(request.POST, prefix="priority", levels=_levels(ticket))
+        if form.is_valid():
+            ticket_priority_request(
+                ticket=ticket,
+                contact=contact,
+                now=now,
+                level=form.cleaned_data["level"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("Your request was sent; the provider decides."))
+    elif action in ("confirm", "reopen"):
+        ticket_customer_confirm(
+            ticket=ticket, contact=contact, now=now, confirmed=action == "confirm"
+        )
+    elif action == "survey":
+        form = SurveyForm(request.POST, prefix="survey")
+        if form.is_valid():
+            ticket_survey_answer(
+                ticket=ticket,
+                contact=contact,
+                now=now,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, _("Thank you for your answer."))
     return None
 
 

@@ -4,14 +4,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
 from contracts.exceptions import CatalogueError
+from contracts.management.base import DomainCommand
 from contracts.services.catalogue import catalogue_load, catalogue_paths
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Load the provider catalogue files; unchanged files change nothing."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -10,11 +10,12 @@ import sys
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from contracts import businesstime
 from contracts.calendars import calendar_for
 from contracts.exceptions import UnknownCalendarError
+from contracts.management.base import DomainCommand
 from contracts.selectors import calendar_current
 
 
@@ -46,7 +47,7 @@ def due_for(calendar_code: Any, start_text: Any, budget: timedelta) -> str:
     return (due if calendar.always_open else due.astimezone(calendar.tz)).isoformat()
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Compute an SLA due time in a catalogue calendar."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -7,14 +7,15 @@ stamped ahead of real time would hold back their real mail until then."""
 from datetime import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
+from contracts.management.base import DomainCommand
 from escalation.services.sweep import escalation_sweep, escalation_sweep_preview
 from notifications.services.outbox import outbox_relay
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = (
         "Run one escalation sweep at the current time (--send also sends due emails); "
         "with --now, show what would fire at that time without writing anything."

@@ -15,9 +15,10 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
+from contracts.management.base import DomainCommand
 from escalation.demo import demo_seed_with_history
 from tickets.demo import DemoDataError
 from tickets.demo.data import AMSTERDAM
@@ -35,7 +36,7 @@ REPORTED = (
 )
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Create demo groups, staff, customers, contracts and a year of tickets (idempotent)."
 
     def add_arguments(self, parser: CommandParser) -> None:

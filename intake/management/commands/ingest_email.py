@@ -9,10 +9,11 @@ recorded as a quarantined message with the headers), 75 EX_TEMPFAIL on a tempora
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db import DatabaseError
 from django.utils import timezone
 
+from contracts.management.base import DomainCommand
 from intake.models import Transport
 from intake.parsing import MessageRejected
 from intake.services.receive import InboundRefused, inbound_receive
@@ -20,7 +21,7 @@ from intake.services.receive import InboundRefused, inbound_receive
 EX_OK, EX_DATAERR, EX_TEMPFAIL = 0, 65, 75
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Read one RFC 5322 message on stdin and take it in."
 
     def add_arguments(self, parser: CommandParser) -> None:

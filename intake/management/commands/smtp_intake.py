@@ -5,12 +5,13 @@ import threading
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from contracts.management.base import DomainCommand
 from intake.smtp import smtp_controller
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Listen for support mail over SMTP (loopback by default) and take it in."
 
     def add_arguments(self, parser: CommandParser) -> None:

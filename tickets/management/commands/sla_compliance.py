@@ -5,9 +5,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
+from contracts.management.base import DomainCommand
 from contracts.models import Contract
 from tickets.compliance import sla_compliance
 
@@ -24,7 +25,7 @@ def month_bounds(text: str) -> tuple[datetime, datetime]:
     return first, following
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Response and resolution compliance per priority for one contract and month."
 
     def add_arguments(self, parser: CommandParser) -> None:
