@@ -23,9 +23,10 @@ from intake.identity import Identity, domain_of, is_role_address
 from intake.models import InboundMessage
 from intake.services.alerts import coordinators_alert, hour_window, sender_key
 from notifications.models import OutboxEmail
-from notifications.services.emails import render, subject_token
+from notifications.services.emails import render
 from notifications.services.outbox import outbox_enqueue, outbox_enqueue_many
 from notifications.services.recipients import Recipient
+from notifications.services.ticket_mails import receipt_email
 from tickets.models import Ticket
 
 AUTO_ANSWER_KEYS = ("receipt:", "refusal:")
@@ -88,21 +89,7 @@ def receipt_send(
     if not _within_cap(inbound, contact.email, now):
         return False
     recipient = Recipient("customer", contact.name, contact.email, contact.language)
-    with override(contact.language):
-        heading = _("We received your message: ticket %(number)s") % {"number": ticket.number}
-        email = render(
-            language=contact.language,
-            recipient=recipient,
-            subject=f"{subject_token(ticket)} {heading}",
-            heading=heading,
-            intro=_(
-                "Thank you. Your message is registered as ticket %(number)s. Reply to this "
-                "email to add information; keep the ticket number in the subject. If you "
-                "do not receive our emails, check your junk or spam folder."
-            )
-            % {"number": ticket.number},
-            facts=[(_("Ticket"), f"{ticket.number} {ticket.subject}")],
-        )
+    email = receipt_email(ticket, recipient)  # the one receipt of every channel (issue #11 §2)
     # A new inbound row has a new key: one INSERT, no lookup (outbox_enqueue_many).
     outbox_enqueue_many([(f"receipt:{inbound.pk}", email)], now=now, send_after=now, ticket=ticket)
     return True

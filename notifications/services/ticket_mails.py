@@ -21,7 +21,7 @@ from notifications.services.emails import (
 )
 from notifications.services.outbox import Email, outbox_enqueue, outbox_enqueue_many
 from notifications.services.recipients import Recipient, staff_recipient, ticket_staff_recipients
-from tickets.models import MessageKind, Ticket
+from tickets.models import Channel, MessageKind, Ticket
 from tickets.signals import TicketChange
 
 
@@ -32,21 +32,39 @@ def contact_recipient(contact: Contact) -> Recipient | None:
     return Recipient("customer", contact.name, contact.email, contact.language)
 
 
+# The receipt's words: an email is a "message", a request made in the portal, by phone or by the
+# API is a "request".
+_RECEIPT_WORDS = {
+    Channel.EMAIL: (
+        gettext_noop("We received your message: ticket %(number)s"),
+        gettext_noop(
+            "Thank you. Your message is registered as ticket %(number)s. Reply to this "
+            "email to add information; keep the ticket number in the subject. If you "
+            "do not receive our emails, check your junk or spam folder."
+        ),
+    ),
+    "": (
+        gettext_noop("We received your request: ticket %(number)s"),
+        gettext_noop(
+            "Thank you. Your request is registered as ticket %(number)s. Reply to this "
+            "email to add information; keep the ticket number in the subject. If you "
+            "do not receive our emails, check your junk or spam folder."
+        ),
+    ),
+}
+
+
 def receipt_email(ticket: Ticket, recipient: Recipient) -> Email:
     """The receipt of a new ticket, whatever the channel: its number and due times."""
+    heading_id, intro_id = _RECEIPT_WORDS.get(ticket.channel, _RECEIPT_WORDS[""])
     with override(recipient.language):
-        heading = _("We received your request: ticket %(number)s") % {"number": ticket.number}
+        heading = _(heading_id) % {"number": ticket.number}
         return render(
             language=recipient.language,
             recipient=recipient,
             subject=f"{subject_token(ticket)} {heading}",
             heading=heading,
-            intro=_(
-                "Thank you. Your request is registered as ticket %(number)s. Reply to this "
-                "email to add information; keep the ticket number in the subject. If you "
-                "do not receive our emails, check your junk or spam folder."
-            )
-            % {"number": ticket.number},
+            intro=_(intro_id) % {"number": ticket.number},
             facts=ticket_facts(ticket, customer=True),
             action_url=portal_ticket_url(ticket),
             action_label=_("Open the ticket in the portal"),
