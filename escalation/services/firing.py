@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from contracts.businesstime import Calendar, deadline
 from contracts.models import Contact, EscalationPolicy
 from escalation.models import Escalation, Level
-from escalation.selectors import escalation_recipients
+from escalation.selectors import escalation_recipients, ticket_engineers
 from escalation.services.emails import (
     ENGINEER_KEY_PART,
     csam_ticket_email,
@@ -21,15 +21,12 @@ from escalation.services.emails import (
 )
 from escalation.services.planning import Trigger
 from notifications.services.outbox import Email, outbox_enqueue, outbox_enqueue_many
-from notifications.services.recipients import (
-    Recipient,
-    staff_recipient,
-    ticket_staff_recipients,
-)
+from notifications.services.recipients import Recipient, staff_recipient
 from tickets.models import Ticket, TicketEvent
 from tickets.services.clocks import whole_second
 
 RecipientLookup = Callable[[Ticket, int], tuple[list[Recipient], str]]
+EngineerLookup = Callable[[Ticket], list[Recipient]]
 
 
 def escalation_fire(
@@ -41,6 +38,7 @@ def escalation_fire(
     policy: EscalationPolicy,
     calendar: Calendar,
     recipients_of: RecipientLookup = escalation_recipients,
+    engineers_of: EngineerLookup = ticket_engineers,
     raised_by_contact: Contact | None = None,
     note: str = "",
     critical_notice: bool = False,
@@ -81,7 +79,7 @@ def escalation_fire(
     merged = _critical_notice_merge(escalation, recipients, now, send_after, critical_notice)
     _notify(escalation, [r for r in recipients if r != merged], now, send_after, reminder=0)
     if trigger.level >= Level.FIRST_LINE:
-        _engineers_notify(escalation, recipients, now, send_after)
+        _engineers_notify(escalation, recipients, engineers_of(ticket), now, send_after)
     TicketEvent.objects.create(
         ticket=ticket,
         kind="escalated",
@@ -165,18 +163,20 @@ def _critical_notice_merge(
 
 
 def _engineers_notify(
-    escalation: Escalation, recipients: list[Recipient], now: datetime, send_after: datetime
+    escalation: Escalation,
+    recipients: list[Recipient],
+    engineers: list[Recipient],
+    now: datetime,
+    send_after: datetime,
 ) -> None:
     """The assignee, or the line's group when nobody is assigned, hears of the escalation once
     (issue #11 §2); someone who is told as a recipient is not told twice."""
     ticket = escalation.ticket
     told = {r.email.lower() for r in recipients}
-    role = "assignee" if ticket.assignee_id is not None else "line"
-    for user in ticket_staff_recipients(ticket):
-        if user.email.lower() in told:
+    for engineer in engineers:
+        if engineer.email.lower() in told:
             continue
-        told.add(user.email.lower())
-        engineer = staff_recipient(user, role)
+        told.add(engineer.email.lower())
         outbox_enqueue(
             key=f"escalation:{escalation.pk}{ENGINEER_KEY_PART}{engineer.email.lower()}",
             email=engineer_escalation_email(escalation, engineer),

@@ -32,7 +32,7 @@ from contracts.businesstime import Calendar, is_open, next_open
 from contracts.calendars import calendar_for
 from contracts.models import EscalationPolicy
 from escalation.models import Escalation, Level
-from escalation.selectors import escalation_policy_for, escalation_recipients
+from escalation.selectors import escalation_policy_for, escalation_recipients, ticket_engineers
 from escalation.services.firing import (
     critical_notice_merged,
     csam_critical_notice,
@@ -91,6 +91,7 @@ class _Caches:
 
     policies: dict[int, EscalationPolicy] = field(default_factory=dict)
     recipients: dict[tuple[object, ...], tuple[list[Recipient], str]] = field(default_factory=dict)
+    engineers: dict[tuple[int | None, str], list[Recipient]] = field(default_factory=dict)
 
     def policy(self, ticket: Ticket) -> EscalationPolicy:
         if ticket.contract_id not in self.policies:
@@ -105,6 +106,13 @@ class _Caches:
         if key not in self.recipients:
             self.recipients[key] = escalation_recipients(ticket, level)
         return self.recipients[key]
+
+    def engineers_of(self, ticket: Ticket) -> list[Recipient]:
+        """Who works the ticket (told of its escalations), once per assignee or line."""
+        key = (ticket.assignee_id, ticket.line)
+        if key not in self.engineers:
+            self.engineers[key] = ticket_engineers(ticket)
+        return self.engineers[key]
 
 
 def notify_time(calendar: Calendar, now: datetime) -> datetime:
@@ -249,6 +257,7 @@ def _fire(
                 policy=policy,
                 calendar=calendar,
                 recipients_of=caches.recipients_of,
+                engineers_of=caches.engineers_of,
                 critical_notice=notice_due,
             )
             if escalation is None:
