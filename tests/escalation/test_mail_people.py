@@ -208,3 +208,23 @@ def test_an_escalation_in_business_hours_says_the_manager_has_been_told():
     )
     confirmation = OutboxEmail.objects.get(escalation=escalation, key__contains=":customer:")
     assert "The responsible manager has been informed" in confirmation.body_text
+
+
+def test_a_dutch_customer_is_told_in_dutch_when_the_manager_will_hear_of_it():
+    ticket = _top()
+    escalation = escalation_raise_by_customer(
+        ticket=ticket, contact=ticket.contact, reason="Geen reactie", now=ams("2026-06-08 20:00")
+    )
+    confirmation = OutboxEmail.objects.get(escalation=escalation, key__contains=":customer:")
+    assert "wordt op 9 juni 2026 08:30 (Europe/Amsterdam) ingelicht" in confirmation.body_text
+
+
+def test_a_dutch_engineer_reads_the_notice_in_dutch():
+    ticket = _top()
+    Ticket.objects.filter(pk=ticket.pk).update(
+        assignee=UserFactory(username="eng", email="eng@provider.example")
+    )
+    sweep("2026-06-08 09:31")
+    (notice,) = _rows(ticket, ":engineer:")
+    assert f"Ticket {ticket.number} is geëscaleerd" in notice.subject
+    assert "U ontvangt dit als behandelaar." in notice.body_text

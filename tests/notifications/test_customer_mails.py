@@ -341,3 +341,11 @@ def test_a_rolled_back_resolution_leaves_no_mail(ticket):
     with pytest.raises(RuntimeError):
         resolve_then_fail()
     assert _customer_rows(ticket, "customer-resolved") == []
+
+
+def test_a_dutch_contact_reads_the_waiting_mail_in_dutch(ticket):
+    row = customer_waiting_mail(_waiting(ticket, reason="Stuur de licentiesleutel."))
+    assert row is not None
+    assert row.subject == f"[{ticket.number}] Wacht op uw antwoord: {ticket.subject}"
+    assert "Wat we van u nodig hebben:" in row.body_text
+    assert "8 juni 2026 11:00" in row.body_text
