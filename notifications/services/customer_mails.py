@@ -48,6 +48,8 @@ def customer_waiting_mail(change: TicketChange) -> OutboxEmail | None:
                 "We need something from you before we can continue. While the ticket waits "
                 "for you, the agreed response and resolution times are paused."
             )
+            if ticket.sla_target_id is not None
+            else _("We need something from you before we can continue.")
         ]
         if question:
             paragraphs += [_("What we need from you:"), question]

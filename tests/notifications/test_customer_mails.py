@@ -349,3 +349,13 @@ def test_a_dutch_contact_reads_the_waiting_mail_in_dutch(ticket):
     assert row.subject == f"[{ticket.number}] Wacht op uw antwoord: {ticket.subject}"
     assert "Wat we van u nodig hebben:" in row.body_text
     assert "8 juni 2026 11:00" in row.body_text
+
+
+def test_a_ticket_without_targets_promises_no_paused_times(contract):
+    contact = named_contact(contract, language="en")
+    ticket = create_ticket(contact, ams(REGISTERED), request_type="information")
+    assert ticket.sla_target_id is None
+    row = customer_waiting_mail(_waiting(ticket, reason="Which licence?"))
+    assert row is not None
+    assert "We need something from you before we can continue." in row.body_text
+    assert "paused" not in row.body_text
