@@ -126,7 +126,9 @@ def test_a_microsoft_proposal_of_the_starting_level_asks_nothing():
 @pytest.mark.usefixtures("english")
 def test_a_microsoft_proposal_needs_the_business_impact():
     contract, contact = _customer("microsoft")
-    response = _post(client_for(contact), contract, proposed_level="critical")
+    response = _post(
+        client_for(contact, HTTP_ACCEPT_LANGUAGE="en"), contract, proposed_level="critical"
+    )
     assert response.status_code == 200
     assert "Describe the business impact" in response.context["form"].errors["business_impact"][0]
     assert not Ticket.objects.filter(customer=contract.customer).exists()
@@ -174,7 +176,7 @@ FOREIGN = [
 @pytest.mark.parametrize(("provider", "answers"), FOREIGN)
 def test_answers_to_another_providers_questions_are_refused(provider, answers):
     contract, contact = _customer(provider)
-    response = _post(client_for(contact), contract, **answers)
+    response = _post(client_for(contact, HTTP_ACCEPT_LANGUAGE="en"), contract, **answers)
     assert response.status_code == 200
     errors = " ".join(response.context["form"].non_field_errors())
     assert f"Contract {contract.reference} does not ask about" in errors

@@ -46,14 +46,13 @@ def test_the_manager_shares_a_colleagues_ticket(org_a):
     assert Ticket.objects.get(pk=own.pk).shared_with_organisation is True
 
 
-@pytest.mark.usefixtures("english")
 def test_a_colleague_who_sees_a_shared_ticket_cannot_unshare_it(org_a):
     shared = org_a.tickets["shared"]
     client = client_for(org_a.named)
     page = client.get(reverse("portal:ticket", args=[shared.number])).content.decode()
     assert reverse("portal:ticket_sharing", args=[shared.number]) not in page
     response = _share(client, shared, False)
-    assert "can change who sees it" in response.content.decode()
+    assert "kan wijzigen wie het" in response.content.decode()
     assert Ticket.objects.get(pk=shared.pk).shared_with_organisation is True
 
 

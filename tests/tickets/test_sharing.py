@@ -50,6 +50,7 @@ def test_the_support_services_manager_of_the_contract_may_change_it(contract, ti
     assert Ticket.objects.get(pk=ticket.pk).shared_with_organisation is False
 
 
+@pytest.mark.usefixtures("english")
 def test_a_colleague_who_sees_the_shared_ticket_may_not_change_it(contract, ticket):
     colleague = named_contact(contract)
     with pytest.raises(SharingNotAllowed, match="support services manager"):
