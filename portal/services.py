@@ -19,7 +19,7 @@ from contracts.selectors import named_contact_cap
 from contracts.services.contacts import contact_change_request_record
 from notifications.services.emails import render
 from notifications.services.outbox import outbox_enqueue
-from notifications.services.recipients import COORDINATOR_GROUP, Recipient
+from notifications.services.recipients import Recipient, coordinators, staff_recipient
 from portal.tokens import contact_token_generator
 
 
@@ -125,22 +125,21 @@ def contact_change_request(
     link = settings.SITE_URL + reverse(
         "admin:contracts_contactchangerequest_change", args=[request.pk]
     )
-    coordinators = (
-        get_user_model()
-        .objects.filter(groups__name=COORDINATOR_GROUP, is_active=True)
-        .exclude(email="")
-    )
-    for user in coordinators:
-        recipient = Recipient("support coordinator", user.get_full_name(), user.email)
-        message = render(
-            language="nl",
-            recipient=recipient,
-            subject=f"[{contact.customer.name}] named contact: {action} {email}",
-            heading=f"Named contact change requested by {contact.name}",
-            intro=note or "-",
-            facts=[("Action", action), ("Name", name), ("Email", email)],
-            action_url=link,
-            action_label=_("Approve or reject"),
-        )
+    people = coordinators()
+    for user in people:
+        recipient = staff_recipient(user, "support coordinator")
+        with override(recipient.language):  # issue #11 §2: in the coordinator's language
+            change = _("add") if action == "add" else _("remove")
+            message = render(
+                language=recipient.language,
+                recipient=recipient,
+                subject=_("[%(customer)s] named contact: %(action)s %(email)s")
+                % {"customer": contact.customer.name, "action": change, "email": email},
+                heading=_("Named contact change requested by %(name)s") % {"name": contact.name},
+                intro=note or "-",
+                facts=[(_("Action"), change), (_("Name"), name), (_("Email"), email)],
+                action_url=link,
+                action_label=_("Approve or reject"),
+            )
         outbox_enqueue(key=f"contact-change:{request.pk}:{user.pk}", email=message, now=now)
-    return coordinators.count()
+    return len(people)

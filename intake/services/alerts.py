@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -17,9 +16,7 @@ from intake.models import InboundMessage
 from notifications.models import OutboxEmail
 from notifications.services.emails import render
 from notifications.services.outbox import outbox_enqueue
-from notifications.services.recipients import COORDINATOR_GROUP, Recipient
-
-ALERT_LANGUAGE = "nl"
+from notifications.services.recipients import coordinators, staff_recipient
 
 
 def hour_window(now: datetime) -> str:
@@ -36,16 +33,9 @@ def coordinators_alert(
     """One alert per coordinator for `occasion` (e.g. "provider-domain:<pk>"); none twice.
 
     `kind` picks the wording: "provider_domain", "loop" or "receipt_cap"."""
-    users = (
-        get_user_model()
-        .objects.filter(groups__name=COORDINATOR_GROUP, is_active=True)
-        .exclude(email="")
-        .order_by("pk")
-    )
     written: list[OutboxEmail] = []
-    for user in users:
-        name = user.get_full_name() or user.get_username()
-        recipient = Recipient("support coordinator", name, user.email, ALERT_LANGUAGE)
+    for user in coordinators():
+        recipient = staff_recipient(user, "support coordinator")  # in their language
         with override(recipient.language):
             heading, intro = _wording(kind, inbound)
             email = render(

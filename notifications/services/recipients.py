@@ -87,3 +87,16 @@ def ticket_staff_recipients(ticket: Ticket, *, exclude: Any = None) -> list[Any]
     if exclude is not None:
         users = users.exclude(pk=exclude.pk)
     return list(users.select_related("staff_profile").distinct().order_by("pk"))
+
+
+def coordinators() -> list[Any]:
+    """The active support coordinators with an address, with their language preference."""
+    users = (
+        get_user_model()
+        .objects.filter(groups__name=COORDINATOR_GROUP, is_active=True)
+        .exclude(email="")
+        .select_related("staff_profile")
+        .distinct()
+        .order_by("pk")
+    )
+    return list(users)

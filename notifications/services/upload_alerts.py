@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from django.utils.translation import override
 from contracts.models import Customer
 from notifications.services.emails import render
 from notifications.services.outbox import outbox_enqueue
-from notifications.services.recipients import COORDINATOR_GROUP, Recipient
+from notifications.services.recipients import coordinators, staff_recipient
 from tickets.models import Ticket
 from tickets.services.uploads import (
     UploadRefused,
@@ -44,21 +43,15 @@ def upload_quota_alert(
     else:
         key = f"upload-quota:customer:{customer.pk}:{day}"
         quota = settings.UPLOAD_QUOTA_PER_CUSTOMER_DAY_BYTES
-    coordinators = (
-        get_user_model()
-        .objects.filter(groups__name=COORDINATOR_GROUP, is_active=True)
-        .exclude(email="")
-        .distinct()
-    )
     written = 0
-    with override(settings.LANGUAGE_CODE):
-        subject, facts = _quota_alert_text(
-            customer=customer, ticket=ticket, scope=scope, day=day, quota=quota
-        )
-        for user in coordinators:
-            recipient = Recipient("support coordinator", user.get_full_name(), user.email)
+    for user in coordinators():
+        recipient = staff_recipient(user, "support coordinator")
+        with override(recipient.language):  # issue #11 §2: in the coordinator's language
+            subject, facts = _quota_alert_text(
+                customer=customer, ticket=ticket, scope=scope, day=day, quota=quota
+            )
             email = render(
-                language=settings.LANGUAGE_CODE,
+                language=recipient.language,
                 recipient=recipient,
                 subject=subject,
                 heading=subject,
@@ -68,8 +61,8 @@ def upload_quota_alert(
                 ),
                 facts=facts,
             )
-            if outbox_enqueue(key=f"{key}:{user.pk}", email=email, now=now, ticket=ticket):
-                written += 1
+        if outbox_enqueue(key=f"{key}:{user.pk}", email=email, now=now, ticket=ticket):
+            written += 1
     return written
 
 

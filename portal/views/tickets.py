@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from contracts.exceptions import DomainError
 from escalation.services.actions import escalation_raise_by_customer
+from escalation.services.emails import escalation_promise
 from portal.access import contact_required
 from portal.attachments import uploads_store
 from portal.forms import (
@@ -189,14 +190,16 @@ def _ticket_action(request: HttpRequest, ticket: Ticket) -> HttpResponse | None:
     elif action in ("escalate", "unsatisfied"):
         form = EscalateForm(request.POST, prefix=action)
         if form.is_valid():
-            escalation_raise_by_customer(
+            escalation = escalation_raise_by_customer(
                 ticket=ticket,
                 contact=contact,
                 now=now,
                 reason=form.cleaned_data["reason"],
                 unsatisfied=action == "unsatisfied",
             )
-            messages.success(request, _("Your escalation was received."))
+            # The page promises what the confirmation mail promises: told now, or when.
+            promise = escalation_promise(escalation, now=now)
+            messages.success(request, f"{_('Your escalation was received.')} {promise}")
     elif action == "priority":
         form = PriorityRequestForm(request.POST, prefix="priority", levels=_levels(ticket))
         if form.is_valid():

@@ -7,6 +7,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -22,7 +23,7 @@ from escalation.services.actions import escalation_raise_by_customer
 from portal import urls as portal_urls
 from tests.factories import ContractFactory, CustomerFactory, UserFactory
 from tests.portal.conftest import Org, client_for, contact_in_role
-from tests.tickets.helpers import create_ticket
+from tests.tickets.helpers import ams, create_ticket
 from tickets.models import PriorityChangeRequest, SatisfactionSurvey, Status, Ticket
 from tickets.services import ticket_resolve, ticket_transition
 
@@ -186,6 +187,16 @@ def test_escalate_then_unsatisfied_raise_level_1_then_level_2(org_a):
     _act(client, ticket, action="unsatisfied", reason="Uitkomst onvoldoende")
     second = Escalation.objects.get(ticket=ticket, level=2)
     assert second.reason == "customer_unsatisfied"
+
+
+def test_the_escalation_message_says_when_the_manager_will_be_told(org_a):
+    """Outside business hours nobody is paged (D10): the page says when, not "has been told"."""
+    ticket = org_a.tickets["shared"]
+    with time_machine.travel(ams("2026-06-06 12:00"), tick=False):  # a Saturday
+        page = _act(client_for(org_a.manager), ticket, action="escalate", reason="Ligt stil")
+    assert "De verantwoordelijke manager wordt op" in page
+    assert "bij het begin van de kantooruren" in page
+    assert "is ingelicht" not in page
 
 
 def _resolved(org: Org, agent, at: datetime) -> Ticket:
