@@ -35,7 +35,7 @@ def _request(method: str, path: str) -> HttpRequest:
 
     request = getattr(RequestFactory(), method.lower())(path)
     request.session = SessionStore()
-    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    request._messages = FallbackStorage(request)
     return request
 
 

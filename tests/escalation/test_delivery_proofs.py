@@ -379,7 +379,7 @@ LEVEL1 = (1, "response_breach")
 LEVEL2_UNACKNOWLEDGED = (2, "level1_unacknowledged")
 LEVEL2_UNRESOLVED = (2, "level1_unresolved")
 ENGINEER = "engineer"  # the key part of an engineer's notice instead of a reminder number
-MONDAY = [
+MONDAY: list[tuple[str, list[tuple[object, ...]]]] = [
     ("2026-06-05 17:01", []),  # plans the warning for Monday 08:45
     ("2026-06-06 12:00", []),  # weekend: nothing is due
     ("2026-06-08 08:44", []),

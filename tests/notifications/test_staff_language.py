@@ -47,7 +47,7 @@ def test_a_named_contact_request_is_in_each_coordinators_language(coordinators) 
     manager = named_contact(contract)
     contact_change_request(
         contact=manager,
-        contracts=[contract],
+        contracts=[contract],  # type: ignore[list-item]
         action="add",
         name="Nieuwe Collega",
         email="nieuw@klant.example",
