@@ -199,7 +199,8 @@ def _ticket_action(request: HttpRequest, ticket: Ticket) -> HttpResponse | None:
             )
             # The page promises what the confirmation mail promises: told now, or when.
             promise = escalation_promise(escalation, now=now)
-            messages.success(request, f"{_('Your escalation was received.')} {promise}")
+            received = _("Your escalation was received.")
+            messages.success(request, f"{received} {promise}")
     elif action == "priority":
         form = PriorityRequestForm(request.POST, prefix="priority", levels=_levels(ticket))
         if form.is_valid():
