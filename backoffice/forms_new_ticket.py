@@ -21,6 +21,7 @@ from contracts.models import Contact, Contract, RequestType
 from contracts.selectors import sla_policy_targets
 from contracts.staff_scope import staff_csam_only
 from portal.forms import BUSINESS_CRITICAL_LABELS, MultipleFileField, UploadQuotaMixin
+from tickets.forms import TicketRequestForm
 from tickets.models import Channel, ImpactEffect, ImpactScope
 from tickets.questions import ContractQuestions, QuestionSet, contract_question_set
 from tickets.services.create import BUSINESS_CRITICAL_CHECKS, TicketCreateInput
@@ -60,7 +61,7 @@ def _local_minute(moment: datetime) -> str:
     return timezone.localtime(moment).strftime(DATETIME_LOCAL)
 
 
-class NewTicketForm(UploadQuotaMixin, forms.Form):
+class NewTicketForm(UploadQuotaMixin, TicketRequestForm):
     """The contract is chosen on the page before the form (its questions depend on it)."""
 
     received_how = forms.ChoiceField(
@@ -73,18 +74,6 @@ class NewTicketForm(UploadQuotaMixin, forms.Form):
         label=_("Time the request came in"),
         help_text=_("Not in the future. The response and resolution times count from here."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-    )
-    request_type = forms.ChoiceField(
-        label=_("Type of request"),
-        choices=RequestType.choices,
-        initial=RequestType.INCIDENT,
-        widget=forms.RadioSelect,
-    )
-    subject = forms.CharField(label=_("Subject"), max_length=250)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
-    product = forms.CharField(label=_("Product or service"), max_length=200, required=False)
-    reproduction_steps = forms.CharField(
-        label=_("Steps to reproduce"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     priority_level = forms.ChoiceField(
         label=_("Priority / severity"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from contracts.models import Contact, Contract, Customer, RequestType
 from contracts.text import display_line, person_name_validate
 from notifications.services.upload_alerts import upload_quota_check
+from tickets.forms import TicketRequestForm
 from tickets.models import Channel, ImpactEffect, ImpactScope, Status, Ticket
 from tickets.questions import QuestionSet, contract_question_set, foreign_answers
 from tickets.services.create import BUSINESS_CRITICAL_CHECKS, TicketCreateInput
@@ -146,25 +147,13 @@ QUESTION_NAMES: dict[str, Any] = {
 }
 
 
-class NewTicketForm(UploadQuotaMixin, forms.Form):
+class NewTicketForm(UploadQuotaMixin, TicketRequestForm):
     """A customer's new ticket. Only the questions of the chosen contract's provider count
     (issue #11 §4): answers to another provider's questions are refused, and no field sets a
     level; the provider's rules do (a Microsoft proposal becomes a request, D8)."""
 
     contract = forms.ModelChoiceField(
         label=_("Contract"), queryset=Contract.objects.none(), widget=ContractSelect
-    )
-    request_type = forms.ChoiceField(
-        label=_("Type of request"),
-        choices=RequestType.choices,
-        widget=forms.RadioSelect,
-        initial=RequestType.INCIDENT,
-    )
-    subject = forms.CharField(label=_("Subject"), max_length=250)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
-    product = forms.CharField(label=_("Product or service"), max_length=200, required=False)
-    reproduction_steps = forms.CharField(
-        label=_("Steps to reproduce"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     # onITnow: scope x effect decides the priority (SPEC §3.3.1).
     impact_scope = forms.ChoiceField(
