@@ -33,11 +33,10 @@ class TicketWorkAdmin(TicketAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        try:
-            pk = int(object_id)
-        except ValueError:
-            raise Http404 from None
-        return ticket_work(request, pk, self)
+        # ASCII digits only: int() also reads full-width and other Unicode digits ("１２").
+        if not (object_id.isascii() and object_id.isdigit()):
+            raise Http404
+        return ticket_work(request, int(object_id), self)
 
 
 def _related_only(model: type[Any], filters: list[Any], request: HttpRequest) -> list[Any]:

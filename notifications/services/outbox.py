@@ -21,7 +21,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.header import Header
+from email.message import Message as PlainMessage
 from email.utils import formataddr
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from celery import current_app
@@ -323,13 +326,29 @@ def _headers(row: OutboxEmail) -> dict[str, str]:
     return headers
 
 
+class _OutboxMail(EmailMultiAlternatives):
+    """Django folds a long non-ASCII subject with an empty first line ("Subject: " then the
+    encoded words on the next), which readers unfold into a leading space; encoded with the
+    header's name, the first word starts on the Subject line itself."""
+
+    def message(self, *args: Any, **kwargs: Any) -> Any:
+        message = super().message(*args, **kwargs)
+        subject = str(self.subject)
+        if not subject.isascii():
+            del message["Subject"]
+            encoded = Header(subject, "utf-8", header_name="Subject").encode()
+            # Past Django's own __setitem__, which refuses the fold's line breaks.
+            PlainMessage.__setitem__(message, "Subject", encoded)
+        return message
+
+
 def _smtp_send(row: OutboxEmail, now: datetime) -> None:
     note = _late_note(row, now)
     body_text, body_html = row.body_text, row.body_html
     if note:
         body_text = f"{note}\n\n{body_text}"
         body_html = f'<p class="late-note"><em>{escape(note)}</em></p>\n{body_html}'
-    message = EmailMultiAlternatives(
+    message = _OutboxMail(
         subject=display_line(row.subject),  # one line: no header can be broken or added
         body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -44,3 +44,20 @@ def test_a_reply_is_not_marked_automatic_but_a_receipt_is(reply_row: OutboxEmail
     sent = {m.subject: m.extra_headers for m in mail.outbox}
     assert "Auto-Submitted" not in sent[reply_row.subject]
     assert sent[receipt.subject]["Auto-Submitted"] == "auto-generated"
+
+
+def test_a_long_dutch_subject_arrives_without_a_leading_space() -> None:
+    """Folded without an empty first line: a reader unfolds it to exactly the subject."""
+    import email
+    import email.policy
+
+    contact = named_contact(ContractFactory(provider_code="onitnow", package_code="ons"))
+    subject = "Integratie staat stil na de geëscaleerde update van de koppeling met het ERP"
+    ticket = create_ticket(contact, NOW, subject=subject)
+    message = ticket_reply_public(ticket=ticket, author=UserFactory(), body="Bezig.", now=NOW)
+    row = OutboxEmail.objects.get(key=f"reply:{message.pk}")
+    outbox_send(outbox_id=row.pk, now=NOW)
+    raw = mail.outbox[-1].message().as_bytes()
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert not row.subject.isascii()
+    assert str(parsed["Subject"]) == row.subject
