@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import URLPattern, path
 
-from backoffice.views import escalations, new_ticket, triage
+from backoffice.views import escalations, language, new_ticket, triage
 from backoffice.views.dashboard import dashboard, dashboard_csv
 from tickets import converters  # noqa: F401  (registers the row_id converter)
 
@@ -31,6 +31,7 @@ urlpatterns += [
     admin_path("triage/", triage.triage_list, "triage"),
     admin_path("triage/<row_id:pk>/", triage.triage_detail, "triage-detail"),
     admin_path("escalations/", escalations.escalation_list, "escalations"),
+    admin_path("language/", language.language_switch, "language"),
 ]
 
 # The first line registers a phone call, a walk-in or a request on someone's behalf (issue #11 §3).

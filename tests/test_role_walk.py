@@ -143,6 +143,7 @@ PAGES: dict[str, tuple[int, ...]] = {
     "backoffice:triage": (200, 403, 200, 403, 403, 403, 200),
     "backoffice:triage-detail": (200, 403, 200, 403, 403, 403, 200),
     "backoffice:escalations": (200,) * 7,
+    "backoffice:language": (405,) * 7,  # switching the language is a POST
     # Registering a call: the first line, coordinators, a CSAM for their own customers.
     "backoffice:ticket-new": (200, 403, 200, 403, 403, 200, 200),
 }
