@@ -133,7 +133,13 @@ def site(
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_no_portal_page_scrolls_sideways_on_a_phone(site: LiveSite, language: str) -> None:
-    contract = ContractFactory(provider_code="onitnow", package_code="ons")
+    # A long customer name and reference: the contract choice must not push the page sideways.
+    contract = ContractFactory(
+        provider_code="onitnow",
+        package_code="ons",
+        reference="ONI-ONS-2025-019-INSTALLATIE",
+        customer__name="Installatiebedrijf Kuipers en Zonen Noord-Holland B.V.",
+    )
     contact = _manager(contract, language)
     tickets = _tickets(contact)
     page = site.page(locale=LOCALES[language], **PHONE)
