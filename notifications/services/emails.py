@@ -13,9 +13,10 @@ from django.utils import formats
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
+from contracts.models import ResolutionStart
 from notifications.services.outbox import Email
 from notifications.services.recipients import Recipient
-from tickets.models import Ticket, TicketMessage
+from tickets.models import Status, Ticket, TicketMessage
 
 
 def local_time(value: datetime | None) -> str:
@@ -81,9 +82,31 @@ def ticket_facts(ticket: Ticket, *, customer: bool = False) -> list[tuple[str, s
         *who,
         (_("Contract"), ticket.contract.reference),
         (_("Priority"), priority),
-        (_("Response due"), local_time(ticket.response_due_at)),
-        (_("Resolution due"), local_time(ticket.resolution_due_at)),
+        (_("Response due"), due_text(ticket, ticket.response_due_at, resolution=False)),
+        (_("Resolution due"), due_text(ticket, ticket.resolution_due_at, resolution=True)),
     ]
+
+
+def due_text(ticket: Ticket, due_at: datetime | None, *, resolution: bool) -> str:
+    """A due time in words: the time, or why there is none (no target, paused, met, or the
+    resolution clock waiting for the root cause, D5)."""
+    if due_at is not None:
+        return local_time(due_at)
+    if ticket.sla_target_id is None:
+        return _("no target under this contract")
+    if ticket.status == Status.WAITING_FOR_CUSTOMER:
+        return _("paused: waiting for the customer")
+    policy = ticket.sla_policy
+    waits_for_cause = (
+        resolution
+        and policy is not None
+        and policy.resolution_start == ResolutionStart.ROOT_CAUSE_IDENTIFIED
+        and ticket.root_cause_identified_at is None
+        and ticket.resolved_at is None
+    )
+    if waits_for_cause:
+        return _("starts once the root cause is found")
+    return _("none")
 
 
 def translation_is_english() -> bool:

@@ -61,3 +61,13 @@ def test_a_long_dutch_subject_arrives_without_a_leading_space() -> None:
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     assert not row.subject.isascii()
     assert str(parsed["Subject"]) == row.subject
+
+
+def test_a_resolution_clock_waiting_for_the_root_cause_is_said_so() -> None:
+    """onITnow counts resolution from the root cause (D5): no due time yet, and the mail says
+    why rather than "none"."""
+    contact = named_contact(ContractFactory(provider_code="onitnow", package_code="ons"))
+    ticket = create_ticket(contact, NOW, priority_level="top")
+    receipt = OutboxEmail.objects.get(key=f"receipt:ticket:{ticket.pk}")
+    assert "Deadline oplossing: begint zodra de hoofdoorzaak is gevonden" in receipt.body_text
+    assert "Deadline reactie: 1 juni 2026" in receipt.body_text
