@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils.translation import gettext, override
 
 from notifications.models import OutboxEmail
-from notifications.services.emails import local_time
+from notifications.services.emails import due_text
 from tests.backoffice.conftest import english_client, staff
 from tests.intake.conftest import Desk, desk_build
 from tickets.models import Channel, Ticket
@@ -76,7 +76,10 @@ def test_a_phone_registration_with_the_receipt_box_on_writes_the_receipt(
     )
     with override(language):
         heading = gettext("We received your request: ticket %(number)s")
-        due = [local_time(ticket.response_due_at), local_time(ticket.resolution_due_at)]
+        due = [
+            due_text(ticket, ticket.response_due_at, resolution=False),
+            due_text(ticket, ticket.resolution_due_at, resolution=True),
+        ]
     assert heading % {"number": ticket.number} in receipt.subject
     assert opening in receipt.subject
     assert ticket.response_due_at is not None
