@@ -46,7 +46,7 @@ def escalation_contact_recipients(contract: Contract, level: int) -> list[Recipi
 def ticket_engineers(ticket: Ticket) -> list[Recipient]:
     """The people who work the ticket: its assignee, else its line's group (issue #11 §2)."""
     role = "assignee" if ticket.assignee_id is not None else "line"
-    return [staff_recipient(user, role) for user in ticket_staff_recipients(ticket)]
+    return [member.recipient(role) for member in ticket_staff_recipients(ticket)]
 
 
 def escalation_recipients(ticket: Ticket, level: int) -> tuple[list[Recipient], str]:

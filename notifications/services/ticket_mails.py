@@ -20,7 +20,7 @@ from notifications.services.emails import (
     ticket_url,
 )
 from notifications.services.outbox import Email, outbox_enqueue, outbox_enqueue_many
-from notifications.services.recipients import Recipient, staff_recipient, ticket_staff_recipients
+from notifications.services.recipients import Recipient, ticket_staff_recipients
 from tickets.models import Channel, MessageKind, Ticket
 from tickets.signals import TicketChange
 
@@ -121,7 +121,7 @@ def _staff_emails(
     ticket = change.ticket
     emails = []
     for user in ticket_staff_recipients(ticket, exclude=change.actor_user):
-        recipient = staff_recipient(user, "engineer")
+        recipient = user.recipient("engineer")
         with override(recipient.language):
             facts = [
                 (_("Contact"), f"{ticket.contact.name} <{ticket.contact.email}>"),
