@@ -7,6 +7,7 @@ the row already there and does nothing.
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Ticket
@@ -97,6 +98,10 @@ class OutboxEmail(models.Model):
                 name="outbox_pending_idx",
                 condition=models.Q(state="pending"),
             ),
+            # The receipt cap counts a sender's automatic answers of the last hour
+            # (intake.services.receipt.receipts_recent): by address, then time, whatever the
+            # number of mails ever sent.
+            models.Index(Upper("to_email"), "created_at", name="outbox_recipient_recent_idx"),
         ]
 
     def __str__(self) -> str:
