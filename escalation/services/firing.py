@@ -171,18 +171,20 @@ def _engineers_notify(
 ) -> None:
     """The assignee, or the line's group when nobody is assigned, hears of the escalation once
     (issue #11 §2); someone who is told as a recipient is not told twice."""
-    ticket = escalation.ticket
     told = {r.email.lower() for r in recipients}
+    emails: list[tuple[str, Email]] = []
     for engineer in engineers:
         if engineer.email.lower() in told:
             continue
         told.add(engineer.email.lower())
-        outbox_enqueue(
-            key=f"escalation:{escalation.pk}{ENGINEER_KEY_PART}{engineer.email.lower()}",
-            email=engineer_escalation_email(escalation, engineer),
+        key = f"escalation:{escalation.pk}{ENGINEER_KEY_PART}{engineer.email.lower()}"
+        emails.append((key, engineer_escalation_email(escalation, engineer)))
+    if emails:  # a new escalation's keys are new: one INSERT
+        outbox_enqueue_many(
+            emails,
             now=now,
             send_after=send_after,
-            ticket=ticket,
+            ticket=escalation.ticket,
             escalation=escalation,
         )
 
