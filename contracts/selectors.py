@@ -59,6 +59,7 @@ def catalogue_cache_clear() -> None:
     from contracts import calendars
 
     _WARNING_PERCENTS.clear()
+    _POLICY_ROWS.clear()
     _POLICIES.clear()
     _PACKAGES.clear()
     _CALENDARS.clear()
@@ -105,6 +106,16 @@ def package_row(pk: int) -> Package:
     if pk not in _PACKAGES:
         _PACKAGES[pk] = Package.objects.select_related("default_calendar").get(pk=pk)
     return _PACKAGES[pk]
+
+
+_POLICY_ROWS: dict[int, SlaPolicy] = {}
+
+
+def policy_row(pk: int) -> SlaPolicy:
+    """An SLA policy row; cached, as catalogue rows never change (D3)."""
+    if pk not in _POLICY_ROWS:
+        _POLICY_ROWS[pk] = SlaPolicy.objects.get(pk=pk)
+    return _POLICY_ROWS[pk]
 
 
 def calendar_row(pk: int) -> BusinessCalendar:

@@ -14,6 +14,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from contracts.models import ResolutionStart
+from contracts.selectors import policy_row
 from notifications.services.outbox import Email
 from notifications.services.recipients import Recipient
 from tickets.models import Status, Ticket, TicketMessage
@@ -96,13 +97,14 @@ def due_text(ticket: Ticket, due_at: datetime | None, *, resolution: bool) -> st
         return _("no target under this contract")
     if ticket.status == Status.WAITING_FOR_CUSTOMER:
         return _("paused: waiting for the customer")
-    policy = ticket.sla_policy
     waits_for_cause = (
         resolution
-        and policy is not None
-        and policy.resolution_start == ResolutionStart.ROOT_CAUSE_IDENTIFIED
+        and ticket.sla_policy_id is not None
         and ticket.root_cause_identified_at is None
         and ticket.resolved_at is None
+        # The catalogue's row, cached: a sweep writing many mails reads it once.
+        and policy_row(ticket.sla_policy_id).resolution_start
+        == ResolutionStart.ROOT_CAUSE_IDENTIFIED
     )
     if waits_for_cause:
         return _("starts once the root cause is found")
