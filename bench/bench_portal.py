@@ -10,7 +10,7 @@ database ``servicedesk_bench`` (created when missing), like bench_ticket_create.
 Data: 200 bench customers ``bench-portal-000`` .. ``-199``, each with an onITnow ONS contract;
 customer 000 is the large organisation (ten contacts, one of them its support services manager
 with a Django login). A few hundred tickets are made through ``ticket_create`` (clocks, segments,
-events; some moved on and replied to); the rest are bulk-inserted copies (``BP-`` numbers) with
+events; some moved on and replied to); the rest are bulk-inserted copies (``SD-1999-`` numbers) with
 realistic statuses, creation times over the last year, due times for open tickets, SLA clocks and
 a few escalations; then VACUUM ANALYZE. Pages are requested through ``django.test.Client``
 (in-process: the time is the server's, without network). A page whose p95 misses the aim (every
@@ -37,7 +37,9 @@ from typing import Any
 from bench_ticket_create import database_url, django_setup, postgres_database_ensure
 
 PREFIX = "bench-portal-"
-NUMBER_PREFIX = "BP-"  # bulk-inserted copies; service-made tickets get SD- numbers
+# Bulk-inserted copies: valid ticket numbers (the portal's URLs take only SD-YYYY-NNNNNN) of a
+# year no service-made ticket has.
+NUMBER_PREFIX = "SD-1999-"
 MANAGER_USERNAME = f"{PREFIX}manager"
 ORGANISATIONS = 200
 LARGE_CONTACTS = 10
@@ -92,7 +94,7 @@ def fixtures_delete() -> None:
     from contracts.models import Contact, ContactRole, Contract, Customer
     from escalation.models import Escalation
     from notifications.models import OutboxEmail
-    from tickets.models import SlaClock, Ticket
+    from tickets.models import Problem, SlaClock, Ticket
 
     mine = Ticket.objects.filter(customer__code__startswith=PREFIX)
     bulk = mine.filter(number__startswith=NUMBER_PREFIX)
@@ -102,6 +104,7 @@ def fixtures_delete() -> None:
     SlaClock.objects.filter(ticket__in=bulk)._raw_delete(connection.alias)
     bulk._raw_delete(connection.alias)
     OutboxEmail.objects.filter(ticket__in=mine).delete()
+    Problem.objects.filter(customer__code__startswith=PREFIX).delete()  # Top incidents open one
     mine.delete()
     ContactRole.objects.filter(contact__customer__code__startswith=PREFIX).delete()
     users = list(
