@@ -199,14 +199,10 @@ class NewTicketForm(UploadQuotaMixin, TicketRequestForm):
         """The service's input from the cleaned answers (call after is_valid())."""
         data = self.cleaned_data
         return TicketCreateInput(
+            **self.request_fields(),
             contact=self.contact,
             contract_id=self.contract.pk if self.contract else None,
-            request_type=data["request_type"],
             channel=Channel.PHONE,
-            subject=data["subject"],
-            description=data["description"],
-            product=data["product"],
-            reproduction_steps=data["reproduction_steps"],
             priority_level=data["priority_level"],
             impact_scope=data.get("impact_scope", ""),
             impact_effect=data.get("impact_effect", ""),

@@ -235,14 +235,10 @@ class NewTicketForm(UploadQuotaMixin, TicketRequestForm):
         """The validated answers as the one create service takes them; never a level."""
         data = self.cleaned_data
         return TicketCreateInput(
+            **self.request_fields(),
             contact=contact,
             contract_id=data["contract"].pk,
-            request_type=data["request_type"],
             channel=Channel.PORTAL,
-            subject=data["subject"],
-            description=data["description"],
-            reproduction_steps=data["reproduction_steps"],
-            product=data["product"],
             impact_scope=data["impact_scope"],
             impact_effect=data["impact_effect"],
             business_impact=data["business_impact"],

@@ -4,10 +4,20 @@ provider's own impact questions are added per contract by each (tickets.question
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import RequestType
+
+
+class RequestFields(TypedDict):
+    request_type: str
+    subject: str
+    description: str
+    product: str
+    reproduction_steps: str
 
 
 class TicketRequestForm(forms.Form):
@@ -23,3 +33,14 @@ class TicketRequestForm(forms.Form):
     reproduction_steps = forms.CharField(
         label=_("Steps to reproduce"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def request_fields(self) -> RequestFields:
+        """The common answers, as TicketCreateInput takes them (call after is_valid())."""
+        data = self.cleaned_data
+        return RequestFields(
+            request_type=data["request_type"],
+            subject=data["subject"],
+            description=data["description"],
+            product=data["product"],
+            reproduction_steps=data["reproduction_steps"],
+        )
