@@ -11,3 +11,20 @@ class NotificationsConfig(AppConfig):
         from tickets.signals import ticket_changed
 
         ticket_changed.connect(ticket_changed_receiver, dispatch_uid="notifications.ticket_changed")
+
+        # Whose work a ticket is, cached per process: any change to staff clears it here.
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from notifications.models import StaffProfile
+        from notifications.services.recipients import line_members_cache_clear
+
+        user = get_user_model()
+        for signal in (post_save, post_delete):
+            for model in (user, StaffProfile):
+                signal.connect(
+                    line_members_cache_clear, sender=model, dispatch_uid=f"lines-{model}"
+                )
+        m2m_changed.connect(
+            line_members_cache_clear, sender=user.groups.through, dispatch_uid="lines-groups"
+        )

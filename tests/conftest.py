@@ -9,6 +9,7 @@ from django.utils.translation import override
 
 from contracts.selectors import catalogue_cache_clear
 from contracts.services.catalogue import catalogue_load, catalogue_paths
+from notifications.services.recipients import line_members_cache_clear
 
 
 @pytest.fixture(scope="session")
@@ -25,8 +26,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _catalogue_cache_empty():
     """Row ids can be reused after a rolled-back test, so process caches start empty."""
     catalogue_cache_clear()
+    line_members_cache_clear()
     yield
     catalogue_cache_clear()
+    line_members_cache_clear()
 
 
 @pytest.fixture

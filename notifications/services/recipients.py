@@ -3,6 +3,7 @@ the person is told in (the reason they get it)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -97,34 +98,57 @@ def _staff_members_sql() -> str:
     return (
         f"SELECT u.id, u.username, u.first_name, u.last_name, u.email, p.language "
         f"FROM {user} u LEFT JOIN {profile} p ON p.user_id = u.id "
-        f"WHERE u.is_active AND u.email <> '' AND u.id <> %s AND "
+        f"WHERE u.is_active AND u.email <> '' AND "
     )
 
 
-def ticket_staff_recipients(ticket: Ticket, *, exclude: Any = None) -> list[StaffMember]:
-    """Whose work the ticket is: its assignee, or the members of its line's group when nobody is
-    assigned; active, with an address, never the person who made the change. One plain query:
-    it runs with every new ticket and every customer reply (bench_ticket_create)."""
-    excluded = getattr(exclude, "pk", None) or 0
-    param: int | str
-    if ticket.assignee_id is not None:
-        where, param = "u.id = %s", ticket.assignee_id
-    else:
-        groups = get_user_model().groups.through._meta.db_table
-        group = Group._meta.db_table
-        where = (
-            f"u.id IN (SELECT ug.user_id FROM {groups} ug JOIN {group} g ON g.id = ug.group_id "
-            "WHERE g.name = %s)"
-        )
-        param = LINE_GROUPS.get(ticket.line, LINE_GROUPS["first"])
+# A line's members, per process: (monotonic expiry, members). A change to users, their groups or
+# their language in this process clears it at once (notifications.apps connects the signals);
+# another process sees it within LINE_MEMBERS_CACHE_SECONDS. Every new ticket asks for them.
+_LINE_MEMBERS: dict[str, tuple[float, list[StaffMember]]] = {}
+LINE_MEMBERS_CACHE_SECONDS = 10.0
+
+
+def line_members_cache_clear(**kwargs: Any) -> None:
+    _LINE_MEMBERS.clear()
+
+
+def _members(where: str, param: int | str) -> list[StaffMember]:
     with connection.cursor() as cursor:
-        cursor.execute(f"{_staff_members_sql()}{where} ORDER BY u.id", [excluded, param])
+        cursor.execute(f"{_staff_members_sql()}{where} ORDER BY u.id", [param])
         rows = cursor.fetchall()
     default = str(settings.LANGUAGE_CODE)
     return [
         StaffMember(pk, f"{first} {last}".strip() or username, email, language or default)
         for pk, username, first, last, email, language in rows
     ]
+
+
+def _line_members(group_name: str) -> list[StaffMember]:
+    cached = _LINE_MEMBERS.get(group_name)
+    clock = time.monotonic()
+    if cached is not None and cached[0] > clock:
+        return cached[1]
+    groups = get_user_model().groups.through._meta.db_table
+    group = Group._meta.db_table
+    members = _members(
+        f"u.id IN (SELECT ug.user_id FROM {groups} ug JOIN {group} g ON g.id = ug.group_id "
+        "WHERE g.name = %s)",
+        group_name,
+    )
+    _LINE_MEMBERS[group_name] = (clock + LINE_MEMBERS_CACHE_SECONDS, members)
+    return members
+
+
+def ticket_staff_recipients(ticket: Ticket, *, exclude: Any = None) -> list[StaffMember]:
+    """Whose work the ticket is: its assignee, or the members of its line's group when nobody is
+    assigned; active, with an address, never the person who made the change."""
+    excluded = getattr(exclude, "pk", None)
+    if ticket.assignee_id is not None:
+        members = _members("u.id = %s", ticket.assignee_id)
+    else:
+        members = _line_members(LINE_GROUPS.get(ticket.line, LINE_GROUPS["first"]))
+    return [member for member in members if member.pk != excluded]
 
 
 def coordinators() -> list[Any]:
