@@ -18,7 +18,7 @@ import functools
 import logging
 import smtplib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.header import Header
@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.crypto import salted_hmac
@@ -153,7 +153,7 @@ def outbox_enqueue_many(
 ) -> list[OutboxEmail]:
     """Write several new emails in one INSERT (their keys must be new, e.g. a new escalation's);
     a clash raises IntegrityError rather than sending twice."""
-    rows = OutboxEmail.objects.bulk_create(
+    rows = _rows_insert(
         OutboxEmail(
             key=key,
             message_id=message_id_for(key),
@@ -175,6 +175,32 @@ def outbox_enqueue_many(
         for row in rows:
             transaction.on_commit(functools.partial(outbox_dispatch, row.pk))
     return rows
+
+
+def _rows_insert(rows: Iterable[OutboxEmail]) -> list[OutboxEmail]:
+    """One INSERT ... RETURNING id of new rows, written out: every new ticket writes its mails
+    here, and the ORM's bulk_create spent more building the statement than the database spent
+    on it (bench_ticket_create). The same columns and values as bulk_create."""
+    objs = list(rows)
+    if not objs:
+        return objs
+    fields = [f for f in OutboxEmail._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
+    sql = (
+        f"INSERT INTO {quote(OutboxEmail._meta.db_table)} ({columns}) "
+        f"VALUES {', '.join([marks] * len(objs))} RETURNING {quote(str(OutboxEmail._meta.pk.column))}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
 
 
 def _backoff(attempts: int) -> timedelta:
