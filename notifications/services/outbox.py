@@ -189,9 +189,10 @@ def _rows_insert(rows: Iterable[OutboxEmail]) -> list[OutboxEmail]:
     columns = ", ".join(quote(str(f.column)) for f in fields)
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
+    returning = quote(str(OutboxEmail._meta.pk.column))
     sql = (
         f"INSERT INTO {quote(OutboxEmail._meta.db_table)} ({columns}) "
-        f"VALUES {', '.join([marks] * len(objs))} RETURNING {quote(str(OutboxEmail._meta.pk.column))}"
+        f"VALUES {', '.join([marks] * len(objs))} RETURNING {returning}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
