@@ -195,3 +195,23 @@ def b_strings(org: Org) -> list[str]:
 def leaked(body: bytes, strings: list[str]) -> list[str]:
     text = body.decode(errors="replace")
     return [s for s in strings if s in text]
+
+
+def new_ticket_post(client: Client, contract: Any, **fields: object) -> Any:
+    """POST the portal's new-ticket form for `contract` with a subject and description."""
+    from django.urls import reverse
+
+    data = {
+        "contract": contract.pk,
+        "request_type": "incident",
+        "subject": "Niemand kan werken",
+        "description": "Sinds 9 uur ligt alles stil.",
+        **fields,
+    }
+    return client.post(reverse("portal:ticket_new"), data)
+
+
+def created_ticket(response: Any) -> Ticket:
+    """The ticket a successful new-ticket POST redirected to."""
+    assert response.status_code == 302, response.context["form"].errors
+    return Ticket.objects.get(number=response["Location"].rstrip("/").rsplit("/", 1)[-1])

@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from contracts.models import Contact, ContactRole, ContactRoleKind, Contract
 from tests.factories import ContractFactory
-from tests.portal.conftest import client_for, contact_in_role
+from tests.portal.conftest import client_for, contact_in_role, created_ticket, new_ticket_post
 from tickets.models import PriorityChangeRequest, RequestState, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -46,22 +45,6 @@ def _customer(provider: str) -> tuple[Contract, Contact]:
     contract = ContractFactory(provider_code=provider, package_code=package)
     contact = contact_in_role(contract, ContactRoleKind.NAMED_CONTACT)
     return contract, contact
-
-
-def _post(client: Client, contract: Contract, **fields: object):
-    data = {
-        "contract": contract.pk,
-        "request_type": "incident",
-        "subject": "Niemand kan werken",
-        "description": "Sinds 9 uur ligt alles stil.",
-        **fields,
-    }
-    return client.post(reverse("portal:ticket_new"), data)
-
-
-def _created(response) -> Ticket:
-    assert response.status_code == 302, response.context["form"].errors
-    return Ticket.objects.get(number=response["Location"].rstrip("/").rsplit("/", 1)[-1])
 
 
 def _input_names(html: str) -> set[str]:
@@ -99,14 +82,14 @@ REACHABLE = [
 @pytest.mark.parametrize(("provider", "answers", "level", "rank"), REACHABLE)
 def test_the_highest_priority_a_customer_can_reach(provider, answers, level, rank):
     contract, contact = _customer(provider)
-    ticket = _created(_post(client_for(contact), contract, **answers))
+    ticket = created_ticket(new_ticket_post(client_for(contact), contract, **answers))
     assert (ticket.priority_level, ticket.priority_rank) == (level, rank)
 
 
 def test_a_microsoft_severity_proposal_becomes_a_pending_request():
     contract, contact = _customer("microsoft")
     answers = {"business_impact": "Facturatie ligt stil.", "proposed_level": "critical"}
-    ticket = _created(_post(client_for(contact), contract, **answers))
+    ticket = created_ticket(new_ticket_post(client_for(contact), contract, **answers))
     request = PriorityChangeRequest.objects.get(ticket=ticket)
     assert (request.requested_level, request.state, request.requested_by) == (
         "critical",
@@ -119,14 +102,14 @@ def test_a_microsoft_severity_proposal_becomes_a_pending_request():
 def test_a_microsoft_proposal_of_the_starting_level_asks_nothing():
     contract, contact = _customer("microsoft")
     answers = {"business_impact": "Een rapport is traag.", "proposed_level": "normal"}
-    ticket = _created(_post(client_for(contact), contract, **answers))
+    ticket = created_ticket(new_ticket_post(client_for(contact), contract, **answers))
     assert not PriorityChangeRequest.objects.filter(ticket=ticket).exists()
 
 
 @pytest.mark.usefixtures("english")
 def test_a_microsoft_proposal_needs_the_business_impact():
     contract, contact = _customer("microsoft")
-    response = _post(
+    response = new_ticket_post(
         client_for(contact, HTTP_ACCEPT_LANGUAGE="en"), contract, proposed_level="critical"
     )
     assert response.status_code == 200
@@ -147,7 +130,7 @@ FORGED = [
 @pytest.mark.parametrize("forged", ["priority_level", "level", "sla_target", "priority_rank"])
 def test_a_forged_level_field_does_not_set_the_level(provider, wanted, start, forged):
     contract, contact = _customer(provider)
-    ticket = _created(_post(client_for(contact), contract, **{forged: wanted}))
+    ticket = created_ticket(new_ticket_post(client_for(contact), contract, **{forged: wanted}))
     assert ticket.priority_level == start
     assert not PriorityChangeRequest.objects.filter(ticket=ticket).exists()
 
@@ -156,7 +139,7 @@ def test_a_forged_level_field_does_not_set_the_level(provider, wanted, start, fo
 def test_a_proposed_level_is_refused_where_the_provider_rules_decide(provider):
     contract, contact = _customer(provider)
     level = {"onitnow": "top", "cbg": "business-critical", "websitenazorg": "emergency"}[provider]
-    response = _post(client_for(contact), contract, proposed_level=level)
+    response = new_ticket_post(client_for(contact), contract, proposed_level=level)
     assert response.status_code == 200
     assert response.context["form"].errors
     assert not Ticket.objects.filter(customer=contract.customer).exists()
@@ -176,7 +159,7 @@ FOREIGN = [
 @pytest.mark.parametrize(("provider", "answers"), FOREIGN)
 def test_answers_to_another_providers_questions_are_refused(provider, answers):
     contract, contact = _customer(provider)
-    response = _post(client_for(contact, HTTP_ACCEPT_LANGUAGE="en"), contract, **answers)
+    response = new_ticket_post(client_for(contact, HTTP_ACCEPT_LANGUAGE="en"), contract, **answers)
     assert response.status_code == 200
     errors = " ".join(response.context["form"].non_field_errors())
     assert f"Contract {contract.reference} does not ask about" in errors
@@ -186,7 +169,7 @@ def test_answers_to_another_providers_questions_are_refused(provider, answers):
 
 def test_onitnow_needs_both_scope_and_effect():
     contract, contact = _customer("onitnow")
-    response = _post(client_for(contact), contract, impact_scope="multiple_users")
+    response = new_ticket_post(client_for(contact), contract, impact_scope="multiple_users")
     assert response.status_code == 200
     assert response.context["form"].errors["impact_effect"]
 
@@ -219,10 +202,10 @@ def test_with_several_contracts_the_chosen_contract_decides_what_counts():
     onitnow, microsoft, contact = _two_providers()
     client = client_for(contact)
     proposal = {"business_impact": "Factuurrun ligt stil.", "proposed_level": "critical"}
-    refused = _post(client, onitnow, **proposal)
+    refused = new_ticket_post(client, onitnow, **proposal)
     assert refused.status_code == 200
     assert not Ticket.objects.filter(contract=onitnow).exists()
-    ticket = _created(_post(client, microsoft, **proposal))
+    ticket = created_ticket(new_ticket_post(client, microsoft, **proposal))
     assert (ticket.contract, ticket.priority_level) == (microsoft, "normal")
     assert PriorityChangeRequest.objects.get(ticket=ticket).requested_level == "critical"
 
@@ -246,7 +229,7 @@ def test_the_sharing_box_starts_at_the_contracts_default(default):
 )
 def test_the_creator_chooses_whether_colleagues_see_the_ticket(ticked, shared):
     contract, contact = _customer("onitnow")
-    ticket = _created(_post(client_for(contact), contract, **ticked))
+    ticket = created_ticket(new_ticket_post(client_for(contact), contract, **ticked))
     assert ticket.shared_with_organisation is shared
     colleague = contact_in_role(contract, ContactRoleKind.NAMED_CONTACT)
     page = client_for(colleague).get(reverse("portal:ticket", args=[ticket.number]))

@@ -22,7 +22,7 @@ from escalation.models import Escalation
 from escalation.services.actions import escalation_raise_by_customer
 from portal import urls as portal_urls
 from tests.factories import ContractFactory, CustomerFactory, UserFactory
-from tests.portal.conftest import Org, client_for, contact_in_role
+from tests.portal.conftest import Org, client_for, contact_in_role, created_ticket, new_ticket_post
 from tests.tickets.helpers import ams, create_ticket
 from tickets.models import PriorityChangeRequest, SatisfactionSurvey, Status, Ticket
 from tickets.services import ticket_resolve, ticket_transition
@@ -240,26 +240,12 @@ def test_the_survey_is_answered_once(org_a, agent):
 # --- new tickets ---------------------------------------------------------------------------------
 
 
-def _new(client: Client, contract, **fields: object):
-    data = {
-        "contract": contract.pk,
-        "request_type": "incident",
-        "subject": "Niemand kan mailen",
-        "description": "Sinds 9 uur werkt Outlook niet.",
-        **fields,
-    }
-    return client.post(reverse("portal:ticket_new"), data)
-
-
-def _created(response) -> Ticket:
-    assert response.status_code == 302, response.context["form"].errors
-    return Ticket.objects.get(number=response["Location"].rstrip("/").rsplit("/", 1)[-1])
-
-
 def test_onitnow_scope_and_effect_set_top(org_a):
     client = client_for(org_a.manager)
-    response = _new(client, org_a.contract, impact_scope="multiple_users", impact_effect="down")
-    ticket = _created(response)
+    response = new_ticket_post(
+        client, org_a.contract, impact_scope="multiple_users", impact_effect="down"
+    )
+    ticket = created_ticket(response)
     assert (ticket.priority_level, ticket.channel, ticket.contact) == (
         "top",
         "portal",
@@ -294,23 +280,31 @@ CHECKS = {
 def test_cbg_checklist_all_ticked_is_business_critical():
     contract, contact = _cbg_contact()
     client = client_for(contact)
-    assert _created(_new(client, contract, **CHECKS)).priority_level == "business-critical"
+    assert (
+        created_ticket(new_ticket_post(client, contract, **CHECKS)).priority_level
+        == "business-critical"
+    )
     one_missing = {**CHECKS}
     one_missing.pop("check_passwords_handed_over")
-    assert _created(_new(client, contract, **one_missing)).priority_level == "normal"
+    assert (
+        created_ticket(new_ticket_post(client, contract, **one_missing)).priority_level == "normal"
+    )
     someone_logs_in = {**CHECKS, "any_user_can_login": "on"}
-    assert _created(_new(client, contract, **someone_logs_in)).priority_level == "normal"
+    assert (
+        created_ticket(new_ticket_post(client, contract, **someone_logs_in)).priority_level
+        == "normal"
+    )
 
 
 def test_an_information_request_has_no_priority(org_a):
-    response = _new(
+    response = new_ticket_post(
         client_for(org_a.manager),
         org_a.contract,
         request_type="information",
         impact_scope="multiple_users",
         impact_effect="down",
     )
-    ticket = _created(response)
+    ticket = created_ticket(response)
     assert (ticket.priority_level, ticket.priority_rank, ticket.sla_target) == ("", None, None)
     assert ticket.response_due_at is None
 
@@ -319,12 +313,12 @@ def test_attachments_over_the_limit_are_refused_with_a_form_error(org_a, setting
     settings.INTAKE_MAX_ATTACHMENT_BYTES = 100
     client = client_for(org_a.manager)
     big = SimpleUploadedFile("dump.log", b"x" * 101, content_type="text/plain")
-    response = _new(client, org_a.contract, attachments=[big])
+    response = new_ticket_post(client, org_a.contract, attachments=[big])
     assert response.status_code == 200
     assert "dump.log" in response.context["form"].errors["attachments"][0]
-    assert not Ticket.objects.filter(subject="Niemand kan mailen").exists()
+    assert not Ticket.objects.filter(subject="Niemand kan werken").exists()
     small = SimpleUploadedFile("ok.log", b"x" * 100, content_type="text/plain")
-    ticket = _created(_new(client, org_a.contract, attachments=[small]))
+    ticket = created_ticket(new_ticket_post(client, org_a.contract, attachments=[small]))
     assert [a.size for a in ticket.attachments.all()] == [100]
 
 
@@ -387,7 +381,9 @@ def test_the_list_filters_by_contact(org_a: Org) -> None:
 
 
 def test_a_new_ticket_names_its_product_or_service(org_a: Org) -> None:
-    ticket = _created(_new(client_for(org_a.manager), org_a.contract, product="Xurrent koppeling"))
+    ticket = created_ticket(
+        new_ticket_post(client_for(org_a.manager), org_a.contract, product="Xurrent koppeling")
+    )
     assert ticket.product == "Xurrent koppeling"
 
 
