@@ -19,9 +19,11 @@ from contracts.models.requests import (
     ContactChangeRequest,
     ContactChangeStatus,
 )
+from contracts.models.tokens import ApiToken, TokenScope
 from contracts.models.sla import ClockKind, RequestType, ResolutionStart, SlaPolicy, SlaTarget
 
 __all__ = [
+    "ApiToken",
     "BillingMode",
     "BusinessCalendar",
     "CatalogueRelease",
@@ -51,4 +53,5 @@ __all__ = [
     "ServiceInclusion",
     "SlaPolicy",
     "SlaTarget",
+    "TokenScope",
 ]

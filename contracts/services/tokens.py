@@ -1,0 +1,131 @@
+"""API tokens (issue #12 §1): made, checked and revoked here, for the back-office, the portal
+and the API alike. The raw token is returned once by `api_token_create` and never stored."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from contracts.exceptions import ContractsError
+from contracts.models import ApiToken, Contact, ContactRole, ContactRoleKind, Provider, TokenScope
+
+TOKEN_PREFIX = "sd"
+MAX_LIFETIME = timedelta(days=366)
+# A token's last use is written at most this often: no row written per call of a busy client.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+class TokenRefused(ContractsError):
+    code = "token_refused"
+
+
+@dataclass(frozen=True)
+class TokenCreateInput:
+    name: str
+    scope: str
+    expires_at: datetime
+    created_by: User
+    provider: Provider | None = None
+    contact: Contact | None = None
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _validate(data: TokenCreateInput, now: datetime) -> None:
+    if not data.name.strip():
+        raise TokenRefused(_("Give the token a name."))
+    if data.scope not in TokenScope.values:
+        raise TokenRefused(_("Choose the scope: read, or read and write."))
+    if data.expires_at <= now:
+        raise TokenRefused(_("The expiry date must lie in the future."))
+    if data.expires_at > now + MAX_LIFETIME:
+        raise TokenRefused(_("A token is valid for at most a year."))
+    if (data.provider is None) == (data.contact is None):
+        raise TokenRefused(_("A token belongs to a provider or to a contact."))
+
+
+def _customer_manager_check(creator: User, contact: Contact) -> None:
+    """D15: only the customer's support services manager makes tokens, for its own people."""
+    manager = getattr(creator, "contact", None)
+    is_manager = (
+        manager is not None
+        and manager.is_active
+        and ContactRole.objects.filter(
+            contact=manager, role=ContactRoleKind.SUPPORT_SERVICES_MANAGER
+        ).exists()
+    )
+    if not is_manager:
+        raise TokenRefused(_("Only the support services manager can make API tokens."))
+    if contact.customer_id != manager.customer_id:
+        raise TokenRefused(_("Choose a contact of your own organisation."))
+    if not contact.is_active:
+        raise TokenRefused(_("This contact is inactive."))
+    named = ContactRole.objects.filter(
+        contact=contact,
+        role__in=(ContactRoleKind.NAMED_CONTACT, ContactRoleKind.SUPPORT_SERVICES_MANAGER),
+    ).exists()
+    if not named:
+        raise TokenRefused(_("A token is bound to a named contact; this contact is not one."))
+
+
+@transaction.atomic
+def api_token_create(*, data: TokenCreateInput, now: datetime) -> tuple[ApiToken, str]:
+    """A new token and its raw value (shown once)."""
+    _validate(data, now)
+    if data.provider is not None:
+        if not (data.created_by.is_active and data.created_by.is_staff):
+            raise TokenRefused(_("Only provider staff can make provider tokens."))
+    elif data.contact is not None:
+        _customer_manager_check(data.created_by, data.contact)
+    prefix = secrets.token_hex(4)
+    raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        name=data.name.strip()[:100],
+        prefix=prefix,
+        secret_hash=_hash(raw),
+        scope=data.scope,
+        provider=data.provider,
+        user=data.created_by if data.provider is not None else None,
+        contact=data.contact,
+        created_by=data.created_by,
+        created_at=now,
+        expires_at=data.expires_at,
+    )
+    return token, raw
+
+
+def api_token_revoke(*, token: ApiToken, now: datetime) -> ApiToken:
+    """Revoked at once; revoking twice keeps the first time."""
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
+    token.refresh_from_db(fields=["revoked_at"])
+    return token
+
+
+def api_token_find(raw: str, *, now: datetime) -> ApiToken | None:
+    """The live token with this raw value, or None (unknown, wrong secret, revoked, expired).
+    Notes its use at minute precision."""
+    parts = raw.split("_")
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1].isalnum():
+        return None
+    token = (
+        ApiToken.objects.select_related("provider", "user", "contact__customer")
+        .filter(prefix=parts[1])
+        .first()
+    )
+    if token is None or not hmac.compare_digest(token.secret_hash, _hash(raw)):
+        return None
+    if token.revoked_at is not None or token.expires_at <= now:
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
