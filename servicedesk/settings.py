@@ -361,3 +361,25 @@ if INTAKE_IMAP_MAILBOXES:
         "task": "intake.tasks.imap_poll_all_task",
         "schedule": float(env.int("INTAKE_IMAP_POLL_SECONDS", default=60)),
     }
+
+# --- Webhooks (issue #12 §4) -----------------------------------------------------------------
+# Targets must be public addresses (no loopback, private or link-local) unless this is true:
+# for tests and a desk whose receivers sit on its own private network.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+# One attempt's connect and read timeout, below the send lease and the task soft time limit.
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+# A send's lease: a delivery whose worker died is sent again after this many seconds.
+WEBHOOK_SEND_LEASE_SECONDS = env.int("WEBHOOK_SEND_LEASE_SECONDS", default=60)
+# An endpoint with no successful delivery for this long is turned off and its owner mailed.
+WEBHOOK_DISABLE_AFTER_SECONDS = env.int("WEBHOOK_DISABLE_AFTER_SECONDS", default=24 * 3600)
+# After a secret rotation the old secret still signs (beside the new one) for this long.
+WEBHOOK_SECRET_GRACE_SECONDS = env.int("WEBHOOK_SECRET_GRACE_SECONDS", default=24 * 3600)
+# The relay sends due deliveries every WEBHOOK_RELAY_SECONDS, at most WEBHOOK_RELAY_BATCH a run
+# and starting none after WEBHOOK_RELAY_BUDGET_SECONDS (below the task soft time limit).
+WEBHOOK_RELAY_SECONDS = env.int("WEBHOOK_RELAY_SECONDS", default=30)
+WEBHOOK_RELAY_BATCH = env.int("WEBHOOK_RELAY_BATCH", default=200)
+WEBHOOK_RELAY_BUDGET_SECONDS = env.int("WEBHOOK_RELAY_BUDGET_SECONDS", default=40)
+CELERY_BEAT_SCHEDULE["webhook-relay"] = {
+    "task": "notifications.tasks.webhook_relay_task",
+    "schedule": float(WEBHOOK_RELAY_SECONDS),
+}
