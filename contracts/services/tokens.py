@@ -15,6 +15,12 @@ from django.utils.translation import gettext as _
 
 from contracts.exceptions import ContractsError
 from contracts.models import ApiToken, Contact, ContactRole, ContactRoleKind, Provider, TokenScope
+from contracts.selectors_tokens import (
+    STATE_ACTIVE,
+    api_token_state,
+    token_contacts_for,
+    token_providers_for,
+)
 
 TOKEN_PREFIX = "sd"
 MAX_LIFETIME = timedelta(days=366)
@@ -55,26 +61,31 @@ def _validate(data: TokenCreateInput, now: datetime) -> None:
 
 def _customer_manager_check(creator: User, contact: Contact) -> None:
     """D15: only the customer's support services manager makes tokens, for its own people."""
-    manager = getattr(creator, "contact", None)
-    is_manager = (
+    manager: Contact | None = getattr(creator, "contact", None)
+    if not (
         manager is not None
         and manager.is_active
         and ContactRole.objects.filter(
             contact=manager, role=ContactRoleKind.SUPPORT_SERVICES_MANAGER
         ).exists()
-    )
-    if not is_manager:
+    ):
         raise TokenRefused(_("Only the support services manager can make API tokens."))
     if contact.customer_id != manager.customer_id:
         raise TokenRefused(_("Choose a contact of your own organisation."))
     if not contact.is_active:
         raise TokenRefused(_("This contact is inactive."))
-    named = ContactRole.objects.filter(
-        contact=contact,
-        role__in=(ContactRoleKind.NAMED_CONTACT, ContactRoleKind.SUPPORT_SERVICES_MANAGER),
-    ).exists()
-    if not named:
+    # The page offers exactly these contacts (one definition for the choice and the rule).
+    if not token_contacts_for(manager.customer_id).filter(pk=contact.pk).exists():
         raise TokenRefused(_("A token is bound to a named contact; this contact is not one."))
+
+
+def _provider_staff_check(creator: User, provider: Provider) -> None:
+    """A provider token acts as its maker, for a provider the maker works with (a CSAM-only
+    user: the providers of their own contracts)."""
+    if not (creator.is_active and creator.is_staff):
+        raise TokenRefused(_("Only provider staff can make provider tokens."))
+    if not token_providers_for(creator).filter(pk=provider.pk).exists():
+        raise TokenRefused(_("Choose a provider you work for."))
 
 
 @transaction.atomic
@@ -82,8 +93,7 @@ def api_token_create(*, data: TokenCreateInput, now: datetime) -> tuple[ApiToken
     """A new token and its raw value (shown once)."""
     _validate(data, now)
     if data.provider is not None:
-        if not (data.created_by.is_active and data.created_by.is_staff):
-            raise TokenRefused(_("Only provider staff can make provider tokens."))
+        _provider_staff_check(data.created_by, data.provider)
     elif data.contact is not None:
         _customer_manager_check(data.created_by, data.contact)
     prefix = secrets.token_hex(4)
@@ -111,9 +121,10 @@ def api_token_revoke(*, token: ApiToken, now: datetime) -> ApiToken:
 
 
 def api_token_find(raw: str, *, now: datetime) -> ApiToken | None:
-    """The live token with this raw value, or None (unknown, wrong secret, revoked, expired).
-    Notes its use at minute precision."""
-    parts = raw.split("_")
+    """The live token with this raw value, or None (unknown, wrong secret, revoked, expired,
+    or its staff member no longer active). Notes its use at minute precision."""
+    # The secret is URL-safe base64, which has "_" too: split off the two leading parts only.
+    parts = raw.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1].isalnum():
         return None
     token = (
@@ -123,7 +134,12 @@ def api_token_find(raw: str, *, now: datetime) -> ApiToken | None:
     )
     if token is None or not hmac.compare_digest(token.secret_hash, _hash(raw)):
         return None
-    if token.revoked_at is not None or token.expires_at <= now:
+    if api_token_state(token, now) != STATE_ACTIVE:
+        return None
+    # A provider token acts as its staff member: it stops when they leave (inactive, no longer
+    # staff). A contact's token is found; the API refuses an inactive contact with the portal's
+    # own message.
+    if token.user is not None and not (token.user.is_active and token.user.is_staff):
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
