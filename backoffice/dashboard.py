@@ -29,6 +29,7 @@ from tickets.compliance import (
     verdict_counts,
 )
 from tickets.models import OPEN_STATUSES, Metric, SatisfactionSurvey, SlaClock, Status, Ticket
+from tickets.selectors import clock_breached_q
 
 TREND_MONTHS = 12
 RANKS = (1, 2, 3, 4)
@@ -206,7 +207,7 @@ def today(now: datetime, zone: tzinfo, user: StaffUser) -> Today:
     day, start, end = _day_bounds(now, zone)
     breaches = dict(
         staff_rows(user, SlaClock.objects.filter(due_at__gte=start, due_at__lt=min(now, end)))
-        .filter(Q(met=False) | Q(stopped_at__isnull=True))
+        .filter(clock_breached_q(now))
         .values_list("metric")
         .annotate(n=Count("pk"))
         .order_by()

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "contracts",
     "tickets",
     "notifications",
@@ -45,6 +48,7 @@ INSTALLED_APPS = [
     "intake",
     "portal",
     "backoffice",
+    "api",
     "axes",
     "csp",
 ]
@@ -300,11 +304,47 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Issue #12 §1: bearer tokens for integrations, the session for the project's own pages;
+    # no Basic authentication.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.CallerRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# The cache counts API rate limits: Redis in production (every web process counts together),
+# process memory by default.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Requests per token (or session user) and period: "600/min", "20/s". Empty: no limit.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/min")
+# A POST/PATCH whose process died keeps its Idempotency-Key busy this long.
+API_IDEMPOTENCY_LEASE_SECONDS = env.int("API_IDEMPOTENCY_LEASE_SECONDS", default=60)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "servicedesk API",
+    "DESCRIPTION": (
+        "Tickets, contracts, calendars, escalations and webhooks of the service desk. "
+        "Authenticate with `Authorization: Bearer <token>`; errors are application/problem+json."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
 }
 
 # --- Catalogue ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("admin/backoffice/", include("backoffice.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
     path("", include("escalation.urls")),
     path("", include("intake.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

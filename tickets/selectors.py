@@ -144,6 +144,20 @@ def attachments_visible_to_contact(
     )
 
 
+def clock_breached_q(now: datetime, *, prefix: str = "") -> Q:
+    """The one definition of "breached" for a clock (a ticket's clocks with `prefix`
+    "clocks__"): its verdict is "missed", or it still runs past its due time."""
+    return Q(**{f"{prefix}met": False}) | Q(
+        **{f"{prefix}stopped_at__isnull": True, f"{prefix}due_at__lt": now}
+    )
+
+
+def tickets_breached(tickets: QuerySet[Ticket], now: datetime) -> QuerySet[Ticket]:
+    """The tickets with a breached clock (no duplicates: a pk subquery)."""
+    with_breach = SlaClock.objects.filter(clock_breached_q(now)).values("ticket_id")
+    return tickets.filter(pk__in=with_breach)
+
+
 def due_state(ticket: Ticket, due_at: datetime | None, now: datetime) -> tuple[str, str]:
     """(state, words) for a due time in the queue: on track, warning (the ticket is at risk:
     tickets.sla.warning_due, and this is its earliest running due time), breached, paused or

@@ -19,8 +19,8 @@ from contracts.models.requests import (
     ContactChangeRequest,
     ContactChangeStatus,
 )
-from contracts.models.tokens import ApiToken, TokenScope
 from contracts.models.sla import ClockKind, RequestType, ResolutionStart, SlaPolicy, SlaTarget
+from contracts.models.tokens import ApiToken, TokenScope
 
 __all__ = [
     "ApiToken",

@@ -1,0 +1,47 @@
+"""The ticket list's filters (issue #12 §2), with django-filter."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from tickets.models import Status, Ticket
+from tickets.selectors import tickets_breached
+
+
+class TicketFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=Status.choices)
+    priority = filters.MultipleChoiceFilter(
+        field_name="priority_rank",
+        choices=[(1, "P1"), (2, "P2"), (3, "P3"), (4, "P4")],
+        help_text=_("Normalised rank: 1 (P1) to 4 (P4)."),
+    )
+    priority_level = filters.CharFilter(field_name="priority_level")
+    customer = filters.NumberFilter(field_name="customer_id")
+    contract = filters.NumberFilter(field_name="contract_id")
+    contact = filters.NumberFilter(field_name="contact_id")
+    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    breached = filters.BooleanFilter(method="filter_breached")
+    assigned = filters.BooleanFilter(field_name="assignee", lookup_expr="isnull", exclude=True)
+    assignee = filters.NumberFilter(field_name="assignee_id")
+    search = filters.CharFilter(method="filter_search", max_length=200)
+
+    class Meta:
+        model = Ticket
+        fields: list[str] = []
+
+    def filter_breached(
+        self, queryset: QuerySet[Ticket], name: str, value: bool
+    ) -> QuerySet[Ticket]:
+        breached = tickets_breached(Ticket.objects.all(), timezone.now()).values("pk")
+        return queryset.filter(pk__in=breached) if value else queryset.exclude(pk__in=breached)
+
+    def filter_search(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        words = value.split()[:5]
+        for word in words:
+            queryset = queryset.filter(
+                Q(number__icontains=word) | Q(subject__icontains=word) | Q(product__icontains=word)
+            )
+        return queryset

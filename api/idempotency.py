@@ -1,0 +1,147 @@
+"""`Idempotency-Key` on POST and PATCH (IETF draft-ietf-httpapi-idempotency-key-header).
+
+The same key with the same request within 24 hours returns the first response (marked
+`Idempotent-Replayed: true`); the same key with another request answers 422; while the first
+request still runs, 409. The claim is an INSERT committed before the work starts (the unique
+constraint decides between concurrent requests); the response is stored in the same transaction
+as the work it reports, so a crash leaves neither and a retry after the lease runs again.
+A response that says "try later" (409, 412, 429, 5xx) is not stored: the retry may succeed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
+from rest_framework.request import Request
+
+from api.errors import problem
+from api.models import IdempotencyRecord, IdempotencyState
+
+HEADER = "Idempotency-Key"
+KEEP = timedelta(hours=24)
+NOT_STORED = {409, 412, 429}
+_COPIED_HEADERS = ("Location", "ETag", "Content-Language")
+
+
+@dataclass
+class Claim:
+    record: IdempotencyRecord
+
+    def store(self, response: HttpResponseBase) -> None:
+        """Call inside the transaction of the work, with the rendered response."""
+        if response.status_code >= 500 or response.status_code in NOT_STORED:
+            IdempotencyRecord.objects.filter(pk=self.record.pk).delete()
+            return
+        IdempotencyRecord.objects.filter(pk=self.record.pk).update(
+            state=IdempotencyState.DONE,
+            status_code=response.status_code,
+            content_type=response.get("Content-Type", ""),
+            headers={h: response[h] for h in _COPIED_HEADERS if response.has_header(h)},
+            body=bytes(getattr(response, "content", b"")),
+        )
+
+    def release(self) -> None:
+        IdempotencyRecord.objects.filter(pk=self.record.pk).delete()
+
+
+def _fingerprint(request: Request) -> str:
+    digest = hashlib.sha256()
+    for part in (request.method or "", request.get_full_path(), request.content_type or ""):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(request._request.body)
+    return digest.hexdigest()
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.API_IDEMPOTENCY_LEASE_SECONDS)
+
+
+def idempotency_claim(
+    request: Request, *, caller_key: str, now: datetime
+) -> Claim | HttpResponseBase | None:
+    """None without a key; a Claim to run the request under; or the answer to send instead."""
+    key = request.headers.get(HEADER)
+    if key is None:
+        return None
+    if not key.strip() or len(key) > 255 or not key.isprintable():
+        return problem(
+            400,
+            _("The Idempotency-Key must be 1 to 255 printable characters."),
+            code="idempotency_key_invalid",
+        )
+    fingerprint = _fingerprint(request)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    caller_key=caller_key,
+                    key=key,
+                    fingerprint=fingerprint,
+                    state=IdempotencyState.IN_FLIGHT,
+                    locked_until=now + _lease(),
+                    created_at=now,
+                )
+            return Claim(record)
+        except IntegrityError:
+            answer = _existing(caller_key, key, fingerprint, now)
+            if answer is not None:
+                return answer
+    return _in_flight()
+
+
+def _existing(
+    caller_key: str, key: str, fingerprint: str, now: datetime
+) -> Claim | HttpResponseBase | None:
+    """The answer for a key already seen; None when the old record was cleared (try again)."""
+    record = IdempotencyRecord.objects.filter(caller_key=caller_key, key=key).first()
+    if record is None:
+        return None
+    if record.created_at <= now - KEEP:
+        IdempotencyRecord.objects.filter(pk=record.pk, created_at=record.created_at).delete()
+        return None
+    if record.fingerprint != fingerprint:
+        return problem(
+            422,
+            _("This Idempotency-Key was used for another request; use a new key."),
+            code="idempotency_key_reused",
+        )
+    if record.state == IdempotencyState.DONE:
+        return _replay(record)
+    if record.locked_until > now:
+        return _in_flight()
+    taken = IdempotencyRecord.objects.filter(
+        pk=record.pk, state=IdempotencyState.IN_FLIGHT, locked_until=record.locked_until
+    ).update(locked_until=now + _lease())
+    return Claim(record) if taken else _in_flight()
+
+
+def _in_flight() -> HttpResponseBase:
+    return problem(
+        409,
+        _("A request with this Idempotency-Key is still being processed; try again shortly."),
+        code="idempotency_in_flight",
+        headers={"Retry-After": "1"},
+    )
+
+
+def _replay(record: IdempotencyRecord) -> HttpResponseBase:
+    response = HttpResponse(
+        bytes(record.body), status=record.status_code or 200, content_type=record.content_type
+    )
+    for name, value in record.headers.items():
+        response[name] = value
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def idempotency_purge(*, now: datetime) -> int:
+    """Forget keys older than 24 hours (a beat task)."""
+    deleted, _rows = IdempotencyRecord.objects.filter(created_at__lte=now - KEEP).delete()
+    return deleted

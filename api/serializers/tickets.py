@@ -1,0 +1,153 @@
+"""Tickets in and out (issue #12 §2). Serializers only shape and check types: every rule is in
+`tickets.services` (create, reply, transition ...) and answers as a domain error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from contracts.models import RequestType
+from tickets.models import ImpactEffect, ImpactScope, Line, Status
+from tickets.services.create import BUSINESS_CRITICAL_CHECKS
+
+
+class PartySerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ContractRefSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+
+
+class ContactRefSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class PrioritySerializer(serializers.Serializer[Any]):
+    level = serializers.CharField(help_text=_("The provider's own level, empty for none."))
+    rank = serializers.IntegerField(allow_null=True, help_text=_("P1 (1) to P4 (4)."))
+
+
+class TicketOutputSerializer(serializers.Serializer[Any]):
+    """What a customer's caller sees; staff see `StaffTicketOutputSerializer`."""
+
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    subject = serializers.CharField()
+    description = serializers.CharField()
+    request_type = serializers.ChoiceField(choices=RequestType.choices)
+    channel = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    priority = serializers.SerializerMethodField()
+    provider = PartySerializer()
+    customer = PartySerializer()
+    contract = ContractRefSerializer()
+    contact = ContactRefSerializer()
+    product = serializers.CharField()
+    shared_with_organisation = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    first_response_at = serializers.DateTimeField(allow_null=True)
+    response_due_at = serializers.DateTimeField(allow_null=True)
+    resolution_due_at = serializers.DateTimeField(allow_null=True)
+    at_risk_at = serializers.DateTimeField(allow_null=True)
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    resolution_kind = serializers.CharField()
+    resolution = serializers.CharField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    follow_up_of = serializers.SerializerMethodField()
+
+    def get_priority(self, ticket: Any) -> dict[str, Any]:
+        return {"level": ticket.priority_level, "rank": ticket.priority_rank}
+
+    def get_follow_up_of(self, ticket: Any) -> int | None:
+        return ticket.follow_up_of_id
+
+    # drf-spectacular reads these hints for the method fields.
+    get_priority.__annotations__ = {"return": PrioritySerializer}
+
+
+class StaffTicketOutputSerializer(TicketOutputSerializer):
+    assignee = serializers.SerializerMethodField()
+    line = serializers.ChoiceField(choices=Line.choices)
+    sla_exempt_reason = serializers.CharField()
+    named_contact_override = serializers.CharField()
+    root_cause = serializers.CharField()
+    problem = serializers.SerializerMethodField()
+
+    def get_assignee(self, ticket: Any) -> dict[str, Any] | None:
+        user = ticket.assignee
+        if user is None:
+            return None
+        return {"id": user.pk, "name": user.get_full_name() or user.get_username()}
+
+    def get_problem(self, ticket: Any) -> int | None:
+        return ticket.problem_id
+
+    get_assignee.__annotations__ = {"return": PartySerializer}
+
+
+class TicketCreateInputSerializer(serializers.Serializer[Any]):
+    request_type = serializers.ChoiceField(choices=RequestType.choices)
+    subject = serializers.CharField(max_length=250)
+    description = serializers.CharField(max_length=100_000)
+    contract = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**31 - 1
+    )
+    product = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    reproduction_steps = serializers.CharField(
+        max_length=100_000, required=False, default="", allow_blank=True
+    )
+    impact_scope = serializers.ChoiceField(
+        choices=ImpactScope.choices, required=False, default="", allow_blank=True
+    )
+    impact_effect = serializers.ChoiceField(
+        choices=ImpactEffect.choices, required=False, default="", allow_blank=True
+    )
+    business_impact = serializers.CharField(
+        max_length=10_000, required=False, default="", allow_blank=True
+    )
+    emergency = serializers.BooleanField(required=False, default=False)
+    any_user_can_login = serializers.BooleanField(required=False, allow_null=True, default=None)
+    business_critical_checklist = serializers.DictField(
+        child=serializers.BooleanField(), required=False, default=dict
+    )
+    shared_with_organisation = serializers.BooleanField(
+        required=False, allow_null=True, default=None
+    )
+
+    def validate_business_critical_checklist(self, value: dict[str, bool]) -> dict[str, bool]:
+        unknown = sorted(set(value) - set(BUSINESS_CRITICAL_CHECKS))
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown checklist items: %(items)s.") % {"items": ", ".join(unknown)}
+            )
+        return value
+
+
+class StaffTicketCreateInputSerializer(TicketCreateInputSerializer):
+    """A provider registers a ticket for a contact (a monitoring alert, an RMM event)."""
+
+    contact = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    priority_level = serializers.CharField(
+        max_length=40, required=False, default="", allow_blank=True
+    )
+    received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    named_contact_override = serializers.CharField(
+        max_length=2000, required=False, default="", allow_blank=True
+    )
+    send_receipt = serializers.BooleanField(required=False, default=True)
+
+
+class TicketPatchInputSerializer(serializers.Serializer[Any]):
+    shared_with_organisation = serializers.BooleanField(required=False)
+
+
+class StaffTicketPatchInputSerializer(serializers.Serializer[Any]):
+    line = serializers.ChoiceField(choices=Line.choices, required=False)
