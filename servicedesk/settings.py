@@ -322,9 +322,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-# The cache counts API rate limits: Redis in production (every web process counts together),
-# process memory by default.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# The cache counts API rate limits: Redis in production (every web process counts together:
+# the broker's Redis unless CACHE_URL names another), process memory in development.
+_CACHE_DEFAULT = "locmemcache://"
+if IS_PRODUCTION and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    _CACHE_DEFAULT = CELERY_BROKER_URL
+CACHES = {"default": env.cache_url("CACHE_URL", default=_CACHE_DEFAULT)}
 # Requests per token (or session user) and period: "600/min", "20/s". Empty: no limit.
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/min")
 # A POST/PATCH whose process died keeps its Idempotency-Key busy this long.
@@ -392,6 +395,10 @@ INTAKE_AUTHSERV_ID = env.str("INTAKE_AUTHSERV_ID", default="")
 # More domains of the provider besides those of DEFAULT_FROM_EMAIL and MESSAGE_ID_DOMAIN: mail
 # claiming to be from them that is not the desk's own is a security alert.
 INTAKE_PROVIDER_DOMAINS = env.list("INTAKE_PROVIDER_DOMAINS", default=[])
+CELERY_BEAT_SCHEDULE["api-idempotency-purge"] = {
+    "task": "api.tasks.idempotency_purge_task",
+    "schedule": 3600.0,
+}
 CELERY_BEAT_SCHEDULE["intake-retry-stuck"] = {
     "task": "intake.tasks.inbound_retry_stuck_task",
     "schedule": 300.0,
