@@ -6,6 +6,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
 from tickets.models import Status, Ticket
 from tickets.selectors import tickets_breached
@@ -45,3 +47,37 @@ class TicketFilter(filters.FilterSet):
                 Q(number__icontains=word) | Q(subject__icontains=word) | Q(product__icontains=word)
             )
         return queryset
+
+
+def _parameter(name: str, one: filters.Filter) -> OpenApiParameter:
+    description = str(one.extra.get("help_text", ""))
+    if isinstance(one, filters.MultipleChoiceFilter):
+        return OpenApiParameter(
+            name,
+            {
+                "type": "array",
+                "items": {"type": "string", "enum": [str(c[0]) for c in one.extra["choices"]]},
+            },
+            explode=True,
+            description=description,
+        )
+    kinds = (
+        (filters.BooleanFilter, OpenApiTypes.BOOL),
+        (filters.NumberFilter, OpenApiTypes.INT),
+        (filters.IsoDateTimeFilter, OpenApiTypes.DATETIME),
+    )
+    kind = next((k for cls, k in kinds if isinstance(one, cls)), OpenApiTypes.STR)
+    return OpenApiParameter(name, kind, description=description)
+
+
+def filter_parameters(filterset: type[filters.FilterSet]) -> list[OpenApiParameter]:
+    """The FilterSet's query parameters for the OpenAPI schema (the views are plain APIViews,
+    which drf-spectacular's django-filter support does not read)."""
+    return [_parameter(name, one) for name, one in filterset.base_filters.items()]
+
+
+def page_parameters() -> list[OpenApiParameter]:
+    return [
+        OpenApiParameter("cursor", OpenApiTypes.STR, description=_("The page's cursor.")),
+        OpenApiParameter("limit", OpenApiTypes.INT, description=_("Rows per page, at most 100.")),
+    ]

@@ -15,3 +15,47 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "A token from the back-office (provider) or the portal (customer).",
         }
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "An error (RFC 9457), in the caller's language.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string", "description": "Stable, for machines."},
+        "errors": {
+            "type": "object",
+            "description": "Input at fault: field -> messages.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["type", "title", "status", "detail", "code"],
+}
+READ_PROBLEMS = ("400", "401", "403", "404", "406", "429")
+WRITE_PROBLEMS = (*READ_PROBLEMS, "409", "412", "413", "415", "422")
+
+
+def problems_everywhere(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: every operation may answer the common problems
+    (authentication, scope, tenancy 404, rate limit; and for writes idempotency conflicts,
+    preconditions and refusals), all as application/problem+json with one schema."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = PROBLEM_SCHEMA
+    reference = {"$ref": "#/components/schemas/Problem"}
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            statuses = READ_PROBLEMS if method in ("get", "head") else WRITE_PROBLEMS
+            for status in statuses:
+                operation["responses"].setdefault(
+                    status,
+                    {
+                        "description": "A problem (application/problem+json).",
+                        "content": {"application/problem+json": {"schema": reference}},
+                    },
+                )
+    return result

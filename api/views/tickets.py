@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.caller import Caller
-from api.filters import TicketFilter
+from api.filters import TicketFilter, filter_parameters, page_parameters
 from api.pagination import TicketCursorPagination
 from api.scope import one_or_404, rows_for, tickets_for
 from api.serializers.tickets import (
@@ -82,7 +82,7 @@ class TicketCollectionApi(ApiView):
 
     @extend_schema(
         operation_id="tickets_list",
-        parameters=[TicketFilter],
+        parameters=[*filter_parameters(TicketFilter), *page_parameters()],
         responses=StaffTicketOutputSerializer(many=True),
         description=_(
             "The tickets the caller may see, most recently changed first (cursor pagination)."
