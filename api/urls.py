@@ -3,6 +3,8 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from api.views import ticket_actions as actions
+from api.views import ticket_records as records
 from api.views.tickets import TicketCollectionApi, TicketDetailApi
 
 app_name = "api"
@@ -14,4 +16,75 @@ urlpatterns = [
     # --- tickets ---
     path("tickets/", TicketCollectionApi.as_view(), name="ticket-list"),
     path("tickets/<int:ticket_id>/", TicketDetailApi.as_view(), name="ticket-detail"),
+    # --- ticket actions and records ---
+    path("tickets/<int:ticket_id>/reply/", actions.TicketReplyApi.as_view(), name="ticket-reply"),
+    path(
+        "tickets/<int:ticket_id>/transition/",
+        actions.TicketTransitionApi.as_view(),
+        name="ticket-transition",
+    ),
+    path(
+        "tickets/<int:ticket_id>/resolve/",
+        actions.TicketResolveApi.as_view(),
+        name="ticket-resolve",
+    ),
+    path(
+        "tickets/<int:ticket_id>/confirm/",
+        actions.TicketConfirmApi.as_view(),
+        name="ticket-confirm",
+    ),
+    path(
+        "tickets/<int:ticket_id>/reopen/", actions.TicketReopenApi.as_view(), name="ticket-reopen"
+    ),
+    path(
+        "tickets/<int:ticket_id>/priority/",
+        actions.TicketPriorityApi.as_view(),
+        name="ticket-priority",
+    ),
+    path(
+        "tickets/<int:ticket_id>/priority-requests/",
+        actions.TicketPriorityRequestsApi.as_view(),
+        name="ticket-priority-requests",
+    ),
+    path(
+        "tickets/<int:ticket_id>/priority-requests/<int:request_id>/decision/",
+        actions.TicketPriorityDecisionApi.as_view(),
+        name="ticket-priority-decision",
+    ),
+    path(
+        "tickets/<int:ticket_id>/escalate/",
+        actions.TicketEscalateApi.as_view(),
+        name="ticket-escalate",
+    ),
+    path(
+        "tickets/<int:ticket_id>/assign/", actions.TicketAssignApi.as_view(), name="ticket-assign"
+    ),
+    path(
+        "tickets/<int:ticket_id>/time-entries/",
+        actions.TicketTimeEntriesApi.as_view(),
+        name="ticket-time-entries",
+    ),
+    path("tickets/<int:ticket_id>/csat/", actions.TicketCsatApi.as_view(), name="ticket-csat"),
+    path(
+        "tickets/<int:ticket_id>/messages/",
+        records.TicketMessagesApi.as_view(),
+        name="ticket-messages",
+    ),
+    path(
+        "tickets/<int:ticket_id>/attachments/",
+        records.TicketAttachmentsApi.as_view(),
+        name="ticket-attachments",
+    ),
+    path(
+        "tickets/<int:ticket_id>/attachments/<int:attachment_id>/download/",
+        records.TicketAttachmentDownloadApi.as_view(),
+        name="ticket-attachment-download",
+    ),
+    path(
+        "tickets/<int:ticket_id>/events/", records.TicketEventsApi.as_view(), name="ticket-events"
+    ),
+    path(
+        "tickets/<int:ticket_id>/clocks/", records.TicketClocksApi.as_view(), name="ticket-clocks"
+    ),
+    # --- end of ticket actions and records ---
 ]
