@@ -144,6 +144,12 @@ def calendar_revision_current(row: BusinessCalendar) -> BusinessCalendar:
     return current
 
 
+def contract_calendar(contract: Contract) -> BusinessCalendar | None:
+    """The calendar the contract's clock uses today: its own or its package's, current revision."""
+    row = contract.calendar or contract.package.default_calendar
+    return calendar_revision_current(row) if row is not None else None
+
+
 def calendar_revisions(row: BusinessCalendar) -> list[BusinessCalendar]:
     """Every revision of `row`'s calendar in its release, newest first."""
     return list(

@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-import holidays
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.dates import WEEKDAYS
 
-from contracts.calendars import DAY_KEYS, calendar_closed_days, calendar_for
+from contracts.calendar_days import ClosedDayShown, ClosedDaysYear, closed_days_ahead
+from contracts.calendars import DAY_KEYS, calendar_for
 from contracts.models import BusinessCalendar, Contract, ProviderChannel, ResolutionStart
 from contracts.models import Contact as ContactModel
-from contracts.selectors import calendar_revision_current, warning_percent_for
+from contracts.selectors import contract_calendar, warning_percent_for
 from escalation.models import Escalation
 from tickets.models import Metric, SegmentState, SlaClock, Status, Ticket
 from tickets.selectors import contact_is_manager, tickets_visible_to
 from tickets.sla import warning_due
 
-__all__ = ["contact_is_manager", "tickets_visible"]
+# Moved down to contracts (the API shows them too); re-exported for the portal's pages.
+__all__ = [
+    "ClosedDayShown",
+    "ClosedDaysYear",
+    "closed_days_ahead",
+    "contact_is_manager",
+    "contract_calendar",
+    "tickets_visible",
+]
 
 
 def tickets_visible(contact: ContactModel, *, everything: bool = False) -> QuerySet[Ticket]:
@@ -138,12 +145,6 @@ def contract_channels(contract: Contract) -> QuerySet[ProviderChannel]:
     )
 
 
-def contract_calendar(contract: Contract) -> BusinessCalendar | None:
-    """The calendar the contract's clock uses today: its own or its package's, current revision."""
-    row = contract.calendar or contract.package.default_calendar
-    return calendar_revision_current(row) if row is not None else None
-
-
 @dataclass(frozen=True)
 class OpeningDay:
     name: str  # localised weekday name ("maandag" / "Monday")
@@ -159,61 +160,3 @@ def opening_hours(row: BusinessCalendar) -> list[OpeningDay]:
             hours = ", ".join(f"{start}–{end}" for start, end in intervals)
             days.append(OpeningDay(str(WEEKDAYS[index]), hours))
     return days
-
-
-@dataclass(frozen=True)
-class ClosedDayShown:
-    day: date
-    name: str
-
-
-@dataclass(frozen=True)
-class ClosedDaysYear:
-    year: int
-    remaining_only: bool  # this year: only the days from today on
-    days: list[ClosedDayShown]
-
-
-def closed_days_ahead(row: BusinessCalendar, *, today: date, language: str) -> list[ClosedDaysYear]:
-    """This year's remaining and next year's closed days on which the weekly hours would open,
-    with each holiday's name in `language` where the holiday source has it."""
-    years = []
-    for year in (today.year, today.year + 1):
-        days = [
-            ClosedDayShown(c.day, _holiday_name(row, c.day, language) or c.reason)
-            for c in calendar_closed_days(calendar_row_or_spec=row, year=year)
-            if not c.is_open and c.day >= today
-        ]
-        years.append(ClosedDaysYear(year, year == today.year, days))
-    return years
-
-
-def _holiday_name(row: BusinessCalendar, day: date, language: str) -> str:
-    if not row.holiday_country:
-        return ""
-    names = _holiday_names(
-        row.holiday_country,
-        row.holiday_subdivision or None,
-        tuple(row.holiday_categories) or ("public",),
-        day.year,
-        language,
-    )
-    return names.get(day, "")
-
-
-@functools.cache
-def _holiday_names(
-    country: str, subdivision: str | None, categories: tuple[str, ...], year: int, language: str
-) -> dict[date, str]:
-    """Holiday names of one year in the page's language; empty if the source has no such
-    language (the caller then shows the catalogue's English name)."""
-    try:
-        cls = holidays.country_holidays(country, subdiv=subdivision).__class__
-    except NotImplementedError:
-        return {}
-    supported = getattr(cls, "supported_languages", ())
-    chosen = next((lang for lang in supported if lang.split("_")[0] == language), None)
-    if chosen is None:
-        return {}
-    table = cls(subdiv=subdivision, years=year, categories=categories, language=chosen)
-    return {day: name.replace("; ", ", ") for day, name in table.items()}
