@@ -3,6 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from api.views import calendars, contracts, escalations
 from api.views import ticket_actions as actions
 from api.views import ticket_records as records
 from api.views.tickets import TicketCollectionApi, TicketDetailApi
@@ -87,4 +88,52 @@ urlpatterns = [
         "tickets/<int:ticket_id>/clocks/", records.TicketClocksApi.as_view(), name="ticket-clocks"
     ),
     # --- end of ticket actions and records ---
+    # --- contracts, customers, contacts, calendars, escalations, problems ---
+    path("contracts/", contracts.ContractCollectionApi.as_view(), name="contract-list"),
+    path(
+        "contracts/<int:contract_id>/",
+        contracts.ContractDetailApi.as_view(),
+        name="contract-detail",
+    ),
+    path("customers/", contracts.CustomerCollectionApi.as_view(), name="customer-list"),
+    path(
+        "customers/<int:customer_id>/",
+        contracts.CustomerDetailApi.as_view(),
+        name="customer-detail",
+    ),
+    path("contacts/", contracts.ContactCollectionApi.as_view(), name="contact-list"),
+    path("contacts/<int:contact_id>/", contracts.ContactDetailApi.as_view(), name="contact-detail"),
+    path("calendars/", calendars.CalendarCollectionApi.as_view(), name="calendar-list"),
+    path("calendars/<slug:code>/", calendars.CalendarDetailApi.as_view(), name="calendar-detail"),
+    path(
+        "calendars/<slug:code>/deadline/",
+        calendars.CalendarDeadlineApi.as_view(),
+        name="calendar-deadline",
+    ),
+    path(
+        "calendars/<slug:code>/business-time/",
+        calendars.CalendarBusinessTimeApi.as_view(),
+        name="calendar-business-time",
+    ),
+    path("escalations/", escalations.EscalationCollectionApi.as_view(), name="escalation-list"),
+    path(
+        "escalations/<int:escalation_id>/",
+        escalations.EscalationDetailApi.as_view(),
+        name="escalation-detail",
+    ),
+    path(
+        "escalations/<int:escalation_id>/acknowledge/",
+        escalations.EscalationAcknowledgeApi.as_view(),
+        name="escalation-acknowledge",
+    ),
+    path(
+        "escalations/<int:escalation_id>/resolve/",
+        escalations.EscalationResolveApi.as_view(),
+        name="escalation-resolve",
+    ),
+    path("problems/", escalations.ProblemCollectionApi.as_view(), name="problem-list"),
+    path(
+        "problems/<int:problem_id>/", escalations.ProblemDetailApi.as_view(), name="problem-detail"
+    ),
+    # --- end of contracts, customers, contacts, calendars, escalations, problems ---
 ]
