@@ -10,7 +10,29 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from notifications.models_webhooks import (
+    DeliveryStatus,
+    DisabledReason,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WebhookEventType,
+)
 from tickets.models import Ticket
+
+__all__ = [
+    "DeliveryStatus",
+    "DisabledReason",
+    "OutboxEmail",
+    "OutboxState",
+    "StaffProfile",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
+    "WebhookEventType",
+]
 
 
 class StaffProfile(models.Model):

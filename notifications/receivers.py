@@ -9,6 +9,7 @@ from typing import Any
 
 from notifications.services import customer_mails, ticket_mails
 from notifications.services.upload_alerts import quota_reached_alert
+from notifications.services.webhooks.ticket_events import ticket_change_webhook
 from tickets.signals import ChangeKind, TicketChange
 
 Handler = Callable[[TicketChange], object]
@@ -20,19 +21,23 @@ def _quota_alert(change: TicketChange) -> None:
         quota_reached_alert(customer=change.ticket.customer, ticket=change.ticket, now=change.now)
 
 
+# Every change below is also a webhook event (its type: notifications.services.webhooks.
+# ticket_events.TICKET_EVENTS).
+_webhook = ticket_change_webhook
+
 HANDLERS: dict[str, tuple[Handler, ...]] = {
-    ChangeKind.CREATED: (ticket_mails.ticket_created_mails,),
-    ChangeKind.PUBLIC_REPLY: (ticket_mails.public_reply_mail, _quota_alert),
-    ChangeKind.CUSTOMER_REPLY: (ticket_mails.staff_customer_reply_mail, _quota_alert),
-    ChangeKind.NOTE_ADDED: (_quota_alert,),
-    ChangeKind.CALL_LOGGED: (_quota_alert,),
-    ChangeKind.ATTACHMENTS_ADDED: (_quota_alert,),
-    ChangeKind.REOPENED: (ticket_mails.staff_reopened_mail,),
-    ChangeKind.ASSIGNED: (ticket_mails.staff_assigned_mail,),
-    ChangeKind.LINE_CHANGED: (ticket_mails.staff_line_mail,),
-    ChangeKind.WAITING_FOR_CUSTOMER: (customer_mails.customer_waiting_mail,),
-    ChangeKind.RESOLVED: (customer_mails.customer_resolved_mail,),
-    ChangeKind.CLOSED: (customer_mails.customer_closed_mail,),
+    ChangeKind.CREATED: (ticket_mails.ticket_created_mails, _webhook),
+    ChangeKind.PUBLIC_REPLY: (ticket_mails.public_reply_mail, _quota_alert, _webhook),
+    ChangeKind.CUSTOMER_REPLY: (ticket_mails.staff_customer_reply_mail, _quota_alert, _webhook),
+    ChangeKind.NOTE_ADDED: (_quota_alert, _webhook),
+    ChangeKind.CALL_LOGGED: (_quota_alert, _webhook),
+    ChangeKind.ATTACHMENTS_ADDED: (_quota_alert, _webhook),
+    ChangeKind.REOPENED: (ticket_mails.staff_reopened_mail, _webhook),
+    ChangeKind.ASSIGNED: (ticket_mails.staff_assigned_mail, _webhook),
+    ChangeKind.LINE_CHANGED: (ticket_mails.staff_line_mail, _webhook),
+    ChangeKind.WAITING_FOR_CUSTOMER: (customer_mails.customer_waiting_mail, _webhook),
+    ChangeKind.RESOLVED: (customer_mails.customer_resolved_mail, _webhook),
+    ChangeKind.CLOSED: (customer_mails.customer_closed_mail, _webhook),
 }
 
 

@@ -9,6 +9,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from notifications.services.outbox import SEND_TASK, outbox_relay, outbox_send
+from notifications.services.webhooks.delivery import webhook_delivery_send, webhook_relay
+from notifications.services.webhooks.events import SEND_TASK as WEBHOOK_SEND_TASK
 
 
 @shared_task(name=SEND_TASK)
@@ -21,3 +23,15 @@ def outbox_relay_task() -> int:
     """Send what is still pending (a lost publish, a failed attempt whose time has come), in
     catch-up order and at most OUTBOX_CATCHUP_PER_MINUTE a minute; returns how many were sent."""
     return outbox_relay(now=timezone.now())
+
+
+@shared_task(name=WEBHOOK_SEND_TASK)
+def webhook_send_task(delivery_id: int) -> bool:
+    """One delivery's attempt; a redelivered task finds it claimed or done and does nothing."""
+    return webhook_delivery_send(delivery_id=delivery_id, now=timezone.now())
+
+
+@shared_task(name="notifications.tasks.webhook_relay_task")
+def webhook_relay_task() -> int:
+    """Send the deliveries that are due (retries, lost publishes, lapsed leases)."""
+    return webhook_relay(now=timezone.now())

@@ -20,6 +20,7 @@ from escalation.services.emails import customer_escalation_email
 from escalation.services.firing import escalation_fire
 from escalation.services.planning import Trigger
 from escalation.services.sweep import notify_time
+from escalation.services.webhooks import escalation_acknowledged_event
 from notifications.services.outbox import outbox_enqueue
 from notifications.services.recipients import Recipient
 from tickets.models import OPEN_STATUSES, Ticket
@@ -123,13 +124,17 @@ def escalation_raise_mediation(
     return escalation
 
 
+@transaction.atomic
 def escalation_acknowledge(*, escalation: Escalation, by: str, now: datetime) -> bool:
     """Compare-and-set: the first acknowledgement wins, reminders stop; False if already done."""
-    return bool(
+    done = bool(
         Escalation.objects.filter(pk=escalation.pk, acknowledged_at__isnull=True).update(
             acknowledged_at=now, acknowledged_by=by[:254], next_notify_at=None
         )
     )
+    if done:
+        escalation_acknowledged_event(escalation, now)
+    return done
 
 
 @transaction.atomic
@@ -148,7 +153,8 @@ def escalation_resolve(*, escalation: Escalation, note: str, now: datetime, acto
     row.resolved_by = actor
     row.resolution_note = note.strip()
     row.next_notify_at = None
-    if row.acknowledged_at is None:
+    acknowledged_now = row.acknowledged_at is None
+    if acknowledged_now:
         row.acknowledged_at = now
         row.acknowledged_by = (actor.email or actor.get_username())[:254]
     row.save(
@@ -161,3 +167,5 @@ def escalation_resolve(*, escalation: Escalation, note: str, now: datetime, acto
             "acknowledged_by",
         ]
     )
+    if acknowledged_now:
+        escalation_acknowledged_event(row, now)

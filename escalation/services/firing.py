@@ -20,6 +20,7 @@ from escalation.services.emails import (
     escalation_email,
 )
 from escalation.services.planning import Trigger
+from escalation.services.webhooks import escalation_raised_events
 from notifications.services.outbox import Email, outbox_enqueue, outbox_enqueue_many
 from notifications.services.recipients import Recipient, staff_recipient
 from tickets.models import Ticket, TicketEvent
@@ -93,6 +94,7 @@ def escalation_fire(
             "configuration_error": problem,
         },
     )
+    escalation_raised_events(escalation, now)
     return escalation
 
 

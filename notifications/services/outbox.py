@@ -84,25 +84,32 @@ def outbox_publish_pause_end() -> None:
     _publish_pause.until = 0.0
 
 
-def outbox_dispatch(outbox_id: int) -> None:
-    """Ask a worker to send now; if the broker is down or stalls the relay sends it later.
+def task_publish(task: str, row_id: int, what: str) -> None:
+    """Ask a worker to run `task` for one row now; if the broker is down or stalls, the row's
+    relay handles it later (the outbox's, the webhooks').
 
     Runs on commit, often inside a web request: the broker timeouts in settings bound the wait,
     a failure pauses publishing for a while, and no failure reaches the request (the row is
     saved and stays pending)."""
     if time.monotonic() < _publish_pause.until:
-        log.warning("broker unavailable; outbox row %s left for the relay (paused)", outbox_id)
+        log.warning("broker unavailable; %s %s left for the relay (paused)", what, row_id)
         return
     try:
-        current_app.send_task(SEND_TASK, args=[outbox_id])
+        current_app.send_task(task, args=[row_id])
     except Exception as exc:  # any broker or network failure: the relay is the fallback
         _publish_pause.until = time.monotonic() + settings.OUTBOX_PUBLISH_PAUSE_SECONDS
         log.warning(
-            "broker unavailable; outbox row %s left for the relay (%s: %s)",
-            outbox_id,
+            "broker unavailable; %s %s left for the relay (%s: %s)",
+            what,
+            row_id,
             type(exc).__name__,
             exc,
         )
+
+
+def outbox_dispatch(outbox_id: int) -> None:
+    """Ask a worker to send now; if the broker is down or stalls the relay sends it later."""
+    task_publish(SEND_TASK, outbox_id, "outbox row")
 
 
 def outbox_enqueue(
@@ -441,10 +448,19 @@ def outbox_relay(
     budget = (
         float(settings.OUTBOX_RELAY_BUDGET_SECONDS) if budget_seconds is None else budget_seconds
     )
+    ids = outbox_catchup_order(now=now, limit=limit)
+    return send_within_budget(ids, lambda pk: outbox_send(outbox_id=pk, now=now), budget, clock)
+
+
+def send_within_budget(
+    ids: Iterable[int], send: Callable[[int], bool], budget: float, clock: Callable[[], float]
+) -> int:
+    """A relay run: send each row in turn, starting none after `budget` seconds (a stalled
+    server must not outlive the task's time limit); returns how many were sent."""
     started = clock()
     sent = 0
-    for outbox_id in outbox_catchup_order(now=now, limit=limit):
+    for row_id in ids:
         if clock() - started > budget:
             break
-        sent += outbox_send(outbox_id=outbox_id, now=now)
+        sent += send(row_id)
     return sent

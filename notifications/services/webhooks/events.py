@@ -1,0 +1,142 @@
+"""Recording what happened (issue #12 §4): one event row, and one delivery per endpoint that
+wants it, written in the caller's transaction (a rollback leaves neither); the sends are asked
+for on commit, and the relay sends whatever a lost publish left behind.
+
+Who gets an event: the active endpoints of the ticket's provider, and those of the ticket's
+customer unless the event is `internal` (an internal note, who works the ticket): a customer's
+endpoint only ever hears of its own organisation's tickets, and only of what the portal shows.
+The payload (Standard Webhooks: {"type", "timestamp", "data"}) is rendered here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from notifications.models import (
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+from notifications.services.outbox import task_publish
+from tickets.models import Ticket
+
+SEND_TASK = "notifications.tasks.webhook_send_task"
+
+
+def webhook_dispatch(delivery_id: int) -> None:
+    """Ask a worker to send one delivery now; the relay sends it if the publish fails."""
+    task_publish(SEND_TASK, delivery_id, "webhook delivery")
+
+
+def iso(value: datetime | None) -> str | None:
+    """UTC, ISO 8601 with a "Z", as Standard Webhooks writes times."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _public_id() -> str:
+    return "msg_" + base64.b32encode(secrets.token_bytes(15)).decode("ascii").lower()
+
+
+def ticket_api_url(ticket: Ticket) -> str:
+    return f"{settings.SITE_URL}/api/v1/tickets/{ticket.pk}/"
+
+
+def webhook_event_data(ticket: Ticket, facts: dict[str, Any]) -> dict[str, Any]:
+    """The event's `data`: the ticket as an integrator reads it, then the event's own facts."""
+    return {
+        "ticket": {
+            "id": ticket.pk,
+            "number": ticket.number,
+            "subject": ticket.subject,
+            "status": ticket.status,
+            "priority": ticket.priority_level or None,
+            "priority_rank": ticket.priority_rank,
+            "customer": {"code": ticket.customer.code, "name": ticket.customer.name},
+            "contract": ticket.contract.reference,
+            "response_due_at": iso(ticket.response_due_at),
+            "resolution_due_at": iso(ticket.resolution_due_at),
+            "url": ticket_api_url(ticket),
+        },
+        **facts,
+    }
+
+
+def webhook_body(event: WebhookEvent) -> bytes:
+    """The request body of every attempt of `event`, byte for byte the same each time."""
+    document = {"type": event.type, "timestamp": iso(event.created_at), "data": event.payload}
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def endpoint_wants(endpoint: WebhookEndpoint, event: WebhookEvent) -> bool:
+    """Whether `endpoint` is one `event` goes to (its owner may see it, it asked for the type)."""
+    if event.type not in endpoint.events:
+        return False
+    if endpoint.provider_id is not None:
+        return endpoint.provider_id == event.provider_id
+    return endpoint.customer_id == event.customer_id and not event.internal
+
+
+def _endpoints_for(event: WebhookEvent) -> list[WebhookEndpoint]:
+    owners = Q(provider_id=event.provider_id)
+    if not event.internal:
+        owners |= Q(customer_id=event.customer_id)
+    candidates = WebhookEndpoint.objects.filter(owners, is_active=True).only(
+        "pk", "provider_id", "customer_id", "events"
+    )
+    return [endpoint for endpoint in candidates if endpoint_wants(endpoint, event)]
+
+
+def deliveries_create(
+    endpoint_event_pairs: list[tuple[WebhookEndpoint, WebhookEvent]], now: datetime
+) -> list[WebhookDelivery]:
+    """New pending deliveries, due now, each sent on commit (the relay covers a lost publish)."""
+    rows = WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(
+            endpoint=endpoint,
+            event=event,
+            status=DeliveryStatus.PENDING,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for endpoint, event in endpoint_event_pairs
+    )
+    for row in rows:
+        transaction.on_commit(functools.partial(webhook_dispatch, row.pk))
+    return rows
+
+
+def webhook_event_record(
+    *,
+    event_type: str,
+    ticket: Ticket,
+    now: datetime,
+    data: dict[str, Any] | None = None,
+    internal: bool = False,
+) -> WebhookEvent:
+    """Write the event and its deliveries in the caller's transaction (module docstring)."""
+    event = WebhookEvent.objects.create(
+        public_id=_public_id(),
+        type=event_type,
+        provider_id=ticket.provider_id,
+        customer_id=ticket.customer_id,
+        ticket=ticket,
+        internal=internal,
+        payload=webhook_event_data(ticket, data or {}),
+        created_at=now,
+    )
+    endpoints = _endpoints_for(event)
+    if endpoints:
+        deliveries_create([(endpoint, event) for endpoint in endpoints], now)
+    return event
