@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from contracts.exceptions import (
@@ -148,6 +148,23 @@ def contract_calendar(contract: Contract) -> BusinessCalendar | None:
     """The calendar the contract's clock uses today: its own or its package's, current revision."""
     row = contract.calendar or contract.package.default_calendar
     return calendar_revision_current(row) if row is not None else None
+
+
+def contract_calendars(contract: Contract) -> list[BusinessCalendar]:
+    """Every calendar a clock of the contract may run on, as current revisions: the contract's
+    own (or its package's) and those of the SLA targets of its package's policies and of the
+    services it purchased. Unique, in that order."""
+    targets = SlaTarget.objects.filter(
+        Q(policy__packages=contract.package_id) | Q(policy__service__in=contract.services.all())
+    )
+    rows = [contract.calendar or contract.package.default_calendar]
+    rows += list(BusinessCalendar.objects.filter(pk__in=targets.values("calendar_id")))
+    unique: dict[int, BusinessCalendar] = {}
+    for row in rows:
+        if row is not None:
+            current = calendar_revision_current(row)
+            unique.setdefault(current.pk, current)
+    return list(unique.values())
 
 
 def calendar_revisions(row: BusinessCalendar) -> list[BusinessCalendar]:
@@ -327,6 +344,16 @@ def named_contact_cap(contract: Contract) -> int | None:
     if package_cap is None:
         return None
     return max(package_cap, contract.named_contact_cap or 0)
+
+
+def contracts_with_named_count(rows: QuerySet[Contract]) -> QuerySet[Contract]:
+    """`rows` with `named_contact_count`: the contacts holding the named-contact role (D14),
+    counted against `named_contact_cap` in one query for a whole list."""
+    return rows.annotate(
+        named_contact_count=Count(
+            "contact_roles", filter=Q(contact_roles__role=ContactRoleKind.NAMED_CONTACT)
+        )
+    )
 
 
 def contact_role_problem(
