@@ -10,6 +10,8 @@ organisation's tokens. Nobody ever reads `secret_hash` through these pages.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import User
@@ -44,6 +46,23 @@ def api_token_state_label(state: str) -> str:
         STATE_REVOKED: _("revoked"),
     }
     return labels[state]
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    """A token as the pages list it, with its state at the time of the request."""
+
+    token: ApiToken
+    state: str
+    state_label: str
+
+
+def api_token_rows(tokens: Iterable[ApiToken], now: datetime) -> list[TokenRow]:
+    rows = []
+    for token in tokens:
+        state = api_token_state(token, now)
+        rows.append(TokenRow(token, state, api_token_state_label(state)))
+    return rows
 
 
 def token_providers_for(user: StaffUser) -> QuerySet[Provider]:

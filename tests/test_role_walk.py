@@ -60,6 +60,7 @@ MODELS: dict[str, tuple[str, str]] = {
     "auth.group": ("------r", "------a"),
     "auth.user": ("------r", "------a"),
     "axes.accessattempt": ("------r", "-------"),
+    "contracts.apitoken": ("--r---r", "-------"),  # read-only: revoked by an action
     "axes.accessfailurelog": ("------r", "-------"),
     "axes.accesslog": ("------r", "-------"),
     "contracts.businesscalendar": ("rrr--sr", "-------"),
@@ -146,6 +147,8 @@ PAGES: dict[str, tuple[int, ...]] = {
     "backoffice:language": (405,) * 7,  # switching the language is a POST
     # Registering a call: the first line, coordinators, a CSAM for their own customers.
     "backoffice:ticket-new": (200, 403, 200, 403, 403, 200, 200),
+    # API tokens: every staff member's own (issue #12 §1).
+    "backoffice:api-tokens": (200,) * 7,
 }
 MODEL_URL_SUFFIXES = ("changelist", "add", "change", "history", "delete")
 

@@ -1,6 +1,14 @@
 """Back-office registrations of the contracts app, one module per sub-domain."""
 
-from contracts.admin import agreements, calendars, catalogue, parties, requests
+from contracts.admin import agreements, calendars, catalogue, parties, requests, tokens
 from contracts.admin.catalogue import ReadOnlyAdmin
 
-__all__ = ["ReadOnlyAdmin", "agreements", "calendars", "catalogue", "parties", "requests"]
+__all__ = [
+    "ReadOnlyAdmin",
+    "agreements",
+    "calendars",
+    "catalogue",
+    "parties",
+    "requests",
+    "tokens",
+]
