@@ -1,0 +1,213 @@
+"""An organisation's objects, one per path parameter of the API (tenancy walk, schema fuzz).
+
+`World(org, now).value("ticket_id")` makes (once) and returns the organisation's object that a
+route's parameter names: a ticket, its attachment, a priority request, a contract, an
+escalation, a problem, a webhook endpoint and delivery ... Every object made records the strings
+that identify it (`strings`), which must never show up in another tenant's answers.
+
+A parameter nobody taught this module raises `Unfillable` naming it: the walk then fails and
+says which route it could not fill, instead of passing without walking it. Add a builder below.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Model
+
+from contracts.models import Contract
+from escalation.services.actions import escalation_raise_by_customer
+from tests.factories import ContractFactory
+from tests.portal.conftest import Org, b_strings
+from tickets.models import ProblemOrigin, Ticket, TicketMessage
+from tickets.services.priority import ticket_priority_request
+from tickets.services.problems import problem_open
+
+LEVELS = ("top", "hoog", "gemiddeld", "laag")  # onITnow ONS, the organisations' package
+
+
+class Unfillable(LookupError):
+    """No object for this path parameter (no builder, or its model does not exist yet)."""
+
+
+@dataclass
+class World:
+    org: Org
+    now: datetime
+    # The provider and package of a second contract whose calendar is the world's own (None:
+    # the calendar of the organisation's contract). Organisation B gets one of a provider A
+    # has no contract with: every calendar A's contract runs on is A's to see.
+    calendar_contract: tuple[str, str] | None = None
+    strings: list[str] = field(default_factory=list)
+    _made: dict[str, Any] = field(default_factory=dict)
+
+    def value(self, param: str) -> Any:
+        if param not in self._made:
+            builder = BUILDERS.get(param)
+            if builder is None:
+                raise Unfillable(f"no builder for the parameter {param!r} (tests/api/worlds.py)")
+            self._made[param] = builder(self)
+        return self._made[param]
+
+    def values(self, params: tuple[str, ...]) -> dict[str, Any]:
+        return {param: self.value(param) for param in params}
+
+    def make_all(self, params: set[str]) -> list[str]:
+        """Make the objects of every parameter that can be made; why the others cannot."""
+        unfillable = []
+        for param in sorted(params):
+            try:
+                self.value(param)
+            except Unfillable as exc:
+                unfillable.append(str(exc))
+        return unfillable
+
+    # --- the objects ----------------------------------------------------------------------
+
+    @property
+    def ticket(self) -> Ticket:
+        return next(iter(self.org.tickets.values()))
+
+    def note(self, text: str) -> str:
+        """A string that names the organisation, remembered as identifying."""
+        said = f"{text} ({self.org.customer.name})"
+        self.strings.append(said)
+        return said
+
+
+def model(label: str) -> type[Model]:
+    try:
+        return apps.get_model(label)
+    except LookupError as exc:
+        raise Unfillable(f"the model {label} does not exist (yet)") from exc
+
+
+def _calendar(world: World) -> str:
+    contract: Contract = world.org.contract
+    if world.calendar_contract is not None:
+        provider, package = world.calendar_contract
+        contract = ContractFactory(
+            customer=world.org.customer,
+            provider_code=provider,
+            package_code=package,
+            reference=f"{world.org.customer.code.upper()}-{provider.upper()}-1",
+        )
+        world.strings.append(contract.reference)
+    calendar = contract.calendar or contract.package.default_calendar
+    return str(calendar.code)
+
+
+def _priority_request(world: World) -> int:
+    ticket = world.ticket
+    level = next(level for level in LEVELS if level != ticket.priority_level)
+    request = ticket_priority_request(
+        ticket=ticket,
+        contact=world.org.manager,
+        level=level,
+        reason=world.note("Graag een andere prioriteit"),
+        now=world.now,
+    )
+    return request.pk
+
+
+def _escalation(world: World) -> int:
+    escalation = escalation_raise_by_customer(
+        ticket=world.ticket,
+        contact=world.org.manager,
+        reason=world.note("Wij escaleren"),
+        now=world.now,
+    )
+    return escalation.pk
+
+
+def _problem(world: World) -> int:
+    problem = problem_open(
+        title=world.note("Terugkerende storing"),
+        customer=world.org.customer,
+        tickets=[world.ticket],
+        origin=ProblemOrigin.COORDINATOR,
+        now=world.now,
+        actor=None,
+    )
+    world.strings.append(problem.number)
+    return problem.pk
+
+
+def _webhook_endpoint(world: World) -> int:
+    endpoint = model("notifications.WebhookEndpoint").objects.create(
+        customer=world.org.customer,
+        url=f"https://hooks.{world.org.customer.code}.example/desk",
+        description=world.note("Onze haak"),
+        events=["ticket.created", "ticket.updated"],
+        secret="whsec_" + secrets.token_urlsafe(24),
+        created_at=world.now,
+        updated_at=world.now,
+    )
+    world.strings.append(endpoint.url)
+    return int(endpoint.pk)
+
+
+def _webhook_event(world: World) -> int:
+    ticket = world.ticket
+    event = model("notifications.WebhookEvent").objects.create(
+        public_id=f"msg_{secrets.token_hex(12)}",
+        type="ticket.updated",
+        provider_id=ticket.provider_id,
+        customer_id=ticket.customer_id,
+        ticket=ticket,
+        payload={"ticket": {"number": ticket.number, "subject": ticket.subject}},
+        created_at=world.now,
+    )
+    world.strings.append(event.public_id)
+    return int(event.pk)
+
+
+def _webhook_delivery(world: World) -> int:
+    delivery = model("notifications.WebhookDelivery").objects.create(
+        endpoint_id=world.value("endpoint_id"),
+        event_id=world.value("event_id"),
+        last_status_code=500,
+        last_response=world.note("Ontvanger antwoordde"),
+        created_at=world.now,
+    )
+    return int(delivery.pk)
+
+
+def _message(world: World) -> int:
+    message = TicketMessage.objects.filter(ticket=world.ticket).order_by("-pk").first()
+    assert message is not None
+    return message.pk
+
+
+BUILDERS: dict[str, Callable[[World], Any]] = {
+    "ticket_id": lambda world: world.ticket.pk,
+    "attachment_id": lambda world: world.org.attachment(next(iter(world.org.tickets))).pk,
+    "message_id": _message,
+    "request_id": _priority_request,
+    "contract_id": lambda world: world.org.contract.pk,
+    "customer_id": lambda world: world.org.customer.pk,
+    "contact_id": lambda world: world.org.named.pk,
+    "code": _calendar,
+    "calendar_code": _calendar,
+    "escalation_id": _escalation,
+    "problem_id": _problem,
+    "endpoint_id": _webhook_endpoint,
+    "webhook_id": _webhook_endpoint,
+    "event_id": _webhook_event,
+    "delivery_id": _webhook_delivery,
+}
+
+
+def world_b(org_b: Org, now: datetime) -> World:
+    world = World(org_b, now, calendar_contract=("cbg", "extra"))
+    world.strings.extend(b_strings(org_b))
+    return world
+
+
+def world_a(org_a: Org, now: datetime) -> World:
+    return World(org_a, now)
