@@ -102,6 +102,22 @@ def url_parse(url: str) -> tuple[str, str, int, str]:
     return scheme, parts.hostname, port, path
 
 
+def _refusal_text(host: str, address: str, kind: str) -> str:
+    values = {"host": host, "address": address, "kind": kind}
+    if host.strip("[]") == address:
+        return (
+            _("%(address)s is a %(kind)s address; webhooks are only sent to public addresses.")
+            % values
+        )
+    return (
+        _(
+            "%(host)s resolves to %(address)s, a %(kind)s address; webhooks are only sent to "
+            "public addresses."
+        )
+        % values
+    )
+
+
 def webhook_target(url: str) -> Target:
     """Check `url` and pick the address to connect to; WebhookTargetRefused says why not."""
     scheme, host, port, path = url_parse(url)
@@ -116,14 +132,7 @@ def webhook_target(url: str) -> Target:
         for address in addresses:
             refusal = address_refusal(address)
             if refusal is not None:
-                raise WebhookTargetRefused(
-                    _(
-                        "%(host)s resolves to %(address)s, a %(kind)s address; webhooks are "
-                        "only sent to public addresses."
-                    )
-                    % {"host": host, "address": address, "kind": refusal},
-                    field="url",
-                )
+                raise WebhookTargetRefused(_refusal_text(host, address, refusal), field="url")
     if not addresses:
         raise WebhookTargetRefused(
             _("The host %(host)s of the webhook address could not be found.") % {"host": host},
