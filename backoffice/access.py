@@ -15,10 +15,23 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from contracts.staff_scope import staff_csam_only, staff_rows
-from tickets.models import Line, Ticket
+from tickets.models import Ticket
+from tickets.selectors import (
+    SECOND_LINE_GROUP,
+    WORK_GROUPS_BEYOND_ASSIGNMENT,
+    ticket_workable,
+)
 
-SECOND_LINE_GROUP = "Second line"
-WORK_GROUPS_BEYOND_ASSIGNMENT = ("First line", "Support coordinator")
+# The rule of who works a ticket lives in tickets, so the API (beside the back-office) asks it too.
+__all__ = [
+    "SECOND_LINE_GROUP",
+    "WORK_GROUPS_BEYOND_ASSIGNMENT",
+    "csam_only",
+    "require_perm",
+    "staff_user",
+    "ticket_workable",
+    "tickets_in_scope",
+]
 
 
 def staff_user(request: HttpRequest) -> User:
@@ -33,21 +46,6 @@ def require_perm(request: HttpRequest, perm: str) -> User:
     if not user.has_perm(perm):
         raise PermissionDenied
     return user
-
-
-def ticket_workable(user: User, ticket: Ticket) -> bool:
-    """May change the ticket: the first line and coordinators any ticket, the second line the
-    tickets assigned to them or at the second line (SPEC §1.3)."""
-    if not user.has_perm("tickets.change_ticket"):
-        return False
-    if user.is_superuser:
-        return True
-    groups = {g.name for g in user.groups.all()}
-    if groups & set(WORK_GROUPS_BEYOND_ASSIGNMENT):
-        return True
-    if SECOND_LINE_GROUP in groups:
-        return ticket.assignee_id == user.pk or ticket.line == Line.SECOND
-    return True
 
 
 def csam_only(user: User) -> bool:

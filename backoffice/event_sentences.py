@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from backoffice.forms_new_ticket import RECEIVED_HOW
 from contracts.models import RequestType
 from escalation.models import Level, Reason
+from tickets.event_kinds import segment_reason
 from tickets.models import (
     Channel,
     Line,
@@ -31,23 +32,6 @@ from tickets.models import (
     TimeCategory,
     Vendor,
 )
-
-# The clock ledger's stored reasons (tickets.services), as people read them.
-SEGMENT_REASONS = {
-    "registered": gettext_lazy("registered"),
-    "waiting for customer": gettext_lazy("waiting for the customer"),
-    "customer replied": gettext_lazy("customer replied"),
-    "customer replied by email": gettext_lazy("customer replied by email"),
-    "resolved": gettext_lazy("resolved"),
-    "resumed": gettext_lazy("resumed"),
-    "resolution confirmed by the customer": gettext_lazy("resolution confirmed by the customer"),
-    "reopened by the customer": gettext_lazy("reopened by the customer"),
-    "information requested": gettext_lazy("information requested"),
-}
-
-
-def segment_reason(reason: str) -> str:
-    return str(SEGMENT_REASONS.get(reason, reason))
 
 
 @dataclass(frozen=True)
@@ -340,6 +324,9 @@ SENTENCES: dict[str, Sentence] = {
     "escalated": _escalated,
     "escalation_fallback": _fallback,
     "time_entry_added": _time_entry,
+    "attachments_added": lambda d, n: (
+        _("Files added: %(count)s.") % {"count": len(d.get("attachments") or [])}
+    ),
     "vendor_escalated": lambda d, n: _("Escalated to %(vendor)s.") % {"vendor": _vendor(d)},
     "vendor_update_shared": lambda d, n: _with(
         _("Update from %(vendor)s shared with the customer.") % {"vendor": _vendor(d)}, _note(d)

@@ -23,18 +23,14 @@ from tickets.models import (
     TimeCategory,
     Vendor,
 )
+from tickets.selectors import ASSIGNABLE_GROUPS, assignable_staff
 
-PROVIDER_GROUPS = ("First line", "Second line", "Support coordinator")
+PROVIDER_GROUPS = ASSIGNABLE_GROUPS
 
 
 def engineers() -> QuerySet[User]:
-    """Provider-side people who can be assigned a ticket."""
-    return (
-        User.objects.filter(is_active=True, is_staff=True)
-        .filter(Q(groups__name__in=PROVIDER_GROUPS) | Q(is_superuser=True))
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    """Provider-side people who can be assigned a ticket (one rule with the API)."""
+    return assignable_staff()
 
 
 class ReplyForm(UploadQuotaMixin, forms.Form):

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from contracts.staff_scope import staff_rows
 from tickets.models import Attachment
 from tickets.selectors import attachments_visible_to_contact
-from tickets.services.uploads import download_serving
+from tickets.services.uploads import attachment_file_response
 
 
 def attachment_allowed(user: object, attachment: Attachment) -> bool:
@@ -37,13 +37,4 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         # D15: another organisation's object answers 404 (its existence is not disclosed).
         raise Http404("No such attachment.")
     # Issue #10 §4: active types are never served with their own type (download_serving).
-    serving = download_serving(attachment.content_type, inline=request.GET.get("inline") == "1")
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=serving.as_attachment,
-        filename=attachment.filename,
-        content_type=serving.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment_file_response(attachment, inline=request.GET.get("inline") == "1")

@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contact, Contract, Customer, RequestType
-from contracts.text import display_line, person_name_validate
+from contracts.text import person_name_validate
 from notifications.services.upload_alerts import upload_quota_check
 from tickets.forms import TicketRequestForm
 from tickets.models import Channel, ImpactEffect, ImpactScope, Status, Ticket
 from tickets.questions import QuestionSet, contract_question_set, foreign_answers
 from tickets.services.create import BUSINESS_CRITICAL_CHECKS, TicketCreateInput
-from tickets.services.uploads import UploadRefused, uploaded_names_check
+from tickets.services.uploads import UploadRefused, upload_batch_problem, uploaded_names_check
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -35,19 +34,9 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if len(files) > settings.INTAKE_MAX_ATTACHMENTS:
-            raise forms.ValidationError(
-                _("At most %(n)s files.") % {"n": settings.INTAKE_MAX_ATTACHMENTS}
-            )
-        for upload in files:
-            if upload.size > settings.INTAKE_MAX_ATTACHMENT_BYTES:
-                raise forms.ValidationError(
-                    _("%(name)s is larger than %(mb)s MB.")
-                    % {
-                        "name": display_line(upload.name or ""),
-                        "mb": settings.INTAKE_MAX_ATTACHMENT_BYTES // 2**20,
-                    }
-                )
+        too_large = upload_batch_problem(files)  # one rule with the API
+        if too_large is not None:
+            raise forms.ValidationError(too_large)
         cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
         refusals = uploaded_names_check(cleaned)
         if refusals:

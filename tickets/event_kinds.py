@@ -41,7 +41,67 @@ EVENT_LABELS = {
     "rca_delivered": _("RCA delivered"),
     "customer_reply_seen": _("customer's reply seen"),
     "sharing_changed": _("sharing with colleagues changed"),
+    "attachments_added": _("files added"),
 }
+
+# The clock ledger's stored reasons (tickets.services write them), as people read them. A
+# segment's reason not listed here is a staff member's own words (a status change's reason).
+SEGMENT_REASONS = {
+    "registered": _("registered"),
+    "waiting for customer": _("waiting for the customer"),
+    "customer replied": _("customer replied"),
+    "customer replied by email": _("customer replied by email"),
+    "resolved": _("resolved"),
+    "resumed": _("resumed"),
+    "resolution confirmed by the customer": _("resolution confirmed by the customer"),
+    "reopened by the customer": _("reopened by the customer"),
+    "information requested": _("information requested"),
+}
+
+
+def segment_reason(reason: str) -> str:
+    return str(SEGMENT_REASONS.get(reason, reason))
+
+
+# What a customer sees of a ticket's events (D15, issue #12 §2): the kinds about what the portal
+# shows it (status, priority, the public conversation, its own requests, escalations and answers),
+# each with only these keys of its data; anything else (internal notes, assignments, lines,
+# time, reasons written by staff) never reaches a customer. A "message_added" event counts only
+# for a public message (`tickets.selectors.events_visible_to_contact`).
+CUSTOMER_EVENT_DATA: dict[str, tuple[str, ...]] = {
+    "created": ("channel", "request_type", "priority", "rank"),
+    "status_changed": ("from", "to"),
+    "message_added": ("message", "message_kind"),
+    "first_response": ("message",),
+    "priority_changed": (
+        "from",
+        "to",
+        "from_rank",
+        "to_rank",
+        "response_due_at",
+        "resolution_due_at",
+    ),
+    "priority_change_requested": ("request", "level", "reason"),
+    "priority_change_decided": ("request", "state"),
+    "root_cause_recorded": (),
+    "escalated": ("escalation", "level"),
+    "survey_answered": ("score",),
+    "sharing_changed": ("shared",),
+    "attachments_added": ("attachments",),
+}
+
+
+# The events of a deliberate recompute of the SLA clocks (D6, D8, D3): each records the clocks'
+# due times before and after (`due_before`, `due_after`: metric -> ISO time or null), who did it,
+# and why (its kind; the reason written with it). The API lists them with each clock.
+RECOMPUTE_EVENT_KINDS = ("priority_changed", "sla_recomputed", "root_cause_recorded")
+
+
+def event_data_for_customer(kind: str, data: object) -> dict[str, object]:
+    """The keys of an event's data a customer may read (none of a kind it does not see)."""
+    if not isinstance(data, dict):
+        return {}
+    return {key: data[key] for key in CUSTOMER_EVENT_DATA.get(kind, ()) if key in data}
 
 
 def event_label(kind: str) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
+from django.contrib.auth.models import User
 from django.db.models import (
     BooleanField,
     Case,
@@ -26,7 +27,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from contracts.models import Contact, ContactRole, ContactRoleKind, RequestType, ResolutionStart
+from tickets.event_kinds import CUSTOMER_EVENT_DATA
 from tickets.models import (
+    Line,
     MessageKind,
     Metric,
     Problem,
@@ -34,6 +37,7 @@ from tickets.models import (
     SlaClock,
     Status,
     Ticket,
+    TicketEvent,
     TicketMessage,
     TimeEntry,
     VendorEscalation,
@@ -41,6 +45,38 @@ from tickets.models import (
 )
 
 QUEUE_ORDER: list[OrderBy] = queue_order()
+
+# --- Who works a ticket (SPEC §1.3, PTY-20/21): the rule of the back-office and the API ------
+
+SECOND_LINE_GROUP = "Second line"
+WORK_GROUPS_BEYOND_ASSIGNMENT = ("First line", "Support coordinator")
+# The provider-side groups whose members can be assigned a ticket.
+ASSIGNABLE_GROUPS = ("First line", "Second line", "Support coordinator")
+
+
+def ticket_workable(user: User, ticket: Ticket) -> bool:
+    """May change the ticket: the first line and coordinators any ticket, the second line the
+    tickets assigned to them or at the second line (SPEC §1.3)."""
+    if not user.has_perm("tickets.change_ticket"):
+        return False
+    if user.is_superuser:
+        return True
+    groups = {g.name for g in user.groups.all()}
+    if groups & set(WORK_GROUPS_BEYOND_ASSIGNMENT):
+        return True
+    if SECOND_LINE_GROUP in groups:
+        return ticket.assignee_id == user.pk or ticket.line == Line.SECOND
+    return True
+
+
+def assignable_staff() -> QuerySet[User]:
+    """Provider-side people who can be assigned a ticket."""
+    return (
+        User.objects.filter(is_active=True, is_staff=True)
+        .filter(Q(groups__name__in=ASSIGNABLE_GROUPS) | Q(is_superuser=True))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def tickets_for_queue() -> QuerySet[Ticket]:
@@ -111,6 +147,19 @@ def messages_visible_to_contact(contact: Contact, ticket: Ticket) -> QuerySet[Ti
         ticket=ticket,
         ticket__in=tickets_visible_to(contact, everything=True),
         kind=MessageKind.PUBLIC,
+    )
+
+
+def events_visible_to_contact(contact: Contact, ticket: Ticket) -> QuerySet[TicketEvent]:
+    """The ticket's events a contact may see, if it may see the ticket (D15): the kinds of
+    `tickets.event_kinds.CUSTOMER_EVENT_DATA`, a message only when it is public. Read their
+    data through `event_data_for_customer`."""
+    public_message = Q(kind="message_added", data__message_kind=MessageKind.PUBLIC)
+    other_kinds = Q(kind__in=sorted(set(CUSTOMER_EVENT_DATA) - {"message_added"}))
+    return TicketEvent.objects.filter(
+        public_message | other_kinds,
+        ticket=ticket,
+        ticket__in=tickets_visible_to(contact, everything=True),
     )
 
 

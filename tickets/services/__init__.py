@@ -3,6 +3,7 @@
 from tickets.services.clocks import ticket_clocks_recompute
 from tickets.services.conversation import (
     CustomerReply,
+    ticket_attachments_add,
     ticket_call_log,
     ticket_note_add,
     ticket_reply,
@@ -35,6 +36,7 @@ __all__ = [
     "TicketCreateInput",
     "ticket_assign",
     "ticket_assign_critical_resource",
+    "ticket_attachments_add",
     "ticket_call_log",
     "ticket_change_priority",
     "ticket_clocks_recompute",

@@ -119,6 +119,13 @@ def ticket_pauses(ticket: Ticket) -> list[Pause]:
     ]
 
 
+def clock_due_times(ticket: Ticket) -> dict[str, str | None]:
+    """Each clock's stored due time (ISO), by metric: what a recompute's event records before
+    and after (`due_before`, `due_after`), so the API can show every recomputation."""
+    rows = SlaClock.objects.filter(ticket_id=ticket.pk).values_list("metric", "due_at")
+    return {metric: due.isoformat() if due else None for metric, due in rows}
+
+
 def ticket_clocks_recompute(*, ticket: Ticket, target: SlaTarget | None, now: datetime) -> None:
     """Re-derive every clock from the original start with the same pauses (D6).
 

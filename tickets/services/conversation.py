@@ -26,8 +26,16 @@ from django.utils.translation import gettext as _
 from contracts.exceptions import NoCurrentContract
 from contracts.models import Contact
 from contracts.text import display_text
-from tickets.exceptions import TicketValidationError
-from tickets.models import Channel, MessageKind, Metric, Status, Ticket, TicketMessage
+from tickets.exceptions import InvalidTransition, TicketValidationError
+from tickets.models import (
+    Attachment,
+    Channel,
+    MessageKind,
+    Metric,
+    Status,
+    Ticket,
+    TicketMessage,
+)
 from tickets.services.clocks import clock_stop, ticket_clocks_recompute
 from tickets.services.create import TicketCreateInput, ticket_create
 from tickets.services.guards import requires_aware_now
@@ -178,21 +186,58 @@ def ticket_reply_customer(
     if status in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED):
         follow_up = _follow_up_create(ticket, contact, body, now, channel, subject)
         if files:
-            stored = uploads_store(files, ticket=follow_up, message=None, now=now)
-            ticket_change_emit(
-                TicketChange(
-                    kind=ChangeKind.ATTACHMENTS_ADDED,
-                    ticket=follow_up,
-                    now=now,
-                    actor_contact=contact,
-                    data={"attachments": len(stored)},
-                )
-            )
+            ticket_attachments_add(ticket=follow_up, files=files, now=now, actor_contact=contact)
         return CustomerReply(ticket=follow_up, message=None, outcome="follow_up")
     message = ticket_reply(
         ticket=ticket, body=body, now=now, channel=channel, author_contact=contact, files=files
     )
     return CustomerReply(ticket=message.ticket, message=message, outcome="added")
+
+
+@requires_aware_now
+@transaction.atomic
+def ticket_attachments_add(
+    *,
+    ticket: Ticket,
+    files: Sequence[UploadedFile[bytes]],
+    now: datetime,
+    actor_user: User | None = None,
+    actor_contact: Contact | None = None,
+) -> list[Attachment]:
+    """Files added to a ticket without a message (the API's upload, a follow-up's files): checked
+    and stored by the upload policy (a refusal, UploadRefused, stores none of them), logged, and
+    told to the layers above (the coordinators' quota alert, webhooks). A closed or cancelled
+    ticket takes no more files."""
+    ticket = _locked(ticket)
+    if ticket.status in (Status.CLOSED, Status.CANCELLED):
+        raise InvalidTransition(
+            _("Ticket %(number)s is %(status)s; it takes no more files.")
+            % {"number": ticket.number, "status": Status(ticket.status).label}
+        )
+    stored = uploads_store(files, ticket=ticket, message=None, now=now)
+    if not stored:
+        return []
+    _event(
+        ticket,
+        "attachments_added",
+        now,
+        user=actor_user,
+        contact=actor_contact,
+        data={"attachments": [a.pk for a in stored]},
+    )
+    ticket.updated_at = now
+    ticket.save(update_fields=["updated_at"])
+    ticket_change_emit(
+        TicketChange(
+            kind=ChangeKind.ATTACHMENTS_ADDED,
+            ticket=ticket,
+            now=now,
+            actor_user=actor_user,
+            actor_contact=actor_contact,
+            data={"attachments": len(stored)},
+        )
+    )
+    return stored
 
 
 def _follow_up_create(

@@ -25,6 +25,7 @@ from tickets.models import (
     TicketEvent,
 )
 from tickets.services.clocks import (
+    clock_due_times,
     clock_resume_stopped,
     clock_stop,
     clocks_cancel,
@@ -198,6 +199,7 @@ def ticket_record_root_cause(*, ticket: Ticket, text: str, now: datetime, actor:
     ticket.root_cause = text
     if ticket.root_cause_identified_at is None:
         ticket.root_cause_identified_at = now
+    due_before = clock_due_times(ticket)
     ticket_clocks_recompute(ticket=ticket, target=ticket.sla_target, now=now)
     ticket.updated_at = now
     ticket.save()
@@ -206,7 +208,11 @@ def ticket_record_root_cause(*, ticket: Ticket, text: str, now: datetime, actor:
         "root_cause_recorded",
         now,
         user=actor,
-        data={"resolution_due_at": _iso(ticket.resolution_due_at)},
+        data={
+            "resolution_due_at": _iso(ticket.resolution_due_at),
+            "due_before": due_before,
+            "due_after": clock_due_times(ticket),
+        },
     )
     return ticket
 

@@ -19,7 +19,11 @@ from tickets.models import (
     RequestState,
     Ticket,
 )
-from tickets.services.clocks import ticket_calendar_row, ticket_clocks_recompute
+from tickets.services.clocks import (
+    clock_due_times,
+    ticket_calendar_row,
+    ticket_clocks_recompute,
+)
 from tickets.services.guards import requires_aware_now
 from tickets.services.lifecycle import _event, _iso, _locked
 from tickets.services.problems import problem_open_for_top_incident
@@ -74,6 +78,7 @@ def ticket_change_priority(
     ticket.priority_level, ticket.priority_rank = target.level, target.rank
     ticket.calendar = ticket_calendar_row(ticket.contract, target)
     ticket.clock_version += 1  # the old escalation schedule is void
+    due_before = clock_due_times(ticket)
     ticket_clocks_recompute(ticket=ticket, target=target, now=now)
     ticket.updated_at = now
     ticket.save()
@@ -91,6 +96,8 @@ def ticket_change_priority(
             "to_rank": target.rank,
             "response_due_at": _iso(ticket.response_due_at),
             "resolution_due_at": _iso(ticket.resolution_due_at),
+            "due_before": due_before,
+            "due_after": clock_due_times(ticket),
         },
     )
     # D21: an incident raised to Top gets its problem, unless it has one (or ever had one).
@@ -244,6 +251,7 @@ def ticket_sla_rebase(*, ticket: Ticket, reason: str, now: datetime, actor: User
     ticket.sla_target = target
     ticket.calendar = ticket_calendar_row(contract, target)
     ticket.clock_version += 1
+    due_before = clock_due_times(ticket)
     ticket_clocks_recompute(ticket=ticket, target=target, now=now)
     ticket.updated_at = now
     ticket.save()
@@ -262,6 +270,8 @@ def ticket_sla_rebase(*, ticket: Ticket, reason: str, now: datetime, actor: User
             },
             "response_due_at": _iso(ticket.response_due_at),
             "resolution_due_at": _iso(ticket.resolution_due_at),
+            "due_before": due_before,
+            "due_after": clock_due_times(ticket),
         },
     )
     return ticket

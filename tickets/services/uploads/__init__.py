@@ -24,6 +24,7 @@ from tickets.services.uploads.filetypes import (
     allowed_extensions,
     extension_of,
     looks_like_text,
+    upload_batch_problem,
     upload_check,
     uploaded_names_check,
 )
@@ -34,7 +35,12 @@ from tickets.services.uploads.quotas import (
     quota_problem,
     ticket_stored_bytes,
 )
-from tickets.services.uploads.serving import INLINE_SAFE_TYPES, Serving, download_serving
+from tickets.services.uploads.serving import (
+    INLINE_SAFE_TYPES,
+    Serving,
+    attachment_file_response,
+    download_serving,
+)
 from tickets.services.uploads.store import uploads_store
 
 __all__ = [
@@ -49,6 +55,7 @@ __all__ = [
     "UploadCheck",
     "UploadRefused",
     "allowed_extensions",
+    "attachment_file_response",
     "customer_day_stored_bytes",
     "download_serving",
     "extension_of",
@@ -56,6 +63,7 @@ __all__ = [
     "looks_like_text",
     "quota_problem",
     "ticket_stored_bytes",
+    "upload_batch_problem",
     "upload_check",
     "uploaded_names_check",
     "uploads_store",

@@ -185,6 +185,21 @@ def _read(upload: UploadedFile[bytes]) -> bytes:
     return bytes(content)
 
 
+def upload_batch_problem(files: Sequence[UploadedFile[bytes]]) -> str | None:
+    """Why a batch of uploads is too large before any file is read (too many files, or one over
+    the limit of every door), or None. The portal's and back-office's forms and the API refuse
+    with these words; the type of each file is `upload_check`'s."""
+    if len(files) > settings.INTAKE_MAX_ATTACHMENTS:
+        return _("At most %(n)s files.") % {"n": settings.INTAKE_MAX_ATTACHMENTS}
+    for upload in files:
+        if (upload.size or 0) > settings.INTAKE_MAX_ATTACHMENT_BYTES:
+            return _("%(name)s is larger than %(mb)s MB.") % {
+                "name": display_line(upload.name or ""),
+                "mb": settings.INTAKE_MAX_ATTACHMENT_BYTES // 2**20,
+            }
+    return None
+
+
 def uploaded_names_check(files: Sequence[UploadedFile[bytes]]) -> list[str]:
     """The refusal of each file that is not accepted (empty: all accepted)."""
     refusals: list[str] = []
