@@ -1,0 +1,194 @@
+"""Ticket actions in and out (issue #12 §2). Serializers only shape and check types: every rule
+(who may, in which status, which level) is the service's, and answers as a domain error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from api.serializers.tickets import StaffTicketOutputSerializer
+from tickets.models import RequestState, ResolutionKind, Status, TimeCategory
+from tickets.models.work import MINUTES_PER_ENTRY_MAX
+
+ID_MAX = 2**31 - 1
+TEXT_MAX = 100_000
+REASON_MAX = 10_000
+
+
+class PersonSerializer(serializers.Serializer[Any]):
+    """Who wrote or did something. A customer reads the provider's people as the service desk
+    (as in the portal): `kind` "staff" with no id."""
+
+    kind = serializers.ChoiceField(choices=["contact", "staff", "system"])
+    id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+
+
+# --- reply ---------------------------------------------------------------------------------
+
+
+class ReplyInputSerializer(serializers.Serializer[Any]):
+    body = serializers.CharField(max_length=TEXT_MAX)
+    internal = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Staff: an internal note, never shown to the customer. Customers: false."),
+    )
+
+
+class AttachmentOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    filename = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    message = serializers.IntegerField(allow_null=True)
+    stored_at = serializers.DateTimeField(allow_null=True)
+    download = serializers.CharField(help_text=_("The path that serves the file."))
+
+
+class MessageOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["public", "internal"])
+    channel = serializers.CharField()
+    author = PersonSerializer()
+    body = serializers.CharField()
+    is_automated = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    attachments = AttachmentOutputSerializer(many=True)
+
+
+class ReplyOutputSerializer(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(
+        choices=["added", "reopened", "follow_up"],
+        help_text=_(
+            "added: the message is on the ticket; reopened: the resolved ticket is open again; "
+            "follow_up: the ticket was closed, so the message opened a new ticket (`ticket`)."
+        ),
+    )
+    ticket = StaffTicketOutputSerializer()
+    message = MessageOutputSerializer(allow_null=True)
+
+
+# --- status --------------------------------------------------------------------------------
+
+
+class TransitionInputSerializer(serializers.Serializer[Any]):
+    to_status = serializers.ChoiceField(choices=Status.choices)
+    reason = serializers.CharField(max_length=500)
+
+
+class ResolveInputSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=ResolutionKind.choices)
+    text = serializers.CharField(max_length=TEXT_MAX)
+
+
+# --- priority ------------------------------------------------------------------------------
+
+
+class PriorityInputSerializer(serializers.Serializer[Any]):
+    level = serializers.CharField(max_length=40)
+    reason = serializers.CharField(max_length=500)
+
+
+class PriorityRequestInputSerializer(serializers.Serializer[Any]):
+    level = serializers.CharField(max_length=40)
+    reason = serializers.CharField(max_length=REASON_MAX)
+
+
+class PriorityRequestOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    requested_level = serializers.CharField()
+    reason = serializers.CharField()
+    state = serializers.ChoiceField(choices=RequestState.choices)
+    requested_by = PersonSerializer()
+    created_at = serializers.DateTimeField()
+    decided_by = PersonSerializer(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_note = serializers.CharField(allow_blank=True)
+
+
+class PriorityDecisionInputSerializer(serializers.Serializer[Any]):
+    accept = serializers.BooleanField()
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+
+# --- escalation ----------------------------------------------------------------------------
+
+
+class EscalateInputSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=REASON_MAX)
+    unsatisfied = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("The outcome of the level-1 escalation is not satisfactory (level 2)."),
+    )
+
+
+class EscalationRaisedOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    ticket = serializers.IntegerField()
+    level = serializers.IntegerField()
+    reason = serializers.CharField()
+    raised_at = serializers.DateTimeField()
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    promise = serializers.CharField(help_text=_("When the responsible manager is told."))
+
+
+# --- assignment ----------------------------------------------------------------------------
+
+
+class AssignInputSerializer(serializers.Serializer[Any]):
+    assignee = serializers.IntegerField(
+        allow_null=True,
+        min_value=1,
+        max_value=ID_MAX,
+        help_text=_("A staff member's id, or null to unassign."),
+    )
+
+
+# --- time ----------------------------------------------------------------------------------
+
+
+class TimeEntryInputSerializer(serializers.Serializer[Any]):
+    started_at = serializers.DateTimeField()
+    minutes = serializers.IntegerField(min_value=1, max_value=MINUTES_PER_ENTRY_MAX)
+    category = serializers.ChoiceField(choices=TimeCategory.choices)
+    billable = serializers.BooleanField(required=False, default=False)
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+
+class TimeEntryOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    user = PersonSerializer()
+    started_at = serializers.DateTimeField()
+    minutes = serializers.IntegerField()
+    category = serializers.ChoiceField(choices=TimeCategory.choices)
+    billable = serializers.BooleanField()
+    note = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+
+
+# --- satisfaction ---------------------------------------------------------------------------
+
+
+class CsatInputSerializer(serializers.Serializer[Any]):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(
+        max_length=REASON_MAX, required=False, default="", allow_blank=True
+    )
+
+
+class CsatOutputSerializer(serializers.Serializer[Any]):
+    state = serializers.ChoiceField(
+        choices=["not_open", "open", "answered"],
+        help_text=_(
+            "not_open: the ticket is not resolved yet; open: the customer may answer; "
+            "answered: the answer is below."
+        ),
+    )
+    score = serializers.IntegerField(allow_null=True)
+    comment = serializers.CharField(allow_blank=True)
+    answered_at = serializers.DateTimeField(allow_null=True)
+    answered_by = PersonSerializer(allow_null=True)
