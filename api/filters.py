@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,20 @@ from drf_spectacular.utils import OpenApiParameter
 from tickets.models import Status, Ticket
 from tickets.selectors import tickets_breached
 
+# The largest row id PostgreSQL's bigint and SQLite's integer hold.
+ID_MAX = 2**63 - 1
+
+
+class IdFilter(filters.NumberFilter):
+    """A row's id: a whole number from 1 to ID_MAX. A larger one answers 400 with the field's
+    error; unchecked, the database would refuse it with a server error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        kwargs.setdefault("decimal_places", 0)
+        super().__init__(*args, **kwargs)
+
 
 class TicketFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=Status.choices)
@@ -21,13 +37,13 @@ class TicketFilter(filters.FilterSet):
         help_text=_("Normalised rank: 1 (P1) to 4 (P4)."),
     )
     priority_level = filters.CharFilter(field_name="priority_level")
-    customer = filters.NumberFilter(field_name="customer_id")
-    contract = filters.NumberFilter(field_name="contract_id")
-    contact = filters.NumberFilter(field_name="contact_id")
+    customer = IdFilter(field_name="customer_id")
+    contract = IdFilter(field_name="contract_id")
+    contact = IdFilter(field_name="contact_id")
     updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     breached = filters.BooleanFilter(method="filter_breached")
     assigned = filters.BooleanFilter(field_name="assignee", lookup_expr="isnull", exclude=True)
-    assignee = filters.NumberFilter(field_name="assignee_id")
+    assignee = IdFilter(field_name="assignee_id")
     search = filters.CharFilter(method="filter_search", max_length=200)
 
     class Meta:
@@ -61,6 +77,9 @@ def _parameter(name: str, one: filters.Filter) -> OpenApiParameter:
             explode=True,
             description=description,
         )
+    if isinstance(one, IdFilter):
+        bounds = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
+        return OpenApiParameter(name, bounds, description=description)
     kinds = (
         (filters.BooleanFilter, OpenApiTypes.BOOL),
         (filters.NumberFilter, OpenApiTypes.INT),

@@ -59,3 +59,38 @@ def problems_everywhere(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
                     },
                 )
     return result
+
+
+def _customer_fields(serializer: type[Any]) -> set[str] | None:
+    """The fields of the customer's serializer a `Staff...` output serializer extends: the
+    first serializer in its MRO not named Staff... (None for any other serializer)."""
+    if not serializer.__name__.startswith("Staff") or "Output" not in serializer.__name__:
+        return None
+    for parent in serializer.__mro__[1:]:
+        if parent.__module__.startswith("rest_framework"):
+            return None  # no customer's serializer between it and DRF's
+        if not parent.__name__.startswith("Staff"):
+            return set(getattr(parent, "_declared_fields", {}))
+    return None
+
+
+def staff_fields_optional(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: an answer shaped for its caller
+    (`api.views.listing.shaped`) is declared with the staff serializer,
+    `Staff<Name>OutputSerializer(<Name>OutputSerializer)`, whose own fields only provider staff
+    get. Those fields are optional in the schema, so that a customer's answer, without them,
+    matches it too."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for (name, _kind), component in generator.registry._components.items():
+        found = component.object
+        serializer = found if isinstance(found, type) else type(found)
+        if name != serializer.__name__.removesuffix("Serializer"):
+            continue  # a component built around it (a page of them), not its own
+        shared = _customer_fields(serializer)
+        schema = schemas.get(name)
+        if shared is None or schema is None or "required" not in schema:
+            continue
+        schema["required"] = [field for field in schema["required"] if field in shared]
+        if not schema["required"]:
+            del schema["required"]
+    return result

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contracts.models import RequestType
@@ -81,6 +82,7 @@ class StaffTicketOutputSerializer(TicketOutputSerializer):
     root_cause = serializers.CharField()
     problem = serializers.SerializerMethodField()
 
+    @extend_schema_field(PartySerializer(allow_null=True))
     def get_assignee(self, ticket: Any) -> dict[str, Any] | None:
         user = ticket.assignee
         if user is None:
@@ -89,8 +91,6 @@ class StaffTicketOutputSerializer(TicketOutputSerializer):
 
     def get_problem(self, ticket: Any) -> int | None:
         return ticket.problem_id
-
-    get_assignee.__annotations__ = {"return": PartySerializer}
 
 
 class TicketCreateInputSerializer(serializers.Serializer[Any]):

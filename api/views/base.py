@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from api.caller import Caller, caller_of
 from api.errors import problem
 from api.idempotency import Claim, idempotency_claim
+from api.pagination import ApiCursorPagination
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 IDEMPOTENT_METHODS = ("POST", "PATCH")
@@ -44,6 +45,9 @@ class ApiView(APIView):
     permission_classes = [CallerPermission]
     # True: customers' callers are refused (403) before the view runs.
     staff_only = False
+    # What drf-spectacular describes a list answer (`many=True`) as: a cursor page, as
+    # `api.views.listing.list_response` answers it. A view answering a plain list sets None.
+    pagination_class: type[ApiCursorPagination] | None = ApiCursorPagination
 
     @property
     def caller(self) -> Caller:
