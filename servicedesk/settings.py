@@ -357,6 +357,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.problems_everywhere",
+        "api.schema.staff_fields_optional",
     ],
 }
 
