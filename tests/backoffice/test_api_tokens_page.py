@@ -239,3 +239,31 @@ def test_the_back_office_home_and_user_links_lead_to_the_page() -> None:
 
     assert page.count(f'href="{PAGE}"') == 2
     assert "API tokens: let other systems use the service desk's API" in page
+
+
+def test_an_expired_and_a_revoked_token_say_so_in_the_list() -> None:
+    user = staff("first")
+    _token_of(user, "Verlopen export")
+    revoked, _ = _token_of(user, "Ingetrokken export")
+    english_client(user).post(PAGE, {"do": "revoke", "token": revoked.pk})
+
+    with time_machine.travel(datetime(2026, 9, 2, tzinfo=UTC), tick=False):
+        rows = english_client(user).get(PAGE).context["rows"]
+
+    assert {row.token.name: row.state_label for row in rows} == {
+        "Verlopen export": "expired",
+        "Ingetrokken export": "revoked",
+    }
+
+
+def test_the_list_of_every_token_takes_a_fixed_number_of_queries(
+    django_assert_max_num_queries: Any,
+) -> None:
+    for n in range(6):
+        _token_of(staff("second", f"second-{n}"), f"Export {n}")
+    client = english_client(staff("coordinator"))
+
+    with django_assert_max_num_queries(10):
+        page = client.get(PAGE + "?all=1")
+
+    assert len(page.context["rows"]) == 6

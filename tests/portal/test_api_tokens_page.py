@@ -204,3 +204,16 @@ def test_provider_staff_cannot_use_the_portal_page(org_a: Org) -> None:
     response = client_for(user=UserFactory(username="portal-staff")).get(PAGE)
 
     assert response.status_code == 403
+
+
+def test_the_organisations_list_takes_a_fixed_number_of_queries(
+    org_a: Org, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(6):
+        _token_of(org_a, f"Koppeling {n}")
+    client = _english(org_a.manager)
+
+    with django_assert_max_num_queries(10):
+        page = client.get(PAGE)
+
+    assert len(page.context["rows"]) == 6
