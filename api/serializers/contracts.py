@@ -3,7 +3,9 @@ from `contracts.selectors` and hand these serializers plain dicts and rows.
 
 A customer's caller gets the plain serializers; provider staff get the `Staff…` ones, which add
 what is the provider's own business: the customer success account manager, renewal terms,
-hosting, the contract's own named-contact raise, login and mail-bounce state of contacts."""
+hosting, the contract's own named-contact raise, login and mail-bounce state of contacts.
+Those staff-only fields are `required=False`: one schema describes an answer to either caller,
+and a customer's answer lacks them."""
 
 from __future__ import annotations
 
@@ -111,12 +113,16 @@ class StaffRefSerializer(serializers.Serializer[Any]):
 
 
 class StaffContractOutputSerializer(ContractOutputSerializer):
-    csam = StaffRefSerializer(allow_null=True, help_text=_("The customer success account manager."))
-    auto_renew = serializers.BooleanField()
-    hosting = serializers.ChoiceField(choices=Hosting.choices, allow_blank=True)
-    tickets_shared_by_default = serializers.BooleanField()
+    csam = StaffRefSerializer(
+        required=False, allow_null=True, help_text=_("The customer success account manager.")
+    )
+    auto_renew = serializers.BooleanField(required=False)
+    hosting = serializers.ChoiceField(required=False, choices=Hosting.choices, allow_blank=True)
+    tickets_shared_by_default = serializers.BooleanField(required=False)
     named_contact_raise = serializers.IntegerField(
-        allow_null=True, help_text=_("The contract's own raise of the package's cap.")
+        required=False,
+        allow_null=True,
+        help_text=_("The contract's own raise of the package's cap."),
     )
 
 
@@ -134,9 +140,9 @@ class CustomerOutputSerializer(serializers.Serializer[Any]):
 
 
 class StaffCustomerOutputSerializer(CustomerOutputSerializer):
-    is_active = serializers.BooleanField()
-    licence_count = serializers.IntegerField(allow_null=True)
-    email_domains = serializers.ListField(child=serializers.CharField())
+    is_active = serializers.BooleanField(required=False)
+    licence_count = serializers.IntegerField(required=False, allow_null=True)
+    email_domains = serializers.ListField(required=False, child=serializers.CharField())
 
 
 class ContactRoleSerializer(serializers.Serializer[Any]):
@@ -156,5 +162,5 @@ class ContactOutputSerializer(serializers.Serializer[Any]):
 
 
 class StaffContactOutputSerializer(ContactOutputSerializer):
-    has_login = serializers.BooleanField()
-    email_bounced_at = serializers.DateTimeField(allow_null=True)
+    has_login = serializers.BooleanField(required=False)
+    email_bounced_at = serializers.DateTimeField(required=False, allow_null=True)

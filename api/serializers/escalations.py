@@ -2,8 +2,8 @@
 
 A customer's caller sees of an escalation what the portal tells it: that its ticket was
 escalated, to which level, why, and whether it was acknowledged and resolved; never who was
-mailed, the staff's notes or delivery faults (the staff serializer adds those). Problems are
-staff-only: the portal never shows them."""
+mailed, the staff's notes or delivery faults (the staff serializer adds those, `required=False`
+as a customer's answer lacks them). Problems are staff-only: the portal never shows them."""
 
 from __future__ import annotations
 
@@ -47,19 +47,19 @@ class FallbackSerializer(serializers.Serializer[Any]):
 
 
 class StaffEscalationOutputSerializer(EscalationOutputSerializer):
-    clock_version = serializers.IntegerField()
-    occasion = serializers.CharField()
-    recipients = RecipientSerializer(many=True)
-    configuration_error = serializers.CharField()
-    note = serializers.CharField()
-    raised_by_contact = ContactRefSerializer(allow_null=True)
-    raised_by_user = PartySerializer(allow_null=True)
-    acknowledged_by = serializers.CharField()
-    resolved_by = PartySerializer(allow_null=True)
-    resolution_note = serializers.CharField()
-    notified_count = serializers.IntegerField()
-    next_notify_at = serializers.DateTimeField(allow_null=True)
-    fallbacks = FallbackSerializer(many=True)
+    clock_version = serializers.IntegerField(required=False)
+    occasion = serializers.CharField(required=False)
+    recipients = RecipientSerializer(required=False, many=True)
+    configuration_error = serializers.CharField(required=False)
+    note = serializers.CharField(required=False)
+    raised_by_contact = ContactRefSerializer(required=False, allow_null=True)
+    raised_by_user = PartySerializer(required=False, allow_null=True)
+    acknowledged_by = serializers.CharField(required=False)
+    resolved_by = PartySerializer(required=False, allow_null=True)
+    resolution_note = serializers.CharField(required=False)
+    notified_count = serializers.IntegerField(required=False)
+    next_notify_at = serializers.DateTimeField(required=False, allow_null=True)
+    fallbacks = FallbackSerializer(required=False, many=True)
 
 
 class EscalationResolveInputSerializer(serializers.Serializer[Any]):

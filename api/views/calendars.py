@@ -33,7 +33,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.caller import Caller, caller_of
-from api.filters import page_parameters
+from api.pagination import ApiCursorPagination
 from api.scope import rows_for
 from api.serializers.calendars import (
     BusinessTimeInputSerializer,
@@ -129,9 +129,10 @@ def calendar_detail_facts(row: BusinessCalendar) -> dict[str, Any]:
 
 
 class CalendarCollectionApi(ApiView):
+    pagination_class = ApiCursorPagination
+
     @extend_schema(
         operation_id="calendars_list",
-        parameters=page_parameters(),
         responses=CalendarOutputSerializer(many=True),
         description=gettext_lazy(
             "The calendars the caller may see: a customer's, those its contracts run on; a "

@@ -26,7 +26,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.caller import Caller
-from api.filters import filter_parameters, page_parameters
+from api.filters import filter_parameters
+from api.pagination import ApiCursorPagination
 from api.scope import one_or_404, rows_for
 from api.serializers.contracts import (
     ContactOutputSerializer,
@@ -39,7 +40,7 @@ from api.serializers.contracts import (
     StaffCustomerOutputSerializer,
 )
 from api.views.base import ApiView
-from api.views.listing import list_response, shaped
+from api.views.listing import id_filter, list_response, shaped
 from contracts.models import Contact, ContactRole, Contract, ContractStatus, Customer
 from contracts.selectors import (
     contract_calendar,
@@ -59,7 +60,7 @@ ESCALATION_LEVELS = (1, 2, 3)
 
 class ContractFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=ContractStatus.choices)
-    customer = filters.NumberFilter(field_name="customer_id")
+    customer = id_filter("customer_id")
     reference = filters.CharFilter(field_name="reference")
 
     class Meta:
@@ -142,9 +143,11 @@ def contract_detail_facts(contract: Contract) -> dict[str, Any]:
 
 
 class ContractCollectionApi(ApiView):
+    pagination_class = ApiCursorPagination
+
     @extend_schema(
         operation_id="contracts_list",
-        parameters=[*filter_parameters(ContractFilter), *page_parameters()],
+        parameters=filter_parameters(ContractFilter),
         responses=StaffContractOutputSerializer(many=True),
         description=_(
             "The contracts the caller may see: a customer's its organisation's, a provider's its "
@@ -191,9 +194,10 @@ def customer_rows(caller: Caller) -> QuerySet[Customer]:
 
 
 class CustomerCollectionApi(ApiView):
+    pagination_class = ApiCursorPagination
+
     @extend_schema(
         operation_id="customers_list",
-        parameters=page_parameters(),
         responses=StaffCustomerOutputSerializer(many=True),
         description=_(
             "A customer's caller sees its own organisation; a provider's token the customers "
@@ -217,7 +221,7 @@ class CustomerDetailApi(ApiView):
 
 
 class ContactFilter(filters.FilterSet):
-    customer = filters.NumberFilter(field_name="customer_id")
+    customer = id_filter("customer_id")
     email = filters.CharFilter(field_name="email", lookup_expr="iexact", max_length=254)
     is_active = filters.BooleanFilter(field_name="is_active")
 
@@ -257,9 +261,11 @@ def contact_rows(caller: Caller) -> QuerySet[Contact]:
 
 
 class ContactCollectionApi(ApiView):
+    pagination_class = ApiCursorPagination
+
     @extend_schema(
         operation_id="contacts_list",
-        parameters=[*filter_parameters(ContactFilter), *page_parameters()],
+        parameters=filter_parameters(ContactFilter),
         responses=StaffContactOutputSerializer(many=True),
         description=_(
             "The support services manager sees every contact of the organisation with their "

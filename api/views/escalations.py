@@ -26,7 +26,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.caller import Caller
-from api.filters import filter_parameters, page_parameters
+from api.filters import filter_parameters
+from api.pagination import ApiCursorPagination
 from api.scope import one_or_404, rows_for, ticket_rows_for, tickets_for
 from api.serializers.escalations import (
     EscalationOutputSerializer,
@@ -35,7 +36,7 @@ from api.serializers.escalations import (
     StaffEscalationOutputSerializer,
 )
 from api.views.base import ApiView
-from api.views.listing import list_response, shaped
+from api.views.listing import id_filter, list_response, shaped
 from escalation.models import Escalation, Level
 from escalation.services.actions import escalation_acknowledge, escalation_resolve
 from tickets.models import Problem, ProblemStatus
@@ -44,7 +45,7 @@ CHANGE_PERMISSION = "escalation.change_escalation"
 
 
 class EscalationFilter(filters.FilterSet):
-    ticket = filters.NumberFilter(field_name="ticket_id")
+    ticket = id_filter("ticket_id")
     level = filters.MultipleChoiceFilter(choices=Level.choices)
     open = filters.BooleanFilter(
         field_name="resolved_at",
@@ -89,9 +90,11 @@ def escalation_response(caller: Caller, escalation_id: int) -> Response:
 
 
 class EscalationCollectionApi(ApiView):
+    pagination_class = ApiCursorPagination
+
     @extend_schema(
         operation_id="escalations_list",
-        parameters=[*filter_parameters(EscalationFilter), *page_parameters()],
+        parameters=filter_parameters(EscalationFilter),
         responses=StaffEscalationOutputSerializer(many=True),
         description=gettext_lazy(
             "Escalations of the tickets the caller may see, newest first. A customer's caller "
@@ -180,7 +183,7 @@ class EscalationResolveApi(ApiView):
 
 class ProblemFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=ProblemStatus.choices)
-    customer = filters.NumberFilter(field_name="customer_id")
+    customer = id_filter("customer_id")
 
     class Meta:
         model = Problem
@@ -222,11 +225,13 @@ def problem_facts(problem: Problem) -> dict[str, Any]:
 
 
 class ProblemCollectionApi(ApiView):
+    pagination_class = ApiCursorPagination
+
     staff_only = True
 
     @extend_schema(
         operation_id="problems_list",
-        parameters=[*filter_parameters(ProblemFilter), *page_parameters()],
+        parameters=filter_parameters(ProblemFilter),
         responses=ProblemOutputSerializer(many=True),
         description=gettext_lazy("Problems and their root cause analysis (staff only)."),
     )

@@ -18,6 +18,13 @@ M = TypeVar("M", bound=Model)
 S = TypeVar("S", bound=serializers.Serializer[Any])
 
 
+def id_filter(field_name: str) -> filters.NumberFilter:
+    """A filter on a row id: a whole number the database can hold (else a 400, never a 500)."""
+    return filters.NumberFilter(
+        field_name=field_name, min_value=1, max_value=2**31 - 1, decimal_places=0
+    )
+
+
 def shaped(caller: Caller, staff: type[S], customer: type[S]) -> type[S]:
     """The output serializer for the caller: provider staff see more than a customer."""
     return staff if caller.is_staff else customer
@@ -30,7 +37,6 @@ def list_response(
     *,
     filterset: type[filters.FilterSet] | None = None,
     prepare: Callable[[M], Any] | None = None,
-    pagination: type[ApiCursorPagination] = ApiCursorPagination,
 ) -> Response:
     """`rows` filtered by the query (a 400 with the field errors when it is not valid), one
     page of them, each through `prepare` (the facts the serializer shows), serialized."""
@@ -40,7 +46,7 @@ def list_response(
         if not filtered.is_valid():
             raise serializers.ValidationError(filtered.errors)
         rows = filtered.qs
-    paginator = pagination()
+    paginator = getattr(view, "pagination_class", ApiCursorPagination)()
     page: list[M] = paginator.paginate_queryset(rows, request, view=view) or []
     items = [prepare(row) for row in page] if prepare is not None else page
     return paginator.get_paginated_response(serializer(items, many=True).data)
