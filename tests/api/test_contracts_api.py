@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from contracts.models import EntitlementKind, EntitlementMovement
 from contracts.selectors import escalation_contacts_for
 from tests.api.conftest import api_client, contact_token, provider_token, staff_member
+from tests.factories import ContractFactory, named_contact
 from tests.portal.conftest import Org, b_strings, leaked
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +180,22 @@ def test_a_csam_only_token_sees_only_the_contracts_they_manage(org_a: Org, org_b
         org_a.contract.reference
     ]
     assert client.get(f"/api/v1/customers/{org_b.customer.pk}/").status_code == 404
+
+
+def test_the_lists_cost_the_same_few_queries_for_many_contracts(
+    org_a: Org, coordinator: User, django_assert_max_num_queries: Any
+) -> None:
+    client = api_client(provider_token(coordinator, "onitnow"))
+    client.get("/api/v1/contracts/")  # the calendar's current revision is cached per minute
+    for _ in range(6):
+        named_contact(ContractFactory())
+    for url in ("/api/v1/contracts/", "/api/v1/contacts/", "/api/v1/customers/"):
+        with django_assert_max_num_queries(5):
+            assert len(_results(client, url)) > 6
+
+
+def test_an_id_filter_beyond_any_row_answers_400_not_a_server_error(org_a: Org) -> None:
+    client = api_client(contact_token(org_a.manager))
+    response = client.get("/api/v1/contacts/?customer=1241783235071625782099968")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"customer"}
