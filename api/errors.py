@@ -6,11 +6,14 @@ the change: `contracts.exceptions.DomainError`) is mapped here, once, for the wh
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -20,6 +23,7 @@ from contracts.exceptions import DomainError, SubmissionRefused
 from tickets.exceptions import InvalidTransition, TicketValidationError
 
 PROBLEM_TYPE = "application/problem+json"
+API_PREFIX = "/api/"
 
 
 def _titles() -> dict[int, str]:
@@ -127,3 +131,29 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         code=codes if isinstance(codes, str) else exc.default_code,
         headers=headers,
     )
+
+
+def problem_outside_drf(request: HttpRequest, status_code: int, code: str) -> HttpResponse:
+    """A problem answer for what fails before or outside a view of the API (an unknown URL, a
+    NUL byte refused at the door, a server error): the same shape, in the caller's language."""
+    language = getattr(request, "LANGUAGE_CODE", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        detail = {
+            400: _("The request is not valid."),
+            403: _("This is not allowed."),
+            404: _("Not found."),
+        }.get(status_code, _("The request failed."))
+        body = {
+            "type": "about:blank",
+            "title": _titles().get(status_code, _("The request failed.")),
+            "status": status_code,
+            "detail": detail,
+            "code": code,
+        }
+    return HttpResponse(
+        json.dumps(body), status=status_code, content_type=f"{PROBLEM_TYPE}; charset=utf-8"
+    )
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)

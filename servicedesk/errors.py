@@ -17,6 +17,8 @@ from django.template import loader
 from django.templatetags.static import static
 from django.utils import translation
 
+from api.errors import is_api_request, problem_outside_drf
+
 logger = logging.getLogger(__name__)
 
 STAFF_PREFIX = "/admin/"
@@ -60,15 +62,29 @@ def _page(request: HttpRequest, template: str, status: int, message: str = "") -
         return render(request, template, context, status=status)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api_request(request):
+        return problem_outside_drf(request, 400, "invalid")
+    from django.views.defaults import bad_request as django_bad_request
+
+    return django_bad_request(request, exception or Exception())
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api_request(request):
+        return problem_outside_drf(request, 403, "permission_denied")
     return _page(request, "403.html", 403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api_request(request):
+        return problem_outside_drf(request, 404, "not_found")
     return _page(request, "404.html", 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if is_api_request(request):
+        return problem_outside_drf(request, 500, "server_error")
     try:
         staff = _for_staff(request)
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or getattr(

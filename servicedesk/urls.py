@@ -14,6 +14,7 @@ urlpatterns = [
 ]
 
 # Styled error pages (issue #11 §5): the portal's look for customers, the admin's for staff.
+handler400 = "servicedesk.errors.bad_request"
 handler403 = "servicedesk.errors.permission_denied"
 handler404 = "servicedesk.errors.page_not_found"
 handler500 = "servicedesk.errors.server_error"
