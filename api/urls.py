@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import calendars, contracts, escalations
+from api.views import calendars, contracts, escalations, webhooks
 from api.views import ticket_actions as actions
 from api.views import ticket_records as records
 from api.views.tickets import TicketCollectionApi, TicketDetailApi
@@ -136,4 +136,29 @@ urlpatterns = [
         "problems/<int:problem_id>/", escalations.ProblemDetailApi.as_view(), name="problem-detail"
     ),
     # --- end of contracts, customers, contacts, calendars, escalations, problems ---
+    # --- webhooks and the events feed ---
+    path("webhooks/", webhooks.WebhookCollectionApi.as_view(), name="webhook-list"),
+    path("webhooks/<int:webhook_id>/", webhooks.WebhookDetailApi.as_view(), name="webhook-detail"),
+    path(
+        "webhooks/<int:webhook_id>/rotate-secret/",
+        webhooks.WebhookRotateSecretApi.as_view(),
+        name="webhook-rotate-secret",
+    ),
+    path(
+        "webhooks/<int:webhook_id>/deliveries/",
+        webhooks.WebhookDeliveriesApi.as_view(),
+        name="webhook-deliveries",
+    ),
+    path(
+        "webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/resend/",
+        webhooks.WebhookDeliveryResendApi.as_view(),
+        name="webhook-delivery-resend",
+    ),
+    path(
+        "webhooks/<int:webhook_id>/replay/",
+        webhooks.WebhookReplayApi.as_view(),
+        name="webhook-replay",
+    ),
+    path("events/", webhooks.EventFeedApi.as_view(), name="event-feed"),
+    # --- end of webhooks and the events feed ---
 ]
