@@ -353,6 +353,8 @@ SPECTACULAR_SETTINGS = {
         "ContractStatusEnum": "contracts.models.ContractStatus",
         "ProblemStatusEnum": "tickets.models.ProblemStatus",
         "TicketStatusEnum": "tickets.models.Status",
+        "WebhookEventTypeEnum": "notifications.models.WebhookEventType",
+        "WebhookDeliveryStatusEnum": "notifications.models.DeliveryStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
