@@ -43,6 +43,10 @@ class World:
     # the calendar of the organisation's contract). Organisation B gets one of a provider A
     # has no contract with: every calendar A's contract runs on is A's to see.
     calendar_contract: tuple[str, str] | None = None
+    # Whose webhook endpoint the world has: "provider" (its contract's provider: the provider
+    # token's proofs on A's objects reach it) or "customer" (the organisation's own: B's, for
+    # the walk as A's manager).
+    webhook_owner: str = "provider"
     strings: list[str] = field(default_factory=list)
     _made: dict[str, Any] = field(default_factory=dict)
 
@@ -139,8 +143,13 @@ def _problem(world: World) -> int:
 
 
 def _webhook_endpoint(world: World) -> int:
+    owner = (
+        {"customer": world.org.customer}
+        if world.webhook_owner == "customer"
+        else {"provider": world.org.contract.provider}
+    )
     endpoint = model("notifications.WebhookEndpoint").objects.create(
-        customer=world.org.customer,
+        **owner,
         url=f"https://hooks.{world.org.customer.code}.example/desk",
         description=world.note("Onze haak"),
         events=["ticket.created", "ticket.updated"],
@@ -169,7 +178,7 @@ def _webhook_event(world: World) -> int:
 
 def _webhook_delivery(world: World) -> int:
     delivery = model("notifications.WebhookDelivery").objects.create(
-        endpoint_id=world.value("endpoint_id"),
+        endpoint_id=world.value("webhook_id"),
         event_id=world.value("event_id"),
         last_status_code=500,
         last_response=world.note("Ontvanger antwoordde"),
@@ -204,7 +213,7 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
 
 
 def world_b(org_b: Org, now: datetime) -> World:
-    world = World(org_b, now, calendar_contract=("cbg", "extra"))
+    world = World(org_b, now, calendar_contract=("cbg", "extra"), webhook_owner="customer")
     world.strings.extend(b_strings(org_b))
     return world
 
