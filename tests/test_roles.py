@@ -159,6 +159,9 @@ BACKOFFICE = {
         "contracts.view_contactchangerequest",
         "contracts.change_contactchangerequest",
         "contracts.change_businesscalendar",
+        # backoffice.0003: they see and revoke every staff member's API tokens (issue #12 §1).
+        "contracts.view_apitoken",
+        "contracts.change_apitoken",
     },
     SSM: {  # problems read-only since backoffice.0002 (README roles table, issue #10 §5)
         "tickets.view_problem",
