@@ -313,7 +313,9 @@ def event_rows(caller: Caller) -> QuerySet[WebhookEvent]:
     """The events of the tickets the caller may see; never an internal one to a customer."""
     rows = WebhookEvent.objects.filter(ticket__in=tickets_for(caller).values("pk"))
     if caller.contact is not None:
-        rows = rows.filter(customer_id=caller.contact.customer_id, internal=False)
+        return rows.filter(customer_id=caller.contact.customer_id, internal=False)
+    if caller.provider_id is not None:
+        return rows.filter(provider_id=caller.provider_id)  # the (provider, id) index
     return rows
 
 

@@ -269,3 +269,20 @@ def test_the_same_idempotency_key_registers_one_endpoint(manager: Any) -> None:
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json()["id"] == first.json()["id"]
     assert WebhookEndpoint.objects.count() == 1
+
+
+def test_the_delivery_log_and_the_feed_take_a_bounded_number_of_queries(
+    org_a: Org, manager: Any, django_assert_max_num_queries: Any
+) -> None:
+    receiver = Receiver(port=free_port(), status=500)
+    endpoint = _endpoint(manager, receiver.url)
+    manager.post(f"/api/v1/webhooks/{endpoint['id']}/replay/", {"after_event_id": 0}, format="json")
+    with receiving(receiver):
+        webhook_relay(now=timezone.now() + timedelta(minutes=1))
+        webhook_relay(now=timezone.now() + timedelta(minutes=2))
+    assert WebhookDelivery.objects.count() > 3
+    with django_assert_max_num_queries(12):
+        log = manager.get(f"/api/v1/webhooks/{endpoint['id']}/deliveries/")
+    with django_assert_max_num_queries(10):
+        feed = manager.get("/api/v1/events/")
+    assert (log.status_code, feed.status_code) == (200, 200)
