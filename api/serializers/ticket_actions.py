@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.serializers.calendars import AwareDateTimeField
 from api.serializers.tickets import StaffTicketOutputSerializer
 from tickets.models import RequestState, ResolutionKind, Status, TimeCategory
 from tickets.models.work import MINUTES_PER_ENTRY_MAX
@@ -152,7 +153,7 @@ class AssignInputSerializer(serializers.Serializer[Any]):
 
 
 class TimeEntryInputSerializer(serializers.Serializer[Any]):
-    started_at = serializers.DateTimeField()
+    started_at = AwareDateTimeField()
     minutes = serializers.IntegerField(min_value=1, max_value=MINUTES_PER_ENTRY_MAX)
     category = serializers.ChoiceField(choices=TimeCategory.choices)
     billable = serializers.BooleanField(required=False, default=False)

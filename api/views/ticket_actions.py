@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.caller import Caller
+from api.pagination import ApiCursorPagination
 from api.scope import one_or_404
 from api.serializers.ticket_actions import (
     AssignInputSerializer,
@@ -38,6 +39,7 @@ from api.serializers.ticket_actions import (
 )
 from api.serializers.tickets import StaffTicketOutputSerializer
 from api.views.base import ApiView
+from api.views.listing import list_response
 from api.views.ticket_records import message_output, person, workable_check
 from api.views.tickets import ticket_etag, ticket_output, ticket_response, ticket_rows
 from contracts.models import Contact
@@ -206,8 +208,8 @@ class _CustomerVerdictApi(TicketActionApi):
     confirmed = True
 
     def post(self, request: Request, ticket_id: int) -> Response:
-        contact = self.contact()
         ticket = self.ticket_to_change(ticket_id)
+        contact = self.contact()
         ticket = ticket_customer_confirm(
             ticket=ticket, contact=contact, confirmed=self.confirmed, now=timezone.now()
         )
@@ -279,7 +281,13 @@ def priority_request_output(caller: Caller, row: PriorityChangeRequest) -> dict[
     }
 
 
+class NewestFirstPagination(ApiCursorPagination):
+    ordering = ("-created_at", "-id")
+
+
 class TicketPriorityRequestsApi(TicketActionApi):
+    pagination_class = NewestFirstPagination
+
     @extend_schema(
         operation_id="tickets_priority_requests_list",
         responses=PriorityRequestOutputSerializer(many=True),
@@ -287,13 +295,14 @@ class TicketPriorityRequestsApi(TicketActionApi):
     )
     def get(self, request: Request, ticket_id: int) -> Response:
         caller = self.caller
-        self.staff()
         ticket = one_or_404(ticket_rows(caller), pk=ticket_id)
-        rows = ticket.priority_requests.select_related("requested_by", "decided_by").order_by(
-            "-created_at", "-pk"
+        self.staff()
+        return list_response(
+            self,
+            ticket.priority_requests.select_related("requested_by", "decided_by"),
+            PriorityRequestOutputSerializer,
+            prepare=lambda row: priority_request_output(caller, row),
         )
-        body = [priority_request_output(caller, row) for row in rows]
-        return Response(PriorityRequestOutputSerializer(body, many=True).data)
 
     @extend_schema(
         operation_id="tickets_priority_requests_create",
@@ -304,8 +313,8 @@ class TicketPriorityRequestsApi(TicketActionApi):
         ),
     )
     def post(self, request: Request, ticket_id: int) -> Response:
-        contact = self.contact()
         ticket = self.ticket_to_change(ticket_id)
+        contact = self.contact()
         data = _input(PriorityRequestInputSerializer, request.data)
         row = ticket_priority_request(
             ticket=ticket,
@@ -363,8 +372,8 @@ class TicketEscalateApi(TicketActionApi):
         ),
     )
     def post(self, request: Request, ticket_id: int) -> Response:
-        contact = self.contact()
         ticket = self.ticket_to_change(ticket_id)
+        contact = self.contact()
         data = _input(EscalateInputSerializer, request.data)
         now = timezone.now()
         escalation: Escalation = escalation_raise_by_customer(
@@ -433,8 +442,13 @@ def time_entry_output(caller: Caller, entry: TimeEntry) -> dict[str, Any]:
     }
 
 
+class ByStartPagination(ApiCursorPagination):
+    ordering = ("started_at", "id")
+
+
 class TicketTimeEntriesApi(TicketActionApi):
     staff_only = True
+    pagination_class = ByStartPagination
 
     @extend_schema(
         operation_id="tickets_time_entries_list",
@@ -444,8 +458,12 @@ class TicketTimeEntriesApi(TicketActionApi):
     def get(self, request: Request, ticket_id: int) -> Response:
         caller = self.caller
         ticket = one_or_404(ticket_rows(caller), pk=ticket_id)
-        body = [time_entry_output(caller, e) for e in ticket_time_entries(ticket)]
-        return Response(TimeEntryOutputSerializer(body, many=True).data)
+        return list_response(
+            self,
+            ticket_time_entries(ticket),
+            TimeEntryOutputSerializer,
+            prepare=lambda entry: time_entry_output(caller, entry),
+        )
 
     @extend_schema(
         operation_id="tickets_time_entries_create",
@@ -502,8 +520,8 @@ class TicketCsatApi(TicketActionApi):
         description=_("The customer answers the survey once the ticket is resolved: 1 to 5."),
     )
     def post(self, request: Request, ticket_id: int) -> Response:
-        contact = self.contact()
         ticket = self.ticket_to_change(ticket_id)
+        contact = self.contact()
         data = _input(CsatInputSerializer, request.data)
         ticket_survey_answer(
             ticket=ticket,

@@ -33,6 +33,7 @@ from api.serializers.ticket_records import (
     MessageOutputSerializer,
 )
 from api.views.base import ApiView
+from api.views.listing import list_response
 from api.views.tickets import ticket_rows
 from contracts.models import Contact
 from notifications.services.upload_alerts import upload_quota_check
@@ -282,10 +283,6 @@ class ByIdPagination(ApiCursorPagination):
     ordering = ("id",)
 
 
-def _page(view: ApiView, paginator: ApiCursorPagination, rows: QuerySet[Any]) -> list[Any]:
-    return list(paginator.paginate_queryset(rows, view.request, view=view) or [])
-
-
 class TicketMessagesApi(ApiView):
     pagination_class = OldestFirstPagination
 
@@ -299,9 +296,12 @@ class TicketMessagesApi(ApiView):
     def get(self, request: Request, ticket_id: int) -> Response:
         caller = self.caller
         ticket = one_or_404(ticket_rows(caller), pk=ticket_id)
-        paginator = self.pagination_class()
-        page = _page(self, paginator, messages_for(caller, ticket))
-        return paginator.get_paginated_response([message_output(caller, m) for m in page])
+        return list_response(
+            self,
+            messages_for(caller, ticket),
+            MessageOutputSerializer,
+            prepare=lambda message: message_output(caller, message),
+        )
 
 
 class TicketAttachmentsApi(ApiView):
@@ -315,9 +315,12 @@ class TicketAttachmentsApi(ApiView):
     def get(self, request: Request, ticket_id: int) -> Response:
         caller = self.caller
         ticket = one_or_404(ticket_rows(caller), pk=ticket_id)
-        paginator = self.pagination_class()
-        page = _page(self, paginator, attachments_for(caller, ticket))
-        return paginator.get_paginated_response([attachment_output(a) for a in page])
+        return list_response(
+            self,
+            attachments_for(caller, ticket),
+            AttachmentOutputSerializer,
+            prepare=attachment_output,
+        )
 
     @extend_schema(
         operation_id="tickets_attachments_upload",
@@ -396,12 +399,17 @@ class TicketEventsApi(ApiView):
     def get(self, request: Request, ticket_id: int) -> Response:
         caller = self.caller
         ticket = one_or_404(ticket_rows(caller), pk=ticket_id)
-        paginator = self.pagination_class()
-        page = _page(self, paginator, events_for(caller, ticket))
-        return paginator.get_paginated_response([event_output(caller, e) for e in page])
+        return list_response(
+            self,
+            events_for(caller, ticket),
+            EventOutputSerializer,
+            prepare=lambda event: event_output(caller, event),
+        )
 
 
 class TicketClocksApi(ApiView):
+    pagination_class = None  # a ticket has two clocks at the most: a plain list
+
     @extend_schema(
         operation_id="tickets_clocks_list",
         responses=ClockOutputSerializer(many=True),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from escalation.models import Escalation
 from tests.api.conftest import api_client, contact_token, provider_token, staff_member
+from tests.api.ticket_helpers import other_level
 from tests.portal.conftest import Org
 from tickets.models import (
     Channel,
@@ -257,17 +258,9 @@ def test_a_stale_if_match_on_an_action_answers_412(org_a: Org, staff: Any) -> No
 # --- priority ------------------------------------------------------------------------------
 
 
-def _other_level(ticket: Ticket) -> str:
-    assert ticket.sla_policy is not None
-    levels = ticket.sla_policy.targets.filter(request_type=ticket.request_type).exclude(
-        level=ticket.priority_level
-    )
-    return str(levels.order_by("rank").values_list("level", flat=True).first())
-
-
 def test_a_priority_request_is_decided_by_staff(org_a: Org, staff: Any) -> None:
     ticket = org_a.tickets["own"]
-    level = _other_level(ticket)
+    level = other_level(ticket)
     customer = api_client(contact_token(org_a.named))
     asked = customer.post(
         _url(ticket, "priority-requests"),
@@ -276,7 +269,7 @@ def test_a_priority_request_is_decided_by_staff(org_a: Org, staff: Any) -> None:
     )
     assert asked.status_code == 201, asked.content
     request_id = asked.json()["id"]
-    listed = staff.get(_url(ticket, "priority-requests")).json()
+    listed = staff.get(_url(ticket, "priority-requests")).json()["results"]
     assert [(r["id"], r["state"]) for r in listed] == [(request_id, "pending")]
     decided = staff.post(
         f"/api/v1/tickets/{ticket.pk}/priority-requests/{request_id}/decision/",
@@ -292,7 +285,7 @@ def test_a_second_decision_is_refused_with_the_back_offices_words(org_a: Org, st
     customer = api_client(contact_token(org_a.named))
     customer.post(
         _url(ticket, "priority-requests"),
-        {"level": _other_level(ticket), "reason": "Spoed"},
+        {"level": other_level(ticket), "reason": "Spoed"},
         format="json",
     )
     pending = PriorityChangeRequest.objects.get(ticket=ticket)
@@ -317,7 +310,7 @@ def test_customers_do_not_list_or_decide_priority_requests(org_a: Org) -> None:
 
 def test_staff_change_the_priority_directly(org_a: Org, staff: Any) -> None:
     ticket = org_a.tickets["own"]
-    level = _other_level(ticket)
+    level = other_level(ticket)
     response = staff.post(
         _url(ticket, "priority"), {"level": level, "reason": "Impact groter"}, format="json"
     )
@@ -418,7 +411,7 @@ def test_staff_register_and_list_time(org_a: Org, staff: Any, coordinator: User)
     )
     assert response.status_code == 201, response.content
     assert TimeEntry.objects.get(pk=response.json()["id"]).user == coordinator
-    listed = staff.get(_url(ticket, "time-entries")).json()
+    listed = staff.get(_url(ticket, "time-entries")).json()["results"]
     assert [(e["minutes"], e["billable"]) for e in listed] == [(45, True)]
 
 
