@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
@@ -80,6 +80,7 @@ def idempotency_claim(
     for _attempt in range(3):
         try:
             with transaction.atomic():
+                _commit_without_waiting_for_the_disk()
                 record = IdempotencyRecord.objects.create(
                     caller_key=caller_key,
                     key=key,
@@ -94,6 +95,16 @@ def idempotency_claim(
             if answer is not None:
                 return answer
     return _in_flight()
+
+
+def _commit_without_waiting_for_the_disk() -> None:
+    """The claim only has to be seen by concurrent requests, not to outlive a crash of the
+    database: PostgreSQL may commit it without waiting for the disk (one flush less per keyed
+    request). The work's own commit flushes the log up to itself, the claim with it; a crash
+    before that loses at most a claim whose work never committed, as a dead process does."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _existing(

@@ -12,6 +12,9 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.exceptions import APIException
 
@@ -259,3 +262,19 @@ def test_the_purge_forgets_only_keys_older_than_a_day(org_a: Org) -> None:
         post(client, "young")
     assert idempotency_purge(now=start + timedelta(hours=24, seconds=1)) == 1
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["young"]
+
+
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="PostgreSQL's synchronous_commit (CI runs it)",
+)
+def test_on_postgresql_the_claim_commits_without_waiting_for_the_disk(org_a: Org) -> None:
+    """The claim only has to be seen by concurrent requests: one disk flush less a request."""
+    client = api_client(contact_token(org_a.named))
+    with CaptureQueriesContext(connection) as queries:
+        assert post(client, "fast-claim").status_code == 201
+    sql = [query["sql"] for query in queries.captured_queries]
+    claim = next(
+        i for i, s in enumerate(sql) if s.startswith('INSERT INTO "api_idempotencyrecord"')
+    )
+    assert sql[claim - 1] == "SET LOCAL synchronous_commit TO OFF"
