@@ -164,3 +164,41 @@ def test_the_body_made_from_the_schema_passes_the_input_serializer(
     path = route.path(a.values(route.params))
     response = send(client, "patch", path, request_body(route, "patch", now))
     assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"impact_scope": "single_user", "impact_effect": "degraded"},
+        {"impact_scope": "multiple_users", "impact_effect": "down"},  # Top: opens a problem
+        {"request_type": "information"},
+    ],
+)
+def test_a_created_tickets_answer_is_what_a_read_then_shows(
+    org_a: Org, answers: dict[str, str]
+) -> None:
+    """The create answer's ETag names the version a read gives: a client may write with it."""
+    client = api_client(contact_token(org_a.named))
+    body = {"request_type": "incident", "subject": "Nieuw", "description": "x", **answers}
+    created = client.post("/api/v1/tickets/", body, format="json")
+    read = client.get(created["Location"])
+    assert created.status_code == 201, created.content
+    assert (created["ETag"], created.json()) == (read["ETag"], read.json())
+
+
+def test_a_ticket_a_provider_registers_is_answered_as_a_read_then_shows_it(
+    org_a: Org, coordinator: User
+) -> None:
+    client = api_client(provider_token(coordinator))
+    body = {
+        "request_type": "incident",
+        "subject": "Monitoring: schijf vol",
+        "description": "x",
+        "contact": org_a.named.pk,
+        "contract": org_a.contract.pk,
+        "priority_level": "top",
+    }
+    created = client.post("/api/v1/tickets/", body, format="json")
+    read = client.get(created["Location"])
+    assert created.status_code == 201, created.content
+    assert (created["ETag"], created.json()) == (read["ETag"], read.json())
