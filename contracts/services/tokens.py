@@ -127,12 +127,13 @@ def api_token_find(raw: str, *, now: datetime) -> ApiToken | None:
     parts = raw.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1].isalnum():
         return None
-    token = (
-        ApiToken.objects.select_related("provider", "user", "contact__customer")
-        .filter(prefix=parts[1])
-        .first()
-    )
-    if token is None or not hmac.compare_digest(token.secret_hash, _hash(raw)):
+    # Every API request asks this: one unique-index lookup, with what the caller needs (the
+    # provider is needed by id only); .get() spares .first()'s ordering.
+    try:
+        token = ApiToken.objects.select_related("user", "contact__customer").get(prefix=parts[1])
+    except ApiToken.DoesNotExist:
+        return None
+    if not hmac.compare_digest(token.secret_hash, _hash(raw)):
         return None
     if api_token_state(token, now) != STATE_ACTIVE:
         return None
