@@ -78,6 +78,7 @@ check: lint typecheck imports test
 bench: setup
 	$(BIN)/python bench/bench_deadline.py
 	$(BIN)/python bench/bench_ticket_create.py
+	$(BIN)/python bench/bench_api_create.py
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_outbox.py
 	$(BIN)/python bench/bench_intake.py
