@@ -37,6 +37,12 @@ class ReplyInputSerializer(serializers.Serializer[Any]):
         default=False,
         help_text=_("Staff: an internal note, never shown to the customer. Customers: false."),
     )
+    files = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True, use_url=False),
+        required=False,
+        default=list,
+        help_text=_("multipart/form-data: files sent with the message, as in the portal."),
+    )
 
 
 class AttachmentOutputSerializer(serializers.Serializer[Any]):

@@ -40,7 +40,7 @@ from api.serializers.ticket_actions import (
 from api.serializers.tickets import StaffTicketOutputSerializer
 from api.views.base import ApiView
 from api.views.listing import list_response
-from api.views.ticket_records import message_output, person, workable_check
+from api.views.ticket_records import message_output, person, uploads_check, workable_check
 from api.views.tickets import ticket_etag, ticket_output, ticket_response, ticket_rows
 from contracts.models import Contact
 from escalation.models import Escalation
@@ -117,7 +117,11 @@ class TicketReplyApi(TicketActionApi):
     @extend_schema(
         operation_id="tickets_reply",
         request=ReplyInputSerializer,
-        responses={201: ReplyOutputSerializer, 409: CONFLICT},
+        responses={
+            201: ReplyOutputSerializer,
+            409: CONFLICT,
+            413: OpenApiResponse(description=_("Too many files, or a file too large.")),
+        },
         description=_(
             "A customer's reply (it may reopen a resolved ticket, or open a follow-up ticket "
             "when the ticket is closed: see `outcome`), or a staff member's public reply or "
@@ -128,23 +132,28 @@ class TicketReplyApi(TicketActionApi):
         caller = self.caller
         ticket = self.ticket_to_change(ticket_id)
         data = _input(ReplyInputSerializer, request.data)
+        if caller.contact is not None and data["internal"]:
+            raise serializers.ValidationError(
+                {"internal": [_("Customers cannot write internal notes.")]}
+            )
         now = timezone.now()
+        files = list(data["files"])
+        uploads_check(ticket, files, now)
         if caller.contact is not None:
-            if data["internal"]:
-                raise serializers.ValidationError(
-                    {"internal": [_("Customers cannot write internal notes.")]}
-                )
             result = ticket_reply_customer(
                 ticket=ticket,
                 contact=caller.contact,
                 body=data["body"],
                 now=now,
                 channel=Channel.API,
+                files=files,
             )
             outcome, ticket, message = result.outcome, result.ticket, result.message
         else:
             write = ticket_note_add if data["internal"] else ticket_reply_public
-            message = write(ticket=ticket, author=self.staff(), body=data["body"], now=now)
+            message = write(
+                ticket=ticket, author=self.staff(), body=data["body"], now=now, files=files
+            )
             outcome = "added"
         answered = one_or_404(ticket_rows(caller), pk=ticket.pk)
         body = {

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
 from django.urls import reverse
@@ -106,6 +107,20 @@ def workable_check(caller: Caller, ticket: Ticket) -> None:
 class PayloadTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "upload_too_large"
+
+
+def uploads_check(ticket: Ticket, files: list[UploadedFile[bytes]], now: datetime) -> None:
+    """The portal's form checks before the service stores (it checks the types again): too
+    many or too large files are 413; a quota that would be passed is refused (422), the
+    coordinators told."""
+    if not files:
+        return
+    too_large = upload_batch_problem(files)
+    if too_large is not None:
+        raise PayloadTooLarge(too_large, code="upload_too_large")
+    upload_quota_check(
+        customer=ticket.customer, ticket=ticket, sizes=[f.size or 0 for f in files], now=now
+    )
 
 
 # --- Records as output ---------------------------------------------------------------------
@@ -344,14 +359,8 @@ class TicketAttachmentsApi(ApiView):
         upload = AttachmentUploadInputSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         files = list(upload.validated_data["files"])
-        too_large = upload_batch_problem(files)
-        if too_large is not None:
-            raise PayloadTooLarge(too_large, code="upload_too_large")
         now = timezone.now()
-        # As the portal's form: a quota that would be passed is refused, the coordinators told.
-        upload_quota_check(
-            customer=ticket.customer, ticket=ticket, sizes=[f.size or 0 for f in files], now=now
-        )
+        uploads_check(ticket, files, now)
         stored = ticket_attachments_add(
             ticket=ticket,
             files=files,

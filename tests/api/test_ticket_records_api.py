@@ -307,3 +307,23 @@ def test_a_customer_reads_the_clocks_without_staff_names_or_words(
 def test_clocks_of_another_organisation_are_404(org_a: Org, org_b: Org) -> None:
     client = api_client(contact_token(org_a.manager))
     assert client.get(_url(org_b.tickets["secret"], "clocks")).status_code == 404
+
+
+def test_a_reply_carries_files_under_the_same_rules(org_a: Org) -> None:
+    ticket = org_a.tickets["own"]
+    client = api_client(contact_token(org_a.named))
+    sent = client.post(
+        f"/api/v1/tickets/{ticket.pk}/reply/",
+        {"body": "Het logboek", "files": [_pdf()]},
+        format="multipart",
+    )
+    assert sent.status_code == 201, sent.content
+    assert [a["filename"] for a in sent.json()["message"]["attachments"]] == ["logboek.pdf"]
+    refused = client.post(
+        f"/api/v1/tickets/{ticket.pk}/reply/",
+        {"body": "Nog een", "files": [_pdf("nep.pdf", b"<html><script>x</script></html>")]},
+        format="multipart",
+    )
+    assert refused.status_code == 422
+    assert refused.json()["detail"].startswith("nep.pdf: the content is not a .pdf file")
+    assert not ticket.messages.filter(body="Nog een").exists()
