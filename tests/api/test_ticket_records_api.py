@@ -14,11 +14,12 @@ from django.utils.dateparse import parse_datetime
 from tests.api.conftest import api_client, contact_token, provider_token
 from tests.api.ticket_helpers import reprioritised, waiting_for_customer
 from tests.portal.conftest import Org
-from tickets.models import Attachment, SlaClock, Ticket, TicketEvent
+from tickets.models import Attachment, SlaClock, Status, Ticket, TicketEvent
 from tickets.services import (
     ticket_assign,
     ticket_note_add,
     ticket_reply_customer,
+    ticket_transition,
 )
 from tickets.services.uploads import uploaded_names_check
 
@@ -327,3 +328,16 @@ def test_a_reply_carries_files_under_the_same_rules(org_a: Org) -> None:
     assert refused.status_code == 422
     assert refused.json()["detail"].startswith("nep.pdf: the content is not a .pdf file")
     assert not ticket.messages.filter(body="Nog een").exists()
+
+
+def test_a_cancelled_ticket_takes_no_more_files(org_a: Org, coordinator: User) -> None:
+    ticket = org_a.tickets["own"]
+    ticket_transition(
+        ticket=ticket, to_status=Status.CANCELLED, now=timezone.now(), actor=coordinator
+    )
+    client = api_client(contact_token(org_a.named))
+    response = client.post(_url(ticket, "attachments"), {"files": [_pdf()]}, format="multipart")
+    assert response.status_code == 409
+    assert (
+        response.json()["detail"] == f"Ticket {ticket.number} is cancelled; it takes no more files."
+    )
