@@ -10,12 +10,15 @@ reach the views' real work instead of stopping at 404; a parameter nobody can fi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -78,13 +81,23 @@ def a(org_a: Org, now: datetime) -> World:
 
 
 @pytest.fixture
-def served(db: None) -> Any:
-    """The schema as /api/v1/schema/ serves it, its cases sent to the WSGI application."""
-    return schemathesis.openapi.from_wsgi(
-        reverse("api:schema") + "?format=json",
-        WSGIHandler(),
-        config=SchemathesisConfig.from_dict(CONFIG),
-    )
+def served(db: None) -> Iterator[Any]:
+    """The schema as /api/v1/schema/ serves it, its cases sent to the WSGI application.
+
+    As Django's test client does, the handler's requests leave the database connection alone:
+    at a request's end Django closes a connection that is inside a transaction (here the
+    test's), which on PostgreSQL would end the test's own."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi(
+            reverse("api:schema") + "?format=json",
+            WSGIHandler(),
+            config=SchemathesisConfig.from_dict(CONFIG),
+        )
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 BOUNDED = settings(
