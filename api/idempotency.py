@@ -52,10 +52,26 @@ class Claim:
 
 
 def _fingerprint(request: Request) -> str:
+    """The request's identity: method, path and body. A multipart body is taken by its parts
+    (fields, then each file's name and bytes, streamed): its boundary differs on every retry,
+    and a large upload is never read into memory whole."""
     digest = hashlib.sha256()
-    for part in (request.method or "", request.get_full_path(), request.content_type or ""):
+    media_type = (request.content_type or "").split(";")[0].strip().lower()
+    for part in (request.method or "", request.get_full_path(), media_type):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    digest.update(request._request.body)
+    if media_type != "multipart/form-data":
+        digest.update(request._request.body)
+        return digest.hexdigest()
+    fields = request.POST
+    for name in sorted(fields.keys()):
+        for value in fields.getlist(name):
+            digest.update(f"{name}={value}".encode("utf-8", "surrogateescape") + b"\0")
+    for name in sorted(request.FILES.keys()):
+        for upload in request.FILES.getlist(name):
+            digest.update(f"{name}:{upload.name}".encode("utf-8", "surrogateescape") + b"\0")
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
     return digest.hexdigest()
 
 

@@ -278,3 +278,25 @@ def test_on_postgresql_the_claim_commits_without_waiting_for_the_disk(org_a: Org
         i for i, s in enumerate(sql) if s.startswith('INSERT INTO "api_idempotencyrecord"')
     )
     assert sql[claim - 1] == "SET LOCAL synchronous_commit TO OFF"
+
+
+def test_a_large_upload_retried_with_a_new_boundary_is_the_same_request(org_a: Org) -> None:
+    """A multipart retry carries another boundary; a body above Django's in-memory limit is
+    hashed as a stream, not refused."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = api_client(contact_token(org_a.named))
+    ticket = org_a.tickets["own"]
+    content = b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024)
+    answers = [
+        client.post(
+            f"/api/v1/tickets/{ticket.pk}/attachments/",
+            {"files": SimpleUploadedFile("groot.pdf", content, "application/pdf")},
+            format="multipart",
+            HTTP_IDEMPOTENCY_KEY="upload-1",
+        )
+        for _ in range(2)
+    ]
+    assert answers[0].status_code in (201, 413), answers[0].content
+    assert answers[1].status_code == answers[0].status_code
+    assert answers[1]["Idempotent-Replayed"] == "true"

@@ -24,7 +24,7 @@ from contracts.services.tokens import (
 from tests.factories import ContactFactory, ContractFactory, UserFactory, named_contact
 from tests.portal.conftest import contact_in_role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 NOW = datetime(2026, 6, 15, 8, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=90)
