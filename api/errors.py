@@ -92,7 +92,9 @@ def _domain(exc: DomainError) -> Response:
         return problem(403, message, code=exc.code)
     if isinstance(exc, InvalidTransition):
         return problem(409, message, code=exc.code)
-    return problem(422, message, code=exc.code)
+    field = getattr(exc, "field", "")
+    errors = {str(field): [message]} if field else None
+    return problem(422, message, code=exc.code, errors=errors)
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -286,3 +286,11 @@ def test_the_delivery_log_and_the_feed_take_a_bounded_number_of_queries(
     with django_assert_max_num_queries(10):
         feed = manager.get("/api/v1/events/")
     assert (log.status_code, feed.status_code) == (200, 200)
+
+
+def test_a_refused_target_names_its_field(db: None) -> None:
+    from api.errors import _domain
+    from notifications.exceptions import WebhookTargetRefused
+
+    body = _domain(WebhookTargetRefused("Niet toegestaan adres.", field="url")).data
+    assert body["errors"] == {"url": ["Niet toegestaan adres."]}
