@@ -38,6 +38,9 @@ HANDLERS: dict[str, tuple[Handler, ...]] = {
     ChangeKind.WAITING_FOR_CUSTOMER: (customer_mails.customer_waiting_mail, _webhook),
     ChangeKind.RESOLVED: (customer_mails.customer_resolved_mail, _webhook),
     ChangeKind.CLOSED: (customer_mails.customer_closed_mail, _webhook),
+    ChangeKind.STATUS_CHANGED: (_webhook,),
+    ChangeKind.PRIORITY_CHANGED: (_webhook,),
+    ChangeKind.SHARING_CHANGED: (_webhook,),
 }
 
 

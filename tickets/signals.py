@@ -40,6 +40,10 @@ class ChangeKind(models.TextChoices):
     ASSIGNED = "assigned"
     # Files added without a message (a follow-up ticket's): {"attachments": n}.
     ATTACHMENTS_ADDED = "attachments_added"
+    # Issue #12 §4: changes only integrations are told of (webhooks, "ticket.updated").
+    STATUS_CHANGED = "status_changed"
+    PRIORITY_CHANGED = "priority_changed"
+    SHARING_CHANGED = "sharing_changed"
 
 
 @dataclass(frozen=True)

@@ -203,3 +203,28 @@ def test_clock_and_escalation_events_are_recorded_once_each(contract):
     raised = WebhookEvent.objects.get(ticket=ticket, type="escalation.raised")
     assert raised.payload["escalation"]["level"] == 1
     assert "recipients" not in raised.payload["escalation"]
+
+
+@pytest.mark.django_db
+def test_status_priority_and_sharing_changes_are_ticket_updated_events() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.models import WebhookEvent
+    from tests.factories import ContractFactory, UserFactory, named_contact
+    from tests.tickets.helpers import create_ticket
+    from tickets.services import ticket_transition
+    from tickets.services.sharing import ticket_sharing_set
+
+    now = timezone.now() - timedelta(hours=1)
+    contract = ContractFactory()
+    contact = named_contact(contract)
+    ticket = create_ticket(contact, now)
+    ticket_sharing_set(ticket=ticket, shared=False, contact=contact, now=now)
+    ticket_transition(ticket=ticket, to_status="cancelled", now=now, actor=UserFactory())
+    changes = [
+        e.payload.get("change")
+        for e in WebhookEvent.objects.filter(ticket=ticket, type="ticket.updated").order_by("pk")
+    ]
+    assert changes == ["sharing_changed", "status_changed"]

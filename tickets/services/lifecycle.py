@@ -168,6 +168,8 @@ def ticket_transition(
         ticket_clocks_recompute(ticket=ticket, target=ticket.sla_target, now=now)
     ticket.save()
     kind = ChangeKind.REOPENED if reopened else _CHANGE_OF_STATUS.get(Status(to_status))
+    if kind is None:
+        kind = ChangeKind.STATUS_CHANGED
     if kind:
         change = TicketChange(
             kind=kind,

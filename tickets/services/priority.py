@@ -27,6 +27,7 @@ from tickets.services.clocks import (
 from tickets.services.guards import requires_aware_now
 from tickets.services.lifecycle import _event, _iso, _locked
 from tickets.services.problems import problem_open_for_top_incident
+from tickets.signals import ChangeKind, TicketChange, ticket_change_emit
 
 
 def _target_in_policy(ticket: Ticket, level: str) -> SlaTarget:
@@ -99,6 +100,9 @@ def ticket_change_priority(
             "due_before": due_before,
             "due_after": clock_due_times(ticket),
         },
+    )
+    ticket_change_emit(
+        TicketChange(kind=ChangeKind.PRIORITY_CHANGED, ticket=ticket, now=now, actor_user=actor)
     )
     # D21: an incident raised to Top gets its problem, unless it has one (or ever had one).
     problem_open_for_top_incident(ticket=ticket, now=now, actor=actor)

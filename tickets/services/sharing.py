@@ -17,6 +17,7 @@ from contracts.models import Contact, ContactRole, ContactRoleKind
 from tickets.exceptions import TicketError
 from tickets.models import Ticket, TicketEvent
 from tickets.services.guards import requires_aware_now
+from tickets.signals import ChangeKind, TicketChange, ticket_change_emit
 
 
 class SharingNotAllowed(TicketError):
@@ -64,5 +65,10 @@ def ticket_sharing_set(*, ticket: Ticket, shared: bool, contact: Contact, now: d
             actor_contact=contact,
             data={"shared": shared},
             created_at=now,
+        )
+        ticket_change_emit(
+            TicketChange(
+                kind=ChangeKind.SHARING_CHANGED, ticket=ticket, now=now, actor_contact=contact
+            )
         )
     return ticket

@@ -23,6 +23,9 @@ TICKET_EVENTS: dict[str, tuple[str, bool]] = {
     ChangeKind.WAITING_FOR_CUSTOMER: (WebhookEventType.TICKET_UPDATED, False),
     ChangeKind.CLOSED: (WebhookEventType.TICKET_UPDATED, False),
     ChangeKind.ATTACHMENTS_ADDED: (WebhookEventType.TICKET_UPDATED, False),
+    ChangeKind.STATUS_CHANGED: (WebhookEventType.TICKET_UPDATED, False),
+    ChangeKind.PRIORITY_CHANGED: (WebhookEventType.TICKET_UPDATED, False),
+    ChangeKind.SHARING_CHANGED: (WebhookEventType.TICKET_UPDATED, False),
     ChangeKind.NOTE_ADDED: (WebhookEventType.TICKET_UPDATED, True),
     ChangeKind.ASSIGNED: (WebhookEventType.TICKET_UPDATED, True),
     ChangeKind.LINE_CHANGED: (WebhookEventType.TICKET_UPDATED, True),
@@ -52,6 +55,12 @@ def _facts(change: TicketChange) -> dict[str, Any]:
         facts["resolved_at"] = iso(ticket.resolved_at)
     elif change.kind == ChangeKind.ASSIGNED:
         facts["assignee_id"] = ticket.assignee_id
+    elif change.kind == ChangeKind.STATUS_CHANGED:
+        facts["status"] = ticket.status
+    elif change.kind == ChangeKind.PRIORITY_CHANGED:
+        facts["priority"] = {"level": ticket.priority_level, "rank": ticket.priority_rank}
+    elif change.kind == ChangeKind.SHARING_CHANGED:
+        facts["shared_with_organisation"] = ticket.shared_with_organisation
     elif change.kind == ChangeKind.LINE_CHANGED:
         facts["line"] = ticket.line
     elif change.kind == ChangeKind.ATTACHMENTS_ADDED:
