@@ -3,6 +3,17 @@
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+
+
+class ApiAutoSchema(AutoSchema):
+    """Only a GET answers a cursor page: a POST that answers several rows (an upload's files)
+    answers a plain list, and its schema says so."""
+
+    def _get_paginator(self) -> Any:
+        if self.method != "GET":
+            return None
+        return super()._get_paginator()
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

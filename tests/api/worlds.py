@@ -24,7 +24,7 @@ from contracts.models import Contract
 from escalation.services.actions import escalation_raise_by_customer
 from tests.factories import ContractFactory
 from tests.portal.conftest import Org, b_strings
-from tickets.models import ProblemOrigin, Ticket, TicketMessage
+from tickets.models import Attachment, ProblemOrigin, Ticket, TicketMessage
 from tickets.services.priority import ticket_priority_request
 from tickets.services.problems import problem_open
 
@@ -195,7 +195,13 @@ def _message(world: World) -> int:
 
 BUILDERS: dict[str, Callable[[World], Any]] = {
     "ticket_id": lambda world: world.ticket.pk,
-    "attachment_id": lambda world: world.org.attachment(next(iter(world.org.tickets))).pk,
+    # The first file of the first ticket (a fuzzed upload may have added more since).
+    "attachment_id": lambda world: (
+        Attachment.objects.filter(ticket=world.org.tickets[next(iter(world.org.tickets))])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    ),
     "message_id": _message,
     "request_id": _priority_request,
     "contract_id": lambda world: world.org.contract.pk,
