@@ -6,11 +6,22 @@ request still runs, 409. The claim is an INSERT committed before the work starts
 constraint decides between concurrent requests); the response is stored in the same transaction
 as the work it reports, so a crash leaves neither and a retry after the lease runs again.
 A response that says "try later" (409, 412, 429, 5xx) is not stored: the retry may succeed.
+
+Secrets are never kept. A view whose answer holds a secret shown once (a webhook endpoint's
+signing secret, when it is made or rotated) marks it with `secret_fields_mark`; the record then
+keeps that answer with those fields null. A retry with the same key and body gets the same
+status, headers and object (the same endpoint, no second one, no second rotation) with the
+secret null: it was shown in the first answer only, and whoever lost it rotates the secret.
+Storing the secret, even for a day, would put it in a table that backups, replicas and
+database readers see; answering the retry with an error would invite a retry under a new key,
+which makes a second endpoint.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,6 +39,26 @@ HEADER = "Idempotency-Key"
 KEEP = timedelta(hours=24)
 NOT_STORED = {409, 412, 429}
 _COPIED_HEADERS = ("Location", "ETag", "Content-Language")
+# The attribute of a response naming the top-level JSON fields that hold a secret.
+_SECRET_FIELDS = "idempotency_secret_fields"
+
+
+def secret_fields_mark(response: HttpResponseBase, *fields: str) -> HttpResponseBase:
+    """Mark `response` as carrying secrets in these fields: its record keeps them null."""
+    setattr(response, _SECRET_FIELDS, fields)
+    return response
+
+
+def _without_secrets(body: bytes, fields: Sequence[str]) -> bytes:
+    """The JSON object `body` with `fields` null; a body that is not one is not kept at all."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return b""
+    if not isinstance(data, dict):
+        return b""
+    data.update({name: None for name in fields if name in data})
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @dataclass
@@ -39,12 +70,16 @@ class Claim:
         if response.status_code >= 500 or response.status_code in NOT_STORED:
             IdempotencyRecord.objects.filter(pk=self.record.pk).delete()
             return
+        body = bytes(getattr(response, "content", b""))
+        secret_fields = getattr(response, _SECRET_FIELDS, ())
+        if secret_fields:
+            body = _without_secrets(body, secret_fields)
         IdempotencyRecord.objects.filter(pk=self.record.pk).update(
             state=IdempotencyState.DONE,
             status_code=response.status_code,
             content_type=response.get("Content-Type", ""),
             headers={h: response[h] for h in _COPIED_HEADERS if response.has_header(h)},
-            body=bytes(getattr(response, "content", b"")),
+            body=body,
         )
 
     def release(self) -> None:

@@ -2,7 +2,7 @@
 Shapes only: every rule is in `notifications.services.webhooks` and answers as a domain error.
 
 The signing secret is shown twice only: in the answer that creates the endpoint and in the
-answer of a rotation."""
+answer of a rotation (null when either is answered again for an Idempotency-Key)."""
 
 from __future__ import annotations
 
@@ -67,7 +67,11 @@ class WebhookEndpointOutputSerializer(serializers.Serializer[Any]):
 
 class WebhookEndpointSecretOutputSerializer(WebhookEndpointOutputSerializer):
     secret = serializers.CharField(
-        help_text=_("The signing secret (Standard Webhooks, whsec_...). Shown this once.")
+        allow_null=True,
+        help_text=_(
+            "The signing secret (Standard Webhooks, whsec_...). Shown this once: null in the "
+            "answer to a retry with the same Idempotency-Key, as the secret is never kept."
+        ),
     )
 
 

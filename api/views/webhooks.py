@@ -7,7 +7,11 @@ write goes through `notifications.services.webhooks.endpoints`.
 
 The feed (`events?after=<id>`) lists the events of the tickets the caller may see, oldest first,
 from the id after the one given: a client that missed deliveries catches up from the last id it
-handled. A customer's caller never sees an internal event (an internal note, an assignment)."""
+handled. A customer's caller never sees an internal event (an internal note, an assignment).
+
+A signing secret is in two answers only: the one that registers the endpoint and the one that
+rotates its secret. Neither is kept for an `Idempotency-Key`: a retry with the same key and
+body answers the same status and endpoint, with `secret` null (api.idempotency)."""
 
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from rest_framework.response import Response
 
 from api.caller import Caller
 from api.filters import filter_parameters, page_parameters
+from api.idempotency import secret_fields_mark
 from api.scope import one_or_404, rows_for, tickets_for
 from api.serializers.webhooks import (
     WebhookDeliveryOutputSerializer,
@@ -106,6 +111,8 @@ def endpoint_response(
     response["ETag"] = endpoint_etag(endpoint)
     if created:
         response["Location"] = reverse("api:webhook-detail", args=[endpoint.pk])
+    if with_secret:
+        secret_fields_mark(response, "secret")  # never kept for an Idempotency-Key's retry
     return response
 
 
@@ -139,10 +146,15 @@ class WebhookCollectionApi(ApiView):
         responses={201: WebhookEndpointSecretOutputSerializer},
         description=gettext_lazy(
             "Register an endpoint for the events chosen. The answer holds the signing secret, "
-            "shown this once. Internal, loopback and private addresses are refused."
+            "shown this once. Internal, loopback and private addresses are refused. Sent "
+            "again with the same Idempotency-Key, the answer is the same endpoint with the "
+            "secret null: it is never kept; rotate it if it was lost."
         ),
     )
     def post(self, request: Request) -> Response:
+        """Register an endpoint; the answer shows its secret once. With an Idempotency-Key the
+        answer is kept without the secret: a retry with the same key and body answers 201 with
+        the same endpoint (no second one) and `secret` null."""
         caller = self.caller
         endpoint_rows(caller)  # the manager check
         data = WebhookEndpointInputSerializer(data=request.data)
@@ -220,10 +232,15 @@ class WebhookRotateSecretApi(ApiView):
         responses=WebhookEndpointSecretOutputSerializer,
         description=gettext_lazy(
             "A new signing secret, shown this once. The old one keeps signing beside it (two "
-            "signatures per delivery) for the grace period, a day unless you say otherwise."
+            "signatures per delivery) for the grace period, a day unless you say otherwise. "
+            "Sent again with the same Idempotency-Key, nothing is rotated a second time and "
+            "the secret is null: it is never kept."
         ),
     )
     def post(self, request: Request, webhook_id: int) -> Response:
+        """Rotate the secret; the answer shows the new one once. With an Idempotency-Key a
+        retry with the same key and body does not rotate again (which would push out the
+        secret just made) and answers the same endpoint with `secret` null."""
         endpoint = one_or_404(endpoint_rows(self.caller), pk=webhook_id)
         data = WebhookRotateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
