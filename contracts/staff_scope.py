@@ -102,6 +102,16 @@ SCOPES: dict[str, Scope] = {
     ),
     "escalation.escalation": _contract("ticket__contract"),
     "notifications.outboxemail": _contract("ticket__contract"),
+    # Webhooks: the endpoints of their contracts' customers and of their providers (as they
+    # see those customers and that catalogue); of what was sent, only their contracts' tickets'
+    # events, also on a provider's endpoint or on a customer's endpoint that hears of tickets
+    # under another contract.
+    "notifications.webhookendpoint": _either(
+        _contract("customer__contracts"), _provider("provider")
+    ),
+    "notifications.webhookevent": _contract("ticket__contract"),
+    "notifications.webhookdelivery": _contract("event__ticket__contract"),
+    "notifications.webhookattempt": _contract("delivery__event__ticket__contract"),
     # Email in: only what became a ticket of theirs (triage of unknown senders is not theirs).
     "intake.inboundmessage": _contract("ticket__contract"),
     "tickets.attachment": _contract("ticket__contract"),

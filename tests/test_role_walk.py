@@ -30,6 +30,7 @@ from contracts.models import ContactChangeRequest, Contract
 from contracts.staff_scope import staff_rows
 from escalation.models import Escalation
 from intake.models import InboundMessage
+from notifications.models import WebhookEndpoint
 from tests.factories import ContractFactory, CustomerFactory, UserFactory, named_contact
 from tests.portal.conftest import attachment_add
 from tests.tickets.helpers import ams, create_ticket
@@ -82,6 +83,9 @@ MODELS: dict[str, tuple[str, str]] = {
     "intake.imapmailboxstate": ("--r---r", "-------"),
     "intake.inboundmessage": ("r-r---r", "-------"),
     "notifications.outboxemail": ("--rrr-r", "-------"),
+    # Webhooks: the coordinators manage them; a CSAM reads their own contracts' (issue #12 §4).
+    "notifications.webhookdelivery": ("--r--sr", "-------"),
+    "notifications.webhookendpoint": ("--r--sr", "--a---a"),
     "tickets.clocksegment": ("-r----r", "-------"),
     "tickets.prioritychangerequest": ("r-r---r", "-------"),
     "tickets.problem": ("rrrrrsr", "--a---a"),  # the SSM reads problems (README roles table)
@@ -113,6 +117,8 @@ TO_CONTRACT = {
     "tickets.problem": "incidents__contract",
     "escalation.escalation": "ticket__contract",
     "intake.inboundmessage": "ticket__contract",
+    "notifications.webhookendpoint": "customer__contracts",
+    "notifications.webhookdelivery": "event__ticket__contract",
 }
 TO_PROVIDER = {
     "contracts.provider": "pk",
@@ -179,6 +185,15 @@ def _side(name: str, provider: str, package: str, csam: User) -> Side:
         csam=csam,
     )
     contact = named_contact(contract, name=f"{name} Contactpersoon", email=f"{name}@x.example")
+    # The customer's webhook endpoint hears of the ticket below: one delivery to walk too.
+    hook = WebhookEndpoint.objects.create(
+        customer=customer,
+        url=f"https://hooks.example/{name.lower()}-vertrouwelijk",
+        events=["ticket.created"],
+        secret="whsec_" + "A" * 44,
+        created_at=NOW,
+        updated_at=NOW,
+    )
     ticket = create_ticket(contact, NOW, subject=f"Storing bij {name} vertrouwelijk")
     Escalation.objects.create(
         ticket=ticket, level=1, reason="breach", clock_version=1, raised_at=NOW
@@ -222,7 +237,13 @@ def _side(name: str, provider: str, package: str, csam: User) -> Side:
         created_at=NOW,
     )
     request.contracts.add(contract)
-    markers = [str(customer.name), str(contract.reference), ticket.number, ticket.subject]
+    markers = [
+        str(customer.name),
+        str(contract.reference),
+        ticket.number,
+        ticket.subject,
+        hook.url,
+    ]
     return Side(contract, ticket, problem, inbound, [*markers, contact.email, problem.title])
 
 

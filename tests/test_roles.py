@@ -162,6 +162,12 @@ BACKOFFICE = {
         # backoffice.0003: they see and revoke every staff member's API tokens (issue #12 §1).
         "contracts.view_apitoken",
         "contracts.change_apitoken",
+        # backoffice.0004: they manage webhook endpoints and send deliveries again (#12 §4).
+        "notifications.add_webhookendpoint",
+        "notifications.change_webhookendpoint",
+        "notifications.view_webhookendpoint",
+        "notifications.change_webhookdelivery",
+        "notifications.view_webhookdelivery",
     },
     SSM: {  # problems read-only since backoffice.0002 (README roles table, issue #10 §5)
         "tickets.view_problem",
@@ -180,6 +186,9 @@ BACKOFFICE = {
         "tickets.view_timeentry",
         "tickets.view_vendorescalation",
         "contracts.view_contactchangerequest",
+        # backoffice.0004: their contracts' webhook endpoints and deliveries, read-only.
+        "notifications.view_webhookendpoint",
+        "notifications.view_webhookdelivery",
     },
 }
 EXPECTED = {role: EXPECTED[role] | BACKOFFICE[role] for role in ROLES}
@@ -218,6 +227,8 @@ VISIBLE = {
         "tickets/problem",
         "contracts/contactchangerequest",
         "contracts/businesscalendar",
+        "notifications/webhookendpoint",
+        "notifications/webhookdelivery",
     ],
     SSM: [
         "tickets/ticket",
@@ -230,7 +241,12 @@ VISIBLE = {
     CSAM: ["tickets/ticket", "contracts/contract", "contracts/customer", "escalation/escalation"],
 }
 HIDDEN = {
-    FIRST: ["auth/user", "notifications/outboxemail", "tickets/ticketcounter"],
+    FIRST: [
+        "auth/user",
+        "notifications/outboxemail",
+        "tickets/ticketcounter",
+        "notifications/webhookendpoint",
+    ],
     SECOND: ["auth/user", "intake/inboundmessage", "notifications/outboxemail"],
     COORDINATOR: ["auth/user", "auth/group", "tickets/ticketcounter"],
     SSM: ["auth/user", "intake/inboundmessage", "contracts/package"],

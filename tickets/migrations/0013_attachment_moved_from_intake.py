@@ -20,6 +20,9 @@ class Migration(migrations.Migration):
         ('intake', '0007_merge_20261204_2035'),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('contenttypes', '0002_remove_content_type_name'),
+        # The role groups' grants on intake.InboundAttachment exist before its content type
+        # moves, so they move with it (without this, a later migration can reorder the plan).
+        ('escalation', '0002_provider_roles'),
     ]
 
     operations = [
