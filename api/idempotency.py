@@ -129,33 +129,65 @@ def idempotency_claim(
         )
     fingerprint = _fingerprint(request)
     for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                _commit_without_waiting_for_the_disk()
-                record = IdempotencyRecord.objects.create(
-                    caller_key=caller_key,
-                    key=key,
-                    fingerprint=fingerprint,
-                    state=IdempotencyState.IN_FLIGHT,
-                    locked_until=now + _lease(),
-                    created_at=now,
-                )
+        record = _claim_insert(
+            IdempotencyRecord(
+                caller_key=caller_key,
+                key=key,
+                fingerprint=fingerprint,
+                state=IdempotencyState.IN_FLIGHT,
+                locked_until=now + _lease(),
+                created_at=now,
+            )
+        )
+        if record is not None:
             return Claim(record)
-        except IntegrityError:
-            answer = _existing(caller_key, key, fingerprint, now)
-            if answer is not None:
-                return answer
+        answer = _existing(caller_key, key, fingerprint, now)
+        if answer is not None:
+            return answer
     return _in_flight()
 
 
-def _commit_without_waiting_for_the_disk() -> None:
-    """The claim only has to be seen by concurrent requests, not to outlive a crash of the
-    database: PostgreSQL may commit it without waiting for the disk (one flush less per keyed
-    request). The work's own commit flushes the log up to itself, the claim with it; a crash
+def _claim_insert(record: IdempotencyRecord) -> IdempotencyRecord | None:
+    """The record inserted and committed, or None when the key is taken (the unique constraint
+    decides). The claim only has to be seen by concurrent requests, not to outlive a crash of
+    the database: on PostgreSQL, outside a transaction, it is one round trip that commits
+    without waiting for the disk (`SET LOCAL` holds for that statement's implicit transaction
+    only). The work's own commit flushes the log up to itself, the claim with it; a crash
     before that loses at most a claim whose work never committed, as a dead process does."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return _claim_insert_at_once(record)
+    try:
+        with transaction.atomic():
+            record.save(force_insert=True)
+    except IntegrityError:
+        return None
+    return record
+
+
+def _claim_insert_at_once(record: IdempotencyRecord) -> IdempotencyRecord | None:
+    meta = IdempotencyRecord._meta
+    quote = connection.ops.quote_name
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    # The unique constraint's columns (caller_key, key): plain fields, named as their columns.
+    sql = (
+        "SET LOCAL synchronous_commit TO OFF; "
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT (caller_key, key) DO NOTHING RETURNING {quote(str(meta.pk.column))}"
+    )
+    params = [
+        field.get_db_prep_save(getattr(record, field.attname), connection) for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        cursor.nextset()
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    record.pk = row[0]
+    record._state.adding = False
+    return record
 
 
 def _existing(

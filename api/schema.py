@@ -2,7 +2,10 @@
 
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.openapi import AutoSchema
 
 
@@ -26,6 +29,16 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "A token from the back-office (provider) or the portal (customer).",
         }
+
+
+class RefFieldSchema(OpenApiSerializerFieldExtension):
+    """A `RefField` is drawn as the serializer it stands for (the same component)."""
+
+    target_class = "api.serializers.tickets.RefField"
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        component = auto_schema.resolve_serializer(self.target.shape(), direction)
+        return dict(component.ref)
 
 
 PROBLEM_SCHEMA = {

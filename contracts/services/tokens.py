@@ -11,10 +11,20 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from contracts.exceptions import ContractsError
-from contracts.models import ApiToken, Contact, ContactRole, ContactRoleKind, Provider, TokenScope
+from contracts.joined import joined_fetch, joined_select
+from contracts.models import (
+    ApiToken,
+    Contact,
+    ContactRole,
+    ContactRoleKind,
+    Customer,
+    Provider,
+    TokenScope,
+)
 from contracts.selectors_tokens import (
     STATE_ACTIVE,
     api_token_state,
@@ -120,6 +130,35 @@ def api_token_revoke(*, token: ApiToken, now: datetime) -> ApiToken:
     return token
 
 
+# The rows a token lookup reads (contracts.joined), by their alias in its query.
+_OWNER: dict[str, type[Model]] = {"t": ApiToken, "u": User, "c": Contact, "k": Customer, "cu": User}
+
+
+def _token_with_owner(prefix: str) -> ApiToken | None:
+    """Every API request asks this: one unique-index lookup with what the caller needs (its
+    staff member; or its contact, the contact's customer and login; the provider by id only)."""
+    sql = (
+        f"SELECT {joined_select(_OWNER)} FROM {ApiToken._meta.db_table} t "
+        f"LEFT JOIN {User._meta.db_table} u ON u.id = t.user_id "
+        f"LEFT JOIN {Contact._meta.db_table} c ON c.id = t.contact_id "
+        f"LEFT JOIN {Customer._meta.db_table} k ON k.id = c.customer_id "
+        f"LEFT JOIN {User._meta.db_table} cu ON cu.id = c.user_id "
+        "WHERE t.prefix = %s"
+    )
+    found = joined_fetch(sql, [prefix], _OWNER)
+    if not found:
+        return None
+    rows = found[0][0]
+    token: ApiToken = rows["t"]
+    token.user = rows["u"]
+    contact = rows["c"]
+    if contact is not None:
+        contact.customer = rows["k"]
+        contact.user = rows["cu"]
+    token.contact = contact
+    return token
+
+
 def api_token_find(raw: str, *, now: datetime) -> ApiToken | None:
     """The live token with this raw value, or None (unknown, wrong secret, revoked, expired,
     or its staff member no longer active). Notes its use at minute precision."""
@@ -127,11 +166,8 @@ def api_token_find(raw: str, *, now: datetime) -> ApiToken | None:
     parts = raw.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1].isalnum():
         return None
-    # Every API request asks this: one unique-index lookup, with what the caller needs (the
-    # provider is needed by id only); .get() spares .first()'s ordering.
-    try:
-        token = ApiToken.objects.select_related("user", "contact__customer").get(prefix=parts[1])
-    except ApiToken.DoesNotExist:
+    token = _token_with_owner(parts[1])
+    if token is None:
         return None
     if not hmac.compare_digest(token.secret_hash, _hash(raw)):
         return None

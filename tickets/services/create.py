@@ -219,8 +219,8 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
     target = target_choose(policy, data)
     ticket = Ticket(
         number=ticket_number_next(now=received),
-        provider_id=contract.provider_id,
-        customer_id=contract.customer_id,
+        provider=contract.provider,
+        customer=contract.customer,
         contract=contract,
         contact=data.contact,
         request_type=data.request_type,

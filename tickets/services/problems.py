@@ -185,14 +185,21 @@ def problem_open(
 
 
 @requires_aware_now
-@transaction.atomic
 def problem_open_for_top_incident(
     *, ticket: Ticket, now: datetime, actor: User | None
 ) -> Problem | None:
     """D21: a Top incident without a problem gets one, once in its life. The caller holds the
-    ticket (new or locked); the unique constraint on (source ticket, automatic) is the backstop."""
+    ticket (new or locked); the unique constraint on (source ticket, automatic) is the backstop.
+    Every new ticket asks: the answer for all the others costs no savepoint."""
     if not is_top_incident(ticket) or ticket.problem_id is not None:
         return None
+    return _problem_open_for_top_incident(ticket=ticket, now=now, actor=actor)
+
+
+@transaction.atomic
+def _problem_open_for_top_incident(
+    *, ticket: Ticket, now: datetime, actor: User | None
+) -> Problem | None:
     if Problem.objects.filter(source_ticket=ticket, origin=ProblemOrigin.AUTOMATIC_TOP).exists():
         return None
     problem = _problem_new(

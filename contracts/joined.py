@@ -1,0 +1,69 @@
+"""Rows of several tables read by one plain SQL query, rebuilt as model instances.
+
+For the two queries every API request and every ticket runs (the token lookup, the contract a
+ticket is filed under), the ORM's compilation of a `select_related` cost more than the
+database's answer (bench/bench_api_create.py). Those queries are written once as SQL selecting
+`joined_select(...)`; `joined_fetch` rebuilds each aliased table's row, its columns converted as
+the ORM's own compiler converts them (backend, then field), so they are the model instances
+`select_related` would give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+Aliases = dict[str, type[Model]]
+
+
+@cache
+def _shape(model: type[Model]) -> tuple[list[str], list[tuple[Any, list[Any]]], int]:
+    """(attnames, (column expression, converters) per field, index of the primary key)."""
+    fields = model._meta.concrete_fields
+    converted = []
+    for field in fields:
+        column = field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        converted.append((column, converters))
+    primary = [field.primary_key for field in fields].index(True)
+    return [field.attname for field in fields], converted, primary
+
+
+def joined_select(aliases: Aliases) -> str:
+    """The select list: every concrete column of every aliased table, in order."""
+    return ", ".join(
+        f"{alias}.{field.column}"
+        for alias, model in aliases.items()
+        for field in model._meta.concrete_fields
+    )
+
+
+def joined_fetch(
+    sql: str, params: Sequence[Any], aliases: Aliases
+) -> list[tuple[dict[str, Any], tuple[Any, ...]]]:
+    """Per row: alias -> instance (None where an outer join found no row), and the columns
+    selected after the joined ones."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        instances: dict[str, Any] = {}
+        start = 0
+        for alias, model in aliases.items():
+            attnames, converted, primary = _shape(model)
+            values = list(row[start : start + len(attnames)])
+            start += len(attnames)
+            if values[primary] is None:
+                instances[alias] = None
+                continue
+            for i, (column, converters) in enumerate(converted):
+                for convert in converters:
+                    values[i] = convert(values[i], column, connection)
+            instances[alias] = model.from_db(connection.alias, attnames, values)
+        found.append((instances, tuple(row[start:])))
+    return found
