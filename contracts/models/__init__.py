@@ -13,6 +13,7 @@ from contracts.models.catalogue import (
 )
 from contracts.models.entitlements import EntitlementKind, EntitlementMovement
 from contracts.models.escalation import EscalationPolicy
+from contracts.models.events import AemEvent, AemEventStatus
 from contracts.models.parties import Contact, ContactRole, ContactRoleKind, Customer
 from contracts.models.requests import (
     ContactChangeAction,
@@ -23,6 +24,8 @@ from contracts.models.sla import ClockKind, RequestType, ResolutionStart, SlaPol
 from contracts.models.tokens import ApiToken, TokenScope
 
 __all__ = [
+    "AemEvent",
+    "AemEventStatus",
     "ApiToken",
     "BillingMode",
     "BusinessCalendar",
