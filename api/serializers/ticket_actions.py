@@ -8,12 +8,12 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.filters import ID_MAX
 from api.serializers.calendars import AwareDateTimeField
 from api.serializers.tickets import StaffTicketOutputSerializer
 from tickets.models import RequestState, ResolutionKind, Status, TimeCategory
 from tickets.models.work import MINUTES_PER_ENTRY_MAX
 
-ID_MAX = 2**31 - 1
 TEXT_MAX = 100_000
 REASON_MAX = 10_000
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.filters import ID_MAX
 from contracts.models import RequestType
 from tickets.models import ImpactEffect, ImpactScope, Line, Status
 from tickets.services.create import BUSINESS_CRITICAL_CHECKS
@@ -113,7 +114,7 @@ class TicketCreateInputSerializer(serializers.Serializer[Any]):
     subject = serializers.CharField(max_length=250)
     description = serializers.CharField(max_length=100_000)
     contract = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=2**31 - 1
+        required=False, allow_null=True, min_value=1, max_value=ID_MAX
     )
     product = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     reproduction_steps = serializers.CharField(
@@ -149,7 +150,7 @@ class TicketCreateInputSerializer(serializers.Serializer[Any]):
 class StaffTicketCreateInputSerializer(TicketCreateInputSerializer):
     """A provider registers a ticket for a contact (a monitoring alert, an RMM event)."""
 
-    contact = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    contact = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     priority_level = serializers.CharField(
         max_length=40, required=False, default="", allow_blank=True
     )

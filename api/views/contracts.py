@@ -26,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.caller import Caller
-from api.filters import filter_parameters
+from api.filters import IdFilter, filter_parameters
 from api.pagination import ApiCursorPagination
 from api.scope import one_or_404, rows_for
 from api.serializers.contracts import (
@@ -40,7 +40,7 @@ from api.serializers.contracts import (
     StaffCustomerOutputSerializer,
 )
 from api.views.base import ApiView
-from api.views.listing import id_filter, list_response, shaped
+from api.views.listing import list_response, shaped
 from contracts.models import Contact, ContactRole, Contract, ContractStatus, Customer
 from contracts.selectors import (
     contract_calendar,
@@ -60,7 +60,7 @@ ESCALATION_LEVELS = (1, 2, 3)
 
 class ContractFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=ContractStatus.choices)
-    customer = id_filter("customer_id")
+    customer = IdFilter(field_name="customer_id")
     reference = filters.CharFilter(field_name="reference")
 
     class Meta:
@@ -221,7 +221,7 @@ class CustomerDetailApi(ApiView):
 
 
 class ContactFilter(filters.FilterSet):
-    customer = id_filter("customer_id")
+    customer = IdFilter(field_name="customer_id")
     email = filters.CharFilter(field_name="email", lookup_expr="iexact", max_length=254)
     is_active = filters.BooleanFilter(field_name="is_active")
 

@@ -26,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.caller import Caller
-from api.filters import filter_parameters
+from api.filters import IdFilter, filter_parameters
 from api.pagination import ApiCursorPagination
 from api.scope import one_or_404, rows_for, ticket_rows_for, tickets_for
 from api.serializers.escalations import (
@@ -36,7 +36,7 @@ from api.serializers.escalations import (
     StaffEscalationOutputSerializer,
 )
 from api.views.base import ApiView
-from api.views.listing import id_filter, list_response, shaped
+from api.views.listing import list_response, shaped
 from escalation.models import Escalation, Level
 from escalation.services.actions import escalation_acknowledge, escalation_resolve
 from tickets.models import Problem, ProblemStatus
@@ -45,7 +45,7 @@ CHANGE_PERMISSION = "escalation.change_escalation"
 
 
 class EscalationFilter(filters.FilterSet):
-    ticket = id_filter("ticket_id")
+    ticket = IdFilter(field_name="ticket_id")
     level = filters.MultipleChoiceFilter(choices=Level.choices)
     open = filters.BooleanFilter(
         field_name="resolved_at",
@@ -183,7 +183,7 @@ class EscalationResolveApi(ApiView):
 
 class ProblemFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=ProblemStatus.choices)
-    customer = id_filter("customer_id")
+    customer = IdFilter(field_name="customer_id")
 
     class Meta:
         model = Problem

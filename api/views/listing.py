@@ -18,13 +18,6 @@ M = TypeVar("M", bound=Model)
 S = TypeVar("S", bound=serializers.Serializer[Any])
 
 
-def id_filter(field_name: str) -> filters.NumberFilter:
-    """A filter on a row id: a whole number the database can hold (else a 400, never a 500)."""
-    return filters.NumberFilter(
-        field_name=field_name, min_value=1, max_value=2**31 - 1, decimal_places=0
-    )
-
-
 def shaped(caller: Caller, staff: type[S], customer: type[S]) -> type[S]:
     """The output serializer for the caller: provider staff see more than a customer."""
     return staff if caller.is_staff else customer

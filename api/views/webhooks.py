@@ -32,7 +32,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.caller import Caller
-from api.filters import filter_parameters, page_parameters
+from api.filters import IdFilter, filter_parameters, page_parameters
 from api.idempotency import secret_fields_mark
 from api.scope import one_or_404, rows_for, tickets_for
 from api.serializers.webhooks import (
@@ -254,7 +254,7 @@ class WebhookRotateSecretApi(ApiView):
 
 class DeliveryFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=DeliveryStatus.choices)
-    event = filters.NumberFilter(field_name="event_id")
+    event = IdFilter(field_name="event_id")
 
     class Meta:
         model = WebhookDelivery

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from contracts.admin.secrets import SecretLookupsRefused
 from contracts.models import ApiToken
 from contracts.selectors_tokens import MANAGE_ALL_PERMISSION
 from contracts.services.tokens import api_token_revoke
@@ -36,7 +37,8 @@ class RevokedFilter(admin.SimpleListFilter):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(SecretLookupsRefused, admin.ModelAdmin):
+    secret_fields = ("secret_hash",)
     list_display = [
         "name",
         "prefix",

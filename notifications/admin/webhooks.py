@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from contracts.admin.secrets import SecretLookupsRefused
 from contracts.staff_scope import staff_rows
 from notifications.admin.webhook_deliveries import RESEND_PERMISSION, back_to_endpoint
 from notifications.admin.webhook_forms import (
@@ -55,7 +56,8 @@ TEMPLATES = "admin/notifications/webhookendpoint"
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(SecretLookupsRefused, admin.ModelAdmin):
+    secret_fields = SECRET_FIELDS
     list_display = ["url", "owner", "event_list", "state", "failing_since", "created_at"]
     list_filter = ["is_active", "disabled_reason", "provider", "customer"]
     list_select_related = ["provider", "customer"]
@@ -95,11 +97,6 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         if obj.is_active:
             return gettext("active")
         return gettext("off: %(reason)s") % {"reason": obj.get_disabled_reason_display() or "-"}
-
-    def lookup_allowed(self, lookup: str, value: str, request: Any = None) -> bool:
-        if lookup.split("__", 1)[0] in SECRET_FIELDS:
-            return False
-        return bool(super().lookup_allowed(lookup, value, request))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # the page is read-only: every change is an action through a service

@@ -294,3 +294,14 @@ def test_a_refused_target_names_its_field(db: None) -> None:
 
     body = _domain(WebhookTargetRefused("Niet toegestaan adres.", field="url")).data
     assert body["errors"] == {"url": ["Niet toegestaan adres."]}
+
+
+def test_the_delivery_log_filters_by_an_event_id_a_bigint_holds(manager: Any) -> None:
+    deliveries = f"/api/v1/webhooks/{_endpoint(manager)['id']}/deliveries/"
+
+    too_large = manager.get(deliveries, {"event": str(2**63)})
+    large = manager.get(deliveries, {"event": str(2**40)})
+
+    assert too_large.status_code == 400
+    assert set(too_large.json()["errors"]) == {"event"}
+    assert (large.status_code, large.json()["results"]) == (200, [])
