@@ -84,3 +84,13 @@ class ContactChangeError(ContractsError):
 
 class ContactChangeDecided(ContactChangeError):
     """The request was already approved or rejected; a decision is taken once."""
+
+
+class AemEventRefused(ContractsError):
+    """An Azure Event Management event cannot be planned (or agreed); `errors` per field."""
+
+    code = "aem_event_refused"
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__(" ".join(errors.values()))

@@ -60,8 +60,9 @@ CURRENT_REVISION_CACHE_SECONDS = 60.0
 
 
 def catalogue_cache_clear() -> None:
-    from contracts import calendars
+    from contracts import calendars, selectors_events
 
+    selectors_events.extended_cache_clear()
     _WARNING_PERCENTS.clear()
     _POLICY_ROWS.clear()
     _POLICIES.clear()

@@ -13,8 +13,9 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from contracts.exceptions import UnknownPriority
-from contracts.models import Contact, RequestType, SlaTarget
+from contracts.models import Contact, Contract, RequestType, SlaTarget
 from contracts.selectors import PolicyTargets, contract_for_submission, sla_policy_targets
+from contracts.selectors_events import PolicyChoice, ServiceArea, extended_policy_choose
 from contracts.text import display_line, display_text
 from tickets.exceptions import TicketValidationError
 from tickets.models import (
@@ -63,6 +64,9 @@ class TicketCreateInput:
     created_by: User | None = None
     follow_up_of: Ticket | None = None
     product: str = ""
+    # Microsoft's extended services (contracts.selectors_events.ServiceArea): what the ticket is
+    # about picks Rapid Response / AEM / Retail targets when the contract has the service.
+    service_area: str = ""
     # Issue #11 §2: the contact gets a receipt (number, due times). Email intake sends its own,
     # threaded to the incoming message, and passes False.
     send_receipt: bool = True
@@ -104,6 +108,12 @@ def _validate(data: TicketCreateInput) -> None:
     if data.impact_effect and data.impact_effect not in ImpactEffect.values:
         raise TicketValidationError(
             "impact_effect", _("Unknown impact effect %(value)r.") % {"value": data.impact_effect}
+        )
+    if data.service_area not in ServiceArea.values:
+        raise TicketValidationError(
+            "service_area",
+            _("Unknown service area %(value)r; use one of %(all)s.")
+            % {"value": data.service_area, "all": ", ".join(v for v in ServiceArea.values if v)},
         )
     unknown = set(data.business_critical_checklist) - set(BUSINESS_CRITICAL_CHECKS)
     if unknown:
@@ -215,7 +225,8 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
         contract_id=data.contract_id,
         allow_not_named=bool(data.named_contact_override.strip()),
     )
-    policy = sla_policy_targets(contract=contract, policy_code=data.policy_code)
+    choice = _policy_choice(data, contract, received)
+    policy = sla_policy_targets(contract=contract, policy_code=choice.code)
     target = target_choose(policy, data)
     ticket = Ticket(
         number=ticket_number_next(now=received),
@@ -272,6 +283,8 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
             "priority": ticket.priority_level,
             "rank": ticket.priority_rank,
             "policy": policy.policy.code if policy and target else None,
+            "policy_reason": choice.reason or None,
+            "aem_event": choice.event.pk if choice.event else None,
             "contract_version": contract.version,
             "response_due_at": _iso(ticket.response_due_at),
             "resolution_due_at": _iso(ticket.resolution_due_at),
@@ -294,6 +307,21 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
         )
     )
     return ticket
+
+
+def _policy_choice(data: TicketCreateInput, contract: Contract, at: datetime) -> PolicyChoice:
+    """An explicit policy (the demo, a test) or the extended-service rule's choice."""
+    if data.policy_code:
+        return PolicyChoice(code=data.policy_code, reason="")
+    return extended_policy_choose(
+        contract=contract,
+        request_type=data.request_type,
+        area=data.service_area,
+        product=data.product,
+        subject=data.subject,
+        description=data.description,
+        at=at,
+    )
 
 
 def _iso(value: datetime | None) -> str | None:
