@@ -5,6 +5,7 @@ tasks live in notifications.tasks (under their old registered names)."""
 from celery import shared_task
 from django.utils import timezone
 
+from escalation.services.aem import aem_event_summaries_send
 from escalation.services.csam import csam_contract_notices
 from escalation.services.sweep import escalation_sweep
 
@@ -17,4 +18,6 @@ def escalation_sweep_task() -> dict[str, int]:
 
 @shared_task(name="escalation.tasks.csam_daily_task")
 def csam_daily_task() -> int:
-    return csam_contract_notices(now=timezone.now())
+    # The CSAM's contract notices and, once per ended event, its post-event summary.
+    now = timezone.now()
+    return csam_contract_notices(now=now) + aem_event_summaries_send(now=now)
