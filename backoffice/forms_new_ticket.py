@@ -19,8 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contact, Contract, RequestType
 from contracts.selectors import sla_policy_targets
+from contracts.selectors_events import contract_asks_service_area, contract_extended_policy_codes
 from contracts.staff_scope import staff_csam_only
-from portal.forms import BUSINESS_CRITICAL_LABELS, MultipleFileField, UploadQuotaMixin
+from portal.forms import (
+    BUSINESS_CRITICAL_LABELS,
+    MultipleFileField,
+    UploadQuotaMixin,
+    service_area_field,
+)
 from tickets.forms import TicketRequestForm
 from tickets.models import Channel, ImpactEffect, ImpactScope
 from tickets.questions import ContractQuestions, QuestionSet, contract_question_set
@@ -41,20 +47,24 @@ def is_coordinator(user: User) -> bool:
 
 
 def _level_choices(contract: Contract) -> list[tuple[str, str]]:
-    """Every level of the contract's SLA policy, per request type, in the page's language."""
-    policy = sla_policy_targets(contract=contract)
+    """Every level of the contract's SLA policy, per request type, in the page's language,
+    then the levels of its extended services' policies (Rapid Response, events: the service
+    area picks which applies)."""
     english = (get_language() or "").startswith("en")
     types = dict(RequestType.choices)
-    return [
-        (
-            target.level,
-            f"{types.get(target.request_type, target.request_type)}: "
-            f"{target.label_en if english else target.label_nl} ({target.level}, P{target.rank})",
-        )
+    choices: dict[str, str] = {}
+    for code in ["", *contract_extended_policy_codes(contract)]:
+        policy = sla_policy_targets(contract=contract, policy_code=code)
         for target in sorted(
             policy.targets if policy else (), key=lambda t: (t.request_type, t.sort, t.rank)
-        )
-    ]
+        ):
+            choices.setdefault(
+                target.level,
+                f"{types.get(target.request_type, target.request_type)}: "
+                f"{target.label_en if english else target.label_nl} ({target.level}, "
+                f"P{target.rank})",
+            )
+    return list(choices.items())
 
 
 def _local_minute(moment: datetime) -> str:
@@ -122,6 +132,8 @@ class NewTicketForm(UploadQuotaMixin, TicketRequestForm):
         self.question_fields = [name for name in self.fields if name not in before]
         levels = _level_choices(contract) if contract else []
         self.fields["priority_level"].choices = [("", "—"), *levels]  # type: ignore[attr-defined]
+        if contract is not None and contract_asks_service_area(contract):
+            self.fields["service_area"] = service_area_field()
         if not is_coordinator(user):
             del self.fields["named_contact_override"]
 
@@ -220,6 +232,7 @@ class NewTicketForm(UploadQuotaMixin, TicketRequestForm):
             named_contact_override=data.get("named_contact_override", ""),
             received_at=data["received_at"],
             received_how=data["received_how"],
+            service_area=data.get("service_area", ""),
         )
 
 

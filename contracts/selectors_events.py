@@ -208,3 +208,18 @@ def aem_events_ended_unsummarised(*, now: datetime) -> QuerySet[AemEvent]:
     return AemEvent.objects.filter(
         status=AemEventStatus.PLANNED, summary_sent_at__isnull=True, ends_on__lt=local_day(now)
     ).select_related("contract__customer", "contract__csam")
+
+
+def contract_extended_policy_codes(contract: Contract) -> list[str]:
+    """The extended policies the contract's services give it, in the catalogue's order."""
+    if not _release_has_extended(contract.package.release_id):
+        return []
+    return list(
+        SlaPolicy.objects.filter(
+            release_id=contract.package.release_id,
+            code__in=EXTENDED_POLICIES,
+            service__in=contract.services.all(),
+        )
+        .order_by("pk")
+        .values_list("code", flat=True)
+    )

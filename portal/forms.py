@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contact, Contract, Customer, RequestType
+from contracts.selectors_events import ServiceArea, contract_asks_service_area
 from contracts.text import person_name_validate
 from notifications.services.upload_alerts import upload_quota_check
 from tickets.forms import TicketRequestForm
@@ -136,6 +137,20 @@ QUESTION_NAMES: dict[str, Any] = {
 }
 
 
+def service_area_field() -> forms.ChoiceField:
+    """What the ticket is about, asked under a contract with Microsoft's extended services:
+    the answer picks Rapid Response, event or Retail targets (contracts.selectors_events)."""
+    return forms.ChoiceField(
+        label=_("What is the ticket about?"),
+        required=False,
+        choices=ServiceArea.choices,
+        help_text=_(
+            "Azure components and, during a planned event, your event's solution get faster "
+            "targets when your contract includes them."
+        ),
+    )
+
+
 class NewTicketForm(UploadQuotaMixin, TicketRequestForm):
     """A customer's new ticket. Only the questions of the chosen contract's provider count
     (issue #11 §4): answers to another provider's questions are refused, and no field sets a
@@ -189,6 +204,8 @@ class NewTicketForm(UploadQuotaMixin, TicketRequestForm):
         if len(choices) == 1:
             self.fields["contract"].initial = choices[0]
         self.fields["proposed_level"].choices = [("", "-"), *levels]  # type: ignore[attr-defined]
+        if any(contract_asks_service_area(c) for c in choices):
+            self.fields["service_area"] = service_area_field()
         for name in BUSINESS_CRITICAL_CHECKS:  # CBG's checklist (TKT-41)
             self.fields[f"check_{name}"] = forms.BooleanField(
                 label=BUSINESS_CRITICAL_LABELS[name], required=False
@@ -237,6 +254,7 @@ class NewTicketForm(UploadQuotaMixin, TicketRequestForm):
                 name: bool(data.get(f"check_{name}")) for name in BUSINESS_CRITICAL_CHECKS
             },
             shared_with_organisation=data["shared_with_organisation"],
+            service_area=data.get("service_area", ""),
         )
 
     def clean(self) -> dict[str, Any]:

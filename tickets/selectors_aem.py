@@ -9,7 +9,13 @@ from datetime import datetime
 from django.db.models import Prefetch
 
 from contracts.models import AemEvent
-from contracts.selectors_events import POLICY_AEM, POLICY_RETAIL, aem_event_window
+from contracts.selectors import package_row
+from contracts.selectors_events import (
+    POLICY_AEM,
+    POLICY_RETAIL,
+    aem_event_window,
+    policy_choice_label,
+)
 from tickets.models import OPEN_STATUSES, Metric, SlaClock, Ticket
 
 
@@ -89,3 +95,14 @@ def aem_event_cases(event: AemEvent) -> list[AemCase]:
 
 def aem_event_summary(event: AemEvent) -> AemSummary:
     return AemSummary(event=event, cases=aem_event_cases(event))
+
+
+def ticket_policy_label(ticket: Ticket) -> str:
+    """Which targets the ticket got, in words for the customer and the engineer ("" without a
+    policy): the package's or an extended service's (contracts.selectors_events)."""
+    if ticket.sla_policy_id is None:
+        return ""
+    return policy_choice_label(
+        policy_code=ticket.sla_policy.code if ticket.sla_policy else None,
+        package_name=package_row(ticket.package_id).name,
+    )

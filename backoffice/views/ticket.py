@@ -52,6 +52,7 @@ from tickets.selectors import (
     ticket_time_totals,
     ticket_vendor_escalations,
 )
+from tickets.selectors_aem import ticket_policy_label
 from tickets.services.markers import ticket_customer_reply_seen
 
 REFUSALS = (TicketError, ContractsError, EscalationError)
@@ -174,6 +175,7 @@ def _context(
         "subtitle": ticket.subject,
         "ticket": ticket,
         "priority_label": ticket_priority_label(ticket),
+        "policy_label": ticket_policy_label(ticket),
         "dues": dues,
         "workable": workable,
         "may_resolve_escalations": _may_resolve(user),

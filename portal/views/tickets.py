@@ -46,6 +46,7 @@ from tickets.selectors import (
     attachments_visible_to_contact,
     messages_visible_to_contact,
 )
+from tickets.selectors_aem import ticket_policy_label
 from tickets.services import (
     ticket_create,
     ticket_customer_confirm,
@@ -167,6 +168,7 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
             "conversation": conversation,
             "attachments": attachments_visible_to_contact(contact, ticket.attachments.all()),
             "sla": sla_panel(ticket, timezone.now()),
+            "policy_label": ticket_policy_label(ticket),
             "reply_form": ReplyForm(prefix="reply"),
             "escalate_form": EscalateForm(prefix="escalate"),
             "unsatisfied_form": EscalateForm(prefix="unsatisfied"),
