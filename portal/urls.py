@@ -1,7 +1,7 @@
 from django.urls import path
 
 from portal.tokens import ContactSetPasswordForm, contact_token_generator
-from portal.views import account, api_tokens, auth, preferences, sharing, tickets
+from portal.views import account, api_tokens, auth, events, preferences, sharing, tickets
 from tickets import converters  # noqa: F401  (registers the ticket_number converter)
 
 app_name = "portal"
@@ -35,6 +35,8 @@ urlpatterns = [
     path("tickets/<ticket_number:number>/sharing/", sharing.ticket_sharing, name="ticket_sharing"),
     path("contract/", account.contract_page, name="contract"),
     path("organisation/", account.organisation_page, name="organisation"),
+    path("events/", events.events_page, name="events"),
+    path("events/<int:pk>/assessment/", events.event_assessment, name="event_assessment"),
     path("api-tokens/", api_tokens.api_tokens_page, name="api_tokens"),
     path("preferences/", preferences.preferences_page, name="preferences"),
     path("language/", preferences.language_switch, name="language"),

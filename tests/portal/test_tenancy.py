@@ -11,6 +11,7 @@ from django.urls import URLPattern, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from contracts.models import AemEvent
 from portal import urls as portal_urls
 from tests.factories import UserFactory
 from tests.portal.conftest import Org, b_strings, client_for, leaked
@@ -29,7 +30,7 @@ AUTH_PAGES = {
     "language",  # the language switch (POST only), before and after login
 }
 # Pages about one object, named by the URL: another organisation's object answers 404.
-OBJECT_PAGES = {"ticket", "ticket_sharing"}
+OBJECT_PAGES = {"ticket", "ticket_sharing", "event_assessment"}
 # Pages about the signed-in contact's own organisation.
 ORGANISATION_PAGES = {
     "home",
@@ -39,9 +40,10 @@ ORGANISATION_PAGES = {
     "organisation",
     "preferences",
     "api_tokens",
+    "events",
 }
 # Of those, the support services manager's only: another contact gets a 404.
-MANAGER_PAGES = {"organisation", "api_tokens"}
+MANAGER_PAGES = {"organisation", "api_tokens", "events"}
 PATTERNS = portal_urls.urlpatterns
 ACTIONS = ("reply", "priority", "escalate", "unsatisfied", "confirm", "reopen", "survey")
 
@@ -52,6 +54,9 @@ def _url(pattern: URLPattern, org: Org, number: str) -> str:
         "number": number,
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": "not-a-valid-token",
+        # Organisation B's event, if it has one (an AEM contract); else one that never existed.
+        "pk": AemEvent.objects.filter(contract=org.contract).values_list("pk", flat=True).first()
+        or 10**9,
     }
     kwargs = {name: values[name] for name in pattern.pattern.converters}
     return reverse(f"portal:{pattern.name}", kwargs=kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 
 if TYPE_CHECKING:
@@ -37,11 +38,23 @@ def attachment_file_response(attachment: Attachment, *, inline: bool = False) ->
     """The stored file, served by `download_serving`'s rule, never sniffed and sandboxed: the one
     way every authorising door (the pages' download view, the API) hands out a file. The door
     checks who may have it first."""
-    serving = download_serving(attachment.content_type, inline=inline)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=serving.as_attachment,
+    return stored_file_response(
+        attachment.file,
         filename=attachment.filename,
+        content_type=attachment.content_type,
+        inline=inline,
+    )
+
+
+def stored_file_response(
+    stored: FieldFile, *, filename: str, content_type: str, inline: bool = False
+) -> FileResponse:
+    """Any stored file (an attachment, an event's assessment) served by the same rule."""
+    serving = download_serving(content_type, inline=inline)
+    response = FileResponse(
+        stored.open("rb"),
+        as_attachment=serving.as_attachment,
+        filename=filename,
         content_type=serving.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
