@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from contracts.models import Contact, Contract, RequestType
 from contracts.selectors import sla_policy_targets
 from contracts.selectors_events import contract_asks_service_area, contract_extended_policy_codes
+from contracts.selectors_phone_codes import out_of_hours_phone_policy
 from contracts.staff_scope import staff_csam_only
 from portal.forms import (
     BUSINESS_CRITICAL_LABELS,
@@ -136,6 +137,18 @@ class NewTicketForm(UploadQuotaMixin, TicketRequestForm):
             self.fields["service_area"] = service_area_field()
         if not is_coordinator(user):
             del self.fields["named_contact_override"]
+        if contract is not None and out_of_hours_phone_policy(contract.package) is not None:
+            self.fields["phone_code"] = forms.CharField(
+                label=_("Out-of-hours phone code"),
+                required=False,
+                max_length=20,
+                help_text=_(
+                    "Outside office hours only: the code the caller gives for a "
+                    "business-critical call. A valid code puts the ticket on the 24x7 line and "
+                    "pages the person on call."
+                ),
+                widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+            )
 
     def _questions_add(self, questions: ContractQuestions) -> None:
         """The provider's own impact questions, and only those (issue #11 §4)."""

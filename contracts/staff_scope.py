@@ -74,6 +74,7 @@ SCOPES: dict[str, Scope] = {
     "contracts.contactrole": _contract("contract"),
     "contracts.contactchangerequest": _contract("contracts"),
     "contracts.entitlementmovement": _contract("contract"),
+    "contracts.phonecode": _contract("contract"),
     "contracts.escalationcontact": _provider("release__provider", catalogue_only=True),
     "contracts.escalationpolicy": _provider("release__provider", catalogue_only=True),
     # The catalogue of the providers they work with.

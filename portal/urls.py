@@ -1,7 +1,17 @@
 from django.urls import path
 
 from portal.tokens import ContactSetPasswordForm, contact_token_generator
-from portal.views import account, api_tokens, auth, events, preferences, sharing, tickets
+from portal.views import (
+    account,
+    api_tokens,
+    auth,
+    events,
+    phone_codes,
+    preferences,
+    procedure,
+    sharing,
+    tickets,
+)
 from tickets import converters  # noqa: F401  (registers the ticket_number converter)
 
 app_name = "portal"
@@ -33,11 +43,17 @@ urlpatterns = [
     path("tickets/new/", tickets.ticket_new, name="ticket_new"),
     path("tickets/<ticket_number:number>/", tickets.ticket_detail, name="ticket"),
     path("tickets/<ticket_number:number>/sharing/", sharing.ticket_sharing, name="ticket_sharing"),
+    path(
+        "tickets/<ticket_number:number>/procedure/",
+        procedure.ticket_procedure,
+        name="ticket_procedure",
+    ),
     path("contract/", account.contract_page, name="contract"),
     path("organisation/", account.organisation_page, name="organisation"),
     path("events/", events.events_page, name="events"),
     path("events/<int:pk>/assessment/", events.event_assessment, name="event_assessment"),
     path("api-tokens/", api_tokens.api_tokens_page, name="api_tokens"),
+    path("phone-codes/", phone_codes.phone_codes_page, name="phone_codes"),
     path("preferences/", preferences.preferences_page, name="preferences"),
     path("language/", preferences.language_switch, name="language"),
 ]

@@ -62,6 +62,8 @@ MODELS: dict[str, tuple[str, str]] = {
     "auth.user": ("------r", "------a"),
     "axes.accessattempt": ("------r", "-------"),
     "contracts.apitoken": ("--r---r", "-------"),  # read-only: revoked by an action
+    # Out-of-hours phone codes: the coordinators issue, rotate and revoke them (issue #13 §2).
+    "contracts.phonecode": ("--r---r", "--a---a"),
     "axes.accessfailurelog": ("------r", "-------"),
     "axes.accesslog": ("------r", "-------"),
     "contracts.businesscalendar": ("rrr--sr", "-------"),

@@ -168,6 +168,10 @@ BACKOFFICE = {
         "notifications.view_webhookendpoint",
         "notifications.change_webhookdelivery",
         "notifications.view_webhookdelivery",
+        # backoffice.0005: they issue, rotate and revoke out-of-hours phone codes (#13 §2).
+        "contracts.add_phonecode",
+        "contracts.change_phonecode",
+        "contracts.view_phonecode",
     },
     SSM: {  # problems read-only since backoffice.0002 (README roles table, issue #10 §5)
         "tickets.view_problem",

@@ -35,10 +35,10 @@ from contracts.exceptions import DomainError, NotNamedContact, SubmissionRefused
 from contracts.models import Contact, Contract
 from contracts.selectors import contract_for_submission
 from contracts.staff_scope import CSAM_GROUP
+from escalation.services.out_of_hours import ticket_create_reaching_on_call
 from portal.attachments import uploads_store
 from tickets.exceptions import TicketValidationError
 from tickets.models import Ticket
-from tickets.services.create import ticket_create
 
 # Who registers calls: the first line and the coordinators; a customer success account manager
 # for the customers of their own contracts (the selectors narrow what they find).
@@ -141,7 +141,12 @@ def _register(form: NewTicketForm, now: datetime) -> Ticket | None:
     """Ticket and files in one transaction: a refused file keeps no ticket (and no mail)."""
     try:
         with transaction.atomic():
-            ticket = ticket_create(data=form.create_input(), now=now)
+            # The out-of-hours phone rules decide the line; a call on it pages on call.
+            ticket = ticket_create_reaching_on_call(
+                data=form.create_input(),
+                now=now,
+                phone_code=form.cleaned_data.get("phone_code", ""),
+            )
             uploads_store(form.cleaned_data["attachments"], ticket=ticket, message=None, now=now)
     except TicketValidationError as refused:
         field = refused.field if refused.field in form.fields else None

@@ -144,7 +144,7 @@ def _context(
     escalations = (
         Escalation.objects.filter(ticket=ticket)
         .prefetch_related("emails")
-        .select_related("resolved_by")
+        .select_related("resolved_by", "raised_by_contact")
         .order_by("-raised_at")
     )
     priority_requests = list(

@@ -1,6 +1,14 @@
 """Back-office registrations of the contracts app, one module per sub-domain."""
 
-from contracts.admin import agreements, calendars, catalogue, parties, requests, tokens
+from contracts.admin import (
+    agreements,
+    calendars,
+    catalogue,
+    parties,
+    phone_codes,
+    requests,
+    tokens,
+)
 from contracts.admin.catalogue import ReadOnlyAdmin
 
 __all__ = [
@@ -9,6 +17,7 @@ __all__ = [
     "calendars",
     "catalogue",
     "parties",
+    "phone_codes",
     "requests",
     "tokens",
 ]

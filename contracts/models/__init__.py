@@ -15,6 +15,7 @@ from contracts.models.entitlements import EntitlementKind, EntitlementMovement
 from contracts.models.escalation import EscalationPolicy
 from contracts.models.events import AemEvent, AemEventStatus
 from contracts.models.parties import Contact, ContactRole, ContactRoleKind, Customer
+from contracts.models.phone_codes import PhoneCode
 from contracts.models.requests import (
     ContactChangeAction,
     ContactChangeRequest,
@@ -49,6 +50,7 @@ __all__ = [
     "Hosting",
     "Inclusion",
     "Package",
+    "PhoneCode",
     "Provider",
     "ProviderChannel",
     "RequestType",

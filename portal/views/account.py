@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from contracts.models import ContactRole, ContactRoleKind, EntitlementKind
 from contracts.selectors import escalation_contacts_for, named_contact_cap
+from contracts.selectors_phone_codes import out_of_hours_phone_policy
 from portal.access import contact_required
 from portal.forms import ContactChangeRequestForm
 from portal.selectors import (
@@ -54,6 +55,7 @@ def contract_page(request: HttpRequest) -> HttpResponse:
                     else []
                 ),
                 "channels": list(contract_channels(contract)),
+                "phone_line": out_of_hours_phone_policy(contract.package) is not None,
                 "escalation": [
                     c
                     for level in (1, 2, 3)

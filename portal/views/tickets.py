@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from contracts.exceptions import DomainError
 from escalation.services.actions import escalation_raise_by_customer
 from escalation.services.emails import escalation_promise
+from escalation.services.out_of_hours import ticket_create_reaching_on_call
 from portal.access import contact_required
 from portal.attachments import uploads_store
 from portal.forms import (
@@ -48,7 +49,6 @@ from tickets.selectors import (
 )
 from tickets.selectors_aem import ticket_policy_label
 from tickets.services import (
-    ticket_create,
     ticket_customer_confirm,
     ticket_priority_request,
     ticket_reply_customer,
@@ -292,7 +292,10 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         proposed = data["proposed_level"]
         try:
             with transaction.atomic():  # a refused upload (UploadRefused) keeps no ticket
-                ticket = ticket_create(data=form.create_input(contact=contact), now=now)
+                # An emergency while the office is closed reaches on call.
+                ticket = ticket_create_reaching_on_call(
+                    data=form.create_input(contact=contact), now=now
+                )
                 if proposed and proposed != ticket.priority_level:
                     ticket_priority_request(
                         ticket=ticket,

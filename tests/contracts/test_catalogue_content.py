@@ -162,7 +162,8 @@ def test_enumerated_values_and_durations(name: str) -> None:
             assert tgt["label_nl"]
             assert tgt["label_en"]
             assert tgt["clock"] in {"business", "24x7"}
-            assert (tgt["clock"] == "24x7") == (tgt["calendar"] == "24x7")
+            always_open = by_code(data, "calendars")[tgt["calendar"]].get("always_open", False)
+            assert (tgt["clock"] == "24x7") == always_open
             for key in ("response", "resolution", "attention", "critical_resource"):
                 if key in tgt:
                     seconds(tgt[key])
@@ -214,7 +215,7 @@ def test_calendar_codes_per_file() -> None:
     assert set(by_code(load("onitnow"), "calendars")) == {"onitnow"}
     assert set(by_code(load("microsoft"), "calendars")) == {"microsoft-nl", "24x7"}
     assert set(by_code(load("websitenazorg"), "calendars")) == {"websitenazorg"}
-    assert set(by_code(load("cbg"), "calendars")) == {"cbg"}
+    assert set(by_code(load("cbg"), "calendars")) == {"cbg", "cbg-24x7"}
 
 
 def test_24x7_calendar_is_always_open() -> None:
@@ -390,6 +391,7 @@ TARGETS = [
     ("websitenazorg", "wnz-office365", "normal", None, None, "business", "websitenazorg", 3),
     ("cbg", "cbg-connect-secure-365", "business-critical", None, None, "business", "cbg", 1),
     ("cbg", "cbg-connect-secure-365", "normal", None, None, "business", "cbg", 3),
+    ("cbg", "cbg-extra-24x7", "business-critical", None, None, "24x7", "cbg-24x7", 1),
 ]
 
 
@@ -580,6 +582,16 @@ def test_cbg_feature_matrix(code: str, standaard: str, basis: str, extra: str) -
 def test_cbg_policy_applies_to_all_tiers() -> None:
     policy = by_code(load("cbg"), "policies")["cbg-connect-secure-365"]
     assert sorted(policy["packages"]) == ["basis", "extra", "standaard"]
+
+
+def test_cbg_extra_has_a_24x7_business_critical_phone_line_chosen_only_by_code() -> None:
+    policy = by_code(load("cbg"), "policies")["cbg-extra-24x7"]
+    assert policy["packages"] == ["extra"]
+    assert policy["is_default"] is False
+    assert [(t["level"], t["clock"], t["business_critical"]) for t in policy["targets"]] == [
+        ("business-critical", "24x7", True)
+    ]
+    assert by_code(load("cbg"), "calendars")["cbg-24x7"]["always_open"] is True
 
 
 def test_cbg_channels() -> None:
