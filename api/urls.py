@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import calendars, contracts, escalations, webhooks
+from api.views import calendars, contracts, escalations, oncall, webhooks
 from api.views import ticket_actions as actions
 from api.views import ticket_records as records
 from api.views.tickets import TicketCollectionApi, TicketDetailApi
@@ -165,4 +165,18 @@ urlpatterns = [
     ),
     path("events/", webhooks.EventFeedApi.as_view(), name="event-feed"),
     # --- end of webhooks and the events feed ---
+    # --- on call: the rota and its pages ---
+    path("oncall/shifts/", oncall.OnCallShiftCollectionApi.as_view(), name="oncall-shift-list"),
+    path("oncall/pages/", oncall.OnCallPageCollectionApi.as_view(), name="oncall-page-list"),
+    path(
+        "oncall/pages/<int:page_id>/",
+        oncall.OnCallPageDetailApi.as_view(),
+        name="oncall-page-detail",
+    ),
+    path(
+        "oncall/pages/<int:page_id>/acknowledge/",
+        oncall.OnCallPageAcknowledgeApi.as_view(),
+        name="oncall-page-acknowledge",
+    ),
+    # --- end of on call ---
 ]

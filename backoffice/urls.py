@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import URLPattern, path
 
-from backoffice.views import api_tokens, escalations, language, new_ticket, triage
+from backoffice.views import api_tokens, escalations, language, new_ticket, oncall, triage
 from backoffice.views.dashboard import dashboard, dashboard_csv
 from tickets import converters  # noqa: F401  (registers the row_id converter)
 
@@ -39,3 +39,6 @@ urlpatterns += [admin_path("tickets/new/", new_ticket.ticket_new, "ticket-new")]
 
 # API tokens: a staff member's own, and every staff member's for those who manage them (#12 §1).
 urlpatterns += [admin_path("api-tokens/", api_tokens.api_tokens, "api-tokens")]
+
+# The on-call rota as a week or month grid with its gaps (issue #13 §1).
+urlpatterns += [admin_path("oncall/", oncall.oncall_rota, "oncall")]

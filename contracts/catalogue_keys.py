@@ -100,6 +100,7 @@ ALLOWED_KEYS: dict[str, frozenset[str]] = {
             "level1_on_create_levels",
             "level2_on_resolution_breach_levels",
             "manual_level3",
+            "oncall_acknowledge",
             "source",
         }
     ),

@@ -255,6 +255,7 @@ def _check_escalation_policies(check: _Checker, data: dict[str, Any], packages: 
             "level2_unresolved_rank1",
             "renotify",
             "status_update",
+            "oncall_acknowledge",
         ):
             check.duration(label, item, key)
         check.optional(label, item, "level2_unresolved_other_business_days", int)

@@ -102,6 +102,9 @@ SCOPES: dict[str, Scope] = {
         _contract("incidents__contract"), _contract("source_ticket__contract")
     ),
     "escalation.escalation": _contract("ticket__contract"),
+    # On call (issue #13 §1): the rota of the providers they work with, their tickets' pages.
+    "contracts.oncallshift": _provider("provider"),
+    "escalation.oncallpage": _contract("ticket__contract"),
     "notifications.outboxemail": _contract("ticket__contract"),
     # Webhooks: the endpoints of their contracts' customers and of their providers (as they
     # see those customers and that catalogue); of what was sent, only their contracts' tickets'

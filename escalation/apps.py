@@ -11,11 +11,23 @@ def _outbox_refused(sender: Any, *, outbox_id: int, now: Any, **kwargs: Any) -> 
     escalation_fallback(outbox_id=outbox_id, now=now)
 
 
+def _ticket_changed(sender: Any, *, change: Any, **kwargs: Any) -> None:
+    """A 24x7 ticket registered, or made 24x7, outside office hours pages on call at once, in
+    the change's transaction (issue #13 §1)."""
+    from escalation.services.oncall import oncall_page_if_needed
+    from tickets.signals import ChangeKind
+
+    if change.kind in (ChangeKind.CREATED, ChangeKind.PRIORITY_CHANGED):
+        oncall_page_if_needed(ticket=change.ticket, now=change.now)
+
+
 class EscalationConfig(AppConfig):
     name = "escalation"
     verbose_name = _("Escalation")
 
     def ready(self) -> None:
         from notifications.signals import outbox_refused
+        from tickets.signals import ticket_changed
 
         outbox_refused.connect(_outbox_refused, dispatch_uid="escalation.fallback")
+        ticket_changed.connect(_ticket_changed, dispatch_uid="escalation.oncall")

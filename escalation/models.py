@@ -98,3 +98,9 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket.number} L{self.level} {self.reason}"
+
+
+# The on-call pages live in their own module; imported here so Django finds the models.
+from escalation.models_oncall import OnCallPage, OnCallPageStep, StepRole  # noqa: E402
+
+__all__ = ["Escalation", "Level", "OnCallPage", "OnCallPageStep", "Reason", "StepRole"]

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from escalation.services.aem import aem_event_summaries_send
 from escalation.services.csam import csam_contract_notices
+from escalation.services.oncall import oncall_pager_send, oncall_sweep
 from escalation.services.sweep import escalation_sweep
 
 
@@ -21,3 +22,14 @@ def csam_daily_task() -> int:
     # The CSAM's contract notices and, once per ended event, its post-event summary.
     now = timezone.now()
     return csam_contract_notices(now=now) + aem_event_summaries_send(now=now)
+
+
+@shared_task(name="escalation.tasks.oncall_sweep_task")
+def oncall_sweep_task() -> dict[str, int]:
+    result = oncall_sweep(now=timezone.now())
+    return {"stepped": result.stepped, "pager_sent": result.pager_sent}
+
+
+@shared_task(name="escalation.tasks.oncall_pager_task")
+def oncall_pager_task(step_id: int) -> bool:
+    return oncall_pager_send(step_id=step_id, now=timezone.now())

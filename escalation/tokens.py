@@ -19,3 +19,21 @@ def ack_token_read(token: str) -> tuple[int, str]:
     )
     escalation_id, _, email = value.partition(":")
     return int(escalation_id), email
+
+
+ONCALL_SALT = "escalation.oncall.acknowledge"
+
+
+def oncall_ack_token(step_id: int) -> str:
+    """The link in an on-call page (mail and SMS): names the step, so the page knows who
+    acknowledged; expires after ONCALL_ACK_MAX_AGE_HOURS; works once (the page is then
+    acknowledged)."""
+    return signing.TimestampSigner(salt=ONCALL_SALT).sign(str(step_id))
+
+
+def oncall_ack_token_read(token: str) -> int:
+    """The step id; signing.BadSignature / SignatureExpired if forged or too old."""
+    value = signing.TimestampSigner(salt=ONCALL_SALT).unsign(
+        token, max_age=settings.ONCALL_ACK_MAX_AGE_HOURS * 3600
+    )
+    return int(value)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from escalation.views import escalation_acknowledge_view
+from escalation.views_oncall import oncall_acknowledge_view
 
 urlpatterns = [
     path(
@@ -8,4 +9,5 @@ urlpatterns = [
         escalation_acknowledge_view,
         name="escalation-acknowledge",
     ),
+    path("oncall/acknowledge/<str:token>/", oncall_acknowledge_view, name="oncall-acknowledge"),
 ]

@@ -300,7 +300,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escalation.tasks.csam_daily_task",
         "schedule": float(env.int("CSAM_DAILY_SECONDS", default=3600)),
     },
+    # Issue #13 §1: unacknowledged on-call pages go to the next person; unsent pager messages
+    # are sent again.
+    "oncall-sweep": {
+        "task": "escalation.tasks.oncall_sweep_task",
+        "schedule": float(ESCALATION_SWEEP_SECONDS),
+    },
 }
+# On call (issue #13 §1): the SMS/voice sender (a dotted path to a class with
+# `send(message)`; the default writes the message to the log), how long a page's
+# acknowledgement link works, and how far ahead the rota is checked for gaps.
+PAGER_BACKEND = env.str("PAGER_BACKEND", default="notifications.pagers.LoggingPager")
+ONCALL_ACK_MAX_AGE_HOURS = env.int("ONCALL_ACK_MAX_AGE_HOURS", default=24)
+ONCALL_GAP_CHECK_WEEKS = env.int("ONCALL_GAP_CHECK_WEEKS", default=4)
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {

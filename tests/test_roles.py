@@ -195,7 +195,22 @@ BACKOFFICE = {
         "notifications.view_webhookdelivery",
     },
 }
-EXPECTED = {role: EXPECTED[role] | BACKOFFICE[role] for role in ROLES}
+# What escalation.0008_oncall_roles added (issue #13 §1): coordinators keep the rota; whoever
+# may be on call reads it and acknowledges pages; a CSAM reads.
+ON_CALL = {
+    "contracts.view_oncallshift",
+    "escalation.view_oncallpage",
+    "escalation.change_oncallpage",
+}
+ONCALL = {
+    FIRST: ON_CALL,
+    SECOND: ON_CALL,
+    COORDINATOR: ON_CALL | {"contracts.add_oncallshift", "contracts.change_oncallshift"},
+    SSM: ON_CALL,
+    OFFICER: ON_CALL,
+    CSAM: {"contracts.view_oncallshift", "escalation.view_oncallpage"},
+}
+EXPECTED = {role: EXPECTED[role] | BACKOFFICE[role] | ONCALL[role] for role in ROLES}
 
 # Changelists each role works from, and one it may not see at all.
 VISIBLE = {

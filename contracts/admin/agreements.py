@@ -7,9 +7,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from contracts.admin.oncall import contract_oncall_message
 from contracts.exceptions import ContractsError
 from contracts.models import (
     ContactRole,
@@ -207,6 +209,9 @@ class ContractAdmin(admin.ModelAdmin):
                 )
                 % {"package": contract.package.name, "problems": "; ".join(problems)},
             )
+        oncall = contract_oncall_message(contract, now=timezone.now())
+        if oncall:
+            messages.warning(request, oncall)
         if contract_manager_missing(contract):
             messages.warning(
                 request,

@@ -6,13 +6,16 @@ one exception is a calendar revision (contracts.admin.calendars), which adds a r
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from contracts.admin.oncall import provider_oncall_messages
 from contracts.models import (
     BusinessCalendar,
     CatalogueRelease,
@@ -44,6 +47,20 @@ class ProviderAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
     readonly_fields = ["code"]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # Issue #13 §1: a 24x7 promise with nobody on call, shown before a ticket needs it.
+        provider = self.get_object(request, unquote(object_id))
+        if request.method == "GET" and provider is not None:
+            for message in provider_oncall_messages(provider, now=timezone.now()):
+                messages.warning(request, message)
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 def _count_per_release(model: type[Model]) -> Coalesce:

@@ -14,6 +14,7 @@ from contracts.models.catalogue import (
 from contracts.models.entitlements import EntitlementKind, EntitlementMovement
 from contracts.models.escalation import EscalationPolicy
 from contracts.models.events import AemEvent, AemEventStatus
+from contracts.models.oncall import OnCallShift
 from contracts.models.parties import Contact, ContactRole, ContactRoleKind, Customer
 from contracts.models.phone_codes import PhoneCode
 from contracts.models.requests import (
@@ -49,6 +50,7 @@ __all__ = [
     "EscalationPolicy",
     "Hosting",
     "Inclusion",
+    "OnCallShift",
     "Package",
     "PhoneCode",
     "Provider",

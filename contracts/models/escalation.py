@@ -67,6 +67,11 @@ class EscalationPolicy(models.Model):
         blank=True,
     )
     manual_level3 = models.BooleanField(_("manual level 3 (mediation)"), default=False)
+    # Issue #13 §1: a page to the person on call that nobody acknowledges within this goes to
+    # the next person on the rota, then to the escalation contact.
+    oncall_acknowledge_seconds = models.PositiveIntegerField(
+        _("on call must acknowledge a page within (s)"), default=15 * 60
+    )
 
     class Meta:
         verbose_name = _("escalation policy")

@@ -250,6 +250,7 @@ def _escalation_policy_write(
         "level2_unresolved_rank1": "level2_unresolved_rank1_seconds",
         "renotify": "renotify_seconds",
         "status_update": "status_update_seconds",
+        "oncall_acknowledge": "oncall_acknowledge_seconds",
     }
     for key, field_name in durations.items():
         if key in item:

@@ -187,6 +187,13 @@ def _webhook_delivery(world: World) -> int:
     return int(delivery.pk)
 
 
+def _oncall_page(world: World) -> int:
+    from escalation.services.oncall import oncall_page_open
+
+    page = oncall_page_open(ticket=world.ticket, now=world.now, reason="walk")
+    return page.pk
+
+
 def _message(world: World) -> int:
     message = TicketMessage.objects.filter(ticket=world.ticket).order_by("-pk").first()
     assert message is not None
@@ -215,6 +222,7 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "webhook_id": _webhook_endpoint,
     "event_id": _webhook_event,
     "delivery_id": _webhook_delivery,
+    "page_id": _oncall_page,
 }
 
 

@@ -52,3 +52,7 @@ def desk(db: None) -> Desk:
 @pytest.fixture(autouse=True)
 def _english_everywhere(english: None) -> None:
     """Service messages are asserted in English; the default language is Dutch."""
+
+
+# On call (issue #13 §1): the rota of tests/backoffice/test_oncall_rota.py.
+from tests.escalation.oncall_world import rota  # noqa: E402, F401

@@ -286,3 +286,7 @@ def workers(service_env: dict, tmp_path: Path) -> Iterator[Callable[[], Worker]]
     finally:
         for worker in started:
             worker.stop()
+
+
+# On call (issue #13 §1): the rota, the fake pager and the worker of the on-call tests.
+from tests.escalation.oncall_world import pager, rota, worker  # noqa: E402, F401

@@ -1,0 +1,290 @@
+"""Paging the person on call (issue #13 §1).
+
+`oncall_page_open` opens a page once per (ticket, reason) and pages its first step at once, in
+the caller's transaction: the step row, the mail (an outbox row) and, after commit, the SMS/voice
+message (a task). A step that nobody acknowledges within the policy's time
+(`EscalationPolicy.oncall_acknowledge_seconds`, 15 minutes by default) goes to the next person
+on the rota and then to the contract's level-1 escalation contact; `oncall_sweep` (the beat)
+does that.
+
+Exactly once per step: the page moves on by a compare-and-set on its `step`, and the step row is
+unique per (page, number), so two overlapping sweeps, or a sweep beside an acknowledgement,
+page nobody twice; an acknowledged page moves no further. The pager message is claimed by a
+compare-and-set on `pager_sent_at` before the backend is called: a redelivered task or the
+sweep's retry sends it once (a backend that fails gives the claim back, and the sweep tries
+again a few times).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+
+from contracts.businesstime import is_open
+from contracts.calendars import calendar_for
+from contracts.models import ClockKind
+from contracts.selectors import contract_calendar, escalation_contacts_for
+from contracts.selectors_oncall import oncall_chain
+from escalation.models import OnCallPage, OnCallPageStep, StepRole
+from escalation.selectors import escalation_policy_for
+from escalation.services.oncall_emails import oncall_ack_url, oncall_page_email, oncall_pager_text
+from notifications.pagers import PagerMessage, pager_backend
+from notifications.services.outbox import outbox_enqueue, task_publish
+from notifications.services.recipients import staff_language, staff_languages_by_email
+from tickets.models import OPEN_STATUSES, Ticket, TicketEvent
+
+PAGER_TASK = "escalation.tasks.oncall_pager_task"
+# The reason of the desk's own trigger: a 24x7 ticket outside office hours.
+REASON_OUT_OF_HOURS = "24x7-outside-office-hours"
+# A pager message not sent a minute after its step (broker down, backend failed) is sent by
+# the sweep, at most this many attempts in all.
+PAGER_RETRY_AFTER = timedelta(seconds=60)
+PAGER_MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class _Target:
+    role: str
+    name: str
+    email: str
+    phone: str
+    language: str
+    user: User | None = None
+
+
+@transaction.atomic
+def oncall_page_open(*, ticket: Ticket, now: datetime, reason: str) -> OnCallPage:
+    """Page whoever is on call for the ticket now; the existing page if this (ticket, reason)
+    was paged before (calling twice pages once)."""
+    existing = OnCallPage.objects.filter(ticket=ticket, reason=reason).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            page = OnCallPage.objects.create(ticket=ticket, reason=reason, opened_at=now)
+    except IntegrityError:  # a concurrent caller opened it first
+        return OnCallPage.objects.get(ticket=ticket, reason=reason)
+    page.ticket = ticket
+    _advance(page, now)
+    page.refresh_from_db()
+    return page
+
+
+def ticket_needs_oncall(ticket: Ticket, now: datetime) -> bool:
+    """A ticket on a 24x7 target while its contract's office is closed (D10: nothing else
+    pages anyone outside business hours)."""
+    target = ticket.sla_target
+    if target is None or target.clock_kind != ClockKind.ALWAYS:
+        return False
+    row = contract_calendar(ticket.contract)
+    return row is not None and not row.always_open and not is_open(now, calendar_for(row))
+
+
+def oncall_page_if_needed(*, ticket: Ticket, now: datetime) -> OnCallPage | None:
+    """The desk's own trigger, on creation and on a priority change."""
+    if ticket.status not in OPEN_STATUSES or not ticket_needs_oncall(ticket, now):
+        return None
+    return oncall_page_open(ticket=ticket, now=now, reason=REASON_OUT_OF_HOURS)
+
+
+def _advance(page: OnCallPage, now: datetime) -> OnCallPageStep | None:
+    """Page the next step, if the page is still where the caller saw it (compare-and-set)."""
+    number = page.step + 1
+    moved = OnCallPage.objects.filter(
+        pk=page.pk, step=page.step, acknowledged_at__isnull=True
+    ).update(step=number, next_step_at=None)
+    if not moved:
+        return None  # acknowledged, or moved on by someone else
+    page.step = number
+    target, gap = _next_target(page, now)
+    if gap:
+        OnCallPage.objects.filter(pk=page.pk).update(rota_gap=True)
+    if target is None:
+        return None  # nobody is left to page
+    try:
+        with transaction.atomic():
+            step = OnCallPageStep.objects.create(
+                page=page,
+                number=number,
+                role=target.role,
+                user=target.user,
+                name=target.name,
+                email=target.email,
+                phone=target.phone,
+                language=target.language,
+                paged_at=now,
+            )
+    except IntegrityError:
+        return None  # this step was paged before
+    if target.role == StepRole.ON_CALL:  # someone is always next: a colleague or the contact
+        wait = timedelta(
+            seconds=escalation_policy_for(page.ticket.contract).oncall_acknowledge_seconds
+        )
+        OnCallPage.objects.filter(pk=page.pk, step=number).update(next_step_at=now + wait)
+    _step_notify(step, now)
+    return step
+
+
+def _next_target(page: OnCallPage, now: datetime) -> tuple[_Target | None, bool]:
+    """Who the next step pages, and whether the rota had nobody (left) on call."""
+    ticket = page.ticket
+    chain = oncall_chain(
+        provider_id=ticket.provider_id, package_code=ticket.contract.package.code, at=now
+    )
+    earlier = list(page.steps.values_list("user_id", "role"))
+    paged = {user_id for user_id, _ in earlier}
+    for shift in chain:
+        if shift.user_id not in paged:
+            user = shift.user
+            return _Target(
+                StepRole.ON_CALL,
+                user.get_full_name() or user.get_username(),
+                user.email,
+                shift.phone,
+                staff_language(user),
+                user,
+            ), False
+    gap = not chain
+    if any(role == StepRole.ESCALATION_CONTACT for _, role in earlier):
+        return None, gap
+    contacts = [
+        c for c in escalation_contacts_for(contract=ticket.contract, level=1) if c.email or c.phone
+    ]
+    if not contacts:
+        return None, gap
+    contact = contacts[0]
+    language = staff_languages_by_email([contact.email]).get(
+        contact.email.lower(), settings.LANGUAGE_CODE
+    )
+    name = contact.name or contact.role
+    return _Target(StepRole.ESCALATION_CONTACT, name, contact.email, contact.phone, language), gap
+
+
+def _step_notify(step: OnCallPageStep, now: datetime) -> None:
+    """The mail (outbox, this transaction), the pager message (a task after commit) and the
+    ticket's event."""
+    ticket = step.page.ticket
+    if step.email:
+        outbox_enqueue(
+            key=f"oncall:{step.page_id}:{step.number}:{step.email.lower()}",
+            email=oncall_page_email(step),
+            now=now,
+            send_after=now,  # a 24x7 promise: at once, whatever the hour
+            ticket=ticket,
+        )
+    if step.phone:
+        transaction.on_commit(lambda: oncall_pager_dispatch(step.pk))
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind="oncall_paged",
+        created_at=now,
+        data={
+            "page": step.page_id,
+            "step": step.number,
+            "role": step.role,
+            "name": step.name,
+            "reason": step.page.reason,
+        },
+    )
+
+
+def oncall_pager_dispatch(step_id: int) -> None:
+    """Ask a worker to send the step's SMS/voice message; the sweep sends it if this fails."""
+    task_publish(PAGER_TASK, step_id, "pager message")
+
+
+def oncall_pager_send(*, step_id: int, now: datetime) -> bool:
+    """Hand the step's message to the pager once; False if it was sent (or is being sent)."""
+    claimed = OnCallPageStep.objects.filter(
+        pk=step_id, pager_sent_at__isnull=True, pager_attempts__lt=PAGER_MAX_ATTEMPTS
+    ).update(pager_sent_at=now, pager_attempts=F("pager_attempts") + 1)
+    if not claimed:
+        return False
+    step = OnCallPageStep.objects.select_related("page__ticket__customer").get(pk=step_id)
+    message = PagerMessage(
+        to_phone=step.phone,
+        to_name=step.name,
+        text=oncall_pager_text(step),
+        url=oncall_ack_url(step),
+        key=f"oncall:{step.page_id}:{step.number}",
+    )
+    try:
+        pager_backend().send(message)
+    except Exception as exc:  # any backend failure: give the claim back for a retry
+        OnCallPageStep.objects.filter(pk=step_id).update(
+            pager_sent_at=None, pager_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        return False
+    return True
+
+
+def oncall_page_acknowledge(
+    *,
+    page: OnCallPage,
+    now: datetime,
+    user: User | None = None,
+    step: OnCallPageStep | None = None,
+) -> bool:
+    """The page is taken: nobody else is paged. `step` is the link's step (who was paged);
+    `user` a staff member acting in the back-office or the API. False if acknowledged before."""
+    by = user or (step.user if step is not None else None)
+    if by is not None:
+        name = by.get_full_name() or by.get_username()
+    else:
+        name = step.name if step is not None else ""
+    done = OnCallPage.objects.filter(pk=page.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=now, acknowledged_by=by, acknowledged_by_name=name, next_step_at=None
+    )
+    if done:
+        TicketEvent.objects.create(
+            ticket_id=page.ticket_id,
+            kind="oncall_acknowledged",
+            actor_user=by,
+            created_at=now,
+            data={"page": page.pk, "step": step.number if step else page.step, "name": name},
+        )
+    return bool(done)
+
+
+@dataclass
+class OnCallSweepResult:
+    stepped: int = 0
+    pager_sent: int = 0
+
+
+def oncall_sweep(*, now: datetime, batch: int = 200) -> OnCallSweepResult:
+    """Move every unacknowledged page whose time has come to its next step; send the pager
+    messages a worker did not send."""
+    result = OnCallSweepResult()
+    due = list(
+        OnCallPage.objects.filter(acknowledged_at__isnull=True, next_step_at__lte=now)
+        .order_by("next_step_at", "pk")
+        .values_list("pk", flat=True)[:batch]
+    )
+    for page_id in due:
+        with transaction.atomic():
+            page = (
+                OnCallPage.objects.select_related("ticket__contract__package", "ticket__customer")
+                .filter(pk=page_id, acknowledged_at__isnull=True, next_step_at__lte=now)
+                .first()
+            )
+            if page is None:
+                continue
+            if page.ticket.status not in OPEN_STATUSES:  # solved meanwhile: nobody to wake
+                OnCallPage.objects.filter(pk=page.pk).update(next_step_at=None)
+                continue
+            if _advance(page, now) is not None:
+                result.stepped += 1
+    unsent = OnCallPageStep.objects.filter(
+        Q(pager_sent_at__isnull=True),
+        pager_attempts__lt=PAGER_MAX_ATTEMPTS,
+        paged_at__lte=now - PAGER_RETRY_AFTER,
+    ).exclude(phone="")
+    for step_id in unsent.values_list("pk", flat=True)[:batch]:
+        result.pager_sent += oncall_pager_send(step_id=step_id, now=now)
+    return result
