@@ -13,6 +13,7 @@ from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 
+from backoffice import admin_aem  # noqa: F401  (registers the AEM events' admin)
 from backoffice.access import csam_only
 from backoffice.views.ticket import ticket_work
 from contracts.staff_scope import staff_rows

@@ -62,8 +62,9 @@ MODELS: dict[str, tuple[str, str]] = {
     "auth.user": ("------r", "------a"),
     "axes.accessattempt": ("------r", "-------"),
     "contracts.apitoken": ("--r---r", "-------"),  # read-only: revoked by an action
-    # Out-of-hours phone codes: the coordinators issue, rotate and revoke them (issue #13 §2).
-    "contracts.phonecode": ("--r---r", "--a---a"),
+    # AEM events: planned in the portal by the customer's manager; in the back-office, for now,
+    # by a superuser (planning, the provider's agreement, the post-event summary).
+    "contracts.aemevent": ("------r", "------a"),
     "axes.accessfailurelog": ("------r", "-------"),
     "axes.accesslog": ("------r", "-------"),
     "contracts.businesscalendar": ("rrr--sr", "-------"),
@@ -82,9 +83,6 @@ MODELS: dict[str, tuple[str, str]] = {
     "contracts.slapolicy": ("rrr--sr", "-------"),
     "contracts.slatarget": ("rrr--sr", "-------"),
     "escalation.escalation": ("rrrrrsr", "-------"),
-    # On call (issue #13 §1): coordinators keep the rota, everyone reads it and the pages.
-    "contracts.oncallshift": ("rrrrrsr", "--a---a"),
-    "escalation.oncallpage": ("rrrrrsr", "-------"),
     "intake.imapmailboxstate": ("--r---r", "-------"),
     "intake.inboundmessage": ("r-r---r", "-------"),
     "notifications.outboxemail": ("--rrr-r", "-------"),
@@ -121,7 +119,6 @@ TO_CONTRACT = {
     "tickets.vendorescalation": "ticket__contract",
     "tickets.problem": "incidents__contract",
     "escalation.escalation": "ticket__contract",
-    "escalation.oncallpage": "ticket__contract",
     "intake.inboundmessage": "ticket__contract",
     "notifications.webhookendpoint": "customer__contracts",
     "notifications.webhookdelivery": "event__ticket__contract",
@@ -137,7 +134,6 @@ TO_PROVIDER = {
     "contracts.providerchannel": "release__provider",
     "contracts.slapolicy": "release__provider",
     "contracts.slatarget": "policy__release__provider",
-    "contracts.oncallshift": "provider",
 }
 
 # Back-office pages and the admin's own pages, by URL name: the status per role in ORDER.
@@ -162,7 +158,6 @@ PAGES: dict[str, tuple[int, ...]] = {
     "backoffice:ticket-new": (200, 403, 200, 403, 403, 200, 200),
     # API tokens: every staff member's own (issue #12 §1).
     "backoffice:api-tokens": (200,) * 7,
-    "backoffice:oncall": (200,) * 7,
 }
 MODEL_URL_SUFFIXES = ("changelist", "add", "change", "history", "delete")
 

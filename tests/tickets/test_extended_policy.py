@@ -139,3 +139,11 @@ def test_other_providers_pay_no_query_for_the_rule(django_assert_max_num_queries
     create_ticket(contact, ams("2026-06-01 08:00"))  # warms the catalogue cache
     with django_assert_max_num_queries(15):
         create_ticket(contact, ams("2026-06-01 09:00"), priority_level="hoog")
+
+
+def test_a_package_level_set_by_staff_keeps_the_package_targets():
+    contract = microsoft_contract("rapid-response")
+    ticket = create_ticket(
+        named_contact(contract), AFTER, service_area="azure", priority_level="critical"
+    )
+    assert (policy_of(ticket), ticket.priority_level) == ("ms-performance", "critical")

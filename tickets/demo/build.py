@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from contracts.models import Contract
+from tickets.demo.aem import aem_demo
 from tickets.demo.customers import (
     Packages,
     customer_create,
@@ -59,4 +60,5 @@ def _seed(*, packages: Packages, now: datetime, advance: Advance) -> Counter[str
     }
     specs = [*history_tickets(anchor=anchor_monday(now), contract_starts=starts), *TICKETS]
     tickets_create(specs=specs, staff=staff, now=now, counts=counts, advance=advance)
+    aem_demo(now=now, counts=counts)
     return counts

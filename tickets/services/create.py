@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from contracts.exceptions import UnknownPriority
 from contracts.models import Contact, Contract, RequestType, SlaTarget
 from contracts.selectors import PolicyTargets, contract_for_submission, sla_policy_targets
-from contracts.selectors_events import PolicyChoice, ServiceArea, extended_policy_choose
+from contracts.selectors_events import (
+    PACKAGE_CHOICE,
+    PolicyChoice,
+    ServiceArea,
+    extended_policy_choose,
+)
 from contracts.text import display_line, display_text
 from tickets.exceptions import TicketValidationError
 from tickets.models import (
@@ -313,7 +318,7 @@ def _policy_choice(data: TicketCreateInput, contract: Contract, at: datetime) ->
     """An explicit policy (the demo, a test) or the extended-service rule's choice."""
     if data.policy_code:
         return PolicyChoice(code=data.policy_code, reason="")
-    return extended_policy_choose(
+    choice = extended_policy_choose(
         contract=contract,
         request_type=data.request_type,
         area=data.service_area,
@@ -322,6 +327,13 @@ def _policy_choice(data: TicketCreateInput, contract: Contract, at: datetime) ->
         description=data.description,
         at=at,
     )
+    if choice.code and data.priority_level:
+        # Staff who set a level of the package's table (e.g. Critical) chose its targets.
+        extended = sla_policy_targets(contract=contract, policy_code=choice.code)
+        levels = {t.level for t in extended.targets} if extended else set()
+        if data.priority_level not in levels:
+            return PACKAGE_CHOICE
+    return choice
 
 
 def _iso(value: datetime | None) -> str | None:
