@@ -65,6 +65,8 @@ MODELS: dict[str, tuple[str, str]] = {
     # AEM events: planned in the portal by the customer's manager; in the back-office, for now,
     # by a superuser (planning, the provider's agreement, the post-event summary).
     "contracts.aemevent": ("------r", "------a"),
+    # Out-of-hours phone codes: the coordinators issue, rotate and revoke them (issue #13 §2).
+    "contracts.phonecode": ("--r---r", "--a---a"),
     "axes.accessfailurelog": ("------r", "-------"),
     "axes.accesslog": ("------r", "-------"),
     "contracts.businesscalendar": ("rrr--sr", "-------"),
@@ -83,6 +85,9 @@ MODELS: dict[str, tuple[str, str]] = {
     "contracts.slapolicy": ("rrr--sr", "-------"),
     "contracts.slatarget": ("rrr--sr", "-------"),
     "escalation.escalation": ("rrrrrsr", "-------"),
+    # On call (issue #13 §1): coordinators keep the rota, everyone reads it and the pages.
+    "contracts.oncallshift": ("rrrrrsr", "--a---a"),
+    "escalation.oncallpage": ("rrrrrsr", "-------"),
     "intake.imapmailboxstate": ("--r---r", "-------"),
     "intake.inboundmessage": ("r-r---r", "-------"),
     "notifications.outboxemail": ("--rrr-r", "-------"),
@@ -119,6 +124,7 @@ TO_CONTRACT = {
     "tickets.vendorescalation": "ticket__contract",
     "tickets.problem": "incidents__contract",
     "escalation.escalation": "ticket__contract",
+    "escalation.oncallpage": "ticket__contract",
     "intake.inboundmessage": "ticket__contract",
     "notifications.webhookendpoint": "customer__contracts",
     "notifications.webhookdelivery": "event__ticket__contract",
@@ -134,6 +140,7 @@ TO_PROVIDER = {
     "contracts.providerchannel": "release__provider",
     "contracts.slapolicy": "release__provider",
     "contracts.slatarget": "policy__release__provider",
+    "contracts.oncallshift": "provider",
 }
 
 # Back-office pages and the admin's own pages, by URL name: the status per role in ORDER.
@@ -158,6 +165,7 @@ PAGES: dict[str, tuple[int, ...]] = {
     "backoffice:ticket-new": (200, 403, 200, 403, 403, 200, 200),
     # API tokens: every staff member's own (issue #12 §1).
     "backoffice:api-tokens": (200,) * 7,
+    "backoffice:oncall": (200,) * 7,
 }
 MODEL_URL_SUFFIXES = ("changelist", "add", "change", "history", "delete")
 
