@@ -216,7 +216,6 @@ def _display_cleaned(data: TicketCreateInput) -> TicketCreateInput:
 
 
 @requires_aware_now
-@transaction.atomic
 def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
     """Create a ticket with its frozen SLA basis, clocks, ledger and audit event."""
     data = _display_cleaned(data)
@@ -233,84 +232,89 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
     choice = _policy_choice(data, contract, received)
     policy = sla_policy_targets(contract=contract, policy_code=choice.code)
     target = target_choose(policy, data)
-    ticket = Ticket(
-        number=ticket_number_next(now=received),
-        provider=contract.provider,
-        customer=contract.customer,
-        contract=contract,
-        contact=data.contact,
-        request_type=data.request_type,
-        channel=data.channel,
-        subject=data.subject.strip(),
-        description=data.description,
-        reproduction_steps=data.reproduction_steps,
-        created_by=data.created_by,
-        follow_up_of=data.follow_up_of,
-        product=data.product.strip()[:200],
-        priority_level=target.level if target else "",
-        priority_rank=target.rank if target else None,
-        package_precedence=contract.package.precedence,
-        impact_scope=data.impact_scope,
-        impact_effect=data.impact_effect,
-        business_impact=data.business_impact,
-        business_critical_checklist=dict(data.business_critical_checklist),
-        any_user_can_login=data.any_user_can_login,
-        emergency=data.emergency,
-        shared_with_organisation=(
-            contract.tickets_shared_by_default
-            if data.shared_with_organisation is None
-            else data.shared_with_organisation
-        ),
-        named_contact_override=display_text(data.named_contact_override).strip(),
-        package=contract.package,
-        contract_version=contract.version,
-        sla_policy=policy.policy if policy and target else None,
-        sla_target=target,
-        calendar=ticket_calendar_row(contract, target),
-        created_at=received,
-        updated_at=now,
-    )
-    clocks = clocks_build(ticket=ticket, target=target, now=now)
-    ticket.save(force_insert=True)
-    SlaClock.objects.bulk_create(clocks)
-    ClockSegment.objects.create(
-        ticket=ticket, state=SegmentState.RUNNING, started_at=received, reason="registered"
-    )
-    TicketEvent.objects.create(
-        ticket=ticket,
-        kind="created",
-        actor_user=data.created_by,
-        actor_contact=data.contact,
-        created_at=now,
-        data={
-            "channel": data.channel,
-            "request_type": data.request_type,
-            "priority": ticket.priority_level,
-            "rank": ticket.priority_rank,
-            "policy": policy.policy.code if policy and target else None,
-            "policy_reason": choice.reason or None,
-            "aem_event": choice.event.pk if choice.event else None,
-            "contract_version": contract.version,
-            "response_due_at": _iso(ticket.response_due_at),
-            "resolution_due_at": _iso(ticket.resolution_due_at),
-            "named_contact_override": ticket.named_contact_override or None,
-            # The event's own time is the registration; this is when the request came in.
-            "received_at": _iso(received) if received != now else None,
-            "received_how": data.received_how or None,
-        },
-    )
-    # D21: every Top incident opens a problem.
-    problem_open_for_top_incident(ticket=ticket, now=now, actor=data.created_by)
-    ticket_change_emit(
-        TicketChange(
-            kind=ChangeKind.CREATED,
+    # Every refusal is above, before the first write: the writes alone are the transaction.
+    # Nested in a caller's transaction they take no savepoint of their own (two round trips
+    # a ticket): a caller that goes on after a refusal finds its transaction untouched, and
+    # an error below is no refusal, so it rolls the caller's transaction back too.
+    with transaction.atomic(savepoint=False):
+        ticket = Ticket(
+            number=ticket_number_next(now=received),
+            provider=contract.provider,
+            customer=contract.customer,
+            contract=contract,
+            contact=data.contact,
+            request_type=data.request_type,
+            channel=data.channel,
+            subject=data.subject.strip(),
+            description=data.description,
+            reproduction_steps=data.reproduction_steps,
+            created_by=data.created_by,
+            follow_up_of=data.follow_up_of,
+            product=data.product.strip()[:200],
+            priority_level=target.level if target else "",
+            priority_rank=target.rank if target else None,
+            package_precedence=contract.package.precedence,
+            impact_scope=data.impact_scope,
+            impact_effect=data.impact_effect,
+            business_impact=data.business_impact,
+            business_critical_checklist=dict(data.business_critical_checklist),
+            any_user_can_login=data.any_user_can_login,
+            emergency=data.emergency,
+            shared_with_organisation=(
+                contract.tickets_shared_by_default
+                if data.shared_with_organisation is None
+                else data.shared_with_organisation
+            ),
+            named_contact_override=display_text(data.named_contact_override).strip(),
+            package=contract.package,
+            contract_version=contract.version,
+            sla_policy=policy.policy if policy and target else None,
+            sla_target=target,
+            calendar=ticket_calendar_row(contract, target),
+            created_at=received,
+            updated_at=now,
+        )
+        clocks = clocks_build(ticket=ticket, target=target, now=now)
+        ticket.save(force_insert=True)
+        SlaClock.objects.bulk_create(clocks)
+        ClockSegment.objects.create(
+            ticket=ticket, state=SegmentState.RUNNING, started_at=received, reason="registered"
+        )
+        TicketEvent.objects.create(
             ticket=ticket,
-            now=now,
+            kind="created",
             actor_user=data.created_by,
             actor_contact=data.contact,
-            data={"receipt": data.send_receipt},
+            created_at=now,
+            data={
+                "channel": data.channel,
+                "request_type": data.request_type,
+                "priority": ticket.priority_level,
+                "rank": ticket.priority_rank,
+                "policy": policy.policy.code if policy and target else None,
+                "policy_reason": choice.reason or None,
+                "aem_event": choice.event.pk if choice.event else None,
+                "contract_version": contract.version,
+                "response_due_at": _iso(ticket.response_due_at),
+                "resolution_due_at": _iso(ticket.resolution_due_at),
+                "named_contact_override": ticket.named_contact_override or None,
+                # The event's own time is the registration; this is when the request came in.
+                "received_at": _iso(received) if received != now else None,
+                "received_how": data.received_how or None,
+            },
         )
-    )
+        # D21: every Top incident opens a problem.
+        problem_open_for_top_incident(ticket=ticket, now=now, actor=data.created_by)
+        ticket_change_emit(
+            TicketChange(
+                kind=ChangeKind.CREATED,
+                ticket=ticket,
+                now=now,
+                actor_user=data.created_by,
+                actor_contact=data.contact,
+                data={"receipt": data.send_receipt},
+            )
+        )
     return ticket
 
 
