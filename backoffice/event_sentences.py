@@ -201,6 +201,18 @@ def _escalated(d: Mapping[str, Any], n: Names) -> str:
     return text
 
 
+def _oncall_paged(d: Mapping[str, Any], n: Names) -> str:
+    if d.get("role") == "escalation_contact":
+        text = _("Nobody on call acknowledged; the escalation contact %(name)s was paged.")
+    else:
+        text = _("%(name)s was paged on call (step %(step)s).")
+    return text % {"name": d.get("name") or "—", "step": d.get("step") or 1}
+
+
+def _oncall_acknowledged(d: Mapping[str, Any], n: Names) -> str:
+    return _("%(name)s acknowledged the on-call page.") % {"name": d.get("name") or "—"}
+
+
 def _fallback(d: Mapping[str, Any], n: Names) -> str:
     if d.get("to"):
         return _("%(refused)s could not receive the escalation mail; sent to %(to)s instead.") % {
@@ -323,6 +335,8 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "escalated": _escalated,
     "escalation_fallback": _fallback,
+    "oncall_paged": _oncall_paged,
+    "oncall_acknowledged": _oncall_acknowledged,
     "time_entry_added": _time_entry,
     "attachments_added": lambda d, n: (
         _("Files added: %(count)s.") % {"count": len(d.get("attachments") or [])}

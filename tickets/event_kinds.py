@@ -26,6 +26,8 @@ EVENT_LABELS = {
     "survey_answered": _("satisfaction survey answered"),
     "escalated": _("escalated"),
     "escalation_fallback": _("escalation mail sent to the next in line"),
+    "oncall_paged": _("on call paged"),
+    "oncall_acknowledged": _("on-call page acknowledged"),
     "time_entry_added": _("time registered"),
     "vendor_escalated": _("escalated to the vendor"),
     "vendor_update_shared": _("vendor update shared with the customer"),

@@ -24,6 +24,7 @@ from tickets.demo.customers import (
 )
 from tickets.demo.data import AMSTERDAM, CUSTOMERS, DEMO_PASSWORD
 from tickets.demo.history import history_tickets
+from tickets.demo.oncall import oncall_demo
 from tickets.demo.people import groups_ensure, staff_ensure
 from tickets.demo.phone_codes import phone_codes_demo
 from tickets.demo.ticketing import Advance, advance_nothing, anchor_monday, tickets_create
@@ -61,6 +62,7 @@ def _seed(*, packages: Packages, now: datetime, advance: Advance) -> Counter[str
     }
     specs = [*history_tickets(anchor=anchor_monday(now), contract_starts=starts), *TICKETS]
     tickets_create(specs=specs, staff=staff, now=now, counts=counts, advance=advance)
+    oncall_demo(staff=staff, now=now, counts=counts)
     aem_demo(now=now, counts=counts)
     phone_codes_demo(staff=staff, now=now, counts=counts)
     return counts
