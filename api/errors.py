@@ -94,6 +94,9 @@ def _domain(exc: DomainError) -> Response:
         return problem(409, message, code=exc.code)
     field = getattr(exc, "field", "")
     errors = {str(field): [message]} if field else None
+    per_field = getattr(exc, "errors", None)  # a refusal naming several fields (an AEM event)
+    if isinstance(per_field, dict) and per_field:
+        errors = {str(name): [str(text)] for name, text in per_field.items()}
     return problem(422, message, code=exc.code, errors=errors)
 
 

@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import calendars, contracts, escalations, oncall, webhooks
+from api.views import aem, calendars, contracts, escalations, oncall, webhooks
 from api.views import ticket_actions as actions
 from api.views import ticket_records as records
 from api.views.tickets import TicketCollectionApi, TicketDetailApi
@@ -140,6 +140,22 @@ urlpatterns = [
         "problems/<int:problem_id>/", escalations.ProblemDetailApi.as_view(), name="problem-detail"
     ),
     # --- end of contracts, customers, contacts, calendars, escalations, problems ---
+    # --- Azure Event Management events ---
+    path("aem-events/", aem.AemEventCollectionApi.as_view(), name="aem-event-list"),
+    path(
+        "aem-events/<int:aem_event_id>/", aem.AemEventDetailApi.as_view(), name="aem-event-detail"
+    ),
+    path(
+        "aem-events/<int:aem_event_id>/agree/",
+        aem.AemEventAgreeApi.as_view(),
+        name="aem-event-agree",
+    ),
+    path(
+        "aem-events/<int:aem_event_id>/summary/",
+        aem.AemEventSummaryApi.as_view(),
+        name="aem-event-summary",
+    ),
+    # --- end of Azure Event Management events ---
     # --- webhooks and the events feed ---
     path("webhooks/", webhooks.WebhookCollectionApi.as_view(), name="webhook-list"),
     path("webhooks/<int:webhook_id>/", webhooks.WebhookDetailApi.as_view(), name="webhook-detail"),

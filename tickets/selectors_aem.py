@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import Prefetch
 
 from contracts.models import AemEvent
-from contracts.selectors import package_row
+from contracts.selectors import package_row, policy_row
 from contracts.selectors_events import (
     POLICY_AEM,
     POLICY_RETAIL,
@@ -103,6 +103,6 @@ def ticket_policy_label(ticket: Ticket) -> str:
     if ticket.sla_policy_id is None:
         return ""
     return policy_choice_label(
-        policy_code=ticket.sla_policy.code if ticket.sla_policy else None,
+        policy_code=policy_row(ticket.sla_policy_id).code,
         package_name=package_row(ticket.package_id).name,
     )

@@ -11,7 +11,10 @@ from rest_framework import serializers
 
 from api.filters import ID_MAX
 from contracts.models import RequestType
-from tickets.models import ImpactEffect, ImpactScope, Line, Status
+from contracts.selectors import policy_row
+from contracts.selectors_events import ServiceArea
+from tickets.models import Channel, ImpactEffect, ImpactScope, Line, Status
+from tickets.selectors_aem import ticket_policy_label
 from tickets.services.create import BUSINESS_CRITICAL_CHECKS
 
 
@@ -51,6 +54,11 @@ class PrioritySerializer(serializers.Serializer[Any]):
     rank = serializers.IntegerField(allow_null=True, help_text=_("P1 (1) to P4 (4)."))
 
 
+class TicketPolicySerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField(help_text=_("In the caller's language."))
+
+
 class TicketOutputSerializer(serializers.Serializer[Any]):
     """What a customer's caller sees; staff see `StaffTicketOutputSerializer`."""
 
@@ -79,6 +87,16 @@ class TicketOutputSerializer(serializers.Serializer[Any]):
     resolution = serializers.CharField()
     closed_at = serializers.DateTimeField(allow_null=True)
     follow_up_of = serializers.SerializerMethodField()
+    sla_policy = serializers.SerializerMethodField(
+        help_text=_("The targets the ticket got: its package's or an extended service's.")
+    )
+
+    @extend_schema_field(TicketPolicySerializer(allow_null=True))
+    def get_sla_policy(self, ticket: Any) -> dict[str, Any] | None:
+        if ticket.sla_policy_id is None:
+            return None
+        code = policy_row(ticket.sla_policy_id).code
+        return {"code": code, "name": ticket_policy_label(ticket)}
 
     def get_priority(self, ticket: Any) -> dict[str, Any]:
         return {"level": ticket.priority_level, "rank": ticket.priority_rank}
@@ -137,6 +155,17 @@ class TicketCreateInputSerializer(serializers.Serializer[Any]):
     shared_with_organisation = serializers.BooleanField(
         required=False, allow_null=True, default=None
     )
+    service_area = serializers.ChoiceField(
+        choices=ServiceArea.choices,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=_(
+            "What the ticket is about: under a contract with Rapid Response, Azure Event "
+            "Management or the Retail variant it picks those targets (empty: read from the "
+            "product and the subject)."
+        ),
+    )
 
     def validate_business_critical_checklist(self, value: dict[str, bool]) -> dict[str, bool]:
         unknown = sorted(set(value) - set(BUSINESS_CRITICAL_CHECKS))
@@ -159,6 +188,33 @@ class StaffTicketCreateInputSerializer(TicketCreateInputSerializer):
         max_length=2000, required=False, default="", allow_blank=True
     )
     send_receipt = serializers.BooleanField(required=False, default=True)
+    channel = serializers.ChoiceField(
+        choices=[(Channel.API, Channel.API.label), (Channel.PHONE, Channel.PHONE.label)],
+        required=False,
+        default=Channel.API,
+        help_text=_(
+            "phone: a call registered by the first line or the person on call; outside office "
+            "hours the out-of-hours phone rules apply, as in the back-office registration."
+        ),
+    )
+    phone_code = serializers.CharField(
+        max_length=40,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=_(
+            "The customer's out-of-hours phone code the caller gave (phone calls only): outside "
+            "office hours a valid code puts the call on the 24x7 business-critical line and "
+            "pages the person on call; a wrong one is refused."
+        ),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("phone_code", "").strip() and attrs.get("channel") != Channel.PHONE:
+            raise serializers.ValidationError(
+                {"phone_code": [_("A phone code goes with a phone call (channel phone).")]}
+            )
+        return attrs
 
 
 class TicketPatchInputSerializer(serializers.Serializer[Any]):

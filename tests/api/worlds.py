@@ -194,6 +194,25 @@ def _oncall_page(world: World) -> int:
     return page.pk
 
 
+def _aem_event(world: World) -> int:
+    """An event on the organisation's contract, written as a row: the walk is about who sees
+    it, not the planning rules."""
+    from datetime import timedelta
+
+    from contracts.models import AemEvent
+
+    day = world.now.date() + timedelta(days=70)
+    event = AemEvent.objects.create(
+        contract=world.org.contract,
+        solution=world.note("Webwinkel"),
+        starts_on=day,
+        ends_on=day + timedelta(days=1),
+        confirmed_at=world.now,
+        created_at=world.now,
+    )
+    return int(event.pk)
+
+
 def _message(world: World) -> int:
     message = TicketMessage.objects.filter(ticket=world.ticket).order_by("-pk").first()
     assert message is not None
@@ -223,6 +242,7 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "event_id": _webhook_event,
     "delivery_id": _webhook_delivery,
     "page_id": _oncall_page,
+    "aem_event_id": _aem_event,
 }
 
 
