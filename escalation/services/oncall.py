@@ -60,8 +60,15 @@ class _Target:
 @transaction.atomic
 def oncall_page_open(*, ticket: Ticket, now: datetime, reason: str) -> OnCallPage:
     """Page whoever is on call for the ticket now; the existing page if this (ticket, reason)
-    was paged before (calling twice pages once)."""
-    existing = OnCallPage.objects.filter(ticket=ticket, reason=reason).first()
+    was paged before (calling twice pages once), or while another of the ticket's pages still
+    waits for an acknowledgement: a call with a CBG code is a 24x7 ticket outside office hours
+    as well, and its person on call is paged once."""
+    existing = (
+        OnCallPage.objects.filter(ticket=ticket)
+        .filter(Q(reason=reason) | Q(acknowledged_at__isnull=True))
+        .order_by("opened_at", "pk")
+        .first()
+    )
     if existing is not None:
         return existing
     try:

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
+from escalation.models import OnCallPage
 from escalation.services.oncall import oncall_page_open, oncall_pager_send, oncall_sweep
 from tests.escalation.oncall_world import (
     MONDAY_10AM,
@@ -115,6 +116,17 @@ def test_opening_twice_pages_once(rota, pager):
 
     assert again == page_of(ticket)
     assert steps(ticket) == [(1, ON_CALL, "Anna Jansen")]
+
+
+def test_a_second_reason_while_the_page_waits_pages_nobody_again(rota, pager):
+    """An out-of-hours code call is a 24x7 ticket outside office hours too: one page."""
+    ticket = rota.ticket()
+
+    again = oncall_page_open(ticket=ticket, now=SATURDAY_3AM, reason="out_of_hours_phone")
+
+    assert again == page_of(ticket)
+    assert steps(ticket) == [(1, ON_CALL, "Anna Jansen")]
+    assert OnCallPage.objects.filter(ticket=ticket).count() == 1
 
 
 def test_a_gap_in_the_rota_pages_the_escalation_contact_and_is_recorded(rota, pager):
