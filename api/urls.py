@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import aem, calendars, contracts, escalations, oncall, webhooks
+from api.views import aem, calendars, contracts, critical, escalations, oncall, webhooks
 from api.views import ticket_actions as actions
 from api.views import ticket_records as records
 from api.views.tickets import TicketCollectionApi, TicketDetailApi
@@ -45,6 +45,31 @@ urlpatterns = [
         "tickets/<int:ticket_id>/priority/",
         actions.TicketPriorityApi.as_view(),
         name="ticket-priority",
+    ),
+    path(
+        "tickets/<int:ticket_id>/critical-situation/",
+        critical.TicketCriticalSituationApi.as_view(),
+        name="ticket-critical-situation",
+    ),
+    path(
+        "tickets/<int:ticket_id>/critical-resource/",
+        critical.TicketCriticalResourceApi.as_view(),
+        name="ticket-critical-resource",
+    ),
+    path(
+        "tickets/<int:ticket_id>/status-updates/",
+        critical.TicketStatusUpdateApi.as_view(),
+        name="ticket-status-updates",
+    ),
+    path(
+        "tickets/<int:ticket_id>/executive-notifications/",
+        critical.TicketExecutiveNotificationApi.as_view(),
+        name="ticket-executive-notifications",
+    ),
+    path(
+        "tickets/<int:ticket_id>/effort-24x7/",
+        critical.TicketEffort24x7Api.as_view(),
+        name="ticket-effort-24x7",
     ),
     path(
         "tickets/<int:ticket_id>/priority-requests/",

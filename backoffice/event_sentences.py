@@ -30,6 +30,7 @@ from tickets.models import (
     RequestState,
     Status,
     TimeCategory,
+    UpdateKind,
     Vendor,
 )
 
@@ -129,6 +130,10 @@ def _message_added(d: Mapping[str, Any], n: Names) -> str:
         return _("An automatic message was sent.")
     if d.get("message_kind") == MessageKind.INTERNAL:
         return _("An internal note was added.")
+    if d.get("update_kind") in UpdateKind.values:
+        return _("A %(kind)s was sent to the customer.") % {
+            "kind": UpdateKind(d["update_kind"]).label
+        }
     return _("A public reply was added.")
 
 
@@ -298,6 +303,25 @@ def _sharing(d: Mapping[str, Any], n: Names) -> str:
     return _("No longer shared with the customer's colleagues.")
 
 
+def _critical_resource(d: Mapping[str, Any], n: Names) -> str:
+    who = n.user(d.get("resource"))
+    if d.get("from") is None:
+        return _("%(who)s is the critical situation resource.") % {"who": who}
+    return _("%(who)s is the critical situation resource, in place of %(before)s.") % {
+        "who": who,
+        "before": n.user(d.get("from")),
+    }
+
+
+def _executives_notified(d: Mapping[str, Any], n: Names) -> str:
+    whom = ", ".join(str(e) for e in d.get("recipients", ()))
+    if d.get("side") == "customer":
+        text = _("The customer's senior executives were notified (%(whom)s).") % {"whom": whom}
+    else:
+        text = _("Our senior executives were notified (%(whom)s).") % {"whom": whom}
+    return _with(text, _note(d))
+
+
 def _plain(template: Promise) -> Callable[[Mapping[str, Any], Names], str]:
     def sentence(d: Mapping[str, Any], n: Names) -> str:
         return _with(str(template), _note(d))
@@ -319,9 +343,8 @@ SENTENCES: dict[str, Sentence] = {
     "priority_change_decided": _priority_decided,
     "root_cause_recorded": _root_cause,
     "completeness_checked": _plain(gettext_lazy("Checked complete by the first line.")),
-    "critical_resource_assigned": lambda d, n: (
-        _("%(who)s is the critical situation resource.") % {"who": n.user(d.get("resource"))}
-    ),
+    "critical_resource_assigned": _critical_resource,
+    "executives_notified": _executives_notified,
     "effort_24x7_requested": _plain(
         gettext_lazy("24x7 effort requested (the clocks do not change).")
     ),

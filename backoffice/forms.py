@@ -15,6 +15,7 @@ from portal.forms import MultipleFileField, UploadQuotaMixin
 from tickets.models import (
     TRANSITIONS,
     Line,
+    PriorityReason,
     Problem,
     ProblemStatus,
     ResolutionKind,
@@ -85,7 +86,24 @@ def _person(user: User) -> str:
 
 class PriorityForm(forms.Form):
     level = forms.ChoiceField(label=_("Priority / severity"))
+    # D8: a downgrade because the customer cannot staff 24x7 is a recorded reason of its own.
+    reason_code = forms.ChoiceField(
+        label=_("Why"),
+        choices=[
+            (PriorityReason.PROVIDER_ASSESSMENT, PriorityReason.PROVIDER_ASSESSMENT.label),
+            (PriorityReason.IMPACT_CHANGED, PriorityReason.IMPACT_CHANGED.label),
+            (
+                PriorityReason.CUSTOMER_CANNOT_STAFF_24X7,
+                PriorityReason.CUSTOMER_CANNOT_STAFF_24X7.label,
+            ),
+        ],
+        initial=PriorityReason.PROVIDER_ASSESSMENT,
+        required=False,
+    )
     reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def clean_reason_code(self) -> str:
+        return self.cleaned_data.get("reason_code") or PriorityReason.PROVIDER_ASSESSMENT
 
     def __init__(self, *args: Any, levels: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

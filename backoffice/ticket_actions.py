@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backoffice.critical import CRITICAL_HANDLERS, critical_forms
 from backoffice.forms import (
     AssignForm,
     CompleteForm,
@@ -116,7 +117,12 @@ def _assign(ticket: Ticket, data: dict[str, Any], user: User, request: HttpReque
 
 def _priority(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
     ticket_change_priority(
-        ticket=ticket, level=data["level"], reason=data["reason"], now=timezone.now(), actor=user
+        ticket=ticket,
+        level=data["level"],
+        reason=data["reason"],
+        reason_code=data["reason_code"],
+        now=timezone.now(),
+        actor=user,
     )
     return _("Priority changed to %(level)s; deadlines recomputed.") % {"level": data["level"]}
 
@@ -244,6 +250,7 @@ def _sla_exempt(ticket: Ticket, data: dict[str, Any], user: User, request: HttpR
 
 def ticket_forms(ticket: Ticket, data: Any = None, files: Any = None) -> dict[str, forms.Form]:
     return {
+        **critical_forms(data),
         "reply": ReplyForm(data, files, prefix="reply", ticket=ticket),
         "transition": TransitionForm(data, prefix="transition", ticket=ticket),
         "assign": AssignForm(
@@ -306,4 +313,5 @@ HANDLERS: dict[str, Handler] = {
     "vendor_open": _vendor_open,
     "vendor_update": _vendor_update,
     "sla_exempt": _sla_exempt,
+    **CRITICAL_HANDLERS,
 }

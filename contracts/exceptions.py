@@ -86,6 +86,12 @@ class ContactChangeDecided(ContactChangeError):
     """The request was already approved or rejected; a decision is taken once."""
 
 
+class EntitlementExhausted(ContractsError):
+    """The contract has too little left of an entitlement for the use asked (D20)."""
+
+    code = "entitlement_exhausted"
+
+
 class AemEventRefused(ContractsError):
     """An Azure Event Management event cannot be planned (or agreed); `errors` per field."""
 

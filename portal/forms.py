@@ -13,7 +13,7 @@ from contracts.selectors_events import ServiceArea, contract_asks_service_area
 from contracts.text import person_name_validate
 from notifications.services.upload_alerts import upload_quota_check
 from tickets.forms import TicketRequestForm
-from tickets.models import Channel, ImpactEffect, ImpactScope, Status, Ticket
+from tickets.models import Channel, ImpactEffect, ImpactScope, PriorityReason, Status, Ticket
 from tickets.questions import QuestionSet, contract_question_set, foreign_answers
 from tickets.services.create import BUSINESS_CRITICAL_CHECKS, TicketCreateInput
 from tickets.services.uploads import UploadRefused, upload_batch_problem, uploaded_names_check
@@ -345,10 +345,22 @@ class EscalateForm(forms.Form):
 class PriorityRequestForm(forms.Form):
     level = forms.ChoiceField(label=_("Requested priority"), choices=[])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    # D8: a downgrade asked for because the customer cannot staff 24x7 is recorded as such.
+    cannot_staff_24x7 = forms.BooleanField(
+        label=_("We cannot staff this around the clock (a lower priority for that reason)"),
+        required=False,
+    )
 
-    def __init__(self, *args: Any, levels: Any = (), **kwargs: Any):
+    def __init__(self, *args: Any, levels: Any = (), staffing: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = list(levels)  # type: ignore[attr-defined]
+        if not staffing:  # offered only on a 24x7 priority
+            del self.fields["cannot_staff_24x7"]
+
+    def reason_code(self) -> str:
+        if self.cleaned_data.get("cannot_staff_24x7"):
+            return PriorityReason.CUSTOMER_CANNOT_STAFF_24X7
+        return PriorityReason.CUSTOMER_REQUEST
 
 
 class SharingForm(forms.Form):

@@ -21,6 +21,7 @@ EVENT_LABELS = {
     "completeness_checked": _("checked complete"),
     "critical_resource_assigned": _("critical situation resource assigned"),
     "effort_24x7_requested": _("24x7 effort requested"),
+    "executives_notified": _("senior executives notified"),
     "sla_exempted": _("exempted from the SLA"),
     "sla_recomputed": _("SLA recomputed"),
     "survey_answered": _("satisfaction survey answered"),
@@ -73,7 +74,7 @@ def segment_reason(reason: str) -> str:
 CUSTOMER_EVENT_DATA: dict[str, tuple[str, ...]] = {
     "created": ("channel", "request_type", "priority", "rank"),
     "status_changed": ("from", "to"),
-    "message_added": ("message", "message_kind"),
+    "message_added": ("message", "message_kind", "update_kind"),
     "first_response": ("message",),
     "priority_changed": (
         "from",
@@ -86,6 +87,8 @@ CUSTOMER_EVENT_DATA: dict[str, tuple[str, ...]] = {
     "priority_change_requested": ("request", "level", "reason"),
     "priority_change_decided": ("request", "state"),
     "root_cause_recorded": (),
+    "critical_resource_assigned": (),
+    "effort_24x7_requested": (),
     "escalated": ("escalation", "level"),
     "survey_answered": ("score",),
     "sharing_changed": ("shared",),

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from api.filters import ID_MAX
 from api.serializers.calendars import AwareDateTimeField
 from api.serializers.tickets import StaffTicketOutputSerializer
-from tickets.models import RequestState, ResolutionKind, Status, TimeCategory
+from tickets.models import PriorityReason, RequestState, ResolutionKind, Status, TimeCategory
 from tickets.models.work import MINUTES_PER_ENTRY_MAX
 
 TEXT_MAX = 100_000
@@ -62,6 +62,10 @@ class MessageOutputSerializer(serializers.Serializer[Any]):
     author = PersonSerializer()
     body = serializers.CharField()
     is_automated = serializers.BooleanField()
+    update_kind = serializers.CharField(
+        allow_blank=True,
+        help_text=_("status, action_plan or escalation_update for a typed update; else empty."),
+    )
     created_at = serializers.DateTimeField()
     attachments = AttachmentOutputSerializer(many=True)
 
@@ -97,11 +101,23 @@ class ResolveInputSerializer(serializers.Serializer[Any]):
 class PriorityInputSerializer(serializers.Serializer[Any]):
     level = serializers.CharField(max_length=40)
     reason = serializers.CharField(max_length=500)
+    reason_code = serializers.ChoiceField(
+        choices=[
+            PriorityReason.PROVIDER_ASSESSMENT,
+            PriorityReason.IMPACT_CHANGED,
+            PriorityReason.CUSTOMER_CANNOT_STAFF_24X7,
+        ],
+        default=PriorityReason.PROVIDER_ASSESSMENT,
+    )
 
 
 class PriorityRequestInputSerializer(serializers.Serializer[Any]):
     level = serializers.CharField(max_length=40)
     reason = serializers.CharField(max_length=REASON_MAX)
+    reason_code = serializers.ChoiceField(
+        choices=[PriorityReason.CUSTOMER_REQUEST, PriorityReason.CUSTOMER_CANNOT_STAFF_24X7],
+        default=PriorityReason.CUSTOMER_REQUEST,
+    )
 
 
 class PriorityRequestOutputSerializer(serializers.Serializer[Any]):

@@ -270,6 +270,7 @@ class TicketPriorityApi(TicketActionApi):
             ticket=ticket,
             level=data["level"],
             reason=data["reason"],
+            reason_code=data["reason_code"],
             now=timezone.now(),
             actor=self.staff(),
         )
@@ -330,6 +331,7 @@ class TicketPriorityRequestsApi(TicketActionApi):
             contact=contact,
             level=data["level"],
             reason=data["reason"],
+            reason_code=data["reason_code"],
             now=timezone.now(),
         )
         body = PriorityRequestOutputSerializer(priority_request_output(self.caller, row)).data

@@ -150,6 +150,7 @@ def message_output(caller: Caller, message: TicketMessage) -> dict[str, Any]:
         or {"kind": "system", "id": None, "name": _("Service desk")},
         "body": message.body,
         "is_automated": message.is_automated,
+        "update_kind": message.update_kind,
         "created_at": message.created_at,
         "attachments": [attachment_output(a) for a in message.attachments.all()],
     }

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.access import require_perm, ticket_workable, tickets_in_scope
+from backoffice.critical import critical_context
 from backoffice.customer_input import customer_answers, customer_checklist, priority_levels
 from backoffice.ticket_actions import HANDLERS, ticket_forms
 from backoffice.timeline import ledger, timeline
@@ -74,6 +75,7 @@ def _ticket(user: User, pk: int) -> Ticket:
             "problem",
             "completeness_checked_by",
             "survey",
+            "critical_resource",
         ),
         pk=pk,
     )
@@ -170,6 +172,7 @@ def _context(
         )
     return {
         **admin.site.each_context(request),
+        **critical_context(ticket),
         "opts": Ticket._meta,
         "title": _("Ticket %(number)s") % {"number": ticket.number},
         "subtitle": ticket.subject,

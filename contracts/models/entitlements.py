@@ -11,6 +11,8 @@ class EntitlementKind(models.TextChoices):
     PROACTIVE_CREDITS = "proactive_credits", _("proactive credits")
     EDE_HOURS = "ede_hours", _("extended designated engineering hours")
     DSA_HOURS = "dsa_hours", _("development support assistance hours")
+    # SPEC ESC-13: the RSM add-on, escalation updates outside business hours.
+    RSM_HOURS = "rsm_hours", _("extra RSM hours")
 
 
 class EntitlementMovement(models.Model):

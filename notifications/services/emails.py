@@ -17,7 +17,7 @@ from contracts.models import ResolutionStart
 from contracts.selectors import policy_row
 from notifications.services.outbox import Email
 from notifications.services.recipients import Recipient
-from tickets.models import Status, Ticket, TicketMessage
+from tickets.models import Status, Ticket, TicketMessage, UpdateKind
 
 
 def local_time(value: datetime | None) -> str:
@@ -115,6 +115,24 @@ def translation_is_english() -> bool:
     return (get_language() or "nl").startswith("en")
 
 
+def _update_label(message: TicketMessage) -> str:
+    """ "Status update: " before the subject of a typed update (SPEC ESC-12), else nothing."""
+    if message.update_kind not in UpdateKind.values:
+        return ""
+    kind = str(UpdateKind(message.update_kind).label)
+    return f"{kind[:1].upper()}{kind[1:]}: "
+
+
+def _reply_heading(message: TicketMessage) -> str:
+    number = message.ticket.number
+    if message.update_kind in UpdateKind.values:
+        return _("%(kind)s on ticket %(number)s") % {
+            "kind": _update_label(message).removesuffix(": "),
+            "number": number,
+        }
+    return _("New reply on ticket %(number)s") % {"number": number}
+
+
 def customer_reply_email(message: TicketMessage, recipient: Recipient) -> Email:
     """The provider's public reply, sent to the customer; answering it threads into the ticket
     (its Message-ID and the subject token, D13)."""
@@ -125,8 +143,8 @@ def customer_reply_email(message: TicketMessage, recipient: Recipient) -> Email:
         return render(
             language=recipient.language,
             recipient=recipient,
-            subject=f"{subject_token(ticket)} {ticket.subject}",
-            heading=_("New reply on ticket %(number)s") % {"number": ticket.number},
+            subject=f"{subject_token(ticket)} {_update_label(message)}{ticket.subject}",
+            heading=_reply_heading(message),
             intro=message.body,
             facts=[
                 (_("Ticket"), f"{ticket.number} {ticket.subject}"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
-from contracts.models import Contact
+from contracts.models import Contact, ContactRole, ContactRoleKind
 from notifications.services.emails import (
     portal_ticket_url,
     render,
@@ -21,8 +21,20 @@ from notifications.services.emails import (
 )
 from notifications.services.outbox import Email, outbox_enqueue, outbox_enqueue_many
 from notifications.services.recipients import Recipient, ticket_staff_recipients
-from tickets.models import Channel, MessageKind, Ticket
+from tickets.models import Channel, MessageKind, Ticket, TicketMessage
 from tickets.signals import TicketChange
+
+
+def support_services_manager(contract_id: int) -> Recipient | None:
+    """The contract's support services manager (D14), if mail may go to them."""
+    role = (
+        ContactRole.objects.filter(
+            contract_id=contract_id, role=ContactRoleKind.SUPPORT_SERVICES_MANAGER
+        )
+        .select_related("contact")
+        .first()
+    )
+    return contact_recipient(role.contact) if role is not None else None
 
 
 def contact_recipient(contact: Contact) -> Recipient | None:
@@ -101,12 +113,31 @@ def public_reply_mail(change: TicketChange) -> None:
     if message is None or message.kind != MessageKind.PUBLIC:
         return
     recipient = contact_recipient(change.ticket.contact)
-    if recipient is None:
+    if recipient is not None:
+        outbox_enqueue(
+            key=f"reply:{message.pk}",
+            email=customer_reply_email(message, recipient),
+            now=change.now,
+            ticket=change.ticket,
+            auto_submitted=False,
+        )
+    if message.update_kind:
+        _update_to_manager(change, message, recipient)
+
+
+def _update_to_manager(
+    change: TicketChange, message: TicketMessage, contact: Recipient | None
+) -> None:
+    """A typed update on a critical ticket (SPEC ESC-12) also goes to the contract's support
+    services manager, who sees every ticket of the organisation (D15)."""
+    from notifications.services.emails import customer_reply_email
+
+    manager = support_services_manager(change.ticket.contract_id)
+    if manager is None or (contact is not None and manager.email.lower() == contact.email.lower()):
         return
-    email = customer_reply_email(message, recipient)
     outbox_enqueue(
-        key=f"reply:{message.pk}",
-        email=email,
+        key=f"reply:{message.pk}:manager",
+        email=customer_reply_email(message, manager),
         now=change.now,
         ticket=change.ticket,
         auto_submitted=False,

@@ -25,6 +25,11 @@ from escalation.services.emails import escalation_promise
 from escalation.services.out_of_hours import ticket_create_reaching_on_call
 from portal.access import contact_required
 from portal.attachments import uploads_store
+from portal.critical import (
+    critical_portal_context,
+    effort_24x7_request,
+    staffing_downgrade_offered,
+)
 from portal.forms import (
     EscalateForm,
     NewTicketForm,
@@ -172,10 +177,15 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
             "reply_form": ReplyForm(prefix="reply"),
             "escalate_form": EscalateForm(prefix="escalate"),
             "unsatisfied_form": EscalateForm(prefix="unsatisfied"),
-            "priority_form": PriorityRequestForm(prefix="priority", levels=_levels(ticket)),
+            "priority_form": PriorityRequestForm(
+                prefix="priority",
+                levels=_levels(ticket),
+                staffing=staffing_downgrade_offered(ticket),
+            ),
             "survey_form": SurveyForm(prefix="survey"),
             "survey": getattr(ticket, "survey", None) if hasattr(ticket, "survey") else None,
             "open": ticket.status in OPEN_STATUSES,
+            **critical_portal_context(ticket),
         },
     )
 
@@ -204,7 +214,12 @@ def _ticket_action(request: HttpRequest, ticket: Ticket) -> HttpResponse | None:
             received = _("Your escalation was received.")
             messages.success(request, f"{received} {promise}")
     elif action == "priority":
-        form = PriorityRequestForm(request.POST, prefix="priority", levels=_levels(ticket))
+        form = PriorityRequestForm(
+            request.POST,
+            prefix="priority",
+            levels=_levels(ticket),
+            staffing=staffing_downgrade_offered(ticket),
+        )
         if form.is_valid():
             ticket_priority_request(
                 ticket=ticket,
@@ -212,8 +227,11 @@ def _ticket_action(request: HttpRequest, ticket: Ticket) -> HttpResponse | None:
                 now=now,
                 level=form.cleaned_data["level"],
                 reason=form.cleaned_data["reason"],
+                reason_code=form.reason_code(),
             )
             messages.success(request, _("Your request was sent; the provider decides."))
+    elif action == "effort_24x7":
+        effort_24x7_request(request, ticket, contact, now)
     elif action in ("confirm", "reopen"):
         ticket_customer_confirm(
             ticket=ticket, contact=contact, now=now, confirmed=action == "confirm"

@@ -16,7 +16,7 @@ from tests.escalation.helpers import fired, mail, sweep
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket
 from tickets.models import Ticket
-from tickets.services import ticket_assign_critical_resource, ticket_reply
+from tickets.services import ticket_critical_resource_assign, ticket_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -82,17 +82,20 @@ def test_no_critical_situation_resource_within_60_minutes_is_level_1(critical):
 
 def test_a_resource_assigned_in_time_prevents_it(critical):
     sweep("2026-06-08 10:00")
-    ticket_assign_critical_resource(
-        ticket=critical, resource=UserFactory(), actor=UserFactory(), now=ams("2026-06-08 10:30")
+    ticket_critical_resource_assign(
+        ticket=critical,
+        user=UserFactory(is_staff=True),
+        actor=UserFactory(),
+        now=ams("2026-06-08 10:30"),
     )
     sweep("2026-06-08 11:00")
     assert (1, "critical_resource_missing") not in fired(critical)
 
 
 def test_a_missed_4_hourly_status_update_is_a_warning_once_per_occasion(critical):
-    agent = UserFactory()
-    ticket_assign_critical_resource(
-        ticket=critical, resource=agent, actor=agent, now=ams("2026-06-08 10:05")
+    agent = UserFactory(is_staff=True)
+    ticket_critical_resource_assign(
+        ticket=critical, user=agent, actor=agent, now=ams("2026-06-08 10:05")
     )
     ticket_reply(ticket=critical, body="Update 1", now=ams("2026-06-08 11:00"), author_user=agent)
     sweep("2026-06-08 11:01")

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from contracts.models import Contract
 from tickets.demo.aem import aem_demo
+from tickets.demo.critical import critical_demo
 from tickets.demo.customers import (
     Packages,
     customer_create,
@@ -64,5 +65,6 @@ def _seed(*, packages: Packages, now: datetime, advance: Advance) -> Counter[str
     tickets_create(specs=specs, staff=staff, now=now, counts=counts, advance=advance)
     oncall_demo(staff=staff, now=now, counts=counts)
     aem_demo(now=now, counts=counts)
+    critical_demo(staff=staff, now=now, counts=counts, advance=advance)
     phone_codes_demo(staff=staff, now=now, counts=counts)
     return counts

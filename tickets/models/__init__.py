@@ -10,6 +10,7 @@ from tickets.models.activity import (
     SlaClock,
     TicketEvent,
     TicketMessage,
+    UpdateKind,
 )
 from tickets.models.attachments import Attachment, attachment_path
 from tickets.models.problems import Problem, ProblemCounter, ProblemOrigin, ProblemStatus
@@ -64,6 +65,7 @@ __all__ = [
     "TicketMessage",
     "TimeCategory",
     "TimeEntry",
+    "UpdateKind",
     "Vendor",
     "VendorEscalation",
     "attachment_path",

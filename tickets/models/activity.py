@@ -13,6 +13,15 @@ class MessageKind(models.TextChoices):
     INTERNAL = "internal", _("internal note")
 
 
+class UpdateKind(models.TextChoices):
+    """A typed update the engineer writes on a critical ticket (SPEC ESC-11, ESC-12): a public
+    reply that says what it is, mailed to the customer's contacts and counted as the update."""
+
+    STATUS = "status", _("status update")
+    ACTION_PLAN = "action_plan", _("action plan")
+    ESCALATION_UPDATE = "escalation_update", _("escalation update")
+
+
 class TicketMessage(models.Model):
     ticket = models.ForeignKey(
         Ticket, on_delete=models.CASCADE, related_name="messages", verbose_name=_("ticket")
@@ -36,6 +45,10 @@ class TicketMessage(models.Model):
         verbose_name=_("author contact"),
     )
     body = models.TextField(_("text"))
+    # Blank for an ordinary message; a status update, action plan or escalation update else.
+    update_kind = models.CharField(
+        _("update kind"), max_length=20, choices=UpdateKind.choices, blank=True
+    )
     is_automated = models.BooleanField(_("automated"), default=False)
     counts_as_first_response = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("at"))
@@ -183,6 +196,13 @@ class PriorityChangeRequest(models.Model):
     )
     requested_level = models.CharField(_("requested priority"), max_length=40)
     reason = models.TextField(_("reason"))
+    # D8: a downgrade asked for because the customer cannot staff 24x7 is recorded as such.
+    reason_code = models.CharField(
+        _("reason kind"),
+        max_length=30,
+        choices=PriorityReason.choices,
+        default=PriorityReason.CUSTOMER_REQUEST,
+    )
     state = models.CharField(
         _("state"), max_length=10, choices=RequestState.choices, default=RequestState.PENDING
     )

@@ -11,9 +11,9 @@ from tickets.services.conversation import (
     ticket_reply_public,
 )
 from tickets.services.create import TicketCreateInput, ticket_create
+from tickets.services.critical import ticket_critical_resource_assign, ticket_status_update
 from tickets.services.lifecycle import (
     ticket_assign,
-    ticket_assign_critical_resource,
     ticket_customer_confirm,
     ticket_mark_complete,
     ticket_record_root_cause,
@@ -35,12 +35,12 @@ __all__ = [
     "CustomerReply",
     "TicketCreateInput",
     "ticket_assign",
-    "ticket_assign_critical_resource",
     "ticket_attachments_add",
     "ticket_call_log",
     "ticket_change_priority",
     "ticket_clocks_recompute",
     "ticket_create",
+    "ticket_critical_resource_assign",
     "ticket_customer_confirm",
     "ticket_mark_complete",
     "ticket_note_add",
@@ -55,6 +55,7 @@ __all__ = [
     "ticket_set_line",
     "ticket_sla_exempt",
     "ticket_sla_rebase",
+    "ticket_status_update",
     "ticket_survey_answer",
     "ticket_transition",
 ]

@@ -79,6 +79,7 @@ def ticket_reply(
     is_automated: bool = False,
     files: Sequence[UploadedFile[bytes]] = (),
     reopened: bool = False,
+    update_kind: str = "",
 ) -> TicketMessage:
     """Add a message with its files. The first non-automated public reply by the provider side
     (in writing or a logged call) is the first response (D4, TKT-13); a customer's reply ends a
@@ -98,12 +99,15 @@ def ticket_reply(
         author_user=author_user,
         author_contact=author_contact,
         body=body,
+        update_kind=update_kind,
         is_automated=is_automated,
         counts_as_first_response=first,
         created_at=now,
     )
     stored = uploads_store(files, ticket=ticket, message=message, now=now) if files else []
     data = {"message": message.pk, "message_kind": kind, "automated": is_automated}
+    if update_kind:
+        data["update_kind"] = update_kind
     _event(ticket, "message_added", now, user=author_user, contact=author_contact, data=data)
     if from_provider and kind == MessageKind.PUBLIC:
         ticket.last_provider_update_at = now

@@ -32,7 +32,6 @@ from tickets.services.clocks import (
     segment_close,
     segment_switch,
     ticket_clocks_recompute,
-    whole_second,
 )
 from tickets.services.guards import requires_aware_now
 from tickets.services.problems import problem_ticket_resolved
@@ -268,23 +267,6 @@ def ticket_assign(*, ticket: Ticket, assignee: User | None, now: datetime, actor
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
-
-
-@requires_aware_now
-@transaction.atomic
-def ticket_assign_critical_resource(
-    *, ticket: Ticket, resource: User, now: datetime, actor: User
-) -> Ticket:
-    """Microsoft Critical: the critical situation resource is assigned (D10, SPEC §3.10)."""
-    ticket = _locked(ticket)
-    ticket.critical_resource = resource
-    if ticket.critical_resource_assigned_at is None:
-        ticket.critical_resource_assigned_at = now
-    ticket.updated_at = now
-    ticket.next_check_at = whole_second(now)  # D2: checks are planned on whole seconds
-    ticket.save()
-    _event(ticket, "critical_resource_assigned", now, user=actor, data={"resource": resource.pk})
-    return ticket
 
 
 @requires_aware_now

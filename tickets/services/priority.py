@@ -9,11 +9,13 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from contracts.models import Contact, SlaTarget
+from contracts.critical_situations import effort_24x7_on_request
+from contracts.models import ClockKind, Contact, SlaTarget
 from contracts.selectors import sla_policy_targets
 from contracts.text import display_text
 from tickets.exceptions import PriorityNotAllowed, TicketValidationError
 from tickets.models import (
+    OPEN_STATUSES,
     PriorityChangeRequest,
     PriorityReason,
     RequestState,
@@ -53,6 +55,26 @@ def _target_in_policy(ticket: Ticket, level: str) -> SlaTarget:
     return target
 
 
+def _staffing_downgrade_check(ticket: Ticket, target: SlaTarget, reason_code: str) -> None:
+    """D8: "the customer cannot staff 24x7" explains only a move from a 24x7 target to one
+    that is not."""
+    if reason_code != PriorityReason.CUSTOMER_CANNOT_STAFF_24X7:
+        return
+    before = ticket.sla_target
+    if (
+        before is None
+        or before.clock_kind != ClockKind.ALWAYS
+        or target.clock_kind == ClockKind.ALWAYS
+    ):
+        raise TicketValidationError(
+            "reason_code",
+            _(
+                "That the customer cannot staff 24x7 explains only a downgrade from a 24x7 "
+                "priority to a business-hours one."
+            ),
+        )
+
+
 @requires_aware_now
 @transaction.atomic
 def ticket_change_priority(
@@ -74,6 +96,7 @@ def ticket_change_priority(
         )
     ticket = _locked(ticket)
     target = _target_in_policy(ticket, level)
+    _staffing_downgrade_check(ticket, target, reason_code)
     before = (ticket.priority_level, ticket.priority_rank)
     ticket.sla_target = target
     ticket.priority_level, ticket.priority_rank = target.level, target.rank
@@ -112,9 +135,23 @@ def ticket_change_priority(
 @requires_aware_now
 @transaction.atomic
 def ticket_priority_request(
-    *, ticket: Ticket, contact: Contact, level: str, reason: str, now: datetime
+    *,
+    ticket: Ticket,
+    contact: Contact,
+    level: str,
+    reason: str,
+    now: datetime,
+    reason_code: str = PriorityReason.CUSTOMER_REQUEST,
 ) -> PriorityChangeRequest:
-    """A customer asks for another priority with a reason (TKT-12); nothing changes yet."""
+    """A customer asks for another priority with a reason (TKT-12); nothing changes yet. D8:
+    a customer who cannot staff 24x7 may ask for the downgrade with that recorded reason."""
+    if reason_code not in (
+        PriorityReason.CUSTOMER_REQUEST,
+        PriorityReason.CUSTOMER_CANNOT_STAFF_24X7,
+    ):
+        raise TicketValidationError(
+            "reason_code", _("Unknown reason %(code)r.") % {"code": reason_code}
+        )
     reason = display_text(reason)  # issue #10 §2: shown to the provider as written, visibly
     if not reason.strip():
         raise TicketValidationError("reason", _("Say why the priority should change."))
@@ -124,14 +161,19 @@ def ticket_priority_request(
             _("%(email)s is not a contact of %(customer)s.")
             % {"email": contact.email, "customer": ticket.customer}
         )
-    _target_in_policy(ticket, level)
+    _staffing_downgrade_check(ticket, _target_in_policy(ticket, level), reason_code)
     if ticket.priority_requests.filter(state=RequestState.PENDING).exists():
         raise PriorityNotAllowed(
             _("Ticket %(number)s already has a priority request waiting for a decision.")
             % {"number": ticket.number}
         )
     request = PriorityChangeRequest.objects.create(
-        ticket=ticket, requested_by=contact, requested_level=level, reason=reason, created_at=now
+        ticket=ticket,
+        requested_by=contact,
+        requested_level=level,
+        reason=reason,
+        reason_code=reason_code,
+        created_at=now,
     )
     _event(
         ticket,
@@ -161,7 +203,7 @@ def ticket_priority_decide(
             ticket=request.ticket,
             level=request.requested_level,
             reason=request.reason,
-            reason_code=PriorityReason.CUSTOMER_REQUEST,
+            reason_code=request.reason_code,
             now=now,
             actor=actor,
         )
@@ -182,6 +224,12 @@ def ticket_request_24x7_effort(
 ) -> Ticket:
     """A-41: on a Normal case 24x7 effort only sets a flag; the response clock is unchanged."""
     ticket = _locked(ticket)
+    if ticket.status not in OPEN_STATUSES or not effort_24x7_on_request(
+        getattr(ticket.sla_policy, "code", ""), ticket.sla_target
+    ):
+        raise PriorityNotAllowed(
+            _("24x7 effort can be requested only on an open case of normal priority.")
+        )
     if not ticket.effort_24x7_requested:
         ticket.effort_24x7_requested = True
         ticket.updated_at = now
