@@ -31,6 +31,9 @@ AUTH_PAGES = {
 }
 # Pages about one object, named by the URL: another organisation's object answers 404.
 OBJECT_PAGES = {"ticket", "ticket_sharing", "event_assessment"}
+# Actions on one object that take a POST only: a GET is not allowed (405, before any lookup), and
+# a POST about another organisation's object answers 404.
+POST_OBJECT_PAGES = {"ticket_procedure"}
 # Pages about the signed-in contact's own organisation.
 ORGANISATION_PAGES = {
     "home",
@@ -41,9 +44,10 @@ ORGANISATION_PAGES = {
     "preferences",
     "api_tokens",
     "events",
+    "phone_codes",
 }
 # Of those, the support services manager's only: another contact gets a 404.
-MANAGER_PAGES = {"organisation", "api_tokens", "events"}
+MANAGER_PAGES = {"organisation", "api_tokens", "events", "phone_codes"}
 PATTERNS = portal_urls.urlpatterns
 ACTIONS = ("reply", "priority", "escalate", "unsatisfied", "confirm", "reopen", "survey")
 
@@ -64,10 +68,10 @@ def _url(pattern: URLPattern, org: Org, number: str) -> str:
 
 def test_every_portal_url_is_classified():
     names = {p.name for p in PATTERNS}
-    assert names == AUTH_PAGES | OBJECT_PAGES | ORGANISATION_PAGES
+    assert names == AUTH_PAGES | OBJECT_PAGES | POST_OBJECT_PAGES | ORGANISATION_PAGES
     for pattern in PATTERNS:
         if pattern.pattern.converters and pattern.name not in AUTH_PAGES:
-            assert pattern.name in OBJECT_PAGES, pattern.name
+            assert pattern.name in OBJECT_PAGES | POST_OBJECT_PAGES, pattern.name
 
 
 def _b_unchanged(org_b: Org) -> None:
@@ -99,6 +103,11 @@ def test_another_organisations_data_never_shows(pattern, role, org_a, org_b):
             )
             assert post.status_code == 404, action
             assert leaked(post.content, forbidden) == []
+    elif pattern.name in POST_OBJECT_PAGES:
+        assert get.status_code == 405
+        post = client.post(url, {"reason": "Niet naar tevredenheid opgelost"})
+        assert post.status_code == 404
+        assert leaked(post.content, forbidden) == []
     elif pattern.name in AUTH_PAGES:
         # Public pages: a signed-in contact is sent on (login), GET logout is not allowed.
         assert get.status_code in (200, 302, 405)

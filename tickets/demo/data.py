@@ -153,8 +153,8 @@ CUSTOMERS = (
                      ContactSpec("rick.prins", "Rick Prins")), licences=9),
     CustomerSpec("smit-deboer-advocaten", "Smit & De Boer Advocaten", "smitdeboer.example",
                  "cbg", "extra", "CBG-EXT-2026-015", 10, None, (
-                     ContactSpec("eva.smit", "Eva Smit", sees="Smit & De Boer Advocaten (CBG "
-                                 "Extra): own and shared tickets"),
+                     ContactSpec("eva.smit", "Eva Smit", role=SSM, sees="Smit & De Boer "
+                                 "Advocaten (CBG Extra): every ticket; the out-of-hours code"),
                      ContactSpec("jan.deboer", "Jan de Boer"),
                      ContactSpec("yara.kok", "Yara Kok", language="en")), licences=14),
 )

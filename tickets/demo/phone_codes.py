@@ -1,7 +1,7 @@
 """Demo: the CBG Extra customer's out-of-hours phone code (issue #13 §2), issued by the
 coordinator a week ago and waiting for the customer's support services manager to reveal it
-once in the portal (the Contract page links to it): Eva Smit, the customer's first contact,
-is its support services manager; the first line then registers a night-time call with it."""
+once in the portal (the Contract page links to it): Eva Smit, the customer's support services
+manager (tickets/demo/data.py); the first line then registers a night-time call with it."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 
-from contracts.models import Contact, ContactRole, ContactRoleKind, Contract
+from contracts.models import Contract
 from contracts.services.phone_codes import phone_code_issue
 
 EXTRA_CONTRACT = "CBG-EXT-2026-015"
-MANAGER_EMAIL_PREFIX = "eva.smit@"
 
 
 def phone_codes_demo(*, staff: dict[str, User], now: datetime, counts: Counter[str]) -> None:
@@ -22,15 +21,5 @@ def phone_codes_demo(*, staff: dict[str, User], now: datetime, counts: Counter[s
     coordinator = staff.get("coordinator")
     if contract is None or coordinator is None:
         return
-    manager = Contact.objects.filter(
-        customer=contract.customer, email__startswith=MANAGER_EMAIL_PREFIX
-    ).first()
-    managed = ContactRole.objects.filter(
-        contract=contract, role=ContactRoleKind.SUPPORT_SERVICES_MANAGER
-    ).exists()
-    if manager is not None and not managed:  # one manager per contract
-        ContactRole.objects.create(
-            contact=manager, contract=contract, role=ContactRoleKind.SUPPORT_SERVICES_MANAGER
-        )
     phone_code_issue(contract=contract, actor=coordinator, now=now - timedelta(days=7))
     counts["out-of-hours phone codes"] += 1
