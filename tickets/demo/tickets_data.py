@@ -222,6 +222,9 @@ TICKETS = (
       (4, 2, "15:15"), "done"),
     T(SB, "eva.smit", INC, "phone", "Dossiersysteem onbereikbaar voor alle advocaten",
       (2, 0, "08:31"), "fixed", "business-critical"),
+    # A Sunday-night call with the out-of-hours code: on the 24x7 line, on call paged.
+    T(SB, "eva.smit", INC, "phone", "Nacht: niemand kan inloggen op Office 365, zitting om 9 uur",
+      (3, 6, "02:40"), "fixed", "business-critical", "cbg-extra-24x7"),
     T(SB, "jan.deboer", INC, "portal", "Documentsjablonen in Word laden niet",
       (0, 0, "15:00"), "vendor", "normal"),
     T(SB, "yara.kok", INC, "email", "Dictation software does not detect headset",
