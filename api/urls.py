@@ -4,8 +4,10 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views import aem, calendars, contracts, critical, escalations, oncall, webhooks
+from api.views import phone_codes as codes
 from api.views import ticket_actions as actions
 from api.views import ticket_records as records
+from api.views.procedure import TicketProcedureApi
 from api.views.tickets import TicketCollectionApi, TicketDetailApi
 
 app_name = "api"
@@ -220,4 +222,32 @@ urlpatterns = [
         name="oncall-page-acknowledge",
     ),
     # --- end of on call ---
+    # --- out of hours: phone codes and the escalation procedure ---
+    path("phone-codes/", codes.PhoneCodeCollectionApi.as_view(), name="phone-code-list"),
+    path(
+        "phone-codes/<int:phone_code_id>/",
+        codes.PhoneCodeDetailApi.as_view(),
+        name="phone-code-detail",
+    ),
+    path(
+        "phone-codes/<int:phone_code_id>/rotate/",
+        codes.PhoneCodeRotateApi.as_view(),
+        name="phone-code-rotate",
+    ),
+    path(
+        "phone-codes/<int:phone_code_id>/revoke/",
+        codes.PhoneCodeRevokeApi.as_view(),
+        name="phone-code-revoke",
+    ),
+    path(
+        "phone-codes/<int:phone_code_id>/reveal/",
+        codes.PhoneCodeRevealApi.as_view(),
+        name="phone-code-reveal",
+    ),
+    path(
+        "tickets/<int:ticket_id>/procedure/",
+        TicketProcedureApi.as_view(),
+        name="ticket-procedure",
+    ),
+    # --- end of out of hours ---
 ]

@@ -13,7 +13,7 @@ from api.filters import ID_MAX
 from contracts.models import RequestType
 from contracts.selectors import policy_row
 from contracts.selectors_events import ServiceArea
-from tickets.models import ImpactEffect, ImpactScope, Line, Status
+from tickets.models import Channel, ImpactEffect, ImpactScope, Line, Status
 from tickets.selectors_aem import ticket_policy_label
 from tickets.services.create import BUSINESS_CRITICAL_CHECKS
 
@@ -188,6 +188,33 @@ class StaffTicketCreateInputSerializer(TicketCreateInputSerializer):
         max_length=2000, required=False, default="", allow_blank=True
     )
     send_receipt = serializers.BooleanField(required=False, default=True)
+    channel = serializers.ChoiceField(
+        choices=[(Channel.API, Channel.API.label), (Channel.PHONE, Channel.PHONE.label)],
+        required=False,
+        default=Channel.API,
+        help_text=_(
+            "phone: a call registered by the first line or the person on call; outside office "
+            "hours the out-of-hours phone rules apply, as in the back-office registration."
+        ),
+    )
+    phone_code = serializers.CharField(
+        max_length=40,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=_(
+            "The customer's out-of-hours phone code the caller gave (phone calls only): outside "
+            "office hours a valid code puts the call on the 24x7 business-critical line and "
+            "pages the person on call; a wrong one is refused."
+        ),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("phone_code", "").strip() and attrs.get("channel") != Channel.PHONE:
+            raise serializers.ValidationError(
+                {"phone_code": [_("A phone code goes with a phone call (channel phone).")]}
+            )
+        return attrs
 
 
 class TicketPatchInputSerializer(serializers.Serializer[Any]):

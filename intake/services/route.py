@@ -23,12 +23,14 @@ from django.db import connection
 from contracts.exceptions import DomainError
 from contracts.models import Contact, Customer
 from contracts.text import display_line, display_text
+from escalation.services.out_of_hours import ticket_create_reaching_on_call
 from intake.identity import Identity, domain_of, identity_of
 from intake.models import Flag, InboundMessage, Outcome
 from intake.parsing import Parsed, trim_reply
 from intake.services.alerts import coordinators_alert, hour_window, sender_key
 from intake.services.attachments import attachments_store
 from intake.services.bounces import bounces_record, delivery_report
+from intake.services.emergency import email_emergency
 from intake.services.receipt import provider_domains, receipt_send
 from notifications.models import OutboxEmail
 from tickets.models import Channel, Status, Ticket
@@ -289,9 +291,12 @@ def _new_ticket(inbound: InboundMessage, parsed: Parsed, now: datetime, contact:
         subject=_subject(parsed),
         description=parsed.text.strip() or "(empty message)",
         send_receipt=False,  # receipt_send below: threaded to the message, or suppressed
+        emergency=email_emergency(subject=parsed.subject, contact=contact, now=now),
     )
     try:
-        ticket = ticket_create(data=data, now=now)
+        # An emergency goes the portal's way: while the office is closed it pages on call.
+        create = ticket_create_reaching_on_call if data.emergency else ticket_create
+        ticket = create(data=data, now=now)
     except DomainError as refused:  # the mail mapping: the refusal is the triage reason
         _triage(inbound, parsed, now, str(refused))
         return

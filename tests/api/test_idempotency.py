@@ -109,14 +109,14 @@ def test_a_key_whose_request_still_runs_answers_409_with_retry_after(
     client = api_client(contact_token(org_a.named))
     from api.views import tickets as views
 
-    real_create = views.ticket_create
+    real_create = views.ticket_create_reaching_on_call
     during: list[Any] = []
 
     def create_while_retried(**kwargs: Any) -> Ticket:
         during.append(post(client, "slow-1"))
         return real_create(**kwargs)
 
-    monkeypatch.setattr(views, "ticket_create", create_while_retried)
+    monkeypatch.setattr(views, "ticket_create_reaching_on_call", create_while_retried)
     first = post(client, "slow-1")
     assert first.status_code == 201, first.content
     assert [r.status_code for r in during] == [409]
@@ -162,7 +162,7 @@ def test_an_exception_releases_the_key_for_a_retry(
     def broken(**kwargs: Any) -> Ticket:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("api.views.tickets.ticket_create", broken)
+    monkeypatch.setattr("api.views.tickets.ticket_create_reaching_on_call", broken)
     assert post(client, "crash-1").status_code == 500
     assert not IdempotencyRecord.objects.filter(key="crash-1").exists()
     monkeypatch.undo()
@@ -183,7 +183,7 @@ def test_a_5xx_answer_releases_the_key_for_a_retry(
     def unavailable(**kwargs: Any) -> Ticket:
         raise Unavailable("try later")
 
-    monkeypatch.setattr("api.views.tickets.ticket_create", unavailable)
+    monkeypatch.setattr("api.views.tickets.ticket_create_reaching_on_call", unavailable)
     assert post(client, "busy-1").status_code == 503
     assert not IdempotencyRecord.objects.filter(key="busy-1").exists()
     monkeypatch.undo()

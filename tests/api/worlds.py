@@ -213,6 +213,15 @@ def _aem_event(world: World) -> int:
     return int(event.pk)
 
 
+def _phone_code(world: World) -> int:
+    """A code waiting for the organisation's manager, written as a row: the walk is about who
+    sees it, not which package has the out-of-hours line."""
+    code = model("contracts.PhoneCode").objects.create(
+        contract=world.org.contract, issued_at=world.now
+    )
+    return int(code.pk)
+
+
 def _message(world: World) -> int:
     message = TicketMessage.objects.filter(ticket=world.ticket).order_by("-pk").first()
     assert message is not None
@@ -243,6 +252,7 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "delivery_id": _webhook_delivery,
     "page_id": _oncall_page,
     "aem_event_id": _aem_event,
+    "phone_code_id": _phone_code,
 }
 
 
