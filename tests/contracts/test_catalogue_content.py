@@ -684,3 +684,21 @@ def test_microsoft_channels() -> None:
     rules = " ".join(c.get("rules", "") for c in load("microsoft")["channels"])
     assert "AEM" in rules
     assert "D365-evenement" in rules
+
+
+# ---------------------------------------------------------------------------
+# On call (issue #13 §1): the acknowledgement wait is catalogue data, not a silent default
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["cbg", "microsoft", "websitenazorg"])
+def test_providers_with_out_of_hours_promises_set_the_on_call_acknowledgement_wait(
+    name: str,
+) -> None:
+    (policy,) = load(name)["escalation_policies"]
+    assert seconds(policy.get("oncall_acknowledge")) == 15 * 60
+
+
+def test_onitnow_promises_nothing_out_of_hours_so_sets_no_on_call_wait() -> None:
+    (policy,) = load("onitnow")["escalation_policies"]
+    assert "oncall_acknowledge" not in policy

@@ -20,6 +20,7 @@ from contracts.models import (
     BusinessCalendar,
     CatalogueRelease,
     CatalogueService,
+    EscalationPolicy,
     Package,
     Provider,
     SlaPolicy,
@@ -41,6 +42,7 @@ COUNTED = (
     BusinessCalendar,
     Package,
     CatalogueService,
+    EscalationPolicy,
     SlaPolicy,
     SlaTarget,
 )
@@ -530,3 +532,13 @@ def test_entries_that_are_not_tables_are_reported_not_crashed(tmp_path):
         "x.toml: channels[0]: must be a table",
         "x.toml: escalation_contacts[0]: must be a table",
     ]
+
+
+def test_a_changed_on_call_acknowledgement_wait_is_a_new_version_with_that_wait(tmp_path):
+    paths = _copies(tmp_path)
+    _edit(paths["cbg.toml"], 'oncall_acknowledge = "15m"', 'oncall_acknowledge = "20m"')
+
+    _load(paths)
+
+    current = EscalationPolicy.objects.get(release__provider__code="cbg", release__is_current=True)
+    assert (current.release.version, current.oncall_acknowledge_seconds) == (2, 20 * 60)
