@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from tickets.models import Ticket
+from tickets.models import Channel, Ticket
 from tickets.services.create import TicketCreateInput, ticket_create
 from tickets.services.out_of_hours import (
     PAGE_EMERGENCY,
@@ -20,11 +20,19 @@ from tickets.services.out_of_hours import (
 )
 
 
-@transaction.atomic
 def ticket_create_reaching_on_call(
     *, data: TicketCreateInput, now: datetime, phone_code: str = ""
 ) -> Ticket:
-    """ticket_create under the out-of-hours rules; a refusal (OutOfHoursRefused) creates nothing."""
+    """ticket_create under the out-of-hours rules; a refusal (OutOfHoursRefused) creates nothing.
+    A ticket that is neither a phone call nor an emergency is ticket_create's alone (no
+    transaction around it: nested in a caller's, no savepoint of its own)."""
+    if data.channel != Channel.PHONE and not data.emergency and not phone_code:
+        return ticket_create(data=data, now=now)
+    return _ticket_create_paging(data=data, now=now, phone_code=phone_code)
+
+
+@transaction.atomic
+def _ticket_create_paging(*, data: TicketCreateInput, now: datetime, phone_code: str) -> Ticket:
     decision = phone_registration_rules(data=data, phone_code=phone_code, now=now)
     ticket = ticket_create(data=decision.data, now=now)
     ticket_on_call_page(ticket=ticket, now=now, phone_line=decision.on_call)

@@ -31,6 +31,7 @@ from contracts.selectors import contract_calendar, contract_for_submission, sla_
 from contracts.selectors_phone_codes import out_of_hours_phone_policy, phone_code_valid
 from tickets.exceptions import TicketValidationError
 from tickets.models import Channel, Ticket
+from tickets.questions import QuestionSet, contract_question_set
 from tickets.services.create import TicketCreateInput, is_business_critical
 
 PAGE_PHONE = "out_of_hours_phone"
@@ -145,7 +146,10 @@ def office_closed(ticket: Ticket, now: datetime) -> bool:
 
 def emergency_outside_hours(ticket: Ticket, now: datetime) -> bool:
     """An emergency reported while the office is closed, under a package that handles
-    emergencies outside its hours (Websitenazorg)."""
+    emergencies outside its hours and a provider that asks whether it is one (Websitenazorg):
+    elsewhere the flag (an API caller may send it) wakes nobody."""
     if not ticket.emergency or not ticket.package.out_of_hours_emergency:
+        return False
+    if not contract_question_set(ticket.contract).asks(QuestionSet.EMERGENCY):
         return False
     return office_closed(ticket, now)
