@@ -1,6 +1,8 @@
 """Azure Event Management events in the back-office (SPEC §2.7): staff plan an event for a
-customer (the same planning service as the portal's), record the provider's agreement to a
-short-notice event, and read each event's post-event summary. Rows are read-only once planned.
+customer (the same planning service and rules as the portal's), record the provider's agreement
+to a short-notice event, and read each event's post-event summary. Rows are read-only once
+planned: the agreement is an action, which needs the change permission (the support
+coordinators, backoffice.0006); every other provider role reads, a CSAM their own contracts'.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from contracts.services.events import (
 )
 from escalation.services.aem import AemEventRequest, aem_case_line, aem_event_plan
 from tickets.selectors_aem import aem_event_summary
-from tickets.services.uploads import uploaded_names_check
+from tickets.services.uploads import upload_batch_problem, uploaded_names_check
 
 
 class AemEventAddForm(forms.ModelForm):
@@ -57,8 +59,12 @@ class AemEventAddForm(forms.ModelForm):
         )
 
     def clean_assessment(self) -> Any:
+        """The upload rules of every door, here so a refused file is an error on the form."""
         upload = self.cleaned_data.get("assessment")
-        refusals = uploaded_names_check([upload]) if upload else []
+        if not upload:
+            return upload
+        too_large = upload_batch_problem([upload])
+        refusals = [too_large] if too_large else uploaded_names_check([upload])
         if refusals:
             raise forms.ValidationError(refusals)
         return upload
@@ -105,6 +111,10 @@ class AemEventAdmin(admin.ModelAdmin):
             return []
         return [f.name for f in AemEvent._meta.fields if f.name != "id"] + ["summary"]
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A planned event is not edited (its page reads); the change permission is the action's.
+        return obj is None and super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -145,7 +155,10 @@ class AemEventAdmin(admin.ModelAdmin):
             lines,
         )
 
-    @admin.action(description=_("Agree to the short notice (the event's targets apply)"))
+    @admin.action(
+        description=_("Agree to the short notice (the event's targets apply)"),
+        permissions=["change"],
+    )
     def agree_short_notice(self, request: HttpRequest, queryset: QuerySet[AemEvent]) -> None:
         now = timezone.now()
         for event in queryset:

@@ -75,6 +75,8 @@ SCOPES: dict[str, Scope] = {
     "contracts.contactchangerequest": _contract("contracts"),
     "contracts.entitlementmovement": _contract("contract"),
     "contracts.phonecode": _contract("contract"),
+    # AEM events (issue #13 §3): their contracts' events, as they get their mails.
+    "contracts.aemevent": _contract("contract"),
     "contracts.escalationcontact": _provider("release__provider", catalogue_only=True),
     "contracts.escalationpolicy": _provider("release__provider", catalogue_only=True),
     # The catalogue of the providers they work with.

@@ -26,7 +26,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from backoffice.dashboard import dashboard_figures, month_parse
-from contracts.models import ContactChangeRequest, Contract
+from contracts.models import AemEvent, ContactChangeRequest, Contract
 from contracts.staff_scope import staff_rows
 from escalation.models import Escalation
 from intake.models import InboundMessage
@@ -62,9 +62,9 @@ MODELS: dict[str, tuple[str, str]] = {
     "auth.user": ("------r", "------a"),
     "axes.accessattempt": ("------r", "-------"),
     "contracts.apitoken": ("--r---r", "-------"),  # read-only: revoked by an action
-    # AEM events: planned in the portal by the customer's manager; in the back-office, for now,
-    # by a superuser (planning, the provider's agreement, the post-event summary).
-    "contracts.aemevent": ("------r", "------a"),
+    # AEM events: the coordinators plan them and record the provider's agreement; every role
+    # reads them, a CSAM their own contracts' (issue #13 §3).
+    "contracts.aemevent": ("rrrrrsr", "--a---a"),
     # Out-of-hours phone codes: the coordinators issue, rotate and revoke them (issue #13 §2).
     "contracts.phonecode": ("--r---r", "--a---a"),
     "axes.accessfailurelog": ("------r", "-------"),
@@ -115,6 +115,7 @@ TO_CONTRACT = {
     "contracts.contact": "customer__contracts",
     "contracts.contactrole": "contract",
     "contracts.contactchangerequest": "contracts",
+    "contracts.aemevent": "contract",
     "tickets.ticket": "contract",
     "tickets.ticketmessage": "ticket__contract",
     "tickets.ticketevent": "ticket__contract",
@@ -248,12 +249,21 @@ def _side(name: str, provider: str, package: str, csam: User) -> Side:
         created_at=NOW,
     )
     request.contracts.add(contract)
+    event = AemEvent.objects.create(
+        contract=contract,
+        solution=f"Webshop {name} vertrouwelijk",
+        starts_on=NOW.date() + timedelta(days=70),
+        ends_on=NOW.date() + timedelta(days=71),
+        confirmed_at=NOW,
+        created_at=NOW,
+    )
     markers = [
         str(customer.name),
         str(contract.reference),
         ticket.number,
         ticket.subject,
         hook.url,
+        event.solution,
     ]
     return Side(contract, ticket, problem, inbound, [*markers, contact.email, problem.title])
 

@@ -210,7 +210,13 @@ ONCALL = {
     OFFICER: ON_CALL,
     CSAM: {"contracts.view_oncallshift", "escalation.view_oncallpage"},
 }
-EXPECTED = {role: EXPECTED[role] | BACKOFFICE[role] | ONCALL[role] for role in ROLES}
+# What backoffice.0006_aem_event_roles added (issue #13 §3): coordinators plan AEM events and
+# record the provider's agreement to short notice; every other role reads (a CSAM their own).
+AEM_VIEW = {"contracts.view_aemevent"}
+AEM = dict.fromkeys(ROLES, AEM_VIEW) | {
+    COORDINATOR: AEM_VIEW | {"contracts.add_aemevent", "contracts.change_aemevent"}
+}
+EXPECTED = {role: EXPECTED[role] | BACKOFFICE[role] | ONCALL[role] | AEM[role] for role in ROLES}
 
 # Changelists each role works from, and one it may not see at all.
 VISIBLE = {
@@ -248,6 +254,7 @@ VISIBLE = {
         "contracts/businesscalendar",
         "notifications/webhookendpoint",
         "notifications/webhookdelivery",
+        "contracts/aemevent",
     ],
     SSM: [
         "tickets/ticket",
@@ -257,7 +264,13 @@ VISIBLE = {
         "notifications/outboxemail",
     ],
     OFFICER: ["tickets/ticket", "escalation/escalation", "notifications/outboxemail"],
-    CSAM: ["tickets/ticket", "contracts/contract", "contracts/customer", "escalation/escalation"],
+    CSAM: [
+        "tickets/ticket",
+        "contracts/contract",
+        "contracts/customer",
+        "escalation/escalation",
+        "contracts/aemevent",
+    ],
 }
 HIDDEN = {
     FIRST: [
