@@ -260,7 +260,7 @@ BAD = [
     ),
     (
         {"calendar": "mars", "start": "2026-05-04T17:00:00+02:00", "target_seconds": 3600},
-        "unknown calendar 'mars'; known calendars: 24x7, cbg, microsoft-nl, onitnow",
+        "unknown calendar 'mars'; known calendars: 24x7, cbg, cbg-24x7, microsoft-nl, onitnow",
     ),
     (
         {"calendar": "onitnow", "start": "2026-05-04T17:00:00+02:00", "target_seconds": -60},
