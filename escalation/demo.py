@@ -27,8 +27,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Max, Min
 
-from escalation.models import Escalation, Level
+from escalation.models import Escalation, Level, OnCallPage, OnCallPageStep
 from escalation.services.actions import escalation_acknowledge, escalation_resolve
+from escalation.services.oncall import oncall_page_acknowledge
 from escalation.services.sweep import escalation_sweep
 from notifications.models import OutboxEmail, OutboxState
 from tickets.demo import DemoDataError
@@ -142,6 +143,7 @@ def demo_seed_with_history(*, now: datetime) -> Counter[str]:
     callbacks = len(connection.run_on_commit)
     history = EscalationHistory()
     counts = demo_seed(now=now, advance=history)
+    counts["on-call pages acknowledged"] = oncall_history_settle(now=now)
     counts["escalations"] = Escalation.objects.filter(pk__gt=last_escalation).count()
     counts["escalations handled"] = history.handled["resolved"]
     counts["mails sent"] = demo_mails_settle(after_pk=last_mail, now=now)
@@ -153,3 +155,21 @@ def demo_seed_with_history(*, now: datetime) -> Counter[str]:
         pk__gt=last_mail, state=OutboxState.PENDING
     ).count()
     return counts
+
+
+ACKNOWLEDGED_AFTER = timedelta(minutes=4)
+
+
+def oncall_history_settle(*, now: datetime) -> int:
+    """The history is over: every on-call page the demo's tickets raised was acknowledged by the
+    person last paged a few minutes later, and their pager messages were sent; the first on-call
+    sweep after `make run` pages nobody."""
+    settled = 0
+    for page in OnCallPage.objects.filter(acknowledged_at__isnull=True):
+        step = page.steps.order_by("-number").first()
+        if step is None:
+            continue
+        at = min(step.paged_at + ACKNOWLEDGED_AFTER, now)
+        settled += oncall_page_acknowledge(page=page, now=at, step=step)
+    OnCallPageStep.objects.filter(pager_sent_at__isnull=True).update(pager_sent_at=F("paged_at"))
+    return settled

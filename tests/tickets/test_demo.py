@@ -245,6 +245,24 @@ def test_the_first_sweep_at_the_load_time_fires_nothing_stale():
     assert (Escalation.objects.count(), OutboxEmail.objects.count()) == (escalations, mails)
 
 
+def test_the_first_on_call_sweep_at_the_load_time_pages_nobody():
+    """The demo's night-time tickets paged on call in their history; all were acknowledged."""
+    from escalation.models import OnCallPage, OnCallPageStep
+    from escalation.services.oncall import oncall_sweep
+
+    steps = OnCallPageStep.objects.count()
+
+    result = oncall_sweep(now=NOW)
+
+    assert OnCallPage.objects.filter(acknowledged_at__isnull=False).exists()
+    # What is left unacknowledged has nobody left to page (a gap before the rota began).
+    assert not OnCallPage.objects.filter(
+        acknowledged_at__isnull=True, next_step_at__isnull=False
+    ).exists()
+    assert (result.stepped, result.pager_sent) == (0, 0)
+    assert OnCallPageStep.objects.count() == steps
+
+
 def test_a_sweep_after_loading_never_fires_for_a_finished_ticket():
     before = Escalation.objects.aggregate(m=Max("pk"))["m"]
 
