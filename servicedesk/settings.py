@@ -367,6 +367,8 @@ SPECTACULAR_SETTINGS = {
         "TicketStatusEnum": "tickets.models.Status",
         "WebhookEventTypeEnum": "notifications.models.WebhookEventType",
         "WebhookDeliveryStatusEnum": "notifications.models.DeliveryStatus",
+        "ExecutiveSideEnum": "escalation.services.executives.ExecutiveSide",
+        "PhoneCodeStateEnum": "api.serializers.out_of_hours.PHONE_CODE_STATES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -21,6 +21,7 @@ from datetime import datetime
 from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import override
 
 from contracts.models import ContactRole, ContactRoleKind
@@ -46,8 +47,9 @@ PROVIDER_EXECUTIVE_LEVEL = 2
 
 
 class ExecutiveSide(models.TextChoices):
-    PROVIDER = "provider", _("our senior executives")
-    CUSTOMER = "customer", _("the customer's senior executives")
+    # Lazy: the label is read in the reader's language, not the importer's.
+    PROVIDER = "provider", gettext_lazy("our senior executives")
+    CUSTOMER = "customer", gettext_lazy("the customer's senior executives")
 
 
 def executives_offered(ticket: Ticket) -> list[str]:

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from contracts.models import AemEvent
 from escalation.services.aem import AemEventRequest, aem_event_plan, aem_event_summaries_send
 from escalation.tasks import csam_daily_task
-from notifications.models import OutboxEmail
+from notifications.models import OutboxEmail, StaffProfile
 from tests.aem_support import CSAM, event_input, microsoft_contract, planned_event
 from tests.factories import named_contact
 from tests.tickets.helpers import ams, create_ticket
@@ -23,7 +23,10 @@ PLANNED_AT = ams("2026-03-02 10:00")
 
 @pytest.fixture
 def contract():
-    return microsoft_contract("rapid-response", "azure-event-management")
+    contract = microsoft_contract("rapid-response", "azure-event-management")
+    # The CSAM reads their mails in English (a staff member's own language; Dutch by default).
+    StaffProfile.objects.update_or_create(user=contract.csam, defaults={"language": "en"})
+    return contract
 
 
 def csam_mails(prefix):
