@@ -21,8 +21,7 @@ from datetime import datetime
 from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from contracts.models import ContactRole, ContactRoleKind
 from escalation.exceptions import EscalationError
