@@ -102,3 +102,21 @@ def test_the_ticket_answer_names_its_targets(contract: Any) -> None:
         "code": "ms-aem",
         "name": "Azure Event Management targets during your event",
     }
+
+
+def test_the_event_list_costs_the_same_queries_for_one_event_as_for_five(contract: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = manager(contract)
+    client.get("/api/v1/aem-events/")  # the token's first use notes its time: not counted
+    starts = ["2026-06-01", "2026-06-08", "2026-06-15", "2026-06-22", "2026-06-29"]
+    planned_event(contract, starts[0], starts[0], now=ams("2026-03-02 10:00"))
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get("/api/v1/aem-events/").json()["results"]) == 1
+    for day in starts[1:]:
+        planned_event(contract, day, day, now=ams("2026-03-02 10:00"))
+    with CaptureQueriesContext(connection) as five:
+        assert len(client.get("/api/v1/aem-events/").json()["results"]) == 5
+
+    assert len(five.captured_queries) == len(one.captured_queries)
