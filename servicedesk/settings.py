@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tickets",
     "notifications",
     "escalation",
+    "usage",
     "intake",
     "portal",
     "backoffice",
