@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.filters import ID_MAX
+from api.serializers.base import ApiSerializer
 from api.serializers.tickets import ContractRefSerializer
 from contracts.models import AemEventStatus
 
 
-class AemEventOutputSerializer(serializers.Serializer[Any]):
+class AemEventOutputSerializer(ApiSerializer):
     id = serializers.IntegerField()
     contract = ContractRefSerializer()
     solution = serializers.CharField()
@@ -29,7 +28,7 @@ class AemEventOutputSerializer(serializers.Serializer[Any]):
     summary_sent_at = serializers.DateTimeField(allow_null=True)
 
 
-class AemEventCreateInputSerializer(serializers.Serializer[Any]):
+class AemEventCreateInputSerializer(ApiSerializer):
     contract = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     solution = serializers.CharField(max_length=200)
     is_retail = serializers.BooleanField(required=False, default=False)
@@ -44,7 +43,7 @@ class AemEventCreateInputSerializer(serializers.Serializer[Any]):
     notes = serializers.CharField(max_length=10_000, required=False, default="", allow_blank=True)
 
 
-class AemCaseSerializer(serializers.Serializer[Any]):
+class AemCaseSerializer(ApiSerializer):
     ticket = serializers.IntegerField()
     number = serializers.CharField()
     subject = serializers.CharField()
@@ -57,7 +56,7 @@ class AemCaseSerializer(serializers.Serializer[Any]):
     )
 
 
-class AemSummarySerializer(serializers.Serializer[Any]):
+class AemSummarySerializer(ApiSerializer):
     event = serializers.IntegerField()
     opened = serializers.IntegerField()
     still_open = serializers.IntegerField()

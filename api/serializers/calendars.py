@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.serializers.base import ApiSerializer
 from api.serializers.contracts import ProviderRefSerializer
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
@@ -47,18 +48,18 @@ class AwareDateTimeField(serializers.DateTimeField):
         return moment
 
 
-class OpeningSerializer(serializers.Serializer[Any]):
+class OpeningSerializer(ApiSerializer):
     day = serializers.ChoiceField(choices=["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
     opens = serializers.CharField(help_text=_("Wall time in the calendar's zone, HH:MM."))
     closes = serializers.CharField(help_text=_("Wall time, HH:MM; 24:00 is midnight."))
 
 
-class ClosedDaySerializer(serializers.Serializer[Any]):
+class ClosedDaySerializer(ApiSerializer):
     date = serializers.DateField()
     name = serializers.CharField(help_text=_("The holiday's name, in the caller's language."))
 
 
-class CalendarOutputSerializer(serializers.Serializer[Any]):
+class CalendarOutputSerializer(ApiSerializer):
     code = serializers.CharField()
     name = serializers.CharField()
     provider = ProviderRefSerializer()
@@ -77,7 +78,7 @@ class CalendarDetailOutputSerializer(CalendarOutputSerializer):
     )
 
 
-class DeadlineInputSerializer(serializers.Serializer[Any]):
+class DeadlineInputSerializer(ApiSerializer):
     start = AwareDateTimeField()
     budget = serializers.IntegerField(
         min_value=0,
@@ -89,7 +90,7 @@ class DeadlineInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class DeadlineOutputSerializer(serializers.Serializer[Any]):
+class DeadlineOutputSerializer(ApiSerializer):
     calendar = serializers.CharField()
     revision = serializers.IntegerField()
     start = serializers.DateTimeField()
@@ -99,7 +100,7 @@ class DeadlineOutputSerializer(serializers.Serializer[Any]):
     )
 
 
-class BusinessTimeInputSerializer(serializers.Serializer[Any]):
+class BusinessTimeInputSerializer(ApiSerializer):
     start = AwareDateTimeField()
     end = AwareDateTimeField(help_text=_("Not before the start, at most ten years after it."))
 
@@ -111,7 +112,7 @@ class BusinessTimeInputSerializer(serializers.Serializer[Any]):
         return attrs
 
 
-class BusinessTimeOutputSerializer(serializers.Serializer[Any]):
+class BusinessTimeOutputSerializer(ApiSerializer):
     calendar = serializers.CharField()
     revision = serializers.IntegerField()
     start = serializers.DateTimeField()

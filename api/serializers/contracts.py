@@ -9,11 +9,10 @@ and a customer's answer lacks them."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.serializers.base import ApiSerializer
 from api.serializers.tickets import ContractRefSerializer, PartySerializer
 from contracts.models import (
     ClockKind,
@@ -26,23 +25,23 @@ from contracts.models import (
 )
 
 
-class ProviderRefSerializer(serializers.Serializer[Any]):
+class ProviderRefSerializer(ApiSerializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class PackageRefSerializer(serializers.Serializer[Any]):
+class PackageRefSerializer(ApiSerializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class NamedContactsSerializer(serializers.Serializer[Any]):
+class NamedContactsSerializer(ApiSerializer):
     count = serializers.IntegerField(help_text=_("Contacts holding the named-contact role."))
     cap = serializers.IntegerField(allow_null=True, help_text=_("At most; null is no limit."))
 
 
-class SlaTargetSerializer(serializers.Serializer[Any]):
+class SlaTargetSerializer(ApiSerializer):
     request_type = serializers.ChoiceField(choices=RequestType.choices)
     level = serializers.CharField(help_text=_("The provider's own priority level."))
     label_nl = serializers.CharField()
@@ -58,14 +57,14 @@ class SlaTargetSerializer(serializers.Serializer[Any]):
     clock_kind = serializers.ChoiceField(choices=ClockKind.choices)
 
 
-class SlaPolicySerializer(serializers.Serializer[Any]):
+class SlaPolicySerializer(ApiSerializer):
     code = serializers.CharField()
     name = serializers.CharField()
     resolution_start = serializers.ChoiceField(choices=ResolutionStart.choices)
     targets = SlaTargetSerializer(many=True)
 
 
-class EscalationContactSerializer(serializers.Serializer[Any]):
+class EscalationContactSerializer(ApiSerializer):
     level = serializers.IntegerField()
     role = serializers.CharField()
     name = serializers.CharField()
@@ -73,12 +72,12 @@ class EscalationContactSerializer(serializers.Serializer[Any]):
     phone = serializers.CharField()
 
 
-class EntitlementBalanceSerializer(serializers.Serializer[Any]):
+class EntitlementBalanceSerializer(ApiSerializer):
     kind = serializers.ChoiceField(choices=EntitlementKind.choices)
     balance = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
-class ContractOutputSerializer(serializers.Serializer[Any]):
+class ContractOutputSerializer(ApiSerializer):
     """A contract as a list shows it; the detail adds targets, escalation contacts and
     entitlements (`ContractDetailOutputSerializer`)."""
 
@@ -106,7 +105,7 @@ class ContractDetailOutputSerializer(ContractOutputSerializer):
     entitlements = EntitlementBalanceSerializer(many=True)
 
 
-class StaffRefSerializer(serializers.Serializer[Any]):
+class StaffRefSerializer(ApiSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     email = serializers.CharField()
@@ -132,7 +131,7 @@ class StaffContractDetailOutputSerializer(
     pass
 
 
-class CustomerOutputSerializer(serializers.Serializer[Any]):
+class CustomerOutputSerializer(ApiSerializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
@@ -145,12 +144,12 @@ class StaffCustomerOutputSerializer(CustomerOutputSerializer):
     email_domains = serializers.ListField(required=False, child=serializers.CharField())
 
 
-class ContactRoleSerializer(serializers.Serializer[Any]):
+class ContactRoleSerializer(ApiSerializer):
     contract = ContractRefSerializer()
     role = serializers.ChoiceField(choices=ContactRoleKind.choices)
 
 
-class ContactOutputSerializer(serializers.Serializer[Any]):
+class ContactOutputSerializer(ApiSerializer):
     id = serializers.IntegerField()
     customer = PartySerializer()
     name = serializers.CharField()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.serializers.base import ApiSerializer
 from api.serializers.ticket_actions import PersonSerializer
 from escalation.services.executives import ExecutiveSide
 from tickets.models import UpdateKind
@@ -14,30 +13,30 @@ from tickets.models import UpdateKind
 BODY_MAX = 20_000
 
 
-class CriticalResourceInputSerializer(serializers.Serializer[Any]):
+class CriticalResourceInputSerializer(ApiSerializer):
     user = serializers.IntegerField(
         help_text=_("The id of a staff member who may be assigned tickets.")
     )
 
 
-class StatusUpdateInputSerializer(serializers.Serializer[Any]):
+class StatusUpdateInputSerializer(ApiSerializer):
     kind = serializers.ChoiceField(choices=UpdateKind.choices)
     body = serializers.CharField(max_length=BODY_MAX)
 
 
-class ExecutivesInputSerializer(serializers.Serializer[Any]):
+class ExecutivesInputSerializer(ApiSerializer):
     side = serializers.ChoiceField(choices=ExecutiveSide.choices)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class ExecutiveNotificationSerializer(serializers.Serializer[Any]):
+class ExecutiveNotificationSerializer(ApiSerializer):
     side = serializers.ChoiceField(choices=ExecutiveSide.choices)
     notified_at = serializers.DateTimeField()
     notified_by = PersonSerializer(allow_null=True)
     recipients = serializers.ListField(child=serializers.EmailField())
 
 
-class CriticalSituationOutputSerializer(serializers.Serializer[Any]):
+class CriticalSituationOutputSerializer(ApiSerializer):
     resource_offered = serializers.BooleanField()
     resource = PersonSerializer(allow_null=True)
     resource_assigned_at = serializers.DateTimeField(allow_null=True)

@@ -7,22 +7,21 @@ as a customer's answer lacks them). Problems are staff-only: the portal never sh
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.serializers.base import ApiSerializer
 from api.serializers.tickets import ContactRefSerializer, PartySerializer
 from escalation.models import Level, Reason
 from tickets.models import ProblemOrigin, ProblemStatus
 
 
-class TicketRefSerializer(serializers.Serializer[Any]):
+class TicketRefSerializer(ApiSerializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
 
 
-class EscalationOutputSerializer(serializers.Serializer[Any]):
+class EscalationOutputSerializer(ApiSerializer):
     id = serializers.IntegerField()
     ticket = TicketRefSerializer()
     level = serializers.ChoiceField(choices=Level.choices)
@@ -32,14 +31,14 @@ class EscalationOutputSerializer(serializers.Serializer[Any]):
     resolved_at = serializers.DateTimeField(allow_null=True)
 
 
-class RecipientSerializer(serializers.Serializer[Any]):
+class RecipientSerializer(ApiSerializer):
     role = serializers.CharField()
     name = serializers.CharField()
     email = serializers.CharField()
     language = serializers.CharField()
 
 
-class FallbackSerializer(serializers.Serializer[Any]):
+class FallbackSerializer(ApiSerializer):
     refused = serializers.CharField(help_text=_("The address whose server refused the mail."))
     error = serializers.CharField()
     to = serializers.CharField(help_text=_("Who was told instead; empty: nobody was left."))
@@ -62,11 +61,11 @@ class StaffEscalationOutputSerializer(EscalationOutputSerializer):
     fallbacks = FallbackSerializer(required=False, many=True)
 
 
-class EscalationResolveInputSerializer(serializers.Serializer[Any]):
+class EscalationResolveInputSerializer(ApiSerializer):
     note = serializers.CharField(max_length=10_000, help_text=_("How the escalation was resolved."))
 
 
-class ProblemOutputSerializer(serializers.Serializer[Any]):
+class ProblemOutputSerializer(ApiSerializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
     title = serializers.CharField()

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.serializers.base import ApiSerializer
 from api.serializers.contracts import ProviderRefSerializer
 from api.serializers.escalations import TicketRefSerializer
 from api.serializers.tickets import PartySerializer
 from escalation.models import StepRole
 
 
-class OnCallShiftOutputSerializer(serializers.Serializer[Any]):
+class OnCallShiftOutputSerializer(ApiSerializer):
     id = serializers.IntegerField()
     provider = ProviderRefSerializer()
     package_code = serializers.CharField(help_text=_("Empty: all of the provider's packages."))
@@ -24,7 +23,7 @@ class OnCallShiftOutputSerializer(serializers.Serializer[Any]):
     ends_at = serializers.DateTimeField()
 
 
-class OnCallStepOutputSerializer(serializers.Serializer[Any]):
+class OnCallStepOutputSerializer(ApiSerializer):
     number = serializers.IntegerField()
     role = serializers.ChoiceField(choices=StepRole.choices)
     user = PartySerializer(allow_null=True)
@@ -34,7 +33,7 @@ class OnCallStepOutputSerializer(serializers.Serializer[Any]):
     pager_sent_at = serializers.DateTimeField(allow_null=True)
 
 
-class OnCallPageOutputSerializer(serializers.Serializer[Any]):
+class OnCallPageOutputSerializer(ApiSerializer):
     id = serializers.IntegerField()
     ticket = TicketRefSerializer()
     reason = serializers.CharField()

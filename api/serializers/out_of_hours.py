@@ -6,12 +6,11 @@ reveal (the customer's support services manager, once) holds the digits."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.filters import ID_MAX
+from api.serializers.base import ApiSerializer
 from api.serializers.tickets import ContractRefSerializer, PartySerializer
 from contracts.selectors_phone_codes import (
     STATE_ACTIVE,
@@ -29,7 +28,7 @@ PHONE_CODE_STATES = [
 REASON_MAX = 10_000
 
 
-class PhoneCodeOutputSerializer(serializers.Serializer[Any]):
+class PhoneCodeOutputSerializer(ApiSerializer):
     """What the customer's support services manager sees of a code (never the digits)."""
 
     id = serializers.IntegerField()
@@ -65,21 +64,21 @@ class PhoneCodeRevealedOutputSerializer(PhoneCodeOutputSerializer):
     )
 
 
-class PhoneCodeIssueInputSerializer(serializers.Serializer[Any]):
+class PhoneCodeIssueInputSerializer(ApiSerializer):
     contract = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     ends_at = serializers.DateTimeField(
         required=False, allow_null=True, default=None, help_text=_("Empty: with the contract.")
     )
 
 
-class ProcedureTakenSerializer(serializers.Serializer[Any]):
+class ProcedureTakenSerializer(ApiSerializer):
     escalation = serializers.IntegerField(help_text=_("The escalation that records the step."))
     taken_at = serializers.DateTimeField()
     taken_by = PartySerializer(allow_null=True, help_text=_("The customer's contact."))
     reason = serializers.CharField()
 
 
-class ProcedureStepSerializer(serializers.Serializer[Any]):
+class ProcedureStepSerializer(ApiSerializer):
     number = serializers.IntegerField(min_value=1, max_value=3)
     title = serializers.CharField(help_text=_("In the caller's language."))
     current = serializers.BooleanField()
@@ -88,14 +87,14 @@ class ProcedureStepSerializer(serializers.Serializer[Any]):
     )
 
 
-class ProcedureOutputSerializer(serializers.Serializer[Any]):
+class ProcedureOutputSerializer(ApiSerializer):
     applies = serializers.BooleanField(
         help_text=_("False: the ticket's contract has no step-by-step escalation procedure.")
     )
     steps = ProcedureStepSerializer(many=True)
 
 
-class ProcedureStepInputSerializer(serializers.Serializer[Any]):
+class ProcedureStepInputSerializer(ApiSerializer):
     reason = serializers.CharField(
         max_length=REASON_MAX, help_text=_("Why the customer takes the next step.")
     )

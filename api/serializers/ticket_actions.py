@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.filters import ID_MAX
+from api.serializers.base import ApiSerializer
 from api.serializers.calendars import AwareDateTimeField
 from api.serializers.tickets import StaffTicketOutputSerializer
 from tickets.models import PriorityReason, RequestState, ResolutionKind, Status, TimeCategory
@@ -18,7 +17,7 @@ TEXT_MAX = 100_000
 REASON_MAX = 10_000
 
 
-class PersonSerializer(serializers.Serializer[Any]):
+class PersonSerializer(ApiSerializer):
     """Who wrote or did something. A customer reads the provider's people as the service desk
     (as in the portal): `kind` "staff" with no id."""
 
@@ -30,7 +29,7 @@ class PersonSerializer(serializers.Serializer[Any]):
 # --- reply ---------------------------------------------------------------------------------
 
 
-class ReplyInputSerializer(serializers.Serializer[Any]):
+class ReplyInputSerializer(ApiSerializer):
     body = serializers.CharField(max_length=TEXT_MAX)
     internal = serializers.BooleanField(
         required=False,
@@ -45,7 +44,7 @@ class ReplyInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class AttachmentOutputSerializer(serializers.Serializer[Any]):
+class AttachmentOutputSerializer(ApiSerializer):
     id = serializers.IntegerField()
     filename = serializers.CharField()
     content_type = serializers.CharField()
@@ -55,7 +54,7 @@ class AttachmentOutputSerializer(serializers.Serializer[Any]):
     download = serializers.CharField(help_text=_("The path that serves the file."))
 
 
-class MessageOutputSerializer(serializers.Serializer[Any]):
+class MessageOutputSerializer(ApiSerializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=["public", "internal"])
     channel = serializers.CharField()
@@ -70,7 +69,7 @@ class MessageOutputSerializer(serializers.Serializer[Any]):
     attachments = AttachmentOutputSerializer(many=True)
 
 
-class ReplyOutputSerializer(serializers.Serializer[Any]):
+class ReplyOutputSerializer(ApiSerializer):
     outcome = serializers.ChoiceField(
         choices=["added", "reopened", "follow_up"],
         help_text=_(
@@ -85,12 +84,12 @@ class ReplyOutputSerializer(serializers.Serializer[Any]):
 # --- status --------------------------------------------------------------------------------
 
 
-class TransitionInputSerializer(serializers.Serializer[Any]):
+class TransitionInputSerializer(ApiSerializer):
     to_status = serializers.ChoiceField(choices=Status.choices)
     reason = serializers.CharField(max_length=500)
 
 
-class ResolveInputSerializer(serializers.Serializer[Any]):
+class ResolveInputSerializer(ApiSerializer):
     kind = serializers.ChoiceField(choices=ResolutionKind.choices)
     text = serializers.CharField(max_length=TEXT_MAX)
 
@@ -98,7 +97,7 @@ class ResolveInputSerializer(serializers.Serializer[Any]):
 # --- priority ------------------------------------------------------------------------------
 
 
-class PriorityInputSerializer(serializers.Serializer[Any]):
+class PriorityInputSerializer(ApiSerializer):
     level = serializers.CharField(max_length=40)
     reason = serializers.CharField(max_length=500)
     reason_code = serializers.ChoiceField(
@@ -111,7 +110,7 @@ class PriorityInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class PriorityRequestInputSerializer(serializers.Serializer[Any]):
+class PriorityRequestInputSerializer(ApiSerializer):
     level = serializers.CharField(max_length=40)
     reason = serializers.CharField(max_length=REASON_MAX)
     reason_code = serializers.ChoiceField(
@@ -120,7 +119,7 @@ class PriorityRequestInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class PriorityRequestOutputSerializer(serializers.Serializer[Any]):
+class PriorityRequestOutputSerializer(ApiSerializer):
     id = serializers.IntegerField()
     requested_level = serializers.CharField()
     reason = serializers.CharField()
@@ -132,7 +131,7 @@ class PriorityRequestOutputSerializer(serializers.Serializer[Any]):
     decision_note = serializers.CharField(allow_blank=True)
 
 
-class PriorityDecisionInputSerializer(serializers.Serializer[Any]):
+class PriorityDecisionInputSerializer(ApiSerializer):
     accept = serializers.BooleanField()
     note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
@@ -140,7 +139,7 @@ class PriorityDecisionInputSerializer(serializers.Serializer[Any]):
 # --- escalation ----------------------------------------------------------------------------
 
 
-class EscalateInputSerializer(serializers.Serializer[Any]):
+class EscalateInputSerializer(ApiSerializer):
     reason = serializers.CharField(max_length=REASON_MAX)
     unsatisfied = serializers.BooleanField(
         required=False,
@@ -149,7 +148,7 @@ class EscalateInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class EscalationRaisedOutputSerializer(serializers.Serializer[Any]):
+class EscalationRaisedOutputSerializer(ApiSerializer):
     id = serializers.IntegerField()
     ticket = serializers.IntegerField()
     level = serializers.IntegerField()
@@ -162,7 +161,7 @@ class EscalationRaisedOutputSerializer(serializers.Serializer[Any]):
 # --- assignment ----------------------------------------------------------------------------
 
 
-class AssignInputSerializer(serializers.Serializer[Any]):
+class AssignInputSerializer(ApiSerializer):
     assignee = serializers.IntegerField(
         allow_null=True,
         min_value=1,
@@ -174,7 +173,7 @@ class AssignInputSerializer(serializers.Serializer[Any]):
 # --- time ----------------------------------------------------------------------------------
 
 
-class TimeEntryInputSerializer(serializers.Serializer[Any]):
+class TimeEntryInputSerializer(ApiSerializer):
     started_at = AwareDateTimeField()
     minutes = serializers.IntegerField(min_value=1, max_value=MINUTES_PER_ENTRY_MAX)
     category = serializers.ChoiceField(choices=TimeCategory.choices)
@@ -182,7 +181,7 @@ class TimeEntryInputSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 
-class TimeEntryOutputSerializer(serializers.Serializer[Any]):
+class TimeEntryOutputSerializer(ApiSerializer):
     id = serializers.IntegerField()
     user = PersonSerializer()
     started_at = serializers.DateTimeField()
@@ -196,14 +195,14 @@ class TimeEntryOutputSerializer(serializers.Serializer[Any]):
 # --- satisfaction ---------------------------------------------------------------------------
 
 
-class CsatInputSerializer(serializers.Serializer[Any]):
+class CsatInputSerializer(ApiSerializer):
     score = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(
         max_length=REASON_MAX, required=False, default="", allow_blank=True
     )
 
 
-class CsatOutputSerializer(serializers.Serializer[Any]):
+class CsatOutputSerializer(ApiSerializer):
     state = serializers.ChoiceField(
         choices=["not_open", "open", "answered"],
         help_text=_(

@@ -3,11 +3,10 @@ their ledger. Shapes only: what a caller may see is chosen by the views through 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.serializers.base import ApiSerializer
 from api.serializers.ticket_actions import (
     AttachmentOutputSerializer,
     MessageOutputSerializer,
@@ -24,7 +23,7 @@ __all__ = [
 ]
 
 
-class AttachmentUploadInputSerializer(serializers.Serializer[Any]):
+class AttachmentUploadInputSerializer(ApiSerializer):
     """multipart/form-data: one or more `files` parts."""
 
     files = serializers.ListField(
@@ -34,7 +33,7 @@ class AttachmentUploadInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class EventOutputSerializer(serializers.Serializer[Any]):
+class EventOutputSerializer(ApiSerializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     kind_label = serializers.CharField(help_text=_("The kind in the caller's language."))
@@ -46,7 +45,7 @@ class EventOutputSerializer(serializers.Serializer[Any]):
     created_at = serializers.DateTimeField()
 
 
-class SegmentOutputSerializer(serializers.Serializer[Any]):
+class SegmentOutputSerializer(ApiSerializer):
     state = serializers.ChoiceField(choices=SegmentState.choices)
     started_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField(allow_null=True)
@@ -55,7 +54,7 @@ class SegmentOutputSerializer(serializers.Serializer[Any]):
     actor = PersonSerializer(allow_null=True)
 
 
-class RecomputationOutputSerializer(serializers.Serializer[Any]):
+class RecomputationOutputSerializer(ApiSerializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField(help_text=_("What recomputed the clock (the event's kind)."))
     kind_label = serializers.CharField()
@@ -65,7 +64,7 @@ class RecomputationOutputSerializer(serializers.Serializer[Any]):
     actor = PersonSerializer(allow_null=True)
 
 
-class ClockOutputSerializer(serializers.Serializer[Any]):
+class ClockOutputSerializer(ApiSerializer):
     metric = serializers.ChoiceField(choices=Metric.choices)
     budget_seconds = serializers.IntegerField()
     started_at = serializers.DateTimeField(allow_null=True)

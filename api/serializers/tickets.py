@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.filters import ID_MAX
+from api.serializers.base import ApiSerializer
 from contracts.models import RequestType
 from contracts.selectors import policy_row
 from contracts.selectors_events import ServiceArea
@@ -18,17 +19,17 @@ from tickets.selectors_aem import ticket_policy_label
 from tickets.services.create import BUSINESS_CRITICAL_CHECKS
 
 
-class PartySerializer(serializers.Serializer[Any]):
+class PartySerializer(ApiSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class ContractRefSerializer(serializers.Serializer[Any]):
+class ContractRefSerializer(ApiSerializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
 
 
-class ContactRefSerializer(serializers.Serializer[Any]):
+class ContactRefSerializer(ApiSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     email = serializers.EmailField()
@@ -49,17 +50,17 @@ class RefField(serializers.Field):
         return {name: getattr(value, name) for name in self.names}
 
 
-class PrioritySerializer(serializers.Serializer[Any]):
+class PrioritySerializer(ApiSerializer):
     level = serializers.CharField(help_text=_("The provider's own level, empty for none."))
     rank = serializers.IntegerField(allow_null=True, help_text=_("P1 (1) to P4 (4)."))
 
 
-class TicketPolicySerializer(serializers.Serializer[Any]):
+class TicketPolicySerializer(ApiSerializer):
     code = serializers.CharField()
     name = serializers.CharField(help_text=_("In the caller's language."))
 
 
-class TicketOutputSerializer(serializers.Serializer[Any]):
+class TicketOutputSerializer(ApiSerializer):
     """What a customer's caller sees; staff see `StaffTicketOutputSerializer`."""
 
     id = serializers.IntegerField()
@@ -127,7 +128,7 @@ class StaffTicketOutputSerializer(TicketOutputSerializer):
         return ticket.problem_id
 
 
-class TicketCreateInputSerializer(serializers.Serializer[Any]):
+class TicketCreateInputSerializer(ApiSerializer):
     request_type = serializers.ChoiceField(choices=RequestType.choices)
     subject = serializers.CharField(max_length=250)
     description = serializers.CharField(max_length=100_000)
@@ -217,9 +218,9 @@ class StaffTicketCreateInputSerializer(TicketCreateInputSerializer):
         return attrs
 
 
-class TicketPatchInputSerializer(serializers.Serializer[Any]):
+class TicketPatchInputSerializer(ApiSerializer):
     shared_with_organisation = serializers.BooleanField(required=False)
 
 
-class StaffTicketPatchInputSerializer(serializers.Serializer[Any]):
+class StaffTicketPatchInputSerializer(ApiSerializer):
     line = serializers.ChoiceField(choices=Line.choices, required=False)

@@ -6,15 +6,14 @@ answer of a rotation (null when either is answered again for an Idempotency-Key)
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.serializers.base import ApiSerializer
 from notifications.models import DeliveryStatus, DisabledReason, WebhookEventType
 
 
-class WebhookEndpointInputSerializer(serializers.Serializer[Any]):
+class WebhookEndpointInputSerializer(ApiSerializer):
     url = serializers.URLField(max_length=500, help_text=_("Where the events are posted."))
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=WebhookEventType.choices),
@@ -28,7 +27,7 @@ class WebhookEndpointInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class WebhookEndpointPatchInputSerializer(serializers.Serializer[Any]):
+class WebhookEndpointPatchInputSerializer(ApiSerializer):
     url = serializers.URLField(max_length=500, required=False)
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=WebhookEventType.choices),
@@ -42,7 +41,7 @@ class WebhookEndpointPatchInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class WebhookEndpointOutputSerializer(serializers.Serializer[Any]):
+class WebhookEndpointOutputSerializer(ApiSerializer):
     id = serializers.IntegerField()
     url = serializers.CharField()
     description = serializers.CharField()
@@ -75,7 +74,7 @@ class WebhookEndpointSecretOutputSerializer(WebhookEndpointOutputSerializer):
     )
 
 
-class WebhookRotateInputSerializer(serializers.Serializer[Any]):
+class WebhookRotateInputSerializer(ApiSerializer):
     grace_seconds = serializers.IntegerField(
         required=False,
         min_value=0,
@@ -84,14 +83,14 @@ class WebhookRotateInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class WebhookEventRefSerializer(serializers.Serializer[Any]):
+class WebhookEventRefSerializer(ApiSerializer):
     id = serializers.IntegerField()
     msg_id = serializers.CharField(source="public_id", help_text=_("The webhook-id header."))
     type = serializers.ChoiceField(choices=WebhookEventType.choices)
     created_at = serializers.DateTimeField()
 
 
-class WebhookAttemptOutputSerializer(serializers.Serializer[Any]):
+class WebhookAttemptOutputSerializer(ApiSerializer):
     number = serializers.IntegerField()
     started_at = serializers.DateTimeField()
     duration_ms = serializers.IntegerField()
@@ -101,7 +100,7 @@ class WebhookAttemptOutputSerializer(serializers.Serializer[Any]):
     succeeded = serializers.BooleanField()
 
 
-class WebhookDeliveryOutputSerializer(serializers.Serializer[Any]):
+class WebhookDeliveryOutputSerializer(ApiSerializer):
     id = serializers.IntegerField()
     event = WebhookEventRefSerializer()
     status = serializers.ChoiceField(choices=DeliveryStatus.choices)
@@ -116,18 +115,18 @@ class WebhookDeliveryOutputSerializer(serializers.Serializer[Any]):
     log = WebhookAttemptOutputSerializer(many=True, source="attempt_log.all")
 
 
-class WebhookReplayInputSerializer(serializers.Serializer[Any]):
+class WebhookReplayInputSerializer(ApiSerializer):
     after_event_id = serializers.IntegerField(required=False, min_value=0)
     before_event_id = serializers.IntegerField(required=False, min_value=1)
     since = serializers.DateTimeField(required=False)
     until = serializers.DateTimeField(required=False)
 
 
-class WebhookReplayOutputSerializer(serializers.Serializer[Any]):
+class WebhookReplayOutputSerializer(ApiSerializer):
     queued = serializers.IntegerField(help_text=_("Deliveries created for events not yet sent."))
 
 
-class WebhookEventOutputSerializer(serializers.Serializer[Any]):
+class WebhookEventOutputSerializer(ApiSerializer):
     id = serializers.IntegerField(help_text=_("The feed's cursor: ask for events?after=<id>."))
     msg_id = serializers.CharField(source="public_id")
     type = serializers.ChoiceField(choices=WebhookEventType.choices)
@@ -137,7 +136,7 @@ class WebhookEventOutputSerializer(serializers.Serializer[Any]):
     data = serializers.JSONField(source="payload")  # type: ignore[assignment]
 
 
-class WebhookEventPageSerializer(serializers.Serializer[Any]):
+class WebhookEventPageSerializer(ApiSerializer):
     results = WebhookEventOutputSerializer(many=True)
     next_after = serializers.IntegerField(
         help_text=_("Ask for events?after=<this> next (the last id of this page).")

@@ -35,6 +35,7 @@ from api.caller import Caller
 from api.filters import IdFilter, filter_parameters, page_parameters
 from api.idempotency import secret_fields_mark
 from api.scope import one_or_404, rows_for, tickets_for
+from api.serializers.base import ApiSerializer
 from api.serializers.webhooks import (
     WebhookDeliveryOutputSerializer,
     WebhookEndpointInputSerializer,
@@ -382,7 +383,7 @@ class EventFeedApi(ApiView):
         )
 
 
-class FeedQuerySerializer(serializers.Serializer[Any]):
+class FeedQuerySerializer(ApiSerializer):
     after = serializers.IntegerField(min_value=0, default=0)
     limit = serializers.IntegerField(min_value=1, max_value=FEED_PAGE, default=FEED_PAGE)
     type = serializers.ListField(
