@@ -117,7 +117,8 @@ class BillingLine(models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
     unit = models.CharField(_("unit"), max_length=10, choices=LineUnit.choices)
-    rate = models.DecimalField(_("rate"), max_digits=10, decimal_places=2)
+    # Per hour for minutes, per km, per licence or per item; km rates carry the travel factor.
+    rate = models.DecimalField(_("rate"), max_digits=12, decimal_places=4)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     vat_code = models.CharField(_("VAT code"), max_length=20)
     # What produced the line, e.g. "ticket:12:over_limit:2026-06" (ticket, category, month of the
