@@ -307,6 +307,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escalation.tasks.oncall_sweep_task",
         "schedule": float(ESCALATION_SWEEP_SECONDS),
     },
+    # Issue #14: subscription fees of the month and fair use of the month before (BIL-01,
+    # BIL-02), each once per contract and month whatever the interval.
+    "usage-monthly": {
+        "task": "usage.tasks.usage_monthly_task",
+        "schedule": float(env.int("USAGE_MONTHLY_SECONDS", default=3600)),
+    },
 }
 # On call (issue #13 §1): the SMS/voice sender (a dotted path to a class with
 # `send(message)`; the default writes the message to the log), how long a page's
