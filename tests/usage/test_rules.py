@@ -7,7 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from usage.rules.blocks import WorkItem, work_blocks
@@ -50,6 +50,7 @@ def test_standaard_bills_at_least_a_quarter_rounded_up_to_the_quarter(minutes, b
     assert standaard_billable_minutes(minutes, minimum=15, increment=15) == billed
 
 
+@settings(deadline=None)  # a loaded, shared machine must not fail a pure property
 @given(st.integers(min_value=1, max_value=10_000))
 def test_standaard_rounding_is_a_quarter_multiple_at_least_the_work(minutes):
     billed = standaard_billable_minutes(minutes, minimum=15, increment=15)
@@ -71,6 +72,7 @@ def test_over_limit_job_bills_beyond_one_allowance(total, limit, over, billed):
     assert over_limit_billable_minutes(total, limit=limit, over=over) == billed
 
 
+@settings(deadline=None)  # a loaded, shared machine must not fail a pure property
 @given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=0, max_value=600))
 def test_over_limit_billing_is_never_negative_nor_more_than_the_work(total, limit):
     billed = over_limit_billable_minutes(total, limit=limit, over=True)
@@ -82,8 +84,8 @@ def test_contiguous_entries_form_one_block_and_a_gap_starts_another():
     assert [(b.minutes, b.entry_ids) for b in blocks] == [(35, [1, 2]), (10, [3])]
 
 
-def test_overlapping_work_of_two_people_is_one_block_of_their_labour():
-    assert [b.minutes for b in work_blocks([item(1, 0, 30), item(2, 10, 30)])] == [60]
+def test_overlapping_work_of_two_people_is_one_block_of_its_span():
+    assert [b.minutes for b in work_blocks([item(1, 0, 30), item(2, 10, 30)])] == [40]
 
 
 @pytest.mark.parametrize(
@@ -232,6 +234,7 @@ def _items(entries):
     return [item(n, start, minutes, cat) for n, (start, minutes, cat) in enumerate(entries)]
 
 
+@settings(deadline=None)  # a loaded, shared machine must not fail a pure property
 @given(WORK, st.sampled_from([BASIS, EXTRA]))
 def test_a_subscription_ticket_never_bills_negative_nor_more_than_its_work(entries, terms):
     items = _items(entries)
@@ -240,6 +243,7 @@ def test_a_subscription_ticket_never_bills_negative_nor_more_than_its_work(entri
     assert sum(t.quantity for t in targets) <= sum(i.minutes for i in items)
 
 
+@settings(deadline=None)  # a loaded, shared machine must not fail a pure property
 @given(WORK)
 def test_a_standaard_ticket_bills_whole_quarters_at_least_its_work(entries):
     items = _items(entries)

@@ -3,12 +3,14 @@
 Stand-in for `tickets.work_blocks.work_blocks` (helper TIME's, per the shared design): when that
 module is on main, `usage.rules.cbg` can take its blocks instead; only `.minutes` is read here.
 An entry joins the current block when it starts at or before the block's end (contiguous, or
-overlapping work by different people). A block's minutes are its labour time: the sum of its
-entries' minutes (two people for half an hour is an hour of work).
+overlapping work by different people). A block's minutes are its span from first start to last
+end, rounded up to whole minutes, as helper TIME's blocks on the work page count them (two people
+working the same half hour make a block of 30 minutes).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,6 +26,11 @@ class WorkItem:
     category: str
     billable_override: bool | None = None
     distance_km: int | None = None
+
+    @property
+    def pk(self) -> int:
+        """tickets.work_blocks reads entries by pk."""
+        return self.entry_id
 
     @property
     def ended_at(self) -> datetime:
@@ -47,6 +54,6 @@ def work_blocks(items: Iterable[WorkItem]) -> list[WorkBlock]:
             current = WorkBlock(item.started_at, item.ended_at)
             blocks.append(current)
         current.ended_at = max(current.ended_at, item.ended_at)
-        current.minutes += item.minutes
+        current.minutes = math.ceil((current.ended_at - current.started_at).total_seconds() / 60)
         current.entry_ids.append(item.entry_id)
     return blocks
