@@ -104,6 +104,11 @@ MODELS: dict[str, tuple[str, str]] = {
     "tickets.ticketmessage": ("rrr---r", "-------"),
     "tickets.timeentry": ("rrrrrsr", "-------"),
     "tickets.vendorescalation": ("rrrrrsr", "-------"),
+    # Issue #14 ledger: superuser only until the back-office pages grant the roles (lead).
+    "usage.billingline": ("------r", "-------"),
+    "usage.billingmonth": ("------r", "-------"),
+    "usage.contractbilling": ("------r", "------a"),
+    "usage.fairuseflag": ("------r", "-------"),
 }
 
 # Where a row of each model meets its contract (or, for the catalogue, its provider): used to
