@@ -301,6 +301,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escalation.tasks.csam_daily_task",
         "schedule": float(env.int("CSAM_DAILY_SECONDS", default=3600)),
     },
+    # Issue #14: unused entitlements of ended work orders lapse (exactly once; hourly is a no-op
+    # after the first run of the day).
+    "usage-entitlements-lapse": {
+        "task": "usage.tasks.entitlements_lapse_task",
+        "schedule": float(env.int("CSAM_DAILY_SECONDS", default=3600)),
+    },
     # Issue #13 §1: unacknowledged on-call pages go to the next person; unsent pager messages
     # are sent again.
     "oncall-sweep": {

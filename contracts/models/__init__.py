@@ -11,9 +11,20 @@ from contracts.models.catalogue import (
     ProviderChannel,
     ServiceInclusion,
 )
-from contracts.models.entitlements import EntitlementKind, EntitlementMovement
+from contracts.models.entitlements import EntitlementKind, EntitlementMovement, MovementCause
 from contracts.models.escalation import EscalationPolicy
 from contracts.models.events import AemEvent, AemEventStatus
+from contracts.models.microsoft import (
+    LocationExchange,
+    LocationRole,
+    RequestChangeKind,
+    ServiceExchange,
+    ServiceRate,
+    ServiceRequest,
+    ServiceRequestChange,
+    ServiceRequestStatus,
+    SupportLocation,
+)
 from contracts.models.oncall import OnCallShift
 from contracts.models.parties import Contact, ContactRole, ContactRoleKind, Customer
 from contracts.models.phone_codes import PhoneCode
@@ -50,15 +61,25 @@ __all__ = [
     "EscalationPolicy",
     "Hosting",
     "Inclusion",
+    "LocationExchange",
+    "LocationRole",
+    "MovementCause",
     "OnCallShift",
     "Package",
     "PhoneCode",
     "Provider",
     "ProviderChannel",
+    "RequestChangeKind",
     "RequestType",
     "ResolutionStart",
+    "ServiceExchange",
     "ServiceInclusion",
+    "ServiceRate",
+    "ServiceRequest",
+    "ServiceRequestChange",
+    "ServiceRequestStatus",
     "SlaPolicy",
     "SlaTarget",
+    "SupportLocation",
     "TokenScope",
 ]

@@ -1,0 +1,137 @@
+"""Cancelling or rescheduling a requested service (CON-22, A-29, BIL-46).
+
+In time (14 calendar days or more before the first delivery day) it is free and a cancellation
+gives the credits back. Later it is allowed but chargeable: the change records fee_max, 100% of
+the price, and a coordinator enters the actual fee, which becomes a billing line."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from contracts.models import (
+    EntitlementKind,
+    EntitlementMovement,
+    MovementCause,
+    RequestChangeKind,
+    ServiceRequest,
+    ServiceRequestChange,
+    ServiceRequestStatus,
+)
+from usage.credits import cancellation_fee_max, change_is_chargeable
+from usage.exceptions import RequestChangeRefused
+from usage.services.microsoft.common import contract_lock, day_text, local_today
+
+
+def _open_request(request: ServiceRequest) -> ServiceRequest:
+    """The request, re-read under the work order's lock; refused unless still requested."""
+    contract_lock(request.contract)
+    request = ServiceRequest.objects.select_related("contract", "service").get(pk=request.pk)
+    if request.status != ServiceRequestStatus.REQUESTED:
+        raise RequestChangeRefused(
+            _("This request was already %(status)s.") % {"status": request.get_status_display()}
+        )
+    return request
+
+
+def _change(
+    request: ServiceRequest,
+    kind: str,
+    new_date: date | None,
+    by: User | None,
+    now: datetime,
+) -> ServiceRequestChange:
+    chargeable = change_is_chargeable(request.first_delivery_date, local_today(now))
+    price = request.price
+    return ServiceRequestChange.objects.create(
+        request=request,
+        kind=kind,
+        old_date=request.first_delivery_date,
+        new_date=new_date,
+        chargeable=chargeable,
+        fee_max=cancellation_fee_max(price) if chargeable and price is not None else None,
+        changed_by=by,
+        changed_at=now,
+    )
+
+
+@transaction.atomic
+def service_request_cancel(
+    *, request: ServiceRequest, by: User | None, now: datetime
+) -> ServiceRequestChange:
+    """Cancel a requested service; in time its credits come back (a positive movement)."""
+    request = _open_request(request)
+    change = _change(request, RequestChangeKind.CANCELLED, None, by, now)
+    request.status = ServiceRequestStatus.CANCELLED
+    request.save(update_fields=["status"])
+    if not change.chargeable:
+        EntitlementMovement.objects.create(
+            contract=request.contract,
+            kind=EntitlementKind.PROACTIVE_CREDITS,
+            quantity=request.credits,
+            reason=f"{request.service.name} x{request.quantity}"[:200],
+            occurred_at=now,
+            recorded_by=by,
+            cause=MovementCause.RETURN,
+            location_id=request.location_id,
+            service_request=request,
+        )
+    return change
+
+
+@transaction.atomic
+def service_request_reschedule(
+    *, request: ServiceRequest, first_delivery_date: date, by: User | None, now: datetime
+) -> ServiceRequestChange:
+    """Move a requested service to another first delivery day within the work order."""
+    request = _open_request(request)
+    today = local_today(now)
+    end = request.contract.end_date
+    if first_delivery_date == request.first_delivery_date:
+        raise RequestChangeRefused(_("The new first delivery day is the same as the old one."))
+    if first_delivery_date < today:
+        raise RequestChangeRefused(_("The first delivery day lies in the past."))
+    if end is not None and first_delivery_date > end:
+        raise RequestChangeRefused(
+            _("The first delivery day lies after the end of the work order (%(date)s).")
+            % {"date": day_text(end)}
+        )
+    change = _change(request, RequestChangeKind.RESCHEDULED, first_delivery_date, by, now)
+    request.first_delivery_date = first_delivery_date
+    request.save(update_fields=["first_delivery_date"])
+    return change
+
+
+@transaction.atomic
+def service_request_fee_set(
+    *, change: ServiceRequestChange, fee: Decimal, by: User, now: datetime
+) -> ServiceRequestChange:
+    """A coordinator enters the fee Microsoft charges for a late change (A-29), once."""
+    change = ServiceRequestChange.objects.select_for_update().get(pk=change.pk)
+    if not change.chargeable:
+        raise RequestChangeRefused(_("This change was in time: it is free of charge."))
+    if change.fee is not None:
+        raise RequestChangeRefused(_("The fee of this change was already entered."))
+    if fee < 0:
+        raise RequestChangeRefused(_("A fee cannot be negative."))
+    if change.fee_max is not None and fee > change.fee_max:
+        raise RequestChangeRefused(
+            _("The fee can be at most %(max)s (the full price).") % {"max": change.fee_max}
+        )
+    change.fee, change.fee_set_by, change.fee_set_at = fee, by, now
+    change.save(update_fields=["fee", "fee_set_by", "fee_set_at"])
+    if fee > 0:
+        _fee_billing_line(change, by=by, now=now)
+    return change
+
+
+def _fee_billing_line(change: ServiceRequestChange, *, by: User, now: datetime) -> None:
+    """BILLING CALL SITE (issue #14, BIL-46): the one place a late change's fee becomes a
+    billing line. `usage.services.lines.billing_line_add` (helper BILLING) is not on main yet;
+    when it is, call it here with category "cancellation_fee", quantity 1 "items", rate and
+    amount = change.fee, source f"ms-request-change:{change.pk}", created_by=by, now=now.
+    Until then the fee stays on the change row (fee, fee_set_by, fee_set_at)."""
