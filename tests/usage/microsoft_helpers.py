@@ -61,7 +61,7 @@ def rate(
 
 
 def ms_ticket(contract: Contract) -> Ticket:
-    return create_ticket(named_contact(contract), ams("2026-06-01 08:00"), priority_level="a")
+    return create_ticket(named_contact(contract), ams("2026-06-01 08:00"), priority_level="normal")
 
 
 def ede_entry(ticket: Ticket, started: str, minutes: int) -> TimeEntry:

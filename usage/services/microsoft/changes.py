@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from contracts.models import (
@@ -120,7 +121,8 @@ def service_request_fee_set(
         raise RequestChangeRefused(_("A fee cannot be negative."))
     if change.fee_max is not None and fee > change.fee_max:
         raise RequestChangeRefused(
-            _("The fee can be at most %(max)s (the full price).") % {"max": change.fee_max}
+            _("The fee can be at most %(max)s (the full price).")
+            % {"max": formats.number_format(change.fee_max, decimal_pos=2)}
         )
     change.fee, change.fee_set_by, change.fee_set_at = fee, by, now
     change.save(update_fields=["fee", "fee_set_by", "fee_set_at"])

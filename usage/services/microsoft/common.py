@@ -4,6 +4,7 @@ that the work order is Microsoft's and still running."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -24,6 +25,16 @@ def local_today(now: datetime) -> date:
 
 def day_text(value: date) -> str:
     return formats.date_format(value, "DATE_FORMAT")
+
+
+def number_text(value: Decimal) -> str:
+    """A quantity as the reader writes it: whole numbers without decimals, else two."""
+    places = 0 if value == value.to_integral_value() else 2
+    return formats.number_format(value, decimal_pos=places)
+
+
+def hours_text(value: Decimal) -> str:
+    return formats.number_format(value, decimal_pos=2)
 
 
 def contract_lock(contract: Contract) -> Contract:

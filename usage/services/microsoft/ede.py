@@ -26,6 +26,7 @@ from usage.selectors_microsoft import ledger_balance
 from usage.services.microsoft.common import (
     contract_lock,
     ended_text,
+    hours_text,
     is_microsoft,
     local_today,
     work_order_ended,
@@ -76,7 +77,7 @@ def ede_time_entry_deduct(*, entry: TimeEntry, now: datetime) -> EntitlementMove
     if left < hours:
         raise EdeRefused(
             _("This time entry needs %(hours)s EDE hours; only %(left)s are left.")
-            % {"hours": hours, "left": left}
+            % {"hours": hours_text(hours), "left": hours_text(left)}
         )
     return EntitlementMovement.objects.create(
         contract=contract,

@@ -36,6 +36,7 @@ from usage.services.microsoft.common import (
     ended_text,
     local_today,
     microsoft_required,
+    number_text,
     work_order_ended,
 )
 
@@ -143,7 +144,7 @@ def credits_exchange_locations(
     if left < credits_given:
         raise ExchangeRefused(
             _("%(country)s has only %(left)s credits left.")
-            % {"country": giving.country, "left": left}
+            % {"country": giving.country, "left": number_text(left)}
         )
     received = exchange_credits(credits_given, giving.credit_rate, receiving.credit_rate)
     exchange = LocationExchange.objects.create(

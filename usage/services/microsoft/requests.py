@@ -38,6 +38,7 @@ from usage.services.microsoft.common import (
     ended_text,
     is_microsoft,
     local_today,
+    number_text,
     work_order_ended,
 )
 
@@ -126,7 +127,7 @@ def credits_redeem(
     if left < cost:
         raise RedemptionRefused(
             _("%(service)s costs %(cost)s credits; only %(left)s are left.")
-            % {"service": service.name, "cost": cost, "left": left}
+            % {"service": service.name, "cost": number_text(cost), "left": number_text(left)}
         )
     end = contract.end_date
     request = ServiceRequest.objects.create(
@@ -177,7 +178,7 @@ def _late_request_mail(contract: Contract, request: ServiceRequest, now: datetim
             [
                 (_("Contract"), contract.reference),
                 (_("Service"), f"{request.service.name} x{request.quantity}"),
-                (_("Credits"), f"{request.credits}"),
+                (_("Credits"), number_text(request.credits)),
                 (_("First delivery day"), day_text(request.first_delivery_date)),
                 (_("Request deadline"), day_text(request_deadline(contract.end_date))),
                 (_("End"), day_text(contract.end_date)),
