@@ -104,8 +104,6 @@ def support_location_add(
 
 
 def _exchange_refusal(giving: SupportLocation, receiving: SupportLocation) -> str | None:
-    if giving.contract_id != receiving.contract_id:
-        return _("Credits can only be exchanged between locations of the same work order.")
     for location in (giving, receiving):
         if location.country in EXCEPTION_COUNTRIES:
             return (
@@ -114,6 +112,8 @@ def _exchange_refusal(giving: SupportLocation, receiving: SupportLocation) -> st
                 + " "
                 + _exception_text(location.country)
             )
+    if giving.contract_id != receiving.contract_id:
+        return _("Credits can only be exchanged between locations of the same work order.")
     if {giving.role, receiving.role} != {LocationRole.HOST, LocationRole.DOWNSTREAM}:
         return _("Credits can only be exchanged between the host and a downstream location.")
     return None
