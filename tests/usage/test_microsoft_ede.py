@@ -105,3 +105,23 @@ def test_ede_exists_only_on_microsoft_work_orders():
     ticket = create_ticket(named_contact(contract), ams("2026-06-01 08:00"), priority_level="hoog")
     with pytest.raises(EdeRefused, match="only on Microsoft work orders"):
         _deduct(ede_entry(ticket, "2026-06-08 10:00", 60))
+
+
+@pytest.mark.xfail(reason="the ede time category arrives with helper TIME's branch")
+@pytest.mark.usefixtures("english")
+def test_recording_ede_time_outside_ede_hours_refuses_the_entry_too(ticket):
+    from tickets.models import TimeEntry
+    from usage.services.time import time_entry_record
+
+    fields = {
+        "ticket": ticket,
+        "user": ticket.contract.csam,
+        "minutes": 60,
+        "category": "ede",
+        "note": "",
+        "now": ams("2026-06-13 12:00"),
+    }
+    with pytest.raises(EdeRefused, match="only 09:00-17:30"):
+        time_entry_record(**fields, started_at=ams("2026-06-13 10:00"))  # Saturday
+    entry = time_entry_record(**fields, started_at=ams("2026-06-12 10:00"))
+    assert (TimeEntry.objects.count(), entry.entitlement_movement.quantity) == (1, Decimal(-1))

@@ -13,6 +13,7 @@ from tests.factories import UserFactory
 from tests.tickets.helpers import ams
 from tests.usage.microsoft_helpers import INCLUDED, WORKSHOP, buy, ms_contract, ms_service, rate
 from usage.exceptions import RedemptionRefused, RequestChangeRefused
+from usage.models import BillingLine
 from usage.services.microsoft import (
     credits_redeem,
     service_request_cancel,
@@ -151,6 +152,22 @@ def test_a_cancellation_13_days_before_delivery_is_chargeable_up_to_the_price():
     )
     change.refresh_from_db()
     assert (change.fee, change.fee_set_by) == (Decimal("400.00"), coordinator)
+    (line,) = BillingLine.objects.filter(contract=request.contract)
+    assert (line.category, line.amount, line.source, line.month) == (
+        "cancellation_fee",
+        Decimal("400.00"),
+        f"ms-request-change:{change.pk}",
+        date(2026, 7, 1),
+    )
+
+
+def test_a_waived_fee_writes_no_billing_line():
+    request = _requested()
+    change = service_request_cancel(request=request, by=None, now=ams("2026-07-02 09:00"))
+    service_request_fee_set(
+        change=change, fee=Decimal(0), by=UserFactory(), now=ams("2026-07-03 09:00")
+    )
+    assert not BillingLine.objects.exists()
 
 
 @pytest.mark.usefixtures("english")

@@ -6,8 +6,6 @@ deduction are written in one transaction: a refused line or deduction writes no 
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import inspect
 from datetime import datetime
 
@@ -17,9 +15,9 @@ from django.db import transaction
 from tickets.models import Ticket, TimeEntry
 from tickets.services.work import time_entry_add
 from usage.services.lines import ticket_lines_refresh
+from usage.services.microsoft import ede_time_entry_deduct
 
 EDE = "ede"
-MICROSOFT_SERVICES = "usage.services.microsoft"
 
 
 def _time_entry_add_extra(distance_km: int | None) -> dict[str, object]:
@@ -36,14 +34,11 @@ def _time_entry_add_extra(distance_km: int | None) -> dict[str, object]:
 
 
 def _ede_deduct(entry: TimeEntry, ticket: Ticket, now: datetime) -> None:
-    """THE call site of helper MS's EDE deduction (shared design); it runs once that module is
-    merged. LEAD: replace by a plain import and call when usage.services.microsoft exists."""
+    """THE call site of the EDE deduction (shared design): EDE entries on Microsoft work orders;
+    a refusal refuses the entry too (same transaction)."""
     if entry.category != EDE or ticket.provider.code != "microsoft":
         return
-    if importlib.util.find_spec(MICROSOFT_SERVICES) is None:
-        return
-    microsoft = importlib.import_module(MICROSOFT_SERVICES)
-    microsoft.ede_time_entry_deduct(entry=entry, now=now)
+    ede_time_entry_deduct(entry=entry, now=now)
 
 
 @transaction.atomic

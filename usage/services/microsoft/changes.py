@@ -2,7 +2,8 @@
 
 In time (14 calendar days or more before the first delivery day) it is free and a cancellation
 gives the credits back. Later it is allowed but chargeable: the change records fee_max, 100% of
-the price, and a coordinator enters the actual fee, which becomes a billing line."""
+the price, and a coordinator enters the actual fee, which becomes a billing line (usage's one
+ledger of billable lines)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from contracts.models import (
 )
 from usage.credits import cancellation_fee_max, change_is_chargeable
 from usage.exceptions import RequestChangeRefused
+from usage.models import LineCategory, LineUnit
+from usage.services.lines import billing_line_add
 from usage.services.microsoft.common import contract_lock, day_text, local_today
 
 
@@ -132,8 +135,17 @@ def service_request_fee_set(
 
 
 def _fee_billing_line(change: ServiceRequestChange, *, by: User, now: datetime) -> None:
-    """BILLING CALL SITE (issue #14, BIL-46): the one place a late change's fee becomes a
-    billing line. `usage.services.lines.billing_line_add` (helper BILLING) is not on main yet;
-    when it is, call it here with category "cancellation_fee", quantity 1 "items", rate and
-    amount = change.fee, source f"ms-request-change:{change.pk}", created_by=by, now=now.
-    Until then the fee stays on the change row (fee, fee_set_by, fee_set_at)."""
+    """The one place a late change's fee becomes a billing line (BIL-46), in the month of now."""
+    request = change.request
+    billing_line_add(
+        contract=request.contract,
+        category=LineCategory.CANCELLATION_FEE,
+        quantity=Decimal(1),
+        unit=LineUnit.ITEMS,
+        rate=change.fee if change.fee is not None else Decimal(0),
+        description=f"{request.service.name} ({change.get_kind_display()} "
+        f"{change.old_date.isoformat()})",
+        source=f"ms-request-change:{change.pk}",
+        now=now,
+        by=by,
+    )
