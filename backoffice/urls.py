@@ -6,7 +6,15 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import URLPattern, path
 
-from backoffice.views import api_tokens, escalations, language, new_ticket, oncall, triage
+from backoffice.views import (
+    api_tokens,
+    billing,
+    escalations,
+    language,
+    new_ticket,
+    oncall,
+    triage,
+)
 from backoffice.views.dashboard import dashboard, dashboard_csv
 from tickets import converters  # noqa: F401  (registers the row_id converter)
 
@@ -42,3 +50,10 @@ urlpatterns += [admin_path("api-tokens/", api_tokens.api_tokens, "api-tokens")]
 
 # The on-call rota as a week or month grid with its gaps (issue #13 §1).
 urlpatterns += [admin_path("oncall/", oncall.oncall_rota, "oncall")]
+
+# Billing (issue #14 §4): a contract's ledger, a month's lines with their CSV, closing a month.
+urlpatterns += [
+    admin_path("billing/", billing.billing_month_page, "billing-month"),
+    admin_path("billing.csv", billing.billing_month_csv, "billing-month-csv"),
+    admin_path("billing/contracts/<int:pk>/", billing.contract_ledger_page, "billing-ledger"),
+]

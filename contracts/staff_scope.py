@@ -121,6 +121,12 @@ SCOPES: dict[str, Scope] = {
     # Email in: only what became a ticket of theirs (triage of unknown senders is not theirs).
     "intake.inboundmessage": _contract("ticket__contract"),
     "tickets.attachment": _contract("ticket__contract"),
+    # Billing (issue #14 §4): their contracts' rates, lines and fair-use flags; the closed
+    # months of the providers they work with.
+    "usage.contractbilling": _contract("contract"),
+    "usage.billingline": _contract("contract"),
+    "usage.fairuseflag": _contract("contract"),
+    "usage.billingmonth": _provider("provider"),
 }
 
 

@@ -11,6 +11,7 @@ from portal.views import (
     procedure,
     sharing,
     tickets,
+    usage,
 )
 from tickets import converters  # noqa: F401  (registers the ticket_number converter)
 
@@ -54,6 +55,7 @@ urlpatterns = [
     path("events/<int:pk>/assessment/", events.event_assessment, name="event_assessment"),
     path("api-tokens/", api_tokens.api_tokens_page, name="api_tokens"),
     path("phone-codes/", phone_codes.phone_codes_page, name="phone_codes"),
+    path("usage/", usage.usage_page, name="usage"),
     path("preferences/", preferences.preferences_page, name="preferences"),
     path("language/", preferences.language_switch, name="language"),
 ]

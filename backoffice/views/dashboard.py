@@ -30,6 +30,7 @@ from backoffice.dashboard import (
     month_add,
     month_parse,
 )
+from backoffice.dashboard_usage import usage_dashboard
 from backoffice.svg import Bar, Number, Series, bar_chart, line_chart, number_text
 from tickets.compliance import ComplianceRow
 from tickets.models import Metric
@@ -123,6 +124,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "below_threshold": sum(1 for r in figures.compliance if r.within_threshold is False),
         "trends": _trend_charts(figures),
         "csat_months": [p.month for p in figures.csat[0].months] if figures.csat else [],
+        "usage": usage_dashboard(user=request.user, month=figures.month, today=today.day),
     }
     return TemplateResponse(request, "backoffice/dashboard.html", context)
 

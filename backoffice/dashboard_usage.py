@@ -1,0 +1,63 @@
+"""Usage on the staff dashboard (issue #14 §4): fair use per CBG organisation against twice the
+mean of the others, and per Microsoft work order the credits and EDE hours left with the days
+to the 60-day request deadline. A fixed number of queries (usage.selectors_pages), whatever
+the number of organisations; a CSAM sees only their own contracts' rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from backoffice.svg import Bar, bar_chart
+from contracts.staff_scope import StaffUser, staff_contracts
+from usage.selectors_pages import FairUseRow, MicrosoftBalance, fair_use_month, microsoft_balances
+
+PERMISSION = "usage.view_billingline"
+
+
+@dataclass(frozen=True)
+class UsageDashboard:
+    fair_use: list[FairUseRow]
+    fair_use_chart: SafeString | None
+    microsoft: list[MicrosoftBalance]
+
+
+def usage_dashboard(*, user: StaffUser, month: date, today: date) -> UsageDashboard | None:
+    """None for a reader without the billing permission (the section is not shown)."""
+    if not user.has_perm(PERMISSION):
+        return None
+    contracts = staff_contracts(user)
+    visible = set(contracts.values_list("pk", flat=True))
+    rows = sorted(
+        (row for pk, row in fair_use_month(month).items() if pk in visible),
+        key=lambda r: (-r.per_licence, r.reference),
+    )
+    return UsageDashboard(
+        fair_use=rows,
+        fair_use_chart=fair_use_chart(rows) if rows else None,
+        microsoft=microsoft_balances(contracts=contracts, today=today),
+    )
+
+
+def fair_use_chart(rows: list[FairUseRow]) -> SafeString:
+    """One bar per organisation (minutes per licence), the red tick at twice the others' mean;
+    a flagged organisation's bar is red."""
+    top = max([r.per_licence for r in rows] + [r.threshold for r in rows])
+    bars = [
+        Bar(
+            f"{r.customer} ({r.reference})",
+            r.per_licence,
+            "alert" if r.flagged else "default",
+            r.threshold if r.threshold else None,
+        )
+        for r in rows
+    ]
+    return bar_chart(
+        title=_("Fair use: minutes per licence in the month, the mark at twice the others' mean"),
+        bars=bars,
+        maximum=top or None,
+        unit=" " + _("min"),
+    )

@@ -1,0 +1,324 @@
+"""Reads behind the usage pages (issue #14 §4): a contract's ledger with its running total, a
+month's billable lines and their CSV rows, fair use per CBG organisation, the Microsoft
+balances with the days left to the 60-day request deadline.
+
+Every read is a fixed number of queries, whatever the number of lines, contracts or
+organisations: grouped sums, never a query per row. Months are those of the display zone
+(Europe/Amsterdam); their bounds are aware moments, so work just after midnight on the first
+of a month counts in that month, not in the one before (the database compares in UTC).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q, QuerySet, Sum
+
+from contracts.models import (
+    BillingMode,
+    Contract,
+    ContractStatus,
+    EntitlementKind,
+    EntitlementMovement,
+)
+from tickets.models import TimeEntry
+from usage.models import BillingLine, ContractBilling, LineUnit
+from usage.rules.fair_use import FAIR_USE_FACTOR, Usage, fair_use_figures
+
+CBG = "cbg"
+MICROSOFT = "microsoft"
+# Microsoft: requests after end - 60 days are late (SPEC CON-25); the dashboard counts down.
+REQUEST_DEADLINE_DAYS = 60
+# Work that is not support time: travel is billed per km, not counted for fair use.
+NOT_FAIR_USE_CATEGORIES = ("travel",)
+
+
+def display_zone() -> ZoneInfo:
+    return ZoneInfo(settings.DISPLAY_TIME_ZONE)
+
+
+def month_following(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def month_preceding(month: date) -> date:
+    return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """The first moment of the month and of the next, in the display zone."""
+    zone = display_zone()
+    start = month.replace(day=1)
+    return (
+        datetime.combine(start, time(0), tzinfo=zone),
+        datetime.combine(month_following(start), time(0), tzinfo=zone),
+    )
+
+
+def month_from_text(text: str | None, *, default: date) -> tuple[date, bool]:
+    """`YYYY-MM` as the first day of that month; the default and False when it is no month."""
+    try:
+        year, month = (int(part) for part in (text or "").strip().split("-"))
+        return date(year, month, 1), True
+    except ValueError:
+        return default.replace(day=1), not (text or "").strip()
+
+
+# --- the ledger of one contract -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    line: BillingLine
+    running_total: Decimal
+
+
+def contract_ledger(contract: Contract) -> list[LedgerRow]:
+    """Every line of the contract in the order it was written, with the total so far."""
+    lines = (
+        BillingLine.objects.filter(contract=contract)
+        .select_related("ticket", "corrects", "created_by")
+        .order_by("created_at", "pk")
+    )
+    rows, total = [], Decimal(0)
+    for line in lines:
+        total += line.amount
+        rows.append(LedgerRow(line, total))
+    return rows
+
+
+# --- a month's billable lines ---------------------------------------------------------------
+
+
+def month_lines(*, contracts: QuerySet[Contract], month: date) -> QuerySet[BillingLine]:
+    """The lines invoiced in `month` for `contracts` (already narrowed to what the reader may
+    see), by customer, contract and the order they were written."""
+    return (
+        BillingLine.objects.filter(contract__in=contracts.values("pk"), month=month.replace(day=1))
+        .select_related("contract__customer", "contract__provider", "ticket")
+        .order_by("contract__customer__name", "contract__reference", "created_at", "pk")
+    )
+
+
+CSV_HEADER = (
+    "customer",
+    "contract",
+    "date",
+    "ticket",
+    "category",
+    "minutes",
+    "rate",
+    "amount",
+    "vat_code",
+)
+
+
+def line_minutes(line: BillingLine) -> str:
+    return f"{line.quantity:.0f}" if line.unit == LineUnit.MINUTES else ""
+
+
+def month_csv_rows(lines: Iterable[BillingLine]) -> list[tuple[str, ...]]:
+    """One row per line for an invoicing system: ISO dates (the day the line was written, in
+    the display zone), dot decimals, the category's key; minutes empty for other units."""
+    zone = display_zone()
+    return [
+        (
+            line.contract.customer.name,
+            line.contract.reference,
+            line.created_at.astimezone(zone).date().isoformat(),
+            line.ticket.number if line.ticket else "",
+            line.category,
+            line_minutes(line),
+            f"{line.rate.normalize():f}",
+            f"{line.amount:.2f}",
+            line.vat_code,
+        )
+        for line in lines
+    ]
+
+
+# --- fair use (CBG subscriptions) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FairUseRow:
+    contract_id: int
+    reference: str
+    customer: str
+    minutes: int
+    licences: int
+    per_licence: Decimal
+    threshold: Decimal  # FAIR_USE_FACTOR x the mean of the others; 0 when alone
+    flagged: bool
+
+
+def fair_use_contracts(month: date) -> QuerySet[Contract]:
+    """CBG subscriptions that ran in the month: the organisations fair use compares."""
+    start = month.replace(day=1)
+    return (
+        Contract.objects.filter(provider__code=CBG, package__billing_mode=BillingMode.SUBSCRIPTION)
+        .filter(start_date__lt=month_following(start))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .exclude(status=ContractStatus.DRAFT)
+    )
+
+
+def contracts_minutes(contract_ids: Iterable[int], month: date) -> dict[int, int]:
+    """Minutes of work per contract in the month (travel apart), one grouped query."""
+    start, end = month_bounds(month)
+    rows = (
+        TimeEntry.objects.filter(
+            ticket__contract_id__in=list(contract_ids), started_at__gte=start, started_at__lt=end
+        )
+        .exclude(category__in=NOT_FAIR_USE_CATEGORIES)
+        .values("ticket__contract_id")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    return {row["ticket__contract_id"]: int(row["total"] or 0) for row in rows}
+
+
+def fair_use_month(month: date) -> dict[int, FairUseRow]:
+    """Per CBG subscription with licences its figure against the others (two queries). Every
+    organisation takes part in the mean, whoever reads; callers show only what they may."""
+    contracts = list(fair_use_contracts(month).select_related("customer", "billing"))
+    licences = {c.pk: _licences(c) for c in contracts}
+    minutes = contracts_minutes(licences, month)
+    usage = {pk: Usage(minutes.get(pk, 0), count) for pk, count in licences.items()}
+    figures = fair_use_figures(usage)
+    rows = {}
+    for contract in contracts:
+        figure = figures.get(contract.pk)
+        if figure is None:  # no licences: cannot be normalised
+            continue
+        rows[contract.pk] = FairUseRow(
+            contract_id=contract.pk,
+            reference=contract.reference,
+            customer=contract.customer.name,
+            minutes=usage[contract.pk].minutes,
+            licences=usage[contract.pk].licences,
+            per_licence=figure.per_licence.quantize(Decimal("0.1")),
+            threshold=(FAIR_USE_FACTOR * figure.mean_of_others).quantize(Decimal("0.1")),
+            flagged=figure.flagged,
+        )
+    return rows
+
+
+def _licences(contract: Contract) -> int:
+    try:
+        return contract.billing.licence_count
+    except ContractBilling.DoesNotExist:
+        return 0
+
+
+# --- Microsoft balances ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MicrosoftBalance:
+    contract: Contract
+    credits: Decimal
+    ede_hours: Decimal
+    request_deadline: date | None
+    days_to_deadline: int | None  # negative once the deadline has passed
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -(self.days_to_deadline or 0))
+
+
+def entitlement_sums(contract_ids: Iterable[int]) -> dict[tuple[int, str], Decimal]:
+    rows = (
+        EntitlementMovement.objects.filter(contract_id__in=list(contract_ids))
+        .values("contract_id", "kind")
+        .annotate(balance=Sum("quantity"))
+        .order_by()
+    )
+    return {(row["contract_id"], row["kind"]): row["balance"] for row in rows}
+
+
+def microsoft_balance(
+    contract: Contract, sums: dict[tuple[int, str], Decimal], today: date
+) -> MicrosoftBalance:
+    deadline = (
+        contract.end_date - timedelta(days=REQUEST_DEADLINE_DAYS) if contract.end_date else None
+    )
+    return MicrosoftBalance(
+        contract=contract,
+        credits=sums.get((contract.pk, EntitlementKind.PROACTIVE_CREDITS), Decimal(0)),
+        ede_hours=sums.get((contract.pk, EntitlementKind.EDE_HOURS), Decimal(0)),
+        request_deadline=deadline,
+        days_to_deadline=(deadline - today).days if deadline else None,
+    )
+
+
+def microsoft_balances(*, contracts: QuerySet[Contract], today: date) -> list[MicrosoftBalance]:
+    """Credits and EDE hours left per running Microsoft work order (two queries)."""
+    rows = list(
+        contracts.filter(provider__code=MICROSOFT)
+        .exclude(status=ContractStatus.ENDED)
+        .select_related("customer")
+        .order_by("end_date", "reference")
+    )
+    sums = entitlement_sums(c.pk for c in rows)
+    return [microsoft_balance(c, sums, today) for c in rows]
+
+
+# --- the portal's usage page ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContractUsage:
+    """What the customer's manager sees of one contract's balances."""
+
+    contract: Contract
+    microsoft: MicrosoftBalance | None
+    fair_use: FairUseRow | None
+    minutes: int | None  # a CBG subscription's minutes when no fair-use figure is available
+    # TODO(issue #14 §3, helper TERMS): the contract's next deadline, from
+    # contracts.selectors_terms.contract_next_deadline once it is on main; the page shows it
+    # when set.
+    next_deadline: str | None = None
+
+
+def contracts_usage(
+    *, contracts: QuerySet[Contract], month: date, today: date
+) -> list[ContractUsage]:
+    """Balances per contract of one organisation: a fixed number of queries for any count."""
+    rows = list(contracts.order_by("reference"))
+    sums = entitlement_sums(c.pk for c in rows if c.provider.code == MICROSOFT)
+    cbg = [c for c in rows if _is_cbg_subscription(c)]
+    fair_use = fair_use_month(month) if cbg else {}
+    minutes = contracts_minutes((c.pk for c in cbg), month) if cbg else {}
+    return [
+        ContractUsage(
+            contract=c,
+            microsoft=microsoft_balance(c, sums, today) if c.provider.code == MICROSOFT else None,
+            fair_use=fair_use.get(c.pk),
+            minutes=minutes.get(c.pk, 0) if _is_cbg_subscription(c) else None,
+        )
+        for c in rows
+    ]
+
+
+def _is_cbg_subscription(contract: Contract) -> bool:
+    return (
+        contract.provider.code == CBG
+        and contract.package.billing_mode == BillingMode.SUBSCRIPTION
+    )
+
+
+def portal_month_lines(
+    *, contracts: QuerySet[Contract], month: date, own_tickets_of: int | None
+) -> QuerySet[BillingLine]:
+    """The organisation's lines of the month; for a named contact (`own_tickets_of`, its id)
+    only the lines of the tickets it raised (D15)."""
+    lines = month_lines(contracts=contracts, month=month)
+    if own_tickets_of is not None:
+        lines = lines.filter(ticket__contact_id=own_tickets_of)
+    return lines
