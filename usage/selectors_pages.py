@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from contracts.models import (
     BillingMode,
@@ -25,39 +23,24 @@ from contracts.models import (
     ContractStatus,
     EntitlementKind,
     EntitlementMovement,
+    Provider,
 )
-from tickets.models import TimeEntry
-from usage.models import BillingLine, ContractBilling, LineUnit
+from usage.models import BillingLine, LineUnit
 from usage.rules.fair_use import FAIR_USE_FACTOR, Usage, fair_use_figures
+from usage.selectors import month_minutes_by_contract
+from usage.services.fair_use import _licences as contract_licences
+from usage.services.fair_use import subscribed_contracts
+from usage.services.months import display_zone
 
 CBG = "cbg"
 MICROSOFT = "microsoft"
 # Microsoft: requests after end - 60 days are late (SPEC CON-25); the dashboard counts down.
 REQUEST_DEADLINE_DAYS = 60
-# Work that is not support time: travel is billed per km, not counted for fair use.
-NOT_FAIR_USE_CATEGORIES = ("travel",)
-
-
-def display_zone() -> ZoneInfo:
-    return ZoneInfo(settings.DISPLAY_TIME_ZONE)
-
-
-def month_following(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+TENTH = Decimal("0.1")
 
 
 def month_preceding(month: date) -> date:
     return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
-
-
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    """The first moment of the month and of the next, in the display zone."""
-    zone = display_zone()
-    start = month.replace(day=1)
-    return (
-        datetime.combine(start, time(0), tzinfo=zone),
-        datetime.combine(month_following(start), time(0), tzinfo=zone),
-    )
 
 
 def month_from_text(text: str | None, *, default: date) -> tuple[date, bool]:
@@ -157,39 +140,18 @@ class FairUseRow:
     flagged: bool
 
 
-def fair_use_contracts(month: date) -> QuerySet[Contract]:
-    """CBG subscriptions that ran in the month: the organisations fair use compares."""
-    start = month.replace(day=1)
-    return (
-        Contract.objects.filter(provider__code=CBG, package__billing_mode=BillingMode.SUBSCRIPTION)
-        .filter(start_date__lt=month_following(start))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
-        .exclude(status=ContractStatus.DRAFT)
-    )
-
-
-def contracts_minutes(contract_ids: Iterable[int], month: date) -> dict[int, int]:
-    """Minutes of work per contract in the month (travel apart), one grouped query."""
-    start, end = month_bounds(month)
-    rows = (
-        TimeEntry.objects.filter(
-            ticket__contract_id__in=list(contract_ids), started_at__gte=start, started_at__lt=end
-        )
-        .exclude(category__in=NOT_FAIR_USE_CATEGORIES)
-        .values("ticket__contract_id")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-    )
-    return {row["ticket__contract_id"]: int(row["total"] or 0) for row in rows}
-
-
 def fair_use_month(month: date) -> dict[int, FairUseRow]:
-    """Per CBG subscription with licences its figure against the others (two queries). Every
-    organisation takes part in the mean, whoever reads; callers show only what they may."""
-    contracts = list(fair_use_contracts(month).select_related("customer", "billing"))
-    licences = {c.pk: _licences(c) for c in contracts}
-    minutes = contracts_minutes(licences, month)
-    usage = {pk: Usage(minutes.get(pk, 0), count) for pk, count in licences.items()}
+    """Per CBG subscription with licences its figure against the others (a fixed number of
+    queries). The same contracts, minutes and licences as the monthly fair-use check
+    (usage.services.fair_use): every organisation takes part in the mean, whoever reads;
+    callers show only the rows the reader may see."""
+    provider = Provider.objects.filter(code=CBG).first()
+    if provider is None:
+        return {}
+    contracts = subscribed_contracts(provider=provider, month=month)
+    minutes = month_minutes_by_contract(contracts=contracts, month=month)
+    licences = contract_licences(contracts)
+    usage = {c.pk: Usage(minutes.get(c.pk, 0), licences[c.pk]) for c in contracts}
     figures = fair_use_figures(usage)
     rows = {}
     for contract in contracts:
@@ -202,18 +164,11 @@ def fair_use_month(month: date) -> dict[int, FairUseRow]:
             customer=contract.customer.name,
             minutes=usage[contract.pk].minutes,
             licences=usage[contract.pk].licences,
-            per_licence=figure.per_licence.quantize(Decimal("0.1")),
-            threshold=(FAIR_USE_FACTOR * figure.mean_of_others).quantize(Decimal("0.1")),
+            per_licence=figure.per_licence.quantize(TENTH),
+            threshold=(FAIR_USE_FACTOR * figure.mean_of_others).quantize(TENTH),
             flagged=figure.flagged,
         )
     return rows
-
-
-def _licences(contract: Contract) -> int:
-    try:
-        return contract.billing.licence_count
-    except ContractBilling.DoesNotExist:
-        return 0
 
 
 # --- Microsoft balances ---------------------------------------------------------------------
@@ -294,7 +249,7 @@ def contracts_usage(
     sums = entitlement_sums(c.pk for c in rows if c.provider.code == MICROSOFT)
     cbg = [c for c in rows if _is_cbg_subscription(c)]
     fair_use = fair_use_month(month) if cbg else {}
-    minutes = contracts_minutes((c.pk for c in cbg), month) if cbg else {}
+    minutes = month_minutes_by_contract(contracts=cbg, month=month) if cbg else {}
     return [
         ContractUsage(
             contract=c,
@@ -308,8 +263,7 @@ def contracts_usage(
 
 def _is_cbg_subscription(contract: Contract) -> bool:
     return (
-        contract.provider.code == CBG
-        and contract.package.billing_mode == BillingMode.SUBSCRIPTION
+        contract.provider.code == CBG and contract.package.billing_mode == BillingMode.SUBSCRIPTION
     )
 
 

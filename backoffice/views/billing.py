@@ -33,12 +33,11 @@ from usage.models import BillingLine, BillingMonth
 from usage.selectors_pages import (
     CSV_HEADER,
     contract_ledger,
-    display_zone,
     month_csv_rows,
     month_from_text,
     month_lines,
 )
-from usage.services.months import billing_month_close
+from usage.services.months import billing_month_close, display_zone
 
 READ = "usage.view_billingline"
 CLOSE = "usage.add_billingmonth"

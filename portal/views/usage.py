@@ -15,12 +15,11 @@ from portal.access import contact_required
 from portal.selectors import contact_is_manager, contracts_visible
 from usage.selectors_pages import (
     contracts_usage,
-    display_zone,
-    month_following,
-    month_preceding,
     month_from_text,
+    month_preceding,
     portal_month_lines,
 )
+from usage.services.months import display_zone, next_month
 
 
 @contact_required
@@ -46,7 +45,7 @@ def usage_page(request: HttpRequest) -> HttpResponse:
         "month_ok": month_ok,
         "month_value": f"{month:%Y-%m}",
         "previous_month": f"{month_preceding(month):%Y-%m}",
-        "next_month": f"{month_following(month):%Y-%m}",
+        "next_month": f"{next_month(month):%Y-%m}",
         "contract_param": chosen,
         "usage": contracts_usage(contracts=contracts, month=month, today=today) if manager else [],
         "lines": lines,
