@@ -8,11 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from backoffice.svg import Bar, bar_chart
-from contracts.staff_scope import StaffUser, staff_contracts
+from contracts.staff_scope import staff_contracts
 from usage.selectors_pages import FairUseRow, MicrosoftBalance, fair_use_month, microsoft_balances
 
 PERMISSION = "usage.view_billingline"
@@ -25,7 +26,9 @@ class UsageDashboard:
     microsoft: list[MicrosoftBalance]
 
 
-def usage_dashboard(*, user: StaffUser, month: date, today: date) -> UsageDashboard | None:
+def usage_dashboard(
+    *, user: User | AnonymousUser, month: date, today: date
+) -> UsageDashboard | None:
     """None for a reader without the billing permission (the section is not shown)."""
     if not user.has_perm(PERMISSION):
         return None

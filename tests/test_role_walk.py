@@ -104,11 +104,13 @@ MODELS: dict[str, tuple[str, str]] = {
     "tickets.ticketmessage": ("rrr---r", "-------"),
     "tickets.timeentry": ("rrrrrsr", "-------"),
     "tickets.vendorescalation": ("rrrrrsr", "-------"),
-    # Issue #14 ledger: superuser only until the back-office pages grant the roles (lead).
-    "usage.billingline": ("------r", "-------"),
-    "usage.billingmonth": ("------r", "-------"),
-    "usage.contractbilling": ("------r", "------a"),
-    "usage.fairuseflag": ("------r", "-------"),
+    # Billing (issue #14 §4): coordinators, service support managers and a CSAM (their own
+    # contracts) read; the coordinators enter rates; lines, months and flags are written by the
+    # usage services only (a month is closed on the billing page).
+    "usage.billingline": ("--rr-sr", "-------"),
+    "usage.billingmonth": ("--rr-sr", "-------"),
+    "usage.contractbilling": ("--rr-sr", "--a---a"),
+    "usage.fairuseflag": ("--rr-sr", "-------"),
 }
 
 # Where a row of each model meets its contract (or, for the catalogue, its provider): used to
@@ -134,6 +136,9 @@ TO_CONTRACT = {
     "intake.inboundmessage": "ticket__contract",
     "notifications.webhookendpoint": "customer__contracts",
     "notifications.webhookdelivery": "event__ticket__contract",
+    "usage.billingline": "contract",
+    "usage.contractbilling": "contract",
+    "usage.fairuseflag": "contract",
 }
 TO_PROVIDER = {
     "contracts.provider": "pk",
@@ -147,6 +152,7 @@ TO_PROVIDER = {
     "contracts.slapolicy": "release__provider",
     "contracts.slatarget": "policy__release__provider",
     "contracts.oncallshift": "provider",
+    "usage.billingmonth": "provider",
 }
 
 # Back-office pages and the admin's own pages, by URL name: the status per role in ORDER.
@@ -172,6 +178,10 @@ PAGES: dict[str, tuple[int, ...]] = {
     # API tokens: every staff member's own (issue #12 §1).
     "backoffice:api-tokens": (200,) * 7,
     "backoffice:oncall": (200,) * 7,
+    # Billing (issue #14 §4): the other side's ledger is a 404 for the CSAM (not their contract).
+    "backoffice:billing-month": (403, 403, 200, 200, 403, 200, 200),
+    "backoffice:billing-month-csv": (403, 403, 200, 200, 403, 200, 200),
+    "backoffice:billing-ledger": (403, 403, 200, 200, 403, 404, 200),
 }
 MODEL_URL_SUFFIXES = ("changelist", "add", "change", "history", "delete")
 
@@ -344,6 +354,7 @@ def _page_url(name: str, world: World) -> str:
         "admin:app_list": {"kwargs": {"app_label": "tickets"}},
         "admin:view_on_site": {"args": [ticket_type, world.other.ticket.pk]},
         "backoffice:triage-detail": {"args": [world.other.inbound.pk]},
+        "backoffice:billing-ledger": {"args": [world.other.contract.pk]},
         "admin:auth_user_password_change": {"args": [world.users["csam"].pk]},
     }
     url = reverse(name, **arguments.get(name, {}))

@@ -10,10 +10,11 @@ of a month counts in that month, not in the one before (the database compares in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.db.models import QuerySet, Sum
 
@@ -152,7 +153,7 @@ def fair_use_month(month: date) -> dict[int, FairUseRow]:
     minutes = month_minutes_by_contract(contracts=contracts, month=month)
     licences = contract_licences(contracts)
     usage = {c.pk: Usage(minutes.get(c.pk, 0), licences[c.pk]) for c in contracts}
-    figures = fair_use_figures(usage)
+    figures = fair_use_figures(cast(Mapping[Hashable, Usage], usage))
     rows = {}
     for contract in contracts:
         figure = figures.get(contract.pk)
@@ -181,10 +182,6 @@ class MicrosoftBalance:
     ede_hours: Decimal
     request_deadline: date | None
     days_to_deadline: int | None  # negative once the deadline has passed
-
-    @property
-    def days_overdue(self) -> int:
-        return max(0, -(self.days_to_deadline or 0))
 
 
 def entitlement_sums(contract_ids: Iterable[int]) -> dict[tuple[int, str], Decimal]:
