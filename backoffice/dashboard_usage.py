@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from backoffice.svg import Bar, bar_chart
-from contracts.staff_scope import staff_contracts
+from contracts.staff_scope import staff_contracts, staff_csam_only
 from usage.selectors_pages import FairUseRow, MicrosoftBalance, fair_use_month, microsoft_balances
 
 PERMISSION = "usage.view_billingline"
@@ -33,9 +33,12 @@ def usage_dashboard(
     if not user.has_perm(PERMISSION):
         return None
     contracts = staff_contracts(user)
-    visible = set(contracts.values_list("pk", flat=True))
+    figures = fair_use_month(month)
+    if staff_csam_only(user):
+        visible = set(contracts.filter(pk__in=list(figures)).values_list("pk", flat=True))
+        figures = {pk: row for pk, row in figures.items() if pk in visible}
     rows = sorted(
-        (row for pk, row in fair_use_month(month).items() if pk in visible),
+        figures.values(),
         key=lambda r: (-r.per_licence, r.reference),
     )
     return UsageDashboard(

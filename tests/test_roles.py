@@ -216,7 +216,24 @@ AEM_VIEW = {"contracts.view_aemevent"}
 AEM = dict.fromkeys(ROLES, AEM_VIEW) | {
     COORDINATOR: AEM_VIEW | {"contracts.add_aemevent", "contracts.change_aemevent"}
 }
-EXPECTED = {role: EXPECTED[role] | BACKOFFICE[role] | ONCALL[role] | AEM[role] for role in ROLES}
+# What backoffice.0007_billing_roles added (issue #14 §4): coordinators enter rates and close
+# billing months; service support managers and a CSAM (their own contracts) read.
+BILLING_VIEW = {
+    "usage.view_billingline",
+    "usage.view_billingmonth",
+    "usage.view_contractbilling",
+    "usage.view_fairuseflag",
+}
+BILLING: dict[str, set[str]] = {role: set() for role in ROLES} | {
+    COORDINATOR: BILLING_VIEW
+    | {"usage.add_billingmonth", "usage.add_contractbilling", "usage.change_contractbilling"},
+    SSM: BILLING_VIEW,
+    CSAM: BILLING_VIEW,
+}
+EXPECTED = {
+    role: EXPECTED[role] | BACKOFFICE[role] | ONCALL[role] | AEM[role] | BILLING[role]
+    for role in ROLES
+}
 
 # Changelists each role works from, and one it may not see at all.
 VISIBLE = {

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import cast
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from contracts.models import (
     BillingMode,
@@ -210,15 +210,35 @@ def microsoft_balance(
 
 
 def microsoft_balances(*, contracts: QuerySet[Contract], today: date) -> list[MicrosoftBalance]:
-    """Credits and EDE hours left per running Microsoft work order (two queries)."""
-    rows = list(
+    """Credits and EDE hours left per running Microsoft work order: one query (the sums are
+    annotated per kind of movement)."""
+    rows = (
         contracts.filter(provider__code=MICROSOFT)
         .exclude(status=ContractStatus.ENDED)
         .select_related("customer")
+        .annotate(
+            credits_left=Sum(
+                "entitlement_movements__quantity",
+                filter=Q(entitlement_movements__kind=EntitlementKind.PROACTIVE_CREDITS),
+            ),
+            ede_left=Sum(
+                "entitlement_movements__quantity",
+                filter=Q(entitlement_movements__kind=EntitlementKind.EDE_HOURS),
+            ),
+        )
         .order_by("end_date", "reference")
     )
-    sums = entitlement_sums(c.pk for c in rows)
-    return [microsoft_balance(c, sums, today) for c in rows]
+    return [
+        microsoft_balance(
+            c,
+            {
+                (c.pk, EntitlementKind.PROACTIVE_CREDITS): c.credits_left or Decimal(0),
+                (c.pk, EntitlementKind.EDE_HOURS): c.ede_left or Decimal(0),
+            },
+            today,
+        )
+        for c in rows
+    ]
 
 
 # --- the portal's usage page ----------------------------------------------------------------

@@ -45,6 +45,7 @@ ORGANISATION_PAGES = {
     "api_tokens",
     "events",
     "phone_codes",
+    "usage",  # issue #14 §4: a named contact sees its own tickets' lines, the manager more
 }
 # Of those, the support services manager's only: another contact gets a 404.
 MANAGER_PAGES = {"organisation", "api_tokens", "events", "phone_codes"}
