@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from backoffice.svg import Bar, bar_chart
 from contracts.staff_scope import staff_contracts, staff_csam_only
-from usage.selectors_pages import FairUseRow, MicrosoftBalance, fair_use_month, microsoft_balances
+from usage.selectors_microsoft import MicrosoftFigures, microsoft_figures
+from usage.selectors_pages import FairUseRow, fair_use_month
 
 PERMISSION = "usage.view_billingline"
 
@@ -23,7 +24,7 @@ PERMISSION = "usage.view_billingline"
 class UsageDashboard:
     fair_use: list[FairUseRow]
     fair_use_chart: SafeString | None
-    microsoft: list[MicrosoftBalance]
+    microsoft: list[MicrosoftFigures]
 
 
 def usage_dashboard(
@@ -34,9 +35,12 @@ def usage_dashboard(
         return None
     contracts = staff_contracts(user)
     figures = fair_use_month(month)
+    microsoft = microsoft_figures(today=today)
     if staff_csam_only(user):
-        visible = set(contracts.filter(pk__in=list(figures)).values_list("pk", flat=True))
+        shown = list(figures) + [m.contract.pk for m in microsoft]
+        visible = set(contracts.filter(pk__in=shown).values_list("pk", flat=True))
         figures = {pk: row for pk, row in figures.items() if pk in visible}
+        microsoft = [m for m in microsoft if m.contract.pk in visible]
     rows = sorted(
         figures.values(),
         key=lambda r: (-r.per_licence, r.reference),
@@ -44,7 +48,7 @@ def usage_dashboard(
     return UsageDashboard(
         fair_use=rows,
         fair_use_chart=fair_use_chart(rows) if rows else None,
-        microsoft=microsoft_balances(contracts=contracts, today=today),
+        microsoft=microsoft,
     )
 
 

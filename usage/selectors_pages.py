@@ -1,6 +1,6 @@
 """Reads behind the usage pages (issue #14 §4): a contract's ledger with its running total, a
-month's billable lines and their CSV rows, fair use per CBG organisation, the Microsoft
-balances with the days left to the 60-day request deadline.
+month's billable lines and their CSV rows, fair use per CBG organisation, an organisation's
+balances (the Microsoft figures come from usage.selectors_microsoft).
 
 Every read is a fixed number of queries, whatever the number of lines, contracts or
 organisations: grouped sums, never a query per row. Months are those of the display zone
@@ -16,27 +16,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import cast
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet
 
 from contracts.models import (
     BillingMode,
     Contract,
-    ContractStatus,
-    EntitlementKind,
-    EntitlementMovement,
     Provider,
 )
 from usage.models import BillingLine, LineUnit
 from usage.rules.fair_use import FAIR_USE_FACTOR, Usage, fair_use_figures
 from usage.selectors import month_minutes_by_contract
+from usage.selectors_microsoft import MICROSOFT, MicrosoftFigures, microsoft_figures
 from usage.services.fair_use import _licences as contract_licences
 from usage.services.fair_use import subscribed_contracts
 from usage.services.months import display_zone
 
 CBG = "cbg"
-MICROSOFT = "microsoft"
-# Microsoft: requests after end - 60 days are late (SPEC CON-25); the dashboard counts down.
-REQUEST_DEADLINE_DAYS = 60
 TENTH = Decimal("0.1")
 
 
@@ -172,75 +167,6 @@ def fair_use_month(month: date) -> dict[int, FairUseRow]:
     return rows
 
 
-# --- Microsoft balances ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MicrosoftBalance:
-    contract: Contract
-    credits: Decimal
-    ede_hours: Decimal
-    request_deadline: date | None
-    days_to_deadline: int | None  # negative once the deadline has passed
-
-
-def entitlement_sums(contract_ids: Iterable[int]) -> dict[tuple[int, str], Decimal]:
-    rows = (
-        EntitlementMovement.objects.filter(contract_id__in=list(contract_ids))
-        .values("contract_id", "kind")
-        .annotate(balance=Sum("quantity"))
-        .order_by()
-    )
-    return {(row["contract_id"], row["kind"]): row["balance"] for row in rows}
-
-
-def microsoft_balance(
-    contract: Contract, sums: dict[tuple[int, str], Decimal], today: date
-) -> MicrosoftBalance:
-    deadline = (
-        contract.end_date - timedelta(days=REQUEST_DEADLINE_DAYS) if contract.end_date else None
-    )
-    return MicrosoftBalance(
-        contract=contract,
-        credits=sums.get((contract.pk, EntitlementKind.PROACTIVE_CREDITS), Decimal(0)),
-        ede_hours=sums.get((contract.pk, EntitlementKind.EDE_HOURS), Decimal(0)),
-        request_deadline=deadline,
-        days_to_deadline=(deadline - today).days if deadline else None,
-    )
-
-
-def microsoft_balances(*, contracts: QuerySet[Contract], today: date) -> list[MicrosoftBalance]:
-    """Credits and EDE hours left per running Microsoft work order: one query (the sums are
-    annotated per kind of movement)."""
-    rows = (
-        contracts.filter(provider__code=MICROSOFT)
-        .exclude(status=ContractStatus.ENDED)
-        .select_related("customer")
-        .annotate(
-            credits_left=Sum(
-                "entitlement_movements__quantity",
-                filter=Q(entitlement_movements__kind=EntitlementKind.PROACTIVE_CREDITS),
-            ),
-            ede_left=Sum(
-                "entitlement_movements__quantity",
-                filter=Q(entitlement_movements__kind=EntitlementKind.EDE_HOURS),
-            ),
-        )
-        .order_by("end_date", "reference")
-    )
-    return [
-        microsoft_balance(
-            c,
-            {
-                (c.pk, EntitlementKind.PROACTIVE_CREDITS): c.credits_left or Decimal(0),
-                (c.pk, EntitlementKind.EDE_HOURS): c.ede_left or Decimal(0),
-            },
-            today,
-        )
-        for c in rows
-    ]
-
-
 # --- the portal's usage page ----------------------------------------------------------------
 
 
@@ -249,7 +175,7 @@ class ContractUsage:
     """What the customer's manager sees of one contract's balances."""
 
     contract: Contract
-    microsoft: MicrosoftBalance | None
+    microsoft: MicrosoftFigures | None
     fair_use: FairUseRow | None
     minutes: int | None  # a CBG subscription's minutes when no fair-use figure is available
     # TODO(issue #14 §3, helper TERMS): the contract's next deadline, from
@@ -263,14 +189,19 @@ def contracts_usage(
 ) -> list[ContractUsage]:
     """Balances per contract of one organisation: a fixed number of queries for any count."""
     rows = list(contracts.order_by("reference"))
-    sums = entitlement_sums(c.pk for c in rows if c.provider.code == MICROSOFT)
+    customers = {c.customer_id for c in rows if c.provider.code == MICROSOFT}
+    microsoft = {
+        figures.contract.pk: figures
+        for customer_id in customers
+        for figures in microsoft_figures(today=today, customer_id=customer_id)
+    }
     cbg = [c for c in rows if _is_cbg_subscription(c)]
     fair_use = fair_use_month(month) if cbg else {}
     minutes = month_minutes_by_contract(contracts=cbg, month=month) if cbg else {}
     return [
         ContractUsage(
             contract=c,
-            microsoft=microsoft_balance(c, sums, today) if c.provider.code == MICROSOFT else None,
+            microsoft=microsoft.get(c.pk),
             fair_use=fair_use.get(c.pk),
             minutes=minutes.get(c.pk, 0) if _is_cbg_subscription(c) else None,
         )
