@@ -100,3 +100,9 @@ class AemEventRefused(ContractsError):
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
         super().__init__(" ".join(errors.values()))
+
+
+class NoticeRefused(ContractsError):
+    """A notice to end a contract cannot be recorded as given (D18); the message says why."""
+
+    code = "notice_refused"

@@ -319,6 +319,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "usage.tasks.usage_monthly_task",
         "schedule": float(env.int("USAGE_MONTHLY_SECONDS", default=3600)),
     },
+    # Issue #14 §3 (D18): contract renewals and ends; daily work, run hourly (each happens once).
+    "contract-terms": {
+        "task": "usage.tasks.contract_terms_task",
+        "schedule": float(env.int("CONTRACT_TERMS_SECONDS", default=3600)),
+    },
 }
 # On call (issue #13 §1): the SMS/voice sender (a dotted path to a class with
 # `send(message)`; the default writes the message to the log), how long a page's

@@ -34,6 +34,12 @@ from contracts.models.requests import (
     ContactChangeStatus,
 )
 from contracts.models.sla import ClockKind, RequestType, ResolutionStart, SlaPolicy, SlaTarget
+from contracts.models.terms import (
+    ContractNotice,
+    ContractTermEvent,
+    NoticeParty,
+    TermEventKind,
+)
 from contracts.models.tokens import ApiToken, TokenScope
 
 __all__ = [
@@ -53,7 +59,9 @@ __all__ = [
     "ContactRole",
     "ContactRoleKind",
     "Contract",
+    "ContractNotice",
     "ContractStatus",
+    "ContractTermEvent",
     "Customer",
     "EntitlementKind",
     "EntitlementMovement",
@@ -64,6 +72,7 @@ __all__ = [
     "LocationExchange",
     "LocationRole",
     "MovementCause",
+    "NoticeParty",
     "OnCallShift",
     "Package",
     "PhoneCode",
@@ -81,5 +90,6 @@ __all__ = [
     "SlaPolicy",
     "SlaTarget",
     "SupportLocation",
+    "TermEventKind",
     "TokenScope",
 ]
