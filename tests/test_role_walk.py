@@ -182,6 +182,9 @@ PAGES: dict[str, tuple[int, ...]] = {
     "backoffice:billing-month": (403, 403, 200, 200, 403, 200, 200),
     "backoffice:billing-month-csv": (403, 403, 200, 200, 403, 200, 200),
     "backoffice:billing-ledger": (403, 403, 200, 200, 403, 404, 200),
+    # Recording a contract's notice (issue #14 §3): the coordinators; asked for the other
+    # CSAM's contract, so a CSAM finds nothing either.
+    "admin:contracts_contract_notice": (403, 403, 200, 403, 403, 403, 200),
 }
 MODEL_URL_SUFFIXES = ("changelist", "add", "change", "history", "delete")
 
@@ -356,6 +359,7 @@ def _page_url(name: str, world: World) -> str:
         "backoffice:triage-detail": {"args": [world.other.inbound.pk]},
         "backoffice:billing-ledger": {"args": [world.other.contract.pk]},
         "admin:auth_user_password_change": {"args": [world.users["csam"].pk]},
+        "admin:contracts_contract_notice": {"args": [world.other.contract.pk]},
     }
     url = reverse(name, **arguments.get(name, {}))
     queries = {

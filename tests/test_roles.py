@@ -230,8 +230,15 @@ BILLING: dict[str, set[str]] = {role: set() for role in ROLES} | {
     SSM: BILLING_VIEW,
     CSAM: BILLING_VIEW,
 }
+# What backoffice.0008_contract_notice_roles added (issue #14 §3): coordinators record a
+# contract's notice; they and the CSAMs read notices and the renewals and ends applied.
+TERMS_VIEW = {"contracts.view_contractnotice", "contracts.view_contracttermevent"}
+TERMS = dict.fromkeys(ROLES, frozenset[str]()) | {
+    COORDINATOR: TERMS_VIEW | {"contracts.add_contractnotice"},
+    CSAM: TERMS_VIEW,
+}
 EXPECTED = {
-    role: EXPECTED[role] | BACKOFFICE[role] | ONCALL[role] | AEM[role] | BILLING[role]
+    role: EXPECTED[role] | BACKOFFICE[role] | ONCALL[role] | AEM[role] | BILLING[role] | TERMS[role]
     for role in ROLES
 }
 

@@ -12,6 +12,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contracts.admin.oncall import contract_oncall_message
+from contracts.admin.terms import (
+    ContractNoticeInline,
+    ContractTermEventInline,
+    ContractTermsAdminMixin,
+)
 from contracts.exceptions import ContractsError
 from contracts.models import (
     ContactRole,
@@ -150,7 +155,7 @@ class EscalationContactInline(admin.TabularInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(ContractTermsAdminMixin, admin.ModelAdmin):
     form = ContractAdminForm
     list_display = [
         "reference",
@@ -160,18 +165,21 @@ class ContractAdmin(admin.ModelAdmin):
         "status",
         "start_date",
         "end_date",
+        "next_deadline",
         "version",
     ]
     list_filter = ["provider", "status"]
     search_fields = ["reference", "customer__name"]
     list_select_related = ["customer", "provider", "package__release__provider"]
-    readonly_fields = ["version", "escalation_configuration"]
+    readonly_fields = ["version", "escalation_configuration", "next_deadline", "notice_link"]
     autocomplete_fields = ["customer"]
     inlines = [
         ContactRoleInline,
         EscalationContactInline,
         EscalationPolicyInline,
         EntitlementMovementInline,
+        ContractNoticeInline,
+        ContractTermEventInline,
     ]
 
     @admin.display(description=_("escalation configuration"))
