@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from contracts.models import ContractNotice
 from tests.factories import ContractFactory, UserFactory
@@ -125,3 +127,14 @@ def test_a_csam_cannot_record_a_notice(client):
 
     assert response.status_code == 403
     assert not ContractNotice.objects.exists()
+
+
+def test_the_deadline_column_costs_no_query_per_contract(admin_client, django_assert_num_queries):
+    onitnow()
+    with CaptureQueriesContext(connection) as one:
+        admin_client.get("/admin/contracts/contract/")
+    for _ in range(4):
+        ContractFactory(provider_code="cbg", package_code="basis")
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        admin_client.get("/admin/contracts/contract/")
