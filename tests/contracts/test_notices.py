@@ -172,3 +172,29 @@ def test_cbg_standaard_takes_no_notice():
     message = _refused(ContractFactory(provider_code="cbg", package_code="standaard"), NOW.date())
 
     assert message.startswith("The Standaard package has no notice terms")
+
+
+DUTCH_PENDING = pytest.mark.xfail(reason="Dutch pending in locale/pending/terms14.json")
+
+
+@DUTCH_PENDING
+def test_onitnow_notice_after_the_deadline_is_refused_in_dutch_words():
+    message = _refused(onitnow(), date(2025, 12, 2), now=datetime(2025, 12, 3, tzinfo=UTC))
+
+    assert message.startswith(
+        "De uiterste opzegdatum voor de verlenging van 1 februari 2026 was 1 december 2025"
+    )
+
+
+@DUTCH_PENDING
+def test_onitnow_notice_not_in_writing_is_refused_in_dutch():
+    message = _refused(onitnow(), date(2025, 10, 1), in_writing=False)
+
+    assert "alleen als ze schriftelijk is gedaan" in message
+
+
+@DUTCH_PENDING
+def test_notice_on_an_ended_contract_is_refused_in_dutch():
+    contract = cbg(status=ContractStatus.ENDED, end_date=date(2025, 9, 30))
+
+    assert "is al beëindigd" in _refused(contract, date(2025, 10, 1))

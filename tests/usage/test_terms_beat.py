@@ -2,6 +2,7 @@
 mail to the coordinators and the CSAM; an ended CBG subscription becomes Standaard."""
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -20,6 +21,8 @@ from contracts.selectors import contact_is_submitter, contract_for_submission
 from contracts.services.notices import contract_notice_record
 from notifications.models import OutboxEmail, StaffProfile
 from tests.factories import ContractFactory, UserFactory, named_contact
+from usage.models import ContractBilling
+from usage.services.rates import Rates, contract_billing_set
 from usage.services.terms import TermsApplied, contract_terms_apply
 from usage.tasks import contract_terms_task
 
@@ -235,6 +238,29 @@ def test_new_tickets_after_the_end_go_to_the_standaard_contract(coordinator):
     after = contract_for_submission(contact=named, on=date(2026, 2, 1))
 
     assert (before.pk, after.package.code) == (contract.pk, "standaard")
+
+
+def test_the_standaard_contract_keeps_the_quotes_rates_without_the_monthly_fee(coordinator):
+    contract, _named = _cbg_with_notice(coordinator)
+    rates = Rates(
+        hourly_rate=Decimal("85.00"),
+        km_rate=Decimal("0.45"),
+        licence_fee=Decimal("12.50"),
+        licence_count=20,
+        new_licence_fee=Decimal("25.00"),
+    )
+    contract_billing_set(contract=contract, rates=rates)
+
+    run(date(2026, 2, 1))
+
+    successor = ContractTermEvent.objects.get(contract=contract).successor
+    billing = ContractBilling.objects.get(contract=successor)
+    assert (billing.hourly_rate, billing.km_rate, billing.licence_fee) == (
+        Decimal("85.00"),
+        Decimal("0.45"),
+        Decimal("0.00"),
+    )
+    assert (billing.new_licence_fee, billing.vat_code) == (Decimal("25.00"), "NL-21")
 
 
 def test_ended_cbg_subscription_mail_names_the_standaard_contract(coordinator):

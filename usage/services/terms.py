@@ -27,6 +27,8 @@ from contracts.terms import (
     onitnow_renewal_after,
     onitnow_renewal_coming,
 )
+from usage.models import ContractBilling
+from usage.services.rates import Rates, contract_billing_set
 from usage.services.terms_mail import contract_term_event_mail
 
 
@@ -85,6 +87,8 @@ def _end(contract: Contract, *, now: datetime) -> ContractTermEvent | None:
     successor = None
     if contract_term_state(contract).kind == TermKind.CBG:
         successor = contract_successor_create(contract=contract)
+    if successor is not None:
+        _rates_carry_over(contract, successor)
     event = ContractTermEvent.objects.create(
         contract=contract,
         kind=TermEventKind.ENDED,
@@ -94,6 +98,21 @@ def _end(contract: Contract, *, now: datetime) -> ContractTermEvent | None:
     )
     contract_term_event_mail(event=event, now=now)
     return event
+
+
+def _rates_carry_over(ended: Contract, successor: Contract) -> None:
+    """The quote's rates go on (A-18): hourly, km and one-off fees; a monthly fee does not."""
+    billing = ContractBilling.objects.filter(contract=ended).first()
+    if billing is None:
+        return
+    rates = Rates(
+        hourly_rate=billing.hourly_rate,
+        km_rate=billing.km_rate,
+        licence_count=billing.licence_count,
+        new_licence_fee=billing.new_licence_fee,
+        vat_code=billing.vat_code,
+    )
+    contract_billing_set(contract=successor, rates=rates)
 
 
 def contract_terms_apply(*, today: date, now: datetime) -> TermsApplied:
