@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from contracts.exceptions import DomainError, SubmissionRefused
-from tickets.exceptions import InvalidTransition, TicketValidationError
+from tickets.exceptions import InvalidTransition, TicketNotAllowed, TicketValidationError
 
 PROBLEM_TYPE = "application/problem+json"
 API_PREFIX = "/api/"
@@ -88,7 +88,7 @@ def _domain(exc: DomainError) -> Response:
     message = str(exc)
     if isinstance(exc, TicketValidationError):
         return problem(400, message, code=exc.code, errors={exc.field: [message]})
-    if isinstance(exc, SubmissionRefused):
+    if isinstance(exc, SubmissionRefused | TicketNotAllowed):
         return problem(403, message, code=exc.code)
     if isinstance(exc, InvalidTransition):
         return problem(409, message, code=exc.code)

@@ -231,9 +231,27 @@ def _fallback(d: Mapping[str, Any], n: Names) -> str:
 
 def _time_entry(d: Mapping[str, Any], n: Names) -> str:
     values = {"minutes": d.get("minutes"), "category": _label(TimeCategory, d.get("category"))}
+    if "billable" in d:  # registered before the contract's rules decided (issue 14 §1)
+        if d.get("billable"):
+            return _("%(minutes)s minutes of %(category)s registered, billable.") % values
+        return _("%(minutes)s minutes of %(category)s registered, not billable.") % values
+    if d.get("distance_km") is not None:
+        return _("%(minutes)s minutes of travel registered, %(km)s km one way.") % {
+            **values,
+            "km": d["distance_km"],
+        }
+    return _("%(minutes)s minutes of %(category)s registered.") % values
+
+
+def _time_override(d: Mapping[str, Any], n: Names) -> str:
+    reason = {"reason": d.get("reason") or "—"}
+    if d.get("billable") is None:
+        return _("The contract's rules decide again whether this time is billed: %(reason)s") % (
+            reason
+        )
     if d.get("billable"):
-        return _("%(minutes)s minutes of %(category)s registered, billable.") % values
-    return _("%(minutes)s minutes of %(category)s registered, not billable.") % values
+        return _("Time marked billable, against the contract's rules: %(reason)s") % reason
+    return _("Time marked not billable, against the contract's rules: %(reason)s") % reason
 
 
 def _vendor(d: Mapping[str, Any]) -> str:
@@ -361,6 +379,7 @@ SENTENCES: dict[str, Sentence] = {
     "oncall_paged": _oncall_paged,
     "oncall_acknowledged": _oncall_acknowledged,
     "time_entry_added": _time_entry,
+    "time_entry_billable_overridden": _time_override,
     "attachments_added": lambda d, n: (
         _("Files added: %(count)s.") % {"count": len(d.get("attachments") or [])}
     ),

@@ -21,7 +21,6 @@ from tickets.models import (
     ResolutionKind,
     Status,
     Ticket,
-    TimeCategory,
     Vendor,
 )
 from tickets.selectors import ASSIGNABLE_GROUPS, assignable_staff
@@ -232,16 +231,6 @@ class RcaRequestForm(forms.Form):
         label=_("Customer's written request received"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
-
-
-class TimeEntryForm(forms.Form):
-    started_at = forms.DateTimeField(
-        label=_("Started"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=1440)
-    category = forms.ChoiceField(label=_("Category"), choices=TimeCategory.choices)
-    billable = forms.BooleanField(label=_("Billable"), required=False)
-    note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
 class VendorOpenForm(forms.Form):

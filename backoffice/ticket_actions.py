@@ -26,11 +26,11 @@ from backoffice.forms import (
     ResolveForm,
     RootCauseForm,
     SlaExemptForm,
-    TimeEntryForm,
     TransitionForm,
     VendorOpenForm,
     VendorUpdateForm,
 )
+from backoffice.ticket_time import TIME_HANDLERS, time_forms
 from contracts.models import SlaTarget
 from escalation.models import Escalation
 from escalation.services.actions import escalation_resolve
@@ -61,7 +61,6 @@ from tickets.services.problems import (
     problem_unlink,
 )
 from tickets.services.work import (
-    time_entry_add,
     vendor_escalation_close,
     vendor_escalation_open,
     vendor_update_shared,
@@ -193,20 +192,6 @@ def _rca_request(ticket: Ticket, data: dict[str, Any], user: User, request: Http
     return _("RCA request recorded on problem %(n)s.") % {"n": problem.number}
 
 
-def _time(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    time_entry_add(
-        ticket=ticket,
-        user=user,
-        started_at=data["started_at"],
-        minutes=data["minutes"],
-        category=data["category"],
-        billable=data["billable"],
-        note=data["note"],
-        now=timezone.now(),
-    )
-    return _("%(n)s minutes registered.") % {"n": data["minutes"]}
-
-
 def _vendor_open(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
     vendor_escalation_open(
         ticket=ticket,
@@ -251,6 +236,7 @@ def _sla_exempt(ticket: Ticket, data: dict[str, Any], user: User, request: HttpR
 def ticket_forms(ticket: Ticket, data: Any = None, files: Any = None) -> dict[str, forms.Form]:
     return {
         **critical_forms(data),
+        **time_forms(data),
         "reply": ReplyForm(data, files, prefix="reply", ticket=ticket),
         "transition": TransitionForm(data, prefix="transition", ticket=ticket),
         "assign": AssignForm(
@@ -277,11 +263,6 @@ def ticket_forms(ticket: Ticket, data: Any = None, files: Any = None) -> dict[st
         ),
         "problem_unlink": forms.Form(data, prefix="problem_unlink"),
         "rca_request": RcaRequestForm(data, prefix="rca_request"),
-        "time": TimeEntryForm(
-            data,
-            prefix="time",
-            initial={"started_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
-        ),
         "vendor_open": VendorOpenForm(data, prefix="vendor_open"),
         "vendor_update": VendorUpdateForm(data, prefix="vendor_update"),
         "sla_exempt": SlaExemptForm(
@@ -309,9 +290,9 @@ HANDLERS: dict[str, Handler] = {
     "problem_open": _problem_open,
     "problem_unlink": _problem_unlink,
     "rca_request": _rca_request,
-    "time": _time,
     "vendor_open": _vendor_open,
     "vendor_update": _vendor_update,
     "sla_exempt": _sla_exempt,
     **CRITICAL_HANDLERS,
+    **TIME_HANDLERS,
 }

@@ -241,7 +241,7 @@ def _side(name: str, provider: str, package: str, csam: User) -> Side:
         user=csam,
         started_at=NOW,
         minutes=5,
-        category="analysis",
+        category="in_subscription",
         created_at=NOW,
     )
     VendorEscalation.objects.create(ticket=ticket, vendor="other", escalated_at=NOW)

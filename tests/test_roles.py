@@ -172,6 +172,8 @@ BACKOFFICE = {
         "contracts.add_phonecode",
         "contracts.change_phonecode",
         "contracts.view_phonecode",
+        # backoffice.0007: they decide, with a reason, whether time is billed (issue 14 §1).
+        "tickets.override_billable_timeentry",
     },
     SSM: {  # problems read-only since backoffice.0002 (README roles table, issue #10 §5)
         "tickets.view_problem",

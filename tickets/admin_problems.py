@@ -280,8 +280,8 @@ class ProblemAdmin(admin.ModelAdmin):
 class TimeEntryAdmin(ReadOnlyAdmin):
     """Time is registered on the ticket page through time_entry_add; here it is only listed."""
 
-    list_display = ["ticket", "user", "started_at", "minutes", "category", "billable"]
-    list_filter = ["category", "billable"]
+    list_display = ["ticket", "user", "started_at", "minutes", "category", "billable_override"]
+    list_filter = ["category", "billable_override"]
     search_fields = ["ticket__number", "user__username", "note"]
     list_select_related = ["ticket", "user"]
     date_hierarchy = "started_at"

@@ -30,6 +30,7 @@ EVENT_LABELS = {
     "oncall_paged": _("on call paged"),
     "oncall_acknowledged": _("on-call page acknowledged"),
     "time_entry_added": _("time registered"),
+    "time_entry_billable_overridden": _("billable decision on time"),
     "vendor_escalated": _("escalated to the vendor"),
     "vendor_update_shared": _("vendor update shared with the customer"),
     "vendor_escalation_closed": _("vendor escalation closed"),

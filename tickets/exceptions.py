@@ -25,3 +25,9 @@ class InvalidTransition(TicketError):
 
 class PriorityNotAllowed(TicketError):
     code = "priority_not_allowed"
+
+
+class TicketNotAllowed(TicketError):
+    """The person may not make this change (their role does not allow it)."""
+
+    code = "not_allowed"

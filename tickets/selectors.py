@@ -319,11 +319,11 @@ def problem_incidents(problem: Problem) -> QuerySet[Ticket]:
 @dataclass(frozen=True)
 class TimeTotals:
     total_minutes: int
-    billable_minutes: int
+    distance_km: int  # travelled, one way; whether any of it is billed is the contract's rule
 
 
 def ticket_time_totals(ticket: Ticket) -> TimeTotals:
-    """Total and billable minutes registered on a ticket, in one query."""
+    """Minutes and travel distance registered on a ticket, in one query."""
     return tickets_time_totals([ticket.pk]).get(ticket.pk, TimeTotals(0, 0))
 
 
@@ -332,13 +332,10 @@ def tickets_time_totals(ticket_ids: Iterable[int]) -> dict[int, TimeTotals]:
     rows = (
         TimeEntry.objects.filter(ticket_id__in=list(ticket_ids))
         .values("ticket_id")
-        .annotate(
-            total=Sum("minutes"),
-            billable=Coalesce(Sum("minutes", filter=Q(billable=True)), 0),
-        )
+        .annotate(total=Sum("minutes"), distance=Coalesce(Sum("distance_km"), 0))
         .order_by()
     )
-    return {r["ticket_id"]: TimeTotals(r["total"], r["billable"]) for r in rows}
+    return {r["ticket_id"]: TimeTotals(r["total"], r["distance"]) for r in rows}
 
 
 def ticket_time_entries(ticket: Ticket) -> QuerySet[TimeEntry]:

@@ -177,7 +177,12 @@ class TimeEntryInputSerializer(ApiSerializer):
     started_at = AwareDateTimeField()
     minutes = serializers.IntegerField(min_value=1, max_value=MINUTES_PER_ENTRY_MAX)
     category = serializers.ChoiceField(choices=TimeCategory.choices)
-    billable = serializers.BooleanField(required=False, default=False)
+    distance_km = serializers.IntegerField(
+        required=False,
+        default=None,
+        allow_null=True,
+        help_text=_("Kilometres travelled one way: required for travel, refused otherwise."),
+    )
     note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 
@@ -186,8 +191,17 @@ class TimeEntryOutputSerializer(ApiSerializer):
     user = PersonSerializer()
     started_at = serializers.DateTimeField()
     minutes = serializers.IntegerField()
+    ended_at = serializers.DateTimeField()
     category = serializers.ChoiceField(choices=TimeCategory.choices)
-    billable = serializers.BooleanField()
+    distance_km = serializers.IntegerField(allow_null=True)
+    billable_override = serializers.BooleanField(
+        allow_null=True,
+        help_text=_(
+            "Null: the contract's rules decide whether this time is billed; true or false: "
+            "a coordinator decided so, for the reason given."
+        ),
+    )
+    billable_override_reason = serializers.CharField(allow_blank=True)
     note = serializers.CharField(allow_blank=True)
     created_at = serializers.DateTimeField()
 

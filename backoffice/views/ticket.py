@@ -30,6 +30,7 @@ from backoffice.access import require_perm, ticket_workable, tickets_in_scope
 from backoffice.critical import critical_context
 from backoffice.customer_input import customer_answers, customer_checklist, priority_levels
 from backoffice.ticket_actions import HANDLERS, ticket_forms
+from backoffice.ticket_time import may_override
 from backoffice.timeline import ledger, timeline
 from contracts.exceptions import ContractsError
 from escalation.exceptions import EscalationError
@@ -49,11 +50,11 @@ from tickets.selectors import (
     problem_suggestion,
     ticket_clock_label,
     ticket_priority_label,
-    ticket_time_entries,
     ticket_time_totals,
     ticket_vendor_escalations,
 )
 from tickets.selectors_aem import ticket_policy_label
+from tickets.selectors_time import ticket_work_blocks, user_running_timer
 from tickets.services.markers import ticket_customer_reply_seen
 
 REFUSALS = (TicketError, ContractsError, EscalationError)
@@ -209,8 +210,10 @@ def _context(
         "queue_url": reverse("admin:tickets_ticket_changelist"),
         "inbound": ticket.inbound_messages.order_by("received_at")[:20],
         "suggestion": problem_suggestion(ticket) if ticket.problem_id is None else None,
-        "time_entries": ticket_time_entries(ticket).select_related("user"),
+        "time_blocks": ticket_work_blocks(ticket),
         "time_totals": ticket_time_totals(ticket),
+        "running_timer": user_running_timer(user),
+        "may_override_billable": may_override(user),
         "vendor_escalations": ticket_vendor_escalations(ticket),
         "needs_completeness": ticket.completeness_checked_at is None
         and ticket.status in OPEN_STATUSES,

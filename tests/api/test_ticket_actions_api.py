@@ -406,20 +406,22 @@ def test_staff_register_and_list_time(org_a: Org, staff: Any, coordinator: User)
     started = (timezone.now() - timedelta(hours=2)).isoformat()
     response = staff.post(
         _url(ticket, "time-entries"),
-        {"started_at": started, "minutes": 45, "category": "analysis", "billable": True},
+        {"started_at": started, "minutes": 45, "category": "travel", "distance_km": 18},
         format="json",
     )
     assert response.status_code == 201, response.content
     assert TimeEntry.objects.get(pk=response.json()["id"]).user == coordinator
     listed = staff.get(_url(ticket, "time-entries")).json()["results"]
-    assert [(e["minutes"], e["billable"]) for e in listed] == [(45, True)]
+    assert [(e["minutes"], e["distance_km"], e["billable_override"]) for e in listed] == [
+        (45, 18, None)
+    ]
 
 
 def test_time_in_the_future_is_refused_by_the_service(org_a: Org, staff: Any) -> None:
     started = (timezone.now() + timedelta(hours=1)).isoformat()
     response = staff.post(
         _url(org_a.tickets["own"], "time-entries"),
-        {"started_at": started, "minutes": 30, "category": "analysis"},
+        {"started_at": started, "minutes": 30, "category": "in_subscription"},
         format="json",
     )
     assert response.status_code == 400

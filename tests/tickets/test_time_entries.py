@@ -47,8 +47,7 @@ def _add(ticket, agent, **kwargs):
         "user": agent,
         "started_at": ams("2026-06-01 10:00"),
         "minutes": 30,
-        "category": TimeCategory.ANALYSIS,
-        "billable": False,
+        "category": TimeCategory.IN_SUBSCRIPTION,
         "note": "",
         "now": ams("2026-06-01 11:00"),
     }
@@ -57,36 +56,46 @@ def _add(ticket, agent, **kwargs):
 
 
 def test_a_time_entry_is_stored_with_its_event(ticket, agent):
-    entry = _add(ticket, agent, minutes=45, billable=True, note="  logs bekeken ")
-    assert (entry.minutes, entry.category, entry.billable, entry.note) == (
+    entry = _add(ticket, agent, minutes=45, note="  logs bekeken ")
+    assert (entry.minutes, entry.category, entry.billable_override, entry.note) == (
         45,
-        "analysis",
-        True,
+        "in_subscription",
+        None,
         "logs bekeken",
     )
     assert local(entry.started_at) == "2026-06-01 10:00 +0200"
+    assert local(entry.ended_at) == "2026-06-01 10:45 +0200"
     event = ticket.events.get(kind="time_entry_added")
     assert event.actor_user == agent
-    assert event.data == {
-        "entry": entry.pk,
-        "minutes": 45,
-        "category": "analysis",
-        "billable": True,
-    }
+    assert event.data == {"entry": entry.pk, "minutes": 45, "category": "in_subscription"}
 
 
-def test_totals_count_all_and_billable_minutes(ticket, agent, contact, django_assert_num_queries):
-    _add(ticket, agent, minutes=30, billable=True)
-    _add(ticket, agent, minutes=45, category=TimeCategory.COMMUNICATION)
-    _add(ticket, agent, minutes=15, billable=True, category=TimeCategory.TRAVEL)
+def test_travel_is_stored_with_its_distance_in_the_event(ticket, agent):
+    entry = _add(ticket, agent, minutes=40, category=TimeCategory.TRAVEL, distance_km=23)
+    assert (entry.category, entry.distance_km) == ("travel", 23)
+    event = ticket.events.get(kind="time_entry_added")
+    assert event.data["distance_km"] == 23
+
+
+def test_totals_count_minutes_and_distance(ticket, agent, contact, django_assert_num_queries):
+    _add(ticket, agent, started_at=ams("2026-06-01 09:00"), minutes=30)
+    _add(ticket, agent, started_at=ams("2026-06-01 09:30"), minutes=45)
+    _add(
+        ticket,
+        agent,
+        started_at=ams("2026-06-01 10:15"),
+        minutes=15,
+        category=TimeCategory.TRAVEL,
+        distance_km=12,
+    )
     other = create_ticket(contact, ams("2026-06-01 09:30"), priority_level="laag")
-    _add(other, agent, minutes=20)
+    _add(other, agent, started_at=ams("2026-06-01 10:30"), minutes=20)
     untouched = create_ticket(contact, ams("2026-06-01 09:40"), priority_level="laag")
-    assert ticket_time_totals(ticket) == TimeTotals(total_minutes=90, billable_minutes=45)
+    assert ticket_time_totals(ticket) == TimeTotals(total_minutes=90, distance_km=12)
     assert ticket_time_totals(untouched) == TimeTotals(0, 0)
     with django_assert_num_queries(1):
         totals = tickets_time_totals([ticket.pk, other.pk, untouched.pk])
-    assert totals == {ticket.pk: TimeTotals(90, 45), other.pk: TimeTotals(20, 0)}
+    assert totals == {ticket.pk: TimeTotals(90, 12), other.pk: TimeTotals(20, 0)}
 
 
 @pytest.mark.parametrize(

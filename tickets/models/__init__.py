@@ -29,8 +29,10 @@ from tickets.models.ticket import (
 )
 from tickets.models.work import (
     MINUTES_PER_ENTRY_MAX,
+    OVERRIDE_REASON_MAX,
     TimeCategory,
     TimeEntry,
+    TimeTimer,
     Vendor,
     VendorEscalation,
 )
@@ -38,6 +40,7 @@ from tickets.models.work import (
 __all__ = [
     "MINUTES_PER_ENTRY_MAX",
     "OPEN_STATUSES",
+    "OVERRIDE_REASON_MAX",
     "TRANSITIONS",
     "Attachment",
     "Channel",
@@ -65,6 +68,7 @@ __all__ = [
     "TicketMessage",
     "TimeCategory",
     "TimeEntry",
+    "TimeTimer",
     "UpdateKind",
     "Vendor",
     "VendorEscalation",
