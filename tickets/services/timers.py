@@ -44,7 +44,8 @@ def time_timer_start(*, ticket: Ticket, user: User, now: datetime) -> TimeTimer:
     status = Ticket.objects.filter(pk=ticket.pk).values_list("status", flat=True).get()
     if status in (Status.CLOSED, Status.CANCELLED):
         raise InvalidTransition(
-            _("Ticket %(n)s is closed; no timer can be started on it.") % {"n": ticket.number}
+            _("Ticket %(n)s is closed or cancelled; no timer can be started on it.")
+            % {"n": ticket.number}
         )
     running = TimeTimer.objects.filter(user=user).select_related("ticket").first()
     if running is not None:
