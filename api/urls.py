@@ -7,6 +7,7 @@ from api.views import aem, calendars, contracts, critical, escalations, oncall, 
 from api.views import phone_codes as codes
 from api.views import ticket_actions as actions
 from api.views import ticket_records as records
+from api.views import time_entries as time
 from api.views.procedure import TicketProcedureApi
 from api.views.tickets import TicketCollectionApi, TicketDetailApi
 
@@ -93,8 +94,19 @@ urlpatterns = [
     ),
     path(
         "tickets/<int:ticket_id>/time-entries/",
-        actions.TicketTimeEntriesApi.as_view(),
+        time.TicketTimeEntriesApi.as_view(),
         name="ticket-time-entries",
+    ),
+    path(
+        "tickets/<int:ticket_id>/time-entries/<int:entry_id>/billable/",
+        time.TimeEntryBillableApi.as_view(),
+        name="ticket-time-entry-billable",
+    ),
+    path("tickets/<int:ticket_id>/timer/", time.TicketTimerApi.as_view(), name="ticket-timer"),
+    path(
+        "tickets/<int:ticket_id>/timer/stop/",
+        time.TicketTimerStopApi.as_view(),
+        name="ticket-timer-stop",
     ),
     path("tickets/<int:ticket_id>/csat/", actions.TicketCsatApi.as_view(), name="ticket-csat"),
     path(

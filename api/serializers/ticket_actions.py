@@ -8,10 +8,8 @@ from rest_framework import serializers
 
 from api.filters import ID_MAX
 from api.serializers.base import ApiSerializer
-from api.serializers.calendars import AwareDateTimeField
 from api.serializers.tickets import StaffTicketOutputSerializer
-from tickets.models import PriorityReason, RequestState, ResolutionKind, Status, TimeCategory
-from tickets.models.work import MINUTES_PER_ENTRY_MAX
+from tickets.models import PriorityReason, RequestState, ResolutionKind, Status
 
 TEXT_MAX = 100_000
 REASON_MAX = 10_000
@@ -168,42 +166,6 @@ class AssignInputSerializer(ApiSerializer):
         max_value=ID_MAX,
         help_text=_("A staff member's id, or null to unassign."),
     )
-
-
-# --- time ----------------------------------------------------------------------------------
-
-
-class TimeEntryInputSerializer(ApiSerializer):
-    started_at = AwareDateTimeField()
-    minutes = serializers.IntegerField(min_value=1, max_value=MINUTES_PER_ENTRY_MAX)
-    category = serializers.ChoiceField(choices=TimeCategory.choices)
-    distance_km = serializers.IntegerField(
-        required=False,
-        default=None,
-        allow_null=True,
-        help_text=_("Kilometres travelled one way: required for travel, refused otherwise."),
-    )
-    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
-
-
-class TimeEntryOutputSerializer(ApiSerializer):
-    id = serializers.IntegerField()
-    user = PersonSerializer()
-    started_at = serializers.DateTimeField()
-    minutes = serializers.IntegerField()
-    ended_at = serializers.DateTimeField()
-    category = serializers.ChoiceField(choices=TimeCategory.choices)
-    distance_km = serializers.IntegerField(allow_null=True)
-    billable_override = serializers.BooleanField(
-        allow_null=True,
-        help_text=_(
-            "Null: the contract's rules decide whether this time is billed; true or false: "
-            "a coordinator decided so, for the reason given."
-        ),
-    )
-    billable_override_reason = serializers.CharField(allow_blank=True)
-    note = serializers.CharField(allow_blank=True)
-    created_at = serializers.DateTimeField()
 
 
 # --- satisfaction ---------------------------------------------------------------------------

@@ -33,8 +33,6 @@ from api.serializers.ticket_actions import (
     ReplyInputSerializer,
     ReplyOutputSerializer,
     ResolveInputSerializer,
-    TimeEntryInputSerializer,
-    TimeEntryOutputSerializer,
     TransitionInputSerializer,
 )
 from api.serializers.tickets import StaffTicketOutputSerializer
@@ -52,9 +50,8 @@ from tickets.models import (
     SatisfactionSurvey,
     Status,
     Ticket,
-    TimeEntry,
 )
-from tickets.selectors import assignable_staff, ticket_time_entries
+from tickets.selectors import assignable_staff
 from tickets.services import (
     ticket_assign,
     ticket_change_priority,
@@ -68,7 +65,6 @@ from tickets.services import (
     ticket_survey_answer,
     ticket_transition,
 )
-from tickets.services.work import time_entry_add
 
 TICKET_OK = {200: StaffTicketOutputSerializer}
 CONFLICT = OpenApiResponse(description=_("Not possible in the ticket's status."))
@@ -438,72 +434,6 @@ class TicketAssignApi(TicketActionApi):
             ticket=ticket, assignee=assignee, now=timezone.now(), actor=self.staff()
         )
         return self.ticket_answer(ticket)
-
-
-def time_entry_output(caller: Caller, entry: TimeEntry) -> dict[str, Any]:
-    return {
-        "id": entry.pk,
-        "user": person(caller, user=entry.user, contact=None),
-        "started_at": entry.started_at,
-        "minutes": entry.minutes,
-        "ended_at": entry.ended_at,
-        "category": entry.category,
-        "distance_km": entry.distance_km,
-        "billable_override": entry.billable_override,
-        "billable_override_reason": entry.billable_override_reason,
-        "note": entry.note,
-        "created_at": entry.created_at,
-    }
-
-
-class ByStartPagination(ApiCursorPagination):
-    ordering = ("started_at", "id")
-
-
-class TicketTimeEntriesApi(TicketActionApi):
-    staff_only = True
-    pagination_class = ByStartPagination
-
-    @extend_schema(
-        operation_id="tickets_time_entries_list",
-        responses=TimeEntryOutputSerializer(many=True),
-        description=_("The work registered on the ticket, in order of its start."),
-    )
-    def get(self, request: Request, ticket_id: int) -> Response:
-        caller = self.caller
-        ticket = one_or_404(ticket_rows(caller), pk=ticket_id)
-        return list_response(
-            self,
-            ticket_time_entries(ticket),
-            TimeEntryOutputSerializer,
-            prepare=lambda entry: time_entry_output(caller, entry),
-        )
-
-    @extend_schema(
-        operation_id="tickets_time_entries_create",
-        request=TimeEntryInputSerializer,
-        responses={201: TimeEntryOutputSerializer, 409: CONFLICT},
-        description=_(
-            "Register work done on the ticket (once done: it may not end in the future)."
-        ),
-    )
-    def post(self, request: Request, ticket_id: int) -> Response:
-        ticket = self.ticket_to_change(ticket_id)
-        data = _input(TimeEntryInputSerializer, request.data)
-        # The API's one place that records time (the work page's is backoffice.ticket_time).
-        entry = time_entry_add(
-            ticket=ticket,
-            user=self.staff(),
-            started_at=data["started_at"],
-            minutes=data["minutes"],
-            category=data["category"],
-            note=data["note"],
-            distance_km=data["distance_km"],
-            now=timezone.now(),
-        )
-        entry = TimeEntry.objects.select_related("user").get(pk=entry.pk)
-        body = TimeEntryOutputSerializer(time_entry_output(self.caller, entry)).data
-        return Response(body, status=status.HTTP_201_CREATED)
 
 
 def csat_output(caller: Caller, ticket: Ticket) -> dict[str, Any]:

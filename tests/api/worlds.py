@@ -222,6 +222,26 @@ def _phone_code(world: World) -> int:
     return int(code.pk)
 
 
+def _time_entry(world: World) -> int:
+    """An hour of work on the organisation's first ticket, written as a row: the walk is about
+    who reaches it, not the registration rules."""
+    from datetime import timedelta
+
+    from tests.factories import UserFactory
+    from tickets.models import TimeEntry
+
+    entry = TimeEntry.objects.create(
+        ticket=world.ticket,
+        user=UserFactory(),
+        started_at=world.now - timedelta(days=3),
+        minutes=60,
+        category="in_subscription",
+        note=world.note("Werk verricht"),
+        created_at=world.now,
+    )
+    return int(entry.pk)
+
+
 def _message(world: World) -> int:
     message = TicketMessage.objects.filter(ticket=world.ticket).order_by("-pk").first()
     assert message is not None
@@ -253,6 +273,7 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "page_id": _oncall_page,
     "aem_event_id": _aem_event,
     "phone_code_id": _phone_code,
+    "entry_id": _time_entry,
 }
 
 
