@@ -46,7 +46,7 @@ STAFF = (
               "including users, groups and the catalogue", superuser=True, password=ADMIN_PASSWORD),
     StaffSpec("coordinator", "Carla Coördinator", "Support coordinator", "Every ticket, contract "
               "and customer; triage, assigns, re-prioritises, problems, calendars, contact "
-              "requests, dashboard"),
+              "requests, billable decisions on time, dashboard"),
     StaffSpec("firstline", "Frank Eerstelijns", "First line", "Triage, registration and the "
               "completeness check of every ticket; contracts and catalogue read-only"),
     StaffSpec("secondline", "Sara Tweedelijns", "Second line", "Works the tickets assigned to "
