@@ -2,8 +2,9 @@
 the coordinator's decision whether an entry is billed. Forms, one service call per action;
 wired into the page's actions by `backoffice.ticket_actions`.
 
-Time is recorded through ONE function, `time_record`: the typed-in entry and the stopped timer
-both go through it, so the billable lines follow whatever records the time.
+Time is recorded through ONE function, `time_record` (the usage app's time_entry_record): the
+typed-in entry and the stopped timer both go through it, so the billable lines follow whatever
+records the time; a coordinator's decision goes through usage's time_entry_billable_decide.
 """
 
 from __future__ import annotations
@@ -24,9 +25,8 @@ from tickets.services.timers import time_timer_discard, time_timer_start, time_t
 from tickets.services.work import (
     DISTANCE_KM_MAX,
     OVERRIDE_PERMISSION,
-    time_entry_add,
-    time_entry_billable_override,
 )
+from usage.services.time import time_entry_billable_decide, time_entry_record
 
 
 def time_record(
@@ -40,9 +40,9 @@ def time_record(
     distance_km: int | None,
     now: datetime,
 ) -> TimeEntry:
-    """The page's one way to record time (typed in or from the timer). Until the usage app's
-    time_entry_record exists, it is tickets' time_entry_add."""
-    return time_entry_add(
+    """The page's one way to record time (typed in or from the timer): the usage app's
+    time_entry_record writes the entry and brings the ticket's billable lines up to date."""
+    return time_entry_record(
         ticket=ticket,
         user=user,
         started_at=started_at,
@@ -136,7 +136,7 @@ def _timer_discard(ticket: Ticket, data: dict[str, Any], user: User, request: Ht
 
 def _override(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
     entry = get_object_or_404(TimeEntry, pk=data["entry_id"], ticket=ticket)
-    time_entry_billable_override(
+    time_entry_billable_decide(
         entry=entry,
         billable=BillableOverrideForm.VALUES[data["billable"]],
         reason=data["reason"],

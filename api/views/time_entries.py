@@ -2,8 +2,9 @@
 whether an entry is billed, and the caller's running timer on a ticket. Staff only, on the
 tickets they may work, as on the back-office's work page.
 
-Time is recorded through ONE function, `time_record`: a typed-in entry and a stopped timer
-both go through it, so the billable lines follow whatever records the time."""
+Time is recorded through ONE function, `time_record` (the usage app's time_entry_record): a
+typed-in entry and a stopped timer both go through it, so the billable lines follow whatever
+records the time; a coordinator's decision goes through usage's time_entry_billable_decide."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ from api.views.tickets import ticket_rows
 from tickets.models import Ticket, TimeEntry, TimeTimer
 from tickets.selectors import ticket_time_entries
 from tickets.services.timers import time_timer_discard, time_timer_start, time_timer_take
-from tickets.services.work import time_entry_add, time_entry_billable_override
+from usage.services.time import time_entry_billable_decide, time_entry_record
 
 
 def time_record(
@@ -50,9 +51,9 @@ def time_record(
     distance_km: int | None,
     now: datetime,
 ) -> TimeEntry:
-    """The API's one way to record time. Until the usage app's time_entry_record exists, it
-    is tickets' time_entry_add."""
-    return time_entry_add(
+    """The API's one way to record time: the usage app's
+    time_entry_record writes the entry and brings the ticket's billable lines up to date."""
+    return time_entry_record(
         ticket=ticket,
         user=user,
         started_at=started_at,
@@ -140,7 +141,7 @@ class TimeEntryBillableApi(TicketActionApi):
         ticket = self.ticket_to_change(ticket_id)
         entry = one_or_404(TimeEntry.objects.filter(ticket=ticket), pk=entry_id)
         data = _input(BillableOverrideInputSerializer, request.data)
-        entry = time_entry_billable_override(
+        entry = time_entry_billable_decide(
             entry=entry,
             billable=data["billable"],
             reason=data["reason"],

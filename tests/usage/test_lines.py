@@ -110,7 +110,7 @@ def test_recording_time_writes_the_entry_and_its_line_together():
         user=UserFactory(),
         started_at=ams("2026-06-02 14:00"),
         minutes=20,
-        category="analysis",
+        category="in_subscription",
         note="mailbox hersteld",
         now=NOW,
     )
@@ -126,7 +126,7 @@ def test_refused_time_writes_neither_entry_nor_line():
             user=UserFactory(),
             started_at=ams("2026-06-02 14:00"),
             minutes=-5,
-            category="analysis",
+            category="in_subscription",
             note="",
             now=NOW,
         )

@@ -107,7 +107,6 @@ def test_ede_exists_only_on_microsoft_work_orders():
         _deduct(ede_entry(ticket, "2026-06-08 10:00", 60))
 
 
-@pytest.mark.xfail(reason="the ede time category arrives with helper TIME's branch")
 @pytest.mark.usefixtures("english")
 def test_recording_ede_time_outside_ede_hours_refuses_the_entry_too(ticket):
     from tickets.models import TimeEntry

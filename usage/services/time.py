@@ -6,31 +6,17 @@ deduction are written in one transaction: a refused line or deduction writes no 
 
 from __future__ import annotations
 
-import inspect
 from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
 
 from tickets.models import Ticket, TimeEntry
-from tickets.services.work import time_entry_add
+from tickets.services.work import time_entry_add, time_entry_billable_override
 from usage.services.lines import ticket_lines_refresh
 from usage.services.microsoft import ede_time_entry_deduct
 
 EDE = "ede"
-
-
-def _time_entry_add_extra(distance_km: int | None) -> dict[str, object]:
-    """The arguments that differ between tickets' time_entry_add before and after helper TIME's
-    change (billable -> billable_override, + distance_km). LEAD: once TIME's signature is on
-    main, call it directly with distance_km and drop this."""
-    accepted = inspect.signature(time_entry_add).parameters
-    extra: dict[str, object] = {}
-    if "billable" in accepted:
-        extra["billable"] = False  # the contract's rules decide, in the billing lines
-    if "distance_km" in accepted:
-        extra["distance_km"] = distance_km
-    return extra
 
 
 def _ede_deduct(entry: TimeEntry, ticket: Ticket, now: datetime) -> None:
@@ -62,8 +48,21 @@ def time_entry_record(
         category=category,
         note=note,
         now=now,
-        **_time_entry_add_extra(distance_km),  # type: ignore[arg-type]
+        distance_km=distance_km,
     )
     ticket_lines_refresh(ticket=ticket, now=now)
     _ede_deduct(entry, ticket, now)
+    return entry
+
+
+@transaction.atomic
+def time_entry_billable_decide(
+    *, entry: TimeEntry, billable: bool | None, reason: str, by: User, now: datetime
+) -> TimeEntry:
+    """A coordinator's decision whether an entry is billed (tickets' rule: coordinators only, a
+    reason), and the ticket's billable lines brought up to date with it, in one transaction."""
+    entry = time_entry_billable_override(
+        entry=entry, billable=billable, reason=reason, by=by, now=now
+    )
+    ticket_lines_refresh(ticket=entry.ticket, now=now)
     return entry
