@@ -131,3 +131,22 @@ def test_refused_time_writes_neither_entry_nor_line():
             now=NOW,
         )
     assert (TimeEntry.objects.filter(ticket=ticket).count(), BillingLine.objects.count()) == (0, 0)
+
+
+def test_a_coordinators_decision_brings_the_lines_up_to_date_with_it():
+    from usage.services.time import time_entry_billable_decide
+
+    ticket = _ticket("standaard")
+    entry = time_entry_record(
+        ticket=ticket,
+        user=UserFactory(),
+        started_at=ams("2026-06-02 14:00"),
+        minutes=20,
+        category="in_subscription",
+        note="",
+        now=NOW,
+    )
+    time_entry_billable_decide(
+        entry=entry, billable=False, reason="Garantie", by=coordinator(), now=NOW
+    )
+    assert sum(line.quantity for line in BillingLine.objects.filter(ticket=ticket)) == 0
