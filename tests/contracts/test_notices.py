@@ -174,10 +174,6 @@ def test_cbg_standaard_takes_no_notice():
     assert message.startswith("The Standaard package has no notice terms")
 
 
-DUTCH_PENDING = pytest.mark.xfail(reason="Dutch pending in locale/pending/terms14.json")
-
-
-@DUTCH_PENDING
 def test_onitnow_notice_after_the_deadline_is_refused_in_dutch_words():
     message = _refused(onitnow(), date(2025, 12, 2), now=datetime(2025, 12, 3, tzinfo=UTC))
 
@@ -186,14 +182,12 @@ def test_onitnow_notice_after_the_deadline_is_refused_in_dutch_words():
     )
 
 
-@DUTCH_PENDING
 def test_onitnow_notice_not_in_writing_is_refused_in_dutch():
     message = _refused(onitnow(), date(2025, 10, 1), in_writing=False)
 
     assert "alleen als ze schriftelijk is gedaan" in message
 
 
-@DUTCH_PENDING
 def test_notice_on_an_ended_contract_is_refused_in_dutch():
     contract = cbg(status=ContractStatus.ENDED, end_date=date(2025, 9, 30))
 

@@ -16,7 +16,6 @@ from tickets.services.work import time_entry_add, time_entry_billable_override
 
 pytestmark = pytest.mark.django_db
 # LEAD: drop once locale/pending/time14.json is merged (the Dutch cases then pass).
-DUTCH_PENDING = pytest.mark.xfail(reason="Dutch pending in locale/pending/time14.json")
 
 NOW = ams("2026-06-01 11:00")
 
@@ -131,20 +130,8 @@ REFUSALS = {
 }
 
 
-# The messages whose Dutch is still in locale/pending/time14.json.
-NEW_MESSAGES = {
-    "travel-without-distance",
-    "travel-zero-km",
-    "distance-on-other-work",
-    "overlaps-own-entry-on-another-ticket",
-}
 CASES = [
-    pytest.param(
-        case,
-        language,
-        id=f"{case}-{language}",
-        marks=[DUTCH_PENDING] if language == "nl" and case in NEW_MESSAGES else [],
-    )
+    pytest.param(case, language, id=f"{case}-{language}")
     for case in REFUSALS
     for language in ("nl", "en")
 ]
@@ -252,11 +239,7 @@ def test_a_decision_can_be_handed_back_to_the_contracts_rules(entry):
     ("language", "message"),
     [
         ("en", "Only a support coordinator may decide whether time is billable."),
-        pytest.param(
-            "nl",
-            "Alleen een supportcoördinator mag besluiten of tijd declarabel is.",
-            marks=DUTCH_PENDING,
-        ),
+        pytest.param("nl", "Alleen een supportcoördinator mag besluiten of tijd declarabel is."),
     ],
 )
 def test_only_a_coordinator_may_decide(entry, role, language, message):
@@ -274,7 +257,7 @@ def test_only_a_coordinator_may_decide(entry, role, language, message):
     ("language", "message"),
     [
         ("en", "Give the reason for this decision."),
-        pytest.param("nl", "Geef de reden van dit besluit op.", marks=DUTCH_PENDING),
+        pytest.param("nl", "Geef de reden van dit besluit op."),
     ],
 )
 def test_a_decision_needs_a_reason(entry, language, message):

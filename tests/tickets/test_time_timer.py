@@ -21,7 +21,6 @@ from tickets.services.timers import (
 
 pytestmark = pytest.mark.django_db
 # LEAD: drop once locale/pending/time14.json is merged (the Dutch cases then pass).
-DUTCH_PENDING = pytest.mark.xfail(reason="Dutch pending in locale/pending/time14.json")
 
 
 @pytest.fixture
@@ -81,7 +80,7 @@ def test_a_travel_timer_needs_the_distance_like_any_travel(ticket, agent):
     ("language", "message"),
     [
         ("en", "Your timer is already running on ticket {n}; stop it first."),
-        pytest.param("nl", "Uw timer loopt al op ticket {n}; stop die eerst.", marks=DUTCH_PENDING),
+        pytest.param("nl", "Uw timer loopt al op ticket {n}; stop die eerst."),
     ],
 )
 def test_one_timer_per_person(ticket, contact, agent, language, message):
@@ -103,7 +102,7 @@ def test_colleagues_run_their_own_timers_on_the_same_ticket(ticket, agent):
     ("language", "message"),
     [
         ("en", "You have no timer running on this ticket."),
-        pytest.param("nl", "U heeft geen lopende timer op dit ticket.", marks=DUTCH_PENDING),
+        pytest.param("nl", "U heeft geen lopende timer op dit ticket."),
     ],
 )
 def test_stopping_without_a_timer_is_refused(ticket, agent, language, message):

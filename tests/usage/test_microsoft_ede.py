@@ -16,7 +16,6 @@ from usage.services.microsoft import ede_time_entry_deduct
 
 pytestmark = pytest.mark.django_db
 EDE = "ede_hours"
-DUTCH_PENDING = pytest.mark.xfail(reason="Dutch pending in locale/pending/ms14.json")
 
 
 @pytest.fixture
@@ -76,7 +75,6 @@ def test_an_entry_outside_ede_hours_is_refused_and_nothing_written(ticket, start
     assert entitlement_balances(ticket.contract)[EDE] == 10
 
 
-@DUTCH_PENDING
 def test_an_entry_outside_ede_hours_is_refused_in_dutch(ticket):
     with pytest.raises(EdeRefused, match="alleen 09:00-17:30 op werkdagen"):
         _deduct(ede_entry(ticket, "2026-06-13 10:00", 60))

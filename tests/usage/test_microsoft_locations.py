@@ -22,7 +22,6 @@ from usage.services.microsoft import (
 pytestmark = pytest.mark.django_db
 CREDITS = "proactive_credits"
 NOW = ams("2026-06-01 10:00")
-DUTCH_PENDING = pytest.mark.xfail(reason="Dutch pending in locale/pending/ms14.json")
 
 
 def _add(contract, country, role, credit_rate="100"):
@@ -82,7 +81,6 @@ def test_an_exception_country_is_refused_as_a_location_with_the_reason(work_orde
         _add(contract, country, "downstream")
 
 
-@DUTCH_PENDING
 def test_an_exception_country_is_refused_in_dutch(work_order):
     contract, _host, _downstream = work_order
     with pytest.raises(LocationRefused, match="JP is een uitzonderingsland"):
@@ -164,7 +162,6 @@ def test_an_exchange_between_services_without_an_approver_is_refused():
     assert ServiceExchange.objects.count() == 0
 
 
-@DUTCH_PENDING
 def test_an_exchange_between_services_without_an_approver_is_refused_in_dutch():
     with pytest.raises(ExchangeRefused, match="toestemming"):
         _service_exchange(ms_contract(), None)

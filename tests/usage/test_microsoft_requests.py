@@ -24,7 +24,6 @@ from usage.services.microsoft import (
 pytestmark = pytest.mark.django_db
 # The Dutch of the new messages is in locale/pending/ms14.json until the lead merges it into
 # the catalogue; then these pass and the mark goes.
-DUTCH_PENDING = pytest.mark.xfail(reason="Dutch pending in locale/pending/ms14.json")
 CREDITS = "proactive_credits"
 
 
@@ -65,7 +64,6 @@ def test_the_contracts_own_rate_goes_before_the_providers():
     assert _redeem(contract).credits == 7
 
 
-@DUTCH_PENDING
 def test_a_redemption_beyond_the_balance_is_refused_in_dutch():
     contract = ms_contract()
     buy(contract, CREDITS, "10")

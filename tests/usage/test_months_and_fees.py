@@ -26,9 +26,6 @@ pytestmark = pytest.mark.django_db
 NOW = ams("2026-06-10 12:00")
 JUNE = NOW.date().replace(day=1)
 MAY = JUNE.replace(month=5)
-DUTCH_PENDING = pytest.mark.xfail(
-    reason="Dutch arrives when the lead merges locale/pending/billing14.json", strict=False
-)
 
 
 def _basis():
@@ -73,7 +70,6 @@ def test_a_month_that_is_not_over_cannot_be_closed(english):
     assert not BillingMonth.objects.exists()
 
 
-@DUTCH_PENDING
 def test_a_month_that_is_not_over_cannot_be_closed_in_dutch():
     contract = _basis()
     with pytest.raises(BillingRefused, match="2026-06 is nog niet voorbij"):
@@ -132,7 +128,6 @@ def test_negative_rates_are_refused_and_nothing_is_written(english):
     assert not ContractBilling.objects.exists()
 
 
-@DUTCH_PENDING
 def test_negative_rates_are_refused_in_dutch():
     contract = ContractFactory(provider_code="cbg", package_code="basis")
     with pytest.raises(BillingRefused, match="Tarief per km mag niet negatief zijn"):
