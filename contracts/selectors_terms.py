@@ -42,9 +42,10 @@ def deadline_kind_label(kind: DeadlineKind) -> str:
     return labels[kind]
 
 
-def deadline_text(deadline: Deadline | None) -> str:
-    """'renews: 1 February 2026', in the active language; '-' when there is none."""
+def deadline_text(deadline: Deadline | None, day_format: str = "DATE_FORMAT") -> str:
+    """'renews: 1 February 2026', in the active language; '-' when there is none. `day_format`
+    is a Django date format (a page's own, e.g. the portal's "j F Y")."""
     if deadline is None:
         return "-"
-    day = formats.date_format(deadline.on, "DATE_FORMAT")
+    day = formats.date_format(deadline.on, day_format)
     return f"{deadline_kind_label(deadline.kind)}: {day}"

@@ -3,37 +3,18 @@ and the CSV an invoicing system imports (one row per line)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TextIO
 
 from django.db.models import QuerySet, Sum
 
-from contracts.models import Contract, Provider
+from contracts.models import Contract
 from contracts.selectors import entitlement_balances
 from tickets.models import TimeEntry
-from usage.models import BillingLine, LineUnit
+from usage.models import BillingLine
 from usage.services.months import display_zone, month_start, next_month
-
-CSV_COLUMNS = [
-    "customer",
-    "contract",
-    "month",
-    "date",
-    "ticket",
-    "category",
-    "description",
-    "quantity",
-    "unit",
-    "minutes",
-    "rate",
-    "amount",
-    "vat_code",
-    "corrects",
-]
 
 
 def contract_lines(*, contract: Contract, month: date) -> QuerySet[BillingLine]:
@@ -100,45 +81,3 @@ def contract_balances(*, contract: Contract, month: date) -> Balances:
         billed=sum(totals.values(), Decimal(0)),
         entitlements=entitlement_balances(contract),
     )
-
-
-def billing_csv_rows(*, provider: Provider, month: date) -> list[dict[str, str]]:
-    lines = (
-        BillingLine.objects.filter(contract__provider=provider, month=month_start(month))
-        .select_related("contract__customer", "ticket")
-        .order_by("contract__customer__name", "contract__reference", "created_at", "pk")
-    )
-    return [_csv_row(line) for line in lines]
-
-
-def _csv_row(line: BillingLine) -> dict[str, str]:
-    minutes = f"{line.quantity:.0f}" if line.unit == LineUnit.MINUTES else ""
-    return {
-        "customer": line.contract.customer.name,
-        "contract": line.contract.reference,
-        "month": f"{line.month:%Y-%m}",
-        "date": line.created_at.astimezone(display_zone()).date().isoformat(),
-        "ticket": line.ticket.number if line.ticket else "",
-        "category": line.category,
-        "description": line.description,
-        "quantity": f"{line.quantity:.2f}",
-        "unit": line.unit,
-        "minutes": minutes,
-        "rate": f"{line.rate.normalize():f}" if line.rate else "0",
-        "amount": f"{line.amount:.2f}",
-        "vat_code": line.vat_code,
-        "corrects": str(line.corrects_id or ""),
-    }
-
-
-def billing_csv(*, provider: Provider, month: date, out: TextIO) -> int:
-    """Write the month's lines as CSV (dot decimals, ISO dates, English header); returns rows."""
-    rows = billing_csv_rows(provider=provider, month=month)
-    _write(rows, out)
-    return len(rows)
-
-
-def _write(rows: Iterable[dict[str, str]], out: TextIO) -> None:
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)

@@ -23,6 +23,7 @@ from contracts.models import (
     Contract,
     Provider,
 )
+from contracts.selectors_terms import contract_next_deadline, deadline_text
 from usage.models import BillingLine, LineUnit
 from usage.rules.fair_use import FAIR_USE_FACTOR, Usage, fair_use_figures
 from usage.selectors import month_minutes_by_contract
@@ -178,9 +179,8 @@ class ContractUsage:
     microsoft: MicrosoftFigures | None
     fair_use: FairUseRow | None
     minutes: int | None  # a CBG subscription's minutes when no fair-use figure is available
-    # TODO(issue #14 §3, helper TERMS): the contract's next deadline, from
-    # contracts.selectors_terms.contract_next_deadline once it is on main; the page shows it
-    # when set.
+    # The contract's next deadline (notice, renewal or end) in the reader's language; None when
+    # nothing is scheduled.
     next_deadline: str | None = None
 
 
@@ -204,9 +204,15 @@ def contracts_usage(
             microsoft=microsoft.get(c.pk),
             fair_use=fair_use.get(c.pk),
             minutes=minutes.get(c.pk, 0) if _is_cbg_subscription(c) else None,
+            next_deadline=_deadline(c, today),
         )
         for c in rows
     ]
+
+
+def _deadline(contract: Contract, today: date) -> str | None:
+    deadline = contract_next_deadline(contract, today)
+    return deadline_text(deadline, "j F Y") if deadline is not None else None
 
 
 def _is_cbg_subscription(contract: Contract) -> bool:

@@ -1,7 +1,6 @@
 """Monthly fees exactly once, month close (coordinator only, only a month that is over, once),
 one-off lines, rates, the CSV an invoicing system imports."""
 
-import io
 from decimal import Decimal
 
 import pytest
@@ -11,7 +10,8 @@ from tests.tickets.helpers import ams, create_ticket
 from tests.usage.factories import ContractBillingFactory, coordinator, work
 from usage.exceptions import BillingRefused
 from usage.models import BillingLine, BillingMonth, ContractBilling
-from usage.selectors import billing_csv, contract_balances, contract_month_totals
+from usage.selectors import contract_balances, contract_month_totals
+from usage.selectors_pages import month_csv_rows
 from usage.services.lines import (
     billing_line_add,
     monthly_fee_line_write,
@@ -154,16 +154,10 @@ def test_billing_csv_has_one_row_per_line_with_dot_decimals_and_iso_dates():
     work(ticket, ams("2026-06-01 10:00"), 45)
     ticket_lines_refresh(ticket=ticket, now=NOW)
     monthly_fee_line_write(contract=contract, month=JUNE, now=NOW)
-    out = io.StringIO()
-    assert billing_csv(provider=contract.provider, month=JUNE, out=out) == 2
-    header, first, second = out.getvalue().splitlines()
-    assert header == (
-        "customer,contract,month,date,ticket,category,description,quantity,unit,minutes,"
-        "rate,amount,vat_code,corrects"
-    )
-    assert first.split(",")[2:6] == ["2026-06", "2026-06-10", ticket.number, "over_limit"]
-    assert first.split(",")[-7:] == ["15.00", "minutes", "15", "90", "22.50", "NL-21", ""]
-    assert second.split(",")[-7:] == ["12.00", "licences", "", "7.5", "90.00", "NL-21", ""]
+    lines = BillingLine.objects.filter(contract=contract, month=JUNE).order_by("pk")
+    first, second = month_csv_rows(lines)
+    assert first[2:] == ("2026-06-10", ticket.number, "over_limit", "15", "90", "22.50", "NL-21")
+    assert second[2:] == ("2026-06-10", "", "monthly_fee", "", "7.5", "90.00", "NL-21")
 
 
 def test_month_totals_and_balances_add_the_lines_and_the_minutes():
@@ -178,3 +172,27 @@ def test_month_totals_and_balances_add_the_lines_and_the_minutes():
     }
     balances = contract_balances(contract=contract, month=JUNE)
     assert (balances.minutes, balances.billed) == (45, Decimal("112.50"))
+
+
+@pytest.mark.parametrize(
+    ("unit", "quantity", "rate", "amount"),
+    [
+        ("minutes", "45", "90", "67.50"),  # minutes at an hourly rate, as the ticket lines
+        ("km", "30", "0.5", "15.00"),
+        ("items", "2", "125", "250.00"),
+    ],
+)
+def test_a_one_off_line_prices_minutes_by_the_hour_and_other_units_each(
+    unit, quantity, rate, amount
+):
+    line = billing_line_add(
+        contract=_basis(),
+        category="change_request",
+        quantity=Decimal(quantity),
+        unit=unit,
+        rate=Decimal(rate),
+        description="one-off",
+        source=f"test:{unit}",
+        now=NOW,
+    )
+    assert line.amount == Decimal(amount)

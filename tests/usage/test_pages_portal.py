@@ -133,3 +133,8 @@ def test_the_navigation_links_to_the_usage_page(world):
     html = _get(portal_client(world.named), reverse("portal:contract"))
 
     assert f'href="{USAGE}" id="usage-link"' in html
+
+
+def test_the_manager_sees_each_contracts_next_deadline(world):
+    html = _get(portal_client(world.manager), MAY)
+    assert '<dd class="next-deadline">ends: 31 December 2026</dd>' in html

@@ -81,7 +81,7 @@ def test_over_limit_billing_is_never_negative_nor_more_than_the_work(total, limi
 
 def test_contiguous_entries_form_one_block_and_a_gap_starts_another():
     blocks = work_blocks([item(1, 0, 20), item(2, 20, 15), item(3, 60, 10)])
-    assert [(b.minutes, b.entry_ids) for b in blocks] == [(35, [1, 2]), (10, [3])]
+    assert [(b.minutes, b.entry_ids) for b in blocks] == [(35, (1, 2)), (10, (3,))]
 
 
 def test_overlapping_work_of_two_people_is_one_block_of_its_span():

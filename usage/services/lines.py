@@ -25,7 +25,7 @@ from tickets.models import Ticket, TimeEntry
 from usage.exceptions import BillingRefused
 from usage.models import BillingLine, BillingMonth, ContractBilling, LineCategory, LineUnit
 from usage.rules.blocks import WorkItem
-from usage.rules.cbg import money, monthly_fee
+from usage.rules.cbg import labour_amount, money, monthly_fee
 from usage.rules.targets import BillingTerms, Target, ticket_targets
 from usage.services.months import (
     display_zone,
@@ -36,21 +36,17 @@ from usage.services.months import (
 )
 
 DEFAULT_VAT_CODE = "NL-21"
-# Categories of time entries from before issue #14 count as work in the subscription.
-LEGACY_CATEGORIES = {"analysis", "resolution", "communication", "other"}
 
 
 def work_item(entry: TimeEntry) -> WorkItem:
-    """A time entry as the rules see it. billable_override and distance_km are read when the
-    time-entry model has them (helper TIME's fields); until then: the rules decide, no km."""
-    category = "in_subscription" if entry.category in LEGACY_CATEGORIES else entry.category
+    """A time entry as the rules see it."""
     return WorkItem(
         entry_id=entry.pk,
         started_at=entry.started_at,
         minutes=entry.minutes,
-        category=category,
-        billable_override=getattr(entry, "billable_override", None),
-        distance_km=getattr(entry, "distance_km", None),
+        category=entry.category,
+        billable_override=entry.billable_override,
+        distance_km=entry.distance_km,
     )
 
 
@@ -188,12 +184,20 @@ def billing_line_add(
         quantity=quantity,
         unit=unit,
         rate=rate,
-        amount=money(quantity * rate),
+        amount=line_amount(quantity=quantity, unit=unit, rate=rate),
         vat_code=_vat_code(contract),
         source=source[:120],
         created_at=now,
         created_by=by,
     )
+
+
+def line_amount(*, quantity: Decimal, unit: str, rate: Decimal) -> Decimal:
+    """A line's amount: minutes are priced at an hourly rate (as the ticket lines are), every
+    other unit at its rate per unit."""
+    if unit == LineUnit.MINUTES:
+        return labour_amount(quantity, hourly_rate=rate)
+    return money(quantity * rate)
 
 
 def _subscribed_in(month: date) -> dict[str, object]:
