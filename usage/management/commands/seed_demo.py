@@ -2,11 +2,14 @@
 
 Idempotent: groups and staff users are created when missing; customers, contacts, contracts and
 tickets are created only when none of the demo customers exists (see `tickets.demo`), with a
-year of history whose escalations were handled and whose mails went (`escalation.demo`). A run
-is deterministic for a given week of --now. `--logins` prints the demo login table and changes
+year of history whose escalations were handled and whose mails went (`escalation.demo`); then a
+month of usage (`usage.demo`: rates, time on the tickets, fees, a closed month, a fair-use flag,
+Microsoft credits and EDE hours, a notice) when the demo contracts have no rates yet. A run is
+deterministic for a given week of --now. `--logins` prints the demo login table and changes
 nothing.
 
-The command lives in `escalation` because the history uses the escalation and outbox services.
+The command lives in `usage` because the usage demo uses the usage services, which sit above
+escalation; both parts run in one transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.db import transaction
 from django.utils import timezone
 
 from contracts.management.base import DomainCommand
@@ -24,6 +28,7 @@ from tickets.demo import DemoDataError
 from tickets.demo.data import AMSTERDAM
 from tickets.demo.people import logins_table
 from tickets.models import Status
+from usage.demo import usage_demo_seed
 
 REPORTED = (
     "groups",
@@ -34,10 +39,27 @@ REPORTED = (
     "contracts",
     "tickets",
 )
+USAGE_REPORTED = (
+    "contract rates",
+    "entitlement purchases",
+    "credit rates",
+    "time entries",
+    "billable decisions",
+    "monthly fees",
+    "billing lines",
+    "months closed",
+    "fair-use flags",
+    "service requests",
+    "late changes",
+    "contract notices",
+)
 
 
 class Command(DomainCommand):
-    help = "Create demo groups, staff, customers, contracts and a year of tickets (idempotent)."
+    help = (
+        "Create demo groups, staff, customers, contracts, a year of tickets and a month of "
+        "usage (idempotent)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--now", help="ISO datetime the demo is relative to (default: now)")
@@ -51,13 +73,15 @@ class Command(DomainCommand):
             return
         now = _parse_now(options["now"])
         try:
-            counts = demo_seed_with_history(now=now)
+            with transaction.atomic():
+                counts = demo_seed_with_history(now=now)
+                usage = usage_demo_seed(now=now)
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
-        self._report(counts)
+        self._report(counts, usage)
 
-    def _report(self, counts: Counter[str]) -> None:
-        if not any(counts.values()):
+    def _report(self, counts: Counter[str], usage: Counter[str]) -> None:
+        if not any(counts.values()) and not any(usage.values()):
             self.stdout.write("Demo data already present: nothing changed.")
             return
         for key in REPORTED:
@@ -69,6 +93,11 @@ class Command(DomainCommand):
             f"{counts['escalations handled']} handled; {counts['mails sent']} mails sent, "
             f"{counts['mails pending']} still due"
         )
+        if any(usage.values()):
+            made = ", ".join(f"{usage[key]} {key}" for key in USAGE_REPORTED)
+            self.stdout.write(f"usage: {made}; {usage['mails sent']} mails sent")
+            total = counts["mails sent"] + usage["mails sent"]
+            self.stdout.write(f"outbox: {total} mails sent in all")
         if counts["customers"] == 0:
             self.stdout.write(
                 "Demo customers already exist: customers and tickets left as they are."
