@@ -74,7 +74,7 @@ def usage_demo_seed(*, now: datetime) -> Counter[str]:
     if not contracts or ContractBilling.objects.filter(contract__in=contracts.values()).exists():
         return counts
     last_mail = OutboxEmail.objects.aggregate(m=Max("pk"))["m"] or 0
-    lines_before = BillingLine.objects.count()
+    lines_before, flags_before = BillingLine.objects.count(), FairUseFlag.objects.count()
     connection = transaction.get_connection()
     callbacks = len(connection.run_on_commit)
     people = {u.username: u for u in get_user_model().objects.filter(is_staff=True)}
@@ -92,7 +92,7 @@ def usage_demo_seed(*, now: datetime) -> Counter[str]:
     for _moment, _order, step in sorted(steps, key=lambda s: (s[0], s[1])):
         step()
     counts["billing lines"] = BillingLine.objects.count() - lines_before
-    counts["fair-use flags"] = FairUseFlag.objects.count()
+    counts["fair-use flags"] = FairUseFlag.objects.count() - flags_before
     counts["mails sent"] = demo_mails_settle(after_pk=last_mail, now=now)
     # As in the history: the mails are marked sent, so their "send now" tasks are dropped.
     del connection.run_on_commit[callbacks:]
@@ -112,16 +112,26 @@ def _work_steps(
     planned = work_planned(
         work=WORK, contracts=contracts, months=months, calendars=calendars, now=now
     )
-    steps: list[Step] = []
-    previous: Ticket | None = None
-    for order, item in enumerate(planned):
-        ticket = previous if item.work.same_ticket and previous else ticket_for(item)
-        previous = ticket
-        if ticket is None:
-            continue
-        record = partial(work_record, planned=item, ticket=ticket, people=people, counts=counts)
-        steps.append((item.recorded_at, order, record))
-    return steps
+    tickets: dict[int, Ticket] = {}  # plan index -> its ticket
+    for offset in (PREVIOUS, CURRENT):  # the previous month's work chooses first
+        taken = {t.pk for t in tickets.values()}
+        previous: Ticket | None = None
+        for index, item in enumerate(planned):
+            if item.work.month != offset:
+                continue
+            joins = item.work.same_ticket and previous is not None
+            previous = previous if joins else ticket_for(item, taken=taken)
+            if previous is not None:
+                tickets[index] = previous
+    return [
+        (
+            item.recorded_at,
+            index,
+            partial(work_record, planned=item, ticket=tickets[index], people=people, counts=counts),
+        )
+        for index, item in enumerate(planned)
+        if index in tickets
+    ]
 
 
 def _month_steps(

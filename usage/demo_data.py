@@ -96,20 +96,20 @@ WORK: tuple[Work, ...] = (
     # --- Microsoft: EDE hours, 09:00-17:30 on working days ---
     Work(HOLLANDS, P, 4, "13:00", 120, "ede", "EDE: review van de webshoparchitectuur"),
     Work(HOLLANDS, P, 12, "13:30", 90, "ede", "EDE: loadtestplan voor Black Friday"),
-    # --- the current month, as far as it has come ---
-    Work(FYSIO, C, 7, "09:00", 25, SUB, "Wachtwoord van de gedeelde mailbox verlengd"),
-    Work(FYSIO, C, 8, "10:00", 45, SUB, "Nieuwe werkplek ingericht"),
-    Work(FYSIO, C, 9, "14:00", 30, TRAVEL, "Naar de praktijk gereden", km=18),
-    Work(FYSIO, C, 9, "14:30", 60, SUB, "Praktijksoftware op locatie hersteld", same_ticket=True),
-    Work(SMIT, C, 7, "11:00", 40, SUB, "Extra gedeelde map ingericht", FIRST_LINE,
+    # --- the current month's first week, as far as it has come ---
+    Work(FYSIO, C, 1, "09:00", 25, SUB, "Wachtwoord van de gedeelde mailbox verlengd"),
+    Work(FYSIO, C, 2, "10:00", 45, SUB, "Nieuwe werkplek ingericht"),
+    Work(FYSIO, C, 3, "14:00", 30, TRAVEL, "Naar de praktijk gereden", km=18),
+    Work(FYSIO, C, 3, "14:30", 60, SUB, "Praktijksoftware op locatie hersteld", same_ticket=True),
+    Work(SMIT, C, 2, "11:00", 40, SUB, "Extra gedeelde map ingericht", FIRST_LINE,
          billable=(True, "Op verzoek van de klant buiten het abonnement afgesproken.")),
-    Work(SMIT, C, 10, "09:00", 45, "sharepoint", "SharePoint-sjablonen bijgewerkt", FIRST_LINE),
-    Work(JANSEN, C, 8, "13:00", 20, SUB, "Foutmelding boekhoudpakket opgelost", FIRST_LINE),
-    Work(ZONNEBLOEM, C, 8, "09:00", 60, "onboarding", "Onboarding nieuwe medewerkers", FIRST_LINE),
-    Work(KUIPERS, C, 10, "13:00", 75, "change_request", "Nieuwe VPN-gebruikers ingericht"),
-    Work(BAKKERIJ, C, 11, "10:00", 30, SUB, "VPN-instellingen nagelopen", FIRST_LINE),
-    Work(HOLLANDS, C, 7, "13:00", 150, "ede", "EDE: Azure Front Door afgestemd"),
-    Work(NOORDZEE, C, 9, "10:00", 60, "ede", "EDE: ExpressRoute-ontwerp besproken"),
+    Work(SMIT, C, 4, "09:00", 45, "sharepoint", "SharePoint-sjablonen bijgewerkt", FIRST_LINE),
+    Work(JANSEN, C, 2, "13:00", 20, SUB, "Foutmelding boekhoudpakket opgelost", FIRST_LINE),
+    Work(ZONNEBLOEM, C, 3, "09:00", 60, "onboarding", "Onboarding nieuwe medewerkers", FIRST_LINE),
+    Work(KUIPERS, C, 4, "13:00", 75, "change_request", "Nieuwe VPN-gebruikers ingericht"),
+    Work(BAKKERIJ, C, 5, "10:00", 30, SUB, "VPN-instellingen nagelopen", FIRST_LINE),
+    Work(HOLLANDS, C, 1, "13:00", 150, "ede", "EDE: Azure Front Door afgestemd"),
+    Work(NOORDZEE, C, 3, "10:00", 60, "ede", "EDE: ExpressRoute-ontwerp besproken"),
 )
 # fmt: on
 

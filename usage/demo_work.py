@@ -18,13 +18,13 @@ from contracts.models import Contract
 from contracts.selectors import contract_calendar
 from tickets.demo.data import AMSTERDAM
 from tickets.models import Status, Ticket, TimeEntry
-from usage.demo_data import COORDINATOR, PREVIOUS, Work
+from usage.demo_data import COORDINATOR, Work
 from usage.services.months import next_month
 from usage.services.time import time_entry_billable_decide, time_entry_record
 
 RECORDED_AFTER = timedelta(minutes=20)  # the engineer writes the time down after the work
 DECIDED_AFTER = timedelta(hours=1)  # the coordinator looks at it later that day
-# Work in the previous month may land on a ticket raised up to this long before the month.
+# Work may land on a ticket raised up to this long before its month (or earlier, if none).
 EARLIER_TICKETS = timedelta(days=21)
 CREATED_BEFORE_WORK = timedelta(hours=1)
 
@@ -94,20 +94,20 @@ def work_planned(
     return planned
 
 
-def ticket_for(planned: Planned) -> Ticket | None:
-    """The contract's latest ticket raised before the work (in its month; for the previous
-    month also a few weeks before it), preferring one still open when the work was done;
-    never a cancelled one. The two months' work never shares a ticket."""
-    tickets = Ticket.objects.filter(
-        contract=planned.contract, created_at__lte=planned.started_at - CREATED_BEFORE_WORK
-    ).exclude(status=Status.CANCELLED)
-    earliest = planned.month_start
-    if planned.work.month == PREVIOUS:
-        earliest -= EARLIER_TICKETS
-    recent = tickets.filter(created_at__gte=earliest)
-    if planned.work.month != PREVIOUS or recent.exists():
-        tickets = recent
-    tickets = tickets.order_by("-created_at", "-pk")
+def ticket_for(planned: Planned, *, taken: set[int]) -> Ticket | None:
+    """The contract's latest ticket raised before the work (in its month or the few weeks
+    before it), preferring one still open when the work was done; never a cancelled one, nor
+    one in `taken` (the tickets of the other month's work: a job's lines stay in one month, so
+    closing a month never needs a correction of the demo's own work)."""
+    tickets = (
+        Ticket.objects.filter(
+            contract=planned.contract, created_at__lte=planned.started_at - CREATED_BEFORE_WORK
+        )
+        .exclude(status=Status.CANCELLED)
+        .exclude(pk__in=taken)
+    )
+    recent = tickets.filter(created_at__gte=planned.month_start - EARLIER_TICKETS)
+    tickets = (recent if recent.exists() else tickets).order_by("-created_at", "-pk")
     still_open = tickets.filter(Q(resolved_at__isnull=True) | Q(resolved_at__gt=planned.ended_at))
     return still_open.first() or tickets.first()
 
