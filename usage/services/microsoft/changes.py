@@ -143,8 +143,8 @@ def _fee_billing_line(change: ServiceRequestChange, *, by: User, now: datetime) 
         quantity=Decimal(1),
         unit=LineUnit.ITEMS,
         rate=change.fee if change.fee is not None else Decimal(0),
-        description=f"{request.service.name} ({change.get_kind_display()} "
-        f"{change.old_date.isoformat()})",
+        # Stored data, read in any language: the category says what the fee is for.
+        description=f"{request.service.name}, {change.old_date.isoformat()}",
         source=f"ms-request-change:{change.pk}",
         now=now,
         by=by,
