@@ -94,7 +94,7 @@ def test_standaard_ticket_bills_a_quarter_for_ten_minutes():
     ticket = _ticket("standaard")
     work(ticket, ams("2026-06-02 14:00"), 10)
     ticket_lines_refresh(ticket=ticket, now=NOW)
-    assert _lines(ticket) == [("2026-06-01", "in_subscription", Decimal(15), Decimal("22.50"))]
+    assert _lines(ticket) == [("2026-06-01", "labour", Decimal(15), Decimal("22.50"))]
 
 
 def test_without_rates_nothing_is_written():

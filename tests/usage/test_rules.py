@@ -135,12 +135,12 @@ def test_negative_rates_are_refused(call, kwargs):
 
 def test_standaard_ticket_bills_its_work_rounded_up_to_the_quarter():
     targets = ticket_targets([item(1, 0, 10), item(2, 120, 12)], STANDAARD, AMS)
-    assert summary(targets) == [("in_subscription", "2026-06-01", Decimal(30), Decimal("45.00"))]
+    assert summary(targets) == [("labour", "2026-06-01", Decimal(30), Decimal("45.00"))]
 
 
 def test_standaard_ticket_of_five_minutes_bills_the_minimum_quarter():
     targets = ticket_targets([item(1, 0, 5)], STANDAARD, AMS)
-    assert summary(targets) == [("in_subscription", "2026-06-01", Decimal(15), Decimal("22.50"))]
+    assert summary(targets) == [("labour", "2026-06-01", Decimal(15), Decimal("22.50"))]
 
 
 def test_basis_job_of_45_contiguous_minutes_bills_15_over_the_limit():

@@ -76,6 +76,7 @@ class LineCategory(models.TextChoices):
     CHANGE_REQUEST = "change_request", _("change request")
     EDE = "ede", _("EDE")
     TRAVEL = "travel", _("travel")
+    LABOUR = "labour", _("labour (post-calculation)")
     MONTHLY_FEE = "monthly_fee", _("monthly fee")
     NEW_LICENCE_FEE = "new_licence_fee", _("new licence fee")
     CANCELLATION_FEE = "cancellation_fee", _("cancellation fee")

@@ -37,6 +37,9 @@ from usage.rules.cbg import (
 
 TRAVEL = "travel"
 POST_CALCULATION = "post_calculation"
+# Ordinary work billed by post-calculation (CBG Standaard) is labour, not "in subscription".
+LABOUR = "labour"
+ORDINARY_WORK = frozenset({"in_subscription", "over_limit"})
 SUBSCRIPTION = "subscription"
 # BIL-07: outside the CBG subscription whatever the job's length.
 CBG_ALWAYS_BILLABLE = frozenset({"new_user_licence", "data_migration", "sharepoint", "exceptional"})
@@ -103,7 +106,10 @@ def _billable_work(items: Sequence[WorkItem], terms: BillingTerms) -> dict[int, 
 
 
 def _line_category(item: WorkItem, terms: BillingTerms) -> str:
-    """Subscription work billed beyond the allowance shows as over the limit."""
+    """Subscription work billed beyond the allowance shows as over the limit; ordinary work
+    without a subscription shows as labour."""
+    if terms.billing_mode == POST_CALCULATION and item.category in ORDINARY_WORK:
+        return LABOUR
     subscription = terms.billing_mode == SUBSCRIPTION and terms.contiguous_limit is not None
     if subscription and item.category not in CBG_ALWAYS_BILLABLE:
         return OVER_LIMIT
