@@ -3,7 +3,18 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import aem, calendars, contracts, critical, escalations, oncall, webhooks
+from api.views import (
+    aem,
+    billing,
+    calendars,
+    contracts,
+    critical,
+    escalations,
+    microsoft,
+    oncall,
+    usage,
+    webhooks,
+)
 from api.views import phone_codes as codes
 from api.views import ticket_actions as actions
 from api.views import ticket_records as records
@@ -262,4 +273,74 @@ urlpatterns = [
         name="ticket-procedure",
     ),
     # --- end of out of hours ---
+    # --- usage, billing and contract terms (issue 14) ---
+    path("billing-lines/", billing.BillingLineCollectionApi.as_view(), name="billing-line-list"),
+    path("billing-lines/csv/", billing.BillingLineCsvApi.as_view(), name="billing-line-csv"),
+    path(
+        "billing-lines/<int:line_id>/",
+        billing.BillingLineDetailApi.as_view(),
+        name="billing-line-detail",
+    ),
+    path("billing-months/", billing.BillingMonthCollectionApi.as_view(), name="billing-month-list"),
+    path(
+        "billing-months/close/",
+        billing.BillingMonthCloseApi.as_view(),
+        name="billing-month-close",
+    ),
+    path(
+        "contracts/<int:contract_id>/usage/",
+        usage.ContractUsageApi.as_view(),
+        name="contract-usage",
+    ),
+    path(
+        "contracts/<int:contract_id>/billing/",
+        usage.ContractBillingApi.as_view(),
+        name="contract-billing",
+    ),
+    path(
+        "contracts/<int:contract_id>/notices/",
+        usage.ContractNoticesApi.as_view(),
+        name="contract-notices",
+    ),
+    path(
+        "contracts/<int:contract_id>/service-requests/",
+        microsoft.ServiceRequestCollectionApi.as_view(),
+        name="contract-service-requests",
+    ),
+    path(
+        "service-requests/<int:service_request_id>/cancel/",
+        microsoft.ServiceRequestCancelApi.as_view(),
+        name="service-request-cancel",
+    ),
+    path(
+        "service-requests/<int:service_request_id>/reschedule/",
+        microsoft.ServiceRequestRescheduleApi.as_view(),
+        name="service-request-reschedule",
+    ),
+    path(
+        "service-requests/<int:service_request_id>/changes/<int:change_id>/fee/",
+        microsoft.ServiceRequestFeeApi.as_view(),
+        name="service-request-change-fee",
+    ),
+    path(
+        "contracts/<int:contract_id>/service-rates/",
+        microsoft.ServiceRateCollectionApi.as_view(),
+        name="contract-service-rates",
+    ),
+    path(
+        "contracts/<int:contract_id>/service-exchanges/",
+        microsoft.ServiceExchangeCollectionApi.as_view(),
+        name="contract-service-exchanges",
+    ),
+    path(
+        "contracts/<int:contract_id>/support-locations/",
+        microsoft.SupportLocationCollectionApi.as_view(),
+        name="contract-support-locations",
+    ),
+    path(
+        "contracts/<int:contract_id>/location-exchanges/",
+        microsoft.LocationExchangeCollectionApi.as_view(),
+        name="contract-location-exchanges",
+    ),
+    # --- end of usage, billing and contract terms ---
 ]

@@ -13,7 +13,9 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from contracts.csvcell import FORMULA_STARTS, csv_cell
+
+__all__ = ["FORMULA_STARTS", "CsvSection", "csv_cell", "csv_text"]
 
 
 @dataclass(frozen=True)
@@ -23,15 +25,6 @@ class CsvSection:
     title: str
     header: Sequence[object]
     rows: Iterable[Sequence[object]]
-
-
-def csv_cell(value: object) -> str:
-    """The text of one cell, with a leading quote when a spreadsheet could take it for a
-    formula. None is an empty cell."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def csv_text(sections: Iterable[CsvSection]) -> str:

@@ -387,6 +387,9 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStatusEnum": "notifications.models.DeliveryStatus",
         "ExecutiveSideEnum": "escalation.services.executives.ExecutiveSide",
         "PhoneCodeStateEnum": "api.serializers.out_of_hours.PHONE_CODE_STATES",
+        "TimeCategoryEnum": "tickets.models.TimeCategory",
+        "BillingLineCategoryEnum": "usage.models.LineCategory",
+        "SupportLocationRoleEnum": "contracts.models.LocationRole",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -10,6 +10,8 @@ of a month counts in that month, not in the one before (the database compares in
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,6 +20,7 @@ from typing import cast
 
 from django.db.models import QuerySet
 
+from contracts.csvcell import csv_cell
 from contracts.models import (
     BillingMode,
     Contract,
@@ -120,6 +123,19 @@ def month_csv_rows(lines: Iterable[BillingLine]) -> list[tuple[str, ...]]:
         )
         for line in lines
     ]
+
+
+def month_csv_text(lines: Iterable[BillingLine]) -> str:
+    """The month's CSV for an invoicing system (the back-office's download and the API's):
+    the header, then `month_csv_rows`. Names and references are escaped against spreadsheet
+    formulas; the figures are ours and stay numbers (a correction's negative amount must
+    import as a number)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for customer, contract, *rest in month_csv_rows(lines):
+        writer.writerow([csv_cell(customer), csv_cell(contract), *rest])
+    return out.getvalue()
 
 
 # --- fair use (CBG subscriptions) -------------------------------------------------------------
@@ -226,7 +242,16 @@ def portal_month_lines(
 ) -> QuerySet[BillingLine]:
     """The organisation's lines of the month; for a named contact (`own_tickets_of`, its id)
     only the lines of the tickets it raised (D15)."""
-    lines = month_lines(contracts=contracts, month=month)
-    if own_tickets_of is not None:
-        lines = lines.filter(ticket__contact_id=own_tickets_of)
-    return lines
+    return lines_of_own_tickets(
+        month_lines(contracts=contracts, month=month), own_tickets_of=own_tickets_of
+    )
+
+
+def lines_of_own_tickets(
+    lines: QuerySet[BillingLine], *, own_tickets_of: int | None
+) -> QuerySet[BillingLine]:
+    """`lines` as a customer's contact sees them (D15): all of them for the support services
+    manager (`own_tickets_of` None), else only the lines of the tickets that contact raised."""
+    if own_tickets_of is None:
+        return lines
+    return lines.filter(ticket__contact_id=own_tickets_of)

@@ -8,8 +8,6 @@ the service checks the role again. Nothing here edits a line: the ledger is appe
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,15 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.access import require_perm
-from backoffice.csvexport import csv_cell
 from contracts.exceptions import DomainError
 from contracts.models import Contract, Customer, Provider
 from contracts.staff_scope import staff_rows
 from usage.models import BillingLine, BillingMonth
 from usage.selectors_pages import (
-    CSV_HEADER,
     contract_ledger,
-    month_csv_rows,
+    month_csv_text,
     month_from_text,
     month_lines,
 )
@@ -150,23 +146,12 @@ def billing_month_csv(request: HttpRequest) -> HttpResponse:
     if not chosen.month_ok:
         message = _("Give the month as YYYY-MM.")
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-    rows = month_csv_rows(_lines(user, chosen))
-    response = HttpResponse(_csv_text(rows), content_type="text/csv; charset=utf-8")
+    text = month_csv_text(_lines(user, chosen))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     name = f"billing-{chosen.provider.code + '-' if chosen.provider else ''}{chosen.month:%Y-%m}"
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _csv_text(rows: list[tuple[str, ...]]) -> str:
-    """Names and references are escaped against spreadsheet formulas; the figures are ours and
-    stay numbers (a correction's negative amount must import as a number)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for customer, contract, *rest in rows:
-        writer.writerow([csv_cell(customer), csv_cell(contract), *rest])
-    return out.getvalue()
 
 
 def _int(text: str | None) -> int:

@@ -242,6 +242,63 @@ def _time_entry(world: World) -> int:
     return int(entry.pk)
 
 
+def _billing_line(world: World) -> int:
+    """A billable line of the organisation's first ticket, written as a row: the walk is about
+    who reads it, not the billing rules."""
+    from decimal import Decimal
+
+    from usage.models import BillingLine
+
+    line = BillingLine.objects.create(
+        contract=world.org.contract,
+        month=world.now.date().replace(day=1),
+        ticket=world.ticket,
+        category="over_limit",
+        description=world.note("Werk buiten het abonnement"),
+        quantity=Decimal(45),
+        unit="minutes",
+        rate=Decimal("90.00"),
+        amount=Decimal("67.50"),
+        vat_code="NL-21",
+        source=f"walk:{world.org.customer.code}",
+        created_at=world.now,
+    )
+    return int(line.pk)
+
+
+def _service_request(world: World) -> int:
+    """A service requested on the organisation's contract, written as a row: the walk is about
+    who reaches it, not the credit rules."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from contracts.models import CatalogueService, ServiceRequest
+
+    request = ServiceRequest.objects.create(
+        contract=world.org.contract,
+        service=CatalogueService.objects.order_by("pk").first(),
+        quantity=1,
+        credits=Decimal(12),
+        first_delivery_date=world.now.date() + timedelta(days=30),
+        requested_at=world.now,
+    )
+    return int(request.pk)
+
+
+def _request_change(world: World) -> int:
+    from contracts.models import ServiceRequest, ServiceRequestChange
+
+    request = ServiceRequest.objects.get(pk=world.value("service_request_id"))
+    change = ServiceRequestChange.objects.create(
+        request=request,
+        kind="cancelled",
+        old_date=request.first_delivery_date,
+        chargeable=True,
+        changed_at=world.now,
+    )
+    return int(change.pk)
+
+
 def _message(world: World) -> int:
     message = TicketMessage.objects.filter(ticket=world.ticket).order_by("-pk").first()
     assert message is not None
@@ -274,6 +331,9 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "aem_event_id": _aem_event,
     "phone_code_id": _phone_code,
     "entry_id": _time_entry,
+    "line_id": _billing_line,
+    "service_request_id": _service_request,
+    "change_id": _request_change,
 }
 
 
