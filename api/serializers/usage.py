@@ -27,12 +27,12 @@ class MonthField(serializers.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", _("The month as YYYY-MM."))
-        super().__init__(max_length=7, **kwargs)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> date:  # type: ignore[override]
         text = super().to_internal_value(data)
-        month, ok = month_from_text(text, default=date(1970, 1, 1))
-        if not ok or not text.strip():
+        month, ok = month_from_text(text[:8], default=date(1970, 1, 1))
+        if not ok or not text.strip() or len(text.strip()) > 7:
             self.fail("month")
         return month
 
