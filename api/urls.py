@@ -11,6 +11,7 @@ from api.views import (
     critical,
     escalations,
     microsoft,
+    microsoft_staff,
     oncall,
     usage,
     webhooks,
@@ -324,22 +325,22 @@ urlpatterns = [
     ),
     path(
         "contracts/<int:contract_id>/service-rates/",
-        microsoft.ServiceRateCollectionApi.as_view(),
+        microsoft_staff.ServiceRateCollectionApi.as_view(),
         name="contract-service-rates",
     ),
     path(
         "contracts/<int:contract_id>/service-exchanges/",
-        microsoft.ServiceExchangeCollectionApi.as_view(),
+        microsoft_staff.ServiceExchangeCollectionApi.as_view(),
         name="contract-service-exchanges",
     ),
     path(
         "contracts/<int:contract_id>/support-locations/",
-        microsoft.SupportLocationCollectionApi.as_view(),
+        microsoft_staff.SupportLocationCollectionApi.as_view(),
         name="contract-support-locations",
     ),
     path(
         "contracts/<int:contract_id>/location-exchanges/",
-        microsoft.LocationExchangeCollectionApi.as_view(),
+        microsoft_staff.LocationExchangeCollectionApi.as_view(),
         name="contract-location-exchanges",
     ),
     # --- end of usage, billing and contract terms ---

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,81 +27,66 @@ from api.caller import Caller
 from api.scope import one_or_404
 from api.serializers.microsoft import (
     FeeInputSerializer,
-    LocationExchangeInputSerializer,
-    LocationExchangeOutputSerializer,
     RescheduleInputSerializer,
-    ServiceExchangeInputSerializer,
-    ServiceExchangeOutputSerializer,
-    ServiceRateInputSerializer,
-    ServiceRateOutputSerializer,
     ServiceRequestInputSerializer,
     ServiceRequestOutputSerializer,
-    SupportLocationInputSerializer,
-    SupportLocationOutputSerializer,
 )
 from api.views.base import ApiView
 from api.views.billing import contract_rows_plain
 from contracts.models import (
     CatalogueService,
     Contract,
-    EntitlementKind,
-    LocationExchange,
-    ServiceExchange,
-    ServiceRate,
     ServiceRequest,
     ServiceRequestChange,
     SupportLocation,
 )
 from tickets.selectors import contact_is_manager
-from usage.selectors_microsoft import ledger_balance
 from usage.services.microsoft import (
-    credits_exchange_locations,
     credits_redeem,
-    service_exchange_record,
-    service_rate_record,
     service_request_cancel,
     service_request_fee_set,
     service_request_reschedule,
-    support_location_add,
 )
 from usage.services.months import is_coordinator
 
 
-def _input(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
+def parsed(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
 
-def _refused_field(field: str, message: str) -> serializers.ValidationError:
+def field_refusal(field: str, message: str) -> serializers.ValidationError:
     return serializers.ValidationError({field: [message]})
 
 
-def _service(contract: Contract, code: str, field: str = "service") -> CatalogueService:
+def work_order_service(contract: Contract, code: str, field: str = "service") -> CatalogueService:
     """The catalogue service of the work order's release with that code (400 otherwise)."""
     found = CatalogueService.objects.filter(release_id=contract.package.release_id, code=code)
     service = found.first()
     if service is None:
-        raise _refused_field(
+        raise field_refusal(
             field, _("The work order's catalogue has no service %(code)s.") % {"code": code}
         )
     return service
 
 
-def _location(contract: Contract, location_id: int | None, field: str) -> SupportLocation | None:
+def work_order_location(
+    contract: Contract, location_id: int | None, field: str
+) -> SupportLocation | None:
     if location_id is None:
         return None
     location = SupportLocation.objects.filter(contract=contract, pk=location_id).first()
     if location is None:
-        raise _refused_field(field, _("This work order has no such support location."))
+        raise field_refusal(field, _("This work order has no such support location."))
     return location
 
 
-def _service_ref(service: CatalogueService) -> dict[str, str]:
+def service_ref(service: CatalogueService) -> dict[str, str]:
     return {"code": service.code, "name": service.name}
 
 
-def _person(user: User) -> dict[str, Any]:
+def person_ref(user: User) -> dict[str, Any]:
     return {"id": user.pk, "name": user.get_full_name() or user.get_username()}
 
 
@@ -125,7 +110,7 @@ def request_facts(request: ServiceRequest) -> dict[str, Any]:
     location = request.location
     return {
         "id": request.pk,
-        "service": _service_ref(request.service),
+        "service": service_ref(request.service),
         "location": {"id": location.pk, "country": location.country} if location else None,
         "quantity": request.quantity,
         "credits": request.credits,
@@ -195,11 +180,11 @@ class ServiceRequestCollectionApi(WorkOrderApi):
         caller = self.caller
         contract = self.contract(contract_id)
         manager_or_staff_check(caller)
-        data = _input(ServiceRequestInputSerializer, request.data)
+        data = parsed(ServiceRequestInputSerializer, request.data)
         made = credits_redeem(
             contract=contract,
-            service=_service(contract, data["service"]),
-            location=_location(contract, data["location"], "location"),
+            service=work_order_service(contract, data["service"]),
+            location=work_order_location(contract, data["location"], "location"),
             quantity=data["quantity"],
             requested_by=caller.user,
             first_delivery_date=data["first_delivery_date"],
@@ -239,7 +224,7 @@ class ServiceRequestRescheduleApi(ApiView):
     )
     def post(self, request: Request, service_request_id: int) -> Response:
         row = one_or_404(request_rows(self.caller), pk=service_request_id)
-        data = _input(RescheduleInputSerializer, request.data)
+        data = parsed(RescheduleInputSerializer, request.data)
         service_request_reschedule(
             request=row,
             first_delivery_date=data["first_delivery_date"],
@@ -270,199 +255,6 @@ class ServiceRequestFeeApi(ApiView):
                 _("Only a support coordinator enters the fee of a late change."),
                 code="coordinator_only",
             )
-        data = _input(FeeInputSerializer, request.data)
+        data = parsed(FeeInputSerializer, request.data)
         service_request_fee_set(change=change, fee=data["fee"], by=user, now=timezone.now())
         return _request_response(self.caller, row.pk)
-
-
-# --- credit rates ------------------------------------------------------------------------------
-
-
-def rate_facts(rate: ServiceRate) -> dict[str, Any]:
-    return {
-        "id": rate.pk,
-        "service": _service_ref(rate.service),
-        "contract_only": rate.contract_id is not None,
-        "credits_per_unit": rate.credits,
-        "price": rate.price,
-        "valid_from": rate.valid_from,
-        "recorded_at": rate.recorded_at,
-    }
-
-
-class ServiceRateCollectionApi(WorkOrderApi):
-    staff_only = True
-    pagination_class = None
-
-    @extend_schema(
-        operation_id="contracts_service_rates_list",
-        responses=ServiceRateOutputSerializer(many=True),
-        description=gettext_lazy(
-            "The credit rates that apply to the work order, newest first: its own and its "
-            "provider's (its own goes first when both are valid)."
-        ),
-    )
-    def get(self, request: Request, contract_id: int) -> Response:
-        contract = self.contract(contract_id)
-        rows = (
-            ServiceRate.objects.filter(provider_id=contract.provider_id)
-            .filter(Q(contract=contract) | Q(contract__isnull=True))
-            .select_related("service")
-            .order_by("-valid_from", "-pk")
-        )
-        return Response(ServiceRateOutputSerializer([rate_facts(r) for r in rows], many=True).data)
-
-    @extend_schema(
-        operation_id="contracts_service_rates_record",
-        request=ServiceRateInputSerializer,
-        responses={201: ServiceRateOutputSerializer},
-        description=gettext_lazy(
-            "Record the credit rate the Microsoft representative set for a service of this "
-            "work order, from a moment on."
-        ),
-    )
-    def post(self, request: Request, contract_id: int) -> Response:
-        contract = self.contract(contract_id)
-        data = _input(ServiceRateInputSerializer, request.data)
-        rate = service_rate_record(
-            contract=contract,
-            service=_service(contract, data["service"]),
-            credits_per_unit=data["credits_per_unit"],
-            price=data["price"],
-            valid_from=data["valid_from"],
-            recorded_by=self.caller.user,
-            now=timezone.now(),
-        )
-        return Response(ServiceRateOutputSerializer(rate_facts(rate)).data, status=201)
-
-
-# --- exchanges between services ----------------------------------------------------------------
-
-
-class ServiceExchangeCollectionApi(WorkOrderApi):
-    staff_only = True
-
-    @extend_schema(
-        operation_id="contracts_service_exchanges_record",
-        request=ServiceExchangeInputSerializer,
-        responses={201: ServiceExchangeOutputSerializer},
-        description=gettext_lazy(
-            "Record that an ordered service's value goes to another service of the base "
-            "package, with the Service Delivery resource who approved it (required)."
-        ),
-    )
-    def post(self, request: Request, contract_id: int) -> Response:
-        contract = self.contract(contract_id)
-        data = _input(ServiceExchangeInputSerializer, request.data)
-        approver = None
-        if data["approver"] is not None:
-            staff = User.objects.filter(is_staff=True, is_active=True)
-            approver = staff.filter(pk=data["approver"]).first()
-            if approver is None:
-                raise _refused_field("approver", _("No such staff member."))
-        exchange: ServiceExchange = service_exchange_record(
-            contract=contract,
-            from_service=_service(contract, data["from_service"], "from_service"),
-            to_service=_service(contract, data["to_service"], "to_service"),
-            value=data["value"],
-            approver=approver,
-            approved_on=data["approved_on"],
-            recorded_by=self.caller.user,
-            now=timezone.now(),
-        )
-        body = {
-            "id": exchange.pk,
-            "from_service": _service_ref(exchange.from_service),
-            "to_service": _service_ref(exchange.to_service),
-            "value": exchange.value,
-            "approver": _person(exchange.approver),
-            "approved_on": exchange.approved_on,
-            "recorded_at": exchange.recorded_at,
-        }
-        return Response(ServiceExchangeOutputSerializer(body).data, status=201)
-
-
-# --- support locations and exchanges between them ---------------------------------------------
-
-
-def location_facts(contract: Contract, location: SupportLocation) -> dict[str, Any]:
-    kind = EntitlementKind.PROACTIVE_CREDITS
-    return {
-        "id": location.pk,
-        "country": location.country,
-        "role": location.role,
-        "currency": location.currency,
-        "credit_rate": location.credit_rate,
-        "credits_left": ledger_balance(contract=contract, kind=kind, location=location),
-    }
-
-
-class SupportLocationCollectionApi(WorkOrderApi):
-    staff_only = True
-    pagination_class = None
-
-    @extend_schema(
-        operation_id="contracts_support_locations_list",
-        responses=SupportLocationOutputSerializer(many=True),
-        description=gettext_lazy(
-            "A multinational work order's support locations with the credits left at each."
-        ),
-    )
-    def get(self, request: Request, contract_id: int) -> Response:
-        contract = self.contract(contract_id)
-        rows = SupportLocation.objects.filter(contract=contract).order_by("role", "country")
-        facts = [location_facts(contract, row) for row in rows]
-        return Response(SupportLocationOutputSerializer(facts, many=True).data)
-
-    @extend_schema(
-        operation_id="contracts_support_locations_add",
-        request=SupportLocationInputSerializer,
-        responses={201: SupportLocationOutputSerializer},
-        description=gettext_lazy(
-            "Add the host or a downstream location; an exception country is refused beside "
-            "others, with the reason."
-        ),
-    )
-    def post(self, request: Request, contract_id: int) -> Response:
-        contract = self.contract(contract_id)
-        data = _input(SupportLocationInputSerializer, request.data)
-        location = support_location_add(contract=contract, now=timezone.now(), **data)
-        body = location_facts(contract, location)
-        return Response(SupportLocationOutputSerializer(body).data, status=201)
-
-
-class LocationExchangeCollectionApi(WorkOrderApi):
-    staff_only = True
-
-    @extend_schema(
-        operation_id="contracts_location_exchanges_record",
-        request=LocationExchangeInputSerializer,
-        responses={201: LocationExchangeOutputSerializer},
-        description=gettext_lazy(
-            "Move whole credits between the host and a downstream location at their rates, "
-            "rounded up for the receiving location."
-        ),
-    )
-    def post(self, request: Request, contract_id: int) -> Response:
-        contract = self.contract(contract_id)
-        data = _input(LocationExchangeInputSerializer, request.data)
-        giving = _location(contract, data["from_location"], "from_location")
-        receiving = _location(contract, data["to_location"], "to_location")
-        assert giving is not None
-        assert receiving is not None
-        exchange: LocationExchange = credits_exchange_locations(
-            from_location=giving,
-            to_location=receiving,
-            credits_given=data["credits"],
-            recorded_by=self.caller.user,
-            now=timezone.now(),
-        )
-        body = {
-            "id": exchange.pk,
-            "from_location": {"id": giving.pk, "country": giving.country},
-            "to_location": {"id": receiving.pk, "country": receiving.country},
-            "credits_given": exchange.credits_from,
-            "credits_received": exchange.credits_to,
-            "recorded_at": exchange.recorded_at,
-        }
-        return Response(LocationExchangeOutputSerializer(body).data, status=201)
