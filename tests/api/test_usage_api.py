@@ -15,7 +15,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import User
 
-from contracts.models import ContractNotice
+from contracts.models import Contract, ContractNotice
 from tests.api.conftest import api_client, contact_token, provider_token
 from tests.backoffice.conftest import staff
 from tests.tickets.helpers import ams
@@ -339,3 +339,15 @@ def test_a_role_without_the_notice_permission_is_refused(world: World) -> None:
 
     assert response.status_code == 403
     assert not ContractNotice.objects.exists()
+
+
+def test_a_csam_reads_only_the_lines_of_their_own_contracts(world: World) -> None:
+    csam = staff("csam")
+    Contract.objects.filter(pk=world.bravo.pk).update(csam=csam)
+    client = api_client(provider_token(csam, "cbg"))
+
+    response = client.get(LINES, MAY)
+    alfas = client.get(f"{LINES}{world.lines[0].pk}/")
+
+    assert ids(response) == _ids(world.lines[3])
+    assert alfas.status_code == 404
