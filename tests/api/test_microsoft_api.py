@@ -28,7 +28,6 @@ from tests.usage.microsoft_helpers import WORKSHOP, buy, ms_contract, ms_service
 from usage.models import BillingLine
 
 pytestmark = pytest.mark.django_db
-DUTCH_PENDING = pytest.mark.xfail(reason="Dutch pending in locale/pending/ms14.json")
 
 NOW = ams("2026-06-01 10:00")
 CREDITS = "proactive_credits"
@@ -95,7 +94,6 @@ def test_a_redemption_beyond_the_balance_is_refused_with_nothing_written(
     assert _left(work_order) == 10
 
 
-@DUTCH_PENDING
 def test_a_redemption_beyond_the_balance_is_refused_in_dutch(work_order: Contract) -> None:
     response = _redeem(manager_client(work_order, "nl"), work_order, quantity=5)
 

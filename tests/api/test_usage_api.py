@@ -23,7 +23,6 @@ from tests.usage.pages_world import World, world_build
 from usage.models import BillingMonth, ContractBilling
 
 pytestmark = pytest.mark.django_db
-DUTCH_PENDING = pytest.mark.xfail(reason="Dutch pending in locale/pending/ (merged by the lead)")
 
 NOW = ams("2026-06-15 10:00")
 LINES = "/api/v1/billing-lines/"
@@ -124,7 +123,6 @@ def test_a_month_that_is_no_month_is_refused(world: World, month: str) -> None:
     assert response.json()["errors"] == {"month": ["Give the month as YYYY-MM."]}
 
 
-@DUTCH_PENDING
 def test_a_month_that_is_no_month_is_refused_in_dutch(world: World) -> None:
     client = api_client(contact_token(world.manager), language="nl")
 
@@ -233,7 +231,6 @@ def test_a_month_not_yet_over_is_refused_with_the_reason(world: World) -> None:
     assert not BillingMonth.objects.exists()
 
 
-@DUTCH_PENDING
 def test_a_month_not_yet_over_is_refused_in_dutch(world: World) -> None:
     client = api_client(provider_token(staff("coordinator"), "cbg"), language="nl")
 
