@@ -19,9 +19,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from contracts.exceptions import DomainError, NoticeRefused, SubmissionRefused
+from contracts.exceptions import DomainError, SubmissionRefused
 from tickets.exceptions import InvalidTransition, TicketNotAllowed, TicketValidationError
-from usage.exceptions import UsageError
 
 PROBLEM_TYPE = "application/problem+json"
 API_PREFIX = "/api/"
@@ -93,10 +92,6 @@ def _domain(exc: DomainError) -> Response:
         return problem(403, message, code=exc.code)
     if isinstance(exc, InvalidTransition):
         return problem(409, message, code=exc.code)
-    if isinstance(exc, UsageError | NoticeRefused):
-        # Usage, billing and contract terms refuse what was asked (a redemption beyond the
-        # balance, a negative rate, a notice after the deadline): the request is at fault.
-        return problem(400, message, code=exc.code)
     field = getattr(exc, "field", "")
     errors = {str(field): [message]} if field else None
     per_field = getattr(exc, "errors", None)  # a refusal naming several fields (an AEM event)

@@ -87,7 +87,7 @@ def test_a_redemption_beyond_the_balance_is_refused_with_nothing_written(
 ) -> None:
     response = _redeem(manager_client(work_order), work_order, quantity=5)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     name = ms_service(WORKSHOP).name
     assert response.json()["detail"] == f"{name} costs 13 credits; only 10 are left."
     assert not ServiceRequest.objects.exists()
@@ -103,7 +103,7 @@ def test_a_redemption_beyond_the_balance_is_refused_in_dutch(work_order: Contrac
 def test_a_negative_quantity_is_refused_with_the_services_reason(work_order: Contract) -> None:
     response = _redeem(manager_client(work_order), work_order, quantity=-2)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["detail"] == "The quantity must be at least 1."
     assert not ServiceRequest.objects.exists()
 
@@ -195,7 +195,7 @@ def test_a_fee_above_the_price_is_refused(work_order: Contract) -> None:
         format="json",
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "at most" in response.json()["detail"]
     assert not BillingLine.objects.exists()
 
@@ -248,7 +248,7 @@ def _exchange(contract: Contract, **body: Any) -> Any:
 def test_an_exchange_without_its_approver_is_refused(work_order: Contract) -> None:
     response = _exchange(work_order)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "name who approved it" in response.json()["detail"]
     assert not ServiceExchange.objects.exists()
 
@@ -300,6 +300,6 @@ def test_an_exception_country_beside_others_is_refused_with_the_reason(
 
     response = _location(work_order, "JP", "downstream", "100")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["detail"].startswith("JP is an exception country")
     assert SupportLocation.objects.count() == 1

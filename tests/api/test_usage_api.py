@@ -224,7 +224,7 @@ def test_a_coordinator_closes_a_month_that_has_ended(world: World) -> None:
 def test_a_month_not_yet_over_is_refused_with_the_reason(world: World) -> None:
     response = _close(cbg_staff(), world, "2026-06")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["detail"] == (
         "2026-06 is not over yet; a month can be closed once it has ended."
     )
@@ -291,7 +291,7 @@ def test_a_negative_rate_is_refused_and_nothing_changes(world: World) -> None:
 
     response = cbg_staff().put(url, _rates(km_rate="-0.10"), format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["detail"] == "Rate per km cannot be negative."
     assert ContractBilling.objects.get(contract=world.alfa).km_rate == Decimal("0.40")
 
@@ -322,7 +322,7 @@ def test_a_notice_dated_in_the_future_is_refused_with_nothing_written(world: Wor
 
     response = cbg_staff().post(url, {"received_on": "2026-07-01", "given_by": "customer"})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "cannot be dated in the future" in response.json()["detail"]
     assert not ContractNotice.objects.exists()
     world.alfa.refresh_from_db()
