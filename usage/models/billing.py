@@ -10,7 +10,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from contracts.models import Contract, Provider
 
@@ -86,10 +85,10 @@ class LineCategory(models.TextChoices):
 
 class LineUnit(models.TextChoices):
     # Shown after a quantity on an invoice line ("45 min", "14 licences", "1 pcs").
-    MINUTES = "minutes", pgettext_lazy("billing unit", "min")
-    KM = "km", pgettext_lazy("billing unit", "km")
-    LICENCES = "licences", pgettext_lazy("billing unit", "licences")
-    ITEMS = "items", pgettext_lazy("billing unit", "pcs")
+    MINUTES = "minutes", _("min")
+    KM = "km", _("km")
+    LICENCES = "licences", _("licences")
+    ITEMS = "items", _("pcs")
 
 
 class BillingLine(models.Model):
