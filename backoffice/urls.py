@@ -11,6 +11,8 @@ from backoffice.views import (
     billing,
     escalations,
     language,
+    microsoft,
+    microsoft_forms,
     new_ticket,
     oncall,
     triage,
@@ -56,4 +58,29 @@ urlpatterns += [
     admin_path("billing/", billing.billing_month_page, "billing-month"),
     admin_path("billing.csv", billing.billing_month_csv, "billing-month-csv"),
     admin_path("billing/contracts/<int:pk>/", billing.contract_ledger_page, "billing-ledger"),
+]
+
+# A Microsoft work order's usage (issue #14 §2, §4): its page and a form per usage service.
+urlpatterns += [
+    admin_path("microsoft/<int:pk>/", microsoft.microsoft_usage_page, "ms-usage"),
+    admin_path("microsoft/<int:pk>/rate/", microsoft_forms.ms_rate, "ms-rate"),
+    admin_path("microsoft/<int:pk>/redeem/", microsoft_forms.ms_redeem, "ms-redeem"),
+    admin_path(
+        "microsoft/<int:pk>/requests/<int:request_pk>/cancel/",
+        microsoft_forms.ms_cancel,
+        "ms-cancel",
+    ),
+    admin_path(
+        "microsoft/<int:pk>/requests/<int:request_pk>/reschedule/",
+        microsoft_forms.ms_reschedule,
+        "ms-reschedule",
+    ),
+    admin_path("microsoft/<int:pk>/changes/<int:change_pk>/fee/", microsoft_forms.ms_fee, "ms-fee"),
+    admin_path("microsoft/<int:pk>/exchange/", microsoft_forms.ms_service_exchange, "ms-exchange"),
+    admin_path("microsoft/<int:pk>/locations/add/", microsoft_forms.ms_location_add, "ms-location"),
+    admin_path(
+        "microsoft/<int:pk>/locations/exchange/",
+        microsoft_forms.ms_location_exchange,
+        "ms-location-exchange",
+    ),
 ]

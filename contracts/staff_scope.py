@@ -127,6 +127,14 @@ SCOPES: dict[str, Scope] = {
     "usage.billingline": _contract("contract"),
     "usage.fairuseflag": _contract("contract"),
     "usage.billingmonth": _provider("provider"),
+    # Microsoft usage (issue #14 §2): their work orders' locations, requests and exchanges; the
+    # credit rates of their work orders and the provider-wide ones of their providers.
+    "contracts.supportlocation": _contract("contract"),
+    "contracts.servicerequest": _contract("contract"),
+    "contracts.servicerequestchange": _contract("request__contract"),
+    "contracts.serviceexchange": _contract("contract"),
+    "contracts.locationexchange": _contract("contract"),
+    "contracts.servicerate": _provider("provider", catalogue_only=True),
 }
 
 

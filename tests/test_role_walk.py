@@ -26,7 +26,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from backoffice.dashboard import dashboard_figures, month_parse
-from contracts.models import AemEvent, ContactChangeRequest, Contract
+from contracts.models import (
+    AemEvent,
+    CatalogueService,
+    ContactChangeRequest,
+    Contract,
+    ServiceRequest,
+    ServiceRequestChange,
+)
 from contracts.staff_scope import staff_rows
 from escalation.models import Escalation
 from intake.models import InboundMessage
@@ -185,6 +192,23 @@ PAGES: dict[str, tuple[int, ...]] = {
     # Recording a contract's notice (issue #14 §3): the coordinators; asked for the other
     # CSAM's contract, so a CSAM finds nothing either.
     "admin:contracts_contract_notice": (403, 403, 200, 403, 403, 403, 200),
+    # A Microsoft work order's usage (issue #14 §2): coordinators, service support managers and
+    # a CSAM read; coordinators and a CSAM act; only coordinators enter a late change's fee.
+    # Asked for the other CSAM's (Microsoft) work order, so the CSAM finds nothing.
+    "backoffice:ms-usage": (403, 403, 200, 200, 403, 404, 200),
+    **dict.fromkeys(
+        (
+            "backoffice:ms-rate",
+            "backoffice:ms-redeem",
+            "backoffice:ms-cancel",
+            "backoffice:ms-reschedule",
+            "backoffice:ms-exchange",
+            "backoffice:ms-location",
+            "backoffice:ms-location-exchange",
+        ),
+        (403, 403, 200, 403, 403, 404, 200),
+    ),
+    "backoffice:ms-fee": (403, 403, 200, 403, 403, 403, 200),
 }
 MODEL_URL_SUFFIXES = ("changelist", "add", "change", "history", "delete")
 
@@ -291,6 +315,8 @@ class World:
     users: dict[str, User]
     own: Side  # the CSAM's own contract (onITnow)
     other: Side  # another CSAM's contract at another provider (Microsoft)
+    change: ServiceRequestChange  # a late cancellation of a service on the other contract
+    request: ServiceRequest  # a service still requested on the other contract
 
 
 @pytest.fixture
@@ -300,7 +326,22 @@ def world() -> World:
     other_csam = _member("csam", "walk-other-csam")
     own = _side("Alfa", "onitnow", "ons", users["csam"])
     other = _side("Bravo", "microsoft", "core", other_csam)
-    return World(users, own, other)
+    request, change = _service_requests(other.contract)
+    return World(users, own, other, change, request)
+
+
+def _service_requests(contract: Contract) -> tuple[ServiceRequest, ServiceRequestChange]:
+    """A requested service and a late cancellation of another, written as rows: the walk asks
+    only who may open their pages."""
+    service = CatalogueService.objects.filter(release_id=contract.package.release_id).first()
+    fields = {"contract": contract, "service": service, "credits": 10, "requested_at": NOW}
+    day = NOW.date() + timedelta(days=5)
+    requested = ServiceRequest.objects.create(**fields, first_delivery_date=day)
+    cancelled = ServiceRequest.objects.create(**fields, first_delivery_date=day, status="cancelled")
+    change = ServiceRequestChange.objects.create(
+        request=cancelled, kind="cancelled", old_date=day, chargeable=True, changed_at=NOW
+    )
+    return requested, change
 
 
 def _client(user: User) -> Client:
@@ -360,7 +401,12 @@ def _page_url(name: str, world: World) -> str:
         "backoffice:billing-ledger": {"args": [world.other.contract.pk]},
         "admin:auth_user_password_change": {"args": [world.users["csam"].pk]},
         "admin:contracts_contract_notice": {"args": [world.other.contract.pk]},
+        "backoffice:ms-cancel": {"args": [world.other.contract.pk, world.request.pk]},
+        "backoffice:ms-reschedule": {"args": [world.other.contract.pk, world.request.pk]},
+        "backoffice:ms-fee": {"args": [world.other.contract.pk, world.change.pk]},
     }
+    for page in ("usage", "rate", "redeem", "exchange", "location", "location-exchange"):
+        arguments[f"backoffice:ms-{page}"] = {"args": [world.other.contract.pk]}
     url = reverse(name, **arguments.get(name, {}))
     queries = {
         "admin:autocomplete": "?app_label=contracts&model_name=contact&field_name=customer",

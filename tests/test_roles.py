@@ -239,8 +239,41 @@ TERMS = dict.fromkeys(ROLES, frozenset[str]()) | {
     COORDINATOR: TERMS_VIEW | {"contracts.add_contractnotice"},
     CSAM: TERMS_VIEW,
 }
+# What backoffice.0010_microsoft_usage_roles added (issue #14 §2): coordinators and CSAMs (their
+# own work orders) act on a Microsoft work order's usage, only coordinators enter a late change's
+# fee; service support managers read.
+MS_VIEW = {
+    f"contracts.view_{model}"
+    for model in (
+        "supportlocation",
+        "servicerate",
+        "servicerequest",
+        "servicerequestchange",
+        "serviceexchange",
+        "locationexchange",
+    )
+}
+MS_ACT = MS_VIEW | {
+    "contracts.add_supportlocation",
+    "contracts.add_servicerate",
+    "contracts.add_servicerequest",
+    "contracts.change_servicerequest",
+    "contracts.add_serviceexchange",
+    "contracts.add_locationexchange",
+}
+MICROSOFT = dict.fromkeys(ROLES, frozenset[str]()) | {
+    COORDINATOR: MS_ACT | {"contracts.change_servicerequestchange"},
+    SSM: MS_VIEW,
+    CSAM: MS_ACT,
+}
 EXPECTED = {
-    role: EXPECTED[role] | BACKOFFICE[role] | ONCALL[role] | AEM[role] | BILLING[role] | TERMS[role]
+    role: EXPECTED[role]
+    | BACKOFFICE[role]
+    | ONCALL[role]
+    | AEM[role]
+    | BILLING[role]
+    | TERMS[role]
+    | MICROSOFT[role]
     for role in ROLES
 }
 
