@@ -11,7 +11,13 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from contracts.models import CatalogueService, Contract, LocationRole, SupportLocation
+from contracts.models import (
+    CatalogueService,
+    Contract,
+    EntitlementKind,
+    LocationRole,
+    SupportLocation,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -121,3 +127,15 @@ class LocationExchangeForm(ContractForm):
     from_location = LocationChoice(label=_("from"), queryset=SupportLocation.objects.none())
     to_location = LocationChoice(label=_("to"), queryset=SupportLocation.objects.none())
     credits_given = forms.DecimalField(label=_("credits given"), decimal_places=2)
+
+
+class PurchaseForm(ContractForm):
+    kind = forms.ChoiceField(label=_("entitlement"), choices=EntitlementKind.choices)
+    quantity = forms.DecimalField(label=_("quantity"), decimal_places=2)
+    location = LocationChoice(
+        label=_("support location"),
+        queryset=SupportLocation.objects.none(),
+        required=False,
+        help_text=_("Only on a work order with several support locations."),
+    )
+    reason = forms.CharField(label=_("reason"), max_length=200)

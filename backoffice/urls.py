@@ -63,6 +63,7 @@ urlpatterns += [
 # A Microsoft work order's usage (issue #14 §2, §4): its page and a form per usage service.
 urlpatterns += [
     admin_path("microsoft/<int:pk>/", microsoft.microsoft_usage_page, "ms-usage"),
+    admin_path("microsoft/<int:pk>/purchase/", microsoft_forms.ms_purchase, "ms-purchase"),
     admin_path("microsoft/<int:pk>/rate/", microsoft_forms.ms_rate, "ms-rate"),
     admin_path("microsoft/<int:pk>/redeem/", microsoft_forms.ms_redeem, "ms-redeem"),
     admin_path(

@@ -209,6 +209,7 @@ PAGES: dict[str, tuple[int, ...]] = {
         (403, 403, 200, 403, 403, 404, 200),
     ),
     "backoffice:ms-fee": (403, 403, 200, 403, 403, 403, 200),
+    "backoffice:ms-purchase": (403, 403, 200, 403, 403, 403, 200),  # the ledger's existing grant
 }
 MODEL_URL_SUFFIXES = ("changelist", "add", "change", "history", "delete")
 
@@ -405,7 +406,15 @@ def _page_url(name: str, world: World) -> str:
         "backoffice:ms-reschedule": {"args": [world.other.contract.pk, world.request.pk]},
         "backoffice:ms-fee": {"args": [world.other.contract.pk, world.change.pk]},
     }
-    for page in ("usage", "rate", "redeem", "exchange", "location", "location-exchange"):
+    for page in (
+        "usage",
+        "purchase",
+        "rate",
+        "redeem",
+        "exchange",
+        "location",
+        "location-exchange",
+    ):
         arguments[f"backoffice:ms-{page}"] = {"args": [world.other.contract.pk]}
     url = reverse(name, **arguments.get(name, {}))
     queries = {

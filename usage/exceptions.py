@@ -50,3 +50,9 @@ class RateRefused(UsageError):
     """A credit rate cannot be recorded (CON-40)."""
 
     code = "rate_refused"
+
+
+class PurchaseRefused(UsageError):
+    """A purchase cannot be entered in a work order's entitlement ledger (D20)."""
+
+    code = "purchase_refused"

@@ -32,6 +32,7 @@ from usage.services.microsoft.common import MICROSOFT, local_today
 
 READ = "contracts.view_servicerequest"
 PERMS = {
+    "purchase": "contracts.add_entitlementmovement",
     "rate": "contracts.add_servicerate",
     "redeem": "contracts.add_servicerequest",
     "change": "contracts.change_servicerequest",

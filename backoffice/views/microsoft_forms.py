@@ -18,6 +18,7 @@ from backoffice.forms_microsoft import (
     FeeForm,
     LocationExchangeForm,
     LocationForm,
+    PurchaseForm,
     RateForm,
     RedeemForm,
     RescheduleForm,
@@ -34,6 +35,7 @@ from usage.credits import (
 from usage.services.microsoft import (
     credits_exchange_locations,
     credits_redeem,
+    entitlement_purchase_record,
     service_exchange_record,
     service_rate_record,
     service_request_cancel,
@@ -285,4 +287,21 @@ def ms_location_exchange(request: HttpRequest, pk: int) -> HttpResponse:
         "contract": contract.reference
     }
     notes = [_("At the locations' current rates; the credits received are rounded up.")]
+    return form_page(request, contract, form, title=title, notes=notes, act=act)
+
+
+def ms_purchase(request: HttpRequest, pk: int) -> HttpResponse:
+    user, contract = work_order(request, pk, PERMS["purchase"])
+    form = PurchaseForm(_posted(request), contract=contract)
+
+    def act(data: dict[str, Any]) -> Outcome:
+        row = entitlement_purchase_record(
+            contract=contract, recorded_by=user, now=timezone.now(), **data
+        )
+        text = _("Purchase recorded: %(quantity)s %(kind)s.")
+        values = {"quantity": number_text(row.quantity), "kind": row.get_kind_display()}
+        return [(messages.SUCCESS, text % values)]
+
+    title = _("Record a purchase for %(contract)s") % {"contract": contract.reference}
+    notes = [_("A purchase adds to the balance; what is used or lapses is written by the desk.")]
     return form_page(request, contract, form, title=title, notes=notes, act=act)

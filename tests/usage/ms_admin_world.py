@@ -78,6 +78,7 @@ def page_urls(world: MsWorld) -> dict[str, str]:
     pk = world.contract.pk
     return {
         "ms-usage": reverse("backoffice:ms-usage", args=[pk]),
+        "ms-purchase": reverse("backoffice:ms-purchase", args=[pk]),
         "ms-rate": reverse("backoffice:ms-rate", args=[pk]),
         "ms-redeem": reverse("backoffice:ms-redeem", args=[pk]),
         "ms-cancel": reverse("backoffice:ms-cancel", args=[pk, world.request.pk]),

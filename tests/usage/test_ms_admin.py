@@ -128,7 +128,7 @@ def test_a_microsoft_contract_links_to_its_usage_and_another_provider_does_not(w
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
-@pytest.mark.parametrize("name", [*FORMS, "ms-fee", "ms-usage"])
+@pytest.mark.parametrize("name", [*FORMS, "ms-fee", "ms-purchase", "ms-usage"])
 def test_each_page_renders_for_a_coordinator(world, name, language):
     response = client_in(staff("coordinator"), language).get(page_urls(world)[name])
 
@@ -150,7 +150,7 @@ def test_another_csam_finds_nothing(world, name):
     assert client.post(page_urls(world)[name], {}).status_code == 404
 
 
-@pytest.mark.parametrize("name", [*FORMS, "ms-fee", "ms-usage"])
+@pytest.mark.parametrize("name", [*FORMS, "ms-fee", "ms-purchase", "ms-usage"])
 def test_the_first_line_cannot_see_or_act(world, name):
     client = client_in(staff("first"), "en")
     before = _counts()
@@ -160,7 +160,7 @@ def test_the_first_line_cannot_see_or_act(world, name):
     assert _counts() == before
 
 
-@pytest.mark.parametrize("name", [*FORMS, "ms-fee"])
+@pytest.mark.parametrize("name", [*FORMS, "ms-fee", "ms-purchase"])
 def test_a_service_support_manager_reads_but_cannot_act(world, name):
     client = client_in(staff("ssm"), "en")
 

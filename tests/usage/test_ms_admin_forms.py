@@ -266,3 +266,31 @@ def test_an_exchange_of_more_than_is_left_is_refused(world):
     text = _refused(world, "ms-location-exchange", data)
 
     assert text == "NL has only 30 credits left."
+
+
+# --- Purchases --------------------------------------------------------------------------------
+def test_a_coordinator_records_credits_bought_for_a_location(world):
+    data = {"kind": CREDITS, "quantity": "25", "location": world.downstream.pk, "reason": "PO-7"}
+
+    response = _post(world, "ms-purchase", data)
+
+    assert _texts(response) == ["Purchase recorded: 25 proactive credits."]
+    assert ledger_balance(contract=world.contract, kind=CREDITS, location=world.downstream) == 45
+
+
+def test_credits_without_a_location_on_a_multinational_work_order_are_refused(world):
+    data = {"kind": CREDITS, "quantity": "25", "location": "", "reason": "PO-7"}
+
+    text = _refused(world, "ms-purchase", data)
+
+    assert text.startswith("This work order has several support locations")
+
+
+def test_a_csam_cannot_record_a_purchase(world):
+    data = {"kind": CREDITS, "quantity": "25", "location": world.host.pk, "reason": "PO-7"}
+    before = _counts()
+
+    assert (
+        client_in(world.csam, "en").post(page_urls(world)["ms-purchase"], data).status_code == 403
+    )
+    assert _counts() == before

@@ -15,6 +15,7 @@ from usage.services.microsoft.locations import (
     service_exchange_record,
     support_location_add,
 )
+from usage.services.microsoft.purchases import entitlement_purchase_record
 from usage.services.microsoft.requests import (
     credits_redeem,
     service_rate_record,
@@ -24,6 +25,7 @@ __all__ = [
     "credits_exchange_locations",
     "credits_redeem",
     "ede_time_entry_deduct",
+    "entitlement_purchase_record",
     "entitlements_lapse",
     "service_exchange_record",
     "service_rate_record",
