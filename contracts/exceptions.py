@@ -92,12 +92,6 @@ class EntitlementExhausted(ContractsError):
     code = "entitlement_exhausted"
 
 
-class EntitlementRefused(ContractsError):
-    """A movement of an entitlement ledger cannot be recorded as asked (D20)."""
-
-    code = "entitlement_refused"
-
-
 class AemEventRefused(ContractsError):
     """An Azure Event Management event cannot be planned (or agreed); `errors` per field."""
 

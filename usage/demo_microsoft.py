@@ -14,7 +14,6 @@ from django.contrib.auth.models import User
 
 from contracts.models import CatalogueService, Contract
 from contracts.selectors_events import local_day
-from contracts.services.entitlements import entitlement_purchase
 from usage.demo_data import (
     ASSESSMENT,
     COORDINATOR,
@@ -34,6 +33,7 @@ from usage.services.microsoft import (
     service_request_cancel,
     service_request_fee_set,
 )
+from usage.services.microsoft.purchases import entitlement_purchase_record
 
 WORKSHOP_REQUESTED_ON = 6  # working day of the previous month
 WORKSHOP_DELIVERY_AFTER = timedelta(days=30)
@@ -77,13 +77,13 @@ def microsoft_steps(
 def _purchase(
     contract: Contract, purchase: Purchase, by: User, moment: datetime, counts: Counter[str]
 ) -> None:
-    entitlement_purchase(
+    entitlement_purchase_record(
         contract=contract,
         kind=purchase.kind,
         quantity=purchase.quantity,
         reason=purchase.reason,
+        recorded_by=by,
         now=moment,
-        actor=by,
     )
     counts["entitlement purchases"] += 1
 

@@ -7,10 +7,9 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from contracts.exceptions import EntitlementExhausted, EntitlementRefused
-from contracts.models import Contract, EntitlementKind, EntitlementMovement
+from contracts.exceptions import EntitlementExhausted
+from contracts.models import Contract, EntitlementMovement
 from contracts.selectors_entitlements import entitlement_balance
 
 
@@ -35,35 +34,6 @@ def entitlement_use(
         kind=kind,
         quantity=-quantity,
         reason=reason[:200],
-        occurred_at=now,
-        recorded_by=actor,
-    )
-
-
-@transaction.atomic
-def entitlement_purchase(
-    *,
-    contract: Contract,
-    kind: str,
-    quantity: Decimal,
-    reason: str,
-    now: datetime,
-    actor: User | None,
-) -> EntitlementMovement:
-    """Add a purchase (credits or hours bought on the work order) to the ledger: a positive
-    row; a quantity that is not positive or an unknown kind is refused, nothing written."""
-    if kind not in EntitlementKind.values:
-        raise EntitlementRefused(_("Unknown entitlement %(kind)r.") % {"kind": kind})
-    if quantity <= 0:
-        raise EntitlementRefused(_("A purchase adds a quantity above zero."))
-    if not reason.strip():
-        raise EntitlementRefused(_("Say what was bought."))
-    Contract.objects.select_for_update().filter(pk=contract.pk).first()
-    return EntitlementMovement.objects.create(
-        contract=contract,
-        kind=kind,
-        quantity=quantity,
-        reason=reason.strip()[:200],
         occurred_at=now,
         recorded_by=actor,
     )
