@@ -33,6 +33,7 @@ from api.views.microsoft import (
     parsed,
     person_ref,
     service_ref,
+    staff_may,
     work_order_location,
     work_order_service,
 )
@@ -99,6 +100,7 @@ class ServiceRateCollectionApi(WorkOrderApi):
         ),
     )
     def post(self, request: Request, contract_id: int) -> Response:
+        staff_may(self.caller, "rate")
         contract = self.contract(contract_id)
         data = parsed(ServiceRateInputSerializer, request.data)
         rate = service_rate_record(
@@ -129,6 +131,7 @@ class ServiceExchangeCollectionApi(WorkOrderApi):
         ),
     )
     def post(self, request: Request, contract_id: int) -> Response:
+        staff_may(self.caller, "exchange")
         contract = self.contract(contract_id)
         data = parsed(ServiceExchangeInputSerializer, request.data)
         approver = None
@@ -201,6 +204,7 @@ class SupportLocationCollectionApi(WorkOrderApi):
         ),
     )
     def post(self, request: Request, contract_id: int) -> Response:
+        staff_may(self.caller, "location")
         contract = self.contract(contract_id)
         data = parsed(SupportLocationInputSerializer, request.data)
         location = support_location_add(contract=contract, now=timezone.now(), **data)
@@ -221,6 +225,7 @@ class LocationExchangeCollectionApi(WorkOrderApi):
         ),
     )
     def post(self, request: Request, contract_id: int) -> Response:
+        staff_may(self.caller, "location_exchange")
         contract = self.contract(contract_id)
         data = parsed(LocationExchangeInputSerializer, request.data)
         giving = work_order_location(contract, data["from_location"], "from_location")

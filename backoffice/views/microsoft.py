@@ -27,20 +27,12 @@ from backoffice.access import require_perm
 from contracts.exceptions import DomainError
 from contracts.models import Contract
 from contracts.staff_scope import staff_rows
+from usage.permissions import MICROSOFT_PERMS
 from usage.selectors_ms_pages import microsoft_usage
 from usage.services.microsoft.common import MICROSOFT, local_today
 
 READ = "contracts.view_servicerequest"
-PERMS = {
-    "purchase": "contracts.add_entitlementmovement",
-    "rate": "contracts.add_servicerate",
-    "redeem": "contracts.add_servicerequest",
-    "change": "contracts.change_servicerequest",
-    "fee": "contracts.change_servicerequestchange",
-    "exchange": "contracts.add_serviceexchange",
-    "location": "contracts.add_supportlocation",
-    "location_exchange": "contracts.add_locationexchange",
-}
+PERMS = MICROSOFT_PERMS
 # (level, text) of the messages a successful form leaves on the usage page
 Outcome = list[tuple[int, str]]
 

@@ -16,6 +16,7 @@ from contracts.models import (
     ContactRoleKind,
     Contract,
     ServiceExchange,
+    ServiceRate,
     ServiceRequest,
     SupportLocation,
 )
@@ -303,3 +304,25 @@ def test_an_exception_country_beside_others_is_refused_with_the_reason(
     assert response.status_code == 422
     assert response.json()["detail"].startswith("JP is an exception country")
     assert SupportLocation.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("service-rates/", {"service": WORKSHOP, "credits_per_unit": "8"}),
+        ("support-locations/", {"country": "NL", "role": "host"}),
+        ("service-requests/", {"service": WORKSHOP, "first_delivery_date": "2026-07-01"}),
+    ],
+)
+def test_a_first_line_token_may_not_act_on_a_work_order_where_the_back_office_refuses_it(
+    work_order: Contract, path: str, body: dict[str, str]
+) -> None:
+    before = (ServiceRate.objects.count(), SupportLocation.objects.count())
+
+    response = ms_staff("first").post(
+        f"/api/v1/contracts/{work_order.pk}/{path}", body, format="json"
+    )
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "role_refused"
+    assert (ServiceRate.objects.count(), SupportLocation.objects.count()) == before
