@@ -185,8 +185,12 @@ def ms_cancel(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
 
     def act(data: dict[str, Any]) -> Outcome:
         change = service_request_cancel(request=target, by=user, now=now)
+        credits = {"credits": number_text(target.credits)}
         free = _("Cancelled in time, free of charge: the %(credits)s credits are back.")
-        return _change_outcome(change, free % {"credits": number_text(target.credits)})
+        outcome = _change_outcome(change, free % credits)
+        if change.chargeable and target.credits:
+            outcome.append((messages.INFO, _("The %(credits)s credits are back.") % credits))
+        return outcome
 
     title = _("Cancel %(request)s") % {"request": target}
     notes = [_charge_note(target, local_today(now))]

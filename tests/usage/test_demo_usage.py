@@ -88,10 +88,11 @@ def test_the_microsoft_work_orders_show_their_credit_and_ede_balances():
         "ede_hours": Decimal(34),
         "proactive_credits": Decimal(137),
     }
-    # Noordzee: the assessment (30) was cancelled too late, so its credits do not come back.
+    # Noordzee: the assessment (30) was cancelled too late: its credits came back and the
+    # fee is a billing line.
     assert entitlement_balances(contract_of("noordzee-energie")) == {
         "ede_hours": Decimal(15),
-        "proactive_credits": Decimal(70),
+        "proactive_credits": Decimal(100),
     }
 
 

@@ -143,7 +143,7 @@ def test_a_cancellation_13_days_before_delivery_is_chargeable_up_to_the_price():
     request = _requested()
     change = service_request_cancel(request=request, by=None, now=ams("2026-07-02 09:00"))
     assert (change.chargeable, change.fee_max) == (True, Decimal("1000.00"))
-    assert _left(request.contract) == 70
+    assert _left(request.contract) == 100  # the credits come back; the fee is the charge
     coordinator = UserFactory()
     service_request_fee_set(
         change=change, fee=Decimal("400"), by=coordinator, now=ams("2026-07-03 09:00")

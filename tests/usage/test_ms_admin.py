@@ -74,10 +74,10 @@ def test_the_page_shows_balances_per_location_every_movement_and_the_requests(wo
     balances = html.split('id="ms-balances"')[1].split("</table>")[0]
     assert balances.count('class="ms-balance"') == 3  # credits at NL and DE, EDE hours
     assert "NL (host)" in balances
-    assert ">30<" in balances
+    assert ">40<" in balances
     assert "DE (downstream)" in balances
     assert ">20<" in balances
-    assert html.split('id="ms-movements"')[1].count('class="ms-movement"') == 5
+    assert html.split('id="ms-movements"')[1].count('class="ms-movement"') == 6
     requests = html.split('id="ms-requests"')[1].split("</table>")[0]
     assert requests.count('class="ms-request"') == 2
     assert "chargeable" in requests

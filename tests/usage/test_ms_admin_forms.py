@@ -91,7 +91,7 @@ def test_a_csam_redeems_credits_of_a_location(world):
     assert _texts(response) == ["Workshops x2 requested for 20 credits."]
     made = ServiceRequest.objects.latest("pk")
     assert (made.requested_by, made.late) == (world.csam, False)
-    assert ledger_balance(contract=world.contract, kind=CREDITS, location=world.host) == 10
+    assert ledger_balance(contract=world.contract, kind=CREDITS, location=world.host) == 20
 
 
 def test_a_request_after_the_deadline_is_accepted_with_the_late_warning(world):
@@ -106,15 +106,15 @@ def test_a_request_after_the_deadline_is_accepted_with_the_late_warning(world):
 
 
 def test_a_redemption_beyond_the_balance_is_refused_in_english(world):
-    text = _refused(world, "ms-redeem", _redeem_data(world, quantity=4))
+    text = _refused(world, "ms-redeem", _redeem_data(world, quantity=5))
 
-    assert text == "Workshops costs 40 credits; only 30 are left."
+    assert text == "Workshops costs 50 credits; only 40 are left."
 
 
 def test_a_redemption_beyond_the_balance_is_refused_in_dutch(world):
-    text = _refused(world, "ms-redeem", _redeem_data(world, quantity=4), language="nl")
+    text = _refused(world, "ms-redeem", _redeem_data(world, quantity=5), language="nl")
 
-    assert text == "Workshops kost 40 credits; er zijn er nog maar 30."
+    assert text == "Workshops kost 50 credits; er zijn er nog maar 40."
 
 
 # --- Rates ----------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ def test_a_cancellation_in_time_gives_the_credits_back(world):
     assert _texts(response) == ["Cancelled in time, free of charge: the 10 credits are back."]
     world.request.refresh_from_db()
     assert world.request.status == "cancelled"
-    assert ledger_balance(contract=world.contract, kind=CREDITS, location=world.host) == 40
+    assert ledger_balance(contract=world.contract, kind=CREDITS, location=world.host) == 50
 
 
 def test_a_late_reschedule_is_flagged_chargeable_with_the_fee_ceiling(world):
@@ -260,12 +260,12 @@ def test_an_exchange_of_more_than_is_left_is_refused(world):
     data = {
         "from_location": world.host.pk,
         "to_location": world.downstream.pk,
-        "credits_given": "31",
+        "credits_given": "41",
     }
 
     text = _refused(world, "ms-location-exchange", data)
 
-    assert text == "NL has only 30 credits left."
+    assert text == "NL has only 40 credits left."
 
 
 # --- Purchases --------------------------------------------------------------------------------

@@ -67,12 +67,15 @@ def _change(
 def service_request_cancel(
     *, request: ServiceRequest, by: User | None, now: datetime
 ) -> ServiceRequestChange:
-    """Cancel a requested service; in time its credits come back (a positive movement)."""
+    """Cancel a requested service: its credits come back (a positive movement). A cancellation
+    less than 14 days before delivery is chargeable (CON-22): Microsoft may charge up to the
+    price, as a fee the coordinator enters (a billing line). The credits are not kept as well:
+    the customer would pay the same service twice."""
     request = _open_request(request)
     change = _change(request, RequestChangeKind.CANCELLED, None, by, now)
     request.status = ServiceRequestStatus.CANCELLED
     request.save(update_fields=["status"])
-    if not change.chargeable:
+    if request.credits:
         EntitlementMovement.objects.create(
             contract=request.contract,
             kind=EntitlementKind.PROACTIVE_CREDITS,
