@@ -185,11 +185,11 @@ def ms_cancel(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
 
     def act(data: dict[str, Any]) -> Outcome:
         change = service_request_cancel(request=target, by=user, now=now)
-        credits = {"credits": number_text(target.credits)}
+        returned = {"credits": number_text(target.credits)}
         free = _("Cancelled in time, free of charge: the %(credits)s credits are back.")
-        outcome = _change_outcome(change, free % credits)
+        outcome = _change_outcome(change, free % returned)
         if change.chargeable and target.credits:
-            outcome.append((messages.INFO, _("The %(credits)s credits are back.") % credits))
+            outcome.append((messages.INFO, _("The %(credits)s credits are back.") % returned))
         return outcome
 
     title = _("Cancel %(request)s") % {"request": target}
