@@ -2,14 +2,13 @@
 the coordinator's decision whether an entry is billed. Forms, one service call per action;
 wired into the page's actions by `backoffice.ticket_actions`.
 
-Time is recorded through ONE function, `time_record` (the usage app's time_entry_record): the
-typed-in entry and the stopped timer both go through it, so the billable lines follow whatever
-records the time; a coordinator's decision goes through usage's time_entry_billable_decide.
+Time is recorded through the usage app (time_entry_record, and time_timer_stop for a stopped
+timer), so the billable lines follow whatever records the time; a coordinator's decision goes
+through usage's time_entry_billable_decide.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -21,37 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tickets.models import OVERRIDE_REASON_MAX, Ticket, TimeCategory, TimeEntry
-from tickets.services.timers import time_timer_discard, time_timer_start, time_timer_take
+from tickets.services.timers import time_timer_discard, time_timer_start
 from tickets.services.work import (
     DISTANCE_KM_MAX,
     OVERRIDE_PERMISSION,
 )
-from usage.services.time import time_entry_billable_decide, time_entry_record
-
-
-def time_record(
-    *,
-    ticket: Ticket,
-    user: User,
-    started_at: datetime,
-    minutes: int,
-    category: str,
-    note: str,
-    distance_km: int | None,
-    now: datetime,
-) -> TimeEntry:
-    """The page's one way to record time (typed in or from the timer): the usage app's
-    time_entry_record writes the entry and brings the ticket's billable lines up to date."""
-    return time_entry_record(
-        ticket=ticket,
-        user=user,
-        started_at=started_at,
-        minutes=minutes,
-        category=category,
-        note=note,
-        distance_km=distance_km,
-        now=now,
-    )
+from usage.services.time import time_entry_billable_decide, time_entry_record, time_timer_stop
 
 
 def _distance_field() -> forms.IntegerField:
@@ -94,7 +68,7 @@ class BillableOverrideForm(forms.Form):
 
 
 def _time(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
-    time_record(
+    time_entry_record(
         ticket=ticket,
         user=user,
         started_at=data["started_at"],
@@ -114,19 +88,15 @@ def _timer_start(ticket: Ticket, data: dict[str, Any], user: User, request: Http
 
 def _timer_stop(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:
     """The page runs the handler in a transaction: a refused entry keeps the timer running."""
-    now = timezone.now()
-    taken = time_timer_take(user=user, ticket=ticket, now=now)
-    time_record(
-        ticket=taken.ticket,
+    entry = time_timer_stop(
         user=user,
-        started_at=taken.started_at,
-        minutes=taken.minutes,
+        ticket=ticket,
         category=data["category"],
         note=data["note"],
         distance_km=data["distance_km"],
-        now=now,
+        now=timezone.now(),
     )
-    return _("Timer stopped; %(n)s minutes registered.") % {"n": taken.minutes}
+    return _("Timer stopped; %(n)s minutes registered.") % {"n": entry.minutes}
 
 
 def _timer_discard(ticket: Ticket, data: dict[str, Any], user: User, request: HttpRequest) -> str:

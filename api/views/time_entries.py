@@ -2,17 +2,14 @@
 whether an entry is billed, and the caller's running timer on a ticket. Staff only, on the
 tickets they may work, as on the back-office's work page.
 
-Time is recorded through ONE function, `time_record` (the usage app's time_entry_record): a
-typed-in entry and a stopped timer both go through it, so the billable lines follow whatever
-records the time; a coordinator's decision goes through usage's time_entry_billable_decide."""
+Time is recorded through the usage app (time_entry_record, and time_timer_stop for a stopped
+timer), so the billable lines follow whatever records the time; a coordinator's decision goes
+through usage's time_entry_billable_decide."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import User
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -34,35 +31,10 @@ from api.views.listing import list_response
 from api.views.ticket_actions import CONFLICT, REFUSED, TicketActionApi, _input
 from api.views.ticket_records import person
 from api.views.tickets import ticket_rows
-from tickets.models import Ticket, TimeEntry, TimeTimer
+from tickets.models import TimeEntry, TimeTimer
 from tickets.selectors import ticket_time_entries
-from tickets.services.timers import time_timer_discard, time_timer_start, time_timer_take
-from usage.services.time import time_entry_billable_decide, time_entry_record
-
-
-def time_record(
-    *,
-    ticket: Ticket,
-    user: User,
-    started_at: datetime,
-    minutes: int,
-    category: str,
-    note: str,
-    distance_km: int | None,
-    now: datetime,
-) -> TimeEntry:
-    """The API's one way to record time: the usage app's
-    time_entry_record writes the entry and brings the ticket's billable lines up to date."""
-    return time_entry_record(
-        ticket=ticket,
-        user=user,
-        started_at=started_at,
-        minutes=minutes,
-        category=category,
-        note=note,
-        distance_km=distance_km,
-        now=now,
-    )
+from tickets.services.timers import time_timer_discard, time_timer_start
+from usage.services.time import time_entry_billable_decide, time_entry_record, time_timer_stop
 
 
 def time_entry_output(caller: Caller, entry: TimeEntry) -> dict[str, Any]:
@@ -121,7 +93,7 @@ class TicketTimeEntriesApi(TicketActionApi):
     def post(self, request: Request, ticket_id: int) -> Response:
         ticket = self.ticket_to_change(ticket_id)
         data = _input(TimeEntryInputSerializer, request.data)
-        entry = time_record(ticket=ticket, user=self.staff(), now=timezone.now(), **data)
+        entry = time_entry_record(ticket=ticket, user=self.staff(), now=timezone.now(), **data)
         return _entry_response(self.caller, entry, status.HTTP_201_CREATED)
 
 
@@ -206,14 +178,5 @@ class TicketTimerStopApi(TicketActionApi):
         ticket = self.ticket_to_change(ticket_id)
         data = _input(TimerStopInputSerializer, request.data)
         user, now = self.staff(), timezone.now()
-        with transaction.atomic():
-            taken = time_timer_take(user=user, ticket=ticket, now=now)
-            entry = time_record(
-                ticket=taken.ticket,
-                user=user,
-                started_at=taken.started_at,
-                minutes=taken.minutes,
-                now=now,
-                **data,
-            )
+        entry = time_timer_stop(user=user, ticket=ticket, now=now, **data)
         return _entry_response(self.caller, entry, status.HTTP_201_CREATED)

@@ -15,7 +15,6 @@ from tickets.models import TicketEvent, TimeCategory, TimeEntry
 from tickets.services.work import time_entry_add, time_entry_billable_override
 
 pytestmark = pytest.mark.django_db
-# LEAD: drop once locale/pending/time14.json is merged (the Dutch cases then pass).
 
 NOW = ams("2026-06-01 11:00")
 

@@ -14,13 +14,12 @@ from tickets.services import ticket_transition
 from tickets.services.timers import (
     time_timer_discard,
     time_timer_start,
-    time_timer_stop,
     time_timer_take,
     timer_minutes,
 )
+from usage.services.time import time_timer_stop
 
 pytestmark = pytest.mark.django_db
-# LEAD: drop once locale/pending/time14.json is merged (the Dutch cases then pass).
 
 
 @pytest.fixture

@@ -10,10 +10,11 @@ from tests.tickets.helpers import ams, create_ticket
 from tests.usage.factories import ContractBillingFactory, coordinator, work
 from tickets.exceptions import TicketValidationError
 from tickets.models import TimeEntry
+from tickets.services.timers import time_timer_start
 from usage.models import BillingLine
 from usage.services.lines import ticket_lines_refresh
 from usage.services.months import billing_month_close
-from usage.services.time import time_entry_record
+from usage.services.time import time_entry_record, time_timer_stop
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +117,21 @@ def test_recording_time_writes_the_entry_and_its_line_together():
     )
     assert BillingLine.objects.get(ticket=ticket).quantity == Decimal(30)
     assert entry.minutes == 20
+
+
+def test_a_stopped_timer_writes_its_entry_and_line_together():
+    ticket = _ticket("standaard")
+    engineer = UserFactory()
+    time_timer_start(ticket=ticket, user=engineer, now=ams("2026-06-02 14:00"))
+    entry = time_timer_stop(
+        user=engineer,
+        ticket=ticket,
+        category="in_subscription",
+        note="printer",
+        now=ams("2026-06-02 14:20"),
+    )
+    assert entry.minutes == 20
+    assert BillingLine.objects.get(ticket=ticket).quantity == Decimal(30)
 
 
 def test_refused_time_writes_neither_entry_nor_line():

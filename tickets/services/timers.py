@@ -5,7 +5,8 @@ rather than silently lost.
 
 The stop is split in two so an interface can register the time through its own one recording
 function (the usage app's, which also refreshes the billable lines): `time_timer_take` ends
-the timer and says what to register; `time_timer_stop` takes and registers in one go.
+the timer and says what to register; `usage.services.time.time_timer_stop` takes it and
+registers the time with its billable lines in one go.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tickets.exceptions import InvalidTransition
-from tickets.models import Status, Ticket, TimeEntry, TimeTimer
+from tickets.models import Status, Ticket, TimeTimer
 from tickets.services.guards import requires_aware_now
-from tickets.services.work import time_entry_add
 
 
 @dataclass(frozen=True)
@@ -76,32 +76,6 @@ def time_timer_take(*, user: User, now: datetime, ticket: Ticket | None = None) 
         ticket=found.ticket,
         started_at=found.started_at,
         minutes=timer_minutes(found.started_at, now),
-    )
-
-
-@requires_aware_now
-@transaction.atomic
-def time_timer_stop(
-    *,
-    user: User,
-    category: str,
-    note: str,
-    now: datetime,
-    ticket: Ticket | None = None,
-    distance_km: int | None = None,
-) -> TimeEntry:
-    """Stop the user's timer and register its time (rounded up to whole minutes, at least 1)
-    through time_entry_add's rules; a refusal writes nothing and the timer keeps running."""
-    taken = time_timer_take(user=user, ticket=ticket, now=now)
-    return time_entry_add(
-        ticket=taken.ticket,
-        user=user,
-        started_at=taken.started_at,
-        minutes=taken.minutes,
-        category=category,
-        note=note,
-        distance_km=distance_km,
-        now=now,
     )
 
 

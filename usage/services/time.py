@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from tickets.models import Ticket, TimeEntry
+from tickets.services.timers import time_timer_take
 from tickets.services.work import time_entry_add, time_entry_billable_override
 from usage.services.lines import ticket_lines_refresh
 from usage.services.microsoft import ede_time_entry_deduct
@@ -53,6 +54,32 @@ def time_entry_record(
     ticket_lines_refresh(ticket=ticket, now=now)
     _ede_deduct(entry, ticket, now)
     return entry
+
+
+@transaction.atomic
+def time_timer_stop(
+    *,
+    user: User,
+    category: str,
+    note: str,
+    now: datetime,
+    ticket: Ticket | None = None,
+    distance_km: int | None = None,
+) -> TimeEntry:
+    """Stop the user's timer (on `ticket` when given) and register its time, rounded up to
+    whole minutes, with the ticket's billable lines; a refusal writes nothing and the timer
+    keeps running."""
+    taken = time_timer_take(user=user, ticket=ticket, now=now)
+    return time_entry_record(
+        ticket=taken.ticket,
+        user=user,
+        started_at=taken.started_at,
+        minutes=taken.minutes,
+        category=category,
+        note=note,
+        distance_km=distance_km,
+        now=now,
+    )
 
 
 @transaction.atomic
