@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import cast
 
 from django.db.models import QuerySet
 
@@ -24,15 +23,13 @@ from contracts.csvcell import csv_cell
 from contracts.models import (
     BillingMode,
     Contract,
-    Provider,
 )
 from contracts.selectors_terms import contract_next_deadline, deadline_text
 from usage.models import BillingLine, LineUnit
-from usage.rules.fair_use import FAIR_USE_FACTOR, Usage, fair_use_figures
+from usage.rules.fair_use import FAIR_USE_FACTOR
 from usage.selectors import month_minutes_by_contract
 from usage.selectors_microsoft import MICROSOFT, MicrosoftFigures, microsoft_figures
-from usage.services.fair_use import _licences as contract_licences
-from usage.services.fair_use import subscribed_contracts
+from usage.services.fair_use import fair_use_month_figures
 from usage.services.months import display_zone
 
 CBG = "cbg"
@@ -158,25 +155,16 @@ def fair_use_month(month: date) -> dict[int, FairUseRow]:
     queries). The same contracts, minutes and licences as the monthly fair-use check
     (usage.services.fair_use): every organisation takes part in the mean, whoever reads;
     callers show only the rows the reader may see."""
-    provider = Provider.objects.filter(code=CBG).first()
-    if provider is None:
-        return {}
-    contracts = subscribed_contracts(provider=provider, month=month)
-    minutes = month_minutes_by_contract(contracts=contracts, month=month)
-    licences = contract_licences(contracts)
-    usage = {c.pk: Usage(minutes.get(c.pk, 0), licences[c.pk]) for c in contracts}
-    figures = fair_use_figures(cast(Mapping[Hashable, Usage], usage))
     rows = {}
-    for contract in contracts:
-        figure = figures.get(contract.pk)
+    for contract, usage, figure in fair_use_month_figures(provider_code=CBG, month=month):
         if figure is None:  # no licences: cannot be normalised
             continue
         rows[contract.pk] = FairUseRow(
             contract_id=contract.pk,
             reference=contract.reference,
             customer=contract.customer.name,
-            minutes=usage[contract.pk].minutes,
-            licences=usage[contract.pk].licences,
+            minutes=usage.minutes,
+            licences=usage.licences,
             per_licence=figure.per_licence.quantize(TENTH),
             threshold=(FAIR_USE_FACTOR * figure.mean_of_others).quantize(TENTH),
             flagged=figure.flagged,

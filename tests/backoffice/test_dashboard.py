@@ -256,9 +256,9 @@ def test_the_number_of_queries_does_not_grow_with_tickets_or_contracts(
     _scale(agent, 2)
     small = _dashboard_queries(client)
     _scale(agent, 2)  # twice the contracts and tickets
-    # 16, and up to 5 for the usage sections (issue #14 §4: the CBG provider, its
-    # subscriptions, their minutes and licences, the Microsoft balances).
-    with django_assert_max_num_queries(21):
+    # 16, and up to 3 for the usage sections (issue #14 §4: the CBG subscriptions with their
+    # licences, their minutes, the Microsoft balances).
+    with django_assert_max_num_queries(19):
         large = _dashboard_queries(client)
     assert large == small
     reader = UserFactory(username="dashboard-reader")

@@ -8,8 +8,10 @@ only by the call that created it (outbox keys name contract, month and address a
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -28,46 +30,53 @@ from usage.services.months import month_of_moment, month_start, next_month
 CENT = Decimal("0.01")
 
 
-def subscribed_contracts(*, provider: Provider, month: date) -> list[Contract]:
-    """The provider's contracts on a subscription (CBG Basis/Extra) that ran during `month`."""
+def subscribed_contracts(*, provider_code: str, month: date) -> list[Contract]:
+    """The provider's contracts on a subscription (CBG Basis/Extra) that ran during `month`,
+    with their rates (the licence count) along."""
     month = month_start(month)
     return list(
         Contract.objects.filter(
-            provider=provider,
+            provider__code=provider_code,
             status=ContractStatus.ACTIVE,
             package__billing_mode=BillingMode.SUBSCRIPTION,
             start_date__lt=next_month(month),
         )
         .exclude(end_date__lt=month)
-        .select_related("customer", "csam__staff_profile")
+        .select_related("customer", "csam__staff_profile", "billing")
         .order_by("pk")
     )
 
 
-def _licences(contracts: list[Contract]) -> dict[int, int]:
-    quoted = dict(
-        ContractBilling.objects.filter(contract__in=contracts).values_list(
-            "contract_id", "licence_count"
-        )
-    )
-    return {c.pk: quoted.get(c.pk) or c.customer.licence_count or 0 for c in contracts}
+def _licences(contract: Contract) -> int:
+    """The quote's licence count, else the customer's."""
+    try:
+        quoted = contract.billing.licence_count
+    except ContractBilling.DoesNotExist:
+        quoted = 0
+    return quoted or contract.customer.licence_count or 0
+
+
+FairUseEntry = tuple[Contract, Usage, FairUseFigure | None]
+
+
+def fair_use_month_figures(*, provider_code: str, month: date) -> list[FairUseEntry]:
+    """Each subscribed organisation of the month with its usage and its figure against the
+    others (None without licences): the one computation behind the monthly flag, the dashboard
+    and the portal. Two queries."""
+    contracts = subscribed_contracts(provider_code=provider_code, month=month)
+    minutes = month_minutes_by_contract(contracts=contracts, month=month)
+    usage = {c.pk: Usage(minutes.get(c.pk, 0), _licences(c)) for c in contracts}
+    figures = fair_use_figures(cast(Mapping[Hashable, Usage], usage))
+    return [(c, usage[c.pk], figures.get(c.pk)) for c in contracts]
 
 
 def fair_use_check(*, provider: Provider, month: date, now: datetime) -> int:
     """Flag the month's organisations above twice the mean; returns how many were new."""
     month = month_start(month)
-    contracts = subscribed_contracts(provider=provider, month=month)
-    minutes = month_minutes_by_contract(contracts=contracts, month=month)
-    licences = _licences(contracts)
-    figures = fair_use_figures(
-        {c.pk: Usage(minutes.get(c.pk, 0), licences[c.pk]) for c in contracts}
-    )
     written = 0
-    for contract in contracts:
-        figure = figures.get(contract.pk)
+    for contract, usage, figure in fair_use_month_figures(provider_code=provider.code, month=month):
         if figure is None or not figure.flagged:
             continue
-        usage = Usage(minutes.get(contract.pk, 0), licences[contract.pk])
         if _flag_write(contract, month, usage, figure, now):
             written += 1
     return written
