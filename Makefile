@@ -39,12 +39,14 @@ run: demo
 	@echo
 	@$(BIN)/python -m servicedesk.run
 
-# The IMAP intake tests run a real Dovecot on loopback (Debian's dovecot-imapd).
+# The IMAP intake tests run a real Dovecot on loopback (Debian's dovecot-imapd); the review
+# packs' PDFs are drawn by WeasyPrint (Pango, DejaVu fonts) and read back with pdftotext.
+SYSTEM_PACKAGES := dovecot-imapd libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
 system-deps:
-	@if [ ! -x /usr/sbin/dovecot ]; then \
+	@if [ ! -x /usr/sbin/dovecot ] || [ ! -x /usr/bin/pdftotext ] || ! ldconfig -p | grep -q libpangoft2; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    (apt-get install -y -q dovecot-imapd || (apt-get update -q && apt-get install -y -q dovecot-imapd)) >/dev/null; \
-	  else echo "note: dovecot-imapd is not installed; the IMAP tests skip outside CI"; fi; \
+	    (apt-get install -y -q $(SYSTEM_PACKAGES) || (apt-get update -q && apt-get install -y -q $(SYSTEM_PACKAGES))) >/dev/null; \
+	  else echo "note: $(SYSTEM_PACKAGES) are not all installed; the IMAP and PDF tests skip outside CI"; fi; \
 	fi
 
 # The portal's browser tests drive Debian's Chromium with Playwright (its own download is not

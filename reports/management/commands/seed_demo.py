@@ -8,8 +8,8 @@ Microsoft credits and EDE hours, a notice) when the demo contracts have no rates
 deterministic for a given week of --now. `--logins` prints the demo login table and changes
 nothing.
 
-The command lives in `usage` because the usage demo uses the usage services, which sit above
-escalation; both parts run in one transaction.
+The command lives in `reports`, the highest domain app, because each part uses its own app's
+services (usage and availability sit above escalation); all parts run in one transaction.
 """
 
 from __future__ import annotations
