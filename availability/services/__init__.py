@@ -1,0 +1,1 @@
+"""Every write of availability and maintenance (ARCHITECTURE: services, time passed in)."""
