@@ -14,3 +14,15 @@ class ServiceRefused(AvailabilityError):
     """A monitored service cannot be created or changed like this."""
 
     code = "service_refused"
+
+
+class OutageRefused(AvailabilityError):
+    """An outage cannot be recorded, ended or changed like this."""
+
+    code = "outage_refused"
+
+
+class MaintenanceRefused(AvailabilityError):
+    """Maintenance cannot be planned or cancelled like this (window, notice, status)."""
+
+    code = "maintenance_refused"

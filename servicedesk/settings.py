@@ -327,6 +327,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "usage.tasks.contract_terms_task",
         "schedule": float(env.int("CONTRACT_TERMS_SECONDS", default=3600)),
     },
+    # Issue #15 §1: the day-before maintenance reminders (each once per maintenance and
+    # contact) and maintenance that is over marked done.
+    "maintenance-reminders": {
+        "task": "availability.tasks.maintenance_reminders_task",
+        "schedule": float(env.int("MAINTENANCE_REMINDER_SECONDS", default=900)),
+    },
 }
 # On call (issue #13 §1): the SMS/voice sender (a dotted path to a class with
 # `send(message)`; the default writes the message to the log), how long a page's
