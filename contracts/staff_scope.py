@@ -135,6 +135,13 @@ SCOPES: dict[str, Scope] = {
     "contracts.serviceexchange": _contract("contract"),
     "contracts.locationexchange": _contract("contract"),
     "contracts.servicerate": _provider("provider", catalogue_only=True),
+    # Availability (issue #15 §1): their contracts' services, outages, maintenance and who was
+    # told; the maintenance windows of the providers they work with.
+    "availability.monitoredservice": _contract("contract"),
+    "availability.outage": _contract("service__contract"),
+    "availability.plannedmaintenance": _contract("services__contract"),
+    "availability.maintenanceannouncement": _contract("maintenance__services__contract"),
+    "availability.maintenancewindow": _provider("provider"),
 }
 
 

@@ -12,7 +12,7 @@ exist" (the admin's redirect).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,10 +25,18 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from availability.models import (
+    MaintenanceAnnouncement,
+    MaintenanceWindow,
+    MonitoredService,
+    Outage,
+    PlannedMaintenance,
+)
 from backoffice.dashboard import dashboard_figures, month_parse
 from contracts.models import (
     AemEvent,
     CatalogueService,
+    Contact,
     ContactChangeRequest,
     Contract,
     ServiceRequest,
@@ -118,6 +126,14 @@ MODELS: dict[str, tuple[str, str]] = {
     "usage.billingmonth": ("--rr-sr", "-------"),
     "usage.contractbilling": ("--rr-sr", "--a---a"),
     "usage.fairuseflag": ("--rr-sr", "-------"),
+    # Availability (issue #15 §1): every role reads, a CSAM their own contracts'; the lines
+    # record outages, the coordinators keep services, windows and maintenance; who was told
+    # is written by the services only.
+    "availability.monitoredservice": ("rrrrrsr", "--a---a"),
+    "availability.outage": ("rrrrrsr", "aaa---a"),
+    "availability.maintenancewindow": ("rrrrrsr", "--a---a"),
+    "availability.plannedmaintenance": ("rrrrrsr", "--a---a"),
+    "availability.maintenanceannouncement": ("rrrrrsr", "-------"),
 }
 
 # Where a row of each model meets its contract (or, for the catalogue, its provider): used to
@@ -146,6 +162,10 @@ TO_CONTRACT = {
     "usage.billingline": "contract",
     "usage.contractbilling": "contract",
     "usage.fairuseflag": "contract",
+    "availability.monitoredservice": "contract",
+    "availability.outage": "service__contract",
+    "availability.plannedmaintenance": "services__contract",
+    "availability.maintenanceannouncement": "maintenance__services__contract",
 }
 TO_PROVIDER = {
     "contracts.provider": "pk",
@@ -160,6 +180,7 @@ TO_PROVIDER = {
     "contracts.slatarget": "policy__release__provider",
     "contracts.oncallshift": "provider",
     "usage.billingmonth": "provider",
+    "availability.maintenancewindow": "provider",
 }
 
 # Back-office pages and the admin's own pages, by URL name: the status per role in ORDER.
@@ -300,6 +321,7 @@ def _side(name: str, provider: str, package: str, csam: User) -> Side:
         confirmed_at=NOW,
         created_at=NOW,
     )
+    _availability(contract, contact, name)
     markers = [
         str(customer.name),
         str(contract.reference),
@@ -309,6 +331,28 @@ def _side(name: str, provider: str, package: str, csam: User) -> Side:
         event.solution,
     ]
     return Side(contract, ticket, problem, inbound, [*markers, contact.email, problem.title])
+
+
+def _availability(contract: Contract, contact: Contact, name: str) -> None:
+    """A monitored service with an outage, the provider's window, maintenance and its mail."""
+    service = MonitoredService.objects.create(
+        contract=contract, name=f"Dienst {name}", kind="other", created_at=NOW
+    )
+    Outage.objects.create(service=service, start=NOW - timedelta(hours=1), recorded_at=NOW)
+    MaintenanceWindow.objects.get_or_create(
+        provider=contract.provider, defaults={"start_time": time(20), "end_time": time(6)}
+    )
+    maintenance = PlannedMaintenance.objects.create(
+        provider=contract.provider,
+        title=f"Onderhoud {name}",
+        start=NOW + timedelta(days=9),
+        end=NOW + timedelta(days=9, hours=2),
+        created_at=NOW,
+    )
+    maintenance.services.add(service)
+    MaintenanceAnnouncement.objects.create(
+        maintenance=maintenance, contact=contact, kind="announcement", sent_at=NOW
+    )
 
 
 @dataclass

@@ -266,8 +266,33 @@ MICROSOFT = dict.fromkeys(ROLES, frozenset[str]()) | {
     SSM: MS_VIEW,
     CSAM: MS_ACT,
 }
+# Availability (issue #15 §1): everyone reads; the lines record outages; the coordinators keep
+# services, windows and maintenance.
+AVAILABILITY_VIEW = {
+    f"availability.view_{model}"
+    for model in (
+        "monitoredservice",
+        "outage",
+        "maintenancewindow",
+        "plannedmaintenance",
+        "maintenanceannouncement",
+    )
+}
+OUTAGE_RECORD = {"availability.add_outage", "availability.change_outage"}
+AVAILABILITY = dict.fromkeys(ROLES, frozenset(AVAILABILITY_VIEW)) | {
+    FIRST: AVAILABILITY_VIEW | OUTAGE_RECORD,
+    SECOND: AVAILABILITY_VIEW | OUTAGE_RECORD,
+    COORDINATOR: AVAILABILITY_VIEW
+    | OUTAGE_RECORD
+    | {
+        f"availability.{action}_{model}"
+        for action in ("add", "change")
+        for model in ("monitoredservice", "maintenancewindow", "plannedmaintenance")
+    },
+}
 EXPECTED = {
     role: EXPECTED[role]
+    | AVAILABILITY[role]
     | BACKOFFICE[role]
     | ONCALL[role]
     | AEM[role]

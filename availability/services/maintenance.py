@@ -41,43 +41,53 @@ class MaintenanceInput:
     override_reason: str = ""
 
 
-def _check(data: MaintenanceInput, now: datetime) -> None:
+def _basic_problem(data: MaintenanceInput, now: datetime) -> str:
     if not data.title.strip():
-        raise MaintenanceRefused(_("Give the maintenance a title."))
+        return _("Give the maintenance a title.")
     if not data.services:
-        raise MaintenanceRefused(_("Choose the services the maintenance affects."))
+        return _("Choose the services the maintenance affects.")
     if any(s.contract.provider_id != data.provider.pk for s in data.services):
-        raise MaintenanceRefused(_("Choose only services of the provider's own contracts."))
+        return _("Choose only services of the provider's own contracts.")
     if data.end <= data.start:
-        raise MaintenanceRefused(_("The maintenance must end after it starts."))
+        return _("The maintenance must end after it starts.")
     if data.start <= now:
-        raise MaintenanceRefused(_("Maintenance can only be planned ahead."))
+        return _("Maintenance can only be planned ahead.")
+    return ""
 
 
-def _notice(data: MaintenanceInput, now: datetime) -> tuple[bool, bool]:
-    """(inside the window, notice in time); refused when neither holds nor a reason is given."""
+def maintenance_notice(data: MaintenanceInput, now: datetime) -> tuple[bool, bool]:
+    """(inside the window, announced in time when announced ``now``) for valid input."""
     spec = maintenance_window_spec(data.provider)
     inside = spec is not None and inside_window(data.start, data.end, spec)
     calendar = contract_pure_calendar(data.services[0].contract)
     in_time = inside or notice_in_time(announced_at=now, start=data.start, calendar=calendar)
-    if not in_time and not data.override_reason.strip():
-        last = formats.date_format(notice_last_day(data.start, calendar), "DATE_FORMAT")
-        raise MaintenanceRefused(
-            _(
-                "Maintenance outside the maintenance window must be announced 5 working days "
-                "ahead; for this start that was %(date)s at the latest. Choose a later start, "
-                "or give the reason it cannot wait."
-            )
-            % {"date": last}
-        )
     return inside, in_time
+
+
+def maintenance_problem(data: MaintenanceInput, now: datetime) -> str:
+    """Why the maintenance cannot be planned like this, or "" (the forms show it too)."""
+    problem = _basic_problem(data, now)
+    if problem:
+        return problem
+    _inside, in_time = maintenance_notice(data, now)
+    if in_time or data.override_reason.strip():
+        return ""
+    calendar = contract_pure_calendar(data.services[0].contract)
+    last = formats.date_format(notice_last_day(data.start, calendar), "DATE_FORMAT")
+    return _(
+        "Maintenance outside the maintenance window must be announced 5 working days "
+        "ahead; for this start that was %(date)s at the latest. Choose a later start, "
+        "or give the reason it cannot wait."
+    ) % {"date": last}
 
 
 @transaction.atomic
 def maintenance_plan(*, data: MaintenanceInput, by: Any, now: datetime) -> PlannedMaintenance:
     """Plan and announce maintenance; the contacts of every affected contract are mailed."""
-    _check(data, now)
-    inside, in_time = _notice(data, now)
+    problem = maintenance_problem(data, now)
+    if problem:
+        raise MaintenanceRefused(problem)
+    inside, in_time = maintenance_notice(data, now)
     maintenance = PlannedMaintenance.objects.create(
         provider=data.provider,
         title=data.title.strip(),

@@ -34,13 +34,21 @@ class OutageInput:
     maintenance: PlannedMaintenance | None = None
 
 
-def _check_times(start: datetime, end: datetime | None, now: datetime) -> None:
+def outage_times_problem(start: datetime, end: datetime | None, now: datetime) -> str:
+    """Why these times cannot be an outage's, or "" (the forms show it too)."""
     if start > now:
-        raise OutageRefused(_("An outage cannot start in the future."))
+        return _("An outage cannot start in the future.")
     if end is not None and end <= start:
-        raise OutageRefused(_("An outage must end after it started."))
+        return _("An outage must end after it started.")
     if end is not None and end > now:
-        raise OutageRefused(_("An outage cannot end in the future; end it when it is over."))
+        return _("An outage cannot end in the future; end it when it is over.")
+    return ""
+
+
+def _check_times(start: datetime, end: datetime | None, now: datetime) -> None:
+    problem = outage_times_problem(start, end, now)
+    if problem:
+        raise OutageRefused(problem)
 
 
 def _check_reason(reason: str) -> None:
