@@ -356,3 +356,20 @@ def maintenance_performed(*, contract: Contract, start: date, end: date) -> list
         )
         for row in rows
     ]
+
+
+def maintenance_announced_for_customer(
+    *, customer_id: int, now: datetime
+) -> list[PlannedMaintenance]:
+    """Announced maintenance on the customer's services that is not over yet (the portal's
+    banner): one query."""
+    return list(
+        PlannedMaintenance.objects.filter(
+            services__contract__customer_id=customer_id,
+            status=MaintenanceStatus.PLANNED,
+            announced_at__isnull=False,
+            end__gt=now,
+        )
+        .distinct()
+        .order_by("start", "pk")
+    )
