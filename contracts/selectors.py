@@ -496,6 +496,14 @@ def contract_manager_missing(contract: Contract) -> bool:
     )
 
 
+def contact_is_manager(contact: Contact) -> bool:
+    """The support services manager of any of the organisation's contracts: sees all of its
+    tickets and keeps its manager pages (API tokens, events, phone codes, remote access)."""
+    return ContactRole.objects.filter(
+        contact=contact, role=ContactRoleKind.SUPPORT_SERVICES_MANAGER
+    ).exists()
+
+
 def contact_change_requests_pending(customer_id: int) -> int:
     return ContactChangeRequest.objects.filter(
         customer_id=customer_id, status=ContactChangeStatus.PENDING

@@ -75,6 +75,8 @@ SCOPES: dict[str, Scope] = {
     "contracts.contactchangerequest": _contract("contracts"),
     "contracts.entitlementmovement": _contract("contract"),
     "contracts.phonecode": _contract("contract"),
+    # Remote-access grants (SEC-04): those of their contracts' customers, as their contacts.
+    "contracts.remoteaccessgrant": _contract("customer__contracts"),
     # AEM events (issue #13 §3): their contracts' events, as they get their mails.
     "contracts.aemevent": _contract("contract"),
     "contracts.escalationcontact": _provider("release__provider", catalogue_only=True),

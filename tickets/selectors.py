@@ -26,7 +26,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from contracts.models import Contact, ContactRole, ContactRoleKind, RequestType, ResolutionStart
+from contracts.models import Contact, RequestType, ResolutionStart
+from contracts.selectors import contact_is_manager
 from tickets.event_kinds import CUSTOMER_EVENT_DATA
 from tickets.models import (
     Line,
@@ -117,13 +118,6 @@ def ticket_priority_label(ticket: Ticket) -> str:
     if target is None:
         return _("no priority")
     return target.label_en if (get_language() or "nl").startswith("en") else target.label_nl
-
-
-def contact_is_manager(contact: Contact) -> bool:
-    """The support services manager of any of the organisation's contracts sees everything."""
-    return ContactRole.objects.filter(
-        contact=contact, role=ContactRoleKind.SUPPORT_SERVICES_MANAGER
-    ).exists()
 
 
 def tickets_visible_to(contact: Contact, *, everything: bool = False) -> QuerySet[Ticket]:

@@ -1,6 +1,7 @@
 """Back-office registrations of the contracts app, one module per sub-domain."""
 
 from contracts.admin import (
+    access,
     agreements,
     calendars,
     catalogue,
@@ -14,6 +15,7 @@ from contracts.admin.catalogue import ReadOnlyAdmin
 
 __all__ = [
     "ReadOnlyAdmin",
+    "access",
     "agreements",
     "calendars",
     "catalogue",

@@ -1,3 +1,4 @@
+from contracts.models.access import GrantState, RemoteAccessGrant
 from contracts.models.agreements import Contract, ContractStatus, EscalationContact, Hosting
 from contracts.models.catalogue import (
     BillingMode,
@@ -67,6 +68,7 @@ __all__ = [
     "EntitlementMovement",
     "EscalationContact",
     "EscalationPolicy",
+    "GrantState",
     "Hosting",
     "Inclusion",
     "LocationExchange",
@@ -78,6 +80,7 @@ __all__ = [
     "PhoneCode",
     "Provider",
     "ProviderChannel",
+    "RemoteAccessGrant",
     "RequestChangeKind",
     "RequestType",
     "ResolutionStart",
