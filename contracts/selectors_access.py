@@ -89,6 +89,10 @@ class GrantRow:
     def is_active(self) -> bool:
         return self.state == GrantState.ACTIVE
 
+    @property
+    def state_label(self) -> str:
+        return str(GrantState(self.state).label)
+
 
 def grant_rows(grants: QuerySet[RemoteAccessGrant], now: datetime) -> list[GrantRow]:
     return [GrantRow(g, g.state(now), grant_state_words(g, now)) for g in grants]

@@ -2,6 +2,7 @@ from django.urls import path
 
 from portal.tokens import ContactSetPasswordForm, contact_token_generator
 from portal.views import (
+    access,
     account,
     api_tokens,
     auth,
@@ -55,6 +56,7 @@ urlpatterns = [
     path("events/<int:pk>/assessment/", events.event_assessment, name="event_assessment"),
     path("api-tokens/", api_tokens.api_tokens_page, name="api_tokens"),
     path("phone-codes/", phone_codes.phone_codes_page, name="phone_codes"),
+    path("remote-access/", access.remote_access_page, name="remote_access"),
     path("usage/", usage.usage_page, name="usage"),
     path("preferences/", preferences.preferences_page, name="preferences"),
     path("language/", preferences.language_switch, name="language"),

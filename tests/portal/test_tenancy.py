@@ -45,10 +45,11 @@ ORGANISATION_PAGES = {
     "api_tokens",
     "events",
     "phone_codes",
+    "remote_access",
     "usage",  # issue #14 §4: a named contact sees its own tickets' lines, the manager more
 }
 # Of those, the support services manager's only: another contact gets a 404.
-MANAGER_PAGES = {"organisation", "api_tokens", "events", "phone_codes"}
+MANAGER_PAGES = {"organisation", "api_tokens", "events", "phone_codes", "remote_access"}
 PATTERNS = portal_urls.urlpatterns
 ACTIONS = ("reply", "priority", "escalate", "unsatisfied", "confirm", "reopen", "survey")
 
