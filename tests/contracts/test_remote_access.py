@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -95,7 +96,7 @@ def test_a_grant_is_refused_with_the_field_at_fault(
         **fields,
     }
     with pytest.raises(RemoteAccessRefused, match=words) as refused:
-        remote_access_grant(contact=alfa.manager, now=NOW, **given)  # type: ignore[arg-type]
+        remote_access_grant(contact=alfa.manager, now=NOW, **given)
 
     assert refused.value.field == field
     assert RemoteAccessGrant.objects.count() == 0
@@ -266,12 +267,12 @@ def test_the_state_in_words_tells_the_days_left_or_when_it_ended(alfa: GrantCust
 
 
 def test_the_work_panel_lists_active_grants_and_the_ended_ones_in_two_queries(
-    alfa: GrantCustomer, bravo: GrantCustomer, django_assert_num_queries: object
+    alfa: GrantCustomer, bravo: GrantCustomer, django_assert_num_queries: Any
 ) -> None:
     active, expired, revoked = three_grants(alfa)
     granted(bravo, "bravo-server")
 
-    with django_assert_num_queries(2):  # type: ignore[operator]
+    with django_assert_num_queries(2):
         panel = remote_access_panel(alfa.contract.customer_id, NOW)
 
     assert [row.grant for row in panel.active] == [active]
