@@ -39,6 +39,7 @@ from contracts.models import (
     Contact,
     ContactChangeRequest,
     Contract,
+    RemoteAccessGrant,
     ServiceRequest,
     ServiceRequestChange,
 )
@@ -82,6 +83,9 @@ MODELS: dict[str, tuple[str, str]] = {
     "contracts.aemevent": ("rrrrrsr", "--a---a"),
     # Out-of-hours phone codes: the coordinators issue, rotate and revoke them (issue #13 §2).
     "contracts.phonecode": ("--r---r", "--a---a"),
+    # Remote-access grants (SEC-04): made by the customer's manager in the portal or the API;
+    # every role reads them, a CSAM their own contracts' customers'; coordinators may revoke.
+    "contracts.remoteaccessgrant": ("rrrrrsr", "-------"),
     "axes.accessfailurelog": ("------r", "-------"),
     "axes.accesslog": ("------r", "-------"),
     "contracts.businesscalendar": ("rrr--sr", "-------"),
@@ -146,6 +150,7 @@ TO_CONTRACT = {
     "contracts.contactrole": "contract",
     "contracts.contactchangerequest": "contracts",
     "contracts.aemevent": "contract",
+    "contracts.remoteaccessgrant": "customer__contracts",
     "tickets.ticket": "contract",
     "tickets.ticketmessage": "ticket__contract",
     "tickets.ticketevent": "ticket__contract",
@@ -322,7 +327,16 @@ def _side(name: str, provider: str, package: str, csam: User) -> Side:
         created_at=NOW,
     )
     _availability(contract, contact, name)
+    grant = RemoteAccessGrant.objects.create(
+        customer=customer,
+        system=f"server-{name.lower()}-vertrouwelijk",
+        scope="beheer",
+        granted_by=contact,
+        granted_at=NOW,
+        expires_at=NOW + timedelta(days=7),
+    )
     markers = [
+        grant.system,
         str(customer.name),
         str(contract.reference),
         ticket.number,

@@ -290,6 +290,12 @@ AVAILABILITY = dict.fromkeys(ROLES, frozenset(AVAILABILITY_VIEW)) | {
         for model in ("monitoredservice", "maintenancewindow", "plannedmaintenance")
     },
 }
+# What backoffice.0011_remote_access_roles added (issue #15 §3): every role reads the customers'
+# remote-access grants (a CSAM their own contracts' customers'); coordinators may revoke one.
+GRANT_VIEW = {"contracts.view_remoteaccessgrant"}
+GRANTS = dict.fromkeys(ROLES, GRANT_VIEW) | {
+    COORDINATOR: GRANT_VIEW | {"contracts.change_remoteaccessgrant"}
+}
 EXPECTED = {
     role: EXPECTED[role]
     | AVAILABILITY[role]
@@ -299,6 +305,7 @@ EXPECTED = {
     | BILLING[role]
     | TERMS[role]
     | MICROSOFT[role]
+    | GRANTS[role]
     for role in ROLES
 }
 

@@ -33,6 +33,7 @@ from backoffice.ticket_actions import HANDLERS, ticket_forms
 from backoffice.ticket_time import may_override
 from backoffice.timeline import ledger, timeline
 from contracts.exceptions import ContractsError
+from contracts.selectors_access import remote_access_panel
 from escalation.exceptions import EscalationError
 from escalation.models import Escalation
 from tickets.exceptions import TicketError
@@ -215,6 +216,7 @@ def _context(
         "running_timer": user_running_timer(user),
         "may_override_billable": may_override(user),
         "vendor_escalations": ticket_vendor_escalations(ticket),
+        "remote_access": remote_access_panel(ticket.customer_id, now),
         "needs_completeness": ticket.completeness_checked_at is None
         and ticket.status in OPEN_STATUSES,
     }
