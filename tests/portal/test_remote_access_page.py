@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from contracts.models import GrantState, RemoteAccessGrant
+from contracts.models import Contact, GrantState, RemoteAccessGrant
 from tests.access_support import NOW, GrantCustomer, grant_customer, granted, three_grants
 from tests.portal.conftest import client_for
 
@@ -34,8 +34,8 @@ def bravo() -> GrantCustomer:
     return grant_customer("bravo")
 
 
-def client_en(who: object) -> Client:
-    client = client_for(who)  # type: ignore[arg-type]
+def client_en(who: Contact) -> Client:
+    client = client_for(who)
     client.cookies["django_language"] = "en"
     return client
 
