@@ -3,6 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from api.views import access as grants
 from api.views import (
     aem,
     billing,
@@ -344,4 +345,20 @@ urlpatterns = [
         name="contract-location-exchanges",
     ),
     # --- end of usage, billing and contract terms ---
+    # --- remote-access grants (issue #15 §3) ---
+    path(
+        "remote-access-grants/",
+        grants.RemoteAccessGrantCollectionApi.as_view(),
+        name="remote-access-grant-list",
+    ),
+    path(
+        "remote-access-grants/<int:grant_id>/",
+        grants.RemoteAccessGrantDetailApi.as_view(),
+        name="remote-access-grant-detail",
+    ),
+    path(
+        "remote-access-grants/<int:grant_id>/revoke/",
+        grants.RemoteAccessGrantRevokeApi.as_view(),
+        name="remote-access-grant-revoke",
+    ),
 ]

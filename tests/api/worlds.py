@@ -299,6 +299,25 @@ def _request_change(world: World) -> int:
     return int(change.pk)
 
 
+def _remote_access_grant(world: World) -> int:
+    """An active grant of the organisation's manager, written as a row: the walk is about who
+    reaches it, not the granting rules."""
+    from datetime import timedelta
+
+    from contracts.models import RemoteAccessGrant
+
+    grant = RemoteAccessGrant.objects.create(
+        customer=world.org.customer,
+        contract=world.org.contract,
+        system=world.note("server-01"),
+        scope="logs",
+        granted_by=world.org.manager,
+        granted_at=world.now,
+        expires_at=world.now + timedelta(days=30),
+    )
+    return int(grant.pk)
+
+
 def _message(world: World) -> int:
     message = TicketMessage.objects.filter(ticket=world.ticket).order_by("-pk").first()
     assert message is not None
@@ -334,6 +353,7 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "line_id": _billing_line,
     "service_request_id": _service_request,
     "change_id": _request_change,
+    "grant_id": _remote_access_grant,
 }
 
 
