@@ -367,3 +367,12 @@ def test_every_other_demo_contact_logs_in_with_the_demo_password():
     assert all(
         c.user.username == c.email and c.user.check_password(DEMO_PASSWORD) for c in contacts
     )
+
+
+def test_the_demo_holds_an_active_and_an_expired_remote_access_grant():
+    from contracts.models import GrantState, RemoteAccessGrant
+
+    grants = RemoteAccessGrant.objects.filter(customer__code="zuiderzee-logistiek")
+
+    assert sorted(g.state(NOW) for g in grants) == [GrantState.ACTIVE, GrantState.EXPIRED]
+    assert {g.granted_by.email for g in grants} == {"anna.devries@zuiderzee-logistiek.example"}

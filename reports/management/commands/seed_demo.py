@@ -22,6 +22,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from contracts.demo_access import remote_access_demo_seed
 from contracts.management.base import DomainCommand
 from escalation.demo import demo_seed_with_history
 from tickets.demo import DemoDataError
@@ -76,9 +77,12 @@ class Command(DomainCommand):
             with transaction.atomic():
                 counts = demo_seed_with_history(now=now)
                 usage = usage_demo_seed(now=now)
+                grants = remote_access_demo_seed(now=now)
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         self._report(counts, usage)
+        if grants:
+            self.stdout.write(f"remote access: {grants['remote-access grants']} grants")
 
     def _report(self, counts: Counter[str], usage: Counter[str]) -> None:
         if not any(counts.values()) and not any(usage.values()):
