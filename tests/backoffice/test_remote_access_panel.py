@@ -91,3 +91,28 @@ def test_the_panel_costs_the_same_queries_for_one_grant_or_many(
 
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(url)
+
+
+def test_a_coordinator_revokes_a_grant_in_the_admin_list(alfa: GrantCustomer) -> None:
+    grant = granted(alfa, "erp-prod-01")
+    coordinator = staff("coordinator")
+    url = reverse("admin:contracts_remoteaccessgrant_changelist")
+
+    response = english_client(coordinator).post(
+        url, {"action": "revoke_selected", "_selected_action": [grant.pk]}, follow=True
+    )
+
+    grant.refresh_from_db()
+    assert (grant.revoked_at, grant.revoked_by_user) == (NOW, coordinator)
+    assert "Grants revoked: 1." in response.content.decode()
+
+
+def test_an_engineer_reads_the_admin_list_without_the_revoke_action(alfa: GrantCustomer) -> None:
+    granted(alfa, "erp-prod-01")
+    client = english_client(staff("second"))
+
+    page = client.get(reverse("admin:contracts_remoteaccessgrant_changelist") + "?state=active")
+
+    assert page.status_code == 200
+    assert "erp-prod-01" in page.content.decode()
+    assert "revoke_selected" not in page.content.decode()
