@@ -290,7 +290,7 @@ AVAILABILITY = dict.fromkeys(ROLES, frozenset(AVAILABILITY_VIEW)) | {
         for model in ("monitoredservice", "maintenancewindow", "plannedmaintenance")
     },
 }
-# What backoffice.0011_remote_access_roles added (issue #15 §3): every role reads the customers'
+# What backoffice.0012_remote_access_roles added (issue #15 §3): every role reads the customers'
 # remote-access grants (a CSAM their own contracts' customers'); coordinators may revoke one.
 GRANT_VIEW = {"contracts.view_remoteaccessgrant"}
 GRANTS = dict.fromkeys(ROLES, GRANT_VIEW) | {

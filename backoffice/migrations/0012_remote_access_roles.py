@@ -30,7 +30,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("backoffice", "0010_microsoft_usage_roles"),
+        ("backoffice", "0011_availability_roles"),
         ("contracts", "0018_remote_access_grants"),
     ]
 
