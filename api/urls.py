@@ -6,11 +6,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from api.views import access as grants
 from api.views import (
     aem,
+    availability,
     billing,
     calendars,
     contracts,
     critical,
     escalations,
+    maintenance,
     microsoft,
     microsoft_staff,
     oncall,
@@ -361,4 +363,45 @@ urlpatterns = [
         grants.RemoteAccessGrantRevokeApi.as_view(),
         name="remote-access-grant-revoke",
     ),
+    # --- availability: monitored services, outages, planned maintenance (issue 15) ---
+    path(
+        "monitored-services/",
+        availability.MonitoredServiceCollectionApi.as_view(),
+        name="monitored-service-list",
+    ),
+    path(
+        "monitored-services/<int:service_id>/",
+        availability.MonitoredServiceDetailApi.as_view(),
+        name="monitored-service-detail",
+    ),
+    path("outages/", availability.OutageCollectionApi.as_view(), name="outage-list"),
+    path("outages/<int:outage_id>/", availability.OutageDetailApi.as_view(), name="outage-detail"),
+    path("outages/<int:outage_id>/end/", availability.OutageEndApi.as_view(), name="outage-end"),
+    path(
+        "outages/<int:outage_id>/tickets/",
+        availability.OutageTicketsApi.as_view(),
+        name="outage-tickets",
+    ),
+    path(
+        "tickets/<int:ticket_id>/outage/",
+        availability.TicketOutageApi.as_view(),
+        name="ticket-outage",
+    ),
+    path("maintenance/", maintenance.MaintenanceCollectionApi.as_view(), name="maintenance-list"),
+    path(
+        "maintenance/<int:maintenance_id>/",
+        maintenance.MaintenanceDetailApi.as_view(),
+        name="maintenance-detail",
+    ),
+    path(
+        "maintenance/<int:maintenance_id>/cancel/",
+        maintenance.MaintenanceCancelApi.as_view(),
+        name="maintenance-cancel",
+    ),
+    path(
+        "contracts/<int:contract_id>/availability/",
+        maintenance.ContractAvailabilityApi.as_view(),
+        name="contract-availability",
+    ),
+    # --- end of availability ---
 ]

@@ -315,11 +315,12 @@ def availability_breaches(
 ) -> list[AvailabilityBreach]:
     """The broken availability promises of [start, end): one line per service, month and
     promise (office hours, outside office hours, interruptions), with the outages that caused it."""
-    return [
-        _breach(row, kind)
-        for row in contract_availability(contract=contract, start=start, end=end, now=now)
-        for kind in row.broken
-    ]
+    return breaches_of(contract_availability(contract=contract, start=start, end=end, now=now))
+
+
+def breaches_of(rows: Sequence[ServiceMonth]) -> list[AvailabilityBreach]:
+    """The broken promises of figures already computed (no query)."""
+    return [_breach(row, kind) for row in rows for kind in row.broken]
 
 
 def maintenance_performed(*, contract: Contract, start: date, end: date) -> list[MaintenanceLine]:
@@ -372,4 +373,14 @@ def maintenance_announced_for_customer(
         )
         .distinct()
         .order_by("start", "pk")
+    )
+
+
+def outage_of_ticket(ticket_id: int) -> Outage | None:
+    """The outage a ticket is linked to, if any (the work page shows it): one query."""
+    return (
+        Outage.objects.filter(tickets=ticket_id)
+        .select_related("service")
+        .order_by("start", "pk")
+        .first()
     )

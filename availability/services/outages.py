@@ -117,31 +117,45 @@ def outage_update(
     return outage
 
 
-def _disruption_service(ticket: Ticket) -> MonitoredService:
+def _disruption_service(ticket: Ticket, chosen: MonitoredService | None) -> MonitoredService:
+    """The service the caller chose (one of the ticket's contract's active ones), else the
+    contract's integration service, else its first active service."""
     services = list(
         MonitoredService.objects.filter(contract_id=ticket.contract_id, is_active=True).order_by(
             "pk"
         )
     )
+    if chosen is not None:
+        if chosen.pk not in {s.pk for s in services}:
+            raise OutageRefused(_("Choose an active service of the ticket's own contract."))
+        return chosen
     integration = [s for s in services if s.kind == INTEGRATION_SERVICE]
-    chosen = integration or services
-    if not chosen:
+    candidates = integration or services
+    if not candidates:
         raise OutageRefused(
             _("The ticket's contract has no monitored service; add the service first.")
         )
-    return chosen[0]
+    return candidates[0]
 
 
 @transaction.atomic
-def outage_open_from_ticket(*, ticket: Ticket, by: Any, now: datetime) -> Outage:
+def outage_open_from_ticket(
+    *,
+    ticket: Ticket,
+    by: Any,
+    now: datetime,
+    service: MonitoredService | None = None,
+    start: datetime | None = None,
+) -> Outage:
     """A disruption (an incident where several users cannot use the service) opens an outage
-    of the contract's integration service from the ticket's registration, linked to it. When
-    that service already has an ongoing outage, the ticket joins it: one outage, not two."""
+    of the chosen service (default: the contract's integration service) from ``start``
+    (default: the ticket's registration), linked to it. When that service already has an
+    ongoing outage, the ticket joins it: one outage, not two."""
     if ticket.request_type != "incident" or ticket.impact_scope != ImpactScope.MULTIPLE_USERS:
         raise OutageRefused(_("Only an incident that affects several users opens an outage."))
     if Outage.objects.filter(tickets=ticket).exists():
         raise OutageRefused(_("This ticket is already linked to an outage."))
-    service = _disruption_service(ticket)
+    service = _disruption_service(ticket, service)
     ongoing = (
         Outage.objects.select_for_update()
         .filter(service=service, end__isnull=True)
@@ -153,7 +167,7 @@ def outage_open_from_ticket(*, ticket: Ticket, by: Any, now: datetime) -> Outage
         return ongoing
     data = OutageInput(
         service=service,
-        start=min(ticket.created_at, now),
+        start=min(start or ticket.created_at, now),
         description=ticket.subject,
         tickets=(ticket,),
     )

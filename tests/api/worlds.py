@@ -324,6 +324,53 @@ def _message(world: World) -> int:
     return message.pk
 
 
+def _monitored_service(world: World) -> int:
+    """A measured service of the organisation's contract, written as a row: the walk is about
+    who reaches it, not the default targets."""
+    from availability.models import MonitoredService
+
+    service = MonitoredService.objects.create(
+        contract=world.org.contract,
+        name=world.note("Webportaal"),
+        kind="integration_service",
+        created_at=world.now,
+    )
+    return int(service.pk)
+
+
+def _outage(world: World) -> int:
+    from datetime import timedelta
+
+    from availability.models import Outage
+
+    outage = Outage.objects.create(
+        service_id=world.value("service_id"),
+        start=world.now - timedelta(hours=2),
+        description=world.note("Portaal onbereikbaar"),
+        recorded_at=world.now,
+    )
+    outage.tickets.add(world.ticket)
+    return int(outage.pk)
+
+
+def _maintenance(world: World) -> int:
+    """Announced maintenance on the organisation's service (announced: its customer sees it)."""
+    from datetime import timedelta
+
+    from availability.models import PlannedMaintenance
+
+    maintenance = PlannedMaintenance.objects.create(
+        provider=world.org.contract.provider,
+        title=world.note("Onderhoud webportaal"),
+        start=world.now + timedelta(days=10),
+        end=world.now + timedelta(days=10, hours=2),
+        announced_at=world.now,
+        created_at=world.now,
+    )
+    maintenance.services.add(world.value("service_id"))
+    return int(maintenance.pk)
+
+
 BUILDERS: dict[str, Callable[[World], Any]] = {
     "ticket_id": lambda world: world.ticket.pk,
     # The first file of the first ticket (a fuzzed upload may have added more since).
@@ -354,6 +401,9 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "service_request_id": _service_request,
     "change_id": _request_change,
     "grant_id": _remote_access_grant,
+    "service_id": _monitored_service,
+    "outage_id": _outage,
+    "maintenance_id": _maintenance,
 }
 
 
