@@ -30,6 +30,7 @@ from backoffice.forms import (
     VendorOpenForm,
     VendorUpdateForm,
 )
+from backoffice.ticket_outage import OUTAGE_HANDLERS, outage_forms
 from backoffice.ticket_time import TIME_HANDLERS, time_forms
 from contracts.models import SlaTarget
 from escalation.models import Escalation
@@ -237,6 +238,7 @@ def ticket_forms(ticket: Ticket, data: Any = None, files: Any = None) -> dict[st
     return {
         **critical_forms(data),
         **time_forms(data),
+        **outage_forms(ticket, data),
         "reply": ReplyForm(data, files, prefix="reply", ticket=ticket),
         "transition": TransitionForm(data, prefix="transition", ticket=ticket),
         "assign": AssignForm(
@@ -295,4 +297,5 @@ HANDLERS: dict[str, Handler] = {
     "sla_exempt": _sla_exempt,
     **CRITICAL_HANDLERS,
     **TIME_HANDLERS,
+    **OUTAGE_HANDLERS,
 }

@@ -8,6 +8,7 @@ from django.urls import URLPattern, path
 
 from backoffice.views import (
     api_tokens,
+    availability,
     billing,
     escalations,
     language,
@@ -83,5 +84,15 @@ urlpatterns += [
         "microsoft/<int:pk>/locations/exchange/",
         microsoft_forms.ms_location_exchange,
         "ms-location-exchange",
+    ),
+]
+
+# A contract's availability per month or period (issue #15 §1).
+urlpatterns += [
+    admin_path("availability/", availability.availability_overview_page, "availability"),
+    admin_path(
+        "availability/contracts/<int:pk>/",
+        availability.contract_availability_page,
+        "contract-availability",
     ),
 ]

@@ -236,6 +236,10 @@ PAGES: dict[str, tuple[int, ...]] = {
     ),
     "backoffice:ms-fee": (403, 403, 200, 403, 403, 403, 200),
     "backoffice:ms-purchase": (403, 403, 200, 403, 403, 403, 200),  # the ledger's existing grant
+    # Availability (issue #15 §1): every provider role reads; asked for the other CSAM's
+    # contract, so the CSAM finds nothing.
+    "backoffice:availability": (200,) * 7,
+    "backoffice:contract-availability": (200, 200, 200, 200, 200, 404, 200),
 }
 MODEL_URL_SUFFIXES = ("changelist", "add", "change", "history", "delete")
 
@@ -458,6 +462,7 @@ def _page_url(name: str, world: World) -> str:
         "admin:view_on_site": {"args": [ticket_type, world.other.ticket.pk]},
         "backoffice:triage-detail": {"args": [world.other.inbound.pk]},
         "backoffice:billing-ledger": {"args": [world.other.contract.pk]},
+        "backoffice:contract-availability": {"args": [world.other.contract.pk]},
         "admin:auth_user_password_change": {"args": [world.users["csam"].pk]},
         "admin:contracts_contract_notice": {"args": [world.other.contract.pk]},
         "backoffice:ms-cancel": {"args": [world.other.contract.pk, world.request.pk]},

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -33,20 +32,13 @@ from api.serializers.availability import (
     MaintenanceCreateInputSerializer,
     MaintenanceOutputSerializer,
 )
-from api.serializers.usage import MonthField
 from api.views.availability import availability_role_check, service_rows
 from api.views.base import ApiView
 from api.views.billing import contract_rows_plain
 from api.views.listing import list_response
 from availability.models import MaintenanceStatus, MonitoredService, PlannedMaintenance
-from availability.rules.windows import month_next
-from availability.selectors import (
-    OutageLine,
-    ServiceMonth,
-    breaches_of,
-    contract_availability,
-    maintenance_performed,
-)
+from availability.selectors import OutageLine, ServiceMonth
+from availability.selectors_pages import Period, availability_report, period_from_text
 from availability.services.maintenance import (
     MaintenanceInput,
     maintenance_cancel,
@@ -54,8 +46,6 @@ from availability.services.maintenance import (
 )
 from contracts.models import Contract
 from contracts.selectors_events import local_day
-
-MAX_MONTHS = 36
 
 
 def maintenance_rows(caller: Caller) -> QuerySet[PlannedMaintenance]:
@@ -213,32 +203,17 @@ class MaintenanceCancelApi(ApiView):
 # --- a contract's availability ------------------------------------------------------------------
 
 
-def _months(request: Request) -> tuple[date, date]:
-    """(first month, last month included) from ?month= or ?start=&end= (this month by default)."""
+def _period(request: Request) -> Period:
     params = request.query_params
-    field = MonthField()
-    this_month = local_day(timezone.now()).replace(day=1)
-    errors: dict[str, Any] = {}
-    values: dict[str, date] = {}
-    for name in ("month", "start", "end"):
-        if params.get(name):
-            try:
-                values[name] = field.run_validation(params[name])
-            except serializers.ValidationError as exc:
-                errors[name] = exc.detail
-    if errors:
-        raise serializers.ValidationError(errors)
-    if "month" in values:
-        return values["month"], values["month"]
-    start = values.get("start", values.get("end", this_month))
-    end = values.get("end", max(start, this_month))
-    if end < start:
-        raise serializers.ValidationError({"end": [_("The last month comes before the first.")]})
-    if (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
-        raise serializers.ValidationError(
-            {"end": [_("Ask for at most %(count)s months at once.") % {"count": MAX_MONTHS}]}
-        )
-    return start, end
+    period = period_from_text(
+        month=params.get("month"),
+        start=params.get("start"),
+        end=params.get("end"),
+        today=local_day(timezone.now()),
+    )
+    if period.error:
+        raise serializers.ValidationError({period.error_field: [period.error]})
+    return period
 
 
 def _line(line: OutageLine) -> dict[str, Any]:
@@ -305,17 +280,13 @@ class ContractAvailabilityApi(ApiView):
     )
     def get(self, request: Request, contract_id: int) -> Response:
         contract: Contract = one_or_404(contract_rows_plain(self.caller), pk=contract_id)
-        first, last = _months(request)
-        now = timezone.now()
-        until = month_next(last)
-        rows = contract_availability(contract=contract, start=first, end=until, now=now)
-        breaches = breaches_of(rows)
-        maintenance = maintenance_performed(contract=contract, start=first, end=until)
+        period = _period(request)
+        report = availability_report(contract=contract, period=period, now=timezone.now())
         body = {
             "contract": {"id": contract.pk, "reference": contract.reference},
-            "start": first,
-            "end": last,
-            "services": [service_month_facts(row) for row in rows],
+            "start": period.first,
+            "end": period.last,
+            "services": [service_month_facts(row) for row in report.rows],
             "breaches": [
                 {
                     "month": b.month,
@@ -327,7 +298,7 @@ class ContractAvailabilityApi(ApiView):
                     "down_seconds": b.down_seconds,
                     "outages": [line.id for line in b.outages],
                 }
-                for b in breaches
+                for b in report.breaches
             ],
             "maintenance": [
                 {
@@ -339,7 +310,7 @@ class ContractAvailabilityApi(ApiView):
                     "inside_window": m.inside_window,
                     "services": list(m.service_names),
                 }
-                for m in maintenance
+                for m in report.maintenance
             ],
         }
         return Response(ContractAvailabilitySerializer(body).data)

@@ -26,10 +26,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from availability.exceptions import AvailabilityError
 from backoffice.access import require_perm, ticket_workable, tickets_in_scope
 from backoffice.critical import critical_context
 from backoffice.customer_input import customer_answers, customer_checklist, priority_levels
 from backoffice.ticket_actions import HANDLERS, ticket_forms
+from backoffice.ticket_outage import outage_context
 from backoffice.ticket_time import may_override
 from backoffice.timeline import ledger, timeline
 from contracts.exceptions import ContractsError
@@ -58,7 +60,7 @@ from tickets.selectors_aem import ticket_policy_label
 from tickets.selectors_time import ticket_work_blocks, user_running_timer
 from tickets.services.markers import ticket_customer_reply_seen
 
-REFUSALS = (TicketError, ContractsError, EscalationError)
+REFUSALS = (TicketError, ContractsError, EscalationError, AvailabilityError)
 
 
 def _ticket(user: User, pk: int) -> Ticket:
@@ -175,6 +177,7 @@ def _context(
     return {
         **admin.site.each_context(request),
         **critical_context(ticket),
+        **outage_context(ticket, user),
         "opts": Ticket._meta,
         "title": _("Ticket %(number)s") % {"number": ticket.number},
         "subtitle": ticket.subject,
