@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from api.filters import ID_MAX
 from api.serializers.base import ApiSerializer
+from api.serializers.escalations import TicketRefSerializer
 from api.serializers.tickets import ContractRefSerializer
 from api.serializers.usage import MonthField
 from availability.models import ExclusionReason, MaintenanceStatus, ServiceKind, TargetBasis
@@ -26,14 +27,9 @@ def _id(**kwargs: Any) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
 
 
-class ServiceRefSerializer(ApiSerializer):
+class MonitoredServiceRefSerializer(ApiSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
-
-
-class TicketRefSerializer(ApiSerializer):
-    id = serializers.IntegerField()
-    number = serializers.CharField()
 
 
 class MonitoredServiceOutputSerializer(ApiSerializer):
@@ -75,7 +71,7 @@ class MonitoredServiceUpdateInputSerializer(ApiSerializer):
 
 class OutageOutputSerializer(ApiSerializer):
     id = serializers.IntegerField()
-    service = ServiceRefSerializer()
+    service = MonitoredServiceRefSerializer()
     contract = ContractRefSerializer()
     start = serializers.DateTimeField()
     end = serializers.DateTimeField(allow_null=True)
@@ -213,7 +209,7 @@ class OutageLineSerializer(ApiSerializer):
 
 class ServiceMonthSerializer(ApiSerializer):
     month = MonthField()
-    service = ServiceRefSerializer()
+    service = MonitoredServiceRefSerializer()
     office = WindowSerializer()
     outside = WindowSerializer()
     interruptions = serializers.IntegerField()
@@ -226,7 +222,7 @@ class ServiceMonthSerializer(ApiSerializer):
 
 class BreachSerializer(ApiSerializer):
     month = MonthField()
-    service = ServiceRefSerializer()
+    service = MonitoredServiceRefSerializer()
     kind = serializers.ChoiceField(choices=["office", "outside", "interruptions"])
     kind_label = serializers.CharField()
     achieved = serializers.CharField()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,7 +13,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from contracts.models import ContactRole, ContactRoleKind, EntitlementKind
+from availability.selectors_pages import (
+    Period,
+    availability_report,
+    maintenance_announced_for_contract,
+)
+from contracts.models import ContactRole, ContactRoleKind, Contract, EntitlementKind
 from contracts.selectors import escalation_contacts_for, named_contact_cap
 from contracts.selectors_phone_codes import out_of_hours_phone_policy
 from portal.access import contact_required
@@ -26,10 +34,27 @@ from portal.selectors import (
 from portal.services import ContactChangeRefused, contact_change_request
 
 
+def _availability(contract: Contract, now: datetime) -> dict[str, Any]:
+    """The last full month and this month so far, and the announced maintenance to come: a
+    few queries per contract (one when it has no monitored services)."""
+    this_month = timezone.localdate(now).replace(day=1)
+    period = Period((this_month - timedelta(days=1)).replace(day=1), this_month)
+    report = availability_report(contract=contract, period=period, now=now, with_maintenance=False)
+    return {
+        "availability": report.months,
+        "maintenance": (
+            maintenance_announced_for_contract(contract_id=contract.pk, now=now)
+            if report.months
+            else []
+        ),
+    }
+
+
 @contact_required
 def contract_page(request: HttpRequest) -> HttpResponse:
     contact = request.contact  # type: ignore[attr-defined]
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     language = get_language() or settings.LANGUAGE_CODE
     contracts = []
     for contract in contracts_visible(contact).prefetch_related(
@@ -61,6 +86,7 @@ def contract_page(request: HttpRequest) -> HttpResponse:
                     for level in (1, 2, 3)
                     for c in escalation_contacts_for(contract=contract, level=level)
                 ],
+                **_availability(contract, now),
             }
         )
     return render(

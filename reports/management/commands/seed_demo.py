@@ -4,7 +4,9 @@ Idempotent: groups and staff users are created when missing; customers, contacts
 tickets are created only when none of the demo customers exists (see `tickets.demo`), with a
 year of history whose escalations were handled and whose mails went (`escalation.demo`); then a
 month of usage (`usage.demo`: rates, time on the tickets, fees, a closed month, a fair-use flag,
-Microsoft credits and EDE hours, a notice) when the demo contracts have no rates yet. A run is
+Microsoft credits and EDE hours, a notice) when the demo contracts have no rates yet; and
+availability (`availability.demo`: monitored services, last month's outages, next week's
+announced maintenance) when the demo contracts have no monitored services yet. A run is
 deterministic for a given week of --now. `--logins` prints the demo login table and changes
 nothing.
 
@@ -22,6 +24,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from availability.demo import availability_demo_seed
 from contracts.demo_access import remote_access_demo_seed
 from contracts.management.base import DomainCommand
 from escalation.demo import demo_seed_with_history
@@ -55,6 +58,13 @@ USAGE_REPORTED = (
     "contract notices",
 )
 
+AVAILABILITY_REPORTED = (
+    "monitored services",
+    "outages",
+    "planned maintenance",
+    "announcement mails",
+)
+
 
 class Command(DomainCommand):
     help = (
@@ -78,14 +88,17 @@ class Command(DomainCommand):
                 counts = demo_seed_with_history(now=now)
                 usage = usage_demo_seed(now=now)
                 grants = remote_access_demo_seed(now=now)
+                availability = availability_demo_seed(now=now)
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
-        self._report(counts, usage)
+        self._report(counts, usage, availability)
         if grants:
             self.stdout.write(f"remote access: {grants['remote-access grants']} grants")
 
-    def _report(self, counts: Counter[str], usage: Counter[str]) -> None:
-        if not any(counts.values()) and not any(usage.values()):
+    def _report(
+        self, counts: Counter[str], usage: Counter[str], availability: Counter[str]
+    ) -> None:
+        if not any(counts.values()) and not any(usage.values()) and not any(availability.values()):
             self.stdout.write("Demo data already present: nothing changed.")
             return
         for key in REPORTED:
@@ -102,6 +115,9 @@ class Command(DomainCommand):
             self.stdout.write(f"usage: {made}; {usage['mails sent']} mails sent")
             total = counts["mails sent"] + usage["mails sent"]
             self.stdout.write(f"outbox: {total} mails sent in all")
+        if any(availability.values()):
+            made = ", ".join(f"{availability[key]} {key}" for key in AVAILABILITY_REPORTED)
+            self.stdout.write(f"availability: {made}")
         if counts["customers"] == 0:
             self.stdout.write(
                 "Demo customers already exist: customers and tickets left as they are."
