@@ -9,8 +9,10 @@ ticket opens an outage in one step: `POST tickets/{id}/outage/`."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +51,21 @@ from availability.services.outages import (
     outage_update,
 )
 from tickets.models import Ticket
+
+
+def tagged_response(view: ApiView, kind: str, data: Any, code: int = 200) -> Response:
+    """The answer with an ETag of what it shows (these rows keep no change time); a read whose
+    If-None-Match names it answers 304."""
+    etag = ApiView.etag_of(kind, json.dumps(data, sort_keys=True, default=str))
+    asked = view.request.headers.get("If-None-Match", "")
+    if view.request.method == "GET" and etag in [t.strip() for t in asked.split(",")]:
+        return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+    return Response(data, status=code, headers={"ETag": etag})
+
+
+def tag_check(view: ApiView, kind: str, data: Any) -> None:
+    """412 when the caller's If-Match names another version than the one shown now."""
+    view.if_match_check(ApiView.etag_of(kind, json.dumps(data, sort_keys=True, default=str)))
 
 
 def availability_role_check(caller: Caller, permission: str) -> None:
@@ -130,7 +147,8 @@ class MonitoredServiceDetailApi(ApiView):
     )
     def get(self, request: Request, service_id: int) -> Response:
         service = one_or_404(service_rows(self.caller), pk=service_id)
-        return Response(MonitoredServiceOutputSerializer(service_facts(service)).data)
+        body = MonitoredServiceOutputSerializer(service_facts(service)).data
+        return tagged_response(self, "service", body)
 
     @extend_schema(
         operation_id="monitored_services_update",
@@ -142,14 +160,18 @@ class MonitoredServiceDetailApi(ApiView):
         ),
     )
     def patch(self, request: Request, service_id: int) -> Response:
-        service = one_or_404(service_rows(self.caller), pk=service_id)
-        availability_role_check(self.caller, "availability.change_monitoredservice")
-        data = MonitoredServiceUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        service = monitored_service_update(
-            service=service, changes=dict(data.validated_data), now=timezone.now()
-        )
-        return Response(MonitoredServiceOutputSerializer(service_facts(service)).data)
+        with transaction.atomic():
+            service = one_or_404(service_rows(self.caller).select_for_update(), pk=service_id)
+            availability_role_check(self.caller, "availability.change_monitoredservice")
+            shown = MonitoredServiceOutputSerializer(service_facts(service)).data
+            tag_check(self, "service", shown)
+            data = MonitoredServiceUpdateInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            service = monitored_service_update(
+                service=service, changes=dict(data.validated_data), now=timezone.now()
+            )
+        body = MonitoredServiceOutputSerializer(service_facts(service)).data
+        return tagged_response(self, "service", body)
 
 
 # --- outages -----------------------------------------------------------------------------------
@@ -192,9 +214,13 @@ def outage_facts_for(caller: Caller) -> Any:
     return facts
 
 
-def _outage_answer(caller: Caller, outage_id: int, code: int = 200) -> Response:
+def _outage_body(caller: Caller, outage_id: int) -> Any:
     outage = one_or_404(outage_rows(caller), pk=outage_id)
-    return Response(OutageOutputSerializer(outage_facts_for(caller)(outage)).data, status=code)
+    return OutageOutputSerializer(outage_facts_for(caller)(outage)).data
+
+
+def _outage_answer(view: ApiView, outage_id: int, code: int = 200) -> Response:
+    return tagged_response(view, "outage", _outage_body(view.caller, outage_id), code)
 
 
 def tickets_chosen(caller: Caller, ids: list[int]) -> list[Ticket]:
@@ -269,13 +295,13 @@ class OutageCollectionApi(ApiView):
             by=caller.user,
             now=timezone.now(),
         )
-        return _outage_answer(caller, outage.pk, status.HTTP_201_CREATED)
+        return _outage_answer(self, outage.pk, status.HTTP_201_CREATED)
 
 
 class OutageDetailApi(ApiView):
     @extend_schema(operation_id="outages_read", responses=OutageOutputSerializer)
     def get(self, request: Request, outage_id: int) -> Response:
-        return _outage_answer(self.caller, outage_id)
+        return _outage_answer(self, outage_id)
 
     @extend_schema(
         operation_id="outages_update",
@@ -288,15 +314,17 @@ class OutageDetailApi(ApiView):
     )
     def patch(self, request: Request, outage_id: int) -> Response:
         caller = self.caller
-        outage = one_or_404(outage_rows(caller), pk=outage_id)
-        availability_role_check(caller, "availability.change_outage")
-        data = OutageUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)
-        ids = changes.pop("tickets", None)
-        tickets = tickets_chosen(caller, ids) if ids is not None else None
-        outage_update(outage=outage, changes=changes, tickets=tickets, now=timezone.now())
-        return _outage_answer(caller, outage.pk)
+        with transaction.atomic():
+            outage = one_or_404(outage_rows(caller).select_for_update(of=("self",)), pk=outage_id)
+            availability_role_check(caller, "availability.change_outage")
+            tag_check(self, "outage", _outage_body(caller, outage_id))
+            data = OutageUpdateInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            changes = dict(data.validated_data)
+            ids = changes.pop("tickets", None)
+            tickets = tickets_chosen(caller, ids) if ids is not None else None
+            outage_update(outage=outage, changes=changes, tickets=tickets, now=timezone.now())
+        return _outage_answer(self, outage.pk)
 
 
 class OutageEndApi(ApiView):
@@ -319,7 +347,7 @@ class OutageEndApi(ApiView):
         data.is_valid(raise_exception=True)
         now = timezone.now()
         outage_end(outage=outage, end=data.validated_data["end"] or now, now=now)
-        return _outage_answer(caller, outage.pk)
+        return _outage_answer(self, outage.pk)
 
 
 class OutageTicketsApi(ApiView):
@@ -342,7 +370,7 @@ class OutageTicketsApi(ApiView):
         data.is_valid(raise_exception=True)
         tickets = [*outage.tickets.all(), *tickets_chosen(caller, data.validated_data["tickets"])]
         outage_update(outage=outage, changes={}, tickets=tickets, now=timezone.now())
-        return _outage_answer(caller, outage.pk)
+        return _outage_answer(self, outage.pk)
 
 
 class TicketOutageApi(ApiView):
@@ -376,4 +404,4 @@ class TicketOutageApi(ApiView):
             start=data.validated_data["start"],
         )
         opened = outage.recorded_at == now and outage.tickets.count() == 1
-        return _outage_answer(caller, outage.pk, 201 if opened else 200)
+        return _outage_answer(self, outage.pk, 201 if opened else 200)

@@ -113,7 +113,7 @@ class Command(DomainCommand):
         if any(usage.values()):
             made = ", ".join(f"{usage[key]} {key}" for key in USAGE_REPORTED)
             self.stdout.write(f"usage: {made}; {usage['mails sent']} mails sent")
-            total = counts["mails sent"] + usage["mails sent"]
+            total = counts["mails sent"] + usage["mails sent"] + availability["announcement mails"]
             self.stdout.write(f"outbox: {total} mails sent in all")
         if any(availability.values()):
             made = ", ".join(f"{availability[key]} {key}" for key in AVAILABILITY_REPORTED)
