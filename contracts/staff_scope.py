@@ -144,6 +144,8 @@ SCOPES: dict[str, Scope] = {
     "availability.plannedmaintenance": _contract("services__contract"),
     "availability.maintenanceannouncement": _contract("maintenance__services__contract"),
     "availability.maintenancewindow": _provider("provider"),
+    # Service review packs (issue #15 §2): their contracts' stored packs.
+    "reports.reviewpack": _contract("contract"),
 }
 
 

@@ -105,6 +105,11 @@ class OutboxEmail(models.Model):
     # When the mail was meant to go (send_after before any lease or back-off moved it): a mail
     # sent well after this says it is late.
     planned_at = models.DateTimeField(_("planned"), null=True, blank=True)
+    # One stored file sent along (a service review pack's PDF): its name in the default storage,
+    # the file name the recipient sees and its type. Empty: no attachment.
+    attachment_path = models.CharField(_("attachment (stored file)"), max_length=300, blank=True)
+    attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
+    attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
     bounce_reason = models.TextField(_("bounce reason"), blank=True)

@@ -487,6 +487,16 @@ WEBHOOK_SECRET_GRACE_SECONDS = env.int("WEBHOOK_SECRET_GRACE_SECONDS", default=2
 WEBHOOK_RELAY_SECONDS = env.int("WEBHOOK_RELAY_SECONDS", default=30)
 WEBHOOK_RELAY_BATCH = env.int("WEBHOOK_RELAY_BATCH", default=200)
 WEBHOOK_RELAY_BUDGET_SECONDS = env.int("WEBHOOK_RELAY_BUDGET_SECONDS", default=40)
+# --- Service review packs (issue #15 §2) ------------------------------------------------------
+# Last month's pack goes to each contract's CSAM and the service support managers from the first
+# working day of the month on; the job runs this often (each mail goes once) and stops starting
+# new contracts after the budget (the rest follow on the next run).
+REVIEW_PACK_MAIL_SECONDS = env.int("REVIEW_PACK_MAIL_SECONDS", default=3600)
+REVIEW_PACK_MAIL_BUDGET_SECONDS = env.int("REVIEW_PACK_MAIL_BUDGET_SECONDS", default=40)
+CELERY_BEAT_SCHEDULE["review-packs-monthly"] = {
+    "task": "reports.tasks.review_packs_monthly_task",
+    "schedule": float(REVIEW_PACK_MAIL_SECONDS),
+}
 CELERY_BEAT_SCHEDULE["webhook-relay"] = {
     "task": "notifications.tasks.webhook_relay_task",
     "schedule": float(WEBHOOK_RELAY_SECONDS),

@@ -82,6 +82,12 @@ def clocks_decided(*, start: datetime, end: datetime, now: datetime) -> QuerySet
     )
 
 
+def clocks_missed(*, start: datetime, end: datetime, now: datetime) -> QuerySet[SlaClock]:
+    """The clocks whose target was missed in [start, end): stopped late, or still running past
+    their due time (the breaches a review pack lists, excluded ones too: D9 lists them)."""
+    return clocks_decided(start=start, end=end, now=now).filter(_MISSED)
+
+
 def verdict_counts(within: Q | None = None) -> tuple[Count, Count, Count]:
     """Aggregates (met, missed, excluded) for `.values(...).annotate(...)` of decided clocks;
     `within` narrows them further (a month of a longer period, say)."""

@@ -1,7 +1,7 @@
 """The staff dashboard in the admin (back-office issue §4): charts, their numbers, a CSV.
 
 Parse the month, ask backoffice.dashboard for the figures (a fixed number of queries), draw
-the charts with backoffice.svg and render; the CSV carries the same tables. Staff in any
+the charts with reports.svg and render; the CSV carries the same tables. Staff in any
 provider role may look (they all hold tickets.view_ticket); others get 403.
 """
 
@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from backoffice.csvexport import CsvSection, csv_text
+from reports.csvexport import CsvSection, csv_text
 from backoffice.dashboard import (
     ContractCompliance,
     Dashboard,
@@ -31,7 +31,7 @@ from backoffice.dashboard import (
     month_parse,
 )
 from backoffice.dashboard_usage import usage_dashboard
-from backoffice.svg import Bar, Number, Series, bar_chart, line_chart, number_text
+from reports.svg import Bar, Number, Series, bar_chart, line_chart, number_text
 from tickets.compliance import ComplianceRow
 from tickets.models import Metric
 

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from celery import current_app
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, models, transaction
 from django.db.models import F, Min, OuterRef, Q, Subquery, Value
@@ -50,6 +51,16 @@ SEND_TASK = "escalation.tasks.outbox_send_task"
 
 
 @dataclass(frozen=True)
+class EmailAttachment:
+    """A file kept in the default storage, sent with the mail: read when the mail is sent, so
+    a row stays small and a re-send carries the very same bytes."""
+
+    path: str
+    name: str
+    content_type: str
+
+
+@dataclass(frozen=True)
 class Email:
     to_email: str
     to_name: str
@@ -57,6 +68,7 @@ class Email:
     subject: str
     body_text: str
     body_html: str
+    attachment: EmailAttachment | None = None
 
 
 def message_id_for(key: str) -> str:
@@ -112,6 +124,16 @@ def outbox_dispatch(outbox_id: int) -> None:
     task_publish(SEND_TASK, outbox_id, "outbox row")
 
 
+def _attachment_fields(attachment: EmailAttachment | None) -> dict[str, str]:
+    if attachment is None:
+        return {}
+    return {
+        "attachment_path": attachment.path,
+        "attachment_name": attachment.name,
+        "attachment_type": attachment.content_type,
+    }
+
+
 def outbox_enqueue(
     *,
     key: str,
@@ -135,6 +157,7 @@ def outbox_enqueue(
             "subject": email.subject,
             "body_text": email.body_text,
             "body_html": email.body_html,
+            **_attachment_fields(email.attachment),
             "auto_submitted": auto_submitted,
             "ticket": ticket,
             "escalation_id": escalation.pk if escalation is not None else None,
@@ -170,6 +193,7 @@ def outbox_enqueue_many(
             subject=email.subject,
             body_text=email.body_text,
             body_html=email.body_html,
+            **_attachment_fields(email.attachment),
             ticket=ticket,
             escalation_id=escalation.pk if escalation is not None else None,
             created_at=now,
@@ -391,6 +415,10 @@ def _smtp_send(row: OutboxEmail, now: datetime) -> None:
         connection=get_connection(fail_silently=False),
     )
     message.attach_alternative(body_html, "text/html")
+    if row.attachment_path:
+        # A missing file raises here: the attempt fails and is retried like a refused send.
+        with default_storage.open(row.attachment_path, "rb") as stored:
+            message.attach(row.attachment_name, stored.read(), row.attachment_type)
     message.send(fail_silently=False)
 
 

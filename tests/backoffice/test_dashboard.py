@@ -13,9 +13,9 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from backoffice.csvexport import CsvSection, csv_cell, csv_text
+from reports.csvexport import CsvSection, csv_cell, csv_text
 from backoffice.dashboard import dashboard_figures, month_parse
-from backoffice.svg import Bar, Series, bar_chart, line_chart
+from reports.svg import Bar, Series, bar_chart, line_chart
 from escalation.models import Escalation
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket
