@@ -16,6 +16,7 @@ from api.views import (
     microsoft,
     microsoft_staff,
     oncall,
+    reports,
     usage,
     webhooks,
 )
@@ -404,4 +405,16 @@ urlpatterns = [
         name="contract-availability",
     ),
     # --- end of availability ---
+    # --- service review packs (issue 15) ---
+    path(
+        "contracts/<int:contract_id>/review-pack/",
+        reports.ContractReviewPackApi.as_view(),
+        name="contract-review-pack",
+    ),
+    path(
+        "contracts/<int:contract_id>/review-packs/",
+        reports.ContractReviewPacksApi.as_view(),
+        name="contract-review-packs",
+    ),
+    # --- end of service review packs ---
 ]

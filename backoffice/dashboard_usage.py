@@ -12,8 +12,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from reports.svg import Bar, bar_chart
 from contracts.staff_scope import staff_contracts, staff_csam_only
+from reports.svg import Bar, bar_chart
 from usage.selectors_microsoft import MicrosoftFigures, microsoft_figures
 from usage.selectors_pages import FairUseRow, fair_use_month
 

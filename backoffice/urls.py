@@ -16,6 +16,7 @@ from backoffice.views import (
     microsoft_forms,
     new_ticket,
     oncall,
+    reports,
     triage,
 )
 from backoffice.views.dashboard import dashboard, dashboard_csv
@@ -95,4 +96,10 @@ urlpatterns += [
         availability.contract_availability_page,
         "contract-availability",
     ),
+]
+
+# Service review packs (issue #15 §2): the contracts to review and one contract's pack.
+urlpatterns += [
+    admin_path("reports/", reports.review_pack_index, "review-packs"),
+    admin_path("reports/<int:pk>/", reports.review_pack_page, "review-pack"),
 ]

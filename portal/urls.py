@@ -10,6 +10,7 @@ from portal.views import (
     phone_codes,
     preferences,
     procedure,
+    reports,
     sharing,
     tickets,
     usage,
@@ -58,6 +59,7 @@ urlpatterns = [
     path("phone-codes/", phone_codes.phone_codes_page, name="phone_codes"),
     path("remote-access/", access.remote_access_page, name="remote_access"),
     path("usage/", usage.usage_page, name="usage"),
+    path("reports/", reports.reports_page, name="reports"),
     path("preferences/", preferences.preferences_page, name="preferences"),
     path("language/", preferences.language_switch, name="language"),
 ]

@@ -37,7 +37,9 @@ def compliance_chart(pack: Pack) -> SafeString | None:
 
 
 def _tally_chart(title: str, tallies: list[dict[str, Any]]) -> SafeString:
-    bars = [Bar(t["label"], t["count"], "muted" if t["key"] == "none" else "default") for t in tallies]
+    bars = [
+        Bar(t["label"], t["count"], "muted" if t["key"] == "none" else "default") for t in tallies
+    ]
     return bar_chart(title=title, bars=bars, room=200)
 
 

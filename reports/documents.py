@@ -59,6 +59,8 @@ def pack_json_text(pack: Pack) -> str:
 
 def pack_filename(pack: Pack, extension: str) -> str:
     """review-pack-<contract>-<period>-<language>.<extension>, safe in a header."""
-    reference = "".join(c if c.isalnum() or c in "-_" else "-" for c in pack["contract"]["reference"])
+    reference = "".join(
+        c if c.isalnum() or c in "-_" else "-" for c in pack["contract"]["reference"]
+    )
     period = pack["period"]["text"].replace("..", "_")
     return f"review-pack-{reference}-{period}-{pack_language(pack)}.{extension}"

@@ -102,6 +102,13 @@ class Period:
             return Period(month_add(self.start, -months), self.start, self.kind)
         return Period(self.start - (self.end - self.start), self.start, self.kind)
 
+    def following(self) -> Period:
+        """The period of equal length just after (for "next" links)."""
+        months = self.whole_months
+        if months:
+            return Period(self.end, month_add(self.end, months), self.kind)
+        return Period(self.end, self.end + (self.end - self.start), self.kind)
+
     def is_closed(self, today: date) -> bool:
         """Over: its last day has passed (a closed period's pack is stored)."""
         return self.end <= today
@@ -115,7 +122,7 @@ def _day(text: str) -> date:
 
 
 def _checked(period: Period) -> Period:
-    if not (2000 <= period.start.year and period.end.year <= 2999):
+    if not (period.start.year >= 2000 and period.end.year <= 2999):
         raise PeriodInvalid(_("Choose a period between the years 2000 and 2999."))
     if period.end <= period.start:
         raise PeriodInvalid(_("The end of the period must come after its start."))

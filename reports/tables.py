@@ -50,47 +50,49 @@ def yes_no(value: bool | None) -> str:
     return DASH if value is None else (_("yes") if value else _("no"))
 
 
-def _metric_cells(figures: dict[str, Any] | None) -> list[str]:
-    if figures is None:
-        return [DASH] * 5
-    return [
-        number(figures["met"]),
-        number(figures["missed"]),
-        number(figures["excluded"]),
-        number(figures["percentage"]),
-        yes_no(figures["within_threshold"]),
-    ]
-
-
-def _below(line: dict[str, Any]) -> bool:
-    return any(
-        (line[m] or {}).get("within_threshold") is False for m in ("response", "resolution")
-    )
-
-
 def compliance_table(pack: Pack) -> Table:
-    metric_head = [_("met"), _("missed"), _("excluded"), "%", _("within threshold")]
+    """One row per priority and target (response, resolution), measured separately (D9)."""
+    rows = []
+    for line in pack["compliance"]:
+        for metric, name in (("response", _("response")), ("resolution", _("resolution"))):
+            figures = line[metric]
+            if figures is None:
+                continue
+            rows.append(
+                Row(
+                    [
+                        line["label"],
+                        name,
+                        number(line["threshold"]),
+                        number(figures["met"]),
+                        number(figures["missed"]),
+                        number(figures["excluded"]),
+                        number(figures["percentage"]),
+                        yes_no(figures["within_threshold"]),
+                    ],
+                    alert=figures["within_threshold"] is False,
+                )
+            )
     return Table(
         key="compliance",
         title=_("SLA compliance per priority"),
-        header=[_("priority"), _("threshold %")]
-        + [f"{_('response')}: {h}" for h in metric_head]
-        + [f"{_('resolution')}: {h}" for h in metric_head],
-        rows=[
-            Row(
-                [line["label"], number(line["threshold"])]
-                + _metric_cells(line["response"])
-                + _metric_cells(line["resolution"]),
-                alert=_below(line),
-            )
-            for line in pack["compliance"]
+        header=[
+            _("priority"),
+            _("target"),
+            _("threshold %"),
+            _("met"),
+            _("missed"),
+            _("excluded"),
+            _("compliance %"),
+            _("within threshold"),
         ],
+        rows=rows,
         empty=_("No SLA clock was decided in this period."),
         note=_(
             "A clock counts in the period its verdict fell; exempt and vendor-owned clocks are "
             "listed as excluded and not counted."
         ),
-        numeric=list(range(1, 12)),
+        numeric=[2, 3, 4, 5, 6],
     )
 
 
@@ -189,7 +191,9 @@ def volume_tables(pack: Pack) -> list[Table]:
             _("type"),
             volumes["by_type"],
         ),
-        _tally_table("by_priority", _("Tickets by priority"), _("priority"), volumes["by_priority"]),
+        _tally_table(
+            "by_priority", _("Tickets by priority"), _("priority"), volumes["by_priority"]
+        ),
         _tally_table("by_channel", _("Tickets by channel"), _("channel"), volumes["by_channel"]),
     ]
 
@@ -212,7 +216,14 @@ def escalation_tables(pack: Pack) -> list[Table]:
         Table(
             key="escalations",
             title=_("Escalations"),
-            header=[_("ticket"), _("level"), _("reason"), _("raised"), _("acknowledged"), _("resolved")],
+            header=[
+                _("ticket"),
+                _("level"),
+                _("reason"),
+                _("raised"),
+                _("acknowledged"),
+                _("resolved"),
+            ],
             rows=[
                 Row(
                     [
@@ -288,7 +299,9 @@ def usage_tables(pack: Pack) -> list[Table]:
         Row([m["month"], number(m["billable_minutes"]), number(m["amount"])])
         for m in usage["months"]
     ]
-    months.append(Row([_("whole period"), number(usage["billable_minutes"]), number(usage["amount"])]))
+    months.append(
+        Row([_("whole period"), number(usage["billable_minutes"]), number(usage["amount"])])
+    )
     tables = [
         Table(
             key="usage",

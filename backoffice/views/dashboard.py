@@ -20,7 +20,6 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from reports.csvexport import CsvSection, csv_text
 from backoffice.dashboard import (
     ContractCompliance,
     Dashboard,
@@ -31,6 +30,7 @@ from backoffice.dashboard import (
     month_parse,
 )
 from backoffice.dashboard_usage import usage_dashboard
+from reports.csvexport import CsvSection, csv_text
 from reports.svg import Bar, Number, Series, bar_chart, line_chart, number_text
 from tickets.compliance import ComplianceRow
 from tickets.models import Metric

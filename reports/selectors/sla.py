@@ -144,4 +144,3 @@ def breaches(
             )
         )
     return result
-

@@ -29,9 +29,7 @@ def _months(contract: Contract, period: Period) -> list[UsageMonth]:
         row["month"]: row
         for row in BillingLine.objects.filter(contract=contract, month__in=period.months())
         .values("month")
-        .annotate(
-            minutes=_sum("quantity", Q(unit=LineUnit.MINUTES)), amount=_sum("amount", Q())
-        )
+        .annotate(minutes=_sum("quantity", Q(unit=LineUnit.MINUTES)), amount=_sum("amount", Q()))
         .order_by()
     }
     return [
@@ -72,8 +70,7 @@ def _entitlements(contract: Contract, start: datetime, end: datetime) -> list[En
 def _fair_use(contract: Contract, period: Period, as_of: datetime) -> list[FairUseMonth]:
     """Fair use of each month of the period that has ended by `as_of` (local months)."""
     if not (
-        contract.provider.code == CBG
-        and contract.package.billing_mode == BillingMode.SUBSCRIPTION
+        contract.provider.code == CBG and contract.package.billing_mode == BillingMode.SUBSCRIPTION
     ):
         return []
     today = as_of.astimezone(display_zone()).date()

@@ -122,7 +122,7 @@ def review_pack_mail(*, contract: Contract, period: Period, now: datetime) -> in
                 action_url=_pack_url(contract, period),
                 action_label=_("Open the pack in the back-office"),
             )
-        attachment = EmailAttachment(pack.pdf.name, pack_filename(pack.data, "pdf"), PDF)
+        attachment = EmailAttachment(str(pack.pdf.name), pack_filename(pack.data, "pdf"), PDF)
         email = replace(email, attachment=attachment)
         if outbox_enqueue(key=key, email=email, now=now) is not None:
             written += 1
@@ -153,7 +153,9 @@ def review_packs_monthly(
     due = [c for c in contracts_of_period(period) if first_working_day(c, today) <= today]
     by_id = {c.pk: c for c in due}
     budget = (
-        float(settings.REVIEW_PACK_MAIL_BUDGET_SECONDS) if budget_seconds is None else budget_seconds
+        float(settings.REVIEW_PACK_MAIL_BUDGET_SECONDS)
+        if budget_seconds is None
+        else budget_seconds
     )
 
     def send(contract_id: int) -> bool:

@@ -91,7 +91,7 @@ def review_pack_store(
         with transaction.atomic():
             row.save()
     except IntegrityError:
-        default_storage.delete(row.pdf.name)
+        default_storage.delete(str(row.pdf.name))
         winner = review_pack_stored(contract=contract, period=period, language=language)
         if winner is None:
             raise

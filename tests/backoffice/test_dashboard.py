@@ -13,10 +13,10 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports.csvexport import CsvSection, csv_cell, csv_text
 from backoffice.dashboard import dashboard_figures, month_parse
-from reports.svg import Bar, Series, bar_chart, line_chart
 from escalation.models import Escalation
+from reports.csvexport import CsvSection, csv_cell, csv_text
+from reports.svg import Bar, Series, bar_chart, line_chart
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket
 from tickets.compliance import sla_compliance
