@@ -235,6 +235,10 @@ PAGES: dict[str, tuple[int, ...]] = {
         (403, 403, 200, 403, 403, 404, 200),
     ),
     "backoffice:ms-fee": (403, 403, 200, 403, 403, 403, 200),
+    # Service review packs (issue #15 §2): coordinators, service support managers and a CSAM
+    # read them; asked for the other CSAM's contract, so the CSAM finds nothing.
+    "backoffice:review-packs": (403, 403, 200, 200, 403, 200, 200),
+    "backoffice:review-pack": (403, 403, 200, 200, 403, 404, 200),
     "backoffice:ms-purchase": (403, 403, 200, 403, 403, 403, 200),  # the ledger's existing grant
     # Availability (issue #15 §1): every provider role reads; asked for the other CSAM's
     # contract, so the CSAM finds nothing.
@@ -463,6 +467,7 @@ def _page_url(name: str, world: World) -> str:
         "backoffice:triage-detail": {"args": [world.other.inbound.pk]},
         "backoffice:billing-ledger": {"args": [world.other.contract.pk]},
         "backoffice:contract-availability": {"args": [world.other.contract.pk]},
+        "backoffice:review-pack": {"args": [world.other.contract.pk]},
         "admin:auth_user_password_change": {"args": [world.users["csam"].pk]},
         "admin:contracts_contract_notice": {"args": [world.other.contract.pk]},
         "backoffice:ms-cancel": {"args": [world.other.contract.pk, world.request.pk]},

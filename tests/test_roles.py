@@ -296,9 +296,15 @@ GRANT_VIEW = {"contracts.view_remoteaccessgrant"}
 GRANTS = dict.fromkeys(ROLES, GRANT_VIEW) | {
     COORDINATOR: GRANT_VIEW | {"contracts.change_remoteaccessgrant"}
 }
+# What reports.0002_review_pack_roles added (issue #15 §2): coordinators, service support
+# managers and a CSAM (their own contracts) read the service review packs; nobody writes them.
+PACKS = dict.fromkeys(ROLES, frozenset[str]()) | {
+    role: {"reports.view_reviewpack"} for role in (COORDINATOR, SSM, CSAM)
+}
 EXPECTED = {
     role: EXPECTED[role]
     | AVAILABILITY[role]
+    | PACKS[role]
     | BACKOFFICE[role]
     | ONCALL[role]
     | AEM[role]

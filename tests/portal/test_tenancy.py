@@ -47,9 +47,17 @@ ORGANISATION_PAGES = {
     "phone_codes",
     "remote_access",
     "usage",  # issue #14 §4: a named contact sees its own tickets' lines, the manager more
+    "reports",  # issue #15 §2: the organisation's contracts' service review packs
 }
 # Of those, the support services manager's only: another contact gets a 404.
-MANAGER_PAGES = {"organisation", "api_tokens", "events", "phone_codes", "remote_access"}
+MANAGER_PAGES = {
+    "organisation",
+    "api_tokens",
+    "events",
+    "phone_codes",
+    "remote_access",
+    "reports",
+}
 PATTERNS = portal_urls.urlpatterns
 ACTIONS = ("reply", "priority", "escalate", "unsatisfied", "confirm", "reopen", "survey")
 
