@@ -36,6 +36,25 @@ def compliance_chart(pack: Pack) -> SafeString | None:
     return bar_chart(title=title, bars=bars, maximum=100, unit=" %", room=220)
 
 
+def availability_chart(pack: Pack) -> SafeString | None:
+    """Office-hours availability per service and month, the mark at the promise."""
+    figures = pack["availability"]
+    months = [m for m in (figures or {}).get("months", []) if m["office_percent"] is not None]
+    if not months:
+        return None
+    bars = [
+        Bar(
+            f"{m['service']} {m['month']}",
+            _decimal(m["office_percent"]),
+            {True: "ok", False: "alert", None: "default"}[m["office_met"]],
+            _decimal(m["office_target"]),
+        )
+        for m in months
+    ]
+    title = _("Availability in office hours, the mark at the promise")
+    return bar_chart(title=title, bars=bars, maximum=100, unit=" %", room=220)
+
+
 def _tally_chart(title: str, tallies: list[dict[str, Any]]) -> SafeString:
     bars = [
         Bar(t["label"], t["count"], "muted" if t["key"] == "none" else "default") for t in tallies
@@ -64,6 +83,7 @@ def pack_charts(pack: Pack) -> dict[str, SafeString]:
     volumes = pack["volumes"]
     charts: dict[str, SafeString | None] = {
         "compliance": compliance_chart(pack),
+        "availability": availability_chart(pack),
         "by_type": _tally_chart(_("Tickets by type"), volumes["by_type"]),
         "by_priority": _tally_chart(_("Tickets by priority"), volumes["by_priority"]),
         "by_channel": _tally_chart(_("Tickets by channel"), volumes["by_channel"]),

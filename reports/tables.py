@@ -388,9 +388,159 @@ def vendor_table(pack: Pack) -> Table:
     )
 
 
+def _availability_rows(months: list[dict[str, Any]]) -> list[Row]:
+    return [
+        Row(
+            [
+                m["service"],
+                m["month"],
+                number(m["office_percent"]),
+                number(m["office_target"]),
+                yes_no(m["office_met"]),
+                number(m["outside_percent"]),
+                number(m["outside_target"]),
+                yes_no(m["outside_met"]),
+                number(m["down_minutes"]),
+                number(m["interruptions"]),
+                number(m["max_interruptions"]),
+                yes_no(m["interruptions_met"]),
+            ],
+            alert=False in (m["office_met"], m["outside_met"], m["interruptions_met"]),
+        )
+        for m in months
+    ]
+
+
+def availability_tables(pack: Pack) -> list[Table]:
+    """Availability per service and month, the broken promises, the outages, the maintenance."""
+    figures = pack["availability"] or {
+        "months": [],
+        "breaches": [],
+        "outages": [],
+        "maintenance": [],
+    }
+    return [
+        Table(
+            key="availability",
+            title=_("Availability per service and month"),
+            header=[
+                _("service"),
+                _("month"),
+                _("office hours %"),
+                _("promised %"),
+                _("met"),
+                _("outside office hours %"),
+                _("promised %"),
+                _("met"),
+                _("minutes down"),
+                _("interruptions"),
+                _("at most"),
+                _("met"),
+            ],
+            rows=_availability_rows(figures["months"]),
+            empty=_("No monitored service under this contract in this period."),
+            note=_(
+                "Planned maintenance inside the maintenance window, the listed exclusions and "
+                "outages that left some users working are not counted as downtime."
+            ),
+            numeric=[2, 3, 5, 6, 8, 9, 10],
+        ),
+        Table(
+            key="availability_breaches",
+            title=_("Availability promises broken in this period"),
+            header=[
+                _("service"),
+                _("month"),
+                _("promise"),
+                _("achieved"),
+                _("promised"),
+                _("minutes down"),
+                _("outages (tickets)"),
+            ],
+            rows=[
+                Row(
+                    [
+                        b["service"],
+                        b["month"],
+                        b["promise_label"],
+                        b["achieved"],
+                        b["promised"],
+                        number(b["down_minutes"]),
+                        "; ".join(b["outages"]),
+                    ],
+                    alert=True,
+                )
+                for b in figures["breaches"]
+            ],
+            empty=_("No availability promise was broken in this period."),
+            numeric=[5],
+        ),
+        Table(
+            key="outages",
+            title=_("Outages and interruptions"),
+            header=[
+                _("service"),
+                _("from"),
+                _("until"),
+                _("planned"),
+                _("all users"),
+                _("counted"),
+                _("left out because"),
+                _("tickets"),
+            ],
+            rows=[
+                Row(
+                    [
+                        o["service"],
+                        when(o["start"]),
+                        when(o["end"]),
+                        yes_no(o["planned"]),
+                        yes_no(o["all_users"]),
+                        yes_no(o["counted"]),
+                        o["reason"],
+                        ", ".join(o["tickets"]),
+                    ]
+                )
+                for o in figures["outages"]
+            ],
+            empty=_("No outage in this period."),
+        ),
+        Table(
+            key="maintenance",
+            title=_("Maintenance performed"),
+            header=[
+                _("maintenance"),
+                _("services"),
+                _("from"),
+                _("until"),
+                _("status"),
+                _("inside the window"),
+                _("announced in time"),
+            ],
+            rows=[
+                Row(
+                    [
+                        m["title"],
+                        ", ".join(m["services"]),
+                        when(m["start"]),
+                        when(m["end"]),
+                        m["status_label"],
+                        yes_no(m["inside_window"]),
+                        yes_no(m["notice_ok"]),
+                    ],
+                    alert=not m["inside_window"] and not m["notice_ok"],
+                )
+                for m in figures["maintenance"]
+            ],
+            empty=_("No maintenance in this period."),
+        ),
+    ]
+
+
 SECTIONS: list[Callable[[Pack], Table | list[Table]]] = [
     compliance_table,
     breach_tables,
+    availability_tables,
     volume_tables,
     escalation_tables,
     problem_table,

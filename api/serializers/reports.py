@@ -187,6 +187,60 @@ class VendorEscalationsSerializer(ApiSerializer):
     items = VendorItemSerializer(many=True)
 
 
+class AvailabilityMonthSerializer(ApiSerializer):
+    service = serializers.CharField()
+    month = serializers.CharField()
+    office_percent = serializers.CharField(**DECIMAL_TEXT)
+    office_target = serializers.CharField(**DECIMAL_TEXT)
+    office_met = serializers.BooleanField(allow_null=True)
+    outside_percent = serializers.CharField(**DECIMAL_TEXT)
+    outside_target = serializers.CharField(**DECIMAL_TEXT)
+    outside_met = serializers.BooleanField(allow_null=True)
+    down_minutes = serializers.IntegerField()
+    interruptions = serializers.IntegerField()
+    max_interruptions = serializers.IntegerField(allow_null=True)
+    interruptions_met = serializers.BooleanField(allow_null=True)
+
+
+class AvailabilityBreachSerializer(ApiSerializer):
+    service = serializers.CharField()
+    month = serializers.CharField()
+    promise = serializers.CharField()
+    promise_label = serializers.CharField()
+    achieved = serializers.CharField()
+    promised = serializers.CharField()
+    down_minutes = serializers.IntegerField()
+    outages = serializers.ListField(child=serializers.CharField())
+
+
+class OutageItemSerializer(ApiSerializer):
+    service = serializers.CharField()
+    start = serializers.CharField()
+    end = serializers.CharField(allow_null=True)
+    planned = serializers.BooleanField()
+    all_users = serializers.BooleanField()
+    counted = serializers.BooleanField()
+    reason = serializers.CharField(allow_blank=True)
+    tickets = serializers.ListField(child=serializers.CharField())
+
+
+class MaintenanceItemSerializer(ApiSerializer):
+    title = serializers.CharField()
+    services = serializers.ListField(child=serializers.CharField())
+    start = serializers.CharField()
+    end = serializers.CharField()
+    status_label = serializers.CharField()
+    inside_window = serializers.BooleanField()
+    notice_ok = serializers.BooleanField()
+
+
+class AvailabilitySerializer(ApiSerializer):
+    months = AvailabilityMonthSerializer(many=True)
+    breaches = AvailabilityBreachSerializer(many=True)
+    outages = OutageItemSerializer(many=True)
+    maintenance = MaintenanceItemSerializer(many=True)
+
+
 class PeriodFactsSerializer(ApiSerializer):
     text = serializers.CharField()
     kind = serializers.CharField()
@@ -219,7 +273,7 @@ class ReviewPackOutputSerializer(ApiSerializer):
     csat = CsatSerializer()
     usage = UsageSerializer(allow_null=True)
     vendor_escalations = VendorEscalationsSerializer()
-    availability = serializers.DictField(allow_null=True)
+    availability = AvailabilitySerializer(allow_null=True)
 
 
 class StoredPackOutputSerializer(ApiSerializer):

@@ -5,7 +5,8 @@ every rendering shows (the page, the PDF, CSV and JSON, the API), so they cannot
 a past period shows what was true at its end (clocks still running then count as missed, an
 RCA due by then and not delivered is overdue), an open period's what is true now. The previous
 period of equal length is revisited with the same breach list (REP-04), each breach with its
-ticket's state and problem as they are at that moment.
+ticket's state and problem as they are at that moment. Availability, interruptions and
+maintenance come from availability's selectors (D22).
 
 The number of queries is fixed for a given period length, whatever the number of tickets:
 grouped counts, lists fetched in one query each (the breaches in full, other lists bounded).
@@ -21,6 +22,7 @@ from django.utils.translation import get_language
 from contracts.models import Contract
 from reports.periods import Period, period_of
 from reports.selectors import activity, sla
+from reports.selectors.availability import availability
 from reports.selectors.common import moment
 from reports.selectors.pack import ContractFacts, PeriodFacts, ReviewPack
 from reports.selectors.usage import usage
@@ -68,6 +70,7 @@ def review_pack_of(*, contract: Contract, period: Period, now: datetime) -> Revi
         csat=activity.csat(contract=contract, period=period, start=start, end=end),
         usage=usage(contract=contract, period=period, as_of=as_of),
         vendor_escalations=activity.vendor_escalations(contract=contract, start=start, end=end),
+        availability=availability(contract=contract, period=period, as_of=as_of),
     )
 
 

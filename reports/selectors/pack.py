@@ -199,6 +199,69 @@ class VendorEscalations:
 
 
 @dataclass(frozen=True)
+class AvailabilityMonth:
+    """One monitored service in one month: each window against its promise (D22)."""
+
+    service: str
+    month: str  # YYYY-MM
+    office_percent: Decimal | None
+    office_target: Decimal | None
+    office_met: bool | None
+    outside_percent: Decimal | None
+    outside_target: Decimal | None
+    outside_met: bool | None
+    down_minutes: int
+    interruptions: int
+    max_interruptions: int | None
+    interruptions_met: bool | None
+
+
+@dataclass(frozen=True)
+class AvailabilityBreach:
+    """A broken availability promise, listed like an SLA breach: the outages are its cause."""
+
+    service: str
+    month: str
+    promise: str  # office, outside or interruptions
+    promise_label: str
+    achieved: str
+    promised: str
+    down_minutes: int
+    outages: list[str]  # "start - end (tickets)" of each counted outage
+
+
+@dataclass(frozen=True)
+class OutageItem:
+    service: str
+    start: str
+    end: str | None
+    planned: bool
+    all_users: bool
+    counted: bool
+    reason: str  # why it was left out; "" when it counted
+    tickets: list[str]
+
+
+@dataclass(frozen=True)
+class MaintenanceItem:
+    title: str
+    services: list[str]
+    start: str
+    end: str
+    status_label: str
+    inside_window: bool
+    notice_ok: bool
+
+
+@dataclass(frozen=True)
+class Availability:
+    months: list[AvailabilityMonth]
+    breaches: list[AvailabilityBreach]
+    outages: list[OutageItem]
+    maintenance: list[MaintenanceItem]
+
+
+@dataclass(frozen=True)
 class PeriodFacts:
     text: str  # as asked for: 2026-11, 2026-Q3, 2026-01-15..2026-03-01
     kind: str
@@ -232,9 +295,8 @@ class ReviewPack:
     csat: Csat
     usage: Usage | None
     vendor_escalations: VendorEscalations
-    # Availability, interruptions and maintenance (issue #15 §1) join when that app's
-    # selectors exist; None until then.
-    availability: dict[str, Any] | None = None
+    # None when the contract has no monitored service and no maintenance in the period.
+    availability: Availability | None
     version: int = field(default=PACK_VERSION)
 
     def to_dict(self) -> dict[str, Any]:

@@ -105,6 +105,7 @@ def test_a_pack_before_the_end_of_the_period_holds_as_of_now():
 
 def test_the_number_of_queries_does_not_grow_with_the_tickets():
     world = pack_world()
+    _pack(world)  # the catalogue's and calendars' process caches filled
     with CaptureQueriesContext(connection) as few:
         _pack(world)
     contact = named_contact(world.contract)
@@ -113,3 +114,18 @@ def test_the_number_of_queries_does_not_grow_with_the_tickets():
     with CaptureQueriesContext(connection) as many:
         _pack(world)
     assert len(many) == len(few)
+
+
+def test_availability_below_the_promise_and_a_fourth_interruption_are_breaches():
+    world = pack_world()
+    availability = _pack(world).availability
+    (month,) = availability.months
+    assert (month.service, month.interruptions, month.max_interruptions) == (
+        "Integratiedienst",
+        4,
+        3,
+    )
+    assert month.office_met is False
+    assert {b.promise for b in availability.breaches} == {"office", "interruptions"}
+    assert all(world.open_breach.number in o for b in availability.breaches for o in b.outages)
+    assert [o.counted for o in availability.outages] == [True] * 4

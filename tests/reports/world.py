@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from availability.services.monitored import monitored_service_create
 from contracts.models import Contract
 from escalation.models import Escalation
+from tests.availability.world import record_outage
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket
 from tickets.models import Ticket
@@ -34,7 +36,9 @@ def _top(contact, start: str) -> Ticket:
 
 
 def pack_world() -> PackWorld:
-    contract = ContractFactory(provider_code="onitnow", package_code="ons", reference="ONS-PACK-1")
+    contract = ContractFactory(
+        provider_code="onitnow", package_code="ons", reference="ONS-PACK-1", hosting="cloud"
+    )
     contact = named_contact(contract, name="Petra Pakket", email="petra@pakket.example")
     agent = UserFactory(username="pack-agent")
     met = _top(contact, "2026-11-02 09:00")
@@ -79,4 +83,9 @@ def pack_world() -> PackWorld:
     )
     october = _top(contact, "2026-10-06 09:00")
     ticket_reply(ticket=october, body="Bezig", now=ams("2026-10-06 12:00"), author_user=agent)
+    service = monitored_service_create(
+        contract=contract, name="Integratiedienst", kind="integration_service", now=AFTER
+    )
+    for day in (9, 10, 11, 12):  # four interruptions of an hour in office hours: two promises
+        record_outage(service, ams(f"2026-11-{day:02d} 10:00"), 3600, tickets=[open_breach])
     return PackWorld(contract, late, open_breach, exempt, october)
