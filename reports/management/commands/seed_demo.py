@@ -6,7 +6,8 @@ year of history whose escalations were handled and whose mails went (`escalation
 month of usage (`usage.demo`: rates, time on the tickets, fees, a closed month, a fair-use flag,
 Microsoft credits and EDE hours, a notice) when the demo contracts have no rates yet; and
 availability (`availability.demo`: monitored services, last month's outages, next week's
-announced maintenance) when the demo contracts have no monitored services yet. A run is
+announced maintenance) when the demo contracts have no monitored services yet; and last
+month's review pack of one contract kept (`reports.demo`). A run is
 deterministic for a given week of --now. `--logins` prints the demo login table and changes
 nothing.
 
@@ -28,6 +29,7 @@ from availability.demo import availability_demo_seed
 from contracts.demo_access import remote_access_demo_seed
 from contracts.management.base import DomainCommand
 from escalation.demo import demo_seed_with_history
+from reports.demo import reports_demo_seed
 from tickets.demo import DemoDataError
 from tickets.demo.data import AMSTERDAM
 from tickets.demo.people import logins_table
@@ -56,6 +58,7 @@ USAGE_REPORTED = (
     "service requests",
     "late changes",
     "contract notices",
+    "review packs",
 )
 
 AVAILABILITY_REPORTED = (
@@ -89,6 +92,7 @@ class Command(DomainCommand):
                 usage = usage_demo_seed(now=now)
                 grants = remote_access_demo_seed(now=now)
                 availability = availability_demo_seed(now=now)
+                usage.update(reports_demo_seed(now=now))
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         self._report(counts, usage, availability)
