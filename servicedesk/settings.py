@@ -420,7 +420,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # aiosmtpd logs every SMTP command at INFO; its warnings and errors are enough.
-    "loggers": {"mail.log": {"level": "WARNING"}},
+    # WeasyPrint (review pack PDFs) logs each layout step and fontTools each font subset at
+    # INFO: warnings are enough.
+    "loggers": {
+        "mail.log": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Email intake (issue #4, DECISIONS D13) --------------------------------------------------

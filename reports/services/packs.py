@@ -5,13 +5,17 @@ period and language, with its PDF and the PDF's SHA-256, and read back from then
 shown or sent once is shown again unchanged, even when a ticket of that period changes later.
 Packs of open periods are built live and never stored. Two builds racing for the same pack both
 render it, one insert wins (the unique constraint) and the other returns the winner's row and
-removes its own file.
+removes its own file. A data-subject erasure rewrites the kept packs' texts of that person
+(`review_packs_redact`), never their figures.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -120,3 +124,40 @@ def review_pack_pdf_bytes(result: PackResult) -> bytes:
         with result.stored.pdf.open("rb") as stored:
             return bytes(stored.read())
     return pack_pdf(result.data)
+
+
+def _redacted(value: Any, patterns: list[re.Pattern[str]], replacement: str) -> Any:
+    if isinstance(value, str):
+        for pattern in patterns:
+            value = pattern.sub(replacement, value)
+        return value
+    if isinstance(value, list):
+        return [_redacted(v, patterns, replacement) for v in value]
+    if isinstance(value, dict):
+        return {k: _redacted(v, patterns, replacement) for k, v in value.items()}
+    return value
+
+
+@transaction.atomic
+def review_packs_redact(
+    *, contract_ids: Iterable[int], texts: Iterable[str], replacement: str
+) -> int:
+    """A data-subject erasure (D17) reaches the kept packs too: every text of the person (a name
+    or address someone typed into a subject, a cause, a title) is replaced in the kept JSON and
+    the PDF is rendered again from it, so no trace is left; the figures stay as they were.
+    Returns how many packs changed. The pack names no person by itself (reports.selectors)."""
+    patterns = [re.compile(re.escape(t.strip()), re.IGNORECASE) for t in texts if t.strip()]
+    if not patterns:
+        return 0
+    changed = 0
+    for pack in ReviewPack.objects.select_for_update().filter(contract_id__in=list(contract_ids)):
+        data = _redacted(pack.data, patterns, replacement)
+        if data == pack.data:
+            continue
+        pdf, old = pack_pdf(data), str(pack.pdf.name)
+        pack.data, pack.checksum = data, hashlib.sha256(pdf).hexdigest()
+        pack.pdf.save("pack.pdf", ContentFile(pdf), save=False)
+        pack.save(update_fields=["data", "checksum", "pdf"])
+        transaction.on_commit(functools.partial(default_storage.delete, old))
+        changed += 1
+    return changed

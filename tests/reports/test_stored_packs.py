@@ -4,12 +4,18 @@ again unchanged, even when the data changes later; an open period's is live and 
 from __future__ import annotations
 
 import hashlib
+import subprocess
 
 import pytest
 
 from reports.models import ReviewPack
 from reports.periods import period_parse
-from reports.services.packs import review_pack_get, review_pack_pdf_bytes, review_pack_store
+from reports.services.packs import (
+    review_pack_get,
+    review_pack_pdf_bytes,
+    review_pack_store,
+    review_packs_redact,
+)
 from tests.reports.world import AFTER, pack_world
 from tests.tickets.helpers import ams
 from tickets.models import Ticket
@@ -60,3 +66,29 @@ def test_an_open_periods_pack_is_live_and_not_kept():
     assert result.stored is None
     assert ReviewPack.objects.count() == 0
     assert review_pack_pdf_bytes(result).startswith(b"%PDF")
+
+
+def test_an_erasure_leaves_no_trace_in_kept_packs_and_their_figures_unchanged(tmp_path):
+    world = pack_world()
+    Ticket.objects.filter(pk=world.late.pk).update(subject="Petra Pakket kan niet inloggen")
+    kept = review_pack_store(contract=world.contract, period=NOVEMBER, language="en", now=AFTER)
+    figures = {k: kept.data[k] for k in ("compliance", "volumes", "escalations", "csat")}
+
+    changed = review_packs_redact(
+        contract_ids=[world.contract.pk],
+        texts=["Petra Pakket", "petra@pakket.example"],
+        replacement="[erased]",
+    )
+
+    kept = ReviewPack.objects.get()
+    pdf = kept.pdf.open("rb").read()
+    assert changed == 1
+    assert "Petra" not in str(kept.data)
+    assert "[erased] kan niet inloggen" in str(kept.data)
+    assert {k: kept.data[k] for k in figures} == figures
+    assert hashlib.sha256(pdf).hexdigest() == kept.checksum
+    path = tmp_path / "kept.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True)
+    assert "Petra" not in text.stdout
+    assert "[erased]" in text.stdout
