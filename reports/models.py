@@ -1,10 +1,11 @@
 """Stored service review packs (issue #15 §2): what was built for a closed period, kept as it was.
 
 A pack for a period that has ended is stored on its first build, per contract, period and
-language: the selector's JSON, the rendered PDF and the PDF's SHA-256. From then on it is shown
-and sent from the stored JSON and PDF, unchanged, even when tickets of that period change later;
-what was sent can always be shown again. Packs of open periods are computed live and never
-stored. The unique constraint makes the first build win when two builds race.
+language: the selector's JSON; its PDF (rendered from that JSON) and the PDF's SHA-256 are added
+when the PDF is first needed (a download, the monthly mail), since a long period's PDF takes a
+while. From then on it is shown and sent from the stored JSON and PDF, unchanged, even when
+tickets of that period change later. Packs of open periods are computed live and never stored.
+The unique constraint makes the first build win when two builds race.
 """
 
 from django.db import models
@@ -30,8 +31,9 @@ class ReviewPack(models.Model):
     language = models.CharField(_("language"), max_length=5)
     created_at = models.DateTimeField(_("created"))
     data = models.JSONField(_("figures"))
-    pdf = models.FileField(_("PDF"), upload_to=review_pack_path, max_length=200)
-    checksum = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    # Empty until the PDF is first needed; then written once (compare-and-set on the checksum).
+    pdf = models.FileField(_("PDF"), upload_to=review_pack_path, max_length=200, blank=True)
+    checksum = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["contract", "-period_start", "language"]

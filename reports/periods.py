@@ -153,6 +153,17 @@ def period_parse(text: str) -> Period:
     )
 
 
+def period_or_default(text: str | None, default: Period) -> tuple[Period, str]:
+    """The period asked for in a page's query, or `default` with the reason the text is none
+    (empty when nothing was asked)."""
+    if not (text or "").strip():
+        return default, ""
+    try:
+        return period_parse(text or ""), ""
+    except PeriodInvalid as exc:
+        return default, str(exc)
+
+
 def month_period(month: date) -> Period:
     first = month.replace(day=1)
     return Period(first, month_add(first, 1), "month")

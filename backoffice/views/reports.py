@@ -25,7 +25,7 @@ from contracts.staff_scope import staff_rows
 from reports.documents import pack_context
 from reports.downloads import FORMATS, pack_download
 from reports.models import ReviewPack
-from reports.periods import Period, PeriodInvalid, display_zone, last_month, period_parse
+from reports.periods import display_zone, last_month, period_or_default
 from reports.services.packs import review_pack_get
 
 READ = "reports.view_reviewpack"
@@ -49,20 +49,10 @@ def review_pack_index(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "backoffice/review_packs.html", context)
 
 
-def period_from_request(text: str | None, default: Period) -> tuple[Period, str]:
-    """The asked period, or the default and the reason the text was not one."""
-    if not (text or "").strip():
-        return default, ""
-    try:
-        return period_parse(text or ""), ""
-    except PeriodInvalid as exc:
-        return default, str(exc)
-
-
 def review_pack_page(request: HttpRequest, pk: int) -> HttpResponse:
     contract = get_object_or_404(_contracts(request), pk=pk)
     now = timezone.now()
-    period, error = period_from_request(
+    period, error = period_or_default(
         request.GET.get("period"), last_month(now.astimezone(display_zone()).date())
     )
     result = review_pack_get(

@@ -16,7 +16,7 @@ from portal.access import contact_required
 from portal.selectors import contact_is_manager, contracts_visible
 from reports.documents import pack_context
 from reports.downloads import FORMATS, pack_download
-from reports.periods import PeriodInvalid, display_zone, last_month, period_parse
+from reports.periods import display_zone, last_month, period_or_default
 from reports.services.packs import review_pack_get
 
 
@@ -36,12 +36,9 @@ def reports_page(request: HttpRequest) -> HttpResponse:
         if contract is None:
             raise Http404("No such contract.")
     now = timezone.now()
-    period, error = last_month(now.astimezone(display_zone()).date()), ""
-    if request.GET.get("period", "").strip():
-        try:
-            period = period_parse(request.GET["period"])
-        except PeriodInvalid as exc:
-            error = str(exc)
+    period, error = period_or_default(
+        request.GET.get("period"), last_month(now.astimezone(display_zone()).date())
+    )
     result = review_pack_get(
         contract=contract, period=period, language=get_language() or "nl", now=now
     )

@@ -34,7 +34,7 @@ from notifications.services.outbox import EmailAttachment, outbox_enqueue, send_
 from notifications.services.recipients import Recipient, staff_recipient
 from reports.documents import pack_filename
 from reports.periods import Period, display_zone, last_month
-from reports.services.packs import review_pack_store
+from reports.services.packs import review_pack_pdf_of, review_pack_store
 
 log = logging.getLogger(__name__)
 SSM_GROUP = "Service support manager"
@@ -97,8 +97,10 @@ def review_pack_mail(*, contract: Contract, period: Period, now: datetime) -> in
         key = keys[recipient.email]
         if key in done:
             continue
-        pack = review_pack_store(
-            contract=contract, period=period, language=recipient.language, now=now
+        pack = review_pack_pdf_of(
+            review_pack_store(
+                contract=contract, period=period, language=recipient.language, now=now
+            )
         )
         with override(pack.language):
             label = pack.data["period"]["label"]

@@ -27,7 +27,7 @@ from django.utils.translation import override
 
 from contracts.models import Contract
 from reports.documents import pack_pdf
-from reports.models import ReviewPack
+from reports.models import ReviewPack, review_pack_path
 from reports.periods import Period, display_zone
 from reports.selectors import review_pack_of
 
@@ -73,35 +73,46 @@ def period_closed(period: Period, now: datetime) -> bool:
 def review_pack_store(
     *, contract: Contract, period: Period, language: str, now: datetime
 ) -> ReviewPack:
-    """The stored pack of a closed period: the one already kept, else built, rendered and kept
-    now. The caller checks that the period is closed (`review_pack_get` does)."""
+    """The stored pack of a closed period: the one already kept, else built and kept now (its
+    JSON; the PDF follows when first needed, `review_pack_pdf_of`). The caller checks that the
+    period is closed (`review_pack_get` does)."""
     language = pack_language_of(language)
     existing = review_pack_stored(contract=contract, period=period, language=language)
     if existing is not None:
         return existing
     data = review_pack_data(contract=contract, period=period, language=language, now=now)
-    pdf = pack_pdf(data)
-    row = ReviewPack(
-        contract=contract,
-        period_start=period.start,
-        period_end=period.end,
-        language=language,
-        created_at=now,
-        data=data,
-        checksum=hashlib.sha256(pdf).hexdigest(),
-    )
-    row.pdf.save("pack.pdf", ContentFile(pdf), save=False)
     try:
         with transaction.atomic():
-            row.save()
+            row = ReviewPack.objects.create(
+                contract=contract,
+                period_start=period.start,
+                period_end=period.end,
+                language=language,
+                created_at=now,
+                data=data,
+            )
     except IntegrityError:
-        default_storage.delete(str(row.pdf.name))
         winner = review_pack_stored(contract=contract, period=period, language=language)
         if winner is None:
             raise
         return winner
     log.info("review pack stored: %s", row)
     return row
+
+
+def review_pack_pdf_of(pack: ReviewPack) -> ReviewPack:
+    """The kept pack with its PDF: rendered from the kept JSON the first time it is needed and
+    written once (compare-and-set on the empty checksum; a loser removes its own file)."""
+    if pack.checksum:
+        return pack
+    pdf = pack_pdf(pack.data)
+    name = default_storage.save(review_pack_path(pack, "pack.pdf"), ContentFile(pdf))
+    written = ReviewPack.objects.filter(pk=pack.pk, checksum="").update(
+        pdf=name, checksum=hashlib.sha256(pdf).hexdigest()
+    )
+    if not written:
+        default_storage.delete(name)
+    return ReviewPack.objects.get(pk=pack.pk)
 
 
 def review_pack_get(
@@ -119,9 +130,9 @@ def review_pack_get(
 
 
 def review_pack_pdf_bytes(result: PackResult) -> bytes:
-    """The stored PDF exactly as kept, or a live pack rendered now."""
+    """The kept PDF exactly as kept (rendered and kept the first time), or a live pack's now."""
     if result.stored is not None:
-        with result.stored.pdf.open("rb") as stored:
+        with review_pack_pdf_of(result.stored).pdf.open("rb") as stored:
             return bytes(stored.read())
     return pack_pdf(result.data)
 
@@ -154,10 +165,13 @@ def review_packs_redact(
         data = _redacted(pack.data, patterns, replacement)
         if data == pack.data:
             continue
-        pdf, old = pack_pdf(data), str(pack.pdf.name)
-        pack.data, pack.checksum = data, hashlib.sha256(pdf).hexdigest()
-        pack.pdf.save("pack.pdf", ContentFile(pdf), save=False)
+        old = str(pack.pdf.name)
+        pack.data, pack.checksum, pack.pdf = data, "", ""
+        if old:  # a PDF was kept: it is rendered again from the redacted JSON
+            pdf = pack_pdf(data)
+            pack.checksum = hashlib.sha256(pdf).hexdigest()
+            pack.pdf.save("pack.pdf", ContentFile(pdf), save=False)
+            transaction.on_commit(functools.partial(default_storage.delete, old))
         pack.save(update_fields=["data", "checksum", "pdf"])
-        transaction.on_commit(functools.partial(default_storage.delete, old))
         changed += 1
     return changed

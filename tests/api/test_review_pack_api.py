@@ -4,6 +4,7 @@ organisation or a role without the grant do not."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 import pytest
@@ -39,9 +40,10 @@ def test_the_manager_reads_this_months_pack_as_json(org_a: Org, now: datetime) -
 
 def test_a_closed_periods_pack_is_kept_and_listed_with_its_checksum(org_a: Org) -> None:
     client = api_client(contact_token(org_a.manager), language="nl")
-    answer = client.get(_url(org_a, period="2026-01"))
+    answer = client.get(_url(org_a, period="2026-01", format="pdf"))
     stored = ReviewPack.objects.get(contract=org_a.contract)
     assert answer["X-Review-Pack-Checksum"] == stored.checksum
+    assert hashlib.sha256(answer.content).hexdigest() == stored.checksum
     listed = client.get(f"/api/v1/contracts/{org_a.contract.pk}/review-packs/").json()
     assert [(p["period"]["text"], p["language"]) for p in listed] == [("2026-01", "nl")]
 

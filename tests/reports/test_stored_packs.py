@@ -13,6 +13,7 @@ from reports.periods import period_parse
 from reports.services.packs import (
     review_pack_get,
     review_pack_pdf_bytes,
+    review_pack_pdf_of,
     review_pack_store,
     review_packs_redact,
 )
@@ -27,8 +28,9 @@ NOVEMBER = period_parse("2026-11")
 def test_a_closed_periods_pack_is_kept_with_its_pdf_and_checksum():
     world = pack_world()
     result = review_pack_get(contract=world.contract, period=NOVEMBER, language="nl", now=AFTER)
-    stored = ReviewPack.objects.get()
+    assert result.stored.checksum == ""  # the PDF follows when first needed
     pdf = review_pack_pdf_bytes(result)
+    stored = ReviewPack.objects.get()
     assert result.stored == stored
     assert (stored.language, stored.period_start, stored.period_end) == (
         "nl",
@@ -71,7 +73,9 @@ def test_an_open_periods_pack_is_live_and_not_kept():
 def test_an_erasure_leaves_no_trace_in_kept_packs_and_their_figures_unchanged(tmp_path):
     world = pack_world()
     Ticket.objects.filter(pk=world.late.pk).update(subject="Petra Pakket kan niet inloggen")
-    kept = review_pack_store(contract=world.contract, period=NOVEMBER, language="en", now=AFTER)
+    kept = review_pack_pdf_of(
+        review_pack_store(contract=world.contract, period=NOVEMBER, language="en", now=AFTER)
+    )
     figures = {k: kept.data[k] for k in ("compliance", "volumes", "escalations", "csat")}
 
     changed = review_packs_redact(
