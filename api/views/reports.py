@@ -39,7 +39,7 @@ from api.views.billing import CsvRenderer, contract_rows_plain
 from contracts.models import Contract
 from reports.downloads import pack_download
 from reports.models import ReviewPack
-from reports.periods import display_zone, last_month
+from reports.periods import display_zone, last_month, period_of
 from reports.services.packs import pack_language_of, review_pack_get
 from tickets.selectors import contact_is_manager
 
@@ -128,9 +128,18 @@ class ContractReviewPackApi(ApiView):
 
 
 def stored_facts(pack: ReviewPack) -> dict[str, Any]:
+    period = period_of(pack.period_start, pack.period_end)
+    with override(pack.language):
+        label = period.label()
     return {
         "id": pack.pk,
-        "period": pack.data["period"],
+        "period": {
+            "text": period.text,
+            "kind": period.kind,
+            "start": period.start,
+            "end": period.end,
+            "label": label,
+        },
         "language": pack.language,
         "created_at": pack.created_at,
         "checksum": pack.checksum,
@@ -151,7 +160,11 @@ class ContractReviewPacksApi(ApiView):
     )
     def get(self, request: Request, contract_id: int) -> Response:
         contract = pack_contract(self.caller, contract_id)
-        packs = ReviewPack.objects.filter(contract=contract).order_by("-period_start", "language")
+        packs = (
+            ReviewPack.objects.filter(contract=contract)
+            .defer("data")
+            .order_by("-period_start", "language")
+        )
         return Response(
             StoredPackOutputSerializer([stored_facts(p) for p in packs], many=True).data
         )

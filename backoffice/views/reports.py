@@ -25,7 +25,7 @@ from contracts.staff_scope import staff_rows
 from reports.documents import pack_context
 from reports.downloads import FORMATS, pack_download
 from reports.models import ReviewPack
-from reports.periods import display_zone, last_month, period_or_default
+from reports.periods import display_zone, last_month, period_of, period_or_default
 from reports.services.packs import review_pack_get
 
 READ = "reports.view_reviewpack"
@@ -73,8 +73,16 @@ def review_pack_page(request: HttpRequest, pk: int) -> HttpResponse:
         "previous": period.previous().text,
         "following": period.following().text,
         "stored": result.stored,
-        "stored_packs": ReviewPack.objects.filter(contract=contract).order_by(
-            "-period_start", "language"
-        ),
+        "stored_packs": kept_packs(contract),
     }
     return TemplateResponse(request, "backoffice/review_pack.html", context)
+
+
+def kept_packs(contract: Contract) -> list[dict[str, object]]:
+    """The packs kept for the contract, newest period first, without their (large) JSON."""
+    rows = (
+        ReviewPack.objects.filter(contract=contract)
+        .order_by("-period_start", "language")
+        .values("period_start", "period_end", "language", "created_at", "checksum")
+    )
+    return [{**row, "period": period_of(row["period_start"], row["period_end"])} for row in rows]
