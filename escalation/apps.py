@@ -26,6 +26,11 @@ class EscalationConfig(AppConfig):
     verbose_name = _("Escalation")
 
     def ready(self) -> None:
+        # What this app holds about a person: erased, exported (issue #15 §3).
+        from escalation.privacy import escalation_erase, escalation_export
+        from privacy.registry import personal_data_register
+
+        personal_data_register("escalation", erase=escalation_erase, export=escalation_export)
         from notifications.signals import outbox_refused
         from tickets.signals import ticket_changed
 

@@ -7,6 +7,13 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        # What this app holds about a person: erased, exported (issue #15 §3).
+        from notifications.privacy import notifications_erase, notifications_export
+        from privacy.registry import personal_data_register
+
+        personal_data_register(
+            "notifications", erase=notifications_erase, export=notifications_export
+        )
         from notifications.receivers import ticket_changed_receiver
         from tickets.signals import ticket_changed
 

@@ -333,7 +333,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "availability.tasks.maintenance_reminders_task",
         "schedule": float(env.int("MAINTENANCE_REMINDER_SECONDS", default=900)),
     },
+    # Issue #15 §3: retention (once a day whatever the interval) and expired access exports.
+    "privacy-retention": {
+        "task": "privacy.tasks.retention_task",
+        "schedule": float(env.int("RETENTION_CHECK_SECONDS", default=3600)),
+    },
 }
+# Privacy (issue #15 §3): closed tickets' attachments and raw inbound mail older than this many
+# days are purged (0: never); an access export is kept this many days, then removed.
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=0)
+PRIVACY_EXPORT_KEEP_DAYS = env.int("PRIVACY_EXPORT_KEEP_DAYS", default=30)
 # On call (issue #13 §1): the SMS/voice sender (a dotted path to a class with
 # `send(message)`; the default writes the message to the log), how long a page's
 # acknowledgement link works, and how far ahead the rota is checked for gaps.

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Tickets")
+
+    def ready(self) -> None:
+        # What this app holds about a person: erased, exported (issue #15 §3).
+        from privacy.registry import personal_data_register
+        from tickets.privacy import tickets_erase, tickets_export, tickets_purge
+
+        personal_data_register(
+            "tickets", erase=tickets_erase, export=tickets_export, purge=tickets_purge
+        )
