@@ -25,7 +25,8 @@ from privacy.registry import Counts, Subject
 from privacy.scrub import Scrubber
 
 MAIL_FIELDS = ("subject", "body_text", "body_html")
-MAIL_OTHER_FIELDS = ("to_name", "last_error", "bounce_reason", *MAIL_FIELDS)
+# The outbox's idempotency key may name the recipient's address: it loses it too.
+MAIL_OTHER_FIELDS = ("key", "to_name", "last_error", "bounce_reason", *MAIL_FIELDS)
 
 
 def _mentioning(subject: Subject) -> Q:
@@ -50,7 +51,7 @@ def notifications_erase(subject: Subject, scrubber: Scrubber) -> Counts:
     return {
         "notifications.OutboxEmail": scrubber.rows(
             OutboxEmail.objects.filter(to_them),
-            ["last_error", "bounce_reason"],
+            ["key", "message_id", "last_error", "bounce_reason"],
             own=["to_name", *MAIL_FIELDS],
             values={"to_email": scrubber.pseudonym_email},
         )
