@@ -10,6 +10,7 @@ engineer noted a call with him.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -99,9 +100,10 @@ def mail_from_tom(subject: str, body: str, *, attachment: bytes | None = None) -
         + 'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n--b1\r\n'
         + 'Content-Type: text/plain; charset="utf-8"\r\n\r\n'
         + text
-        + '\r\n--b1\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename="scan-tom-visser.pdf"\r\n'
+        + "\r\n--b1\r\nContent-Type: application/pdf\r\n"
+        + 'Content-Disposition: attachment; filename="scan-tom-visser.pdf"\r\n'
         + "Content-Transfer-Encoding: base64\r\n\r\n"
-        + __import__("base64").b64encode(attachment).decode()
+        + base64.b64encode(attachment).decode()
         + "\r\n--b1--\r\n"
     ).encode()
 
