@@ -110,6 +110,9 @@ MODELS: dict[str, tuple[str, str]] = {
     "intake.imapmailboxstate": ("--r---r", "-------"),
     "intake.inboundmessage": ("r-r---r", "-------"),
     "notifications.outboxemail": ("--rrr-r", "-------"),
+    # Data-subject requests and the retention log (issue #15 §3): the coordinators only.
+    "privacy.datasubjectrequest": ("--r---r", "--a---a"),
+    "privacy.retentionrun": ("--r---r", "-------"),
     # Webhooks: the coordinators manage them; a CSAM reads their own contracts' (issue #12 §4).
     "notifications.webhookdelivery": ("--r--sr", "-------"),
     "notifications.webhookendpoint": ("--r--sr", "--a---a"),
@@ -244,6 +247,16 @@ PAGES: dict[str, tuple[int, ...]] = {
     # contract, so the CSAM finds nothing.
     "backoffice:availability": (200,) * 7,
     "backoffice:contract-availability": (200, 200, 200, 200, 200, 404, 200),
+    # A data-subject request's erasure, export and download (issue #15 §3): the coordinators;
+    # asked for a request that does not exist, so they find nothing.
+    **dict.fromkeys(
+        (
+            "admin:privacy_datasubjectrequest_erase",
+            "admin:privacy_datasubjectrequest_export",
+            "admin:privacy_datasubjectrequest_download",
+        ),
+        (403, 403, 404, 403, 403, 403, 404),
+    ),
 }
 MODEL_URL_SUFFIXES = ("changelist", "add", "change", "history", "delete")
 
@@ -474,6 +487,8 @@ def _page_url(name: str, world: World) -> str:
         "backoffice:ms-reschedule": {"args": [world.other.contract.pk, world.request.pk]},
         "backoffice:ms-fee": {"args": [world.other.contract.pk, world.change.pk]},
     }
+    for step in ("erase", "export", "download"):
+        arguments[f"admin:privacy_datasubjectrequest_{step}"] = {"args": [999999]}
     for page in (
         "usage",
         "purchase",

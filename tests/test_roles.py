@@ -301,6 +301,17 @@ GRANTS = dict.fromkeys(ROLES, GRANT_VIEW) | {
 PACKS = dict.fromkeys(ROLES, frozenset[str]()) | {
     role: {"reports.view_reviewpack"} for role in (COORDINATOR, SSM, CSAM)
 }
+# What backoffice.0013_privacy_roles added (issue #15 §3): only coordinators record
+# data-subject requests, build exports, confirm erasures and read the retention runs.
+PRIVACY = dict.fromkeys(ROLES, frozenset[str]()) | {
+    COORDINATOR: {
+        "privacy.add_datasubjectrequest",
+        "privacy.change_datasubjectrequest",
+        "privacy.view_datasubjectrequest",
+        "privacy.confirm_datasubjectrequest",
+        "privacy.view_retentionrun",
+    },
+}
 EXPECTED = {
     role: EXPECTED[role]
     | AVAILABILITY[role]
@@ -312,6 +323,7 @@ EXPECTED = {
     | TERMS[role]
     | MICROSOFT[role]
     | GRANTS[role]
+    | PRIVACY[role]
     for role in ROLES
 }
 
@@ -352,6 +364,8 @@ VISIBLE = {
         "notifications/webhookendpoint",
         "notifications/webhookdelivery",
         "contracts/aemevent",
+        "privacy/datasubjectrequest",
+        "privacy/retentionrun",
     ],
     SSM: [
         "tickets/ticket",
@@ -378,9 +392,14 @@ HIDDEN = {
     ],
     SECOND: ["auth/user", "intake/inboundmessage", "notifications/outboxemail"],
     COORDINATOR: ["auth/user", "auth/group", "tickets/ticketcounter"],
-    SSM: ["auth/user", "intake/inboundmessage", "contracts/package"],
+    SSM: ["auth/user", "intake/inboundmessage", "contracts/package", "privacy/datasubjectrequest"],
     OFFICER: ["auth/group", "intake/imapmailboxstate", "tickets/ticketmessage"],
-    CSAM: ["notifications/outboxemail", "auth/user", "intake/inboundmessage"],
+    CSAM: [
+        "notifications/outboxemail",
+        "auth/user",
+        "intake/inboundmessage",
+        "privacy/datasubjectrequest",
+    ],
 }
 
 
