@@ -16,6 +16,7 @@ from api.views import (
     microsoft,
     microsoft_staff,
     oncall,
+    privacy,
     reports,
     usage,
     webhooks,
@@ -417,4 +418,31 @@ urlpatterns = [
         name="contract-review-packs",
     ),
     # --- end of service review packs ---
+    # --- data-subject requests (issue #15 §3) ---
+    path(
+        "data-subject-requests/",
+        privacy.DataSubjectRequestCollectionApi.as_view(),
+        name="data-subject-request-list",
+    ),
+    path(
+        "data-subject-requests/<int:data_subject_request_id>/",
+        privacy.DataSubjectRequestDetailApi.as_view(),
+        name="data-subject-request-detail",
+    ),
+    path(
+        "data-subject-requests/<int:data_subject_request_id>/erase/",
+        privacy.DataSubjectRequestEraseApi.as_view(),
+        name="data-subject-request-erase",
+    ),
+    path(
+        "data-subject-requests/<int:data_subject_request_id>/export/",
+        privacy.DataSubjectRequestExportApi.as_view(),
+        name="data-subject-request-export",
+    ),
+    path(
+        "data-subject-requests/<int:data_subject_request_id>/export/download/",
+        privacy.DataSubjectRequestDownloadApi.as_view(),
+        name="data-subject-request-download",
+    ),
+    # --- end of data-subject requests ---
 ]

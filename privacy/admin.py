@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,7 +23,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contracts.exceptions import DomainError
-from privacy.models import DataSubjectRequest, RequestKind, RequestStatus, RetentionRun
+from privacy.downloads import dsr_export_response
+from privacy.models import DataSubjectRequest, RetentionRun
 from privacy.services.erasure import (
     CONFIRM_PERMISSION,
     dsr_erasure_confirm,
@@ -182,22 +183,6 @@ class DataSubjectRequestAdmin(admin.ModelAdmin):
     def download_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
         dsr = self._request(request, object_id, VIEW_PERMISSION)
         return dsr_export_response(dsr)
-
-
-def dsr_export_response(dsr: DataSubjectRequest) -> FileResponse:
-    """The request's ZIP as a download (the back-office and the API hand it out alike)."""
-    if dsr.kind != RequestKind.ACCESS or dsr.status != RequestStatus.COMPLETED:
-        raise Http404(gettext("This request has no export."))
-    if not dsr.export_file:
-        raise Http404(gettext("The export was removed after its keeping period."))
-    response = FileResponse(
-        dsr.export_file.open("rb"),
-        as_attachment=True,
-        filename=f"export-{dsr.reference}.zip",
-        content_type="application/zip",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @admin.register(RetentionRun)

@@ -371,6 +371,23 @@ def _maintenance(world: World) -> int:
     return int(maintenance.pk)
 
 
+def _data_subject_request(world: World) -> int:
+    """An access request about the organisation's named contact, as a coordinator records it."""
+    from privacy.services.requests import dsr_record
+
+    request = dsr_record(
+        contact=world.org.named,
+        kind="access",
+        received_at=world.now,
+        received_via="email",
+        note=world.note("Inzageverzoek"),
+        actor=None,
+        now=world.now,
+    )
+    world.strings.append(request.reference)
+    return request.pk
+
+
 BUILDERS: dict[str, Callable[[World], Any]] = {
     "ticket_id": lambda world: world.ticket.pk,
     # The first file of the first ticket (a fuzzed upload may have added more since).
@@ -404,6 +421,7 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "service_id": _monitored_service,
     "outage_id": _outage,
     "maintenance_id": _maintenance,
+    "data_subject_request_id": _data_subject_request,
 }
 
 

@@ -7,6 +7,7 @@ import io
 import json
 import zipfile
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,7 @@ def export_of(person: PersonWorld) -> zipfile.ZipFile:
         return zipfile.ZipFile(io.BytesIO(handle.read()))
 
 
-def document(archive: zipfile.ZipFile, name: str) -> object:
+def document(archive: zipfile.ZipFile, name: str) -> Any:
     return json.loads(archive.read(name))
 
 
@@ -66,7 +67,8 @@ def test_the_export_holds_the_files_and_the_mail_in_and_out(person):
     assert archive.read(upload["in_this_export"]) == f"%PDF-1.4 {NAME}".encode()
     assert [m["subject"] for m in received] == ["Printer op kantoor weigert"]
     assert archive.read(received[0]["message_in_this_export"]).startswith(b"From: Tom Visser")
-    assert sent and all(m["to_email"] == EMAIL for m in sent)
+    assert sent
+    assert all(m["to_email"] == EMAIL for m in sent)
     assert "README.txt" in archive.namelist()
 
 

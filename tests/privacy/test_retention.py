@@ -32,7 +32,9 @@ def test_retention_is_off_by_default(person):
 
     run = retention_run(now=MONTHS_LATER)
 
-    assert run is not None and run.cutoff is None and run.result == {}
+    assert run is not None
+    assert run.cutoff is None
+    assert run.result == {}
     assert Attachment.objects.filter(ticket=person.mail_ticket).exists()
 
 
@@ -66,7 +68,9 @@ def test_the_run_happens_once_a_day(person, settings):
     again = retention_run(now=MONTHS_LATER + timedelta(hours=1))
     tomorrow = retention_run(now=MONTHS_LATER + timedelta(days=1))
 
-    assert first is not None and again is None and tomorrow is not None
+    assert first is not None
+    assert again is None
+    assert tomorrow is not None
     assert tomorrow.result == {}
     assert RetentionRun.objects.count() == 2
 
