@@ -66,9 +66,11 @@ def dsr_record(
     actor: User | None,
     now: datetime,
     note: str = "",
+    reference: str | None = None,
 ) -> DataSubjectRequest:
     """A request as received. Refused for a person erased already, and for a second erasure
-    of a person while one waits."""
+    of a person while one waits. `reference` is chosen at random unless given (the demo's are
+    fixed, so a demo run is the same for the same --now)."""
     if contact_is_erased(contact):
         raise SubjectErased(gettext("This person's data has been erased already."))
     if received_at > now:
@@ -76,7 +78,7 @@ def dsr_record(
     try:
         with transaction.atomic():
             return DataSubjectRequest.objects.create(
-                reference=_reference_new(),
+                reference=reference or _reference_new(),
                 kind=kind,
                 contact=contact,
                 customer_id=contact.customer_id,

@@ -3,6 +3,8 @@ erasure and downloads an access export; other roles and customers' tokens may no
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from contracts.models import Contact
@@ -13,8 +15,8 @@ pytestmark = pytest.mark.django_db
 ROOT = "/api/v1/data-subject-requests/"
 
 
-def recorded(client: object, person: PersonWorld, kind: str) -> dict:
-    answer = client.post(  # type: ignore[attr-defined]
+def recorded(client: Any, person: PersonWorld, kind: str) -> dict[str, Any]:
+    answer = client.post(
         ROOT,
         {
             "contact": person.tom.pk,

@@ -29,6 +29,7 @@ from availability.demo import availability_demo_seed
 from contracts.demo_access import remote_access_demo_seed
 from contracts.management.base import DomainCommand
 from escalation.demo import demo_seed_with_history
+from privacy.demo import privacy_demo_seed
 from reports.demo import reports_demo_seed
 from tickets.demo import DemoDataError
 from tickets.demo.data import AMSTERDAM
@@ -93,11 +94,16 @@ class Command(DomainCommand):
                 grants = remote_access_demo_seed(now=now)
                 availability = availability_demo_seed(now=now)
                 usage.update(reports_demo_seed(now=now))
+                privacy = privacy_demo_seed(now=now)
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         self._report(counts, usage, availability)
         if grants:
             self.stdout.write(f"remote access: {grants['remote-access grants']} grants")
+        if privacy["data-subject requests"]:
+            self.stdout.write(
+                f"privacy: {privacy['data-subject requests']} data-subject requests recorded"
+            )
 
     def _report(
         self, counts: Counter[str], usage: Counter[str], availability: Counter[str]
