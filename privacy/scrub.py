@@ -16,7 +16,7 @@ is recorded, so the erased rows show which request erased them and nothing else.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -81,16 +81,18 @@ def _phone_patterns(phone: str) -> list[str]:
 
 
 def _strong_patterns(subject: Subject) -> list[str]:
+    """In the order they are tried where several start at one place: the address before its
+    local part, the full name before any part of it."""
     patterns = []
     if subject.email:
         patterns.append(re.escape(subject.email))
-        local = subject.email.split("@", 1)[0]
-        if len(local) >= 4 and local.lower() not in ROLE_LOCAL_PARTS:
-            patterns.append(r"(?<![\w.+-])" + re.escape(local) + r"(?![\w-])")
-    if subject.username and subject.username.lower() != subject.email.lower():
-        patterns.append(r"(?<![\w.+-])" + re.escape(subject.username) + r"(?![\w-])")
     if len(subject.name.strip()) >= 3:
         patterns.append(r"(?<!\w)" + _words(subject.name) + r"(?!\w)")
+    if subject.username and subject.username.lower() != subject.email.lower():
+        patterns.append(r"(?<![\w.+-])" + re.escape(subject.username) + r"(?![\w@-])")
+    local = subject.email.split("@", 1)[0]
+    if len(local) >= 4 and local.lower() not in ROLE_LOCAL_PARTS:
+        patterns.append(r"(?<![\w.+-])" + re.escape(local) + r"(?![\w@-])")
     patterns.extend(_phone_patterns(subject.phone))
     return patterns
 
@@ -101,13 +103,13 @@ def _name_part_patterns(subject: Subject) -> list[str]:
         for part in re.split(r"[\s\-]+", subject.name)
         if len(part) >= 3 and part.lower() not in PARTICLES
     }
-    return [r"(?<!\w)" + re.escape(part) + r"(?!\w)" for part in sorted(parts, key=len)]
+    return [
+        r"(?<!\w)" + re.escape(part) + r"(?!\w)" for part in sorted(parts, key=len, reverse=True)
+    ]
 
 
-def _compile(patterns: Iterable[str]) -> re.Pattern[str] | None:
-    # Longest first: the email before its local part, the full name before its parts.
-    ordered = sorted(patterns, key=len, reverse=True)
-    return re.compile("|".join(ordered), re.IGNORECASE) if ordered else None
+def _compile(patterns: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
 
 
 class Scrubber:

@@ -71,13 +71,11 @@ class PersonWorld:
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.API_RATE_LIMIT = ""
     monkeypatch.setattr("notifications.services.outbox.outbox_dispatch", lambda outbox_id: None)
-    yield
-    axes_reset()
 
 
 def member(username: str, group: str) -> User:
@@ -248,5 +246,6 @@ def person_world_build() -> PersonWorld:
 
 
 @pytest.fixture
-def person(db: None) -> PersonWorld:
-    return person_world_build()
+def person(db: None) -> Iterator[PersonWorld]:
+    yield person_world_build()
+    axes_reset()
