@@ -28,6 +28,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from availability.models import MonitoredService, Outage
 from contracts.models import (
     Contact,
     ContactChangeRequest,
@@ -186,6 +187,16 @@ def _colleague_traces(world: PersonWorld) -> None:
         created_at=NOW,
     )
     request.contracts.add(world.contract)
+    service = MonitoredService.objects.create(
+        contract=world.contract, name="Koppeling", kind="other", created_at=NOW
+    )
+    Outage.objects.create(
+        service=service,
+        start=NOW,
+        end=NOW + timedelta(hours=1),
+        description=f"Gemeld door {NAME}, {PHONE}.",
+        recorded_at=NOW,
+    )
     LogEntry.objects.create(
         user=world.coordinator,
         content_type=ContentType.objects.get_for_model(Contact),
