@@ -412,6 +412,8 @@ SPECTACULAR_SETTINGS = {
         "TimeCategoryEnum": "tickets.models.TimeCategory",
         "BillingLineCategoryEnum": "usage.models.LineCategory",
         "SupportLocationRoleEnum": "contracts.models.LocationRole",
+        "DataSubjectRequestKindEnum": "privacy.models.RequestKind",
+        "DataSubjectRequestStatusEnum": "privacy.models.RequestStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

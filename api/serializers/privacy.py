@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from api.filters import ID_MAX
 from api.serializers.base import ApiSerializer
+from api.serializers.calendars import AwareDateTimeField
 from api.serializers.contracts import StaffRefSerializer
 from privacy.models import ReceivedVia, RequestKind, RequestStatus
 
@@ -48,7 +49,7 @@ class DataSubjectRequestOutputSerializer(ApiSerializer):
 class DataSubjectRequestCreateInputSerializer(ApiSerializer):
     contact = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     kind = serializers.ChoiceField(choices=RequestKind.choices)
-    received_at = serializers.DateTimeField()
+    received_at = AwareDateTimeField()
     received_via = serializers.ChoiceField(choices=ReceivedVia.choices)
     note = serializers.CharField(max_length=10_000, required=False, default="", allow_blank=True)
 
