@@ -17,6 +17,7 @@ from contracts.models import (
     ContactRole,
     ContractNotice,
     EscalationContact,
+    RemoteAccessGrant,
 )
 from privacy.export import ExportWriter, rows_data
 from privacy.files import stored_files_delete
@@ -58,6 +59,12 @@ def contracts_erase(subject: Subject, scrubber: Scrubber) -> Counts:
             ["name", "email", "phone"],
         ),
         "contracts.ApiToken": _tokens_erase(subject, scrubber),
+        # A remote-access grant the person gave stays (who may reach which system, and until
+        # when, is the customer's); its texts lose the person's strings.
+        "contracts.RemoteAccessGrant": scrubber.rows(
+            RemoteAccessGrant.objects.filter(customer_id=customer),
+            ["system", "scope", "revoke_reason"],
+        ),
     }
     return counts | _account_erase(subject, scrubber)
 
@@ -127,6 +134,13 @@ def contracts_export(subject: Subject, writer: ExportWriter) -> None:
         rows_data(
             ApiToken.objects.filter(contact_id=subject.contact_id),
             ["name", "prefix", "scope", "created_at", "expires_at", "last_used_at", "revoked_at"],
+        ),
+    )
+    writer.json(
+        "contact/remote-access-granted.json",
+        rows_data(
+            RemoteAccessGrant.objects.filter(granted_by_id=subject.contact_id),
+            ["system", "scope", "granted_at", "expires_at", "revoked_at"],
         ),
     )
     if subject.user_id is not None:

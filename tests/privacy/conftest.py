@@ -35,6 +35,7 @@ from contracts.models import (
     ContactRoleKind,
     Contract,
     Customer,
+    RemoteAccessGrant,
 )
 from escalation.services.actions import escalation_raise_by_customer
 from intake.services.receive import inbound_receive
@@ -187,6 +188,14 @@ def _colleague_traces(world: PersonWorld) -> None:
         created_at=NOW,
     )
     request.contracts.add(world.contract)
+    RemoteAccessGrant.objects.create(
+        customer=world.customer,
+        system=f"Werkplek van {NAME}",
+        scope="Printerdriver vervangen",
+        granted_by=world.mia,
+        granted_at=NOW,
+        expires_at=NOW + timedelta(days=1),
+    )
     service = MonitoredService.objects.create(
         contract=world.contract, name="Koppeling", kind="other", created_at=NOW
     )

@@ -28,7 +28,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("backoffice", "0010_microsoft_usage_roles"),
+        ("backoffice", "0012_remote_access_roles"),
         ("privacy", "0001_initial"),
     ]
 
