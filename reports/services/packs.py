@@ -14,8 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -137,32 +136,16 @@ def review_pack_pdf_bytes(result: PackResult) -> bytes:
     return pack_pdf(result.data)
 
 
-def _redacted(value: Any, patterns: list[re.Pattern[str]], replacement: str) -> Any:
-    if isinstance(value, str):
-        for pattern in patterns:
-            value = pattern.sub(replacement, value)
-        return value
-    if isinstance(value, list):
-        return [_redacted(v, patterns, replacement) for v in value]
-    if isinstance(value, dict):
-        return {k: _redacted(v, patterns, replacement) for k, v in value.items()}
-    return value
-
-
 @transaction.atomic
-def review_packs_redact(
-    *, contract_ids: Iterable[int], texts: Iterable[str], replacement: str
-) -> int:
-    """A data-subject erasure (D17) reaches the kept packs too: every text of the person (a name
-    or address someone typed into a subject, a cause, a title) is replaced in the kept JSON and
-    the PDF is rendered again from it, so no trace is left; the figures stay as they were.
-    Returns how many packs changed. The pack names no person by itself (reports.selectors)."""
-    patterns = [re.compile(re.escape(t.strip()), re.IGNORECASE) for t in texts if t.strip()]
-    if not patterns:
-        return 0
+def review_packs_redact(*, contract_ids: Iterable[int], redact: Callable[[Any], Any]) -> int:
+    """A data-subject erasure (D17) reaches the kept packs too: `redact` (the erasure's
+    scrubber) replaces every text of the person (a name or address someone typed into a
+    subject, a cause, a title) in the kept JSON and the PDF is rendered again from it, so no
+    trace is left; the figures stay as they were. Returns how many packs changed. The pack
+    names no person by itself (reports.selectors)."""
     changed = 0
     for pack in ReviewPack.objects.select_for_update().filter(contract_id__in=list(contract_ids)):
-        data = _redacted(pack.data, patterns, replacement)
+        data = redact(pack.data)
         if data == pack.data:
             continue
         old = str(pack.pdf.name)

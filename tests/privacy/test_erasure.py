@@ -3,7 +3,8 @@ table or stored file, and every figure unchanged."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,10 +17,20 @@ from privacy.exceptions import ConfirmationMismatch, ConfirmationNotAllowed, Req
 from privacy.models import DataSubjectRequest, RequestStatus
 from privacy.services.erasure import dsr_erasure_confirm, dsr_erasure_preview
 from privacy.services.requests import dsr_record, pseudonym_of
+from reports.periods import period_of
+from reports.selectors import review_pack_of
+from reports.services.packs import review_pack_pdf_of, review_pack_store
 from tests.privacy.conftest import NAME, NOW, TRACES, PersonWorld, member
 from tests.privacy.traces import traces_in_files, traces_in_tables
 from tickets.compliance import sla_compliance_by_contract
-from tickets.models import Attachment, SlaClock, Ticket, TicketMessage
+from tickets.models import (
+    Attachment,
+    Problem,
+    ProblemOrigin,
+    SlaClock,
+    Ticket,
+    TicketMessage,
+)
 
 pytestmark = pytest.mark.django_db
 LATER = NOW + timedelta(days=2)
@@ -200,3 +211,59 @@ def test_a_second_confirmation_erases_nothing_more(person):
         dsr_erasure_confirm(
             request=done, actor=person.coordinator, reference=done.reference, now=LATER
         )
+
+
+JUNE = period_of(date(2026, 6, 1), date(2026, 7, 1))
+KEPT = period_of(date(2026, 6, 1), date(2026, 6, 11))  # closed before LATER: kept
+_FIGURE = re.compile(r"^[\d\s.,:%+\-]*$")
+
+
+def figures_only(value: object) -> object:
+    """The pack's JSON with every text that is not a number or a date blanked: what a review
+    pack counts and measures, without what people wrote."""
+    if isinstance(value, dict):
+        return {key: figures_only(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [figures_only(item) for item in value]
+    if isinstance(value, str) and not _FIGURE.match(value):
+        return "<text>"
+    return value
+
+
+def test_the_erasure_keeps_the_periods_review_pack_numbers(person):
+    before = review_pack_of(contract=person.contract, period=JUNE, now=LATER).to_dict()
+
+    erase(person)
+
+    after = review_pack_of(contract=person.contract, period=JUNE, now=LATER).to_dict()
+    assert figures_only(after) == figures_only(before)
+    assert after["compliance"] == before["compliance"]
+    assert after["volumes"] == before["volumes"]
+
+
+def test_a_kept_review_pack_loses_the_person_and_keeps_its_numbers(
+    person, django_capture_on_commit_callbacks
+):
+    problem = Problem.objects.create(
+        number="PRB-2026-0999",
+        title=f"Koppeling van {NAME} valt steeds weg",
+        customer=person.customer,
+        origin=ProblemOrigin.COORDINATOR,
+        source_ticket=person.portal_ticket,
+        opened_at=NOW,
+        updated_at=NOW,
+    )
+    problem.incidents.add(person.portal_ticket)
+    kept = review_pack_pdf_of(
+        review_pack_store(contract=person.contract, period=KEPT, language="nl", now=LATER)
+    )
+    before = kept.data
+    assert NAME in str(before)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erase(person)
+
+    kept.refresh_from_db()
+    assert figures_only(kept.data) == figures_only(before)
+    assert traces_in_tables(TRACES) == []
+    assert traces_in_files(TRACES) == []
