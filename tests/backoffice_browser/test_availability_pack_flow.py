@@ -1,7 +1,9 @@
 """Issue #15's browser proof, in Chromium against the live server: a support coordinator records
 last month's outage and next week's maintenance through the admin's add forms; the customer's
 contact sees the maintenance banner and last month's broken office-hours promise in the portal,
-in Dutch.
+in Dutch; the customer's manager opens last month's service review in the portal and downloads
+its PDF and CSV: the PDF's text (pdftotext) is Dutch, names the provider and the period, and
+has every number of the CSV.
 
 Nothing is frozen: the outage lies on a working day of last month and the maintenance inside
 onITnow's window (20:00-06:00) on next week's Tuesday, both relative to the live server's now in
@@ -10,10 +12,15 @@ Europe/Amsterdam. The customer is an onITnow IVX (cloud) contract: 99.5 % in off
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import subprocess
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_FLOOR, Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,12 +42,14 @@ from tests.conversation_browser.conftest import portal_login_for, text
 from tests.factories import ContactFactory, ContractFactory, CustomerFactory, named_contact
 from tests.tickets.helpers import create_ticket
 from tickets.models import Ticket
+from tickets.services import ticket_reply
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SERVICE = "Integratiedienst (cloud)"
 MAINTENANCE = "Update integratieplatform"
 OUTAGE_HOURS = 2
+NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 ZONE = ZoneInfo(settings.DISPLAY_TIME_ZONE)
 
 
@@ -53,6 +62,7 @@ class Dates:
     """The flow's moments, chosen from the live server's now in Amsterdam."""
 
     last_month: date  # its first day
+    question_day: date  # the second working day of last month
     outage_day: date  # the tenth working day of last month
     maintenance_day: date  # next week's Tuesday
 
@@ -68,6 +78,7 @@ class Dates:
         ]
         return cls(
             last_month=last_month,
+            question_day=working[1],
             outage_day=working[9],
             maintenance_day=today + timedelta(days=8 - today.weekday()),
         )
@@ -80,7 +91,7 @@ class Customer:
     contact: Contact  # a named contact
     manager: Contact  # the support services manager
     coordinator: User
-    incident: Ticket  # the ticket that reported the outage
+    incident: Ticket  # the ticket that reported the outage, answered in time
 
 
 def bakkerij(now: datetime) -> tuple[Customer, Dates]:
@@ -106,8 +117,17 @@ def bakkerij(now: datetime) -> tuple[Customer, Dates]:
     ContactRole.objects.create(
         contact=manager, contract=contract, role=ContactRoleKind.SUPPORT_SERVICES_MANAGER
     )
-    incident = create_ticket(contact, at(dates.outage_day, 10) + timedelta(minutes=5))
     coordinator = person("coordinator", "carla", "Carla", "de Coördinator")
+    create_ticket(  # never answered: its response target is breached
+        contact, at(dates.question_day, 9), channel="email", subject="Exportbestand is leeg"
+    )
+    incident = create_ticket(contact, at(dates.outage_day, 10) + timedelta(minutes=5))
+    ticket_reply(
+        ticket=incident,
+        body="We onderzoeken de storing.",
+        now=at(dates.outage_day, 10) + timedelta(minutes=20),
+        author_user=coordinator,
+    )
     return Customer(contract, service, contact, manager, coordinator, incident), dates
 
 
@@ -227,8 +247,90 @@ def contact_sees_banner_and_figures(site: Backoffice, customer: Customer, dates:
     expect(page.locator(f"#maintenance-{customer.contract.pk}")).to_contain_text(MAINTENANCE)
 
 
+# --- 3. the customer's manager and the service review pack ------------------------------------
+
+
+def downloaded(page: Page, link: str, folder: Path) -> Path:
+    with page.expect_download() as download:
+        page.locator(link).click()
+    path = folder / download.value.suggested_filename
+    download.value.save_as(path)
+    return path
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
+def pdf_text(path: Path) -> str:
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    )
+    return done.stdout
+
+
+def numbers(cells: list[str]) -> Counter[str]:
+    return Counter(cell for cell in cells if NUMBER.match(cell))
+
+
+def section(rows: list[list[str]], title: str) -> list[list[str]]:
+    """A CSV section's rows (after its title and header, up to the blank line)."""
+    start = rows.index([title]) + 2
+    end = next((i for i in range(start, len(rows)) if not any(rows[i])), len(rows))
+    return rows[start:end]
+
+
+def manager_downloads_the_review(
+    site: Backoffice, customer: Customer, dates: Dates, folder: Path
+) -> tuple[list[list[str]], str]:
+    page = portal_login_for(site, customer.manager, language="nl")
+    with page.expect_navigation():
+        page.locator("#reports-link").click()
+    expect(page.locator("#pack-period")).to_have_value(f"{dates.last_month:%Y-%m}")
+    pdf = downloaded(page, "#pack-pdf", folder)
+    csv_file = downloaded(page, "a.button[href$='format=csv']", folder)
+    assert pdf.name == f"review-pack-ONI-IVX-2026-007-{dates.last_month:%Y-%m}-nl.pdf"
+    assert csv_file.suffix == ".csv"
+    return csv_rows(csv_file), pdf_text(pdf)
+
+
+def the_csv_has_the_months_figures(rows: list[list[str]], customer: Customer, dates: Dates) -> None:
+    """The figures the flow made: one response met and one missed, the outage's two office
+    hours against 99.5 %, two tickets (one by portal, one by mail)."""
+    yes, no = text("nl", "yes"), text("nl", "no")
+    compliance = section(rows, text("nl", "SLA compliance per priority"))
+    assert [row[1:] for row in compliance] == [
+        [text("nl", "response"), "80.00", "1", "1", "0", "50.0", no]
+    ]
+    availability = section(rows, text("nl", "Availability per service and month"))
+    month, percent = f"{dates.last_month:%Y-%m}", str(office_percent(customer, dates))
+    down = str(OUTAGE_HOURS * 60)
+    assert availability == [
+        [SERVICE, month, percent, "99.50", no, "100.00", "95.00", yes, down, "1", "3", yes]
+    ]
+    by_type = section(rows, text("nl", "Tickets registered by type (%(total)s in all)", total=2))
+    assert ["incident", "2"] in by_type  # the same word in Dutch
+    by_channel = dict(section(rows, text("nl", "Tickets by channel")))
+    assert (by_channel[text("nl", "portal")], by_channel[text("nl", "email")]) == ("1", "1")
+
+
+def the_pdf_has_the_csv_numbers(rows: list[list[str]], pdf: str, dates: Dates) -> None:
+    """Every number of the CSV is in the PDF's text as often; the PDF is Dutch and every page
+    names the provider and the period."""
+    csv_numbers = numbers([cell for row in rows for cell in row])
+    assert csv_numbers - numbers(pdf.split()) == Counter()
+    assert "Servicerapport: Bakkerij Van Dam B.V." in pdf  # the Dutch heading
+    assert "SLA-naleving per prioriteit" in pdf
+    assert "Beschikbaarheid per dienst en maand" in pdf
+    with override("nl"):
+        period = formats.date_format(dates.last_month, "F Y")  # "november 2026"
+    pages = [page for page in pdf.split("\f") if page.strip()]
+    assert len(pages) >= 2
+    assert all("onITnow" in page and period in page for page in pages)
+
+
 def test_the_coordinator_records_an_outage_and_a_maintenance_and_the_customer_sees_both(
-    backoffice: Backoffice,
+    backoffice: Backoffice, tmp_path: Path
 ) -> None:
     customer, dates = bakkerij(timezone.now())
     coordinator = backoffice.page_for(customer.coordinator)
@@ -238,4 +340,7 @@ def test_the_coordinator_records_an_outage_and_a_maintenance_and_the_customer_se
     announcements_queued(customer, maintenance)
 
     contact_sees_banner_and_figures(backoffice, customer, dates)
+    rows, pdf = manager_downloads_the_review(backoffice, customer, dates, tmp_path)
+    the_csv_has_the_months_figures(rows, customer, dates)
+    the_pdf_has_the_csv_numbers(rows, pdf, dates)
     backoffice.watched.assert_clean()
