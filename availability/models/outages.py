@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from availability.models.services import MonitoredService
@@ -93,4 +94,4 @@ class Outage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.service.name} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.service.name} {timezone.localtime(self.start):%Y-%m-%d %H:%M}"

@@ -16,7 +16,7 @@ from availability.selectors import (
     maintenance_performed,
 )
 from contracts.models import Contract
-from reports.periods import Period
+from reports.periods import Period, display_zone
 from reports.selectors.common import moment
 from reports.selectors.pack import (
     Availability,
@@ -45,9 +45,16 @@ def _month(row: ServiceMonth) -> AvailabilityMonth:
 
 
 def _outage_text(line: OutageLine) -> str:
-    end = moment(line.end) or "…"
+    """When, as a reader reads it in the display zone: "2026-11-13 10:00–12:00 (SD-…)"."""
+    zone = display_zone()
+    start = line.start.astimezone(zone)
+    end = line.end.astimezone(zone) if line.end is not None else None
+    if end is None:
+        until = "…"
+    else:
+        until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
     tickets = f" ({', '.join(line.ticket_numbers)})" if line.ticket_numbers else ""
-    return f"{moment(line.start)}/{end}{tickets}"
+    return f"{start:%Y-%m-%d %H:%M}–{until}{tickets}"
 
 
 def _outages(rows: list[ServiceMonth]) -> list[OutageItem]:
