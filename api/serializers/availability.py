@@ -220,7 +220,7 @@ class ServiceMonthSerializer(ApiSerializer):
     excluded = OutageLineSerializer(many=True)
 
 
-class BreachSerializer(ApiSerializer):
+class AvailabilityPromiseBrokenSerializer(ApiSerializer):
     month = MonthField()
     service = MonitoredServiceRefSerializer()
     kind = serializers.ChoiceField(choices=["office", "outside", "interruptions"])
@@ -246,5 +246,5 @@ class ContractAvailabilitySerializer(ApiSerializer):
     start = MonthField()
     end = MonthField(help_text=_("The last month, included."))
     services = ServiceMonthSerializer(many=True)
-    breaches = BreachSerializer(many=True)
+    breaches = AvailabilityPromiseBrokenSerializer(many=True)
     maintenance = MaintenancePerformedSerializer(many=True)

@@ -18,6 +18,7 @@ from usage.models import BillingLine, LineUnit
 from usage.selectors_pages import CBG, fair_use_month
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 
 
 def _sum(name: str, condition: Q) -> Sum:
@@ -36,7 +37,8 @@ def _months(contract: Contract, period: Period) -> list[UsageMonth]:
         UsageMonth(
             month=f"{m:%Y-%m}",
             billable_minutes=rows[m]["minutes"] if m in rows else ZERO,
-            amount=rows[m]["amount"] if m in rows else ZERO,
+            # SQLite sums decimals as floats: amounts are kept to the cent, as billed.
+            amount=Decimal(rows[m]["amount"]).quantize(CENT) if m in rows else ZERO.quantize(CENT),
         )
         for m in period.months()
     ]
@@ -106,7 +108,7 @@ def usage(*, contract: Contract, period: Period, as_of: datetime) -> Usage | Non
     return Usage(
         months=months,
         billable_minutes=sum((m.billable_minutes for m in months), ZERO),
-        amount=sum((m.amount for m in months), ZERO),
+        amount=sum((m.amount for m in months), ZERO.quantize(CENT)),
         entitlements=entitlements,
         fair_use=fair_use,
     )
