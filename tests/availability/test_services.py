@@ -200,3 +200,14 @@ def test_cancelling_tells_those_who_were_told_and_cannot_happen_twice():
     assert OutboxEmail.objects.filter(key__startswith="maintenance:cancellation:").count() == 1
     with pytest.raises(MaintenanceRefused):
         maintenance_cancel(maintenance=maintenance, now=NOW + timedelta(minutes=6))
+
+
+def test_a_dutch_contact_is_told_of_the_maintenance_in_dutch():
+    service = cloud_service()
+    contact = named_contact(service.contract, language="nl")
+    maintenance = _plan(service, ams(2026, 3, 9, 21, 0))
+    [mail] = OutboxEmail.objects.filter(
+        key__startswith=f"maintenance:announcement:{maintenance.pk}:"
+    )
+    assert (mail.to_email, mail.language) == (contact.email, "nl")
+    assert mail.subject.startswith("Gepland onderhoud: Upgrade integratieplatform")
