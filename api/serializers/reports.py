@@ -45,13 +45,13 @@ class ReviewPackQuerySerializer(ApiSerializer):
     )
 
 
-class TallySerializer(ApiSerializer):
+class PackTallySerializer(ApiSerializer):
     key = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]  # a field named "label"
     count = serializers.IntegerField()
 
 
-class MetricFiguresSerializer(ApiSerializer):
+class PackMetricFiguresSerializer(ApiSerializer):
     met = serializers.IntegerField()
     missed = serializers.IntegerField()
     excluded = serializers.IntegerField()
@@ -59,16 +59,16 @@ class MetricFiguresSerializer(ApiSerializer):
     within_threshold = serializers.BooleanField(allow_null=True)
 
 
-class ComplianceLineSerializer(ApiSerializer):
+class PackComplianceLineSerializer(ApiSerializer):
     level = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]  # a field named "label"
     rank = serializers.IntegerField()
     threshold = serializers.CharField(**DECIMAL_TEXT)
-    response = MetricFiguresSerializer(allow_null=True)
-    resolution = MetricFiguresSerializer(allow_null=True)
+    response = PackMetricFiguresSerializer(allow_null=True)
+    resolution = PackMetricFiguresSerializer(allow_null=True)
 
 
-class ProblemRefSerializer(ApiSerializer):
+class PackProblemRefSerializer(ApiSerializer):
     number = serializers.CharField()
     status = serializers.CharField()
     status_label = serializers.CharField()
@@ -76,7 +76,7 @@ class ProblemRefSerializer(ApiSerializer):
     rca_delivered = serializers.CharField(allow_null=True)
 
 
-class BreachSerializer(ApiSerializer):
+class PackBreachSerializer(ApiSerializer):
     ticket = serializers.CharField()
     subject = serializers.CharField(allow_blank=True)
     priority = serializers.CharField(allow_blank=True)
@@ -91,17 +91,17 @@ class BreachSerializer(ApiSerializer):
     status = serializers.CharField()
     status_label = serializers.CharField()
     resolved = serializers.CharField(allow_null=True)
-    problem = ProblemRefSerializer(allow_null=True)
+    problem = PackProblemRefSerializer(allow_null=True)
 
 
-class VolumesSerializer(ApiSerializer):
+class PackVolumesSerializer(ApiSerializer):
     total = serializers.IntegerField()
-    by_type = TallySerializer(many=True)
-    by_priority = TallySerializer(many=True)
-    by_channel = TallySerializer(many=True)
+    by_type = PackTallySerializer(many=True)
+    by_priority = PackTallySerializer(many=True)
+    by_channel = PackTallySerializer(many=True)
 
 
-class EscalationItemSerializer(ApiSerializer):
+class PackEscalationItemSerializer(ApiSerializer):
     ticket = serializers.CharField()
     level = serializers.IntegerField()
     level_label = serializers.CharField()
@@ -111,13 +111,13 @@ class EscalationItemSerializer(ApiSerializer):
     resolved = serializers.CharField(allow_null=True)
 
 
-class EscalationsSerializer(ApiSerializer):
+class PackEscalationsSerializer(ApiSerializer):
     total = serializers.IntegerField()
-    by_level = TallySerializer(many=True)
-    items = EscalationItemSerializer(many=True)
+    by_level = PackTallySerializer(many=True)
+    items = PackEscalationItemSerializer(many=True)
 
 
-class ProblemItemSerializer(ApiSerializer):
+class PackProblemItemSerializer(ApiSerializer):
     number = serializers.CharField()
     title = serializers.CharField()
     status = serializers.CharField()
@@ -130,25 +130,25 @@ class ProblemItemSerializer(ApiSerializer):
     overdue = serializers.BooleanField()
 
 
-class CsatMonthSerializer(ApiSerializer):
+class PackCsatMonthSerializer(ApiSerializer):
     month = serializers.CharField()
     answers = serializers.IntegerField()
     average = serializers.CharField(**DECIMAL_TEXT)
 
 
-class CsatSerializer(ApiSerializer):
+class PackCsatSerializer(ApiSerializer):
     answers = serializers.IntegerField()
     average = serializers.CharField(**DECIMAL_TEXT)
-    months = CsatMonthSerializer(many=True)
+    months = PackCsatMonthSerializer(many=True)
 
 
-class UsageMonthSerializer(ApiSerializer):
+class PackUsageMonthSerializer(ApiSerializer):
     month = serializers.CharField()
     billable_minutes = serializers.CharField()
     amount = serializers.CharField()
 
 
-class EntitlementSerializer(ApiSerializer):
+class PackEntitlementSerializer(ApiSerializer):
     kind = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]  # a field named "label"
     added = serializers.CharField()
@@ -156,7 +156,7 @@ class EntitlementSerializer(ApiSerializer):
     balance = serializers.CharField()
 
 
-class FairUseMonthSerializer(ApiSerializer):
+class PackFairUseMonthSerializer(ApiSerializer):
     month = serializers.CharField()
     minutes = serializers.IntegerField()
     licences = serializers.IntegerField()
@@ -165,15 +165,15 @@ class FairUseMonthSerializer(ApiSerializer):
     flagged = serializers.BooleanField()
 
 
-class UsageSerializer(ApiSerializer):
-    months = UsageMonthSerializer(many=True)
+class PackUsageSerializer(ApiSerializer):
+    months = PackUsageMonthSerializer(many=True)
     billable_minutes = serializers.CharField()
     amount = serializers.CharField()
-    entitlements = EntitlementSerializer(many=True)
-    fair_use = FairUseMonthSerializer(many=True)
+    entitlements = PackEntitlementSerializer(many=True)
+    fair_use = PackFairUseMonthSerializer(many=True)
 
 
-class VendorItemSerializer(ApiSerializer):
+class PackVendorItemSerializer(ApiSerializer):
     ticket = serializers.CharField()
     vendor = serializers.CharField()
     reference = serializers.CharField(allow_blank=True)
@@ -182,12 +182,12 @@ class VendorItemSerializer(ApiSerializer):
     closed = serializers.CharField(allow_null=True)
 
 
-class VendorEscalationsSerializer(ApiSerializer):
+class PackVendorEscalationsSerializer(ApiSerializer):
     total = serializers.IntegerField()
-    items = VendorItemSerializer(many=True)
+    items = PackVendorItemSerializer(many=True)
 
 
-class AvailabilityMonthSerializer(ApiSerializer):
+class PackAvailabilityMonthSerializer(ApiSerializer):
     service = serializers.CharField()
     month = serializers.CharField()
     office_percent = serializers.CharField(**DECIMAL_TEXT)
@@ -202,7 +202,7 @@ class AvailabilityMonthSerializer(ApiSerializer):
     interruptions_met = serializers.BooleanField(allow_null=True)
 
 
-class AvailabilityBreachSerializer(ApiSerializer):
+class PackAvailabilityBreachSerializer(ApiSerializer):
     service = serializers.CharField()
     month = serializers.CharField()
     promise = serializers.CharField()
@@ -213,7 +213,7 @@ class AvailabilityBreachSerializer(ApiSerializer):
     outages = serializers.ListField(child=serializers.CharField())
 
 
-class OutageItemSerializer(ApiSerializer):
+class PackOutageItemSerializer(ApiSerializer):
     service = serializers.CharField()
     start = serializers.CharField()
     end = serializers.CharField(allow_null=True)
@@ -224,7 +224,7 @@ class OutageItemSerializer(ApiSerializer):
     tickets = serializers.ListField(child=serializers.CharField())
 
 
-class MaintenanceItemSerializer(ApiSerializer):
+class PackMaintenanceItemSerializer(ApiSerializer):
     title = serializers.CharField()
     services = serializers.ListField(child=serializers.CharField())
     start = serializers.CharField()
@@ -234,14 +234,14 @@ class MaintenanceItemSerializer(ApiSerializer):
     notice_ok = serializers.BooleanField()
 
 
-class AvailabilitySerializer(ApiSerializer):
-    months = AvailabilityMonthSerializer(many=True)
-    breaches = AvailabilityBreachSerializer(many=True)
-    outages = OutageItemSerializer(many=True)
-    maintenance = MaintenanceItemSerializer(many=True)
+class PackAvailabilitySerializer(ApiSerializer):
+    months = PackAvailabilityMonthSerializer(many=True)
+    breaches = PackAvailabilityBreachSerializer(many=True)
+    outages = PackOutageItemSerializer(many=True)
+    maintenance = PackMaintenanceItemSerializer(many=True)
 
 
-class PeriodFactsSerializer(ApiSerializer):
+class PackPeriodFactsSerializer(ApiSerializer):
     text = serializers.CharField()
     kind = serializers.CharField()
     start = serializers.DateField()
@@ -260,25 +260,25 @@ class PackContractSerializer(ApiSerializer):
 class ReviewPackOutputSerializer(ApiSerializer):
     version = serializers.IntegerField()
     contract = PackContractSerializer()
-    period = PeriodFactsSerializer()
-    previous_period = PeriodFactsSerializer()
+    period = PackPeriodFactsSerializer()
+    previous_period = PackPeriodFactsSerializer()
     language = serializers.CharField()
     as_of = serializers.CharField()
-    compliance = ComplianceLineSerializer(many=True)
-    breaches = BreachSerializer(many=True)
-    previous_breaches = BreachSerializer(many=True)
-    volumes = VolumesSerializer()
-    escalations = EscalationsSerializer()
-    problems = ProblemItemSerializer(many=True)
-    csat = CsatSerializer()
-    usage = UsageSerializer(allow_null=True)
-    vendor_escalations = VendorEscalationsSerializer()
-    availability = AvailabilitySerializer(allow_null=True)
+    compliance = PackComplianceLineSerializer(many=True)
+    breaches = PackBreachSerializer(many=True)
+    previous_breaches = PackBreachSerializer(many=True)
+    volumes = PackVolumesSerializer()
+    escalations = PackEscalationsSerializer()
+    problems = PackProblemItemSerializer(many=True)
+    csat = PackCsatSerializer()
+    usage = PackUsageSerializer(allow_null=True)
+    vendor_escalations = PackVendorEscalationsSerializer()
+    availability = PackAvailabilitySerializer(allow_null=True)
 
 
 class StoredPackOutputSerializer(ApiSerializer):
     id = serializers.IntegerField()
-    period = PeriodFactsSerializer()
+    period = PackPeriodFactsSerializer()
     language = serializers.CharField()
     created_at = serializers.DateTimeField()
     checksum = serializers.CharField(help_text=_("The SHA-256 of the stored PDF."))
