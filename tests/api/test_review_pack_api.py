@@ -61,7 +61,7 @@ def test_the_pack_comes_as_csv_and_as_pdf(org_a: Org, now: datetime) -> None:
 def test_the_language_parameter_chooses_the_packs_language(org_a: Org) -> None:
     client = api_client(contact_token(org_a.manager), language="en")
     body = client.get(_url(org_a, period="2026-Q1", language="nl")).json()
-    assert (body["language"], body["period"]["label"]) == ("nl", "Q1 2026")
+    assert (body["language"], body["period"]["label"]) == ("nl", "K1 2026")
 
 
 def test_a_named_contact_is_refused(org_a: Org) -> None:
