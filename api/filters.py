@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
@@ -16,6 +18,21 @@ from tickets.selectors import tickets_breached
 
 # The largest row id PostgreSQL's bigint and SQLite's integer hold.
 ID_MAX = 2**63 - 1
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment, handed to the database in UTC: Python takes offsets up to 23:59,
+    PostgreSQL refuses those beyond 15:59 with a server error (the schema fuzz found +17:43)."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        moment = super().to_python(value)
+        return moment.astimezone(UTC) if moment is not None else None
+
+
+class MomentFilter(filters.IsoDateTimeFilter):
+    """A moment filter whose value reaches the query in UTC, whatever offset was given."""
+
+    field_class = UtcIsoDateTimeField
 
 
 class IdFilter(filters.NumberFilter):
@@ -40,7 +57,7 @@ class TicketFilter(filters.FilterSet):
     customer = IdFilter(field_name="customer_id")
     contract = IdFilter(field_name="contract_id")
     contact = IdFilter(field_name="contact_id")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
     breached = filters.BooleanFilter(method="filter_breached")
     assigned = filters.BooleanFilter(field_name="assignee", lookup_expr="isnull", exclude=True)
     assignee = IdFilter(field_name="assignee_id")

@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.caller import Caller
-from api.filters import IdFilter, filter_parameters
+from api.filters import IdFilter, MomentFilter, filter_parameters
 from api.scope import one_or_404, rows_for, tickets_for
 from api.serializers.availability import (
     MonitoredServiceCreateInputSerializer,
@@ -234,10 +234,10 @@ def tickets_chosen(caller: Caller, ids: list[int]) -> list[Ticket]:
 class OutageFilter(filters.FilterSet):
     contract = IdFilter(field_name="service__contract_id")
     service = IdFilter(field_name="service_id")
-    since = filters.IsoDateTimeFilter(
+    since = MomentFilter(
         method="filter_since", help_text=gettext_lazy("Outages going on at or after this moment.")
     )
-    until = filters.IsoDateTimeFilter(
+    until = MomentFilter(
         field_name="start",
         lookup_expr="lt",
         help_text=gettext_lazy("Outages that started before this moment."),

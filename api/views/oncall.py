@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.caller import Caller
-from api.filters import IdFilter, filter_parameters
+from api.filters import IdFilter, MomentFilter, filter_parameters
 from api.scope import one_or_404, rows_for, ticket_rows_for
 from api.serializers.oncall import OnCallPageOutputSerializer, OnCallShiftOutputSerializer
 from api.views.base import ApiView
@@ -38,12 +38,12 @@ ACKNOWLEDGE_PERMISSION = "escalation.change_oncallpage"
 class OnCallShiftFilter(filters.FilterSet):
     provider = IdFilter(field_name="provider_id")
     user = IdFilter(field_name="user_id")
-    until = filters.IsoDateTimeFilter(
+    until = MomentFilter(
         field_name="starts_at",
         lookup_expr="lt",
         help_text=gettext_lazy("Only shifts starting before this time."),
     )
-    ends_after = filters.IsoDateTimeFilter(
+    ends_after = MomentFilter(
         field_name="ends_at",
         lookup_expr="gt",
         help_text=gettext_lazy("Only shifts ending after this time (default: now)."),

@@ -311,3 +311,12 @@ def test_a_period_ending_before_it_starts_answers_400(org_a: Org) -> None:
     )
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"end"}
+
+
+def test_an_outage_filter_moment_with_an_offset_postgresql_refuses_still_answers():
+    # Python takes offsets up to 23:59, PostgreSQL only up to 15:59: the filter hands UTC on.
+    from api.filters import UtcIsoDateTimeField
+
+    moment = UtcIsoDateTimeField().clean("2026-05-12T01:30:32+17:43")
+    assert moment.utcoffset().total_seconds() == 0
+    assert moment.isoformat() == "2026-05-11T07:47:32+00:00"
