@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from contracts.text import person_name_validate
@@ -65,6 +66,9 @@ class Contact(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["customer", "email"], name="contact_email_unique"),
         ]
+        # The intake finds a sender's contacts by address whatever its case (email__iexact,
+        # UPPER(email) on PostgreSQL): one index probe, not a scan of every contact.
+        indexes = [models.Index(Upper("email"), name="contact_email_ci_idx")]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"

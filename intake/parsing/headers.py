@@ -15,6 +15,14 @@ from intake.parsing.charsets import decode_bytes, decode_header_bytes, surrogate
 from intake.parsing.result import Parsed
 
 _MSGID = re.compile(r"<([^<>\s]+)>")
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+
+
+def head_only(raw: bytes) -> bytes:
+    """The header block of `raw` up to and with its blank line: all a headers-only parse
+    reads (handing it the whole message costs a decode of every body byte)."""
+    found = _HEAD_END.search(raw)
+    return raw if found is None else raw[: found.end()]
 
 
 def normalise_message_id(value: str) -> str:
@@ -50,7 +58,7 @@ def raw_header(message: Message, name: str) -> str:
 def message_id_of(raw: bytes) -> str:
     """The normalised Message-ID, read from the headers only (for duplicate detection)."""
     try:
-        headers = BytesParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
+        headers = BytesParser(policy=policy.compat32).parsebytes(head_only(raw), headersonly=True)
         return normalise_message_id(str(headers.get("Message-ID", "")))
     except Exception:
         return ""

@@ -13,7 +13,7 @@ from intake.parsing import Parsed
 from notifications.services.upload_alerts import quota_reached_alert, upload_quota_alert
 from tickets.models import Ticket
 from tickets.services.attachments import attachment_store, safe_filename
-from tickets.services.uploads import quota_problem
+from tickets.services.uploads import quota_problem, quota_use
 
 
 def sniffed_type(content: bytes, declared: str) -> str:
@@ -31,17 +31,19 @@ def attachments_store(inbound: InboundMessage, parsed: Parsed, ticket: Ticket | 
         _attachments_store(inbound, parsed, ticket)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # the routing's transaction: all of it or nothing
 def _attachments_store(inbound: InboundMessage, parsed: Parsed, ticket: Ticket | None) -> None:
     now = inbound.received_at
     customer = Customer.objects.select_for_update().get(pk=ticket.customer_id) if ticket else None
+    # Asked once for the message (the customer's row lock holds the day's count still).
+    use = quota_use(customer=customer, ticket=ticket, now=now) if customer else None
     not_kept = list(parsed.skipped_attachments)
     for index, part in enumerate(parsed.attachments, start=1):
         content_type = sniffed_type(part.content, part.declared_type)
         name = safe_filename(part.filename, index, content_type)
         if customer is not None:
             problem = quota_problem(
-                customer=customer, ticket=ticket, incoming=len(part.content), now=now
+                customer=customer, ticket=ticket, incoming=len(part.content), now=now, use=use
             )
             if problem is not None:
                 upload_quota_alert(customer=customer, ticket=ticket, scope=problem.scope, now=now)
@@ -55,8 +57,10 @@ def _attachments_store(inbound: InboundMessage, parsed: Parsed, ticket: Ticket |
             now=now,
             inbound_id=inbound.pk,
         )
+        if use is not None:
+            use.add(len(part.content))
     if customer is not None:
-        quota_reached_alert(customer=customer, ticket=ticket, now=now)
+        quota_reached_alert(customer=customer, ticket=ticket, now=now, use=use)
     if not_kept:
         inbound.reason = (inbound.reason + "\n" if inbound.reason else "") + (
             "attachments not kept: " + "; ".join(not_kept)

@@ -22,6 +22,7 @@ from email.parser import BytesParser
 from contracts.models import Contact
 from escalation.services.fallback import escalation_fallback
 from intake.identity import split_head
+from intake.parsing.headers import head_only
 from notifications.models import OutboxEmail, OutboxState
 
 _MSGID = re.compile(r"<([^<>\s]{3,250})>")
@@ -76,7 +77,7 @@ def delivery_report(raw: bytes, sender: str, subject: str) -> DeliveryReport | N
     """The report in `raw`, or None when it is not a delivery-status report."""
     # The headers decide whether it is a report at all; only a report is parsed whole (most
     # mail is not one, and the intake reads every message here).
-    head = BytesParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
+    head = BytesParser(policy=policy.compat32).parsebytes(head_only(raw), headersonly=True)
     standard = head.get_content_type() == "multipart/report" and (
         str(head.get_param("report-type") or "").lower() == "delivery-status"
     )

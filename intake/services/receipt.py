@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Func, OuterRef, Q, QuerySet, Subquery
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -50,13 +50,23 @@ def no_answer_reason(address: str) -> str:
     return ""
 
 
-def receipts_recent(email: str, now: datetime) -> int:
+def _auto_answers_since(now: datetime) -> QuerySet[OutboxEmail]:
     starts = Q()
     for prefix in AUTO_ANSWER_KEYS:
         starts |= Q(key__startswith=prefix)
-    return OutboxEmail.objects.filter(
-        starts, to_email__iexact=email, created_at__gte=now - timedelta(hours=1)
-    ).count()
+    return OutboxEmail.objects.filter(starts, created_at__gte=now - timedelta(hours=1))
+
+
+def receipts_recent(email: str, now: datetime) -> int:
+    """The automatic answers `email` had in the hour before `now` (the receipt cap)."""
+    return _auto_answers_since(now).filter(to_email__iexact=email).count()
+
+
+def receipts_recent_of_row(now: datetime) -> Subquery:
+    """`receipts_recent` of each row's `email`, as a subquery: the intake's contact lookup
+    asks it in the same query (one round trip a message less)."""
+    answers = _auto_answers_since(now).filter(to_email__iexact=OuterRef("email")).order_by()
+    return Subquery(answers.values(n=Func(F("pk"), function="COUNT")))
 
 
 def _note(inbound: InboundMessage, text: str) -> None:
@@ -64,8 +74,12 @@ def _note(inbound: InboundMessage, text: str) -> None:
     inbound.save(update_fields=["reason"])
 
 
-def _within_cap(inbound: InboundMessage, email: str, now: datetime) -> bool:
-    if receipts_recent(email, now) < settings.INTAKE_RECEIPTS_PER_HOUR:
+def _within_cap(
+    inbound: InboundMessage, email: str, now: datetime, recent: int | None = None
+) -> bool:
+    if recent is None:
+        recent = receipts_recent(email, now)
+    if recent < settings.INTAKE_RECEIPTS_PER_HOUR:
         return True
     _note(inbound, "no receipt: hourly limit for this sender reached")
     coordinators_alert(
@@ -78,15 +92,21 @@ def _within_cap(inbound: InboundMessage, email: str, now: datetime) -> bool:
 
 
 def receipt_send(
-    *, inbound: InboundMessage, ticket: Ticket, contact: Contact, now: datetime
+    *,
+    inbound: InboundMessage,
+    ticket: Ticket,
+    contact: Contact,
+    now: datetime,
+    recent: int | None = None,
 ) -> bool:
     """Write the receipt unless the address is a machine's, or this sender already had its
-    hourly share (loop protection: then one alert to the coordinators)."""
+    hourly share (loop protection: then one alert to the coordinators). `recent`: the
+    sender's automatic answers of the last hour when the caller already counted them."""
     refused = no_answer_reason(contact.email)
     if refused:
         _note(inbound, f"no receipt: {refused}")
         return False
-    if not _within_cap(inbound, contact.email, now):
+    if not _within_cap(inbound, contact.email, now, recent):
         return False
     recipient = Recipient("customer", contact.name, contact.email, contact.language)
     email = receipt_email(ticket, recipient)  # the one receipt of every channel (issue #11 §2)

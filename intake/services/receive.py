@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from contracts.text import display_line
@@ -34,7 +34,7 @@ from intake.identity import (
 from intake.models import Flag, InboundMessage, Outcome
 from intake.parsing import Limits, MessageRejected, message_id_of, parse_message
 from intake.services.receipt import refusal_notice_send
-from intake.services.route import inbound_route
+from intake.services.route import RoutedMeanwhile, inbound_route
 
 log = logging.getLogger(__name__)
 
@@ -106,32 +106,43 @@ def inbound_refuse(
         return InboundMessage.objects.get(dedupe_key=key), False
 
 
+def _insert(**fields: object) -> InboundMessage:
+    """One INSERT, committed on its own when no transaction is open (autocommit: no BEGIN and
+    COMMIT round trips); inside a caller's transaction a savepoint keeps a duplicate's
+    IntegrityError from breaking it."""
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            return InboundMessage.objects.create(**fields)
+    return InboundMessage.objects.create(**fields)
+
+
 def inbound_store(
-    *, raw: bytes, transport: str, now: datetime, mailbox: str = ""
+    *, raw: bytes, transport: str, now: datetime, mailbox: str = "", claimed: bool = False
 ) -> tuple[InboundMessage, bool]:
     """Commit the raw message; (existing row, False) for a redelivery of the same message.
-    Over INTAKE_MAX_BYTES: the refusal is recorded and InboundRefused raised."""
+    `claimed`: the caller routes it right away, so the row is written with that routing
+    attempt already counted (a router that dies still used it). Over INTAKE_MAX_BYTES: the
+    refusal is recorded and InboundRefused raised."""
     if len(raw) > settings.INTAKE_MAX_BYTES:
         reason = size_refusal(len(raw))
         stub, _ = inbound_refuse(
             raw=raw, size=len(raw), reason=reason, transport=transport, mailbox=mailbox, now=now
         )
         raise InboundRefused(reason, stub)
-    digest = hashlib.sha256(raw).hexdigest()
     message_id = message_id_of(raw)
     key = dedupe_key_for(raw, message_id)
     try:
-        with transaction.atomic():
-            inbound = InboundMessage.objects.create(
-                dedupe_key=key,
-                message_id=message_id,
-                sha256=digest,
-                size=len(raw),
-                raw=raw,
-                transport=transport,
-                mailbox=mailbox,
-                received_at=now,
-            )
+        inbound = _insert(
+            dedupe_key=key,
+            message_id=message_id,
+            sha256=hashlib.sha256(raw).hexdigest(),
+            size=len(raw),
+            raw=raw,
+            transport=transport,
+            mailbox=mailbox,
+            received_at=now,
+            attempts=1 if claimed else 0,
+        )
         return inbound, True
     except IntegrityError:  # stored before: a redelivery, acknowledged with no effect
         return InboundMessage.objects.get(dedupe_key=key), False
@@ -147,11 +158,16 @@ def inbound_process(*, inbound_id: int, now: datetime) -> InboundMessage:
     if not claimed:
         _quarantine_exhausted(inbound_id, now)
         return InboundMessage.objects.get(pk=inbound_id)
+    return _route(InboundMessage.objects.get(pk=inbound_id), now)
+
+
+def _route(inbound: InboundMessage, now: datetime) -> InboundMessage:
+    """Route `inbound` (its attempt counted) in one transaction. No lock is taken up front:
+    the outcome is written only while the row still says "received" (`RoutedMeanwhile`
+    otherwise), so of two routers racing for one message one commits and the other's work
+    is rolled back whole."""
     try:
         with transaction.atomic():
-            inbound = InboundMessage.objects.select_for_update().get(pk=inbound_id)
-            if inbound.outcome != Outcome.RECEIVED:
-                return inbound  # routed meanwhile by another worker
             parsed = parse_message(
                 bytes(inbound.raw),
                 intake_limits(),
@@ -160,13 +176,15 @@ def inbound_process(*, inbound_id: int, now: datetime) -> InboundMessage:
             )
             inbound_route(inbound=inbound, parsed=parsed, now=now)
             return inbound
+    except RoutedMeanwhile:
+        return InboundMessage.objects.get(pk=inbound.pk)
     except Exception as exc:
-        log.exception("inbound message %s quarantined", inbound_id)
+        log.exception("inbound message %s quarantined", inbound.pk)
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        InboundMessage.objects.filter(pk=inbound_id, outcome=Outcome.RECEIVED).update(
+        InboundMessage.objects.filter(pk=inbound.pk, outcome=Outcome.RECEIVED).update(
             outcome=Outcome.QUARANTINED, error=detail[:4000], processed_at=now
         )
-        return InboundMessage.objects.get(pk=inbound_id)
+        return InboundMessage.objects.get(pk=inbound.pk)
 
 
 def _quarantine_exhausted(inbound_id: int, now: datetime) -> None:
@@ -183,10 +201,13 @@ def inbound_receive(
     *, raw: bytes, transport: str, now: datetime, mailbox: str = ""
 ) -> tuple[InboundMessage, bool]:
     """Store, then route: (message, False) when it was a duplicate with no effect."""
-    inbound, created = inbound_store(raw=raw, transport=transport, mailbox=mailbox, now=now)
+    inbound, created = inbound_store(
+        raw=raw, transport=transport, mailbox=mailbox, now=now, claimed=True
+    )
     if not created:
         return inbound, False
-    return inbound_process(inbound_id=inbound.pk, now=now), True
+    # Routed from the row in hand: the raw bytes are not read back from the database.
+    return _route(inbound, now), True
 
 
 def inbound_retry_stuck(*, now: datetime) -> int:

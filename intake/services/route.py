@@ -31,7 +31,7 @@ from intake.services.alerts import coordinators_alert, hour_window, sender_key
 from intake.services.attachments import attachments_store
 from intake.services.bounces import bounces_record, delivery_report
 from intake.services.emergency import email_emergency
-from intake.services.receipt import provider_domains, receipt_send
+from intake.services.receipt import provider_domains, receipt_send, receipts_recent_of_row
 from notifications.models import OutboxEmail
 from tickets.models import Channel, Status, Ticket
 from tickets.services import (
@@ -43,6 +43,28 @@ from tickets.services import (
 
 TOKEN = re.compile(r"\[(SD-\d{4}-\d{6})\]")
 CLOSED = (Status.CLOSED, Status.CANCELLED)
+
+
+class RoutedMeanwhile(Exception):
+    """Another router wrote this message's outcome first: this routing is rolled back."""
+
+
+# What routing writes on the message; never the raw bytes, which stay as they were stored.
+ROUTED_FIELDS = (
+    "outcome",
+    "reason",
+    "flag",
+    "ticket_id",
+    "ticket_message_id",
+    "suggested_customer_id",
+    "sender_email",
+    "sender_name",
+    "subject",
+    "body_text",
+    "body_html",
+    "defects",
+    "processed_at",
+)
 
 
 def _finish(
@@ -66,7 +88,12 @@ def _finish(
     )
     inbound.defects = [display_line(defect) for defect in parsed.defects]
     inbound.processed_at = now
-    inbound.save()
+    # Written only while the row still says "received": the one outcome of the message.
+    written = InboundMessage.objects.filter(pk=inbound.pk, outcome=Outcome.RECEIVED).update(
+        **{name: getattr(inbound, name) for name in ROUTED_FIELDS}
+    )
+    if not written:
+        raise RoutedMeanwhile(inbound.pk)
 
 
 def thread_ticket(parsed: Parsed) -> Ticket | None:
@@ -93,14 +120,24 @@ def thread_ticket(parsed: Parsed) -> Ticket | None:
     return Ticket.objects.filter(number=token.group(1)).first() if token else None
 
 
-def sender_contacts(parsed: Parsed) -> list[Contact]:
+def sender_contacts(parsed: Parsed, now: datetime) -> list[Contact]:
+    """The active contacts with the sender's address, each with `receipts_last_hour` (the
+    receipt cap's count, asked in the same query)."""
     if not parsed.sender_email:
         return []
     return list(
-        Contact.objects.filter(email__iexact=parsed.sender_email, is_active=True).select_related(
-            "customer"
-        )
+        Contact.objects.filter(email__iexact=parsed.sender_email, is_active=True)
+        .select_related("customer")
+        .annotate(receipts_last_hour=receipts_recent_of_row(now))
     )
+
+
+def _receipt(
+    inbound: InboundMessage, parsed: Parsed, ticket: Ticket, contact: Contact, now: datetime
+) -> None:
+    if not parsed.suppress_receipt:
+        recent = getattr(contact, "receipts_last_hour", None)
+        receipt_send(inbound=inbound, ticket=ticket, contact=contact, now=now, recent=recent)
 
 
 def _suggested_customer(parsed: Parsed) -> Customer | None:
@@ -189,7 +226,7 @@ def inbound_route(*, inbound: InboundMessage, parsed: Parsed, now: datetime) -> 
     if _screen(inbound, parsed, identity, now):
         return
     ticket = thread_ticket(parsed)
-    contacts = sender_contacts(parsed)
+    contacts = sender_contacts(parsed, now)
     failed = identity.authentication.failed
     if failed and (contacts or not parsed.automatic):
         _triage(
@@ -271,8 +308,7 @@ def _reply(
         reason = f"follow-up of ticket {ticket.number}"
         _finish(inbound, parsed, Outcome.TICKET, now, reason, result.ticket)
         attachments_store(inbound, parsed, ticket=result.ticket)
-        if not parsed.suppress_receipt:
-            receipt_send(inbound=inbound, ticket=result.ticket, contact=contact, now=now)
+        _receipt(inbound, parsed, result.ticket, contact, now)
         return
     inbound.ticket_message = result.message
     _finish(inbound, parsed, Outcome.REPLY, now, ticket=ticket)
@@ -302,5 +338,4 @@ def _new_ticket(inbound: InboundMessage, parsed: Parsed, now: datetime, contact:
         return
     _finish(inbound, parsed, Outcome.TICKET, now, "", ticket)
     attachments_store(inbound, parsed, ticket=ticket)
-    if not parsed.suppress_receipt:
-        receipt_send(inbound=inbound, ticket=ticket, contact=contact, now=now)
+    _receipt(inbound, parsed, ticket, contact, now)

@@ -22,6 +22,7 @@ from notifications.services.outbox import outbox_enqueue
 from notifications.services.recipients import coordinators, staff_recipient
 from tickets.models import Ticket
 from tickets.services.uploads import (
+    QuotaUse,
     UploadRefused,
     customer_day_stored_bytes,
     local_day,
@@ -105,11 +106,14 @@ def upload_quota_check(
     raise UploadRefused(problem.message)
 
 
-def quota_reached_alert(*, customer: Customer, ticket: Ticket | None, now: datetime) -> None:
-    """After storing: alert once for each quota the stored bytes have now reached."""
-    if ticket is not None and ticket_stored_bytes(ticket.pk) >= (
-        settings.UPLOAD_QUOTA_PER_TICKET_BYTES
-    ):
+def quota_reached_alert(
+    *, customer: Customer, ticket: Ticket | None, now: datetime, use: QuotaUse | None = None
+) -> None:
+    """After storing: alert once for each quota the stored bytes have now reached. `use`:
+    what is stored now, when the caller kept count."""
+    ticket_bytes = use.ticket_bytes if use else ticket_stored_bytes(ticket.pk if ticket else None)
+    if ticket is not None and ticket_bytes >= settings.UPLOAD_QUOTA_PER_TICKET_BYTES:
         upload_quota_alert(customer=customer, ticket=ticket, scope="ticket", now=now)
-    if customer_day_stored_bytes(customer.pk, now) >= settings.UPLOAD_QUOTA_PER_CUSTOMER_DAY_BYTES:
+    day_bytes = use.day_bytes if use else customer_day_stored_bytes(customer.pk, now)
+    if day_bytes >= settings.UPLOAD_QUOTA_PER_CUSTOMER_DAY_BYTES:
         upload_quota_alert(customer=customer, ticket=ticket, scope="day", now=now)

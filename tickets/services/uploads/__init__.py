@@ -30,9 +30,11 @@ from tickets.services.uploads.filetypes import (
 )
 from tickets.services.uploads.quotas import (
     QuotaProblem,
+    QuotaUse,
     customer_day_stored_bytes,
     local_day,
     quota_problem,
+    quota_use,
     ticket_stored_bytes,
 )
 from tickets.services.uploads.serving import (
@@ -51,6 +53,7 @@ __all__ = [
     "TEXT_EXTENSIONS",
     "TEXT_TYPES",
     "QuotaProblem",
+    "QuotaUse",
     "Serving",
     "UploadCheck",
     "UploadRefused",
@@ -62,6 +65,7 @@ __all__ = [
     "local_day",
     "looks_like_text",
     "quota_problem",
+    "quota_use",
     "ticket_stored_bytes",
     "upload_batch_problem",
     "upload_check",

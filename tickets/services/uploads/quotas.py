@@ -55,12 +55,38 @@ class QuotaProblem:
     message: str
 
 
+@dataclass
+class QuotaUse:
+    """What a ticket and its organisation's day hold already; a caller storing several files
+    counts each stored one in (`add`) instead of asking the database again."""
+
+    ticket_bytes: int
+    day_bytes: int
+
+    def add(self, size: int) -> None:
+        self.ticket_bytes += size
+        self.day_bytes += size
+
+
+def quota_use(*, customer: Customer, ticket: Ticket | None, now: datetime) -> QuotaUse:
+    return QuotaUse(
+        ticket_stored_bytes(ticket.pk if ticket else None),
+        customer_day_stored_bytes(customer.pk, now),
+    )
+
+
 def quota_problem(
-    *, customer: Customer, ticket: Ticket | None, incoming: int, now: datetime
+    *,
+    customer: Customer,
+    ticket: Ticket | None,
+    incoming: int,
+    now: datetime,
+    use: QuotaUse | None = None,
 ) -> QuotaProblem | None:
-    """Would `incoming` more bytes pass the ticket's or the organisation's daily quota?"""
+    """Would `incoming` more bytes pass the ticket's or the organisation's daily quota?
+    `use`: what is stored already, when the caller knows it."""
     ticket_quota = settings.UPLOAD_QUOTA_PER_TICKET_BYTES
-    used = ticket_stored_bytes(ticket.pk if ticket else None)
+    used = use.ticket_bytes if use else ticket_stored_bytes(ticket.pk if ticket else None)
     if used + incoming > ticket_quota:
         return QuotaProblem(
             "ticket",
@@ -75,7 +101,7 @@ def quota_problem(
             },
         )
     day_quota = settings.UPLOAD_QUOTA_PER_CUSTOMER_DAY_BYTES
-    used = customer_day_stored_bytes(customer.pk, now)
+    used = use.day_bytes if use else customer_day_stored_bytes(customer.pk, now)
     if used + incoming > day_quota:
         return QuotaProblem(
             "day",
