@@ -304,7 +304,7 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
             },
         )
         # D21: every Top incident opens a problem.
-        problem_open_for_top_incident(ticket=ticket, now=now, actor=data.created_by)
+        problem_open_for_top_incident(ticket=ticket, now=now, actor=data.created_by, new=True)
         ticket_change_emit(
             TicketChange(
                 kind=ChangeKind.CREATED,

@@ -67,7 +67,7 @@ def _locked(ticket: Ticket) -> Ticket:
     """Fresh row under a write lock, so concurrent changes apply one after the other."""
     return (
         Ticket.objects.select_for_update(of=("self",))
-        .select_related("sla_policy", "sla_target", "calendar", "contract")
+        .select_related("sla_policy", "sla_target", "calendar", "contract", "customer")
         .get(pk=ticket.pk)
     )
 

@@ -186,21 +186,25 @@ def problem_open(
 
 @requires_aware_now
 def problem_open_for_top_incident(
-    *, ticket: Ticket, now: datetime, actor: User | None
+    *, ticket: Ticket, now: datetime, actor: User | None, new: bool = False
 ) -> Problem | None:
     """D21: a Top incident without a problem gets one, once in its life. The caller holds the
-    ticket (new or locked); the unique constraint on (source ticket, automatic) is the backstop.
-    Every new ticket asks: the answer for all the others costs no savepoint."""
+    ticket (`new`: it was just created, so it cannot have had one); the unique constraint on
+    (source ticket, automatic) is the backstop. Every new ticket asks: the answer for all the
+    others costs no query."""
     if not is_top_incident(ticket) or ticket.problem_id is not None:
         return None
-    return _problem_open_for_top_incident(ticket=ticket, now=now, actor=actor)
+    return _problem_open_for_top_incident(ticket=ticket, now=now, actor=actor, new=new)
 
 
-@transaction.atomic
+# No savepoint: every caller holds the ticket in its own transaction, and an error here is an
+# error of that whole change.
+@transaction.atomic(savepoint=False)
 def _problem_open_for_top_incident(
-    *, ticket: Ticket, now: datetime, actor: User | None
+    *, ticket: Ticket, now: datetime, actor: User | None, new: bool
 ) -> Problem | None:
-    if Problem.objects.filter(source_ticket=ticket, origin=ProblemOrigin.AUTOMATIC_TOP).exists():
+    earlier = Problem.objects.filter(source_ticket=ticket, origin=ProblemOrigin.AUTOMATIC_TOP)
+    if not new and earlier.exists():
         return None
     problem = _problem_new(
         title=f"{ticket.number}: {ticket.subject}",
