@@ -31,7 +31,11 @@ from intake.services.alerts import coordinators_alert, hour_window, sender_key
 from intake.services.attachments import attachments_store
 from intake.services.bounces import bounces_record, delivery_report
 from intake.services.emergency import email_emergency
-from intake.services.receipt import provider_domains, receipt_send, receipts_recent_of_row
+from intake.services.receipt import (
+    provider_domains,
+    receipt_send,
+    sender_contacts_with_receipts,
+)
 from notifications.models import OutboxEmail
 from tickets.models import Channel, Status, Ticket
 from tickets.services import (
@@ -121,15 +125,10 @@ def thread_ticket(parsed: Parsed) -> Ticket | None:
 
 
 def sender_contacts(parsed: Parsed, now: datetime) -> list[Contact]:
-    """The active contacts with the sender's address, each with `receipts_last_hour` (the
-    receipt cap's count, asked in the same query)."""
+    """The active contacts with the sender's address, each with `receipts_last_hour`."""
     if not parsed.sender_email:
         return []
-    return list(
-        Contact.objects.filter(email__iexact=parsed.sender_email, is_active=True)
-        .select_related("customer")
-        .annotate(receipts_last_hour=receipts_recent_of_row(now))
-    )
+    return sender_contacts_with_receipts(parsed.sender_email, now)
 
 
 def _receipt(
