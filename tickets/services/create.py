@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from contracts.exceptions import UnknownPriority
+from contracts.inserts import rows_insert
 from contracts.models import Contact, Contract, RequestType, SlaTarget
 from contracts.selectors import PolicyTargets, contract_for_submission, sla_policy_targets
 from contracts.selectors_events import (
@@ -29,7 +30,6 @@ from tickets.models import (
     ImpactEffect,
     ImpactScope,
     SegmentState,
-    SlaClock,
     Ticket,
     TicketCounter,
     TicketEvent,
@@ -276,11 +276,10 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
         )
         clocks = clocks_build(ticket=ticket, target=target, now=now)
         ticket.save(force_insert=True)
-        SlaClock.objects.bulk_create(clocks)
-        ClockSegment.objects.create(
+        segment = ClockSegment(
             ticket=ticket, state=SegmentState.RUNNING, started_at=received, reason="registered"
         )
-        TicketEvent.objects.create(
+        created = TicketEvent(
             ticket=ticket,
             kind="created",
             actor_user=data.created_by,
@@ -303,6 +302,8 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
                 "received_how": data.received_how or None,
             },
         )
+        # One round trip for the three on PostgreSQL (contracts.inserts).
+        rows_insert(clocks, [segment], [created])
         # D21: every Top incident opens a problem.
         problem_open_for_top_incident(ticket=ticket, now=now, actor=data.created_by, new=True)
         ticket_change_emit(

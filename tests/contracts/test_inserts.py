@@ -1,0 +1,56 @@
+"""`contracts.inserts.rows_insert`: new rows of several tables in one round trip on PostgreSQL,
+one bulk_create a table elsewhere; every instance gets its own primary key, in order."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from contracts.inserts import rows_insert
+from contracts.models import Contact
+from tests.factories import ContractFactory, named_contact
+from tests.tickets.helpers import ams, create_ticket
+from tickets.models import TicketEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rows_of_two_tables_get_their_own_keys_in_order() -> None:
+    contract = ContractFactory(provider_code="onitnow", package_code="ons")
+    ticket = create_ticket(named_contact(contract), ams("2026-06-01 10:00"))
+    contacts = [
+        Contact(customer=contract.customer, name=f"C {i}", email=f"c{i}@x.example")
+        for i in range(3)
+    ]
+    events = [
+        TicketEvent(ticket=ticket, kind=f"k{i}", data={"i": i}, created_at=ticket.created_at)
+        for i in range(2)
+    ]
+    with CaptureQueriesContext(connection) as ctx:
+        rows_insert(contacts, [], events)
+    writes = [q for q in ctx.captured_queries if "INSERT" in q["sql"]]
+    assert len(writes) == (1 if connection.vendor == "postgresql" else 2)
+    stored = dict(Contact.objects.filter(email__endswith="@x.example").values_list("email", "pk"))
+    assert [c.pk for c in contacts] == [stored[f"c{i}@x.example"] for i in range(3)]
+    assert [TicketEvent.objects.get(pk=e.pk).data for e in events] == [{"i": 0}, {"i": 1}]
+    assert not any(row._state.adding for row in [*contacts, *events])
+
+
+def test_a_new_ticket_writes_its_clocks_segment_and_event_in_one_statement() -> None:
+    contract = ContractFactory(provider_code="onitnow", package_code="ons")
+    contact = named_contact(contract)
+    create_ticket(contact, ams("2026-06-01 10:00"))  # the catalogue's caches are warm now
+    with CaptureQueriesContext(connection) as ctx:
+        ticket = create_ticket(contact, ams("2026-06-01 10:05"))
+    writes = [
+        q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().startswith(("INSERT", "WITH"))
+    ]
+    assert ticket.clocks.count() == 2
+    assert ticket.segments.count() == 1
+    assert ticket.events.filter(kind="created").count() == 1
+    if connection.vendor == "postgresql":
+        together = [sql for sql in writes if "tickets_slaclock" in sql]
+        assert len(together) == 1
+        assert "tickets_clocksegment" in together[0]
+        assert "tickets_ticketevent" in together[0]
