@@ -14,7 +14,7 @@ help:
 	@echo "make run    - install, migrate, load catalogue + demo data, start web/worker/beat"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make check  - ruff, format check, mypy, import-linter, tests"
-	@echo "make bench  - speed figures (clock, ticket creation, dashboard, review packs)"
+	@echo "make bench  - speed figures (clock, ticket creation, dashboard, HTTP under gunicorn, review packs)"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -87,6 +87,7 @@ bench: setup
 	$(BIN)/python bench/bench_mail_corpus.py
 	$(BIN)/python bench/bench_portal.py
 	$(BIN)/python bench/bench_dashboard.py
+	$(BIN)/python bench/bench_http.py
 	$(BIN)/python bench/bench_review_pack.py
 
 clean:
