@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
 import time
@@ -37,16 +36,13 @@ from typing import Any
 
 from bench_data import (
     PREFIX,
-    broker_dir_make,
     bulk_tickets_add,
     contracts_make,
-    database_drop,
-    fresh_database_url,
+    fresh_database_run,
     tables_analyze,
     templates_make,
 )
-from bench_portal import explain, p95, queries_of
-from bench_ticket_create import database_url, django_setup
+from bench_portal import explain, grid, p95, queries_of
 
 ADMIN = f"{PREFIX}admin"
 
@@ -90,11 +86,7 @@ def report(rows: list[dict[str, Any]]) -> str:
         )
         for r in rows
     ]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(head)]
-    lines = [" | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
-    lines.append("-+-".join("-" * w for w in widths))
-    lines += [" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
-    return "\n".join(lines)
+    return grid(head, cells)
 
 
 def pages_of(now: datetime) -> list[tuple[str, str]]:
@@ -176,15 +168,7 @@ def main() -> int:
     parser.add_argument("--explain", action="store_true", help="plan of each slowest query")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
-    var = broker_dir_make()
-    url = fresh_database_url(database_url())
-    django_setup(url)
-    try:
-        run(args)
-    finally:
-        if not args.keep:
-            database_drop(url)
-        shutil.rmtree(var, ignore_errors=True)
+    fresh_database_run("_dashboard", lambda url, var: run(args), keep=args.keep)
     return 0
 
 

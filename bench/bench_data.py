@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bench_ticket_create import CUSTOMERS
+from bench_ticket_create import CUSTOMERS, database_url, django_setup
 
 PREFIX = "bench-dash-"
 NUMBER_PREFIX = "BD-"
@@ -74,6 +76,21 @@ def database_drop(url: str) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         name = sql.Identifier(parts.path.lstrip("/"))
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+
+
+def fresh_database_run(suffix: str, run: Callable[[str, Path], None], *, keep: bool) -> None:
+    """`run(url, var)` in the bench's own fresh database (the configured one's name + `suffix`,
+    migrated, the catalogue loaded) beside a throw-away var/ (its filesystem broker); both are
+    removed afterwards, the database not with `keep`."""
+    var = broker_dir_make()
+    url = fresh_database_url(database_url(), suffix)
+    django_setup(url)
+    try:
+        run(url, var)
+    finally:
+        if not keep:
+            database_drop(url)
+        shutil.rmtree(var, ignore_errors=True)
 
 
 def broker_dir_make() -> Path:

@@ -40,12 +40,10 @@ import itertools
 import os
 import re
 import secrets
-import shutil
 import statistics
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -54,11 +52,9 @@ from typing import Any
 from bench_api_create import fixtures_reset, tokens_make
 from bench_data import (
     SEED,
-    broker_dir_make,
     bulk_tickets_add,
     contracts_make,
-    database_drop,
-    fresh_database_url,
+    fresh_database_run,
     tables_analyze,
     templates_make,
 )
@@ -72,8 +68,8 @@ from bench_http_clients import (
     service_create,
 )
 from bench_http_server import EXPECTED_WARNINGS, Gunicorn, deploy_warnings, server_environment
-from bench_portal import p95
-from bench_ticket_create import SSM, database_url, django_setup
+from bench_portal import grid, p95
+from bench_ticket_create import SSM
 
 CLIENTS = 2
 WORKERS = 2
@@ -264,14 +260,6 @@ def server_phase_end(server: Gunicorn, phase: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- Report ----------------------------------------------------------------------------------
-def grid(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
-    lines = [" | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
-    lines.append("-+-".join("-" * w for w in widths))
-    lines += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
-    return "\n".join(lines)
-
-
 def mb(kb: int) -> str:
     return f"{kb / 1024:.1f}"
 
@@ -463,16 +451,8 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=20, help="per client and page")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
-    var = broker_dir_make()
     os.environ["API_RATE_LIMIT"] = "600/min"
-    url = fresh_database_url(database_url(), "_http")
-    django_setup(url)
-    try:
-        run(args, url, var)
-    finally:
-        if not args.keep:
-            database_drop(url)
-        shutil.rmtree(var, ignore_errors=True)
+    fresh_database_run("_http", lambda url, var: run(args, url, var), keep=args.keep)
     return 0
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
 import time
@@ -28,15 +27,12 @@ from datetime import datetime
 from typing import Any
 
 from bench_data import (
-    broker_dir_make,
     bulk_tickets_add,
     contracts_make,
-    database_drop,
-    fresh_database_url,
+    fresh_database_run,
     tables_analyze,
     templates_make,
 )
-from bench_ticket_create import database_url, django_setup
 
 SMALL, LARGE = 1_000, 5_000
 
@@ -137,15 +133,7 @@ def main() -> int:
     parser.add_argument("--pdf", action="store_true", help="also render each pack's PDF once")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
-    var = broker_dir_make()
-    url = fresh_database_url(database_url(), "_packs")
-    django_setup(url)
-    try:
-        run(args)
-    finally:
-        if not args.keep:
-            database_drop(url)
-        shutil.rmtree(var, ignore_errors=True)
+    fresh_database_run("_packs", lambda url, var: run(args), keep=args.keep)
     return 0
 
 
