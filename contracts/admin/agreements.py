@@ -33,6 +33,7 @@ from contracts.selectors import (
     contract_escalation_problems,
     contract_manager_missing,
 )
+from contracts.selectors_people import staff_choices
 from contracts.services.contracts import contract_package_upgrade, contract_version_bump
 
 
@@ -111,6 +112,12 @@ class ContractAdminForm(forms.ModelForm):
             "services",
         ]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        csam = self.fields.get("csam")
+        if isinstance(csam, forms.ModelChoiceField):
+            csam.queryset = staff_choices(keep=self.instance.csam_id)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         problems = contract_date_problems(
@@ -131,6 +138,13 @@ class EntitlementMovementInline(admin.TabularInline):
     model = EntitlementMovement
     extra = 0
     fields = ["kind", "quantity", "reason", "occurred_at", "recorded_by"]
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField | None:
+        if db_field.name == "recorded_by":
+            kwargs["queryset"] = staff_choices()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from contracts.exceptions import ContactNameRefused
 from contracts.models import Contact, ContactChangeStatus, ContactRole, Customer
 from contracts.selectors import contact_change_requests_pending, contact_role_problem
+from contracts.selectors_people import contact_login_choices
 from contracts.services.contacts import contact_name_checked
 from contracts.text import person_name_validate
 
@@ -28,6 +29,12 @@ class ContactForm(forms.ModelForm):
         model = Contact
         # The admin passes its own field list; this is the list outside the admin.
         fields = ["customer", "user", "name", "email", "phone", "language", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        login = self.fields.get("user")
+        if isinstance(login, forms.ModelChoiceField):
+            login.queryset = contact_login_choices(self.instance)
 
     def clean_name(self) -> str:
         try:
