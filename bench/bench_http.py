@@ -2,7 +2,7 @@
 "Through HTTP" and "Memory").
 
 Run from the repository root: ``python bench/bench_http.py [--tickets 100000] [--small 5000]
-[--per-round 200] [--rounds 5] [--requests 20]``. Works in a fresh PostgreSQL database next
+[--per-round 200] [--rounds 7] [--requests 20]``. Works in a fresh PostgreSQL database next
 to the configured one (the name of DATABASE_URL, default ``servicedesk_bench``, with ``_http``
 appended), dropped at the end unless ``--keep``. gunicorn (sync workers, 2 of them) serves it
 on a free loopback port with production's settings but HTTPS (bench_http_server.py); Celery
@@ -447,7 +447,7 @@ def main() -> int:
     parser.add_argument("--small", type=int, default=5000, help="the first, smaller size")
     parser.add_argument("--contracts", type=int, default=30, help="bench contracts")
     parser.add_argument("--per-round", type=int, default=200, help="tickets per round and path")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--requests", type=int, default=20, help="per client and page")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
