@@ -44,7 +44,7 @@ import statistics
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -352,60 +352,100 @@ def tickets_made(per_path: int) -> list[str]:
     return lines
 
 
-def run(args: argparse.Namespace, url: str, var: Path) -> None:
-    from django.db import connection
-    from django.utils import timezone
+@dataclass
+class World:
+    """What the measurements use: the page data's contracts and templates, the people who log
+    in, the creation mix with its tokens."""
 
-    from tickets.models import Ticket
+    contracts: list[Any]
+    templates: list[Any]
+    manager: str
+    mix: list[tuple[Any, dict[str, Any]]]
+    submitters: dict[int, Submitter]
+    tokens: dict[int, list[str]]
 
-    now = timezone.now()
-    started = time.perf_counter()
+
+def world_make(args: argparse.Namespace, now: datetime) -> World:
     contracts = contracts_make(args.contracts)
     templates = templates_make(contracts, now)
     bulk_tickets_add(contracts, templates, args.small - len(templates), now, number_prefix=SMALL)
     tables_analyze()
     manager = page_users(contracts[0][0])
     mix = fixtures_reset()
-    submitters = submitters_login_ready(mix)
     api_requests = args.rounds * args.per_round + WARM_TICKETS * CLIENTS
     tokens = tokens_make(mix, 2 * api_requests)
-    print(f"data built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return World(contracts, templates, manager, mix, submitters_login_ready(mix), tokens)
 
+
+@dataclass
+class Measured:
+    sized: list[tuple[int, list[dict[str, Any]]]] = field(default_factory=list)
+    phases: list[dict[str, Any]] = field(default_factory=list)
+    created: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+
+
+def measure(
+    args: argparse.Namespace, world: World, server: Gunicorn, pool: ClientPool, now: datetime
+) -> Measured:
+    """The pages at each size, then ticket creation; each phase on freshly started workers."""
+    measured = Measured()
+    for size in (args.small, args.tickets) if args.tickets > args.small else (args.small,):
+        if size > args.small:
+            rest = size - args.small
+            bulk_tickets_add(
+                world.contracts, world.templates, rest, now, number_prefix=REST, seed=SEED + 1
+            )
+            tables_analyze()
+        phase = server_phase(server, f"pages, {size:,} tickets")
+        pool.same(login, server.port, "admin", "admin", ADMIN, PASSWORD)
+        pool.same(login, server.port, "ssm", "portal", world.manager, PASSWORD)
+        measured.sized.append((size, pages_phase(pool, pages_of(now), args.requests)))
+        measured.phases.append(server_phase_end(server, phase))
+        print(f"pages at {size:,} tickets measured", file=sys.stderr)
+    phase = server_phase(server, "ticket creation")
+    for s in world.submitters.values():
+        pool.same(login, server.port, f"contact-{s.pk}", "portal", s.email, PASSWORD)
+    creations = Creations(server.port, world.mix, world.submitters, world.tokens)
+    measured.created = create_rounds(pool, creations, args.rounds, args.per_round)
+    measured.phases.append(server_phase_end(server, phase))
+    return measured
+
+
+def run(args: argparse.Namespace, url: str, var: Path) -> None:
+    from django.utils import timezone
+
+    now = timezone.now()
+    started = time.perf_counter()
+    world = world_make(args, now)
+    print(f"data built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     env = server_environment(url, var)
     warnings = deploy_warnings(env)
     server = Gunicorn(env, var, WORKERS)
     pool = ClientPool(CLIENTS)
-    pages = pages_of(now)
-    sized, phases = [], []
     try:
-        for size in (args.small, args.tickets) if args.tickets > args.small else (args.small,):
-            if size > args.small:
-                bulk_tickets_add(
-                    contracts, templates, size - args.small, now, number_prefix=REST, seed=SEED + 1
-                )
-                tables_analyze()
-            phase = server_phase(server, f"pages, {size:,} tickets")
-            pool.same(login, server.port, "admin", "admin", ADMIN, PASSWORD)
-            pool.same(login, server.port, "ssm", "portal", manager, PASSWORD)
-            sized.append((size, pages_phase(pool, pages, args.requests)))
-            phases.append(server_phase_end(server, phase))
-            print(f"pages at {size:,} tickets measured", file=sys.stderr)
-        phase = server_phase(server, "ticket creation")
-        for s in submitters.values():
-            pool.same(login, server.port, f"contact-{s.pk}", "portal", s.email, PASSWORD)
-        creations = Creations(server.port, mix, submitters, tokens)
-        results = create_rounds(pool, creations, args.rounds, args.per_round)
-        phases.append(server_phase_end(server, phase))
+        measured = measure(args, world, server, pool, now)
     except BaseException:
         print(f"gunicorn's log, last lines:\n{server.log_tail()}", file=sys.stderr)
         raise
     finally:
         pool.close()
         server.close()
-
     per_path = args.rounds * args.per_round + WARM_TICKETS * CLIENTS
     made = tickets_made(per_path)
     tally = access_log_tally(var / "access.log")
+    print_setting(server, env, warnings, tally, made)
+    print_figures(args, measured)
+    if sum(v for k, v in tally.items() if k not in ("2xx", "3xx")):
+        raise SystemExit("the access log holds answers outside 2xx/3xx")
+
+
+def print_setting(
+    server: Gunicorn, env: dict[str, str], warnings: list[str], tally: Counter[str], made: list[str]
+) -> None:
+    from django.db import connection
+
+    from tickets.models import Ticket
+
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']} (fresh)")
     print(
         f"server: gunicorn, {WORKERS} sync workers, 127.0.0.1:{server.port}, production settings "
@@ -422,14 +462,17 @@ def run(args: argparse.Namespace, url: str, var: Path) -> None:
         + ", ".join(f"{k} {v:,}" for k, v in sorted(tally.items()))
         + f"; tickets made per path: {', '.join(made)}; {Ticket.objects.count():,} in the table"
     )
+
+
+def print_figures(args: argparse.Namespace, measured: Measured) -> None:
     print(f"\nTicket creation: {args.rounds} rounds x {args.per_round} tickets per path")
-    print(create_table(results))
+    print(create_table(measured.created))
     print(f"\nPages: {args.requests} requests per client and page after 3 warm-up requests")
-    print(pages_table(sized))
+    print(pages_table(measured.sized))
     print("\nMemory of the gunicorn workers (/proc/<pid>/status VmHWM and VmRSS)")
-    print(memory_table(phases))
-    if len(sized) == 2:
-        peaks = [max(w.peak_kb for w in p["end"]) for p in phases[:2]]
+    print(memory_table(measured.phases))
+    if len(measured.sized) == 2:
+        peaks = [max(w.peak_kb for w in p["end"]) for p in measured.phases[:2]]
         growth = (peaks[1] - peaks[0]) / 1024
         flag = f"FLAG: over {GROWTH_FLAG_MB} MB" if growth > GROWTH_FLAG_MB else "ok"
         print(
@@ -437,8 +480,6 @@ def run(args: argparse.Namespace, url: str, var: Path) -> None:
             f"{mb(peaks[1])} MB at {args.tickets:,}: growth {growth:+.1f} MB ({flag}, "
             f"limit {GROWTH_FLAG_MB} MB)"
         )
-    if sum(v for k, v in tally.items() if k not in ("2xx", "3xx")):
-        raise SystemExit("the access log holds answers outside 2xx/3xx")
 
 
 def main() -> int:
