@@ -32,7 +32,7 @@ def rows_insert(*groups: Sequence[Model]) -> None:
     for n, group in enumerate(filled):
         meta = type(group[0])._meta
         for instance in group:  # a relation set before its row was saved: take its key now
-            instance._prepare_related_fields_for_save(operation_name="rows_insert")
+            instance._prepare_related_fields_for_save(operation_name="rows_insert")  # type: ignore[attr-defined]
         query = InsertQuery(type(group[0]))
         query.insert_values([f for f in meta.concrete_fields if not f.primary_key], group)
         compiler = query.get_compiler(connection=connection)

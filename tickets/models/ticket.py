@@ -1,5 +1,8 @@
 """The ticket and its status transitions table (ARCHITECTURE rule 6)."""
 
+from copy import deepcopy
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, OrderBy, Value, When
@@ -104,7 +107,69 @@ class TicketCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class Ticket(models.Model):
+class ChangedFieldsSave(models.Model):
+    """`save()` of a row read from the database writes only the columns that changed since it
+    was read (or last saved): a ticket's change rewrote every column, its description of tens
+    of kilobytes too, and a save that changed nothing sent an UPDATE all the same. A save with
+    explicit `update_fields`, an insert, or a row whose refresh made the record unsure (then
+    everything is written) behaves as Django's own."""
+
+    class Meta:
+        abstract = True
+
+    _loaded: dict[str, Any] | None = None
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:  # type: ignore[override]
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_record()
+        return instance
+
+    def _loaded_record(self) -> None:
+        """What the row holds now, as far as this instance knows (deferred fields left out;
+        JSON values copied, as code may change them in place)."""
+        self._loaded = self._loaded_copy()
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._loaded = None  # what was read when is mixed now: the next save writes all
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        loaded = self._loaded
+        chosen = kwargs.get("update_fields")
+        plain = not args and not self._state.adding and chosen is None
+        if loaded is not None and plain and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.attname in self.__dict__
+                and (
+                    field.attname not in loaded
+                    or self.__dict__[field.attname] != loaded[field.attname]
+                )
+            ]
+        super().save(*args, **kwargs)
+        if chosen is None:  # everything, or everything that differed from the row: all known
+            self._loaded_record()
+        elif loaded is not None:  # only what was written is known to be in the row now
+            names = {field.name: field.attname for field in self._meta.concrete_fields}
+            written = {names.get(name, name) for name in chosen}
+            current = self._loaded_copy()
+            loaded.update({name: current[name] for name in written if name in current})
+
+    def _loaded_copy(self) -> dict[str, Any]:
+        return {
+            field.attname: deepcopy(value) if isinstance(value, dict | list) else value
+            for field in self._meta.concrete_fields
+            if (value := self.__dict__.get(field.attname, _MISSING)) is not _MISSING
+        }
+
+
+_MISSING = object()
+
+
+class Ticket(ChangedFieldsSave):
     number = models.CharField(_("number"), max_length=20, unique=True)
     provider = models.ForeignKey(
         Provider, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("provider")
