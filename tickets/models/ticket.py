@@ -125,11 +125,6 @@ class ChangedFieldsSave(models.Model):
         instance._loaded_record()
         return instance
 
-    def _loaded_record(self) -> None:
-        """What the row holds now, as far as this instance knows (deferred fields left out;
-        JSON values copied, as code may change them in place)."""
-        self._loaded = self._loaded_copy()
-
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         super().refresh_from_db(*args, **kwargs)
         self._loaded = None  # what was read when is mixed now: the next save writes all
@@ -157,6 +152,11 @@ class ChangedFieldsSave(models.Model):
             written = {names.get(name, name) for name in chosen}
             current = self._loaded_copy()
             loaded.update({name: current[name] for name in written if name in current})
+
+    def _loaded_record(self) -> None:
+        """What the row holds now, as far as this instance knows (deferred fields left out;
+        JSON values copied, as code may change them in place)."""
+        self._loaded = self._loaded_copy()
 
     def _loaded_copy(self) -> dict[str, Any]:
         return {
