@@ -119,16 +119,6 @@ class ChangedFieldsSave(models.Model):
 
     _loaded: dict[str, Any] | None = None
 
-    @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:  # type: ignore[override]
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_record()
-        return instance
-
-    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
-        super().refresh_from_db(*args, **kwargs)
-        self._loaded = None  # what was read when is mixed now: the next save writes all
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         loaded = self._loaded
         chosen = kwargs.get("update_fields")
@@ -152,6 +142,16 @@ class ChangedFieldsSave(models.Model):
             written = {names.get(name, name) for name in chosen}
             current = self._loaded_copy()
             loaded.update({name: current[name] for name in written if name in current})
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:  # type: ignore[override]
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_record()
+        return instance
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._loaded = None  # what was read when is mixed now: the next save writes all
 
     def _loaded_record(self) -> None:
         """What the row holds now, as far as this instance knows (deferred fields left out;
