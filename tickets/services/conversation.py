@@ -84,12 +84,46 @@ def ticket_reply(
     """Add a message with its files. The first non-automated public reply by the provider side
     (in writing or a logged call) is the first response (D4, TKT-13); a customer's reply ends a
     wait for the customer (D6) and marks the ticket "customer replied" for the assignee."""
-    body = display_text(body)  # issue #10 §2: nothing invisible is stored for display
-    if not body.strip():
+    _message_check(body, kind, author_contact)
+    return _message_add(
+        _locked(ticket),
+        body=body,
+        now=now,
+        channel=channel,
+        kind=kind,
+        author_user=author_user,
+        author_contact=author_contact,
+        is_automated=is_automated,
+        files=files,
+        reopened=reopened,
+        update_kind=update_kind,
+    )
+
+
+def _message_check(body: str, kind: str, author_contact: Contact | None) -> None:
+    """The refusals of a message, before anything is written."""
+    if not display_text(body).strip():
         raise TicketValidationError("body", _("The message is empty."))
     if author_contact is not None and kind == MessageKind.INTERNAL:
         raise TicketValidationError("kind", _("Customers cannot write internal notes."))
-    ticket = _locked(ticket)
+
+
+def _message_add(
+    ticket: Ticket,
+    *,
+    body: str,
+    now: datetime,
+    channel: str,
+    kind: str = MessageKind.PUBLIC,
+    author_user: User | None = None,
+    author_contact: Contact | None = None,
+    is_automated: bool = False,
+    files: Sequence[UploadedFile[bytes]] = (),
+    reopened: bool = False,
+    update_kind: str = "",
+) -> TicketMessage:
+    """`ticket_reply` on the ticket its caller holds locked, its message checked."""
+    body = display_text(body)  # issue #10 §2: nothing invisible is stored for display
     from_provider = author_contact is None and not is_automated and author_user is not None
     first = from_provider and kind == MessageKind.PUBLIC and ticket.first_response_at is None
     message = TicketMessage.objects.create(
@@ -165,9 +199,10 @@ def ticket_reply_customer(
     files: Sequence[UploadedFile[bytes]] = (),
     subject: str = "",
 ) -> CustomerReply:
-    """A customer's reply, by any channel, under one rule (module docstring)."""
-    row = Ticket.objects.filter(pk=ticket.pk).values_list("status", "resolved_at").get()
-    status, resolved_at = row
+    """A customer's reply, by any channel, under one rule (module docstring). The ticket is
+    locked first, so the rule decides on the status no other change can move meanwhile."""
+    locked = _locked(ticket)
+    status, resolved_at = locked.status, locked.resolved_at
     in_window = resolved_at is not None and now - resolved_at <= reopen_window()
     if status == Status.RESOLVED and in_window:
         ticket_transition(
@@ -192,8 +227,9 @@ def ticket_reply_customer(
         if files:
             ticket_attachments_add(ticket=follow_up, files=files, now=now, actor_contact=contact)
         return CustomerReply(ticket=follow_up, message=None, outcome="follow_up")
-    message = ticket_reply(
-        ticket=ticket, body=body, now=now, channel=channel, author_contact=contact, files=files
+    _message_check(body, MessageKind.PUBLIC, contact)
+    message = _message_add(
+        locked, body=body, now=now, channel=channel, author_contact=contact, files=files
     )
     return CustomerReply(ticket=message.ticket, message=message, outcome="added")
 
