@@ -7,14 +7,15 @@ STAMP := $(VENV)/.installed
 # SERVICEDESK_PORT / INTAKE_SMTP_PORT: `make run` uses them as given; unset, it takes 8000 / 2525
 # or the next free port, and prints the ports it really uses (servicedesk/run.py).
 
-.PHONY: help run test check lint format typecheck imports bench setup db demo clean system-deps \
-	browser-deps
+.PHONY: help run test check lint format typecheck imports bench bench-peer setup db demo clean \
+	system-deps browser-deps
 
 help:
 	@echo "make run    - install, migrate, load catalogue + demo data, start web/worker/beat"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make check  - ruff, format check, mypy, import-linter, tests"
 	@echo "make bench  - speed figures (clock, ticket creation, dashboard, HTTP under gunicorn, review packs)"
+	@echo "make bench-peer - django-helpdesk 2.6.1 in bench/peer/.venv, the peer make bench compares with"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,7 +78,18 @@ imports: setup
 
 check: lint typecheck imports test
 
-bench: setup
+# The peer of the speed figures (issue #16): django-helpdesk 2.6.1 in its own venv, made with our
+# venv's Python from the pins in bench/peer/requirements.txt, again only when they change.
+PEER_VENV := bench/peer/.venv
+PEER_STAMP := $(PEER_VENV)/.installed
+$(PEER_STAMP): bench/peer/requirements.txt | $(STAMP)
+	test -x $(PEER_VENV)/bin/python || $(BIN)/python -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install --quiet -r bench/peer/requirements.txt
+	touch $(PEER_STAMP)
+
+bench-peer: $(PEER_STAMP)
+
+bench: setup bench-peer
 	$(BIN)/python bench/bench_deadline.py
 	$(BIN)/python bench/bench_ticket_create.py
 	$(BIN)/python bench/bench_api_create.py

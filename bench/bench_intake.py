@@ -1,5 +1,6 @@
 """Benchmark the email intake end to end (issue #4 §4 target: >= 150 messages/s in one process on
-PostgreSQL, with the per-message query count reported).
+PostgreSQL, with the per-message query count reported; issue #16: >= 1.5x django-helpdesk's
+get_email on the same messages in the same run, <= 12 queries per new-ticket message).
 
 Run from the repository root: ``python bench/bench_intake.py [--messages N] [--rounds R]``. Uses
 DATABASE_URL if set, else a local PostgreSQL database ``servicedesk_bench`` (created when
@@ -12,14 +13,22 @@ receipt's Message-ID or by the subject token. Each round uses fresh Message-IDs.
 from an extra, unmeasured sample. The bench's tickets, inbound messages and outbox rows are
 deleted before and after the run. Celery publishes go to a filesystem broker in a temporary
 directory (SERVICEDESK_VAR_DIR, which also holds stored attachments), never to var/.
+
+When ``make bench-peer`` has run, the same messages are also written as .eml files and, right
+after each of our rounds, django-helpdesk 2.6.1 takes them through its own get_email path
+(bench/peer/driver.py intake: local mailbox, its threading by subject token or In-Reply-To):
+the table gives both rates per round, the median of the per-round ratios, both query counts and
+both processes' peak RSS.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import sys
@@ -29,8 +38,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bench_ticket_create import database_url, django_setup, postgres_database_ensure
+from peer_client import NOT_INSTALLED, peer_available, peer_run, rate, ratio_median, rows_table
 
 PREFIX = "bench-intake"
 CUSTOMERS = ("bench-intake-a", "bench-intake-b", "bench-intake-c")
@@ -44,6 +55,8 @@ HTML_SHARE = 0.4
 ATTACHMENT_SHARE = 0.15
 QUERY_SAMPLE = 100
 TARGET_RATE = 150
+TARGET_RATIO = 1.5  # ours / django-helpdesk's get_email, issue #16
+TARGET_QUERIES_NEW = 12  # issue #16
 WORDS_TEXT = (
     "de printer server mail laptop wachtwoord account netwerk vpn verbinding traag storing "
     "melding foutmelding scherm update installatie licentie gebruiker collega kantoor thuis "
@@ -239,20 +252,25 @@ def plan(senders: list[Sender], count: int, seed: int) -> list[Planned]:
     return planned
 
 
+def message_id_of(message: Planned, tag: str) -> str:
+    return f"<{PREFIX}-{tag}-{message.index}@{message.sender.customer}.example>"
+
+
 def raw_of(
-    message: Planned, tag: str, moment: datetime, threads: dict[int, tuple[str, str]]
+    message: Planned, tag: str, moment: datetime, threads: dict[int, tuple[str, str]] | None
 ) -> bytes:
-    """The message's bytes; a reply gets the receipt Message-ID or ticket token of its original."""
+    """The message's bytes; a reply gets the receipt Message-ID or ticket token of its original
+    (with `threads` None it gets no thread: the peer harness adds the peer's own)."""
     subject = message.subject
     head = [
         f"Return-Path: <{message.sender.email}>",
         f"From: {message.sender.name} <{message.sender.email}>",
         "To: Servicedesk <servicedesk@localhost>",
         f"Date: {moment.strftime('%a, %d %b %Y %H:%M:%S +0000')}",
-        f"Message-ID: <{PREFIX}-{tag}-{message.index}@{message.sender.customer}.example>",
+        f"Message-ID: {message_id_of(message, tag)}",
         "MIME-Version: 1.0",
     ]
-    if message.reply_to is not None:
+    if message.reply_to is not None and threads is not None:
         receipt_id, number = threads[message.reply_to]
         if message.by_token:
             subject = f"Re: [{number}] {message.subject[4:]}"
@@ -338,7 +356,46 @@ def table(rows: list[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
-def run(count: int, rounds: int) -> int:
+def peer_files_write(messages: list[Planned], directory: Path) -> None:
+    """The round's messages as .eml files with a manifest, for the peer harness (bench/peer/
+    driver.py intake): replies without a thread, which the driver gives the peer's own."""
+    manifest = []
+    moment = START
+    for message in messages:
+        moment += STEP
+        name = f"{message.index:05d}.eml"
+        (directory / name).write_bytes(raw_of(message, "peer", moment, None))
+        manifest.append(
+            {
+                "file": name,
+                "message_id": message_id_of(message, "peer"),
+                "reply_to": message.reply_to,
+                "by_token": message.by_token,
+            }
+        )
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+
+
+def rounds_report(ours: list[float], peer: list[dict[str, Any]]) -> str:
+    """Per round: our and the peer's messages/s and their ratio; the median of the ratios."""
+    if not peer:
+        return rows_table(
+            ["round", "ours msg/s"], [[str(n), f"{r:.0f}"] for n, r in enumerate(ours, 1)]
+        )
+    theirs = [rate(p) for p in peer]
+    rows = [
+        [str(n), f"{o:.0f}", f"{t:.0f}", f"{o / t:.2f}"]
+        for n, (o, t) in enumerate(zip(ours, theirs, strict=True), 1)
+    ]
+    rows.append(["median", "-", "-", f"{ratio_median(ours, theirs):.2f} (aim >= {TARGET_RATIO})"])
+    return rows_table(["round", "ours msg/s", "peer msg/s", "ours/peer"], rows)
+
+
+def mean_max(counts: list[int]) -> str:
+    return f"{statistics.mean(counts):.2f} / {max(counts)}" if counts else "-"
+
+
+def run(count: int, rounds: int, var: Path) -> int:
     from django.db import connection
 
     from intake.models import InboundMessage
@@ -348,15 +405,26 @@ def run(count: int, rounds: int) -> int:
     messages = plan(senders, count, seed=4)
     placeholder = {m.index: ("<x@y.example>", "SD-2027-000000") for m in messages}
     sizes = [len(raw_of(m, "size", START, placeholder)) for m in messages]
+    peer_dir = var / "peer-mail"
+    if peer_available():
+        peer_dir.mkdir()
+        peer_files_write(messages, peer_dir)
+    else:
+        print(NOT_INSTALLED, file=sys.stderr)
     clock = [START]
     outcomes: Counter[str] = Counter()
     seconds: list[float] = []
     quarantined: list[int] = []
+    peer: list[dict[str, Any]] = []
     for r in range(rounds):
         elapsed, bad = feed(messages, f"r{r}", clock, outcomes)
         seconds.append(elapsed)
         quarantined += bad
-        print(f"round {r + 1}: {count / elapsed:.0f} messages/s", file=sys.stderr)
+        line = f"round {r + 1}: {count / elapsed:.0f} messages/s"
+        if peer_dir.is_dir():  # the peer's round right after ours (its sample once)
+            peer.append(peer_run("intake", dir=peer_dir, sample=QUERY_SAMPLE if r == 0 else 0))
+            line += f", peer {rate(peer[-1]):.0f} messages/s"
+        print(line, file=sys.stderr)
     counts = bench_counts()
     new_q, reply_q = queries_per_message(messages, clock)
     rates = [count / s for s in seconds]
@@ -371,7 +439,6 @@ def run(count: int, rounds: int) -> int:
             f"{min(sizes) / 1024:.1f} / {statistics.median(sizes) / 1024:.1f} / "
             f"{max(sizes) / 1024:.1f}",
         ),
-        ("rounds (messages/s)", ", ".join(f"{r:.0f}" for r in rates)),
         ("median (messages/s)", f"{statistics.median(rates):.0f} (target >= {TARGET_RATE})"),
         ("median ms per message", f"{1000 / statistics.median(rates):.2f}"),
         ("outcomes, all rounds", ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))),
@@ -383,13 +450,26 @@ def run(count: int, rounds: int) -> int:
         ("queries per message, max", str(max(every))),
         (
             "queries per new ticket, mean / max",
-            f"{statistics.mean(new_q):.2f} / {max(new_q)}",
+            f"{mean_max(new_q)} (aim <= {TARGET_QUERIES_NEW})",
         ),
+        ("queries per reply, mean / max", mean_max(reply_q)),
         (
-            "queries per reply, mean / max",
-            f"{statistics.mean(reply_q):.2f} / {max(reply_q)}" if reply_q else "-",
+            "peak RSS of this intake process (MB)",
+            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}",
         ),
     ]
+    if peer:
+        rows += [
+            ("peer queries per new ticket, mean / max", mean_max(peer[0]["queries_new"])),
+            ("peer queries per reply, mean / max", mean_max(peer[0]["queries_reply"])),
+            ("peer mails built per round", str(peer[0]["mails"])),
+            (
+                "peer peak RSS (MB), largest round",
+                f"{max(p['peak_rss_kb'] for p in peer) / 1024:.0f}",
+            ),
+        ]
+    print(rounds_report(rates, peer))
+    print()
     print(table(rows))
     if quarantined:
         print(f"\n{len(quarantined)} messages quarantined (expected 0); first errors:")
@@ -412,7 +492,7 @@ def main() -> int:
     postgres_database_ensure(url)
     django_setup(url)
     try:
-        return run(args.messages, args.rounds)
+        return run(args.messages, args.rounds, var)
     finally:
         fixtures_delete()
         shutil.rmtree(var, ignore_errors=True)

@@ -1,0 +1,410 @@
+"""Time django-helpdesk 2.6.1's own code paths in-process, for the same-run ratios of `make bench`.
+
+Runs under the PEER venv (``bench/peer/.venv/bin/python bench/peer/driver.py OP ...``, made by
+``make bench-peer``), never under the project's venv; bench/peer_client.py spawns it. Django
+start-up, the database check and the fixtures are not timed. Every subcommand first deletes the
+rows of its earlier runs (so each round does the same work), warms up on a few untimed items,
+then times each item and prints ONE JSON line: ``seconds`` (per item), ``queries`` (per item, from
+an extra sample run under CaptureQueriesContext) and what it checked.
+
+- ``intake --dir D [--sample K]``: D holds a round's messages as .eml files and a
+  ``manifest.json`` (``[{"file", "message_id", "reply_to", "by_token"}]``, in order; ``reply_to``
+  is the index of the new-ticket message a reply answers). Each message goes through
+  ``helpdesk.email.process_queue`` -- what ``manage.py get_email`` calls for every queue -- on a
+  queue of type "local" whose directory holds just that message, so every message is timed on
+  its own and in order. helpdesk threads a reply by its ``[slug-id]`` subject token or by an
+  In-Reply-To naming a message it stored on a follow-up: a ``by_token`` reply gets the token of
+  the ticket its original opened (as a reply to helpdesk's own mail carries it), any other reply
+  an In-Reply-To/References naming its original's Message-ID (as a reply-all to the thread does).
+  The replies' thread is checked afterwards: a reply that opened a ticket of its own fails.
+- ``create --n N --path form|api``: ``form`` builds helpdesk's staff ``TicketForm`` the way its
+  CreateTicketView does (the staff user's queue choices), validates it and calls ``save(user)``;
+  ``api`` POSTs JSON to its DRF ``/api/tickets/`` with ``django.test.Client`` as a logged-in
+  staff user. Both send its new-ticket mails.
+- ``escalate --n N``: N open tickets of a queue with ``escalate_days = 1``, created three days ago,
+  no escalation exclusions; times ``manage.py escalate_tickets`` for that queue and reports the
+  time per escalated ticket (every one of the N must be escalated).
+
+Mail goes to Django's locmem backend (cleared per item): rendered and built, never sent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+WARMUP = 10
+QUERY_SAMPLE = 50
+INTAKE_QUEUE = "peerin"
+CREATE_QUEUE = "peercreate"
+ESCALATE_QUEUE = "peeresc"
+QUEUE_ADDRESS = "servicedesk@localhost"  # the bench mail's To: not copied onto the ticket
+STAFF = "bench-staff"
+
+
+# --- Set-up --------------------------------------------------------------------------------------
+def django_setup() -> Path:
+    """Django with the peer's settings, migrated; returns the temporary media directory."""
+    sys.path[:0] = [str(HERE), str(HERE.parent)]  # settings; bench/pg_database.py
+    from pg_database import postgres_database_ensure
+    from settings import DEFAULT_DATABASE_URL
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "settings"
+    media = Path(tempfile.mkdtemp(prefix="helpdesk-peer-media-"))
+    os.environ["PEER_MEDIA_ROOT"] = str(media)
+    postgres_database_ensure(os.environ.get("PEER_DATABASE_URL") or DEFAULT_DATABASE_URL)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", verbosity=0)
+    return media
+
+
+def staff_user() -> Any:
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(
+        username=STAFF,
+        defaults={"email": "staff@helpdesk.example", "is_staff": True, "is_superuser": True},
+    )
+    return user
+
+
+def queue_make(slug: str, **fields: Any) -> Any:
+    """The bench queue `slug` (created or reset to `fields`), with none of its tickets left."""
+    from helpdesk.models import Queue, Ticket
+
+    defaults = {
+        "title": f"Bench {slug}",
+        "email_address": QUEUE_ADDRESS,
+        "allow_public_submission": False,
+        "allow_email_submission": False,
+        "email_box_type": None,
+        "escalate_days": None,
+        "logging_type": "none",
+    }
+    defaults.update(fields)
+    queue, _ = Queue.objects.update_or_create(slug=slug, defaults=defaults)
+    Ticket.objects.filter(queue=queue).delete()
+    return queue
+
+
+def mail_clear() -> int:
+    """Drop the messages the locmem backend kept (memory stays flat); how many there were."""
+    from django.core import mail
+
+    count = len(getattr(mail, "outbox", []))
+    mail.outbox = []
+    return count
+
+
+def timed(items: list[Any], action: Callable[[Any], Any]) -> tuple[list[float], int]:
+    """Seconds of `action(item)` for every item, and the mails it built."""
+    seconds: list[float] = []
+    mails = 0
+    for item in items:
+        mails += mail_clear()
+        started = time.perf_counter()
+        action(item)
+        seconds.append(time.perf_counter() - started)
+    return seconds, mails + mail_clear()
+
+
+def counted(items: list[Any], action: Callable[[Any], Any]) -> list[int]:
+    """SQL statements of `action(item)` for every item."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for item in items:
+        mail_clear()
+        with CaptureQueriesContext(connection) as ctx:
+            action(item)
+        counts.append(len(ctx.captured_queries))
+    return counts
+
+
+# --- intake --------------------------------------------------------------------------------------
+class Intake:
+    """helpdesk's local-mailbox intake, one message per process_queue call, threads checked."""
+
+    def __init__(self, directory: Path, manifest: list[dict[str, Any]]) -> None:
+        self.directory = directory
+        self.manifest = manifest
+        self.mailbox = Path(tempfile.mkdtemp(prefix="helpdesk-peer-mailbox-"))
+        self.logger = logging.getLogger(f"django.helpdesk.queue.{INTAKE_QUEUE}")
+        # What process_email does for a queue whose logging type is "none".
+        self.logger.handlers = []
+        self.logger.propagate = False
+        self.queue: Any = None
+        self.tickets: dict[int, int] = {}
+        self.outcomes: Counter[str] = Counter()
+
+    def reset(self) -> None:
+        self.queue = queue_make(
+            INTAKE_QUEUE,
+            allow_email_submission=True,
+            email_box_type="local",
+            email_box_local_dir=str(self.mailbox),
+            email_box_interval=0,
+        )
+        self.tickets = {}
+
+    def raw_of(self, index: int) -> bytes:
+        """The message's bytes with helpdesk's threading for a reply."""
+        entry = self.manifest[index]
+        raw = (self.directory / entry["file"]).read_bytes()
+        original = entry.get("reply_to")
+        if original is None:
+            return raw
+        head, _, body = raw.partition(b"\r\n\r\n")
+        if entry.get("by_token"):
+            token = f"[{INTAKE_QUEUE}-{self.tickets[original]}] ".encode()
+            head = head.replace(b"\r\nSubject: Re: ", b"\r\nSubject: Re: " + token, 1)
+        else:
+            msgid = self.manifest[original]["message_id"].encode()
+            head += b"\r\nIn-Reply-To: " + msgid + b"\r\nReferences: " + msgid
+        return head + b"\r\n\r\n" + body
+
+    def receive(self, index: int) -> None:
+        """Timed by the caller: what get_email does for one message in the mailbox."""
+        from helpdesk.email import process_queue
+
+        process_queue(self.queue, logger=self.logger)
+
+    def place(self, index: int) -> None:
+        (self.mailbox / self.manifest[index]["file"]).write_bytes(self.raw_of(index))
+
+    def check(self, index: int) -> None:
+        """Which ticket the message landed on, against the thread it belongs to."""
+        from helpdesk.models import FollowUp
+
+        entry = self.manifest[index]
+        if any(self.mailbox.iterdir()):
+            for left in self.mailbox.iterdir():
+                left.unlink()
+            self.outcomes["left in the mailbox"] += 1
+            return
+        followup = FollowUp.objects.filter(message_id=entry["message_id"]).first()
+        if followup is None:
+            self.outcomes["no follow-up"] += 1
+        elif entry.get("reply_to") is None:
+            self.tickets[index] = followup.ticket_id
+            self.outcomes["ticket"] += 1
+        elif followup.ticket_id == self.tickets.get(entry["reply_to"]):
+            self.outcomes["reply"] += 1
+        else:
+            self.outcomes["reply on the wrong ticket"] += 1
+
+    def run(self, indexes: list[int], measure: str) -> tuple[list[Any], int]:
+        """Every message in order: (seconds or query counts, mails built)."""
+        results: list[Any] = []
+        mails = 0
+        for index in indexes:
+            self.place(index)
+            if measure == "seconds":
+                seconds, built = timed([index], self.receive)
+                results += seconds
+                mails += built
+            else:
+                results += counted([index], self.receive)
+            self.check(index)
+        return results, mails
+
+
+def intake(args: argparse.Namespace) -> dict[str, Any]:
+    directory = Path(args.dir)
+    manifest = json.loads((directory / "manifest.json").read_text())
+    run = Intake(directory, manifest)
+    everything = list(range(len(manifest)))
+    try:
+        run.reset()
+        run.run(everything[:WARMUP], "seconds")
+        run.reset()
+        run.outcomes.clear()
+        seconds, mails = run.run(everything, "seconds")
+        outcomes = dict(run.outcomes)
+        run.reset()
+        sample = everything[: args.sample]
+        queries, _ = run.run(sample, "queries")
+        run.reset()
+    finally:
+        shutil.rmtree(run.mailbox, ignore_errors=True)
+    new = [manifest[i].get("reply_to") is None for i in everything]
+    return {
+        "seconds": seconds,
+        "new": new,
+        "queries_new": [q for q, i in zip(queries, sample, strict=True) if new[i]],
+        "queries_reply": [q for q, i in zip(queries, sample, strict=True) if not new[i]],
+        "outcomes": outcomes,
+        "ok": outcomes.get("ticket", 0) == sum(new)
+        and outcomes.get("reply", 0) == len(new) - sum(new),
+        "mails": mails,
+    }
+
+
+# --- create --------------------------------------------------------------------------------------
+def create(args: argparse.Namespace) -> dict[str, Any]:
+    from django.test import Client
+    from helpdesk.forms import TicketForm
+    from helpdesk.models import Ticket
+    from helpdesk.views.staff import get_user_queues
+
+    queue = queue_make(CREATE_QUEUE)
+    staff = staff_user()
+    client = Client()
+    client.force_login(staff)
+
+    def fields(i: int) -> dict[str, Any]:
+        return {
+            "queue": queue.pk,
+            "title": f"Bench ticket {i}",
+            "submitter_email": f"user{i % 12}@peer-bench.example",
+            "priority": 3,
+        }
+
+    def by_form(i: int) -> None:
+        form = TicketForm(
+            data={**fields(i), "body": "Created by bench/peer/driver.py.", "assigned_to": ""},
+            queue_choices=get_user_queues(staff),
+        )
+        if not form.is_valid():
+            raise RuntimeError(f"TicketForm refused: {form.errors.as_json()}")
+        form.save(user=staff)
+
+    def by_api(i: int) -> None:
+        data = {**fields(i), "description": "Created by bench/peer/driver.py."}
+        response = client.post("/api/tickets/", data, content_type="application/json")
+        if response.status_code != 201:
+            raise RuntimeError(f"API refused: {response.status_code} {response.content[:500]!r}")
+
+    action = by_form if args.path == "form" else by_api
+    timed(list(range(WARMUP)), action)
+    queue_make(CREATE_QUEUE)
+    seconds, mails = timed(list(range(args.n)), action)
+    made = Ticket.objects.filter(queue=queue).count()
+    queries = counted(list(range(args.n, args.n + min(args.n, QUERY_SAMPLE))), action)
+    queue_make(CREATE_QUEUE)
+    return {"seconds": seconds, "queries": queries, "ok": made == args.n, "mails": mails}
+
+
+# --- escalate ------------------------------------------------------------------------------------
+def escalation_fixtures(queue: Any, count: int, owner: Any) -> None:
+    """`count` open tickets, created three days ago at priority 3, none escalated yet."""
+    from django.utils import timezone
+    from helpdesk.models import Ticket
+
+    Ticket.objects.filter(queue=queue).delete()
+    created = timezone.now() - timedelta(days=3)
+    Ticket.objects.bulk_create(
+        Ticket(
+            title=f"Escalation bench ticket {i}",
+            queue=queue,
+            submitter_email=f"user{i % 12}@peer-bench.example",
+            description="Created by bench/peer/driver.py.",
+            status=Ticket.OPEN_STATUS,
+            priority=3,
+            assigned_to=owner,
+        )
+        for i in range(count)
+    )
+    # `created` is auto_now_add: bulk_create stamps it with now, an update does not.
+    Ticket.objects.filter(queue=queue).update(created=created, modified=created)
+
+
+def escalate(args: argparse.Namespace) -> dict[str, Any]:
+    from django.core.management import call_command
+    from helpdesk.models import EscalationExclusion, Ticket
+
+    queue = queue_make(ESCALATE_QUEUE, escalate_days=1)
+    EscalationExclusion.objects.all().delete()
+    owner = staff_user()
+
+    def sweep(count: int) -> None:
+        call_command("escalate_tickets", queues=[ESCALATE_QUEUE])
+
+    escalation_fixtures(queue, WARMUP, owner)
+    timed([WARMUP], sweep)
+    escalation_fixtures(queue, args.n, owner)
+    [total], mails = timed([args.n], sweep)
+    escalated = Ticket.objects.filter(queue=queue, priority=2).count()
+    sample = min(args.n, QUERY_SAMPLE)
+    escalation_fixtures(queue, sample, owner)
+    [queries] = counted([sample], sweep)
+    queue_make(ESCALATE_QUEUE, escalate_days=1)
+    return {
+        "seconds": [total / max(escalated, 1)],
+        "total_seconds": total,
+        "escalated": escalated,
+        "queries": [queries / sample],
+        "ok": escalated == args.n,
+        "mails": mails,
+    }
+
+
+# --- Entry point ---------------------------------------------------------------------------------
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ops = parser.add_subparsers(dest="op", required=True)
+    p_intake = ops.add_parser("intake")
+    p_intake.add_argument("--dir", required=True)
+    p_intake.add_argument("--sample", type=int, default=QUERY_SAMPLE)
+    p_create = ops.add_parser("create")
+    p_create.add_argument("--n", type=int, required=True)
+    p_create.add_argument("--path", choices=("form", "api"), required=True)
+    p_escalate = ops.add_parser("escalate")
+    p_escalate.add_argument("--n", type=int, required=True)
+    args = parser.parse_args()
+    media = django_setup()
+    try:
+        result = {"intake": intake, "create": create, "escalate": escalate}[args.op](args)
+    finally:
+        shutil.rmtree(media, ignore_errors=True)
+    import django
+
+    result.update(
+        op=args.op,
+        helpdesk=_version("django-helpdesk"),
+        django=django.get_version(),
+        peak_rss_kb=peak_rss_kb(),
+    )
+    print(json.dumps(result))
+    return 0
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident set (VmHWM): ru_maxrss would carry over the RSS of the bench
+    process that spawned it, since Linux keeps it across execve."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _version(name: str) -> str:
+    from importlib.metadata import version
+
+    return version(name)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
