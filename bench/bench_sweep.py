@@ -10,7 +10,10 @@ are bulk-inserted copies of them whose check time lies in the future. Each measu
 the DUE tickets; between runs their check time is put back and the escalations, events and
 outbox rows the sweep wrote are deleted, so every run does the same work. The bench customer's
 tickets are deleted before and after the run. Celery publishes go to a filesystem broker in a
-temporary directory (SERVICEDESK_VAR_DIR), never to var/.
+temporary directory (SERVICEDESK_VAR_DIR), never to var/. When ``make bench-peer`` has run, each
+size's sweeps are followed by django-helpdesk 2.6.1's ``escalate_tickets`` on DUE due tickets, as
+many runs (bench/peer/driver.py escalate), and the time per fired escalation is printed against
+its time per escalated ticket (issue #16 aim: <= 0.5x).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench_ticket_create import database_url, django_setup, postgres_database_ensure
+from peer_client import NOT_INSTALLED, peer_available, peer_run, ratio_median, rows_table
 
 CUSTOMER = "bench-sweep-ons"
 NUMBER_PREFIX = "SWB-"  # bulk-inserted fixtures; service-made tickets get SD- numbers
@@ -34,6 +38,7 @@ NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)  # a Wednesday, 11:00 in Amsterdam
 DUE = 100
 TARGET_MS = 200
 TARGET_RATIO = 1.5
+TARGET_PEER = 0.5  # ours per fired escalation / django-helpdesk's per escalated ticket, issue #16
 LEVELS: tuple[dict[str, Any], ...] = (
     {"priority_level": "top"},
     {"priority_level": "hoog"},
@@ -230,6 +235,8 @@ def size_measure(due: dict[int, datetime], runs: int) -> dict[str, Any]:
         "fired": timings[0][2],
         "ms": ms,
         "queries": sweep_queries(due),
+        # django-helpdesk's escalate_tickets on DUE due tickets, right after ours (same run)
+        "peer": peer_run("escalate", n=DUE, repeat=runs) if peer_available() else None,
     }
 
 
@@ -274,6 +281,42 @@ def report(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def peer_report(results: list[dict[str, Any]]) -> str:
+    """Time per fired escalation (and per due ticket) against django-helpdesk's time per escalated
+    ticket: medians of the per-run ratios of times, < 1 = ours faster."""
+    if not results[0]["peer"]:
+        return NOT_INSTALLED
+    head = (
+        "open tickets",
+        "ours ms/fired",
+        "ours ms/due",
+        "peer ms/escalated",
+        "time ours/peer, per fired",
+        "per due",
+    )
+    rows = []
+    for r in results:
+        peer = [s * 1000 for s in r["peer"]["seconds"]]
+        fired = [ms / max(r["fired"], 1) for ms in r["ms"]]
+        per_due = [ms / r["due"] for ms in r["ms"]]
+        rows.append(
+            (
+                f"{r['open']:,}",
+                f"{statistics.median(fired):.2f}",
+                f"{statistics.median(per_due):.2f}",
+                f"{statistics.median(peer):.2f}",
+                f"{ratio_median(fired, peer):.2f}",
+                f"{ratio_median(per_due, peer):.2f}",
+            )
+        )
+    peer_q = results[0]["peer"]["queries"][0]
+    return (
+        f"django-helpdesk 2.6.1 escalate_tickets, {DUE} due tickets, {peer_q:.1f} queries each\n"
+        + rows_table(head, rows)
+        + f"\naim: time per fired escalation <= {TARGET_PEER} x the peer's per escalated ticket"
+    )
+
+
 def other_due() -> int:
     """Tickets of other benches that a sweep at NOW would also pick up (should be none)."""
     from tickets.models import Ticket
@@ -302,6 +345,8 @@ def run(sizes: list[int], runs: int) -> None:
     print(f"{runs} measured sweeps per size after one warm-up; ms = wall time of escalation_sweep")
     print()
     print(report(results))
+    print()
+    print(peer_report(results))
     due_reset(due)  # the due tickets are due again, as before a sweep
     print(f"\nSweep selection query at {made:,} open tickets, {len(due)} due:\n")
     print(selection_plan())
