@@ -7,7 +7,7 @@ model's foreign key to Ticket (so a row the service starts writing tomorrow is m
 a change here), plus the counter rows it moved: TicketCounter for the ticket's number,
 ProblemCounter for each problem it opened. A foreign key of the ticket to one of those rows
 (``Ticket.problem``) is set by an UPDATE after the row exists, as the service does. Unique text
-values get the copy's own prefix (``B<tag>-<i>-``); the copies are deleted with every row that
+values get the copy's own prefix (``BARE<tag>-<i>-``); the copies are deleted with every row that
 points at them.
 """
 
@@ -144,9 +144,9 @@ def bare_round(templates: list[Template], count: int, tag: str) -> float:
     """Tickets per second for `count` copies of the templates (cycled); they are deleted after."""
     started = time.perf_counter()
     for i in range(count):
-        ticket_copy(templates[i % len(templates)], f"B{tag}-{i}-")
+        ticket_copy(templates[i % len(templates)], f"BARE{tag}-{i}-")
     rate = count / (time.perf_counter() - started)
-    copies_delete(f"B{tag}-")
+    copies_delete(f"BARE{tag}-")
     return rate
 
 
@@ -159,7 +159,7 @@ def bare_queries(templates: list[Template], count: int) -> list[int]:
     for i in range(count):
         connection.queries_log.clear()
         with CaptureQueriesContext(connection) as ctx:
-            ticket_copy(templates[i % len(templates)], f"Bq-{i}-")
+            ticket_copy(templates[i % len(templates)], f"BAREq-{i}-")
         counts.append(len(ctx.captured_queries))
-    copies_delete("Bq-")
+    copies_delete("BAREq-")
     return counts

@@ -296,7 +296,7 @@ def main() -> int:
     django_setup(url)
     from django.db import connection
 
-    copies_delete("B")  # bare-ORM copies a broken run left
+    copies_delete("BARE")  # bare-ORM copies a broken run left
     bench_tickets_delete()
     mix = bench_contacts()
     clock = moments()
