@@ -18,6 +18,7 @@ from typing import Any
 
 PEER_DIR = Path(__file__).resolve().parent / "peer"
 PEER_PYTHON = PEER_DIR / ".venv" / "bin" / "python"
+PEER_STAMP = PEER_DIR / ".venv" / ".installed"  # written by make bench-peer once pip succeeded
 DRIVER = PEER_DIR / "driver.py"
 NOT_INSTALLED = "peer: not installed (make bench-peer)"
 
@@ -27,8 +28,8 @@ class PeerError(RuntimeError):
 
 
 def peer_available() -> bool:
-    """True when the peer venv exists (``make bench-peer`` has run)."""
-    return PEER_PYTHON.is_file() and os.access(PEER_PYTHON, os.X_OK)
+    """True when ``make bench-peer`` has run to the end (not a half-installed venv)."""
+    return PEER_STAMP.is_file() and os.access(PEER_PYTHON, os.X_OK)
 
 
 def peer_run(op: str, **args: Any) -> dict[str, Any]:
