@@ -2,9 +2,10 @@
 written again with plain ``Model.objects.create`` / ``bulk_create``, one ``transaction.atomic``
 per ticket, with no service logic (no contract resolution, no SLA choice, no rendering).
 
-A template is one ticket the service made and every row pointing at it, found through every
-model's foreign key to Ticket (so a row the service starts writing tomorrow is mirrored without
-a change here), plus the counter rows it moved: TicketCounter for the ticket's number,
+A template is one ticket the service made in the round just measured and every row pointing at
+it, found through every model's foreign key to Ticket (so a row the service starts writing
+tomorrow is mirrored without a change here; rows that point only at such a row are not), plus
+the counter rows it moved: TicketCounter for the ticket's number,
 ProblemCounter for each problem it opened. A foreign key of the ticket to one of those rows
 (``Ticket.problem``) is set by an UPDATE after the row exists, as the service does. Unique text
 values get the copy's own prefix (``BARE<tag>-<i>-``); the copies are deleted with every row that
@@ -62,30 +63,48 @@ def _row(instance: models.Model, skip: str = "") -> Row:
     }
 
 
-def template_capture(ticket: Any) -> Template:
-    """The rows the service wrote for `ticket` (read back, untimed)."""
+def templates_capture(tickets: list[Any]) -> list[Template]:
+    """The rows the service wrote for each of `tickets` (read back, untimed: one query per model
+    that points at Ticket, whatever the number of tickets)."""
     from tickets.models import Problem, ProblemCounter, Ticket, TicketCounter
 
-    dependents: list[Dependent] = []
+    pks = [t.pk for t in tickets]
+    found: dict[int, list[Dependent]] = {pk: [] for pk in pks}
     for model, field in ticket_links():
-        found = list(model._default_manager.filter(**{field.attname: ticket.pk}).order_by("pk"))
-        if found:
-            rows = [_row(r, field.attname) for r in found]
-            dependents.append(Dependent(model, field.attname, rows, [r.pk for r in found]))
-    fields = _row(ticket)
-    backlinks = []
-    for f in Ticket._meta.concrete_fields:
-        for d, dependent in enumerate(dependents):
+        rows: dict[int, list[models.Model]] = {}
+        for row in model._default_manager.filter(**{f"{field.attname}__in": pks}).order_by("pk"):
+            rows.setdefault(getattr(row, field.attname), []).append(row)
+        for pk, group in rows.items():
+            found[pk].append(
+                Dependent(
+                    model,
+                    field.attname,
+                    [_row(r, field.attname) for r in group],
+                    [r.pk for r in group],
+                )
+            )
+    templates = []
+    for ticket in tickets:
+        dependents = found[ticket.pk]
+        fields = _row(ticket)
+        backlinks = []
+        for f in Ticket._meta.concrete_fields:
             value = fields.get(f.attname)
-            if f.is_relation and f.related_model is dependent.model and value in dependent.old_pks:
-                backlinks.append((f.attname, d, dependent.old_pks.index(value)))
-                fields[f.attname] = None
-    year = int(ticket.number.split("-")[1])
-    counters: list[tuple[type[models.Model], int]] = [(TicketCounter, year)]
-    for dependent in dependents:
-        if dependent.model is Problem:
-            counters += [(ProblemCounter, year)] * len(dependent.rows)
-    return Template(fields, dependents, backlinks, counters)
+            for d, dependent in enumerate(dependents):
+                if (
+                    f.is_relation
+                    and f.related_model is dependent.model
+                    and value in dependent.old_pks
+                ):
+                    backlinks.append((f.attname, d, dependent.old_pks.index(value)))
+                    fields[f.attname] = None
+        year = int(ticket.number.split("-")[1])
+        counters: list[tuple[type[models.Model], int]] = [(TicketCounter, year)]
+        for dependent in dependents:
+            if dependent.model is Problem:
+                counters += [(ProblemCounter, year)] * len(dependent.rows)
+        templates.append(Template(fields, dependents, backlinks, counters))
+    return templates
 
 
 def _unique_copy(model: type[models.Model], row: Row, prefix: str) -> Row:
@@ -140,12 +159,12 @@ def copies_delete(prefix: str) -> None:
     copies.delete()
 
 
-def bare_round(templates: list[Template], count: int, tag: str) -> float:
-    """Tickets per second for `count` copies of the templates (cycled); they are deleted after."""
+def bare_round(templates: list[Template], tag: str) -> float:
+    """Tickets per second for one copy of every template, in order; the copies are deleted after."""
     started = time.perf_counter()
-    for i in range(count):
-        ticket_copy(templates[i % len(templates)], f"BARE{tag}-{i}-")
-    rate = count / (time.perf_counter() - started)
+    for i, template in enumerate(templates):
+        ticket_copy(template, f"BARE{tag}-{i}-")
+    rate = len(templates) / (time.perf_counter() - started)
     copies_delete(f"BARE{tag}-")
     return rate
 

@@ -5,11 +5,10 @@ rates of django-helpdesk's form and API paths measured in the same run).
 Run from the repository root: ``python bench/bench_ticket_create.py [--tickets N] [--rounds R]
 [--peer-tickets P] [--sql]``. Uses DATABASE_URL if set, else a local PostgreSQL database
 ``servicedesk_bench`` (created when missing). Migrates, loads the catalogue, creates three bench
-customers (onITnow ONS, Microsoft Advanced, CBG Extra). A warm-up makes one ticket of every
-(customer, answers, channel) combination through the service; those are the templates of the
-bare-ORM reference (bench/bare_orm.py: the same ticket and dependent rows written with plain
-create/bulk_create, one transaction per ticket). Each round then times N creations through the
-service, N bare-ORM copies, and, when ``make bench-peer`` has run, P tickets through
+customers (onITnow ONS, Microsoft Advanced, CBG Extra). Each round times N creations through the
+service, then the bare-ORM reference: the round's own N tickets and every row pointing at them
+written again with plain create/bulk_create, one transaction per ticket (bench/bare_orm.py),
+then, when ``make bench-peer`` has run, P tickets through
 django-helpdesk 2.6.1's staff form and P through its REST API (bench/peer/driver.py), so every
 ratio is a pair from the same round. Tickets of earlier runs of the bench customers are deleted
 first, so every run starts from the same table size.
@@ -19,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import math
 import os
 import statistics
 import sys
@@ -31,7 +29,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
-from bare_orm import bare_queries, bare_round, copies_delete, template_capture
+from bare_orm import bare_queries, bare_round, copies_delete, templates_capture
 from peer_client import NOT_INSTALLED, peer_available, peer_run, rate, ratio_median, rows_table
 from pg_database import postgres_database_ensure
 
@@ -194,15 +192,14 @@ def create_input(contact: Any, answers: dict[str, Any], i: int) -> Any:
     )
 
 
-def service_round(mix: Mix, clock: Iterator[datetime], count: int) -> float:
-    """Tickets per second for `count` creations through ticket_create."""
+def service_round(mix: Mix, clock: Iterator[datetime], count: int) -> tuple[float, list[Any]]:
+    """Tickets per second for `count` creations through ticket_create, and the tickets."""
     from tickets.services import ticket_create
 
     inputs = [create_input(*mix[i % len(mix)], i) for i in range(count)]
     started = time.perf_counter()
-    for data in inputs:
-        ticket_create(data=data, now=next(clock))
-    return count / (time.perf_counter() - started)
+    tickets = [ticket_create(data=data, now=next(clock)) for data in inputs]
+    return count / (time.perf_counter() - started), tickets
 
 
 def queries_per_creation(mix: Mix, clock: Iterator[datetime]) -> tuple[list[int], list[str]]:
@@ -231,19 +228,6 @@ def table(rows: list[tuple[str, str]]) -> str:
     lines = [f"{'metric'.ljust(width)} | value", f"{'-' * width}-+-{'-' * 20}"]
     lines += [f"{metric.ljust(width)} | {value}" for metric, value in rows]
     return "\n".join(lines)
-
-
-def templates_make(mix: Mix, clock: Iterator[datetime]) -> list[Any]:
-    """Warm-up: one creation of every (contact, answers, channel) combination; the templates of
-    the bare-ORM reference, in the order the measured rounds cycle through them."""
-    from tickets.services import ticket_create
-
-    combinations = len(mix) * 3 // math.gcd(len(mix), 3)
-    tickets = [
-        ticket_create(data=create_input(*mix[i % len(mix)], i), now=next(clock))
-        for i in range(combinations)
-    ]
-    return [template_capture(ticket) for ticket in tickets]
 
 
 def peer_round(count: int) -> dict[str, Any]:
@@ -300,21 +284,22 @@ def main() -> int:
     bench_tickets_delete()
     mix = bench_contacts()
     clock = moments()
-    templates = templates_make(mix, clock)
     if not peer_available():
         print(NOT_INSTALLED, file=sys.stderr)
     rounds: list[dict[str, Any]] = []
     for r in range(args.rounds):
+        service, tickets = service_round(mix, clock, args.tickets)
+        templates = templates_capture(tickets)  # the round's own rows, mirrored one to one
         rounds.append(
             {
-                "service": service_round(mix, clock, args.tickets),
-                "bare": bare_round(templates, args.tickets, str(r)),
+                "service": service,
+                "bare": bare_round(templates, str(r)),
                 "peer": peer_round(args.peer_tickets),
             }
         )
         print(f"round {r + 1} done", file=sys.stderr)
     counts, sql = queries_per_creation(mix, clock)
-    bare_q = bare_queries(templates, len(templates))
+    bare_q = bare_queries(templates, QUERY_SAMPLE)
     rates = [r["service"] for r in rounds]
     median = statistics.median(rates)
     bare_ratio = ratio_median(rates, [r["bare"] for r in rounds])
