@@ -40,8 +40,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench_portal import grid
 from bench_ticket_create import database_url, django_setup, postgres_database_ensure
-from peer_client import NOT_INSTALLED, peer_available, peer_run, rate, ratio_median, rows_table
+from peer_client import NOT_INSTALLED, peer_available, peer_run, rate, ratio_median
 
 PREFIX = "bench-intake"
 CUSTOMERS = ("bench-intake-a", "bench-intake-b", "bench-intake-c")
@@ -379,16 +380,14 @@ def peer_files_write(messages: list[Planned], directory: Path) -> None:
 def rounds_report(ours: list[float], peer: list[dict[str, Any]]) -> str:
     """Per round: our and the peer's messages/s and their ratio; the median of the ratios."""
     if not peer:
-        return rows_table(
-            ["round", "ours msg/s"], [[str(n), f"{r:.0f}"] for n, r in enumerate(ours, 1)]
-        )
+        return grid(["round", "ours msg/s"], [[str(n), f"{r:.0f}"] for n, r in enumerate(ours, 1)])
     theirs = [rate(p) for p in peer]
     rows = [
         [str(n), f"{o:.0f}", f"{t:.0f}", f"{o / t:.2f}"]
         for n, (o, t) in enumerate(zip(ours, theirs, strict=True), 1)
     ]
     rows.append(["median", "-", "-", f"{ratio_median(ours, theirs):.2f} (aim >= {TARGET_RATIO})"])
-    return rows_table(["round", "ours msg/s", "peer msg/s", "ours/peer"], rows)
+    return grid(["round", "ours msg/s", "peer msg/s", "ours/peer"], rows)
 
 
 def mean_max(counts: list[int]) -> str:

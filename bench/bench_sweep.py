@@ -29,8 +29,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench_portal import grid
 from bench_ticket_create import database_url, django_setup, postgres_database_ensure
-from peer_client import NOT_INSTALLED, peer_available, peer_run, ratio_median, rows_table
+from peer_client import NOT_INSTALLED, peer_available, peer_run, ratio_median
 
 CUSTOMER = "bench-sweep-ons"
 NUMBER_PREFIX = "SWB-"  # bulk-inserted fixtures; service-made tickets get SD- numbers
@@ -312,7 +313,7 @@ def peer_report(results: list[dict[str, Any]]) -> str:
     peer_q = results[0]["peer"]["queries"][0]
     return (
         f"django-helpdesk 2.6.1 escalate_tickets, {DUE} due tickets, {peer_q:.1f} queries each\n"
-        + rows_table(head, rows)
+        + grid(head, rows)
         + f"\naim: time per fired escalation <= {TARGET_PEER} x the peer's per escalated ticket"
     )
 

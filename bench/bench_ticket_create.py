@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bare_orm import bare_queries, bare_round, copies_delete, templates_capture
-from peer_client import NOT_INSTALLED, peer_available, peer_run, rate, ratio_median, rows_table
+from peer_client import NOT_INSTALLED, peer_available, peer_run, rate, ratio_median
 from pg_database import postgres_database_ensure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,6 +245,8 @@ def peer_round(count: int) -> dict[str, Any]:
 
 
 def rounds_report(rounds: list[dict[str, Any]]) -> str:
+    from bench_portal import grid  # here: bench_portal imports this module
+
     peer = all(r["peer"] for r in rounds)
     head = ["round", "service t/s", "bare ORM t/s", "service/bare"]
     if peer:
@@ -263,7 +265,7 @@ def rounds_report(rounds: list[dict[str, Any]]) -> str:
         ours = [r["service"] for r in rounds]
         medians[5] = f"{ratio_median(ours, [r['peer']['form'] for r in rounds]):.2f}"
         medians[7] = f"{ratio_median(ours, [r['peer']['api'] for r in rounds]):.2f}"
-    return rows_table(head, [*rows, medians])
+    return grid(head, [*rows, medians])
 
 
 def main() -> int:

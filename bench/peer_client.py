@@ -65,12 +65,3 @@ def ratio_median(ours: Sequence[float], peer: Sequence[float]) -> float:
     """Median of the per-pair ratios ours/peer of two same-length series of rates (>1: ours
     faster)."""
     return statistics.median(o / p for o, p in zip(ours, peer, strict=True))
-
-
-def rows_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A right-aligned text table."""
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
-    lines = [" | ".join(h.rjust(w) for h, w in zip(head, widths, strict=True))]
-    lines.append("-+-".join("-" * w for w in widths))
-    lines += [" | ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
-    return "\n".join(lines)
