@@ -9,6 +9,7 @@ limit raises one alert to the coordinators per hour.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
@@ -35,9 +36,19 @@ AUTO_ANSWER_KEYS = ("receipt:", "refusal:")
 
 def provider_domains() -> set[str]:
     """The provider's own mail domains: DEFAULT_FROM_EMAIL's, MESSAGE_ID_DOMAIN and more."""
-    own = {domain_of(parseaddr(settings.DEFAULT_FROM_EMAIL)[1]), settings.MESSAGE_ID_DOMAIN}
-    own.update(settings.INTAKE_PROVIDER_DOMAINS)
-    return {d.strip().lower().rstrip(".") for d in own if d and d.strip()}
+    return set(
+        _provider_domains(
+            settings.DEFAULT_FROM_EMAIL,
+            settings.MESSAGE_ID_DOMAIN,
+            tuple(settings.INTAKE_PROVIDER_DOMAINS),
+        )
+    )
+
+
+@functools.lru_cache(maxsize=8)  # asked a few times for every message; the settings rarely move
+def _provider_domains(from_email: str, id_domain: str, more: tuple[str, ...]) -> frozenset[str]:
+    own = {domain_of(parseaddr(from_email)[1]), id_domain, *more}
+    return frozenset(d.strip().lower().rstrip(".") for d in own if d and d.strip())
 
 
 def no_answer_reason(address: str) -> str:
