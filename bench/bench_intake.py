@@ -55,6 +55,8 @@ REPLY_SHARE = 0.3
 HTML_SHARE = 0.4
 ATTACHMENT_SHARE = 0.15
 QUERY_SAMPLE = 100
+FILL_NUMBER = "BI-FILL-"
+FILL_KEY = "receipt:bench-fill-"
 TARGET_RATE = 150
 TARGET_RATIO = 1.5  # ours / django-helpdesk's get_email, issue #16
 TARGET_QUERIES_NEW = 12  # issue #16
@@ -138,6 +140,8 @@ def fixtures_delete() -> None:
     from tickets.models import Ticket
 
     tickets = Ticket.objects.filter(customer__code__in=CUSTOMERS)
+    OutboxEmail.objects.filter(key__startswith=FILL_KEY).delete()
+    Ticket.objects.filter(number__startswith=FILL_NUMBER).delete()
     InboundMessage.objects.filter(message_id__startswith=f"{PREFIX}-").delete()
     OutboxEmail.objects.filter(ticket__in=tickets).delete()
     OutboxEmail.objects.filter(to_email__icontains=f"@{PREFIX}-").delete()
@@ -394,6 +398,51 @@ def mean_max(counts: list[int]) -> str:
     return f"{statistics.mean(counts):.2f} / {max(counts)}" if counts else "-"
 
 
+def fill(size: int) -> None:
+    """`size` more tickets (copies of one of the bench's, FILL_NUMBER numbers) and `size` more
+    receipts in the outbox, a third of them to the bench's own senders but older than the
+    receipt cap's hour: the tables the intake reads and writes, grown as a year of a busy desk
+    grows them. Plain INSERT ... SELECT (seconds, not the service's minutes); then ANALYZE."""
+    from django.db import connection
+
+    from notifications.models import OutboxEmail
+    from tickets.models import Ticket
+
+    template = Ticket.objects.filter(customer__code__in=CUSTOMERS).order_by("pk").first()
+    assert template is not None, "fill after a round: it copies one of the bench's tickets"
+    columns = [f.column for f in Ticket._meta.concrete_fields if not f.primary_key]
+    chosen = [f"'{FILL_NUMBER}' || g" if c == "number" else f"t.{c}" for c in columns]
+    outbox = [f.column for f in OutboxEmail._meta.concrete_fields if not f.primary_key]
+    filled = {
+        "key": f"'{FILL_KEY}' || g",
+        "message_id": f"'<{FILL_KEY}' || g || '@bench.example>'",
+        "to_email": "CASE WHEN g %% 3 = 0 THEN 'user' || (g %% 4) || '@bench-intake-a.example' "
+        "ELSE 'someone' || g || '@elsewhere.example' END",
+        "created_at": "%s - (g * interval '1 minute')",
+        "send_after": "%s - (g * interval '1 minute')",
+        "planned_at": "%s - (g * interval '1 minute')",
+        "state": "'sent'",
+    }
+    template_mail = OutboxEmail.objects.filter(key__startswith="receipt:").order_by("pk").first()
+    assert template_mail is not None, "fill after a round: it copies one of its receipts"
+    old = START - timedelta(hours=2)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Ticket._meta.db_table} ({', '.join(columns)}) "
+            f"SELECT {', '.join(chosen)} FROM {Ticket._meta.db_table} t, "
+            "generate_series(1, %s) g WHERE t.id = %s",
+            [size, template.pk],
+        )
+        cursor.execute(
+            f"INSERT INTO {OutboxEmail._meta.db_table} ({', '.join(outbox)}) "
+            f"SELECT {', '.join(filled.get(c, f'o.{c}') for c in outbox)} "
+            f"FROM {OutboxEmail._meta.db_table} o, generate_series(1, %s) g WHERE o.id = %s",
+            [old, old, old, size, template_mail.pk],
+        )
+        cursor.execute(f"ANALYZE {Ticket._meta.db_table}")
+        cursor.execute(f"ANALYZE {OutboxEmail._meta.db_table}")
+
+
 def run(count: int, rounds: int, var: Path) -> int:
     from django.db import connection
 
@@ -481,17 +530,57 @@ def run(count: int, rounds: int, var: Path) -> int:
     return 0
 
 
+def growth(count: int, rounds: int, size: int) -> None:
+    """The same rounds before and after `fill(size)`: messages/s and queries, and their ratio
+    (the aim: flat, from an empty desk to a busy one)."""
+    messages = plan(senders_make(), count, seed=5)
+    clock = [START + timedelta(days=7)]
+    before = [count / feed(messages, f"g0-{r}", clock, Counter())[0] for r in range(rounds)]
+    queries_before = queries_per_message(messages, clock)[0]
+    started = time.perf_counter()
+    fill(size)
+    took = time.perf_counter() - started
+    clock[0] += timedelta(days=1)
+    after = [count / feed(messages, f"g1-{r}", clock, Counter())[0] for r in range(rounds)]
+    queries_after = queries_per_message(messages, clock)[0]
+    print()
+    print(
+        table(
+            [
+                (f"growth: {size} tickets and {size} outbox rows added", f"in {took:.0f} s"),
+                ("messages/s before, rounds", ", ".join(f"{r:.0f}" for r in before)),
+                ("messages/s after, rounds", ", ".join(f"{r:.0f}" for r in after)),
+                (
+                    "after / before (medians)",
+                    f"{statistics.median(after) / statistics.median(before):.2f} (aim: flat)",
+                ),
+                ("queries per new ticket before", mean_max(queries_before)),
+                ("queries per new ticket after", mean_max(queries_after)),
+            ]
+        )
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=1000, help="messages per round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--fill",
+        type=int,
+        default=100_000,
+        help="then the rounds again after adding this many tickets and outbox rows (0: not)",
+    )
     args = parser.parse_args()
     var = broker_dir_make()
     url = database_url()
     postgres_database_ensure(url)
     django_setup(url)
     try:
-        return run(args.messages, args.rounds, var)
+        code = run(args.messages, args.rounds, var)
+        if args.fill and code == 0:
+            growth(min(args.messages, 300), args.rounds, args.fill)
+        return code
     finally:
         fixtures_delete()
         shutil.rmtree(var, ignore_errors=True)
