@@ -410,9 +410,9 @@ def fill(size: int) -> None:
 
     template = Ticket.objects.filter(customer__code__in=CUSTOMERS).order_by("pk").first()
     assert template is not None, "fill after a round: it copies one of the bench's tickets"
-    columns = [f.column for f in Ticket._meta.concrete_fields if not f.primary_key]
+    columns = [str(f.column) for f in Ticket._meta.concrete_fields if not f.primary_key]
     chosen = [f"'{FILL_NUMBER}' || g" if c == "number" else f"t.{c}" for c in columns]
-    outbox = [f.column for f in OutboxEmail._meta.concrete_fields if not f.primary_key]
+    outbox = [str(f.column) for f in OutboxEmail._meta.concrete_fields if not f.primary_key]
     filled = {
         "key": f"'{FILL_KEY}' || g",
         "message_id": f"'<{FILL_KEY}' || g || '@bench.example>'",
