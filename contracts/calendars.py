@@ -117,6 +117,17 @@ def calendar_for(row: BusinessCalendar) -> Calendar:
     return calendar
 
 
+def calendar_by_pk(pk: int) -> Calendar:
+    """`calendar_for` the row with this id, read only when not cached: a sweep of many
+    tickets loads the tickets without their calendars' rows (and JSON columns)."""
+    calendar = _BY_ROW.get(pk)
+    if calendar is not None:
+        return calendar
+    from contracts.models import BusinessCalendar
+
+    return calendar_for(BusinessCalendar.objects.get(pk=pk))
+
+
 # --- specs: validation, normalisation and the closed-days preview (D1, D3) --------------------
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -8,7 +8,13 @@ beat schedule keep working."""
 from celery import shared_task
 from django.utils import timezone
 
-from notifications.services.outbox import SEND_TASK, outbox_relay, outbox_send
+from notifications.services.outbox import (
+    SEND_MANY_TASK,
+    SEND_TASK,
+    outbox_relay,
+    outbox_send,
+    outbox_send_many,
+)
 from notifications.services.webhooks.delivery import webhook_delivery_send, webhook_relay
 from notifications.services.webhooks.events import SEND_TASK as WEBHOOK_SEND_TASK
 
@@ -16,6 +22,13 @@ from notifications.services.webhooks.events import SEND_TASK as WEBHOOK_SEND_TAS
 @shared_task(name=SEND_TASK)
 def outbox_send_task(outbox_id: int) -> bool:
     return outbox_send(outbox_id=outbox_id, now=timezone.now())
+
+
+@shared_task(name=SEND_MANY_TASK)
+def outbox_send_many_task(outbox_ids: list[int]) -> int:
+    """Rows written together (a sweep's mails), published once; each send claims its row, so a
+    redelivered task sends nothing twice, and what the budget leaves is the relay's."""
+    return outbox_send_many(outbox_ids=outbox_ids, now=timezone.now())
 
 
 @shared_task(name="escalation.tasks.outbox_relay_task")

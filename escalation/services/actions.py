@@ -19,7 +19,7 @@ from escalation.selectors import escalation_policy_for
 from escalation.services.emails import customer_escalation_email
 from escalation.services.firing import escalation_fire
 from escalation.services.planning import Trigger
-from escalation.services.sweep import notify_time
+from escalation.services.sweep_firing import notify_time
 from escalation.services.webhooks import escalation_acknowledged_event
 from notifications.services.outbox import outbox_enqueue
 from notifications.services.recipients import Recipient

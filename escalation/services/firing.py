@@ -1,14 +1,20 @@
-"""Firing an escalation exactly once, and reminding until acknowledged (D10, D11).
+"""Firing escalations exactly once, and reminding until acknowledged (D10, D11).
 
-Called inside the ticket's own transaction, with the ticket row locked."""
+Called inside the tickets' transaction, with the ticket rows locked. Any number of escalations
+fire together (a sweep fires a page's at once): their records are written by one INSERT in
+which the unique constraint decides which are new (a trigger that fired before, by this or a
+concurrent sweep, is left out and tells nobody), and their mails, ticket events and webhook
+events are collected in a `WriteBatch` that the caller flushes in the same transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import connection
 
+from contracts.bulk_sql import case_by_pk, rows_insert
 from contracts.businesstime import Calendar, deadline
 from contracts.models import Contact, EscalationPolicy
 from escalation.models import Escalation, Level
@@ -21,13 +27,73 @@ from escalation.services.emails import (
 )
 from escalation.services.planning import Trigger
 from escalation.services.webhooks import escalation_raised_events
-from notifications.services.outbox import Email, outbox_enqueue, outbox_enqueue_many
+from notifications.services.outbox import Email, OutboxDraft
 from notifications.services.recipients import Recipient, staff_recipient
+from notifications.services.write_batch import WriteBatch
 from tickets.models import Ticket, TicketEvent
 from tickets.services.clocks import whole_second
 
 RecipientLookup = Callable[[Ticket, int], tuple[list[Recipient], str]]
 EngineerLookup = Callable[[Ticket], list[Recipient]]
+
+# The fields of the unique constraint `escalation_exactly_once`.
+EXACTLY_ONCE = ("ticket", "level", "reason", "clock_version", "occasion")
+
+
+@dataclass(frozen=True)
+class FireRequest:
+    """One trigger of one ticket, with when its mails may go and the policy's timings."""
+
+    ticket: Ticket
+    trigger: Trigger
+    send_after: datetime
+    policy: EscalationPolicy
+    calendar: Calendar
+    # The CSAM is due the notice of a Critical / Sev 1 ticket (D11): a CSAM among a level 1+
+    # escalation's recipients gets one mail that says both (one mail per event per person).
+    critical_notice: bool = False
+    raised_by_contact: Contact | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """Who is told: a sweep passes its per-sweep caches."""
+
+    recipients_of: RecipientLookup = escalation_recipients
+    engineers_of: EngineerLookup = ticket_engineers
+
+
+@dataclass
+class Fired:
+    # Per request, its new escalation, or None when it had fired before.
+    escalations: list[Escalation | None] = field(default_factory=list)
+    # Tickets whose CSAM's critical-ticket notice went with an escalation's mail.
+    noticed: set[int] = field(default_factory=set)
+
+
+def escalations_fire(
+    requests: list[FireRequest], now: datetime, batch: WriteBatch, lookups: Lookups = Lookups()
+) -> Fired:
+    """Write the records of `requests` in one INSERT and queue the mails and events of those
+    that are new in `batch` (issue #11 §2: the people who work the ticket, its assignee or
+    else its line's group, hear of a level 1+ escalation once, unless told as recipients)."""
+    resolved = [lookups.recipients_of(r.ticket, r.trigger.level) for r in requests]
+    records = [
+        _record(request, recipients, problem, now)
+        for request, (recipients, problem) in zip(requests, resolved, strict=True)
+    ]
+    new = {id(record) for record in rows_insert(records, skip_clashes=EXACTLY_ONCE)}
+    fired = Fired()
+    for request, record, (recipients, problem) in zip(requests, records, resolved, strict=True):
+        if id(record) not in new:
+            fired.escalations.append(None)  # fired before, by this or a concurrent sweep
+            continue
+        notice = request.critical_notice and request.ticket.pk not in fired.noticed
+        if _announce(record, request, recipients, problem, now, batch, lookups, notice):
+            fired.noticed.add(request.ticket.pk)
+        fired.escalations.append(record)
+    return fired
 
 
 def escalation_fire(
@@ -38,86 +104,105 @@ def escalation_fire(
     *,
     policy: EscalationPolicy,
     calendar: Calendar,
-    recipients_of: RecipientLookup = escalation_recipients,
-    engineers_of: EngineerLookup = ticket_engineers,
     raised_by_contact: Contact | None = None,
     note: str = "",
-    critical_notice: bool = False,
 ) -> Escalation | None:
-    """Create the record and its emails; None if this (ticket, level, reason, clock version,
-    occasion) has fired before (the unique constraint decides).
-
-    One mail per event per person (issue #11 §2): with `critical_notice` (the CSAM is due the
-    notice of a Critical / Sev 1 ticket) a CSAM among the recipients gets one mail that says
-    both, under the notice's key; the people who work the ticket (its assignee, else its line's
-    group) hear of a level 1+ escalation once, unless they are told as a recipient anyway."""
-    recipients, problem = recipients_of(ticket, trigger.level)
-    remind = trigger.level >= Level.FIRST_LINE
-    try:
-        with transaction.atomic():
-            escalation = Escalation.objects.create(
-                ticket=ticket,
-                level=trigger.level,
-                reason=trigger.reason,
-                clock_version=ticket.clock_version,
-                occasion=trigger.occasion,
-                recipients=[r.as_json() for r in recipients],
-                configuration_error=problem,
-                raised_at=now,
-                raised_by_contact=raised_by_contact,
-                note=note,
-                notified_count=1,
-                next_notify_at=(
-                    whole_second(
-                        deadline(now, timedelta(seconds=policy.renotify_seconds), calendar)
-                    )
-                    if remind
-                    else None
-                ),
-            )
-    except IntegrityError:
-        return None  # fired before, by this or a concurrent sweep
-    merged = _critical_notice_merge(escalation, recipients, now, send_after, critical_notice)
-    _notify(escalation, [r for r in recipients if r != merged], now, send_after, reminder=0)
-    if trigger.level >= Level.FIRST_LINE:
-        _engineers_notify(escalation, recipients, engineers_of(ticket), now, send_after)
-    TicketEvent.objects.create(
-        ticket=ticket,
-        kind="escalated",
-        actor_contact=raised_by_contact,
-        created_at=now,
-        data={
-            "escalation": escalation.pk,
-            "level": trigger.level,
-            "reason": trigger.reason,
-            "recipients": [r.email for r in recipients],
-            "configuration_error": problem,
-        },
+    """Fire one escalation and write its mails and events; None if this (ticket, level,
+    reason, clock version, occasion) has fired before (the unique constraint decides)."""
+    batch = WriteBatch(now)
+    request = FireRequest(
+        ticket,
+        trigger,
+        send_after,
+        policy,
+        calendar,
+        raised_by_contact=raised_by_contact,
+        note=note,
     )
-    escalation_raised_events(escalation, now)
-    return escalation
+    fired = escalations_fire([request], now, batch)
+    batch.flush()
+    return fired.escalations[0]
+
+
+def _record(
+    request: FireRequest, recipients: list[Recipient], problem: str, now: datetime
+) -> Escalation:
+    remind = request.trigger.level >= Level.FIRST_LINE
+    renotify = timedelta(seconds=request.policy.renotify_seconds)
+    return Escalation(
+        ticket=request.ticket,
+        level=request.trigger.level,
+        reason=request.trigger.reason,
+        clock_version=request.ticket.clock_version,
+        occasion=request.trigger.occasion,
+        recipients=[r.as_json() for r in recipients],
+        configuration_error=problem,
+        raised_at=now,
+        raised_by_contact=request.raised_by_contact,
+        note=request.note,
+        notified_count=1,
+        next_notify_at=whole_second(deadline(now, renotify, request.calendar)) if remind else None,
+    )
+
+
+def _announce(
+    escalation: Escalation,
+    request: FireRequest,
+    recipients: list[Recipient],
+    problem: str,
+    now: datetime,
+    batch: WriteBatch,
+    lookups: Lookups,
+    critical_notice: bool,
+) -> bool:
+    """Queue a new escalation's mails and events; True if the CSAM's critical-ticket notice
+    went with it."""
+    send_after = request.send_after
+    merged = _critical_notice_merge(escalation, recipients, send_after, critical_notice, batch)
+    _notify(escalation, [r for r in recipients if r != merged], send_after, 0, batch)
+    if escalation.level >= Level.FIRST_LINE:
+        engineers = lookups.engineers_of(escalation.ticket)
+        _engineers_notify(escalation, recipients, engineers, send_after, batch)
+    batch.ticket_events.append(
+        TicketEvent(
+            ticket=escalation.ticket,
+            kind="escalated",
+            actor_contact=request.raised_by_contact,
+            created_at=now,
+            data={
+                "escalation": escalation.pk,
+                "level": escalation.level,
+                "reason": escalation.reason,
+                "recipients": [r.email for r in recipients],
+                "configuration_error": problem,
+            },
+        )
+    )
+    escalation_raised_events(escalation, now, batch)
+    return merged is not None
+
+
+def _mail(escalation: Escalation, key: str, email: Email, send_after: datetime) -> OutboxDraft:
+    return OutboxDraft(
+        key, email, send_after, ticket=escalation.ticket, escalation_id=escalation.pk
+    )
+
+
+def _manager_mail(
+    escalation: Escalation, recipient: Recipient, send_after: datetime, reminder: int
+) -> OutboxDraft:
+    key = f"escalation:{escalation.pk}:{reminder}:{recipient.email.lower()}"
+    return _mail(escalation, key, escalation_email(escalation, recipient, reminder), send_after)
 
 
 def _notify(
     escalation: Escalation,
     recipients: list[Recipient],
-    now: datetime,
     send_after: datetime,
     reminder: int,
+    batch: WriteBatch,
 ) -> None:
-    outbox_enqueue_many(
-        [
-            (
-                f"escalation:{escalation.pk}:{reminder}:{r.email.lower()}",
-                escalation_email(escalation, r, reminder),
-            )
-            for r in recipients
-        ],
-        now=now,
-        send_after=send_after,
-        ticket=escalation.ticket,
-        escalation=escalation,
-    )
+    batch.mails += [_manager_mail(escalation, r, send_after, reminder) for r in recipients]
 
 
 def csam_key(ticket: Ticket) -> str:
@@ -132,108 +217,130 @@ def _csam_among(ticket: Ticket, recipients: list[Recipient]) -> Recipient | None
     return next((r for r in recipients if r.email.lower() == csam.email.lower()), None)
 
 
-def critical_notice_merged(escalation: Escalation) -> bool:
-    """Whether firing `escalation` with `critical_notice` told the CSAM both in one mail."""
-    recipients = [Recipient(**r) for r in escalation.recipients]
-    return escalation.level >= Level.FIRST_LINE and (
-        _csam_among(escalation.ticket, recipients) is not None
-    )
-
-
 def _critical_notice_merge(
     escalation: Escalation,
     recipients: list[Recipient],
-    now: datetime,
     send_after: datetime,
     critical_notice: bool,
+    batch: WriteBatch,
 ) -> Recipient | None:
-    """Write the CSAM's one mail (escalation + critical notice); the CSAM, or None."""
+    """Queue the CSAM's one mail (escalation + critical notice) under the notice's key; the
+    CSAM, or None. A CSAM told of this version before gets the plain copy instead."""
     if not critical_notice or escalation.level < Level.FIRST_LINE:
         return None
     csam = _csam_among(escalation.ticket, recipients)
     if csam is None:
         return None
-    row = outbox_enqueue(
-        key=csam_key(escalation.ticket),
-        email=escalation_email(escalation, csam, 0, critical_notice=True),
-        now=now,
-        send_after=send_after,
-        ticket=escalation.ticket,
-        escalation=escalation,
+    combined = escalation_email(escalation, csam, 0, critical_notice=True)
+    batch.mails.append(
+        OutboxDraft(
+            csam_key(escalation.ticket),
+            combined,
+            send_after,
+            ticket=escalation.ticket,
+            escalation_id=escalation.pk,
+            instead=_manager_mail(escalation, csam, send_after, 0),
+        )
     )
-    return csam if row is not None else None  # told of this version before: a plain copy
+    return csam
 
 
 def _engineers_notify(
     escalation: Escalation,
     recipients: list[Recipient],
     engineers: list[Recipient],
-    now: datetime,
     send_after: datetime,
+    batch: WriteBatch,
 ) -> None:
     """The assignee, or the line's group when nobody is assigned, hears of the escalation once
     (issue #11 §2); someone who is told as a recipient is not told twice."""
     told = {r.email.lower() for r in recipients}
-    emails: list[tuple[str, Email]] = []
     for engineer in engineers:
         if engineer.email.lower() in told:
             continue
         told.add(engineer.email.lower())
         key = f"escalation:{escalation.pk}{ENGINEER_KEY_PART}{engineer.email.lower()}"
-        emails.append((key, engineer_escalation_email(escalation, engineer)))
-    if emails:  # a new escalation's keys are new: one INSERT
-        outbox_enqueue_many(
-            emails,
-            now=now,
-            send_after=send_after,
-            ticket=escalation.ticket,
-            escalation=escalation,
-        )
+        email = engineer_escalation_email(escalation, engineer)
+        batch.mails.append(_mail(escalation, key, email, send_after))
 
 
-def reminder_send(
-    escalation: Escalation,
-    policy: EscalationPolicy,
-    calendar: Calendar,
-    now: datetime,
-    send_after: datetime,
-) -> datetime:
-    """Re-notify an unacknowledged escalation (once per business hour, D10); the next time."""
-    recipients = [Recipient(**r) for r in escalation.recipients]
-    reminder = escalation.notified_count
-    next_notify_at = whole_second(
-        deadline(now, timedelta(seconds=policy.renotify_seconds), calendar)
+@dataclass(frozen=True)
+class ReminderRequest:
+    """An unacknowledged escalation whose reminder is due."""
+
+    escalation: Escalation
+    policy: EscalationPolicy
+    calendar: Calendar
+    send_after: datetime
+
+
+def reminders_send(
+    requests: list[ReminderRequest], now: datetime, batch: WriteBatch
+) -> list[datetime]:
+    """Re-notify unacknowledged escalations (once per business hour, D10); per request the
+    next reminder's time. One compare-and-set UPDATE for all: a reminder is sent once, even
+    by two sweeps, and not after an acknowledgement."""
+    next_times = [
+        whole_second(deadline(now, timedelta(seconds=r.policy.renotify_seconds), r.calendar))
+        for r in requests
+    ]
+    claimed = _reminders_claim(requests, next_times)
+    for request in requests:
+        escalation = request.escalation
+        if escalation.pk in claimed:
+            recipients = [Recipient(**r) for r in escalation.recipients]
+            _notify(escalation, recipients, request.send_after, escalation.notified_count, batch)
+    return next_times
+
+
+def _reminders_claim(requests: list[ReminderRequest], next_times: list[datetime]) -> set[int]:
+    """UPDATE ... SET notified_count = notified_count + 1 WHERE each row still has the count
+    it was read with and is not acknowledged ... RETURNING the rows it updated."""
+    if not requests:
+        return set()
+    ops, quote = connection.ops, connection.ops.quote_name
+    count, notify = quote("notified_count"), quote("next_notify_at")
+    pks = [r.escalation.pk for r in requests]
+    times, time_params = case_by_pk(
+        Escalation,
+        {pk: ops.adapt_datetimefield_value(at) for pk, at in zip(pks, next_times, strict=True)},
+        otherwise=notify,
     )
-    updated = Escalation.objects.filter(
-        pk=escalation.pk, notified_count=reminder, acknowledged_at__isnull=True
-    ).update(notified_count=reminder + 1, next_notify_at=next_notify_at)
-    if updated:  # compare-and-set: a reminder is sent once, even by two sweeps
-        _notify(escalation, recipients, now, send_after, reminder=reminder)
-    return next_notify_at
+    counts, count_params = case_by_pk(
+        Escalation, {r.escalation.pk: r.escalation.notified_count for r in requests}, count
+    )
+    pk = quote(str(Escalation._meta.pk.column))
+    sql = (
+        f"UPDATE {quote(Escalation._meta.db_table)} SET {count} = {count} + 1, {notify} = {times} "
+        f"WHERE {pk} IN ({', '.join(['%s'] * len(pks))}) AND {count} = {counts} "
+        f"AND {quote('acknowledged_at')} IS NULL RETURNING {pk}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*time_params, *pks, *count_params])
+        return {row[0] for row in cursor.fetchall()}
 
 
-def csam_critical_notice(ticket: Ticket, now: datetime, send_after: datetime) -> None:
+def csam_critical_notice(ticket: Ticket, send_after: datetime, batch: WriteBatch) -> None:
     """D11: the CSAM hears of a Critical / Sev 1 ticket's creation and of each change to it
     (each clock version once); the outbox key makes it once."""
     csam = ticket.contract.csam
     if csam is None or not csam.email:
         return
     recipient = staff_recipient(csam, "customer success account manager")
-    outbox_enqueue(
-        key=csam_key(ticket),
-        email=csam_ticket_email(ticket, recipient),
-        now=now,
-        send_after=send_after,
-        ticket=ticket,
-    )
+    email = csam_ticket_email(ticket, recipient)
+    batch.mails.append(OutboxDraft(csam_key(ticket), email, send_after, ticket=ticket))
 
 
 __all__ = [
     "Email",
+    "FireRequest",
+    "Fired",
+    "Lookups",
+    "ReminderRequest",
     "Trigger",
-    "critical_notice_merged",
     "csam_critical_notice",
     "csam_key",
     "escalation_fire",
-    "reminder_send",
+    "escalations_fire",
+    "reminders_send",
 ]

@@ -4,9 +4,12 @@
    `SELECT ... FOR UPDATE SKIP LOCKED`, and stamps them with a short lease, so a concurrent
    sweep takes other tickets and a crashed sweep's tickets come back after the lease.
 2. Load the page's clocks, pauses and escalations in a few queries, and plan each ticket.
-3. Write per ticket: a ticket with nothing to send gets one compare-and-set update of its next
-   check; a ticket with something to fire gets its own transaction, re-locked and re-checked
-   against the lease, so a concurrent change (resolved, paused, re-prioritised) wins.
+3. Fire: the tickets with something to send are fired together, FIRE_BATCH at a time, each
+   batch in one transaction that re-locks them and re-checks the lease, with one statement per
+   table (escalation.services.sweep_firing). If a batch fails, its tickets are fired again one
+   transaction each, so one bad ticket cannot hold back the others.
+4. Write the page's next checks in one compare-and-set UPDATE at its end (a ticket changed
+   since the claim keeps the check its change asked for).
 
 A sweep that fails part-way gives the rest of its page back at once (the ticket it failed on
 waits for the lease, so one bad ticket cannot stall the others); a sweep that is killed leaves
@@ -20,32 +23,30 @@ transaction that is rolled back, so it writes nothing and publishes nothing.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, DateTimeField, F, Max, Value, When
+from django.db import connection, transaction
+from django.db.models import Max
 
-from contracts.businesstime import Calendar, is_open, next_open
-from contracts.calendars import calendar_for
+from contracts.bulk_sql import case_by_pk
+from contracts.calendars import calendar_by_pk
 from contracts.models import EscalationPolicy
 from escalation.models import Escalation, Level
 from escalation.selectors import escalation_policy_for, escalation_recipients, ticket_engineers
-from escalation.services.firing import (
-    critical_notice_merged,
-    csam_critical_notice,
-    csam_key,
-    escalation_fire,
-    reminder_send,
-)
-from escalation.services.planning import Plan, followup_plan, ticket_plan
+from escalation.services.firing import Lookups, csam_key
+from escalation.services.planning import ticket_plan
+from escalation.services.sweep_firing import FIRE_BATCH, DueTicket, tickets_fire
 from notifications.models import OutboxEmail
 from notifications.services.recipients import Recipient
 from tickets.models import OPEN_STATUSES, ClockSegment, SegmentState, SlaClock, Status, Ticket
 from tickets.services.clocks import whole_second
 from tickets.sla import Pause
+
+log = logging.getLogger(__name__)
 
 
 def sweep_lease() -> timedelta:
@@ -83,6 +84,10 @@ class _Page:
     # Next checks of the tickets with nothing to send, written in one UPDATE at the end.
     replanned: dict[int, datetime | None] = field(default_factory=dict)
     closed: list[int] = field(default_factory=list)
+    # Tickets with something to send, fired once the page is planned; the one a failure
+    # happened on (it keeps its lease).
+    due: list[DueTicket] = field(default_factory=list)
+    stuck: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -115,13 +120,6 @@ class _Caches:
         return self.engineers[key]
 
 
-def notify_time(calendar: Calendar, now: datetime) -> datetime:
-    """Nobody is paged outside business hours unless the ticket's target is 24x7 (D10)."""
-    if calendar.always_open or is_open(now, calendar):
-        return now
-    return next_open(now, calendar)
-
-
 def _claim(now: datetime, batch: int, lease: datetime) -> list[int]:
     with transaction.atomic():
         ids = list(
@@ -136,9 +134,10 @@ def _claim(now: datetime, batch: int, lease: datetime) -> list[int]:
 
 
 def _load(ids: list[int], lease: datetime) -> _Page:
+    # Not the calendars: one row serves many tickets (calendar_by_pk).
     tickets = list(
         Ticket.objects.filter(pk__in=ids).select_related(
-            "sla_target", "calendar", "customer", "contract__package", "contract__csam"
+            "sla_target", "customer", "contract__package", "contract__csam"
         )
     )
     page = _Page(lease=lease, tickets=tickets)
@@ -147,7 +146,9 @@ def _load(ids: list[int], lease: datetime) -> _Page:
     paused = ClockSegment.objects.filter(ticket_id__in=ids, state=SegmentState.PAUSED)
     for segment in paused.order_by("started_at"):
         page.pauses[segment.ticket_id].append((segment.started_at, segment.ended_at))
+    by_pk = {ticket.pk: ticket for ticket in tickets}
     for escalation in Escalation.objects.filter(ticket_id__in=ids):
+        escalation.ticket = by_pk[escalation.ticket_id]  # a reminder's mail reads its ticket
         page.escalations[escalation.ticket_id].append(escalation)
     page.csam_notified = set(
         OutboxEmail.objects.filter(ticket_id__in=ids, key__startswith="csam-critical:").values_list(
@@ -157,27 +158,32 @@ def _load(ids: list[int], lease: datetime) -> _Page:
     return page
 
 
-def _set_next_check(ticket: Ticket, lease: datetime, value: datetime | None) -> None:
-    """Compare-and-set: a ticket changed since the claim keeps the check its change asked for."""
-    Ticket.objects.filter(pk=ticket.pk, next_check_at=lease).update(next_check_at=value)
-
-
 def _write_replanned(page: _Page, now: datetime) -> None:
-    """One compare-and-set UPDATE for every ticket of the page that had nothing to send."""
+    """One compare-and-set UPDATE for every ticket of the page that had nothing to send (or
+    has sent it): a ticket changed since the claim keeps the check its change asked for."""
     if page.closed:
         Escalation.objects.filter(ticket_id__in=page.closed, resolved_at__isnull=True).update(
             resolved_at=now, next_notify_at=None
         )
     if page.replanned:
-        Ticket.objects.filter(pk__in=list(page.replanned), next_check_at=page.lease).update(
-            next_check_at=Case(
-                *[When(pk=pk, then=Value(value)) for pk, value in page.replanned.items()],
-                default=F("next_check_at"),
-                output_field=DateTimeField(),
-            )
-        )
+        _next_checks_write(page.replanned, page.lease)
     page.closed = []
     page.replanned = {}
+
+
+def _next_checks_write(checks: dict[int, datetime | None], lease: datetime) -> None:
+    """One UPDATE, a compare-and-set on the lease, of the next checks of many tickets."""
+    ops, quote = connection.ops, connection.ops.quote_name
+    column = quote("next_check_at")
+    values = {pk: ops.adapt_datetimefield_value(at) for pk, at in checks.items()}
+    case, params = case_by_pk(Ticket, values, otherwise=column)
+    sql = (
+        f"UPDATE {quote(Ticket._meta.db_table)} SET {column} = {case} "
+        f"WHERE {quote(str(Ticket._meta.pk.column))} IN ({', '.join(['%s'] * len(checks))}) "
+        f"AND {column} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *checks, ops.adapt_datetimefield_value(lease)])
 
 
 def _release(ids: list[int], lease: datetime, now: datetime) -> None:
@@ -199,17 +205,18 @@ def _csam_due(ticket: Ticket, page: _Page) -> bool:
     return was_critical or (ticket.sla_target is not None and ticket.sla_target.rank == 1)
 
 
-def _check(ticket: Ticket, page: _Page, caches: _Caches, now: datetime) -> int:
-    """Plan one ticket and write the outcome; returns how many escalations fired."""
+def _check(ticket: Ticket, page: _Page, caches: _Caches, now: datetime) -> None:
+    """Plan one ticket: its next check, or what it has to send (fired with the page's others,
+    `_fire_due`)."""
     if ticket.status not in OPEN_STATUSES:
         page.closed.append(ticket.pk)
         page.replanned[ticket.pk] = None
-        return 0
-    if ticket.status == Status.WAITING_FOR_CUSTOMER or ticket.calendar is None:
+        return
+    if ticket.status == Status.WAITING_FOR_CUSTOMER or ticket.calendar_id is None:
         page.replanned[ticket.pk] = None  # paused: resuming asks for a check (D6)
-        return 0
+        return
     policy = caches.policy(ticket)
-    calendar = calendar_for(ticket.calendar)
+    calendar = calendar_by_pk(ticket.calendar_id)
     plan = ticket_plan(
         ticket,
         page.clocks[ticket.pk],
@@ -219,78 +226,71 @@ def _check(ticket: Ticket, page: _Page, caches: _Caches, now: datetime) -> int:
         calendar,
         now,
     )
-    if not (plan.triggers or plan.reminders or _csam_due(ticket, page)):
+    notice = _csam_due(ticket, page)
+    if not (plan.triggers or plan.reminders or notice):
         page.replanned[ticket.pk] = plan.next_check(now)
-        return 0
-    return _fire(ticket, plan, page, caches, policy, calendar, now)
+        return
+    page.due.append(DueTicket(ticket, plan, policy, calendar, notice))
 
 
-def _fire(
-    ticket: Ticket,
-    plan: Plan,
-    page: _Page,
-    caches: _Caches,
-    policy: EscalationPolicy,
-    calendar: Calendar,
-    now: datetime,
+def _fire(due: list[DueTicket], page: _Page, caches: _Caches, now: datetime) -> int:
+    """Fire one batch; its tickets' next checks join the page's."""
+    lookups = Lookups(caches.recipients_of, caches.engineers_of)
+    fired, next_checks = tickets_fire(due, page.lease, lookups, now)
+    page.replanned.update(next_checks)
+    return fired
+
+
+def _fire_due(page: _Page, caches: _Caches, now: datetime) -> int:
+    """Fire the page's due tickets FIRE_BATCH at a time. A batch that fails is fired again one
+    ticket per transaction: every ticket that can fire does, those that fail keep their lease
+    (checked again after it), and the first failure is raised once all were tried."""
+    fired = 0
+    failures: list[Exception] = []
+    while page.due:
+        chunk = page.due[:FIRE_BATCH]
+        try:
+            fired += _fire(chunk, page, caches, now)
+        except Exception as exc:
+            if len(chunk) == 1:
+                page.stuck.add(chunk[0].ticket.pk)
+                failures.append(exc)
+            else:
+                log.warning("firing %s tickets together failed; one at a time", len(chunk))
+                fired += _fire_one_by_one(chunk, page, caches, now, failures)
+        del page.due[: len(chunk)]
+    if failures:
+        raise failures[0]
+    return fired
+
+
+def _fire_one_by_one(
+    chunk: list[DueTicket], page: _Page, caches: _Caches, now: datetime, failures: list[Exception]
 ) -> int:
-    """Send what is due, in the ticket's own transaction, if nothing changed since the claim."""
-    with transaction.atomic():
-        locked = (
-            Ticket.objects.select_for_update(of=("self",))
-            .filter(pk=ticket.pk, next_check_at=page.lease)
-            .first()
-        )
-        if locked is None:
-            return 0  # changed since the claim; its change asked for a fresh check
-        send_after = notify_time(calendar, now)
-        # The CSAM's copy of a level 1+ escalation also carries the critical-ticket notice
-        # that is due: one mail per event per person (issue #11 §2).
-        notice_due = _csam_due(ticket, page)
-        fired: list[Escalation] = []
-        for trigger in plan.triggers:
-            escalation = escalation_fire(
-                ticket,
-                trigger,
-                now,
-                send_after,
-                policy=policy,
-                calendar=calendar,
-                recipients_of=caches.recipients_of,
-                engineers_of=caches.engineers_of,
-                critical_notice=notice_due,
-            )
-            if escalation is None:
-                continue
-            fired.append(escalation)
-            if notice_due and critical_notice_merged(escalation):
-                page.csam_notified.add(csam_key(ticket))
-                notice_due = False
-        for escalation in plan.reminders:
-            plan.upcoming.append(reminder_send(escalation, policy, calendar, now, send_after))
-        for escalation in fired:
-            if escalation.next_notify_at:
-                plan.upcoming.append(escalation.next_notify_at)
-        first = next((e for e in fired if e.level == Level.FIRST_LINE), None)
-        if first is not None:  # a level 1 fired now starts the level-2 timers
-            followup_plan(ticket, first.raised_at, False, policy, calendar, now, plan)
-        if notice_due:
-            csam_critical_notice(ticket, now, send_after)
-        _set_next_check(ticket, page.lease, plan.next_check(now))
-    return len(fired)
+    fired = 0
+    for one in chunk:
+        try:
+            fired += _fire([one], page, caches, now)
+        except Exception as exc:
+            page.stuck.add(one.ticket.pk)
+            failures.append(exc)
+    return fired
 
 
 def _sweep_page(page: _Page, caches: _Caches, now: datetime, result: SweepResult) -> None:
-    """Check each ticket of the page; on a failure, give back the tickets not yet checked."""
+    """Plan each ticket of the page, then fire what is due; on a failure, give back the
+    tickets not yet checked or fired (the one it failed on keeps its lease)."""
     done = 0
     try:
         for ticket in page.tickets:
             result.checked += 1
-            result.fired += _check(ticket, page, caches, now)
+            _check(ticket, page, caches, now)
             done += 1
+        result.fired += _fire_due(page, caches, now)
     except BaseException:
-        # The failing ticket keeps its lease (retried later); the others are checked now.
-        _release([t.pk for t in page.tickets[done + 1 :]], page.lease, now)
+        unchecked = [t.pk for t in page.tickets[done + 1 :]]
+        unfired = [d.ticket.pk for d in page.due if d.ticket.pk not in page.stuck]
+        _release(unchecked + unfired, page.lease, now)
         raise
     finally:
         _write_replanned(page, now)

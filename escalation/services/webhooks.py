@@ -14,7 +14,12 @@ from typing import Any
 
 from escalation.models import Escalation, Level, Reason
 from notifications.models import WebhookEventType
-from notifications.services.webhooks.events import iso, webhook_event_record
+from notifications.services.webhooks.events import (
+    iso,
+    webhook_event_build,
+    webhook_event_record,
+)
+from notifications.services.write_batch import WriteBatch
 from tickets.models import Ticket
 
 AT_RISK = {Reason.RESPONSE_WARNING: "response", Reason.RESOLUTION_WARNING: "resolution"}
@@ -39,8 +44,8 @@ def _escalation(escalation: Escalation) -> dict[str, Any]:
     }
 
 
-def escalation_raised_events(escalation: Escalation, now: datetime) -> None:
-    """The events of a new escalation record, in its transaction."""
+def escalation_raised_events(escalation: Escalation, now: datetime, batch: WriteBatch) -> None:
+    """The events of a new escalation record, written with the batch, in its transaction."""
     ticket = escalation.ticket
     for metrics, event_type in (
         (AT_RISK, WebhookEventType.CLOCK_AT_RISK),
@@ -48,15 +53,19 @@ def escalation_raised_events(escalation: Escalation, now: datetime) -> None:
     ):
         metric = metrics.get(Reason(escalation.reason))
         if metric is not None:
-            webhook_event_record(
-                event_type=event_type, ticket=ticket, now=now, data=_clock(ticket, metric)
+            batch.webhook_events.append(
+                webhook_event_build(
+                    event_type=event_type, ticket=ticket, now=now, data=_clock(ticket, metric)
+                )
             )
     if escalation.level >= Level.FIRST_LINE:
-        webhook_event_record(
-            event_type=WebhookEventType.ESCALATION_RAISED,
-            ticket=ticket,
-            now=now,
-            data=_escalation(escalation),
+        batch.webhook_events.append(
+            webhook_event_build(
+                event_type=WebhookEventType.ESCALATION_RAISED,
+                ticket=ticket,
+                now=now,
+                data=_escalation(escalation),
+            )
         )
 
 

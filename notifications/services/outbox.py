@@ -31,7 +31,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import F, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.crypto import salted_hmac
@@ -40,6 +40,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from contracts.bulk_sql import rows_insert
 from contracts.text import display_line
 from notifications.models import OutboxEmail, OutboxState
 from notifications.signals import outbox_refused
@@ -48,6 +49,7 @@ from tickets.models import Ticket
 log = logging.getLogger(__name__)
 
 SEND_TASK = "escalation.tasks.outbox_send_task"
+SEND_MANY_TASK = "notifications.tasks.outbox_send_many_task"
 
 
 @dataclass(frozen=True)
@@ -96,32 +98,43 @@ def outbox_publish_pause_end() -> None:
     _publish_pause.until = 0.0
 
 
-def task_publish(task: str, row_id: int, what: str) -> None:
-    """Ask a worker to run `task` for one row now; if the broker is down or stalls, the row's
-    relay handles it later (the outbox's, the webhooks').
+def task_publish(task: str, arg: int | list[int], what: str) -> None:
+    """Ask a worker to run `task` for one row (or a list of rows) now; if the broker is down or
+    stalls, the row's relay handles it later (the outbox's, the webhooks').
 
     Runs on commit, often inside a web request: the broker timeouts in settings bound the wait,
     a failure pauses publishing for a while, and no failure reaches the request (the row is
     saved and stays pending)."""
     if time.monotonic() < _publish_pause.until:
-        log.warning("broker unavailable; %s %s left for the relay (paused)", what, row_id)
+        log.warning("broker unavailable; %s %s left for the relay (paused)", what, arg)
         return
     try:
-        current_app.send_task(task, args=[row_id])
+        current_app.send_task(task, args=[arg])
     except Exception as exc:  # any broker or network failure: the relay is the fallback
         _publish_pause.until = time.monotonic() + settings.OUTBOX_PUBLISH_PAUSE_SECONDS
         log.warning(
             "broker unavailable; %s %s left for the relay (%s: %s)",
             what,
-            row_id,
+            arg,
             type(exc).__name__,
             exc,
         )
 
 
-def outbox_dispatch(outbox_id: int) -> None:
-    """Ask a worker to send now; if the broker is down or stalls the relay sends it later."""
-    task_publish(SEND_TASK, outbox_id, "outbox row")
+# Rows a worker is asked to send in one message: a sweep or a change that writes many mails
+# publishes once per this many (one publish costs about as much as writing ten rows), and the
+# rows still spread over the workers.
+SEND_CHUNK = 25
+
+
+def outbox_dispatch(outbox_id: int | list[int]) -> None:
+    """Ask a worker to send one row now, or several (one message per SEND_CHUNK rows); if the
+    broker is down or stalls the relay sends them later."""
+    if isinstance(outbox_id, int):
+        task_publish(SEND_TASK, outbox_id, "outbox row")
+        return
+    for start in range(0, len(outbox_id), SEND_CHUNK):
+        task_publish(SEND_MANY_TASK, outbox_id[start : start + SEND_CHUNK], "outbox rows")
 
 
 def _attachment_fields(attachment: EmailAttachment | None) -> dict[str, str]:
@@ -132,6 +145,62 @@ def _attachment_fields(attachment: EmailAttachment | None) -> dict[str, str]:
         "attachment_name": attachment.name,
         "attachment_type": attachment.content_type,
     }
+
+
+@dataclass(frozen=True)
+class OutboxDraft:
+    """One email to write: its key (written once), the mail, and where it belongs."""
+
+    key: str
+    email: Email
+    send_after: datetime
+    ticket: Ticket | None = None
+    escalation_id: int | None = None
+    auto_submitted: bool = True
+    # Written in its place when `key` was written before (a combined mail whose occasion was
+    # already told gets the plain copy).
+    instead: OutboxDraft | None = None
+
+    def row(self, now: datetime) -> OutboxEmail:
+        return OutboxEmail(
+            key=self.key,
+            message_id=message_id_for(self.key),
+            to_email=self.email.to_email,
+            to_name=self.email.to_name,
+            language=self.email.language,
+            subject=self.email.subject,
+            body_text=self.email.body_text,
+            body_html=self.email.body_html,
+            **_attachment_fields(self.email.attachment),
+            auto_submitted=self.auto_submitted,
+            ticket=self.ticket,
+            escalation_id=self.escalation_id,
+            created_at=now,
+            send_after=self.send_after,
+            planned_at=self.send_after,
+        )
+
+
+def outbox_write(
+    drafts: list[OutboxDraft], *, now: datetime, skip_written: bool = True
+) -> list[OutboxEmail]:
+    """Write emails in the caller's transaction with one INSERT and return the rows written; the
+    due ones are published on commit in one message per SEND_CHUNK rows. A draft whose key was
+    written before is left out (its `instead` written), or, without `skip_written`, raises
+    IntegrityError rather than sending twice (for keys that must be new)."""
+    rows = [draft.row(now) for draft in drafts]
+    if skip_written:
+        written = rows_insert(rows, skip_clashes=["key"])
+        keys = {row.key for row in written}
+        instead = [d.instead for d in drafts if d.key not in keys and d.instead is not None]
+        if instead:
+            written += rows_insert([d.row(now) for d in instead], skip_clashes=["key"])
+    else:
+        written = rows_insert(rows)
+    due = [row.pk for row in written if row.send_after <= now]
+    if due:
+        transaction.on_commit(functools.partial(outbox_dispatch, due if len(due) > 1 else due[0]))
+    return written
 
 
 def outbox_enqueue(
@@ -147,30 +216,16 @@ def outbox_enqueue(
     """Write one email in the caller's transaction; None if `key` was already written.
     `auto_submitted=False` for a person's own words (a reply), which an out-of-office may
     answer; everything the desk writes by itself is marked Auto-Submitted."""
-    row, created = OutboxEmail.objects.get_or_create(
+    draft = OutboxDraft(
         key=key,
-        defaults={
-            "message_id": message_id_for(key),
-            "to_email": email.to_email,
-            "to_name": email.to_name,
-            "language": email.language,
-            "subject": email.subject,
-            "body_text": email.body_text,
-            "body_html": email.body_html,
-            **_attachment_fields(email.attachment),
-            "auto_submitted": auto_submitted,
-            "ticket": ticket,
-            "escalation_id": escalation.pk if escalation is not None else None,
-            "created_at": now,
-            "send_after": send_after or now,
-            "planned_at": send_after or now,
-        },
+        email=email,
+        send_after=send_after or now,
+        ticket=ticket,
+        escalation_id=escalation.pk if escalation is not None else None,
+        auto_submitted=auto_submitted,
     )
-    if not created:
-        return None
-    if row.send_after <= now:
-        transaction.on_commit(lambda: outbox_dispatch(row.pk))
-    return row
+    written = outbox_write([draft], now=now)
+    return written[0] if written else None
 
 
 def outbox_enqueue_many(
@@ -183,56 +238,12 @@ def outbox_enqueue_many(
 ) -> list[OutboxEmail]:
     """Write several new emails in one INSERT (their keys must be new, e.g. a new escalation's);
     a clash raises IntegrityError rather than sending twice."""
-    rows = _rows_insert(
-        OutboxEmail(
-            key=key,
-            message_id=message_id_for(key),
-            to_email=email.to_email,
-            to_name=email.to_name,
-            language=email.language,
-            subject=email.subject,
-            body_text=email.body_text,
-            body_html=email.body_html,
-            **_attachment_fields(email.attachment),
-            ticket=ticket,
-            escalation_id=escalation.pk if escalation is not None else None,
-            created_at=now,
-            send_after=send_after,
-            planned_at=send_after,
-        )
+    escalation_id = escalation.pk if escalation is not None else None
+    drafts = [
+        OutboxDraft(key, email, send_after, ticket=ticket, escalation_id=escalation_id)
         for key, email in emails
-    )
-    if send_after <= now:
-        for row in rows:
-            transaction.on_commit(functools.partial(outbox_dispatch, row.pk))
-    return rows
-
-
-def _rows_insert(rows: Iterable[OutboxEmail]) -> list[OutboxEmail]:
-    """One INSERT ... RETURNING id of new rows, written out: every new ticket writes its mails
-    here, and the ORM's bulk_create spent more building the statement than the database spent
-    on it (bench_ticket_create). The same columns and values as bulk_create."""
-    objs = list(rows)
-    if not objs:
-        return objs
-    fields = [f for f in OutboxEmail._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(str(f.column)) for f in fields)
-    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
-    returning = quote(str(OutboxEmail._meta.pk.column))
-    sql = (
-        f"INSERT INTO {quote(OutboxEmail._meta.db_table)} ({columns}) "
-        f"VALUES {', '.join([marks] * len(objs))} RETURNING {returning}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = [row[0] for row in cursor.fetchall()]
-    for obj, pk in zip(objs, ids, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    return objs
+    ]
+    return outbox_write(drafts, now=now, skip_written=False)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -478,6 +489,23 @@ def outbox_relay(
     )
     ids = outbox_catchup_order(now=now, limit=limit)
     return send_within_budget(ids, lambda pk: outbox_send(outbox_id=pk, now=now), budget, clock)
+
+
+def outbox_send_many(
+    *,
+    outbox_ids: list[int],
+    now: datetime,
+    budget_seconds: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> int:
+    """Send rows published together, each claimed as `outbox_send` claims it (so never twice),
+    starting none after the relay's budget: the relay sends what is left."""
+    budget = (
+        float(settings.OUTBOX_RELAY_BUDGET_SECONDS) if budget_seconds is None else budget_seconds
+    )
+    return send_within_budget(
+        outbox_ids, lambda pk: outbox_send(outbox_id=pk, now=now), budget, clock
+    )
 
 
 def send_within_budget(

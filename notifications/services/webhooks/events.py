@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Model
 from django.db.models.sql import InsertQuery
 
 from notifications.models import (
@@ -90,51 +91,60 @@ def endpoint_wants(endpoint: WebhookEndpoint, event: WebhookEvent) -> bool:
     return endpoint.customer_id == event.customer_id and not event.internal
 
 
-def _candidates(event: WebhookEvent) -> tuple[str, list[Any]]:
-    """The active endpoints of the event's provider, and of its customer unless the event is
-    internal: plain SQL selecting CANDIDATE_FIELDS (built by the ORM it cost more than the
-    database's answer, on every ticket change)."""
+def _candidates(events: list[WebhookEvent]) -> tuple[str, list[Any]]:
+    """The active endpoints of the events' providers, and of their customers for the events
+    that are not internal (every endpoint any of them may go to): plain SQL selecting
+    CANDIDATE_FIELDS (built by the ORM it cost more than the database's answer, on every
+    ticket change)."""
     table = WebhookEndpoint._meta.db_table
-    owners, params = "provider_id = %s", [event.provider_id]
-    if not event.internal:
-        owners, params = "(provider_id = %s OR customer_id = %s)", [*params, event.customer_id]
+    providers = sorted({e.provider_id for e in events})
+    customers = sorted({e.customer_id for e in events if not e.internal})
+    owners, params = f"provider_id IN ({', '.join(['%s'] * len(providers))})", [*providers]
+    if customers:
+        owners = f"({owners} OR customer_id IN ({', '.join(['%s'] * len(customers))}))"
+        params += customers
     sql = f"SELECT {', '.join(CANDIDATE_FIELDS)} FROM {table} WHERE is_active AND {owners}"
     return sql, params
 
 
-def _event_insert(event: WebhookEvent) -> list[WebhookEndpoint]:
-    """INSERT `event` and return the endpoints that want it. On PostgreSQL both in one round
-    trip (a data-modifying WITH: every ticket change writes an event, and most have no
-    endpoint to go to); elsewhere the INSERT, then the SELECT."""
-    select_sql, select_params = _candidates(event)
+def _events_insert(events: list[WebhookEvent]) -> list[tuple[WebhookEndpoint, WebhookEvent]]:
+    """INSERT the events and return each with every endpoint that wants it. On PostgreSQL in
+    one round trip (a data-modifying WITH: every ticket change writes an event, and most have
+    no endpoint to go to); elsewhere one INSERT of the events, then one SELECT."""
+    select_sql, select_params = _candidates(events)
     if connection.vendor != "postgresql":
-        event.save(force_insert=True)
+        WebhookEvent.objects.bulk_create(events)
         with connection.cursor() as cursor:
             cursor.execute(select_sql, select_params)
-            joined = [(event.pk, *row) for row in cursor.fetchall()]
+            joined = [(None, *row) for row in cursor.fetchall()]
     else:
         meta = WebhookEvent._meta
         insert = InsertQuery(WebhookEvent)
-        insert.insert_values([f for f in meta.concrete_fields if not f.primary_key], [event])
+        objs: list[Model] = [*events]
+        insert.insert_values([f for f in meta.concrete_fields if not f.primary_key], objs)
         compiler = insert.get_compiler(connection=connection)
         compiler.returning_fields = [meta.pk]
         [(insert_sql, insert_params)] = compiler.as_sql()
         with connection.cursor() as cursor:
+            # The ids of one INSERT rise in the order of its rows: ORDER BY gives each event's.
             cursor.execute(
-                f"WITH event AS ({insert_sql}) "
-                f"SELECT event.*, wanted.* FROM event LEFT JOIN ({select_sql}) wanted ON true",
+                f"WITH event AS ({insert_sql}) SELECT event.*, wanted.* FROM event "
+                f"LEFT JOIN ({select_sql}) wanted ON true ORDER BY 1",
                 [*insert_params, *select_params],
             )
             joined = cursor.fetchall()
-        event.pk = joined[0][0]
-        event._state.adding, event._state.db = False, connection.alias
-    rows = [  # the backends hand JSON over as text: the field's own decoding, by hand
-        (pk, provider, customer, json.loads(wanted) if isinstance(wanted, str) else wanted)
+        for event, pk in zip(events, sorted({row[0] for row in joined}), strict=True):
+            event.pk = pk
+            event._state.adding, event._state.db = False, connection.alias
+    rows = {  # the backends hand JSON over as text: the field's own decoding, by hand
+        pk: (pk, provider, customer, json.loads(wanted) if isinstance(wanted, str) else wanted)
         for _, pk, provider, customer, wanted in joined
         if pk is not None
+    }
+    candidates = [
+        WebhookEndpoint.from_db(connection.alias, CANDIDATE_FIELDS, row) for row in rows.values()
     ]
-    candidates = [WebhookEndpoint.from_db(connection.alias, CANDIDATE_FIELDS, row) for row in rows]
-    return [endpoint for endpoint in candidates if endpoint_wants(endpoint, event)]
+    return [(ep, event) for event in events for ep in candidates if endpoint_wants(ep, event)]
 
 
 def deliveries_create(
@@ -156,7 +166,7 @@ def deliveries_create(
     return rows
 
 
-def webhook_event_record(
+def webhook_event_build(
     *,
     event_type: str,
     ticket: Ticket,
@@ -164,8 +174,8 @@ def webhook_event_record(
     data: dict[str, Any] | None = None,
     internal: bool = False,
 ) -> WebhookEvent:
-    """Write the event and its deliveries in the caller's transaction (module docstring)."""
-    event = WebhookEvent(
+    """An event, not yet written (`webhook_events_write` writes it)."""
+    return WebhookEvent(
         public_id=_public_id(),
         type=event_type,
         provider_id=ticket.provider_id,
@@ -175,7 +185,30 @@ def webhook_event_record(
         payload=webhook_event_data(ticket, data or {}),
         created_at=now,
     )
-    endpoints = _event_insert(event)
-    if endpoints:
-        deliveries_create([(endpoint, event) for endpoint in endpoints], now)
-    return event
+
+
+def webhook_events_write(events: list[WebhookEvent], now: datetime) -> list[WebhookEvent]:
+    """Write events and their deliveries in the caller's transaction (module docstring): one
+    round trip for the events and their endpoints (two off PostgreSQL), one INSERT of the
+    deliveries if any endpoint wants them."""
+    if not events:
+        return events
+    pairs = _events_insert(events)
+    if pairs:
+        deliveries_create(pairs, now)
+    return events
+
+
+def webhook_event_record(
+    *,
+    event_type: str,
+    ticket: Ticket,
+    now: datetime,
+    data: dict[str, Any] | None = None,
+    internal: bool = False,
+) -> WebhookEvent:
+    """Write the event and its deliveries in the caller's transaction (module docstring)."""
+    event = webhook_event_build(
+        event_type=event_type, ticket=ticket, now=now, data=data, internal=internal
+    )
+    return webhook_events_write([event], now)[0]
