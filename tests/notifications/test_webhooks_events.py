@@ -205,6 +205,37 @@ def test_clock_and_escalation_events_are_recorded_once_each(contract):
     assert "recipients" not in raised.payload["escalation"]
 
 
+def test_a_sweep_firing_two_customers_tickets_together_tells_each_customer_only_its_own(
+    contract,
+):
+    """One sweep writes the events of many tickets at once: each still goes only to the
+    endpoints that may see it."""
+    coordinator()
+    other = ContractFactory(provider_code="onitnow", package_code="ons")
+    ours, theirs, others = (
+        provider_endpoint(contract, URL),
+        customer_endpoint(contract, URL),
+        customer_endpoint(other, URL),
+    )
+    mine = [ticket_of(contract, "2026-06-05 17:00", priority_level="top") for _ in range(2)]
+    foreign = ticket_of(other, "2026-06-05 17:00", priority_level="top")
+    for moment in ("2026-06-05 17:01", "2026-06-08 08:45", "2026-06-08 09:00"):
+        sweep(moment)
+    fired = ["clock.at_risk", "clock.breached", "escalation.raised"]
+
+    def tickets_told(endpoint, kind: str) -> list[int]:
+        rows = WebhookDelivery.objects.filter(endpoint=endpoint, event__type=kind)
+        return sorted(rows.values_list("event__ticket_id", flat=True))
+
+    for kind in fired:
+        assert tickets_told(ours, kind) == sorted(t.pk for t in [*mine, foreign])
+        assert tickets_told(theirs, kind) == sorted(t.pk for t in mine)
+        assert tickets_told(others, kind) == [foreign.pk]
+    events = WebhookEvent.objects.filter(type__in=fired)
+    assert all(e.customer_id == e.ticket.customer_id for e in events)
+    assert all(e.payload["ticket"]["id"] == e.ticket_id for e in events)
+
+
 @pytest.mark.django_db
 def test_status_priority_and_sharing_changes_are_ticket_updated_events() -> None:
     from datetime import timedelta
