@@ -39,6 +39,7 @@ from contracts.models import (
     SlaPolicy,
     SlaTarget,
 )
+from contracts.selectors_escalation import escalation_contacts_of, escalation_policies_for
 
 SUBMITTER_ROLES = (ContactRoleKind.NAMED_CONTACT, ContactRoleKind.SUPPORT_SERVICES_MANAGER)
 
@@ -74,15 +75,7 @@ def catalogue_cache_clear() -> None:
 
 def escalation_policy_for(contract: Contract) -> EscalationPolicy:
     """The contract's own policy, else the catalogue's for its package, else D10's defaults."""
-    own = EscalationPolicy.objects.filter(contract=contract).first()
-    if own is not None:
-        return own
-    from_catalogue = (
-        EscalationPolicy.objects.filter(release_id=contract.package.release_id)
-        .filter(Q(packages=None) | Q(packages=contract.package_id))
-        .first()
-    )
-    return from_catalogue or EscalationPolicy()
+    return escalation_policies_for([contract])[contract.pk]
 
 
 # contract id -> (monotonic expiry, warning percent): a contract's own policy may be edited, so
@@ -343,14 +336,7 @@ def calendar_current(*, code: str) -> BusinessCalendar:
 
 def escalation_contacts_for(*, contract: Contract, level: int) -> list[EscalationContact]:
     """Contract-specific contacts for the level if any, else the catalogue's (SPEC §1.4)."""
-    own = list(EscalationContact.objects.filter(contract=contract, level=level))
-    if own:
-        return own
-    return list(
-        EscalationContact.objects.filter(release_id=contract.package.release_id, level=level)
-        .filter(Q(packages=None) | Q(packages=contract.package_id))
-        .distinct()
-    )
+    return escalation_contacts_of([contract], [level])[(contract.pk, level)]
 
 
 def named_contact_cap(contract: Contract) -> int | None:

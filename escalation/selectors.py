@@ -4,16 +4,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from contracts.models import Contract
-from contracts.selectors import escalation_contacts_for
 from contracts.selectors import escalation_policy_for as escalation_policy_for
+from contracts.selectors_escalation import escalation_contacts_of
+from escalation.models import Level
 from notifications.services.recipients import (
     COORDINATOR_GROUP,
     Recipient,
+    StaffMember,
     staff_languages_by_email,
+    staff_members,
     staff_recipient,
     ticket_staff_recipients,
 )
@@ -35,18 +41,12 @@ def _csam(contract: Contract) -> list[Recipient]:
 def escalation_contact_recipients(contract: Contract, level: int) -> list[Recipient]:
     """The contract's escalation contacts of `level` with an address; one who is also a staff
     member is written to in that person's language, everyone else in the desk's default."""
-    contacts = [c for c in escalation_contacts_for(contract=contract, level=level) if c.email]
-    languages = staff_languages_by_email(c.email for c in contacts)
-    return [
-        Recipient(c.role, c.name, c.email, languages.get(c.email.lower(), settings.LANGUAGE_CODE))
-        for c in contacts
-    ]
+    return Audience.of([], contacts_of=[(contract, level)]).contacts[(contract.pk, level)]
 
 
 def ticket_engineers(ticket: Ticket) -> list[Recipient]:
     """The people who work the ticket: its assignee, else its line's group (issue #11 §2)."""
-    role = "assignee" if ticket.assignee_id is not None else "line"
-    return [member.recipient(role) for member in ticket_staff_recipients(ticket)]
+    return Audience.of([ticket]).engineers(ticket)
 
 
 def escalation_recipients(ticket: Ticket, level: int) -> tuple[list[Recipient], str]:
@@ -54,30 +54,92 @@ def escalation_recipients(ticket: Ticket, level: int) -> tuple[list[Recipient], 
 
     A warning goes to the people who work the ticket (its assignee, else its line's group,
     issue #11 §2) and the support coordinators."""
-    contract = ticket.contract
-    if level == 0:
-        people = ticket_engineers(ticket)
-        coordinators = (
-            get_user_model()
-            .objects.filter(groups__name=COORDINATOR_GROUP, is_active=True)
-            .select_related("staff_profile")
-            .order_by("pk")
+    warning = level == Level.WARNING
+    contacts_of = [] if warning else [(ticket.contract, level)]
+    audience = Audience.of([ticket], contacts_of=contacts_of, coordinators=warning)
+    return audience.recipients(ticket, level)
+
+
+@dataclass
+class Audience:
+    """Who is told of the escalations of many tickets: read in a few queries, whatever the
+    number of tickets and contracts (a sweep's batch), then answered per ticket and level."""
+
+    # (contract, level) -> its escalation contacts with an address
+    contacts: dict[tuple[int, int], list[Recipient]]
+    coordinators: list[Recipient]
+    # assignee -> how to write to them (active, with an address)
+    assignees: dict[int, StaffMember]
+
+    @classmethod
+    def of(
+        cls,
+        tickets: Iterable[Ticket],
+        *,
+        contacts_of: Iterable[tuple[Contract, int]] = (),
+        coordinators: bool = False,
+    ) -> Audience:
+        """For `tickets`' engineers, the escalation contacts of each (contract, level) of
+        `contacts_of`, and the support coordinators if asked for (warnings)."""
+        pairs = list(contacts_of)
+        contacts: dict[tuple[int, int], list[Recipient]] = {}
+        if pairs:
+            contracts = {contract.pk: contract for contract, _ in pairs}
+            rows = escalation_contacts_of(contracts.values(), {level for _, level in pairs})
+            found = {key: [c for c in people if c.email] for key, people in rows.items()}
+            everyone = (c.email for people in found.values() for c in people)
+            languages = staff_languages_by_email(everyone)
+            default = settings.LANGUAGE_CODE
+            for key, people in found.items():
+                contacts[key] = [
+                    Recipient(c.role, c.name, c.email, languages.get(c.email.lower(), default))
+                    for c in people
+                ]
+        assigned = {t.assignee_id for t in tickets if t.assignee_id is not None}
+        return cls(
+            contacts=contacts,
+            coordinators=_coordinators() if coordinators else [],
+            assignees=staff_members(assigned),
         )
-        people += [
-            coordinator
-            for user in coordinators
-            if (coordinator := _staff_recipient(user, "support coordinator")) is not None
-        ]
-        problem = "" if people else "no assignee and no support coordinator with an email address"
-        return _unique(people), problem
-    contacts = escalation_contact_recipients(contract, level)
-    everyone = contacts + _csam(contract)
-    if not contacts:
-        return _unique(everyone), (
-            f"contract {contract.reference} has no level-{level} escalation contact with an "
-            "email address"
-        )
-    return _unique(everyone), ""
+
+    def engineers(self, ticket: Ticket) -> list[Recipient]:
+        """The people who work the ticket: its assignee, else its line's group."""
+        if ticket.assignee_id is not None:
+            member = self.assignees.get(ticket.assignee_id)
+            return [member.recipient("assignee")] if member else []
+        return [member.recipient("line") for member in ticket_staff_recipients(ticket)]
+
+    def recipients(self, ticket: Ticket, level: int) -> tuple[list[Recipient], str]:
+        """`escalation_recipients` of the ticket at `level`."""
+        contract = ticket.contract
+        if level == 0:
+            people = self.engineers(ticket) + self.coordinators
+            problem = (
+                "" if people else "no assignee and no support coordinator with an email address"
+            )
+            return _unique(people), problem
+        contacts = self.contacts[(contract.pk, level)]
+        everyone = contacts + _csam(contract)
+        if not contacts:
+            return _unique(everyone), (
+                f"contract {contract.reference} has no level-{level} escalation contact with an "
+                "email address"
+            )
+        return _unique(everyone), ""
+
+
+def _coordinators() -> list[Recipient]:
+    users = (
+        get_user_model()
+        .objects.filter(groups__name=COORDINATOR_GROUP, is_active=True)
+        .select_related("staff_profile")
+        .order_by("pk")
+    )
+    return [
+        coordinator
+        for user in users
+        if (coordinator := _staff_recipient(user, "support coordinator")) is not None
+    ]
 
 
 def _unique(recipients: list[Recipient]) -> list[Recipient]:

@@ -8,7 +8,6 @@ events are collected in a `WriteBatch` that the caller flushes in the same trans
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -18,7 +17,7 @@ from contracts.bulk_sql import case_by_pk, rows_insert
 from contracts.businesstime import Calendar, deadline
 from contracts.models import Contact, EscalationPolicy
 from escalation.models import Escalation, Level
-from escalation.selectors import escalation_recipients, ticket_engineers
+from escalation.selectors import Audience
 from escalation.services.emails import (
     ENGINEER_KEY_PART,
     csam_ticket_email,
@@ -32,9 +31,6 @@ from notifications.services.recipients import Recipient, staff_recipient
 from notifications.services.write_batch import WriteBatch
 from tickets.models import Ticket, TicketEvent
 from tickets.services.clocks import whole_second
-
-RecipientLookup = Callable[[Ticket, int], tuple[list[Recipient], str]]
-EngineerLookup = Callable[[Ticket], list[Recipient]]
 
 # The fields of the unique constraint `escalation_exactly_once`.
 EXACTLY_ONCE = ("ticket", "level", "reason", "clock_version", "occasion")
@@ -56,14 +52,6 @@ class FireRequest:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Lookups:
-    """Who is told: a sweep passes its per-sweep caches."""
-
-    recipients_of: RecipientLookup = escalation_recipients
-    engineers_of: EngineerLookup = ticket_engineers
-
-
 @dataclass
 class Fired:
     # Per request, its new escalation, or None when it had fired before.
@@ -72,13 +60,17 @@ class Fired:
     noticed: set[int] = field(default_factory=set)
 
 
-def escalations_fire(
-    requests: list[FireRequest], now: datetime, batch: WriteBatch, lookups: Lookups = Lookups()
-) -> Fired:
+def escalations_fire(requests: list[FireRequest], now: datetime, batch: WriteBatch) -> Fired:
     """Write the records of `requests` in one INSERT and queue the mails and events of those
     that are new in `batch` (issue #11 §2: the people who work the ticket, its assignee or
-    else its line's group, hear of a level 1+ escalation once, unless told as recipients)."""
-    resolved = [lookups.recipients_of(r.ticket, r.trigger.level) for r in requests]
+    else its line's group, hear of a level 1+ escalation once, unless told as recipients).
+    Who is told is read for all the requests at once (Audience)."""
+    audience = Audience.of(
+        [r.ticket for r in requests],
+        contacts_of=[(r.ticket.contract, r.trigger.level) for r in requests if r.trigger.level],
+        coordinators=any(r.trigger.level == Level.WARNING for r in requests),
+    )
+    resolved = [audience.recipients(r.ticket, r.trigger.level) for r in requests]
     records = [
         _record(request, recipients, problem, now)
         for request, (recipients, problem) in zip(requests, resolved, strict=True)
@@ -90,7 +82,7 @@ def escalations_fire(
             fired.escalations.append(None)  # fired before, by this or a concurrent sweep
             continue
         notice = request.critical_notice and request.ticket.pk not in fired.noticed
-        if _announce(record, request, recipients, problem, now, batch, lookups, notice):
+        if _announce(record, request, recipients, problem, now, batch, audience, notice):
             fired.noticed.add(request.ticket.pk)
         fired.escalations.append(record)
     return fired
@@ -152,7 +144,7 @@ def _announce(
     problem: str,
     now: datetime,
     batch: WriteBatch,
-    lookups: Lookups,
+    audience: Audience,
     critical_notice: bool,
 ) -> bool:
     """Queue a new escalation's mails and events; True if the CSAM's critical-ticket notice
@@ -161,7 +153,7 @@ def _announce(
     merged = _critical_notice_merge(escalation, recipients, send_after, critical_notice, batch)
     _notify(escalation, [r for r in recipients if r != merged], send_after, 0, batch)
     if escalation.level >= Level.FIRST_LINE:
-        engineers = lookups.engineers_of(escalation.ticket)
+        engineers = audience.engineers(escalation.ticket)
         _engineers_notify(escalation, recipients, engineers, send_after, batch)
     batch.ticket_events.append(
         TicketEvent(
@@ -335,7 +327,6 @@ __all__ = [
     "Email",
     "FireRequest",
     "Fired",
-    "Lookups",
     "ReminderRequest",
     "Trigger",
     "csam_critical_notice",

@@ -35,13 +35,12 @@ from django.db.models import Max
 from contracts.bulk_sql import case_by_pk
 from contracts.calendars import calendar_by_pk
 from contracts.models import EscalationPolicy
-from escalation.models import Escalation, Level
-from escalation.selectors import escalation_policy_for, escalation_recipients, ticket_engineers
-from escalation.services.firing import Lookups, csam_key
+from contracts.selectors_escalation import escalation_policies_for
+from escalation.models import Escalation
+from escalation.services.firing import csam_key
 from escalation.services.planning import ticket_plan
 from escalation.services.sweep_firing import FIRE_BATCH, DueTicket, tickets_fire
 from notifications.models import OutboxEmail
-from notifications.services.recipients import Recipient
 from tickets.models import OPEN_STATUSES, ClockSegment, SegmentState, SlaClock, Status, Ticket
 from tickets.services.clocks import whole_second
 from tickets.sla import Pause
@@ -92,32 +91,20 @@ class _Page:
 
 @dataclass
 class _Caches:
-    """Per sweep: a contract's policy and recipients do not change within a sweep."""
+    """Per sweep: a contract's policy does not change within a sweep."""
 
     policies: dict[int, EscalationPolicy] = field(default_factory=dict)
-    recipients: dict[tuple[object, ...], tuple[list[Recipient], str]] = field(default_factory=dict)
-    engineers: dict[tuple[int | None, str], list[Recipient]] = field(default_factory=dict)
+
+    def policies_load(self, tickets: list[Ticket]) -> None:
+        """The policies of the tickets' contracts not read yet, in a few queries."""
+        contracts = {
+            t.contract_id: t.contract for t in tickets if t.contract_id not in self.policies
+        }
+        if contracts:
+            self.policies.update(escalation_policies_for(contracts.values()))
 
     def policy(self, ticket: Ticket) -> EscalationPolicy:
-        if ticket.contract_id not in self.policies:
-            self.policies[ticket.contract_id] = escalation_policy_for(ticket.contract)
         return self.policies[ticket.contract_id]
-
-    def recipients_of(self, ticket: Ticket, level: int) -> tuple[list[Recipient], str]:
-        # Warnings name the people who work the ticket: its assignee, else its line's group.
-        key: tuple[object, ...] = (ticket.contract_id, level)
-        if level == Level.WARNING:
-            key += (ticket.assignee_id, ticket.line)
-        if key not in self.recipients:
-            self.recipients[key] = escalation_recipients(ticket, level)
-        return self.recipients[key]
-
-    def engineers_of(self, ticket: Ticket) -> list[Recipient]:
-        """Who works the ticket (told of its escalations), once per assignee or line."""
-        key = (ticket.assignee_id, ticket.line)
-        if key not in self.engineers:
-            self.engineers[key] = ticket_engineers(ticket)
-        return self.engineers[key]
 
 
 def _claim(now: datetime, batch: int, lease: datetime) -> list[int]:
@@ -235,8 +222,7 @@ def _check(ticket: Ticket, page: _Page, caches: _Caches, now: datetime) -> None:
 
 def _fire(due: list[DueTicket], page: _Page, caches: _Caches, now: datetime) -> int:
     """Fire one batch; its tickets' next checks join the page's."""
-    lookups = Lookups(caches.recipients_of, caches.engineers_of)
-    fired, next_checks = tickets_fire(due, page.lease, lookups, now)
+    fired, next_checks = tickets_fire(due, page.lease, now)
     page.replanned.update(next_checks)
     return fired
 
@@ -282,6 +268,7 @@ def _sweep_page(page: _Page, caches: _Caches, now: datetime, result: SweepResult
     tickets not yet checked or fired (the one it failed on keeps its lease)."""
     done = 0
     try:
+        caches.policies_load(page.tickets)
         for ticket in page.tickets:
             result.checked += 1
             _check(ticket, page, caches, now)

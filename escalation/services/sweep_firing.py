@@ -23,7 +23,6 @@ from escalation.models import Level
 from escalation.services.firing import (
     Fired,
     FireRequest,
-    Lookups,
     ReminderRequest,
     csam_critical_notice,
     escalations_fire,
@@ -58,7 +57,7 @@ def notify_time(calendar: Calendar, now: datetime) -> datetime:
 
 
 def tickets_fire(
-    due: list[DueTicket], lease: datetime, lookups: Lookups, now: datetime
+    due: list[DueTicket], lease: datetime, now: datetime
 ) -> tuple[int, dict[int, datetime | None]]:
     """Send what is due for these tickets in one transaction, for those still on `lease`;
     (escalations fired, the next check of each ticket that was sent for)."""
@@ -78,7 +77,7 @@ def tickets_fire(
             for d in due
             for trigger in d.plan.triggers
         ]
-        fired = escalations_fire(requests, now, batch, lookups)
+        fired = escalations_fire(requests, now, batch)
         # The plans as loaded stay as they were: a failed attempt is tried again from them.
         outcome = {d.ticket.pk: Plan(upcoming=list(d.plan.upcoming)) for d in due}
         _timers_of_fired(requests, fired, outcome, now)

@@ -113,9 +113,9 @@ def line_members_cache_clear(**kwargs: Any) -> None:
     _LINE_MEMBERS.clear()
 
 
-def _members(where: str, param: int | str) -> list[StaffMember]:
+def _members(where: str, *params: int | str) -> list[StaffMember]:
     with connection.cursor() as cursor:
-        cursor.execute(f"{_staff_members_sql()}{where} ORDER BY u.id", [param])
+        cursor.execute(f"{_staff_members_sql()}{where} ORDER BY u.id", list(params))
         rows = cursor.fetchall()
     default = str(settings.LANGUAGE_CODE)
     return [
@@ -138,6 +138,15 @@ def _line_members(group_name: str) -> list[StaffMember]:
     )
     _LINE_MEMBERS[group_name] = (clock + LINE_MEMBERS_CACHE_SECONDS, members)
     return members
+
+
+def staff_members(pks: Iterable[int]) -> dict[int, StaffMember]:
+    """The active staff members with an address among `pks`, in one query."""
+    wanted = sorted(set(pks))
+    if not wanted:
+        return {}
+    members = _members(f"u.id IN ({', '.join(['%s'] * len(wanted))})", *wanted)
+    return {member.pk: member for member in members}
 
 
 def ticket_staff_recipients(ticket: Ticket, *, exclude: Any = None) -> list[StaffMember]:

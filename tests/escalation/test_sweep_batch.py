@@ -38,23 +38,27 @@ SWEEP_QUERIES = {WARNING: 23, BREACH: 24, REMINDER: 25}
 
 
 def top_tickets(count: int) -> list[Ticket]:
-    """`count` Top tickets of one ONS contract, half assigned to an engineer, half left to the
-    first line (two engineers); a support coordinator."""
+    """`count` Top tickets, each of its own customer's ONS contract; every other one assigned
+    to an engineer of its own, the others left to the first line (two engineers); a support
+    coordinator."""
     coordinator()
     line = Group.objects.get_or_create(name="First line")[0]
-    engineers = [UserFactory(username=f"engineer{n}") for n in range(2)]
-    for engineer in engineers:
-        engineer.groups.add(line)
-    contract = ContractFactory(provider_code="onitnow", package_code="ons")
-    contact = named_contact(contract)
+    for n in range(2):
+        UserFactory(username=f"line{n}").groups.add(line)
     tickets = []
     for n in range(count):
+        contract = ContractFactory(provider_code="onitnow", package_code="ons")
         ticket = create_ticket(
-            contact, ams(REGISTERED), priority_level="top", send_receipt=False, subject=f"T{n}"
+            named_contact(contract),
+            ams(REGISTERED),
+            priority_level="top",
+            send_receipt=False,
+            subject=f"T{n}",
         )
         if n % 2:
+            engineer = UserFactory(username=f"engineer{n}")
             ticket = ticket_assign(
-                ticket=ticket, assignee=engineers[0], now=ams(REGISTERED), actor=engineers[0]
+                ticket=ticket, assignee=engineer, now=ams(REGISTERED), actor=engineer
             )
         tickets.append(ticket)
     assert sweep("2026-06-05 17:01") == 0  # the first check plans the warning
