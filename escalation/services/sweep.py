@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 
-from contracts.bulk_sql import case_by_pk
+from contracts.bulk_sql import case_by_pk, execute_unsynced
 from contracts.calendars import calendar_by_pk
 from contracts.models import EscalationPolicy
 from contracts.selectors_escalation import escalation_policies_for
@@ -108,16 +108,29 @@ class _Caches:
 
 
 def _claim(now: datetime, batch: int, lease: datetime) -> list[int]:
-    with transaction.atomic():
-        ids = list(
-            Ticket.objects.select_for_update(skip_locked=True)
-            .filter(next_check_at__lte=now)
-            .order_by("next_check_at", "pk")
-            .values_list("pk", flat=True)[:batch]
-        )
-        if ids:
+    """Lease the next `batch` due tickets that no other sweep holds: one statement (its commit
+    need not wait for the disk: a lease lost in a crash of the database only makes its tickets
+    due again)."""
+    if connection.vendor != "postgresql":  # SQLite has one writer at a time
+        with transaction.atomic():
+            ids = list(
+                Ticket.objects.filter(next_check_at__lte=now)
+                .order_by("next_check_at", "pk")
+                .values_list("pk", flat=True)[:batch]
+            )
             Ticket.objects.filter(pk__in=ids).update(next_check_at=lease)
-    return ids
+        return ids
+    quote = connection.ops.quote_name
+    table, pk = quote(Ticket._meta.db_table), quote(str(Ticket._meta.pk.column))
+    column = quote("next_check_at")
+    ops = connection.ops
+    rows = execute_unsynced(
+        f"UPDATE {table} SET {column} = %s WHERE {pk} IN (SELECT {pk} FROM {table} "
+        f"WHERE {column} <= %s ORDER BY {column}, {pk} LIMIT %s FOR UPDATE SKIP LOCKED) "
+        f"RETURNING {pk}",
+        [ops.adapt_datetimefield_value(lease), ops.adapt_datetimefield_value(now), batch],
+    )
+    return [row[0] for row in rows]
 
 
 def _load(ids: list[int], lease: datetime) -> _Page:
@@ -159,18 +172,19 @@ def _write_replanned(page: _Page, now: datetime) -> None:
 
 
 def _next_checks_write(checks: dict[int, datetime | None], lease: datetime) -> None:
-    """One UPDATE, a compare-and-set on the lease, of the next checks of many tickets."""
+    """One UPDATE, a compare-and-set on the lease, of the next checks of many tickets (its
+    commit need not wait for the disk: next checks lost in a crash of the database leave their
+    tickets on the lease, checked again after it)."""
     ops, quote = connection.ops, connection.ops.quote_name
     column = quote("next_check_at")
     values = {pk: ops.adapt_datetimefield_value(at) for pk, at in checks.items()}
     case, params = case_by_pk(Ticket, values, otherwise=column)
-    sql = (
+    execute_unsynced(
         f"UPDATE {quote(Ticket._meta.db_table)} SET {column} = {case} "
         f"WHERE {quote(str(Ticket._meta.pk.column))} IN ({', '.join(['%s'] * len(checks))}) "
-        f"AND {column} = %s"
+        f"AND {column} = %s",
+        [*params, *checks, ops.adapt_datetimefield_value(lease)],
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *checks, ops.adapt_datetimefield_value(lease)])
 
 
 def _release(ids: list[int], lease: datetime, now: datetime) -> None:

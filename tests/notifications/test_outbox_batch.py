@@ -106,3 +106,30 @@ def test_a_published_list_starts_no_send_after_its_budget_and_leaves_the_rest_pe
     assert sent == 2
     states = dict(OutboxEmail.objects.values_list("key", "state"))
     assert states == {"a": OutboxState.SENT, "b": OutboxState.SENT, "c": OutboxState.PENDING}
+
+
+def test_the_same_words_to_many_people_are_rendered_once_and_addressed_to_each(
+    monkeypatch: Any,
+) -> None:
+    from notifications.services import emails as emails_module
+    from notifications.services.recipients import Recipient
+
+    emails_module._bodies.cache_clear()
+    rendered: list[str] = []
+    real = emails_module.render_to_string
+
+    def counting(name: str, context: dict[str, Any]) -> str:
+        rendered.append(name)
+        return real(name, context)
+
+    monkeypatch.setattr(emails_module, "render_to_string", counting)
+    words = {"language": "nl", "subject": "s", "heading": "h", "facts": [("Ticket", "SD-1")]}
+    line = [Recipient("line", f"Engineer {n}", f"e{n}@provider.example") for n in range(3)]
+    mails = [emails_module.render(recipient=r, intro="Waarschuwing", **words) for r in line]
+    assert len(rendered) == 2  # the text and the HTML, once
+    assert [m.to_email for m in mails] == [r.email for r in line]
+    assert len({(m.body_text, m.body_html) for m in mails}) == 1
+    other = emails_module.render(recipient=line[0], intro="Escalatie", **words)
+    assert len(rendered) == 4
+    assert "Escalatie" in other.body_text
+    assert "Escalatie" not in mails[0].body_text
