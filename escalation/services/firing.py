@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 
 from django.db import connection
 
-from contracts.bulk_sql import case_by_pk, rows_insert
+from contracts.bulk_sql import case_by_pk
 from contracts.businesstime import Calendar, deadline
+from contracts.inserts import insert_returning
 from contracts.models import Contact, EscalationPolicy
 from escalation.models import Escalation, Level
 from escalation.selectors import Audience
@@ -75,7 +76,7 @@ def escalations_fire(requests: list[FireRequest], now: datetime, batch: WriteBat
         _record(request, recipients, problem, now)
         for request, (recipients, problem) in zip(requests, resolved, strict=True)
     ]
-    new = {id(record) for record in rows_insert(records, skip_clashes=EXACTLY_ONCE)}
+    new = {id(record) for record in insert_returning(records, skip_clashes=EXACTLY_ONCE)}
     fired = Fired()
     for request, record, (recipients, problem) in zip(requests, records, resolved, strict=True):
         if id(record) not in new:

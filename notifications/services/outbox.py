@@ -40,7 +40,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from contracts.bulk_sql import rows_insert
+from contracts.inserts import insert_returning
 from contracts.text import display_line
 from notifications.models import OutboxEmail, OutboxState
 from notifications.signals import outbox_refused
@@ -190,13 +190,13 @@ def outbox_write(
     IntegrityError rather than sending twice (for keys that must be new)."""
     rows = [draft.row(now) for draft in drafts]
     if skip_written:
-        written = rows_insert(rows, skip_clashes=["key"])
+        written = insert_returning(rows, skip_clashes=["key"])
         keys = {row.key for row in written}
         instead = [d.instead for d in drafts if d.key not in keys and d.instead is not None]
         if instead:
-            written += rows_insert([d.row(now) for d in instead], skip_clashes=["key"])
+            written += insert_returning([d.row(now) for d in instead], skip_clashes=["key"])
     else:
-        written = rows_insert(rows)
+        written = insert_returning(rows)
     due = [row.pk for row in written if row.send_after <= now]
     if due:
         transaction.on_commit(functools.partial(outbox_dispatch, due if len(due) > 1 else due[0]))
