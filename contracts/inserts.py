@@ -32,6 +32,27 @@ from django.db.models.sql import InsertQuery
 M = TypeVar("M", bound=Model)
 
 
+def insert_statement(group: Sequence[Model]) -> tuple[str, list[Any]]:
+    """The INSERT ... RETURNING <pk> of `group` (unsaved instances of one model), as the ORM's
+    insert compiler writes it, for a statement of one's own (a WITH, a relaxed commit)."""
+    meta = type(group[0])._meta
+    for instance in group:  # a relation set before its row was saved: take its key now
+        instance._prepare_related_fields_for_save(operation_name="rows_insert")  # type: ignore[attr-defined]
+    query = InsertQuery(type(group[0]))
+    query.insert_values([f for f in meta.concrete_fields if not f.primary_key], list(group))
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    return sql, list(params)
+
+
+def mark_saved(instance: Model, pk: Any) -> None:
+    """`instance` is the row `pk` now, as after save()."""
+    instance.pk = pk
+    instance._state.adding = False
+    instance._state.db = connection.alias
+
+
 def rows_insert(*groups: Sequence[Model]) -> None:
     """INSERT each group (unsaved instances of one model) and set their primary keys."""
     filled = [list(group) for group in groups if group]
@@ -43,14 +64,7 @@ def rows_insert(*groups: Sequence[Model]) -> None:
     selects: list[str] = []
     params: list[Any] = []
     for n, group in enumerate(filled):
-        meta = type(group[0])._meta
-        for instance in group:  # a relation set before its row was saved: take its key now
-            instance._prepare_related_fields_for_save(operation_name="rows_insert")  # type: ignore[attr-defined]
-        query = InsertQuery(type(group[0]))
-        query.insert_values([f for f in meta.concrete_fields if not f.primary_key], group)
-        compiler = query.get_compiler(connection=connection)
-        compiler.returning_fields = [meta.pk]
-        [(sql, sql_params)] = compiler.as_sql()
+        sql, sql_params = insert_statement(group)
         ctes.append(f"i{n} AS ({sql})")
         selects.append(f"SELECT {n}, * FROM i{n}")
         params += sql_params
@@ -62,9 +76,7 @@ def rows_insert(*groups: Sequence[Model]) -> None:
         keys[n].append(pk)
     for group, pks in zip(filled, keys, strict=True):
         for instance, pk in zip(group, pks, strict=True):
-            instance.pk = pk
-            instance._state.adding = False
-            instance._state.db = connection.alias
+            mark_saved(instance, pk)
 
 
 def insert_returning(objs: Sequence[M], *, skip_clashes: Sequence[str] = ()) -> list[M]:

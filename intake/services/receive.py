@@ -23,6 +23,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
+from contracts.bulk_sql import execute_unsynced
+from contracts.inserts import insert_statement, mark_saved
 from contracts.text import display_line
 from intake.identity import (
     dedupe_key_for,
@@ -106,14 +108,27 @@ def inbound_refuse(
         return InboundMessage.objects.get(dedupe_key=key), False
 
 
-def _insert(**fields: object) -> InboundMessage:
+def _insert(*, routed_next: bool, **fields: object) -> InboundMessage:
     """One INSERT, committed on its own when no transaction is open (autocommit: no BEGIN and
     COMMIT round trips); inside a caller's transaction a savepoint keeps a duplicate's
-    IntegrityError from breaking it."""
+    IntegrityError from breaking it.
+
+    `routed_next`: the caller routes the message right away and answers its transport only
+    after that. Then the commit does not wait for the disk (PostgreSQL's synchronous_commit
+    off for this one statement, contracts.bulk_sql): the routing's own commit waits for it,
+    and the log reaches the disk in order, so the raw bytes are on disk before the routing's
+    outcome is, and before the transport is told the message was taken (a crash of the
+    database before that loses a message the transport still holds and delivers again)."""
     if connection.in_atomic_block:
         with transaction.atomic():
             return InboundMessage.objects.create(**fields)
-    return InboundMessage.objects.create(**fields)
+    if not routed_next:
+        return InboundMessage.objects.create(**fields)
+    inbound = InboundMessage(**fields)
+    sql, params = insert_statement([inbound])
+    [(pk,)] = execute_unsynced(sql, params)
+    mark_saved(inbound, pk)
+    return inbound
 
 
 def inbound_store(
@@ -142,6 +157,7 @@ def inbound_store(
             mailbox=mailbox,
             received_at=now,
             attempts=1 if claimed else 0,
+            routed_next=claimed,
         )
         return inbound, True
     except IntegrityError:  # stored before: a redelivery, acknowledged with no effect

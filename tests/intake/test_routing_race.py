@@ -12,10 +12,11 @@ from unittest import mock
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from intake.models import InboundMessage, Outcome
 from intake.parsing import parse_message
-from intake.services.receive import inbound_process, inbound_store
+from intake.services.receive import inbound_process, inbound_receive, inbound_store
 from tests.intake.conftest import NOW, Desk
 from tests.intake.mail import message
 from tickets.models import Ticket, TicketMessage
@@ -64,3 +65,24 @@ def test_two_routers_of_one_reply_add_it_to_the_ticket_once(live_desk: Desk) -> 
     added = TicketMessage.objects.filter(ticket=ticket, body__contains="nog steeds niet")
     assert added.count() == 1
     assert row.ticket_message_id == added.get().pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's synchronous_commit")
+def test_only_the_raw_store_skips_the_wait_for_the_disk_the_routing_commit_waits(
+    live_desk: Desk,
+) -> None:
+    # The routing's synchronous commit flushes the log in order, raw store included, before
+    # inbound_receive returns and the transport is told the message was taken.
+    with CaptureQueriesContext(connection) as ctx:
+        inbound, created = inbound_receive(raw=message(), transport="pipe", now=NOW)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert created
+    assert inbound.outcome == Outcome.TICKET
+    assert sql[0].startswith(
+        'SET LOCAL synchronous_commit TO OFF; INSERT INTO "intake_inboundmessage"'
+    )
+    assert sum("synchronous_commit" in s for s in sql) == 1
+    assert sql[-1] == "COMMIT"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)

@@ -19,9 +19,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Model
-from django.db.models.sql import InsertQuery
 
+from contracts.inserts import insert_statement, mark_saved
 from notifications.models import (
     DeliveryStatus,
     WebhookDelivery,
@@ -118,13 +117,7 @@ def _events_insert(events: list[WebhookEvent]) -> list[tuple[WebhookEndpoint, We
             cursor.execute(select_sql, select_params)
             joined = [(None, *row) for row in cursor.fetchall()]
     else:
-        meta = WebhookEvent._meta
-        insert = InsertQuery(WebhookEvent)
-        objs: list[Model] = [*events]
-        insert.insert_values([f for f in meta.concrete_fields if not f.primary_key], objs)
-        compiler = insert.get_compiler(connection=connection)
-        compiler.returning_fields = [meta.pk]
-        [(insert_sql, insert_params)] = compiler.as_sql()
+        insert_sql, insert_params = insert_statement(events)
         with connection.cursor() as cursor:
             # The ids of one INSERT rise in the order of its rows: ORDER BY gives each event's.
             cursor.execute(
@@ -134,8 +127,7 @@ def _events_insert(events: list[WebhookEvent]) -> list[tuple[WebhookEndpoint, We
             )
             joined = cursor.fetchall()
         for event, pk in zip(events, sorted({row[0] for row in joined}), strict=True):
-            event.pk = pk
-            event._state.adding, event._state.db = False, connection.alias
+            mark_saved(event, pk)
     rows = {  # the backends hand JSON over as text: the field's own decoding, by hand
         pk: (pk, provider, customer, json.loads(wanted) if isinstance(wanted, str) else wanted)
         for _, pk, provider, customer, wanted in joined
