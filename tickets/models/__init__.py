@@ -13,6 +13,7 @@ from tickets.models.activity import (
     UpdateKind,
 )
 from tickets.models.attachments import Attachment, attachment_path
+from tickets.models.figures import FiguresMonth, MonthClockFigures, MonthTicketFigures
 from tickets.models.problems import Problem, ProblemCounter, ProblemOrigin, ProblemStatus
 from tickets.models.ticket import (
     OPEN_STATUSES,
@@ -45,11 +46,14 @@ __all__ = [
     "Attachment",
     "Channel",
     "ClockSegment",
+    "FiguresMonth",
     "ImpactEffect",
     "ImpactScope",
     "Line",
     "MessageKind",
     "Metric",
+    "MonthClockFigures",
+    "MonthTicketFigures",
     "PriorityChangeRequest",
     "PriorityReason",
     "Problem",
