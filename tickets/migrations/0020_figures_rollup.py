@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('month', models.DateField(verbose_name='month')),
                 ('version', models.PositiveIntegerField(default=0)),
                 ('rolled_version', models.PositiveIntegerField(blank=True, null=True)),
-                ('rolled_at', models.DateTimeField(blank=True, null=True, verbose_name='counted')),
+                ('rolled_at', models.DateTimeField(blank=True, null=True, verbose_name='counted at')),
             ],
             options={
                 'verbose_name': 'figures month',

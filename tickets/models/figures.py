@@ -25,7 +25,7 @@ class FiguresMonth(models.Model):
     version = models.PositiveIntegerField(default=0)
     # The version the rows were counted at; null until counted.
     rolled_version = models.PositiveIntegerField(null=True, blank=True)
-    rolled_at = models.DateTimeField(_("counted"), null=True, blank=True)
+    rolled_at = models.DateTimeField(_("counted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("figures month")
