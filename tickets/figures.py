@@ -24,7 +24,21 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, Min, Model, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 
@@ -32,6 +46,7 @@ from contracts.staff_scope import StaffUser, staff_rows
 from tickets.compliance import VerdictGroup, decided_in, verdict_counts, verdict_groups
 from tickets.models import (
     FiguresMonth,
+    FiguresMonthChange,
     MonthClockFigures,
     MonthTicketFigures,
     SatisfactionSurvey,
@@ -209,10 +224,15 @@ def months_rolled(*, months: Sequence[date], zone: tzinfo, now: datetime) -> dic
     over = [m for m in months if month_start(month_add(m, 1), zone) <= now]
     if _zone_name(zone) != display_zone().key or not over:
         return {}
-    rows = FiguresMonth.objects.filter(
-        zone=display_zone().key, month__in=over, rolled_version=F("version")
-    ).values_list("month", "pk")
-    return dict(rows)
+    return dict(months_fresh(zone=display_zone().key, months=over).values_list("month", "pk"))
+
+
+def months_fresh(*, zone: str, months: Sequence[date]) -> QuerySet[FiguresMonth]:
+    """The counted months among `months` that no change touched since."""
+    changed = FiguresMonthChange.objects.filter(zone=OuterRef("zone"), month=OuterRef("month"))
+    return FiguresMonth.objects.filter(
+        zone=zone, month__in=months, rolled_at__isnull=False
+    ).exclude(Exists(changed))
 
 
 def _rolled_rows(model: type[Model], rolled: dict[date, int], user: StaffUser) -> QuerySet[Any]:

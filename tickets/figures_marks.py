@@ -4,9 +4,9 @@ The dashboard reads the months that are over from a roll-up (tickets.figures); t
 keeps that roll-up honest. Whatever writes a ticket, an SLA clock or a survey answer in a way
 that changes the figures of a month that is over (a reply that stops last month's overdue
 clock, a reopened ticket, last month's ticket re-prioritised or exempted, a ticket registered
-with a past arrival time) bumps that month's `FiguresMonth.version` in the same transaction;
-the roll-up is fresh only while its `rolled_version` equals the version, so the dashboard
-counts the month live until the roll-up task counts it again.
+with a past arrival time) adds a `FiguresMonthChange` for that month in the same transaction;
+a month with one is counted live by the dashboard until the roll-up task counts it again
+(tickets.services.figures, which removes the changes it saw).
 
 How a change is seen, without a query on the hot paths:
 - Rows saved or deleted one by one (the services' `save()`, the admin, a cascade) are seen by
@@ -24,9 +24,8 @@ Only months already over are marked (the current month is never rolled up): a se
 write does not pay for this unless it touches the past. "Over" is judged by the wall clock
 here, not by the service's `now`: the roll-up task counts a month only ROLLUP_GRACE after it
 ended by the same clock, so a transaction still open at midnight has either committed before
-the month is counted or marks it. The marker row is upserted (`INSERT ... ON CONFLICT`): a
-roll-up holds that row locked while it counts, so a change either waits for the roll-up and
-marks it outdated, or commits first and is counted.
+the month is counted or marks it. A mark is an insert and nothing else: changes never wait
+for each other or for the roll-up, and cannot deadlock on it.
 """
 
 from __future__ import annotations
@@ -35,13 +34,12 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.db import connection
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
 from django.utils import timezone
 
 from tickets.figures import display_zone, month_add, month_of, month_start
-from tickets.models import FiguresMonth, SatisfactionSurvey, SlaClock, Ticket
+from tickets.models import FiguresMonthChange, SatisfactionSurvey, SlaClock, Ticket
 
 MISSING = object()
 _LOADED = "_figures_loaded"  # the values a row was loaded (or last saved) with
@@ -71,23 +69,13 @@ FIELDS: dict[type[Model], tuple[str, ...]] = {
 
 # --- Marking -------------------------------------------------------------------------------------
 def months_touch(months: Iterable[date | None]) -> None:
-    """Bump the version of each of `months` that is over: one statement, in the caller's
-    transaction (an upsert, so a month not rolled up yet gets its row too)."""
+    """Mark each of `months` that is over as changed: one insert, in the caller's transaction."""
     zone = display_zone()
     now = timezone.now()
-    over = sorted(
-        {m for m in months if m is not None and month_start(month_add(m, 1), zone) <= now}
-    )
-    if not over:
-        return
-    table = connection.ops.quote_name(FiguresMonth._meta.db_table)
-    rows = ", ".join(["(%s, %s, 1)"] * len(over))
-    params: list[Any] = [value for month in over for value in (zone.key, month)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (zone, month, version) VALUES {rows} "
-            f"ON CONFLICT (zone, month) DO UPDATE SET version = {table}.version + 1",
-            params,
+    over = {m for m in months if m is not None and month_start(month_add(m, 1), zone) <= now}
+    if over:
+        FiguresMonthChange.objects.bulk_create(
+            FiguresMonthChange(zone=zone.key, month=month) for month in sorted(over)
         )
 
 

@@ -17,6 +17,7 @@ from tests.tickets.helpers import AMS, ams, create_ticket
 from tickets.figures import months_rolled
 from tickets.figures_marks import months_touch
 from tickets.models import FiguresMonth, MonthClockFigures, Status
+from tickets.services import figures as figures_services
 from tickets.services import (
     ticket_change_priority,
     ticket_reply,
@@ -93,9 +94,9 @@ def _figures(user, month: str = "2026-06") -> Dashboard:
 
 
 def _live(user, month: str = "2026-06") -> Dashboard:
-    """The figures counted without any roll-up: every month made outdated, then undone."""
+    """The figures counted without any roll-up: every roll-up removed, then put back."""
     with transaction.atomic():
-        FiguresMonth.objects.update(version=F("version") + 1)
+        FiguresMonth.objects.all().delete()
         figures = _figures(user, month)
         transaction.set_rollback(True)
     return figures
@@ -127,6 +128,23 @@ def test_the_dashboard_reads_the_roll_up_and_not_the_tickets(world, reader):
     assert tampered != _live(reader)
     months_touch([JUNE])  # as a late change would: June is counted live again
     assert _figures(reader) == _live(reader)
+
+
+def test_a_change_made_while_june_is_counted_leaves_it_to_be_counted_again(world, monkeypatch):
+    """The count removes only the changes it saw before it read the tickets: one that came
+    while it counted (a concurrent transaction, here played in between) stays."""
+    counted = figures_services.month_counted
+
+    def counting_while_a_change_comes(**kwargs):
+        months_touch([JUNE])
+        return counted(**kwargs)
+
+    monkeypatch.setattr(figures_services, "month_counted", counting_while_a_change_comes)
+    assert figures_month_roll(month=JUNE, now=NOW) is True
+    assert not _fresh(JUNE)
+    monkeypatch.setattr(figures_services, "month_counted", counted)
+    assert figures_month_roll(month=JUNE, now=NOW) is True
+    assert _fresh(JUNE)
 
 
 def test_a_month_is_rolled_up_only_after_it_ended_and_a_grace(world):

@@ -20,13 +20,23 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('zone', models.CharField(max_length=64, verbose_name='time zone')),
                 ('month', models.DateField(verbose_name='month')),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('rolled_version', models.PositiveIntegerField(blank=True, null=True)),
                 ('rolled_at', models.DateTimeField(blank=True, null=True, verbose_name='counted at')),
             ],
             options={
                 'verbose_name': 'figures month',
                 'verbose_name_plural': 'figures months',
+            },
+        ),
+        migrations.CreateModel(
+            name='FiguresMonthChange',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('zone', models.CharField(max_length=64, verbose_name='time zone')),
+                ('month', models.DateField(verbose_name='month')),
+            ],
+            options={
+                'verbose_name': 'figures month change',
+                'verbose_name_plural': 'figures month changes',
             },
         ),
         migrations.CreateModel(
@@ -77,6 +87,10 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='figuresmonth',
             constraint=models.UniqueConstraint(fields=('zone', 'month'), name='figures_month_unique'),
+        ),
+        migrations.AddIndex(
+            model_name='figuresmonthchange',
+            index=models.Index(fields=['zone', 'month'], name='figures_change_month_idx'),
         ),
         migrations.AddField(
             model_name='monthclockfigures',

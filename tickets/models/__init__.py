@@ -13,7 +13,12 @@ from tickets.models.activity import (
     UpdateKind,
 )
 from tickets.models.attachments import Attachment, attachment_path
-from tickets.models.figures import FiguresMonth, MonthClockFigures, MonthTicketFigures
+from tickets.models.figures import (
+    FiguresMonth,
+    FiguresMonthChange,
+    MonthClockFigures,
+    MonthTicketFigures,
+)
 from tickets.models.problems import Problem, ProblemCounter, ProblemOrigin, ProblemStatus
 from tickets.models.ticket import (
     OPEN_STATUSES,
@@ -47,6 +52,7 @@ __all__ = [
     "Channel",
     "ClockSegment",
     "FiguresMonth",
+    "FiguresMonthChange",
     "ImpactEffect",
     "ImpactScope",
     "Line",

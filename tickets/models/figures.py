@@ -3,11 +3,11 @@
 A month that is over hardly changes, so its figures are counted once and kept: per contract,
 SLA target and metric the clocks whose verdict fell in the month (DECISIONS D9, as
 tickets.compliance counts them), and per contract the tickets registered and the survey
-answers given in it. `FiguresMonth` says whether a month's rows can be trusted: every change
-that touches a month that is over (a late reply, a reopened ticket, a priority changed on
-last month's ticket) bumps its `version` in the change's own transaction
-(tickets.figures_marks); the rows are fresh while `rolled_version` equals it. The counting
-lives in tickets.figures; these tables only hold its answers.
+answers given in it. A month's rows can be trusted while no `FiguresMonthChange` names the
+month: every change that touches a month that is over (a late reply, a reopened ticket, a
+priority changed on last month's ticket) adds one in the change's own transaction
+(tickets.figures_marks), and counting the month again removes those it saw before it read
+the tickets. The counting lives in tickets.figures; these tables only hold its answers.
 """
 
 from django.db import models
@@ -17,15 +17,11 @@ from contracts.models import Contract, Provider, SlaTarget
 
 
 class FiguresMonth(models.Model):
-    """One calendar month of one time zone (the display zone's months, D9)."""
+    """One calendar month of one time zone (the display zone's months, D9), counted."""
 
     zone = models.CharField(_("time zone"), max_length=64)
     month = models.DateField(_("month"))  # its first day
-    # Bumped by every change to a row counted in the month after it was over.
-    version = models.PositiveIntegerField(default=0)
-    # The version the rows were counted at; null until counted.
-    rolled_version = models.PositiveIntegerField(null=True, blank=True)
-    rolled_at = models.DateTimeField(_("counted at"), null=True, blank=True)
+    rolled_at = models.DateTimeField(_("counted at"), null=True, blank=True)  # null: counting
 
     class Meta:
         verbose_name = _("figures month")
@@ -35,7 +31,23 @@ class FiguresMonth(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.zone} v{self.version}/{self.rolled_version}"
+        return f"{self.month:%Y-%m} {self.zone}"
+
+
+class FiguresMonthChange(models.Model):
+    """A change to a month that is over, not counted yet. Only ever inserted by a change and
+    deleted by the count that saw it: writers never wait for each other or for a count."""
+
+    zone = models.CharField(_("time zone"), max_length=64)
+    month = models.DateField(_("month"))
+
+    class Meta:
+        verbose_name = _("figures month change")
+        verbose_name_plural = _("figures month changes")
+        indexes = [models.Index(fields=["zone", "month"], name="figures_change_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.zone}"
 
 
 class MonthRow(models.Model):

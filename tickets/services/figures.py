@@ -10,10 +10,23 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import F, Min
+from django.db.models import Min
 
-from tickets.figures import display_zone, month_add, month_counted, month_is_over, month_of
-from tickets.models import FiguresMonth, MonthClockFigures, MonthTicketFigures, Ticket
+from tickets.figures import (
+    display_zone,
+    month_add,
+    month_counted,
+    month_is_over,
+    month_of,
+    months_fresh,
+)
+from tickets.models import (
+    FiguresMonth,
+    FiguresMonthChange,
+    MonthClockFigures,
+    MonthTicketFigures,
+    Ticket,
+)
 
 ROLLUP_MONTHS_PER_RUN = 36
 # At least the last thirteen months are rolled up, with tickets or not: the dashboard's twelve
@@ -24,8 +37,13 @@ ROLLUP_MONTHS_BACK = 13
 @transaction.atomic
 def figures_month_roll(*, month: date, now: datetime) -> bool:
     """Count `month` (over by `now`) and keep its figures; False when its roll-up was fresh
-    (or the month is not over). The month's FiguresMonth row stays locked while it is
-    counted: a change to the month waits and then marks the new roll-up outdated."""
+    (or the month is not over).
+
+    The changes to the month are read before the tickets and only those are removed after: a
+    change that commits before the tickets are read is counted (and its mark goes, or stays and
+    costs one more count), one that commits after is not counted and its mark stays, so the
+    month is counted live until the next run. Two runs on one month take turns (the month's
+    row is locked); a change never waits."""
     zone = display_zone()
     if not month_is_over(month, zone, now):
         return False
@@ -33,7 +51,10 @@ def figures_month_roll(*, month: date, now: datetime) -> bool:
         [FiguresMonth(zone=zone.key, month=month)], ignore_conflicts=True
     )
     marker = FiguresMonth.objects.select_for_update().get(zone=zone.key, month=month)
-    if marker.rolled_version == marker.version:
+    seen = list(
+        FiguresMonthChange.objects.filter(zone=zone.key, month=month).values_list("pk", flat=True)
+    )
+    if marker.rolled_at is not None and not seen:
         return False
     clocks, tickets = month_counted(month=month, zone=zone, now=now)
     MonthClockFigures.objects.filter(figures_month=marker).delete()
@@ -70,9 +91,9 @@ def figures_month_roll(*, month: date, now: datetime) -> bool:
         )
         for (contract_id, provider_id), (opened, answers, total) in per_contract.items()
     )
-    marker.rolled_version = marker.version
     marker.rolled_at = now
-    marker.save(update_fields=["rolled_version", "rolled_at"])
+    marker.save(update_fields=["rolled_at"])
+    FiguresMonthChange.objects.filter(pk__in=seen).delete()
     return True
 
 
@@ -89,10 +110,6 @@ def figures_rollup(*, now: datetime, limit: int = ROLLUP_MONTHS_PER_RUN) -> list
     while month_is_over(month, zone, now):
         months.append(month)
         month = month_add(month, 1)
-    fresh = set(
-        FiguresMonth.objects.filter(
-            zone=zone.key, month__in=months, rolled_version=F("version")
-        ).values_list("month", flat=True)
-    )
+    fresh = set(months_fresh(zone=zone.key, months=months).values_list("month", flat=True))
     todo = [m for m in reversed(months) if m not in fresh][:limit]
     return [m for m in todo if figures_month_roll(month=m, now=now)]
