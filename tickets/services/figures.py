@@ -97,6 +97,17 @@ def figures_month_roll(*, month: date, now: datetime) -> bool:
     return True
 
 
+@transaction.atomic
+def figures_months_outdate() -> int:
+    """Mark every counted month as changed, so each is counted live until counted again: after
+    tickets were changed outside the services (a restore, a data migration). How many."""
+    counted = FiguresMonth.objects.values_list("zone", "month")
+    made = FiguresMonthChange.objects.bulk_create(
+        FiguresMonthChange(zone=zone, month=month) for zone, month in counted
+    )
+    return len(made)
+
+
 def figures_rollup(*, now: datetime, limit: int = ROLLUP_MONTHS_PER_RUN) -> list[date]:
     """Roll up the months that are over and lack a fresh roll-up, from the first ticket's month
     (or ROLLUP_MONTHS_BACK months back) on, the latest first, at most `limit` of them; the
