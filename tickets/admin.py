@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.models import User
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
@@ -27,6 +28,7 @@ from tickets.admin_filters import (
     PriorityRankFilter,
     WorkFilter,
 )
+from tickets.admin_queue import QueueChangeList
 from tickets.admin_records import DeskTitles
 from tickets.exceptions import TicketError
 from tickets.models import (
@@ -247,6 +249,9 @@ class TicketAdmin(DeskTitles, admin.ModelAdmin):
                 ticket=t, to_status=status, now=now, actor=user, reason=reason
             ),
         )
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return QueueChangeList
 
     def action_checkbox(self, obj: Ticket) -> SafeString:
         """Django's row checkbox, written out: rendering a form widget through the template
