@@ -1,7 +1,7 @@
 """The queue at 100,000 tickets (issue #16): its date drill-down offers the calendar between
 the first and the last registration without reading the tickets for their dates, its
-priority filter offers P1-P4 without a DISTINCT over the table, and its row checkbox and row
-links are Django's, written out."""
+priority filter offers P1-P4 without a DISTINCT over the table, and its rows (checkbox,
+links, cells) are Django's HTML, made with less work per row."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.templatetags.admin_list import results
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.db import connection
 from django.test import Client
@@ -20,10 +21,12 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import urlencode
 
+from escalation.models import Escalation
 from tests.backoffice.conftest import english_client, staff
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.intake.conftest import Desk
 from tests.tickets.helpers import ams, create_ticket
+from tickets.admin_queue import queue_results
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +140,27 @@ def test_a_filtered_queue_links_its_rows_as_django_does(tickets):
     )
     assert django_link.startswith(f"{change}?_changelist_filters=")
     assert f'href="{escape(django_link)}"' in page
+
+
+@pytest.mark.parametrize("query", ["?work=all", "?work=all&status__exact=new&o=2.-5"])
+def test_the_queue_rows_are_the_html_django_makes(desk: Desk, query: str):
+    agent = staff("coordinator")
+    moments = ("2026-11-02 09:00", "2026-11-03 10:00", "2026-11-04 11:00", "2026-11-05 12:00")
+    made = [create_ticket(desk.anna, ams(at), priority_level="hoog") for at in moments]
+    create_ticket(desk.anna, ams("2026-11-06 09:00"), request_type="information")
+    Ticket.objects.filter(pk=made[0].pk).update(customer_replied=True, assignee=agent)
+    Ticket.objects.filter(pk=made[1].pk).update(status="waiting_for_customer", line="second")
+    Ticket.objects.filter(pk=made[2].pk).update(subject="  ", status="resolved")
+    Escalation.objects.create(ticket=made[3], level=2, reason="x", clock_version=1, raised_at=NOW)
+    client = english_client(agent)
+
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(reverse(QUEUE) + query)
+        cl = response.context["cl"]
+        django_rows = [list(row) for row in results(cl)]
+        rows = [list(row) for row in queue_results(cl)]
+
+    assert len(rows) == len(cl.result_list) >= 3
+    assert rows == django_rows
+    page = response.content.decode()
+    assert all("".join(row) in page for row in django_rows)
