@@ -1,11 +1,16 @@
-"""The queue's change list (issue #16): its row links built once per page.
+"""The queue's change list (issue #16): its rows and their links, Django's HTML with what holds
+for a whole column or page worked out once.
 
-A filtered queue (a status, a provider, a date) links each row to its ticket with the filters
+Links. A filtered queue (a status, a provider, a date) links each row to its ticket with the filters
 kept (`?_changelist_filters=...`), so the ticket page leads back to the same list. Django adds
 them row by row through `add_preserved_filters`, which resolves every ticket's URL against the
 whole URL configuration to see whether it is the list itself: at 100 rows, a third of a
 filtered page's time. A row's link is never the list, so the filters are appended here, to a
 link reversed once per page, and Django's per-row step finds nothing left to add.
+
+Rows. Django's items_for_result looks up, for every cell, which field or method the column
+shows, its classes and whether it links; here that is done once per column and each cell only
+computes its value (queue_results, compared with Django's rows in the tests).
 """
 
 from __future__ import annotations
