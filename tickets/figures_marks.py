@@ -123,13 +123,15 @@ def _ticket_group(values: dict[str, Any]) -> tuple[Any, ...]:
 def _ticket_months(before: dict[str, Any], after: dict[str, Any], pk: int) -> set[date | None]:
     """The months a change of the ticket's own fields touches: where it was registered, and
     where its clocks and survey count when what groups them changed (two queries, only then:
-    a priority change, an exemption)."""
+    a priority change, an exemption; and only for a ticket registered in a month that is over,
+    as no verdict or answer comes before the registration)."""
     months: set[date | None] = set()
     zone = display_zone()
+    moments = [at for at in (before["created_at"], after["created_at"]) if isinstance(at, datetime)]
     if any(before[f] != after[f] for f in TICKET_OPENED_FIELDS):
-        moments = (before["created_at"], after["created_at"])
-        months |= {month_of(at, zone) for at in moments if isinstance(at, datetime)}
-    if _ticket_group(before) != _ticket_group(after):
+        months |= {month_of(at, zone) for at in moments}
+    reaches_back = not moments or min(moments) < month_start(month_of(timezone.now(), zone), zone)
+    if reaches_back and _ticket_group(before) != _ticket_group(after):
         clocks = SlaClock.objects.filter(ticket_id=pk)
         months |= {clock_month(*row) for row in clocks.values_list("stopped_at", "met", "due_at")}
         answered = SatisfactionSurvey.objects.filter(ticket_id=pk)

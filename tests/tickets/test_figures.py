@@ -10,15 +10,16 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from backoffice.dashboard import Dashboard, dashboard_figures, month_parse
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import AMS, ams, create_ticket
 from tickets.figures import months_rolled
 from tickets.figures_marks import months_touch
-from tickets.models import FiguresMonth, MonthClockFigures, SlaClock, Status
+from tickets.models import FiguresMonth, FiguresMonthChange, MonthClockFigures, SlaClock, Status
 from tickets.services import figures as figures_services
 from tickets.services import (
     ticket_change_priority,
@@ -252,6 +253,21 @@ def test_a_change_that_moves_nothing_in_june_leaves_its_roll_up_fresh(world, age
     ticket_reply(ticket=world["july"], body="Bezig", now=NOW, author_user=agent)
 
     assert _fresh(JUNE)
+
+
+def test_re_prioritising_this_months_ticket_reads_nothing_for_the_roll_up(world, agent):
+    figures_rollup(now=NOW)
+    with CaptureQueriesContext(connection) as ctx:
+        ticket_change_priority(
+            ticket=world["july"], level="hoog", reason="minder erg", now=NOW, actor=agent
+        )
+
+    assert not [q for q in ctx.captured_queries if "satisfactionsurvey" in q["sql"]]
+    assert not FiguresMonthChange.objects.exists()
+    june_ticket = world["late"]
+    with CaptureQueriesContext(connection) as ctx:
+        ticket_change_priority(ticket=june_ticket, level="hoog", reason="x", now=NOW, actor=agent)
+    assert [q for q in ctx.captured_queries if "satisfactionsurvey" in q["sql"]]
 
 
 def test_a_csam_reads_only_their_contracts_from_the_roll_up(world, agent):
