@@ -3,32 +3,29 @@
 Every figure is one grouped query (`values().annotate(Count)`), never a loop over tickets, so
 the number of queries is the same for ten tickets or a million, and for any number of
 contracts and providers. Days and months are those of the display zone (Europe/Amsterdam).
+The twelve months' figures come from tickets.figures (issue #16): per month and contract,
+rolled up for the months that are over and counted live for this month, and summed here.
 Compliance follows tickets.compliance (DECISIONS D9) through the same query pieces.
 Satisfaction (CSAT) counts survey answers by the month they were answered (issue #11 §2).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from django.db.models import Avg, Count, Min, Q
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract, Provider
-from contracts.staff_scope import StaffUser, staff_contracts, staff_csam_only, staff_rows
+from contracts.staff_scope import StaffUser, staff_rows
 from escalation.models import Escalation, Level
-from tickets.compliance import (
-    ComplianceRow,
-    clocks_decided,
-    compliance_percentage,
-    decided_in,
-    sla_compliance_by_contract,
-    verdict_counts,
-)
-from tickets.models import OPEN_STATUSES, Metric, SatisfactionSurvey, SlaClock, Status, Ticket
+from tickets.compliance import ComplianceRow, compliance_percentage, compliance_rows
+from tickets.figures import MonthlyFigures, month_add, monthly_figures
+from tickets.models import OPEN_STATUSES, Metric, SlaClock, Status, Ticket
 from tickets.selectors import clock_breached_q
 
 TREND_MONTHS = 12
@@ -165,15 +162,6 @@ def month_parse(text: str) -> date:
     return first
 
 
-def month_add(month: date, months: int) -> date:
-    index = month.year * 12 + month.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_start(month: date, zone: tzinfo) -> datetime:
-    return datetime.combine(month.replace(day=1), time(0), tzinfo=zone)
-
-
 def _day_bounds(now: datetime, zone: tzinfo) -> tuple[date, datetime, datetime]:
     day = now.astimezone(zone).date()
     start = datetime.combine(day, time(0), tzinfo=zone)
@@ -225,23 +213,17 @@ def today(now: datetime, zone: tzinfo, user: StaffUser) -> Today:
     )
 
 
+def trend_months(month: date) -> list[date]:
+    """The twelve months up to `month`."""
+    return [month_add(month, k - TREND_MONTHS + 1) for k in range(TREND_MONTHS)]
+
+
 def contract_compliance(
-    *, month: date, now: datetime, zone: tzinfo, user: StaffUser
+    *, figures: MonthlyFigures, names: Mapping[int, Mapping[str, Any]]
 ) -> list[ContractCompliance]:
-    """The month's compliance of every contract the user sees with a decided clock (D9): the
-    grouped query of tickets.compliance, plus one query for the contracts' names."""
-    start = month_start(month, zone)
-    end = month_start(month_add(month, 1), zone)
-    scope = (
-        None if not staff_csam_only(user) else staff_contracts(user).values_list("pk", flat=True)
-    )
-    per_contract = sla_compliance_by_contract(start=start, end=end, now=now, contract_ids=scope)
-    names = {
-        c["pk"]: c
-        for c in Contract.objects.filter(pk__in=list(per_contract)).values(
-            "pk", "reference", "customer__name", "provider__name"
-        )
-    }
+    """The detail month's compliance of every contract in `figures` with a decided clock (D9),
+    as tickets.compliance counts it from the same groups."""
+    per_contract = compliance_rows(figures.clocks)
     result = []
     for contract_id, rows in per_contract.items():
         contract = names[contract_id]
@@ -267,120 +249,98 @@ def contract_compliance(
     return sorted(result, key=lambda r: (r.provider, r.customer, r.reference, r.rank, r.level))
 
 
-def provider_trends(
-    *, month: date, now: datetime, zone: tzinfo, user: StaffUser
-) -> list[ProviderTrend]:
-    """Twelve months up to `month`, per provider with activity: tickets opened, and response
-    and resolution compliance by the month the verdict fell (D9). Three queries, grouped by
-    provider (and metric) only: each month is a filtered count over the month's bounds, with
-    the very Q of tickets.compliance, so the database has no per-row month to sort."""
-    months = [month_add(month, k - TREND_MONTHS + 1) for k in range(TREND_MONTHS)]
-    bounds = [(month_start(m, zone), month_start(month_add(m, 1), zone)) for m in months]
-    start, end = bounds[0][0], bounds[-1][1]
-    per_month: dict[str, Count] = {}
-    for k, (first, following) in enumerate(bounds):
-        per_month[f"opened_{k}"] = Count(
-            "pk", filter=Q(created_at__gte=first, created_at__lt=following)
-        )
-    opened = (
-        staff_rows(user, Ticket.objects.filter(created_at__gte=start, created_at__lt=end))
-        .values("provider_id")
-        .annotate(**per_month)
-        .order_by()
-    )
-    verdicts: dict[str, Count] = {}
-    for k, (first, following) in enumerate(bounds):
-        met, missed, _ = verdict_counts(decided_in(start=first, end=following, now=now))
-        verdicts[f"met_{k}"], verdicts[f"missed_{k}"] = met, missed
-    decided = (
-        staff_rows(user, clocks_decided(start=start, end=end, now=now))
-        .values("ticket__provider_id", "metric")
-        .annotate(threshold=Min("ticket__sla_target__compliance_threshold"), **verdicts)
-        .order_by()
-    )
-    figures: dict[int, list[dict[str, int]]] = {}
+def provider_trends(*, months: list[date], figures: MonthlyFigures) -> list[ProviderTrend]:
+    """Per provider with activity in `months`: tickets opened, and response and resolution
+    compliance by the month the verdict fell (D9); the threshold line is the lowest threshold
+    among the counted clocks' targets."""
+    column = {m: k for k, m in enumerate(months)}
+    cells: dict[int, list[dict[str, int]]] = {}
     thresholds: dict[int, Decimal] = {}
-    for row in cast("list[dict[str, Any]]", list(opened)):
-        cells = figures.setdefault(row["provider_id"], [{} for _ in months])
-        for k, cell in enumerate(cells):
-            cell["opened"] = row[f"opened_{k}"]
-    for row in cast("list[dict[str, Any]]", list(decided)):
-        provider, metric, threshold = row["ticket__provider_id"], row["metric"], row["threshold"]
-        cells = figures.setdefault(provider, [{} for _ in months])
-        for k, cell in enumerate(cells):
-            cell[f"{metric}_met"], cell[f"{metric}_missed"] = row[f"met_{k}"], row[f"missed_{k}"]
-        if threshold is not None:
-            thresholds[provider] = min(threshold, thresholds.get(provider, threshold))
-    providers = Provider.objects.filter(pk__in=list(figures)).order_by("name")
+
+    def of(provider: int, month: date) -> dict[str, int]:
+        return cells.setdefault(provider, [{} for _ in months])[column[month]]
+
+    for t in figures.tickets:
+        if t.opened:
+            cell = of(t.provider_id, t.month)
+            cell["opened"] = cell.get("opened", 0) + t.opened
+    for c in figures.trend:
+        cell = of(c.provider_id, c.month)
+        cell[f"{c.metric}_met"] = cell.get(f"{c.metric}_met", 0) + c.met
+        cell[f"{c.metric}_missed"] = cell.get(f"{c.metric}_missed", 0) + c.missed
+        if c.threshold is not None:
+            thresholds[c.provider_id] = min(c.threshold, thresholds.get(c.provider_id, c.threshold))
+    providers = Provider.objects.filter(pk__in=list(cells)).order_by("name")
     return [
         ProviderTrend(
             provider_id=p.pk,
             name=p.name,
             threshold=thresholds.get(p.pk),
             points=[
-                TrendPoint(month=m, **cell) for m, cell in zip(months, figures[p.pk], strict=True)
+                TrendPoint(month=m, **cell) for m, cell in zip(months, cells[p.pk], strict=True)
             ],
         )
         for p in providers
     ]
 
 
-def _average(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"))
+def _average(answers: int, total: int) -> Decimal | None:
+    """The average score to one decimal, exactly (no float on the way)."""
+    return (Decimal(total) / answers).quantize(Decimal("0.1")) if answers else None
 
 
-def contract_csat(*, month: date, zone: tzinfo, user: StaffUser) -> list[ContractCsat]:
-    """Twelve months up to `month`, per contract with an answer: the number of survey answers
-    and their average score, by the month (display zone) each was answered. One query grouped
-    by contract, each month a filtered aggregate over its bounds (as provider_trends)."""
-    months = [month_add(month, k - TREND_MONTHS + 1) for k in range(TREND_MONTHS)]
-    bounds = [(month_start(m, zone), month_start(month_add(m, 1), zone)) for m in months]
-    per_month: dict[str, Any] = {}
-    for k, (first, following) in enumerate(bounds):
-        answered = Q(answered_at__gte=first, answered_at__lt=following)
-        per_month[f"n_{k}"] = Count("pk", filter=answered)
-        per_month[f"avg_{k}"] = Avg("score", filter=answered)
-    rows = (
-        staff_rows(
-            user,
-            SatisfactionSurvey.objects.filter(
-                answered_at__gte=bounds[0][0], answered_at__lt=bounds[-1][1]
-            ),
-        )
-        .values(
-            "ticket__contract_id",
-            "ticket__contract__reference",
-            "ticket__contract__customer__name",
-            "ticket__contract__provider__name",
-        )
-        .annotate(**per_month)
-        .order_by()
-    )
+def contract_csat(
+    *, months: list[date], figures: MonthlyFigures, names: Mapping[int, Mapping[str, Any]]
+) -> list[ContractCsat]:
+    """Per contract with an answer in `months`: the number of survey answers and their average
+    score, by the month (display zone) each was answered."""
+    column = {m: k for k, m in enumerate(months)}
+    answered: dict[int, list[list[int]]] = {}
+    for t in figures.tickets:
+        if t.answers:
+            cell = answered.setdefault(t.contract_id, [[0, 0] for _ in months])[column[t.month]]
+            cell[0] += t.answers
+            cell[1] += t.score_total
     result = [
         ContractCsat(
-            contract_id=row["ticket__contract_id"],
-            reference=row["ticket__contract__reference"],
-            customer=row["ticket__contract__customer__name"],
-            provider=row["ticket__contract__provider__name"],
+            contract_id=contract_id,
+            reference=names[contract_id]["reference"],
+            customer=names[contract_id]["customer__name"],
+            provider=names[contract_id]["provider__name"],
             months=[
-                CsatMonth(m, row[f"n_{k}"], _average(row[f"avg_{k}"])) for k, m in enumerate(months)
+                CsatMonth(m, n, _average(n, total))
+                for m, (n, total) in zip(months, cells, strict=True)
             ],
         )
-        for row in cast("list[dict[str, Any]]", list(rows))
+        for contract_id, cells in answered.items()
     ]
     return sorted(result, key=lambda r: (r.provider, r.customer, r.reference))
+
+
+def _contract_names(figures: MonthlyFigures) -> Mapping[int, Mapping[str, Any]]:
+    """Reference, customer and provider of the contracts the figures name (one query)."""
+    wanted = {g.contract_id for g in figures.clocks}
+    wanted |= {t.contract_id for t in figures.tickets if t.answers}
+    rows = Contract.objects.filter(pk__in=wanted).values(
+        "pk", "reference", "customer__name", "provider__name"
+    )
+    return {row["pk"]: row for row in rows}
 
 
 def dashboard_figures(*, now: datetime, month: date, zone: tzinfo, user: StaffUser) -> Dashboard:
     """Everything the dashboard shows to `user`, in a fixed number of queries: a CSAM without
     another role sees only their contracts' tickets, clocks and escalations (contracts.staff_scope).
-    """
+    The monthly figures of the twelve months come from tickets.figures: rolled up for the
+    months that are over, counted live for the others."""
+    months = trend_months(month)
+    monthly = monthly_figures(months=months, detail=month, zone=zone, now=now, user=user)
+    names = _contract_names(monthly)
     return Dashboard(
         now=now,
         month=month,
         open_tickets=open_tickets(user),
         today=today(now, zone, user),
-        compliance=contract_compliance(month=month, now=now, zone=zone, user=user),
-        trends=provider_trends(month=month, now=now, zone=zone, user=user),
-        csat=contract_csat(month=month, zone=zone, user=user),
+        compliance=contract_compliance(figures=monthly, names=names),
+        trends=provider_trends(months=months, figures=monthly),
+        csat=contract_csat(months=months, figures=monthly, names=names),
     )

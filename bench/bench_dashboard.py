@@ -2,10 +2,12 @@
 dashboard keep a bounded number of queries with 100,000 tickets").
 
 Run from the repository root: ``python bench/bench_dashboard.py [--tickets 100000]
-[--contracts 30] [--requests 20] [--explain] [--keep]``. Works in a fresh PostgreSQL database
-next to the configured one: the name of DATABASE_URL (default ``servicedesk_bench``) with
-``_dashboard`` appended, dropped and created at the start and dropped at the end (unless
-``--keep``), so the figures see only this bench's rows and no other bench's.
+[--contracts 30] [--requests 20] [--explain] [--keep] [--reuse]``. Works in a fresh PostgreSQL
+database next to the configured one: the name of DATABASE_URL (default ``servicedesk_bench``)
+with ``_dashboard`` appended, dropped and created at the start and dropped at the end (unless
+``--keep``), so the figures see only this bench's rows and no other bench's. ``--reuse`` takes
+the database a ``--keep`` run left (migrated to this checkout, its data as it was) instead of
+building it again.
 
 Data (built by bench_data.py, shared with bench_review_pack.py): CONTRACTS bench customers with
 a contract each, spread over onITnow ONS, Microsoft
@@ -17,11 +19,18 @@ response, resolution and due times consistent with their SLA clocks (about one r
 five late, open tickets with running clocks, some breaching today), a few exempt or
 vendor-owned, and escalations on a share of the missed clocks. Then VACUUM ANALYZE.
 
+After the data, the dashboard's months that are over are rolled up as the beat does
+(tickets.tasks.figures_rollup_task, issue #16); its time is printed. Then the process freezes
+its heap as a web worker does when it starts (servicedesk.heap): the bench's set-up is not
+walked by every full garbage collection of the measured requests.
+
 Measured with ``django.test.Client`` (in process: server time, without network) as a
 superuser: the dashboard (this month and last month), its CSV, and the admin ticket queue
-(default order, a status filter, the "breached" filter, a provider filter), REQUESTS each
-after 3 warm-up requests; p50/p95 wall ms and the number of SQL statements of one more
-request. Celery publishes go to a filesystem broker in a temporary directory.
+(default order, a status filter, the "breached" filter, a provider filter, the date
+drill-down on last month and on a day of it), REQUESTS each after 3 warm-up requests; p50/p95
+wall ms against the aim (issue #16: p95 <= 150 ms at 100,000 tickets) and the number of SQL
+statements of one more request. Celery publishes go to a filesystem broker in a temporary
+directory.
 """
 
 from __future__ import annotations
@@ -33,8 +42,10 @@ import sys
 import time
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bench_data import (
+    NUMBER_PREFIX,
     PREFIX,
     bulk_tickets_add,
     contracts_make,
@@ -45,6 +56,7 @@ from bench_data import (
 from bench_portal import explain, grid, p95, queries_of
 
 ADMIN = f"{PREFIX}admin"
+AIM_P95_MS = 150.0  # issue #16: dashboard and queue at 100,000 tickets
 
 
 # --- Measurements --------------------------------------------------------------------------------
@@ -52,7 +64,9 @@ def client_make() -> Any:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    user = get_user_model().objects.create_superuser(ADMIN, f"{ADMIN}@example.com", None)
+    user = get_user_model().objects.filter(username=ADMIN).first()
+    if user is None:
+        user = get_user_model().objects.create_superuser(ADMIN, f"{ADMIN}@example.com", None)
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     return client
@@ -73,27 +87,39 @@ def timed(client: Any, url: str, requests: int) -> list[float]:
 
 
 def report(rows: list[dict[str, Any]]) -> str:
-    head = ("page", "requests", "p50 ms", "p95 ms", "max ms", "queries", "their SQL ms")
+    head = ("page", "p50 ms", "p95 ms", "queries", "aim", "OK/MISS")
     cells = [
         (
             r["page"],
-            str(len(r["ms"])),
             f"{statistics.median(r['ms']):.1f}",
             f"{p95(r['ms']):.1f}",
-            f"{max(r['ms']):.1f}",
             str(len(r["queries"])),
-            f"{sum(float(q['time']) for q in r['queries']) * 1000:.0f}",
+            f"p95 <= {AIM_P95_MS:.0f} ms",
+            "OK" if p95(r["ms"]) <= AIM_P95_MS else "MISS",
         )
         for r in rows
     ]
     return grid(head, cells)
 
 
+def details(rows: list[dict[str, Any]]) -> str:
+    """Requests, the slowest one and the SQL time of the counted request, per page."""
+    return "\n".join(
+        f"{r['page']}: {len(r['ms'])} requests, max {max(r['ms']):.1f} ms, "
+        f"SQL {sum(float(q['time']) for q in r['queries']) * 1000:.0f} ms of the counted one"
+        for r in rows
+    )
+
+
 def pages_of(now: datetime) -> list[tuple[str, str]]:
+    from django.conf import settings
+
     from contracts.models import Provider
 
-    last_month = (now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    last = now.astimezone(ZoneInfo(settings.DISPLAY_TIME_ZONE)).replace(day=1) - timedelta(days=1)
+    last_month = last.strftime("%Y-%m")
     provider = Provider.objects.get(code="onitnow").pk
+    drill = f"/admin/tickets/ticket/?created_at__year={last.year}&created_at__month={last.month}"
     return [
         ("dashboard, this month", "/admin/backoffice/dashboard/"),
         ("dashboard, last month", f"/admin/backoffice/dashboard/?month={last_month}"),
@@ -105,25 +131,51 @@ def pages_of(now: datetime) -> list[tuple[str, str]]:
             "queue, provider onITnow, page 5",
             f"/admin/tickets/ticket/?provider__id__exact={provider}&p=5",
         ),
+        (f"queue, registered in {last_month}", drill),
+        (f"queue, registered on {last_month}-15", f"{drill}&created_at__day=15"),
     ]
+
+
+def data_build(args: argparse.Namespace, now: datetime) -> tuple[int, int, int]:
+    """(tickets through ticket_create, escalations, contracts); a reused database's as found."""
+    from escalation.models import Escalation
+    from tickets.models import Ticket
+
+    if args.reuse and Ticket.objects.exists():
+        made = Ticket.objects.exclude(number__startswith=NUMBER_PREFIX).count()
+        kinds = Ticket.objects.values("contract_id").distinct().count()
+        return made, Escalation.objects.count(), kinds
+    started = time.perf_counter()
+    contracts = contracts_make(args.contracts)
+    templates = templates_make(contracts, now)
+    _, escalations = bulk_tickets_add(contracts, templates, args.tickets - len(templates), now)
+    tables_analyze()
+    print(f"data built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return len(templates), escalations, len(contracts)
+
+
+def rollup(now: datetime) -> str:
+    """The beat's roll-up of the months that are over (what a running desk has already)."""
+    from tickets.services.figures import figures_rollup
+
+    started = time.perf_counter()
+    months = figures_rollup(now=now)
+    return f"{len(months)} months rolled up in {time.perf_counter() - started:.1f} s"
 
 
 def run(args: argparse.Namespace) -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from servicedesk.heap import heap_freeze
     from tickets.models import SlaClock, Ticket
 
     now = timezone.now()
-    started = time.perf_counter()
-    contracts = contracts_make(args.contracts)
-    templates = templates_make(contracts, now)
-    made = len(templates)
-    _, escalations = bulk_tickets_add(contracts, templates, args.tickets - made, now)
-    tables_analyze()
-    print(f"data built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    made, escalations, contract_count = data_build(args, now)
+    rolled = rollup(now)
 
     client = client_make()
+    heap_freeze()  # what servicedesk/wsgi.py does when a web worker starts
     load = os.getloadavg()[0]
     rows: list[dict[str, Any]] = []
     for name, url in pages_of(now):
@@ -137,12 +189,14 @@ def run(args: argparse.Namespace) -> None:
         )
         print(f"measured {name}", file=sys.stderr)
 
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']} (fresh)")
+    state = "reused" if args.reuse else "fresh"
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']} ({state})")
     print(
         f"tickets: {Ticket.objects.count():,} ({made} through ticket_create), "
         f"{SlaClock.objects.count():,} SLA clocks, {escalations:,} escalations, "
-        f"{len(contracts)} contracts of 3 providers, created over the last 12 months"
+        f"{contract_count} contracts of 3 providers, created over the last 12 months"
     )
+    print(f"roll-up of the months that are over (the beat's task): {rolled}")
     print(
         f"user: a superuser; {args.requests} requests per page after 3 warm-up requests; "
         "ms = django.test.Client GET, in process; queries and their SQL ms = one more request"
@@ -153,6 +207,8 @@ def run(args: argparse.Namespace) -> None:
     )
     print()
     print(report(rows))
+    print()
+    print(details(rows))
     for row in rows if args.explain else []:
         slowest = max(row["queries"], key=lambda q: float(q["time"]))
         print(f"\n{row['page']}: slowest of its {len(row['queries'])} queries")
@@ -167,8 +223,11 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=20, help="timed requests per page")
     parser.add_argument("--explain", action="store_true", help="plan of each slowest query")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--reuse", action="store_true", help="use the database a --keep run left, as it is"
+    )
     args = parser.parse_args()
-    fresh_database_run("_dashboard", lambda url, var: run(args), keep=args.keep)
+    fresh_database_run("_dashboard", lambda url, var: run(args), keep=args.keep, reuse=args.reuse)
     return 0
 
 

@@ -65,6 +65,13 @@ def fresh_database_url(url: str, suffix: str = "_dashboard") -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
 
 
+def kept_database_url(url: str, suffix: str = "_dashboard") -> str:
+    """The bench's database a --keep run left (its name + `suffix`), as it is."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + suffix
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
 def database_drop(url: str) -> None:
     import psycopg
     from django.db import connections
@@ -78,17 +85,20 @@ def database_drop(url: str) -> None:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
 
 
-def fresh_database_run(suffix: str, run: Callable[[str, Path], None], *, keep: bool) -> None:
+def fresh_database_run(
+    suffix: str, run: Callable[[str, Path], None], *, keep: bool, reuse: bool = False
+) -> None:
     """`run(url, var)` in the bench's own fresh database (the configured one's name + `suffix`,
     migrated, the catalogue loaded) beside a throw-away var/ (its filesystem broker); both are
-    removed afterwards, the database not with `keep`."""
+    removed afterwards, the database not with `keep`. With `reuse` the database a `keep` run
+    left is used as it is (migrated) and kept."""
     var = broker_dir_make()
-    url = fresh_database_url(database_url(), suffix)
+    url = (kept_database_url if reuse else fresh_database_url)(database_url(), suffix)
     django_setup(url)
     try:
         run(url, var)
     finally:
-        if not keep:
+        if not (keep or reuse):
             database_drop(url)
         shutil.rmtree(var, ignore_errors=True)
 

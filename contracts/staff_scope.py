@@ -105,6 +105,9 @@ SCOPES: dict[str, Scope] = {
     "tickets.problem": _either(
         _contract("incidents__contract"), _contract("source_ticket__contract")
     ),
+    # The dashboard's monthly roll-up (issue #16): their contracts' rows.
+    "tickets.monthclockfigures": _contract("contract"),
+    "tickets.monthticketfigures": _contract("contract"),
     "escalation.escalation": _contract("ticket__contract"),
     # On call (issue #13 §1): the rota of the providers they work with, their tickets' pages.
     "contracts.oncallshift": _provider("provider"),

@@ -333,6 +333,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "availability.tasks.maintenance_reminders_task",
         "schedule": float(env.int("MAINTENANCE_REMINDER_SECONDS", default=900)),
     },
+    # Issue #16: the dashboard's months that are over, rolled up (again after a late change;
+    # until then the dashboard counts such a month live).
+    "figures-rollup": {
+        "task": "tickets.tasks.figures_rollup_task",
+        "schedule": float(env.int("FIGURES_ROLLUP_SECONDS", default=600)),
+    },
     # Issue #15 §3: retention (once a day whatever the interval) and expired access exports.
     "privacy-retention": {
         "task": "privacy.tasks.retention_task",

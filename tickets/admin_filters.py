@@ -136,3 +136,13 @@ class AssignmentFilter(admin.SimpleListFilter):
         if self.value() == "triage":
             return queryset.filter(status=Status.NEW, completeness_checked_at__isnull=True)
         return queryset
+
+
+class PriorityRankFilter(admin.AllValuesFieldListFilter):
+    """The ranks P1-P4 and "no target" (the table's constraint allows no other): the same
+    choices as Django's filter of the values present, without reading every ticket for them
+    (a DISTINCT over the whole table at 100,000 tickets)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lookup_choices = [1, 2, 3, 4, None]  # type: ignore[assignment]

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, Min, Q, QuerySet
 
@@ -108,21 +109,39 @@ def _excluded_reason(clock: SlaClock) -> str | None:
     return None
 
 
-def sla_compliance_by_contract(
-    *, start: datetime, end: datetime, now: datetime, contract_ids: Iterable[int] | None = None
-) -> dict[int, list[ComplianceRow]]:
-    """Rows per (priority, metric) for every contract with clocks decided in [start, end), in
-    one grouped query (`contract_ids` narrows it). Excluded clocks are counted, not named."""
-    clocks = clocks_decided(start=start, end=end, now=now)
+@dataclass(frozen=True)
+class VerdictGroup:
+    """The clocks of one (contract, target, rank, metric) decided in a period, counted (D9);
+    `month` is set when a longer period is counted per month (tickets.figures)."""
+
+    contract_id: int
+    provider_id: int
+    sla_target_id: int
+    priority_rank: int | None
+    metric: str
+    level: str
+    label: str
+    rank: int
+    threshold: Decimal | None
+    met: int
+    missed: int
+    excluded: int
+    first_number: str
+    month: date | None = None
+
+
+def verdict_groups(clocks: QuerySet[SlaClock], *extra: str) -> list[dict[str, Any]]:
+    """Decided `clocks` counted per (contract, target, rank, metric) and the `extra`
+    annotations named, in one grouped query: the fields of VerdictGroup."""
     met, missed, excluded = verdict_counts()
-    if contract_ids is not None:
-        clocks = clocks.filter(ticket__contract_id__in=list(contract_ids))
     groups = (
         clocks.values(
-            "ticket__contract_id",
-            "ticket__sla_target_id",
-            "ticket__priority_rank",
             "metric",
+            *extra,
+            contract_id=F("ticket__contract_id"),
+            provider_id=F("ticket__provider_id"),
+            sla_target_id=F("ticket__sla_target_id"),
+            priority_rank=F("ticket__priority_rank"),
             level=F("ticket__sla_target__level"),
             label=F("ticket__sla_target__label_en"),
             rank=F("ticket__sla_target__rank"),
@@ -136,31 +155,45 @@ def sla_compliance_by_contract(
         )
         .order_by()
     )
+    renamed = {"met_count": "met", "missed_count": "missed", "excluded_count": "excluded"}
+    return [{renamed.get(key, key): value for key, value in row.items()} for row in groups]
+
+
+def compliance_rows(groups: Iterable[VerdictGroup]) -> dict[int, list[ComplianceRow]]:
+    """Rows per (priority, metric) of every contract in `groups` (all of one period)."""
     # A row per (level, metric) takes the label and threshold of its first clock in the order
     # (ticket rank, metric, number), as the per-clock listing did; rows are kept in that order
     # of first appearance before the final sort by (target rank, response first).
-    ordered = sorted(
-        groups,
-        key=lambda g: (g["ticket__priority_rank"] or 0, g["metric"], g["first_number"]),
-    )
+    ordered = sorted(groups, key=lambda g: (g.priority_rank or 0, g.metric, g.first_number))
     rows: dict[int, dict[tuple[str, str], ComplianceRow]] = {}
     for group in ordered:
-        per_contract = rows.setdefault(group["ticket__contract_id"], {})
-        key = (group["level"], group["metric"])
+        per_contract = rows.setdefault(group.contract_id, {})
+        key = (group.level, group.metric)
         row = per_contract.get(key)
         if row is None:
             row = per_contract[key] = ComplianceRow(
-                group["level"], group["label"], group["rank"], group["metric"], group["threshold"]
+                group.level, group.label, group.rank, group.metric, group.threshold
             )
-        row.met += group["met_count"]
-        row.missed += group["missed_count"]
-        row.excluded_count += group["excluded_count"]
+        row.met += group.met
+        row.missed += group.missed
+        row.excluded_count += group.excluded
     return {
         contract_id: sorted(
             per_contract.values(), key=lambda r: (r.rank, r.metric != Metric.RESPONSE)
         )
         for contract_id, per_contract in rows.items()
     }
+
+
+def sla_compliance_by_contract(
+    *, start: datetime, end: datetime, now: datetime, contract_ids: Iterable[int] | None = None
+) -> dict[int, list[ComplianceRow]]:
+    """Rows per (priority, metric) for every contract with clocks decided in [start, end), in
+    one grouped query (`contract_ids` narrows it). Excluded clocks are counted, not named."""
+    clocks = clocks_decided(start=start, end=end, now=now)
+    if contract_ids is not None:
+        clocks = clocks.filter(ticket__contract_id__in=list(contract_ids))
+    return compliance_rows(VerdictGroup(**row) for row in verdict_groups(clocks))
 
 
 def sla_compliance(

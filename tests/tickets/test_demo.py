@@ -20,7 +20,7 @@ from django.db.models import Max, Min
 from django.db.models.functions import TruncMonth
 from django.test import override_settings
 
-from backoffice.dashboard import contract_csat, month_add, provider_trends
+from backoffice.dashboard import dashboard_figures, month_add
 from contracts.models import (
     Contact,
     ContactRole,
@@ -196,8 +196,8 @@ def test_the_dashboard_shows_twelve_months_of_tickets_and_satisfaction():
     coordinator = get_user_model().objects.get(username="coordinator")
     month = months_back(1)[0]
 
-    trends = provider_trends(month=month, now=NOW, zone=AMSTERDAM, user=coordinator)
-    csat = contract_csat(month=month, zone=AMSTERDAM, user=coordinator)
+    figures = dashboard_figures(now=NOW, month=month, zone=AMSTERDAM, user=coordinator)
+    trends, csat = figures.trends, figures.csat
 
     opened = [sum(t.points[k].opened for t in trends) for k in range(12)]
     answered = [sum(c.months[k].answers for c in csat) for k in range(12)]

@@ -13,6 +13,12 @@ from tickets.models.activity import (
     UpdateKind,
 )
 from tickets.models.attachments import Attachment, attachment_path
+from tickets.models.figures import (
+    FiguresMonth,
+    FiguresMonthChange,
+    MonthClockFigures,
+    MonthTicketFigures,
+)
 from tickets.models.problems import Problem, ProblemCounter, ProblemOrigin, ProblemStatus
 from tickets.models.ticket import (
     OPEN_STATUSES,
@@ -45,11 +51,15 @@ __all__ = [
     "Attachment",
     "Channel",
     "ClockSegment",
+    "FiguresMonth",
+    "FiguresMonthChange",
     "ImpactEffect",
     "ImpactScope",
     "Line",
     "MessageKind",
     "Metric",
+    "MonthClockFigures",
+    "MonthTicketFigures",
     "PriorityChangeRequest",
     "PriorityReason",
     "Problem",

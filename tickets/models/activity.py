@@ -122,6 +122,11 @@ class SlaClock(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ticket", "metric"], name="clock_metric_unique"),
         ]
+        # The months' and today's verdicts (tickets.compliance.decided_in, the dashboard).
+        indexes = [
+            models.Index(fields=["stopped_at"], name="clock_stopped_idx"),
+            models.Index(fields=["due_at"], name="clock_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket.number} {self.metric}"
@@ -250,6 +255,8 @@ class SatisfactionSurvey(models.Model):
     class Meta:
         verbose_name = _("satisfaction survey")
         verbose_name_plural = _("satisfaction surveys")
+        # The month's answers (the dashboard's satisfaction per month).
+        indexes = [models.Index(fields=["answered_at"], name="survey_answered_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(score__gte=1, score__lte=5), name="survey_score_1_5"

@@ -344,6 +344,8 @@ class Ticket(ChangedFieldsSave):
         indexes = [
             models.Index(fields=["status", "priority_rank"], name="ticket_queue_idx"),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_idx"),
+            # A month's registrations (the dashboard, the queue's date drill-down).
+            models.Index(fields=["created_at"], name="ticket_created_idx"),
             # The sweep's one query: open tickets whose check time has come.
             models.Index(
                 fields=["next_check_at"],

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from contracts.calendars import calendar_for
 from contracts.models import BusinessCalendar, ClockKind, Contract, ResolutionStart, SlaTarget
 from contracts.selectors import calendar_revision_current, warning_percent_for
+from tickets.figures_marks import clocks_months_touch
 from tickets.models import ClockSegment, Metric, SegmentState, SlaClock, Ticket
 from tickets.sla import Pause, clock_due, warning_due
 
@@ -168,7 +169,9 @@ def clock_stop(*, ticket: Ticket, metric: str, now: datetime) -> None:
 
 def clocks_cancel(*, ticket: Ticket, now: datetime) -> None:
     """A cancelled ticket is neither met nor missed: its open clocks stop without a verdict."""
-    ticket.clocks.filter(stopped_at__isnull=True).update(stopped_at=now, due_at=None, met=None)
+    running = ticket.clocks.filter(stopped_at__isnull=True)
+    clocks_months_touch(running)  # an update in bulk: no signals (tickets.figures_marks)
+    running.update(stopped_at=now, due_at=None, met=None)
     ticket.response_due_at = ticket.resolution_due_at = ticket.earliest_due_at = None
     ticket.at_risk_at = None
     ticket.next_check_at = whole_second(now)  # the sweep closes the open escalations
@@ -176,7 +179,9 @@ def clocks_cancel(*, ticket: Ticket, now: datetime) -> None:
 
 def clock_resume_stopped(*, ticket: Ticket, metric: str, now: datetime) -> None:
     """Reopening: the resolution clock runs again; the resolved stretch was a pause."""
-    ticket.clocks.filter(metric=metric).update(stopped_at=None, met=None)
+    stopped = ticket.clocks.filter(metric=metric)
+    clocks_months_touch(stopped)  # an update in bulk: no signals (tickets.figures_marks)
+    stopped.update(stopped_at=None, met=None)
     ticket_clocks_recompute(ticket=ticket, target=ticket.sla_target, now=now)
 
 
