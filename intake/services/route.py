@@ -37,7 +37,7 @@ from intake.services.receipt import (
     sender_contacts_with_receipts,
 )
 from notifications.models import OutboxEmail
-from tickets.models import Channel, Status, Ticket
+from tickets.models import LONG_TEXTS, Channel, Status, Ticket
 from tickets.services import (
     TicketCreateInput,
     ticket_create,
@@ -107,6 +107,7 @@ def thread_ticket(parsed: Parsed) -> Ticket | None:
         sent = (
             OutboxEmail.objects.filter(message_id__in=[f"<{i}>" for i in ids], ticket__isnull=False)
             .select_related("ticket")
+            .defer("body_text", "body_html", *(f"ticket__{name}" for name in LONG_TEXTS))
             .first()
         )
         if sent is not None:
@@ -119,9 +120,11 @@ def thread_ticket(parsed: Parsed) -> Ticket | None:
             )[:20]
         )
         if len(earlier) == 1:
-            return Ticket.objects.filter(pk=earlier.pop()).first()
+            return Ticket.objects.defer(*LONG_TEXTS).filter(pk=earlier.pop()).first()
     token = TOKEN.search(parsed.subject)
-    return Ticket.objects.filter(number=token.group(1)).first() if token else None
+    if token is None:
+        return None
+    return Ticket.objects.defer(*LONG_TEXTS).filter(number=token.group(1)).first()
 
 
 def sender_contacts(parsed: Parsed, now: datetime) -> list[Contact]:

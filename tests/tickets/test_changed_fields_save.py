@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import ContractFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket
-from tickets.models import Status, Ticket
+from tickets.models import LONG_TEXTS, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +64,27 @@ def test_after_a_refresh_everything_is_written(ticket: Ticket) -> None:
     ticket.subject = original  # equal to what was read, but no longer to the row
     ticket.save()
     assert Ticket.objects.get(pk=ticket.pk).subject == original
+
+
+def test_a_long_text_read_late_is_known_and_its_change_written(ticket: Ticket) -> None:
+    """A lock reads the ticket without its long texts (LONG_TEXTS); one read later is recorded
+    as in the row, so an unchanged description is not rewritten and a changed one is."""
+    light = Ticket.objects.defer(*LONG_TEXTS).get(pk=ticket.pk)
+    assert light.description == "x" * 20_000  # read now, one query
+    light.subject = "Ander onderwerp"
+    with CaptureQueriesContext(connection) as ctx:
+        light.save()
+    [update] = _updates(ctx)
+    assert '"description"' not in update
+    light.description = "korter"
+    light.save()
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert (stored.subject, stored.description) == ("Ander onderwerp", "korter")
+
+
+def test_a_lock_leaves_the_long_texts_in_the_row(ticket: Ticket) -> None:
+    from tickets.services.lifecycle import _locked
+
+    locked = _locked(ticket)
+    assert not set(LONG_TEXTS) & set(locked.__dict__)
+    assert locked.customer.pk == ticket.customer_id  # joined, no query later

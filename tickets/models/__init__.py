@@ -21,6 +21,7 @@ from tickets.models.figures import (
 )
 from tickets.models.problems import Problem, ProblemCounter, ProblemOrigin, ProblemStatus
 from tickets.models.ticket import (
+    LONG_TEXTS,
     OPEN_STATUSES,
     TRANSITIONS,
     Channel,
@@ -44,6 +45,7 @@ from tickets.models.work import (
 )
 
 __all__ = [
+    "LONG_TEXTS",
     "MINUTES_PER_ENTRY_MAX",
     "OPEN_STATUSES",
     "OVERRIDE_REASON_MAX",

@@ -150,7 +150,18 @@ class ChangedFieldsSave(models.Model):
         return instance
 
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("fields") if not args else None
+        loaded = self._loaded
+        deferred_only = (
+            loaded is not None
+            and fields is not None
+            and not any(name in loaded or name in self.__dict__ for name in fields)
+        )
         super().refresh_from_db(*args, **kwargs)
+        if deferred_only and loaded is not None and fields is not None:  # deferred, read now
+            current = self._loaded_copy()
+            loaded.update({name: current[name] for name in fields if name in current})
+            return
         self._loaded = None  # what was read when is mixed now: the next save writes all
 
     def _loaded_record(self) -> None:
@@ -167,6 +178,8 @@ class ChangedFieldsSave(models.Model):
 
 
 _MISSING = object()
+# What the customer wrote at length: read only where it is shown (a change of state does not).
+LONG_TEXTS = ("description", "reproduction_steps", "business_impact")
 
 
 class Ticket(ChangedFieldsSave):

@@ -14,6 +14,7 @@ from contracts.models import Contact
 from contracts.text import display_text
 from tickets.exceptions import InvalidTransition, TicketValidationError
 from tickets.models import (
+    LONG_TEXTS,
     TRANSITIONS,
     Line,
     Metric,
@@ -64,10 +65,13 @@ def reopen_window() -> timedelta:
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    """Fresh row under a write lock, so concurrent changes apply one after the other."""
+    """Fresh row under a write lock, so concurrent changes apply one after the other. The long
+    texts the customer wrote are left in the row (LONG_TEXTS: read when asked for): a change
+    of state never needs them, and an email's description is tens of kilobytes."""
     return (
         Ticket.objects.select_for_update(of=("self",))
         .select_related("sla_policy", "sla_target", "calendar", "contract", "customer")
+        .defer(*LONG_TEXTS)
         .get(pk=ticket.pk)
     )
 
