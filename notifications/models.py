@@ -129,6 +129,12 @@ class OutboxEmail(models.Model):
             # (intake.services.receipt.receipts_recent): by address, then time, whatever the
             # number of mails ever sent.
             models.Index(Upper("to_email"), "created_at", name="outbox_recipient_recent_idx"),
+            # The failed-sends gauge of /metrics counts these few rows, not the whole outbox.
+            models.Index(
+                fields=["created_at"],
+                name="outbox_failed_idx",
+                condition=models.Q(state="failed"),
+            ),
         ]
 
     def __str__(self) -> str:

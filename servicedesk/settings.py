@@ -9,6 +9,8 @@ from pathlib import Path
 
 import environ
 
+from servicedesk.observability.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -58,6 +60,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Issue #17 §1: the request id first (every later record carries it), then the latency
+    # histogram, then /healthz, /readyz and /metrics answered before the HTTPS redirect, the
+    # Host check, sessions and locale (servicedesk/observability/probes.py says why).
+    "servicedesk.observability.requestid.RequestIdMiddleware",
+    "servicedesk.observability.metrics.RequestLatencyMiddleware",
+    "servicedesk.observability.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A NUL byte in a URL is refused before anything queries with it (issue #10 §6).
@@ -431,20 +439,18 @@ SPECTACULAR_SETTINGS = {
 # --- Catalogue ------------------------------------------------------------------------------
 CATALOGUE_DIR = Path(env.str("CATALOGUE_DIR", default=str(BASE_DIR / "catalogue")))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # aiosmtpd logs every SMTP command at INFO; its warnings and errors are enough.
-    # WeasyPrint (review pack PDFs) logs each layout step and fontTools each font subset at
-    # INFO: warnings are enough.
-    "loggers": {
-        "mail.log": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# --- Logs and metrics (issue #17 §1) ---------------------------------------------------------
+# "json": one JSON object per line with the request and task ids (the production default);
+# "text": the plain message lines of development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if IS_PRODUCTION else "text")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
+# /readyz: how long the database and the broker may take to answer (also the broker's timeout
+# when /metrics reads queue depths).
+READYZ_TIMEOUT_SECONDS = env.float("READYZ_TIMEOUT_SECONDS", default=1.5)
+# /metrics answers clients in these networks (the client address as TRUSTED_PROXY_COUNT reads
+# it) and requests with `Authorization: Bearer <METRICS_TOKEN>`; anyone else gets 403.
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Email intake (issue #4, DECISIONS D13) --------------------------------------------------
 INTAKE_MAX_BYTES = env.int("INTAKE_MAX_BYTES", default=25 * 1024 * 1024)
