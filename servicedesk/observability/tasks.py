@@ -29,14 +29,24 @@ REQUEST_ID_HEADER = "servicedesk_request_id"
 _tokens: dict[str, tuple[Token[str | None], ...]] = {}
 
 
+def _publishing_request_id(request: Any) -> str | None:
+    """A worker sees the message's own headers as attributes of the task's request; `apply()`
+    (eager, tests) passes them in `request.headers`."""
+    if request is None:
+        return None
+    value = getattr(request, REQUEST_ID_HEADER, None) or (
+        getattr(request, "headers", None) or {}
+    ).get(REQUEST_ID_HEADER)
+    return str(value) if value else None
+
+
 def _task_started(task_id: str | None = None, task: Any = None, **_: Any) -> None:
     if not task_id:
         return
-    request = getattr(task, "request", None)
-    origin = getattr(request, REQUEST_ID_HEADER, None) if request is not None else None
+    origin = _publishing_request_id(getattr(task, "request", None))
     tokens = [task_id_var.set(task_id), task_name_var.set(getattr(task, "name", None))]
     if origin:
-        tokens.append(request_id_var.set(str(origin)))
+        tokens.append(request_id_var.set(origin))
     _tokens[task_id] = tuple(tokens)
 
 

@@ -82,6 +82,13 @@ def test_a_task_logs_with_its_task_id_and_name(json_lines: io.StringIO) -> None:
     assert task_id_var.get() is None
 
 
+def test_a_task_published_by_a_request_logs_that_request_id(json_lines: io.StringIO) -> None:
+    log_probe_task.apply(headers={"servicedesk_request_id": "req-from-web-7"})
+    (record,) = _records(json_lines, "tests.observability.probe")
+    assert record["request_id"] == "req-from-web-7"
+    assert request_id_var.get() is None
+
+
 def test_an_exception_stays_on_one_line(json_lines: io.StringIO) -> None:
     try:
         raise ValueError("first line\nsecond line")
