@@ -1,6 +1,7 @@
 """gunicorn settings of the web processes: `gunicorn -c python:servicedesk.gunicorn_config ...`.
 
-Only what the metrics need (command-line options such as --bind and --workers still apply).
+Only what the metrics and the JSON access log need (command-line options such as --bind and
+--workers still apply).
 Every worker writes its figures to files in PROMETHEUS_MULTIPROC_DIR (prometheus-client's
 multiprocess mode), so a scrape answered by any one worker reports them all. Without that
 variable in the environment, this master makes a directory of its own under the system's
@@ -19,6 +20,9 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
+
+# With LOG_FORMAT=json the access log (--access-logfile) is JSON lines too.
+logger_class = "servicedesk.observability.access.JsonAccessLogger"
 
 _VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 # Set before any worker is forked: read by prometheus-client when a worker first imports it.

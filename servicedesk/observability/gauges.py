@@ -52,20 +52,24 @@ class DatabaseCollector(Collector):
             yield GaugeMetricFamily(f"servicedesk_{name}", documentation, value=value)
 
 
+def _queue_name(value: Any) -> str | None:
+    """A route's or queue list's entry: a name, a kombu Queue, or a route {"queue": ...}."""
+    if isinstance(value, dict):
+        value = value.get("queue")
+    if value is None:
+        return None
+    return str(getattr(value, "name", value))
+
+
 def queue_names() -> list[str]:
-    """The Celery queues the settings name (CELERY_TASK_QUEUES, CELERY_TASK_ROUTES and the
-    default queue), or just Celery's default, "celery"."""
+    """The Celery queues the settings name (CELERY_TASK_QUEUES, CELERY_TASK_ROUTES as a map or
+    a list of maps, and the default queue), or just Celery's default, "celery"."""
     names = {str(getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery") or "celery")}
     queues: Any = getattr(settings, "CELERY_TASK_QUEUES", None) or ()
-    for queue in queues:
-        names.add(str(getattr(queue, "name", queue)))
-    routes: Any = getattr(settings, "CELERY_TASK_ROUTES", None) or {}
-    for route in routes.values() if isinstance(routes, dict) else ():
-        queue = route.get("queue") if isinstance(route, dict) else route
-        if isinstance(queue, str):
-            names.add(queue)
-        elif queue is not None:
-            names.add(str(getattr(queue, "name", queue)))
+    routes: Any = getattr(settings, "CELERY_TASK_ROUTES", None) or ()
+    route_maps = [routes] if isinstance(routes, dict) else list(routes)
+    entries = [*queues, *(v for m in route_maps if isinstance(m, dict) for v in m.values())]
+    names.update(name for name in map(_queue_name, entries) if name)
     return sorted(names)
 
 

@@ -10,9 +10,11 @@ import time_machine
 from django.db import OperationalError, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from kombu import Queue
 
 from intake.models import InboundMessage, Outcome
 from notifications.models import OutboxEmail, OutboxState
+from servicedesk.observability.gauges import queue_names
 from tests.escalation.conftest import free_port
 from tests.factories import ContractFactory, named_contact
 from tests.observability.conftest import REDIS_URL, redis_client, sample
@@ -200,3 +202,18 @@ def test_the_latency_histogram_counts_a_request_by_its_route_name() -> None:
 def test_an_unknown_path_is_one_label_whatever_the_path() -> None:
     labels = {"method": "GET", "route": "unmatched", "status": "4xx"}
     assert _counted(Client(), ["/no-such-page-1/", "/no-such-page-2/"], **labels) == 2.0
+
+
+def test_the_queues_come_from_every_shape_of_the_settings(settings) -> None:
+    settings.CELERY_TASK_QUEUES = [Queue("intake"), Queue("celery")]
+    settings.CELERY_TASK_ROUTES = [
+        {"escalation.tasks.*": {"queue": "escalation"}},
+        {"reports.tasks.*": "reports", "usage.tasks.*": Queue("reports")},
+    ]
+    assert queue_names() == ["celery", "escalation", "intake", "reports"]
+
+
+def test_without_named_queues_there_is_celery(settings) -> None:
+    settings.CELERY_TASK_QUEUES = None
+    settings.CELERY_TASK_ROUTES = None
+    assert queue_names() == ["celery"]

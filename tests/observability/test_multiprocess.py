@@ -5,6 +5,7 @@ gunicorn exits); gunicorn's start removes an earlier run's files."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -58,7 +59,7 @@ def _until(predicate: Callable[[], T], what: str, timeout: float = 60.0) -> T:
 
 
 def _gunicorn(
-    tmp_path: Path, metrics_dir: Path | None
+    tmp_path: Path, metrics_dir: Path | None, **extra: str
 ) -> tuple[subprocess.Popen[bytes], str, IO[bytes]]:
     """Two sync workers on a loopback port; no database tables (the gauges say database_up 0).
     `metrics_dir` None: PROMETHEUS_MULTIPROC_DIR is not set, the config makes its own."""
@@ -69,13 +70,15 @@ def _gunicorn(
         "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
         "SERVICEDESK_VAR_DIR": str(tmp_path / "var"),
         "TMPDIR": str(tmp_path),
+        **extra,
     }
     if metrics_dir is not None:
         env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - the child holds it
     process = subprocess.Popen(
         [str(GUNICORN), "servicedesk.wsgi", "-c", "python:servicedesk.gunicorn_config",
-         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--chdir", str(ROOT)],
+         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--chdir", str(ROOT),
+         "--access-logfile", "-"],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     return process, f"http://127.0.0.1:{port}", log
@@ -131,3 +134,21 @@ def test_a_directory_of_its_own_goes_with_gunicorn(gunicorn, tmp_path: Path) -> 
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=30)
     assert not own.exists()
+
+
+def test_the_access_log_is_json_with_the_request_id(tmp_path: Path) -> None:
+    process, base, log = _gunicorn(tmp_path, None, LOG_FORMAT="json")
+    try:
+        _until(lambda: _get(f"{base}/healthz")[0] == 200, "gunicorn to answer")
+        request = urllib.request.Request(f"{base}/healthz", headers={"X-Request-ID": "acc-17"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.headers["X-Request-ID"] == "acc-17"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        log.close()
+    lines = (tmp_path / "gunicorn.log").read_text().splitlines()
+    access = [json.loads(x) for x in lines if '"gunicorn.access"' in x and "acc-17" in x]
+    assert [(a["request_id"], a["path"], a["status"]) for a in access] == [
+        ("acc-17", "/healthz", "200")
+    ]
