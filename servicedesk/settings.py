@@ -5,6 +5,7 @@ filesystem transport under var/, email written to files under var/mail/. Setting
 and CELERY_BROKER_URL switches to PostgreSQL and Redis with no code change.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -450,6 +451,8 @@ READYZ_TIMEOUT_SECONDS = env.float("READYZ_TIMEOUT_SECONDS", default=1.5)
 # /metrics answers clients in these networks (the client address as TRUSTED_PROXY_COUNT reads
 # it) and requests with `Authorization: Bearer <METRICS_TOKEN>`; anyone else gets 403.
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+for _network in METRICS_ALLOWED_NETWORKS:  # a typo fails the start, not every scrape
+    ipaddress.ip_network(_network, strict=False)
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Email intake (issue #4, DECISIONS D13) --------------------------------------------------

@@ -37,3 +37,10 @@ def test_production_probes_answer_plain_http_and_logs_are_json(tmp_path: Path) -
     assert (seen["probe"], seen["page"]) == (200, 301)
     assert seen["missing"][0] == 404
     assert [line["request_id"] for line in not_found] == [seen["missing"][1]]
+
+
+def test_a_mistyped_metrics_network_stops_the_start(tmp_path: Path) -> None:
+    env = _environment(tmp_path, METRICS_ALLOWED_NETWORKS="10.0.0.0/8,10.0.0.300/32")
+    result = _run(["-c", "import django; django.setup()"], env)
+    assert result.returncode != 0
+    assert "10.0.0.300/32" in result.stderr
