@@ -8,6 +8,9 @@ and CELERY_BROKER_URL switches to PostgreSQL and Redis with no code change.
 from pathlib import Path
 
 import environ
+from kombu import Queue
+
+from servicedesk import queues
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -283,6 +286,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+# Named queues (servicedesk/queues.py): each task goes to its kind's queue, so a flood of mail
+# on `intake` cannot starve `escalation`. A worker given no -Q consumes all of them.
+CELERY_TASK_DEFAULT_QUEUE = queues.DEFAULT_QUEUE
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in queues.QUEUES]
+CELERY_TASK_ROUTES = queues.task_routes()
+# Beat on Redis: celery-redbeat keeps the schedule in Redis under a lock, so a second beat
+# process (on another node) waits and takes over within REDBEAT_LOCK_TIMEOUT seconds of the
+# first one's death. The embedded default keeps Celery's file scheduler under var/.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = env.str("REDBEAT_REDIS_URL", default=CELERY_BROKER_URL)
+    CELERY_REDBEAT_KEY_PREFIX = env.str("REDBEAT_KEY_PREFIX", default="redbeat")
+    CELERY_REDBEAT_LOCK_TIMEOUT = env.int("REDBEAT_LOCK_TIMEOUT", default=30)
+    # The holder renews its lock at least this often: well inside the lock's timeout.
+    CELERY_BEAT_MAX_LOOP_INTERVAL = max(1, CELERY_REDBEAT_LOCK_TIMEOUT // 5)
 CELERY_TIMEZONE = "UTC"
 # Exactly one beat process runs these (README). The database is the timer: the sweep finds
 # what is due, so a missed or doubled beat tick delays or repeats a no-op, never an email.
