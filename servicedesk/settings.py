@@ -273,11 +273,14 @@ CELERY_BROKER_PUBLISH_TIMEOUT = env.float("CELERY_BROKER_PUBLISH_TIMEOUT", defau
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0, "interval_step": 0.1}
 # Redis: bounded connect and socket waits, and no reconnection loop inside a publish.
-BROKER_REDIS_TRANSPORT_OPTIONS = {
+BROKER_REDIS_TRANSPORT_OPTIONS: dict[str, object] = {
     "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
     "socket_timeout": CELERY_BROKER_PUBLISH_TIMEOUT,
     "max_retries": 0,
 }
+# Several desks (or a drill and its tests) may share one Redis: each under a key prefix of its own.
+if _broker_key_prefix := env.str("CELERY_BROKER_KEY_PREFIX", default=""):
+    BROKER_REDIS_TRANSPORT_OPTIONS["global_keyprefix"] = _broker_key_prefix
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = BROKER_REDIS_TRANSPORT_OPTIONS
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -299,6 +302,8 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_REDBEAT_REDIS_URL = env.str("REDBEAT_REDIS_URL", default=CELERY_BROKER_URL)
     CELERY_REDBEAT_KEY_PREFIX = env.str("REDBEAT_KEY_PREFIX", default="redbeat")
     CELERY_REDBEAT_LOCK_TIMEOUT = env.int("REDBEAT_LOCK_TIMEOUT", default=30)
+    # A Redis restart: the beat retries its Redis calls for this long instead of exiting.
+    CELERY_REDBEAT_REDIS_OPTIONS = {"socket_timeout": 10, "retry_period": 60}
     # The holder renews its lock at least this often: well inside the lock's timeout.
     CELERY_BEAT_MAX_LOOP_INTERVAL = max(1, CELERY_REDBEAT_LOCK_TIMEOUT // 5)
 CELERY_TIMEZONE = "UTC"
