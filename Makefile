@@ -41,13 +41,16 @@ run: demo
 	@$(BIN)/python -m servicedesk.run
 
 # The IMAP intake tests run a real Dovecot on loopback (Debian's dovecot-imapd); the review
-# packs' PDFs are drawn by WeasyPrint (Pango, DejaVu fonts) and read back with pdftotext.
-SYSTEM_PACKAGES := dovecot-imapd libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
+# packs' PDFs are drawn by WeasyPrint (Pango, DejaVu fonts) and read back with pdftotext; the
+# database is also proven through PgBouncer in transaction pooling (tests/deploy).
+SYSTEM_PACKAGES := dovecot-imapd libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils \
+	pgbouncer
 system-deps:
-	@if [ ! -x /usr/sbin/dovecot ] || [ ! -x /usr/bin/pdftotext ] || ! ldconfig -p | grep -q libpangoft2; then \
+	@if [ ! -x /usr/sbin/dovecot ] || [ ! -x /usr/bin/pdftotext ] || [ ! -x /usr/sbin/pgbouncer ] \
+	  || ! ldconfig -p | grep -q libpangoft2; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    (apt-get install -y -q $(SYSTEM_PACKAGES) || (apt-get update -q && apt-get install -y -q $(SYSTEM_PACKAGES))) >/dev/null; \
-	  else echo "note: $(SYSTEM_PACKAGES) are not all installed; the IMAP and PDF tests skip outside CI"; fi; \
+	  else echo "note: $(SYSTEM_PACKAGES) are not all installed; the IMAP, PDF and PgBouncer tests skip outside CI"; fi; \
 	fi
 
 # The portal's browser tests drive Debian's Chromium with Playwright (its own download is not

@@ -11,6 +11,7 @@ import environ
 from kombu import Queue
 
 from servicedesk import queues
+from servicedesk.databases import database_pooled
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -188,6 +189,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+    # A persistent connection closed under us (a database or PgBouncer restart) is replaced at
+    # the next request's start instead of failing that request.
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# "pgbouncer": DATABASE_URL names PgBouncer in transaction pooling (servicedesk/databases.py).
+DATABASE_POOLING = env.str("DATABASE_POOLING", default="")
+DATABASES["default"] = database_pooled(DATABASES["default"], DATABASE_POOLING)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
