@@ -195,6 +195,13 @@ else:
 # "pgbouncer": DATABASE_URL names PgBouncer in transaction pooling (servicedesk/databases.py).
 DATABASE_POOLING = env.str("DATABASE_POOLING", default="")
 DATABASES["default"] = database_pooled(DATABASES["default"], DATABASE_POOLING)
+# A read replica for the reports' figures only (contracts/replica.py); unset: none.
+if DATABASE_REPLICA_URL := env.str("DATABASE_REPLICA_URL", default=""):
+    _replica = env.db_url_config(DATABASE_REPLICA_URL)
+    _replica.setdefault("CONN_MAX_AGE", DATABASES["default"].get("CONN_MAX_AGE", 0))
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = database_pooled(_replica, DATABASE_POOLING)
+DATABASE_ROUTERS = ["contracts.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -412,6 +419,17 @@ _CACHE_DEFAULT = "locmemcache://"
 if IS_PRODUCTION and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     _CACHE_DEFAULT = CELERY_BROKER_URL
 CACHES = {"default": env.cache_url("CACHE_URL", default=_CACHE_DEFAULT)}
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    # django-redis: every web process counts the rate limits together. A Redis restart or stall
+    # costs a request at most these timeouts and then counts nothing (the request is served,
+    # the error logged) instead of failing every API request while Redis is away.
+    CACHES["default"]["OPTIONS"] = {
+        "SOCKET_CONNECT_TIMEOUT": CELERY_BROKER_CONNECTION_TIMEOUT,
+        "SOCKET_TIMEOUT": CELERY_BROKER_PUBLISH_TIMEOUT,
+        "IGNORE_EXCEPTIONS": True,
+        **CACHES["default"].get("OPTIONS", {}),
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Requests per token (or session user) and period: "600/min", "20/s". Empty: no limit.
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/min")
 # A POST/PATCH whose process died keeps its Idempotency-Key busy this long.
