@@ -321,8 +321,9 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # The holder renews its lock at least this often: well inside the lock's timeout.
     CELERY_BEAT_MAX_LOOP_INTERVAL = max(1, CELERY_REDBEAT_LOCK_TIMEOUT // 5)
 CELERY_TIMEZONE = "UTC"
-# Exactly one beat process runs these (README). The database is the timer: the sweep finds
-# what is due, so a missed or doubled beat tick delays or repeats a no-op, never an email.
+# One beat process at a time sends these (on Redis: the one holding the redbeat lock; README).
+# The database is the timer: the sweep finds what is due, so a missed or doubled beat tick
+# delays or repeats a no-op, never an email.
 ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=30)
 # A sweep claims tickets in pages of ESCALATION_SWEEP_PAGE with a lease of this many seconds:
 # a killed sweep's unprocessed tickets are checked again after the lease.
