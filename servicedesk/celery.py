@@ -9,3 +9,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
 app = Celery("servicedesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _redbeat_names(sender: Celery, **kwargs: object) -> None:
+    """celery-redbeat looks its settings up by their bare names (`redbeat_redis_url`), not
+    with the CELERY_ namespace of Django's settings: without them it warns on every start that
+    it falls back to the broker's URL and options."""
+    conf = sender.conf
+    bare = {key.removeprefix("CELERY_").lower(): conf[key] for key in conf if "REDBEAT" in key}
+    conf.update(bare)
