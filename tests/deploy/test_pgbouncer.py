@@ -124,8 +124,9 @@ def _transactions_served(port: int, user: str) -> int:
     with psycopg.connect(
         host="127.0.0.1", port=port, user=user, dbname="pgbouncer", autocommit=True
     ) as admin:
-        rows = admin.execute("SHOW STATS").fetchall()
-        names = [column.name for column in admin.execute("SHOW STATS").description or []]
+        cursor = admin.execute("SHOW STATS")
+        names = [column.name for column in cursor.description or []]
+        rows = cursor.fetchall()
     name = connection.settings_dict["NAME"]
     return sum(row[names.index("total_xact_count")] for row in rows if row[0] == name)
 
