@@ -5,7 +5,8 @@ committing as in production: a ticket created, a customer's reply, an email rece
 
 PgBouncer serves each transaction from whichever of its two server connections is free, so a
 session setting that leaked out of a transaction would show on the next one. The connection
-settings are those of DATABASE_POOLING=pgbouncer (servicedesk/databases.py).
+settings are those of DATABASE_POOLING=pgbouncer (servicedesk/databases.py), whose health check
+also makes a PgBouncer restart cost no request.
 
 Runs on PostgreSQL (DATABASE_URL); in CI (CI=true) a missing PgBouncer or a test database that is
 not PostgreSQL fails it, elsewhere it skips."""
@@ -17,6 +18,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -65,51 +67,66 @@ def _accepts(port: int, user: str) -> bool:
         return False
 
 
+@dataclass
+class Bouncer:
+    """A PgBouncer of the test's own, as root run as nobody (it refuses to run as root)."""
+
+    folder: Path
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self, user: str) -> None:
+        as_nobody = ["-u", "nobody"] if os.geteuid() == 0 else []
+        log = (self.folder / "pgbouncer.log").open("ab")
+        self.process = subprocess.Popen(
+            [PGBOUNCER, *as_nobody, str(self.folder / "pgbouncer.ini")], stdout=log, stderr=log
+        )
+        wait_for(lambda: _accepts(self.port, user), "PgBouncer to listen", 15)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
 @pytest.fixture
-def pgbouncer() -> Iterator[int]:
-    """A PgBouncer of this test's own in front of the test database's server; its port."""
+def pgbouncer() -> Iterator[Bouncer]:
+    """A PgBouncer in transaction pooling in front of the test database's server."""
     require(connection.vendor == "postgresql", "the PgBouncer proof needs PostgreSQL")
     require(os.path.exists(PGBOUNCER), "PgBouncer is not installed (Debian package pgbouncer)")
     real = connection.settings_dict
     user = real["USER"] or "postgres"
-    folder = Path(tempfile.mkdtemp(prefix="pgbouncer-"))
-    folder.chmod(0o755)  # PgBouncer refuses to run as root: as root it runs as nobody
-    listen = free_port()
+    bouncer = Bouncer(folder=Path(tempfile.mkdtemp(prefix="pgbouncer-")), port=free_port())
+    bouncer.folder.chmod(0o755)  # readable by nobody
     password = f" password={real['PASSWORD']}" if real["PASSWORD"] else ""
-    (folder / "pgbouncer.ini").write_text(
+    (bouncer.folder / "pgbouncer.ini").write_text(
         CONFIG.format(
             host=real["HOST"] or "127.0.0.1",
             port=real["PORT"] or 5432,
             password=password,
-            listen=listen,
-            folder=folder,
+            listen=bouncer.port,
+            folder=bouncer.folder,
             user=user,
         )
     )
-    (folder / "userlist.txt").write_text(f'"{user}" ""\n')
+    (bouncer.folder / "userlist.txt").write_text(f'"{user}" ""\n')
     for name in ("pgbouncer.ini", "userlist.txt"):
-        (folder / name).chmod(0o644)
-    as_nobody = ["-u", "nobody"] if os.geteuid() == 0 else []
-    log = (folder / "pgbouncer.log").open("wb")
-    process = subprocess.Popen(
-        [PGBOUNCER, *as_nobody, str(folder / "pgbouncer.ini")], stdout=log, stderr=log
-    )
+        (bouncer.folder / name).chmod(0o644)
     try:
-        wait_for(lambda: _accepts(listen, user), "PgBouncer to listen", 15)
-        yield listen
+        bouncer.start(user)
+        yield bouncer
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-        shutil.rmtree(folder, ignore_errors=True)
+        bouncer.stop()
+        shutil.rmtree(bouncer.folder, ignore_errors=True)
 
 
 @pytest.fixture
-def through_pgbouncer(pgbouncer: int, settings: Any, tmp_path: Path) -> Iterator[int]:
+def through_pgbouncer(pgbouncer: Bouncer, settings: Any, tmp_path: Path) -> Iterator[Bouncer]:
     """The default connection through PgBouncer, with DATABASE_POOLING=pgbouncer's settings."""
     settings.MEDIA_ROOT = tmp_path / "media"
     real = dict(connection.settings_dict)
     connection.close()
-    pooled = database_pooled({**real, "HOST": "127.0.0.1", "PORT": pgbouncer}, "pgbouncer")
+    pooled = database_pooled({**real, "HOST": "127.0.0.1", "PORT": pgbouncer.port}, "pgbouncer")
     connection.settings_dict.update(pooled)
     try:
         yield pgbouncer
@@ -132,14 +149,14 @@ def _transactions_served(port: int, user: str) -> int:
 
 
 def test_the_services_work_through_pgbouncer_in_transaction_pooling(
-    through_pgbouncer: int, monkeypatch: pytest.MonkeyPatch
+    through_pgbouncer: Bouncer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Committed mails are not published to a shared broker.
     monkeypatch.setattr("notifications.services.outbox.outbox_dispatch", lambda outbox_id: None)
     catalogue_reload()  # an earlier committing test's flush removed it
     desk = desk_build()
     connection.ensure_connection()
-    assert connection.connection.info.port == through_pgbouncer
+    assert connection.connection.info.port == through_pgbouncer.port
 
     ticket = create_ticket(desk.anna, NOW)
     reply = ticket_reply_customer(
@@ -163,4 +180,17 @@ def test_the_services_work_through_pgbouncer_in_transaction_pooling(
             cursor.execute("SHOW synchronous_commit")
             assert cursor.fetchone() == ("on",)
     user = connection.settings_dict["USER"] or "postgres"
-    assert _transactions_served(through_pgbouncer, user) >= 20
+    assert _transactions_served(through_pgbouncer.port, user) >= 20
+
+
+def test_a_pgbouncer_restart_fails_no_request(through_pgbouncer: Bouncer) -> None:
+    """A persistent connection that a PgBouncer restart closed is replaced when the next
+    request starts (the health check of DATABASE_POOLING), instead of failing that request."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    through_pgbouncer.stop()
+    through_pgbouncer.start(connection.settings_dict["USER"] or "postgres")
+    connection.close_if_unusable_or_obsolete()  # what Django does as a request starts
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
