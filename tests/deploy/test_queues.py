@@ -1,14 +1,19 @@
 """Named queues (issue #17 §1): every task of the project has a queue of its kind, so a flood of
 mail on `intake` cannot delay the escalation sweep, and `make run`'s one worker consumes them all.
 
-The broker proof publishes to the local Redis (database 13) under a key prefix of its own; in CI
-(CI=true) a missing Redis fails it, elsewhere it skips."""
+The broker proofs publish 100 intake tasks and then a sweep to the local Redis (database 13,
+under a key prefix of their own): a consumer, and a real worker, of `escalation` alone take the
+sweep at once. In CI (CI=true) a missing Redis fails them, elsewhere they skip."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +25,7 @@ from kombu import Connection
 from notifications.services import outbox
 from servicedesk import queues
 from servicedesk.celery import app
-from tests.deploy.support import REDIS_BROKER_DB, redis_forget, redis_up, require
+from tests.deploy.support import REDIS_BROKER_DB, redis_forget, redis_up, require, wait_for
 
 SWEEP = "escalation.tasks.escalation_sweep_task"
 IMAP_POLL = "intake.tasks.imap_poll_all_task"
@@ -83,6 +88,32 @@ def redis_app() -> Iterator[tuple[Celery, str]]:
     redis_forget(REDIS_BROKER_DB, prefix)
 
 
+def _worker(tmp_path: Path, prefix: str, queue: str) -> subprocess.Popen[bytes]:
+    """A real worker of the project consuming only `queue`, on the probe's Redis keys."""
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    env = {
+        **keep,
+        "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
+        "SERVICEDESK_VAR_DIR": str(tmp_path),
+        "CELERY_BROKER_URL": REDIS_BROKER_DB,
+        "CELERY_BROKER_KEY_PREFIX": prefix,
+    }
+    celery = str(Path(settings.BASE_DIR) / ".venv" / "bin" / "celery")
+    return subprocess.Popen(
+        [celery, "-A", "servicedesk", "worker", "-Q", queue, "--pool", "solo", "-l", "INFO"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=(tmp_path / "worker.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _logged_at(log: str, marker: str) -> datetime:
+    """When the worker logged the first line holding `marker` ("[2026-12-06 11:03:31,914: ...")."""
+    line = next(line for line in log.splitlines() if marker in line)
+    return datetime.strptime(line[1:24], "%Y-%m-%d %H:%M:%S,%f")  # noqa: DTZ007 (the log's own clock)
+
+
 def test_a_flood_on_intake_does_not_delay_an_escalation_on_redis(
     redis_app: tuple[Celery, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -108,3 +139,29 @@ def test_a_flood_on_intake_does_not_delay_an_escalation_on_redis(
     assert message.headers["task"] == SWEEP
     assert time.monotonic() - started < 1.0
     assert lengths.llen(f"{prefix}intake") == 100
+
+
+def test_a_real_escalation_worker_takes_the_sweep_past_a_flood_of_mail(
+    redis_app: tuple[Celery, str], tmp_path: Path
+) -> None:
+    probe, prefix = redis_app
+    for _ in range(100):
+        probe.send_task(IMAP_POLL)
+    probe.send_task(SWEEP)
+    lengths = redis.Redis.from_url(REDIS_BROKER_DB)
+    worker = _worker(tmp_path, prefix, "escalation")
+    try:
+        # Taken at once (it then fails here, on a database nobody migrated: no matter).
+        received = re.compile(rf"Task {re.escape(SWEEP)}\[[-0-9a-f]+\] received")
+        log = tmp_path / "worker.log"
+        wait_for(lambda: received.search(log.read_text()), "the sweep to be taken", 30)
+        text = log.read_text()
+        assert f"Task {IMAP_POLL}[" not in text
+        # Within a second of the worker being ready, though 100 mails were queued first.
+        ready, taken = (_logged_at(text, marker) for marker in (" ready.", f"{SWEEP}["))
+        assert timedelta(0) <= taken - ready < timedelta(seconds=1)
+        assert lengths.llen(f"{prefix}escalation") == 0
+        assert lengths.llen(f"{prefix}intake") == 100
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
