@@ -179,6 +179,8 @@ def test_the_services_work_through_pgbouncer_in_transaction_pooling(
         for _ in range(4):
             cursor.execute("SHOW synchronous_commit")
             assert cursor.fetchone() == ("on",)
+            cursor.execute("SHOW TimeZone")  # Django's session setting, kept by PgBouncer
+            assert cursor.fetchone() == ("UTC",)
     user = connection.settings_dict["USER"] or "postgres"
     assert _transactions_served(through_pgbouncer.port, user) >= 20
 
