@@ -7,6 +7,7 @@ Imported at the end of tickets/admin.py.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Any, cast
 
 from django import forms
@@ -14,7 +15,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.admin import ReadOnlyAdmin
 from contracts.staff_scope import staff_rows
+from tickets.admin_rca import RcaReportInput, rca_report_response, rca_report_widget_link
 from tickets.exceptions import TicketError
 from tickets.models import (
     Problem,
@@ -87,12 +89,14 @@ class ProblemForm(forms.ModelForm):
     class Meta:
         model = Problem
         fields = ["title", "customer", "product", "root_cause", "workaround", "rca_report"]
+        widgets = {"rca_report": RcaReportInput}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk and "unlink_tickets" in self.fields:
             field = cast(forms.ModelMultipleChoiceField, self.fields["unlink_tickets"])
             field.queryset = self.instance.incidents.order_by("created_at")
+        rca_report_widget_link(self)
 
     def clean_rca_report(self) -> Any:
         report = self.cleaned_data.get("rca_report")
@@ -154,6 +158,14 @@ class ProblemAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Problem]:
         return problems_with_counts()
+
+    def get_urls(self) -> list[URLPattern]:
+        rca = path(
+            "<path:object_id>/rca/",
+            self.admin_site.admin_view(partial(rca_report_response, self)),
+            name="tickets_problem_rca",
+        )
+        return [rca, *super().get_urls()]
 
     def get_object(
         self, request: HttpRequest, object_id: str, from_field: str | None = None

@@ -1,0 +1,91 @@
+"""Other stored files on object storage (issue 17): the outbox reads its attachment from the
+bucket, and an RCA report is reached through the problem's page, never by a link to the object."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from notifications.models import OutboxEmail, OutboxState
+from notifications.services.outbox import outbox_enqueue, outbox_send
+from tests.factories import CustomerFactory, UserFactory
+from tests.notifications.test_outbox_attachment import pack_email
+from tests.object_storage.conftest import ObjectStore
+from tickets.models import Problem, ProblemOrigin
+from tickets.services.problems import problem_attach_rca, problem_open
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+PDF = b"%PDF-1.7\n% RCA certificaat verlopen\n"
+
+
+def test_an_outbox_mail_is_sent_with_its_file_read_from_the_bucket(s3: ObjectStore) -> None:
+    path = default_storage.save("review-packs/2026-11.pdf", ContentFile(PDF))
+    assert path in s3.names()
+    row = outbox_enqueue(key="s3-attach-1", email=pack_email(path), now=NOW)
+
+    assert outbox_send(outbox_id=row.pk, now=NOW) is True
+
+    (sent,) = mail.outbox
+    assert sent.attachments == [("pakket.pdf", PDF, "application/pdf")]
+
+
+def test_an_object_missing_from_the_bucket_leaves_the_mail_pending(s3: ObjectStore) -> None:
+    row = outbox_enqueue(key="s3-attach-2", email=pack_email("review-packs/weg.pdf"), now=NOW)
+
+    assert outbox_send(outbox_id=row.pk, now=NOW) is False
+
+    row = OutboxEmail.objects.get(pk=row.pk)
+    assert (row.state, row.attempts) == (OutboxState.PENDING, 1)
+    assert mail.outbox == []
+
+
+@pytest.fixture
+def problem(s3: ObjectStore) -> Problem:
+    """A problem with its RCA report in the bucket."""
+    coordinator = UserFactory(is_superuser=True, is_staff=True)
+    opened = problem_open(
+        title="Certificaat verlopen",
+        customer=CustomerFactory(),
+        tickets=[],
+        origin=ProblemOrigin.COORDINATOR,
+        product="",
+        now=NOW,
+        actor=coordinator,
+    )
+    problem_attach_rca(
+        problem=opened, file=SimpleUploadedFile("rca.pdf", PDF), now=NOW, actor=coordinator
+    )
+    opened.refresh_from_db()
+    assert opened.rca_report.name in s3.names()
+    return opened
+
+
+def test_the_rca_report_is_linked_to_and_streamed_by_the_problems_page(
+    problem: Problem, s3: ObjectStore, client
+) -> None:
+    client.force_login(User.objects.get(is_superuser=True))
+
+    page = client.get(f"/admin/tickets/problem/{problem.pk}/change/")
+    download = client.get(f"/admin/tickets/problem/{problem.pk}/rca/")
+
+    assert page.status_code == 200
+    assert f'href="/admin/tickets/problem/{problem.pk}/rca/"' in page.content.decode()
+    assert s3.endpoint not in page.content.decode()
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_rca_report_is_not_given_to_staff_without_the_right(problem: Problem, client) -> None:
+    client.force_login(UserFactory(is_staff=True))
+
+    download = client.get(f"/admin/tickets/problem/{problem.pk}/rca/")
+
+    assert download.status_code == 403
+    assert PDF not in download.content
