@@ -7,6 +7,7 @@ a client of its own."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -46,6 +47,7 @@ class ObjectStore:
 @pytest.fixture(scope="session")
 def object_server() -> Iterator[ObjectStore]:
     """One S3 server on a free loopback port for the session, with the bucket made."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

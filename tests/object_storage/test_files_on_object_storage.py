@@ -4,6 +4,7 @@ and deleted from the bucket when their rows go."""
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from privacy.files import rows_with_files_delete
 from privacy.services.retention import retention_run
 from servicedesk.object_storage import ObjectUrlRefused
 from tests.api.conftest import api_client, contact_token
-from tests.object_storage.conftest import ObjectStore
+from tests.object_storage.conftest import ObjectStore, object_storage_options
 from tests.portal.conftest import Org, client_for, created_ticket, new_ticket_post
 from tickets.models import Attachment, Status, Ticket
 from tickets.services.attachments import attachment_store
@@ -142,3 +143,25 @@ def test_retention_deletes_the_closed_tickets_objects_from_the_bucket(
     assert run.result["tickets.Attachment (removed)"] == 1
     assert closed_key not in s3.names()
     assert kept_key in s3.names()
+
+
+def test_an_unreachable_store_after_the_commit_is_logged_and_the_other_deletes_still_run(
+    orgs: tuple[Org, Org], s3: ObjectStore, settings, caplog, django_capture_on_commit_callbacks
+) -> None:
+    """The rows are gone once committed; a delete the store refuses must not turn the committed
+    purge into an error, nor stop the deletes queued after it."""
+    keys = [orgs[0].attachment(key).file.name for key in ("shared", "own")]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    dead = object_storage_options(s3)
+    dead["OPTIONS"] = {**dead["OPTIONS"], "endpoint_url": f"http://127.0.0.1:{closed_port}"}
+    settings.STORAGES = {**settings.STORAGES, "default": dead}
+    rows = Attachment.objects.filter(file__in=keys)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert rows_with_files_delete(rows) == 2
+
+    failures = [r for r in caplog.records if r.getMessage().startswith("stored file could not")]
+    assert sorted(r.getMessage().rsplit(" ", 1)[-1] for r in failures) == sorted(keys)
+    assert set(keys) <= set(s3.names())  # still there: an operator's sweep finds them
