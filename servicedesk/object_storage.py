@@ -37,7 +37,10 @@ class PrivateObjectStorage(S3Storage):
     """django-storages' S3 backend with private objects, bounded waits and no links."""
 
     def __init__(self, **options: Any) -> None:
-        options.setdefault("default_acl", "private")
+        # No ACL is sent: an object without one is private to the bucket's owner, and a bucket
+        # with ACLs disabled (AWS's default since 2023) refuses every upload that names one.
+        # Keep the bucket's public access blocked (docs: the README's object storage section).
+        options.setdefault("default_acl", None)
         options.setdefault("file_overwrite", False)
         options.setdefault("querystring_auth", True)
         options.setdefault("querystring_expire", 60)

@@ -70,7 +70,7 @@ def test_the_bucket_variables_put_every_file_in_the_bucket(
         "backend": "PrivateObjectStorage",
         "stored": "probe/hello.txt",
         "read": "hallo",
-        "acl": "private",
+        "acl": None,
         "overwrite": False,
     }
     assert "desk/probe/hello.txt" in object_server.names()
