@@ -262,6 +262,8 @@ PAGES: dict[str, tuple[int, ...]] = {
     # file): asked for the other side's problem, which has none, so nobody finds one (with a
     # report: test_a_csam_downloads_only_their_contracts_rca_reports).
     "admin:tickets_problem_rca": (404,) * 7,
+    # An AEM event's pre-event assessment, the same way: asked for an event that does not exist.
+    "admin:contracts_aemevent_assessment": (404,) * 7,
 }
 MODEL_URL_SUFFIXES = ("changelist", "add", "change", "history", "delete")
 
@@ -493,6 +495,7 @@ def _page_url(name: str, world: World) -> str:
         "backoffice:ms-reschedule": {"args": [world.other.contract.pk, world.request.pk]},
         "backoffice:ms-fee": {"args": [world.other.contract.pk, world.change.pk]},
     }
+    arguments["admin:contracts_aemevent_assessment"] = {"args": [999999]}
     for step in ("erase", "export", "download"):
         arguments[f"admin:privacy_datasubjectrequest_{step}"] = {"args": [999999]}
     for page in (

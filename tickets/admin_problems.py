@@ -23,7 +23,12 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.admin import ReadOnlyAdmin
 from contracts.staff_scope import staff_rows
-from tickets.admin_rca import RcaReportInput, rca_report_response, rca_report_widget_link
+from tickets.admin_files import (
+    LinkedFileInput,
+    StoredField,
+    linked_file_input_point,
+    stored_file_admin_response,
+)
 from tickets.exceptions import TicketError
 from tickets.models import (
     Problem,
@@ -89,14 +94,14 @@ class ProblemForm(forms.ModelForm):
     class Meta:
         model = Problem
         fields = ["title", "customer", "product", "root_cause", "workaround", "rca_report"]
-        widgets = {"rca_report": RcaReportInput}
+        widgets = {"rca_report": LinkedFileInput}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk and "unlink_tickets" in self.fields:
             field = cast(forms.ModelMultipleChoiceField, self.fields["unlink_tickets"])
             field.queryset = self.instance.incidents.order_by("created_at")
-        rca_report_widget_link(self)
+        linked_file_input_point(self, "rca_report", "admin:tickets_problem_rca")
 
     def clean_rca_report(self) -> Any:
         report = self.cleaned_data.get("rca_report")
@@ -162,7 +167,9 @@ class ProblemAdmin(admin.ModelAdmin):
     def get_urls(self) -> list[URLPattern]:
         rca = path(
             "<path:object_id>/rca/",
-            self.admin_site.admin_view(partial(rca_report_response, self)),
+            self.admin_site.admin_view(
+                partial(stored_file_admin_response, self, of=StoredField("rca_report"))
+            ),
             name="tickets_problem_rca",
         )
         return [rca, *super().get_urls()]

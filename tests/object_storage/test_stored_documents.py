@@ -1,5 +1,6 @@
 """Other stored files on object storage (issue 17): the outbox reads its attachment from the
-bucket, and an RCA report is reached through the problem's page, never by a link to the object."""
+bucket, and an RCA report and an AEM event's assessment are reached through their back-office
+pages, never by a link to the object."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from notifications.models import OutboxEmail, OutboxState
 from notifications.services.outbox import outbox_enqueue, outbox_send
+from tests.aem_support import microsoft_contract, planned_event
 from tests.factories import CustomerFactory, UserFactory
 from tests.notifications.test_outbox_attachment import pack_email
 from tests.object_storage.conftest import ObjectStore
+from tests.tickets.helpers import ams
 from tickets.models import Problem, ProblemOrigin
 from tickets.services.problems import problem_attach_rca, problem_open
 
@@ -89,3 +92,28 @@ def test_the_rca_report_is_not_given_to_staff_without_the_right(problem: Problem
 
     assert download.status_code == 403
     assert PDF not in download.content
+
+
+def test_the_aem_events_assessment_is_linked_to_and_streamed_by_the_events_page(
+    s3: ObjectStore, client
+) -> None:
+    event = planned_event(
+        microsoft_contract("azure-event-management"),
+        "2026-05-04",
+        "2026-05-08",
+        now=ams("2026-03-02 10:00"),
+    )
+    event.assessment_filename, event.assessment_content_type = "capaciteit.txt", "text/plain"
+    event.assessment_file.save("capaciteit.txt", ContentFile(b"Capaciteit: ruim."), save=True)
+    assert event.assessment_file.name in s3.names()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    page = client.get(f"/admin/contracts/aemevent/{event.pk}/change/")
+    download = client.get(f"/admin/contracts/aemevent/{event.pk}/assessment/")
+
+    assert page.status_code == 200
+    link = f'<a href="/admin/contracts/aemevent/{event.pk}/assessment/">capaciteit.txt</a>'
+    assert link in page.content.decode()
+    assert s3.endpoint not in page.content.decode()
+    assert b"".join(download.streaming_content) == b"Capaciteit: ruim."
+    assert download["Content-Disposition"] == 'attachment; filename="capaciteit.txt"'
