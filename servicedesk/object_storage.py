@@ -14,19 +14,30 @@ have it and then streams the object through `storage.open` (`tickets.services.up
 - the reverse proxy buffers the response, so a slow client holds the proxy, not a web worker;
   the worker only copies the object over the local network (a file is at most a few tens of MB).
 
-A name is never reused (`file_overwrite=False`): a second file of the same name gets a suffix,
-as on the file system, so a row never points at bytes written for another row.
+A name is never reused, so a row never points at bytes written for another row and deleting
+one row's file never removes another's. On the file system Django opens a new file exclusively
+(O_EXCL); an object store has no such step (django-storages' `file_overwrite=False` asks whether
+the name exists, then writes: two workers storing the same signature logo at once both find it
+free and write one object). So every object name here carries a random folder of its own
+(`attachments/ab/<sha256>/<random>/image001.png`): no request to ask, no race. The name a file is
+downloaded as is kept on its row, never taken from the object's name.
 """
 
 from __future__ import annotations
 
+import posixpath
 from typing import Any
 
 from botocore.config import Config
+from django.core.exceptions import SuspiciousFileOperation
+from django.utils.crypto import get_random_string
 from storages.backends.s3 import S3Storage
+from storages.utils import clean_name
 
 # An object larger than this is spooled to a temporary file while it is read, not kept in memory.
 READ_SPOOL_BYTES = 4 * 2**20
+# The random folder of every object name: 62**12 names, never the same twice in practice.
+NAME_TOKEN_LENGTH = 12
 
 
 class ObjectUrlRefused(RuntimeError):
@@ -57,6 +68,20 @@ class PrivateObjectStorage(S3Storage):
             ),
         )
         super().__init__(**options)
+
+    def get_available_name(self, name: str, max_length: int | None = None) -> str:
+        """`name` in a random folder of its own; a file name too long for `max_length` is cut
+        (its extension kept)."""
+        folder, base = posixpath.split(clean_name(name))
+        token = get_random_string(NAME_TOKEN_LENGTH)
+        unique = posixpath.join(folder, token, base)
+        excess = len(unique) - max_length if max_length else 0
+        if excess > 0:
+            root, extension = posixpath.splitext(base)
+            if excess >= len(root):
+                raise SuspiciousFileOperation(f"no room for a file name in {max_length}: {name}")
+            unique = posixpath.join(folder, token, root[:-excess] + extension)
+        return unique
 
     def url(
         self,

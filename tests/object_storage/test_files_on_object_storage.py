@@ -5,9 +5,12 @@ and deleted from the bucket when their rows go."""
 from __future__ import annotations
 
 import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -103,8 +106,8 @@ def test_the_storage_hands_out_no_link_and_keeps_objects_private(s3: ObjectStore
 def test_a_second_file_of_the_same_name_and_content_is_a_second_object(
     orgs: tuple[Org, Org], s3: ObjectStore, django_capture_on_commit_callbacks
 ) -> None:
-    """Attachment names are content-addressed: without file_overwrite=False, deleting one row's
-    file would take another row's bytes with it."""
+    """Attachment names are content-addressed: were two rows to share an object, removing one
+    row's file would take the other's bytes with it."""
     ticket = orgs[0].tickets["shared"]
     first, second = (
         attachment_store(
@@ -165,3 +168,33 @@ def test_an_unreachable_store_after_the_commit_is_logged_and_the_other_deletes_s
     failures = [r for r in caplog.records if r.getMessage().startswith("stored file could not")]
     assert sorted(r.getMessage().rsplit(" ", 1)[-1] for r in failures) == sorted(keys)
     assert set(keys) <= set(s3.names())  # still there: an operator's sweep finds them
+
+
+def test_files_of_one_name_saved_at_once_never_share_an_object(s3: ObjectStore) -> None:
+    """The same logo in two mails routed by two workers at once: each row gets its own object,
+    so removing one ticket's files never takes another's."""
+    barrier = threading.Barrier(6)
+
+    def save(index: int) -> str:
+        barrier.wait()
+        return default_storage.save(
+            "attachments/ab/abc/image001.png", ContentFile(b"logo %d" % index)
+        )
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        names = list(pool.map(save, range(6)))
+
+    assert len(set(names)) == 6
+    assert sorted(s3.read(name) for name in names) == [b"logo %d" % i for i in range(6)]
+
+
+def test_a_name_too_long_for_its_field_is_cut_and_keeps_its_extension(s3: ObjectStore) -> None:
+    long = "rca/2026/12/" + "verslag-" * 20 + ".pdf"
+
+    name = default_storage.get_available_name(long, max_length=100)
+
+    assert len(name) == 100
+    assert name.startswith("rca/2026/12/")
+    assert name.endswith(".pdf")
+    with pytest.raises(SuspiciousFileOperation):
+        default_storage.get_available_name("a" * 95 + "/x.pdf", max_length=100)

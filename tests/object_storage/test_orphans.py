@@ -4,6 +4,7 @@ MEDIA_ROOT, never a file a row holds, never one younger than the grace period.""
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,14 @@ from privacy.orphans import stored_orphans
 from tests.portal.conftest import Org, org_a_build
 
 
+@dataclass(frozen=True)
+class Desk:
+    org: Org
+    orphan: str
+
+
 @pytest.fixture(params=["bucket", "bucket under a prefix", "file system"])
-def desk(request: pytest.FixtureRequest, settings: Any, tmp_path: Path) -> Org:
+def desk(request: pytest.FixtureRequest, settings: Any, tmp_path: Path) -> Desk:
     """Organisation A with its files in the bucket or under MEDIA_ROOT, and one file no row
     names (what a rolled-back routing leaves)."""
     if request.param == "file system":
@@ -31,26 +38,26 @@ def desk(request: pytest.FixtureRequest, settings: Any, tmp_path: Path) -> Org:
         options = {**default["OPTIONS"], "location": "desk"}
         settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
     org = org_a_build(timezone.now() - timedelta(hours=1))
-    default_storage.save("attachments/ab/abc/routing-rolled-back.pdf", ContentFile(b"%PDF-1.4"))
-    return org
+    orphan = default_storage.save("attachments/ab/abc/rolled-back.pdf", ContentFile(b"%PDF-1.4"))
+    return Desk(org, orphan)
 
 
-def test_only_the_file_no_row_names_is_an_orphan(desk: Org) -> None:
+def test_only_the_file_no_row_names_is_an_orphan(desk: Desk) -> None:
     later = timezone.now() + timedelta(hours=2)
 
     found = list(stored_orphans(storage=default_storage, now=later, grace=timedelta(hours=1)))
     young = list(stored_orphans(storage=default_storage, now=later, grace=timedelta(hours=3)))
 
-    assert found == ["attachments/ab/abc/routing-rolled-back.pdf"]
+    assert found == [desk.orphan]
     assert young == []
 
 
-def test_the_command_removes_the_orphans_and_keeps_every_named_file(desk: Org) -> None:
-    named = [desk.attachment(key).file.name for key in ("private", "shared", "own")]
+def test_the_command_removes_the_orphans_and_keeps_every_named_file(desk: Desk) -> None:
+    named = [desk.org.attachment(key).file.name for key in ("private", "shared", "own")]
     out = io.StringIO()
 
     call_command("stored_files_orphans", "--delete", "--grace-hours", "0", stdout=out)
 
     assert out.getvalue().splitlines() == ["attachments/: 1", "1 stored files no row names removed"]
-    assert not default_storage.exists("attachments/ab/abc/routing-rolled-back.pdf")
+    assert not default_storage.exists(desk.orphan)
     assert all(default_storage.exists(name) for name in named)
