@@ -7,14 +7,13 @@ coordinators, backoffice.0006); every other provider role reads, a CSAM their ow
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import URLPattern, path
+from django.urls import URLPattern
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -29,7 +28,7 @@ from contracts.services.events import (
     aem_event_short_notice_warning,
 )
 from escalation.services.aem import AemEventRequest, aem_case_line, aem_event_plan
-from tickets.admin_files import StoredField, stored_file_admin_response, stored_file_link
+from tickets.admin_files import StoredField, stored_file_link, stored_file_route
 from tickets.selectors_aem import aem_event_summary
 from tickets.services.uploads import upload_batch_problem, uploaded_names_check
 
@@ -119,12 +118,7 @@ class AemEventAdmin(admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         stored = StoredField("assessment_file", "assessment_filename", "assessment_content_type")
-        download = partial(stored_file_admin_response, self, of=stored)
-        route = path(
-            "<path:object_id>/assessment/",
-            self.admin_site.admin_view(download),
-            name="contracts_aemevent_assessment",
-        )
+        route = stored_file_route(self, "assessment", "contracts_aemevent_assessment", stored)
         return [route, *super().get_urls()]
 
     @admin.display(description=_("Pre-event assessment"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import mimetypes
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePath
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import FileResponse, Http404, HttpRequest
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from tickets.services.uploads.serving import stored_file_response
@@ -87,3 +88,13 @@ def stored_file_admin_response(
     guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
     content_type = getattr(obj, of.content_type) if of.content_type else guessed
     return stored_file_response(stored, filename=name, content_type=content_type)
+
+
+def stored_file_route(
+    model_admin: ModelAdmin[Any], route: str, url_name: str, of: StoredField
+) -> URLPattern:
+    """The admin's download view of its rows' file, at `<id>/<route>/`."""
+    view = partial(stored_file_admin_response, model_admin, of=of)
+    return path(
+        f"<path:object_id>/{route}/", model_admin.admin_site.admin_view(view), name=url_name
+    )

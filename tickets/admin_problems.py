@@ -7,7 +7,6 @@ Imported at the end of tickets/admin.py.
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 from typing import Any, cast
 
 from django import forms
@@ -15,7 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -27,7 +26,7 @@ from tickets.admin_files import (
     LinkedFileInput,
     StoredField,
     linked_file_input_point,
-    stored_file_admin_response,
+    stored_file_route,
 )
 from tickets.exceptions import TicketError
 from tickets.models import (
@@ -165,13 +164,7 @@ class ProblemAdmin(admin.ModelAdmin):
         return problems_with_counts()
 
     def get_urls(self) -> list[URLPattern]:
-        rca = path(
-            "<path:object_id>/rca/",
-            self.admin_site.admin_view(
-                partial(stored_file_admin_response, self, of=StoredField("rca_report"))
-            ),
-            name="tickets_problem_rca",
-        )
+        rca = stored_file_route(self, "rca", "tickets_problem_rca", StoredField("rca_report"))
         return [rca, *super().get_urls()]
 
     def get_object(

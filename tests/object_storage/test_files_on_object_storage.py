@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from privacy.files import rows_with_files_delete
 from privacy.services.retention import retention_run
-from servicedesk.object_storage import ObjectUrlRefused
+from servicedesk.object_storage import READ_SPOOL_BYTES, ObjectUrlRefused
 from tests.api.conftest import api_client, contact_token
 from tests.object_storage.conftest import ObjectStore, object_storage_options
 from tests.portal.conftest import Org, client_for, created_ticket, new_ticket_post
@@ -198,3 +198,25 @@ def test_a_name_too_long_for_its_field_is_cut_and_keeps_its_extension(s3: Object
     assert name.endswith(".pdf")
     with pytest.raises(SuspiciousFileOperation):
         default_storage.get_available_name("a" * 95 + "/x.pdf", max_length=100)
+
+
+def test_a_file_larger_than_the_memory_spool_streams_back_whole(
+    orgs: tuple[Org, Org], s3: ObjectStore
+) -> None:
+    """Past READ_SPOOL_BYTES the object is read through a temporary file, not memory."""
+    org_a, _org_b = orgs
+    ticket = org_a.tickets["shared"]
+    content = b"%PDF-1.4\n" + bytes(range(256)) * (READ_SPOOL_BYTES // 256 + 4096)
+    attachment = attachment_store(
+        content=content,
+        name="dump.pdf",
+        content_type="application/pdf",
+        ticket=ticket,
+        now=ticket.created_at,
+    )
+
+    response = _download(client_for(org_a.manager), attachment)
+
+    assert response.status_code == 200
+    assert response["Content-Length"] == str(len(content))
+    assert b"".join(response.streaming_content) == content
