@@ -1,6 +1,6 @@
 """Other stored files on object storage (issue 17): the outbox reads its attachment from the
-bucket, and an RCA report and an AEM event's assessment are reached through their back-office
-pages, never by a link to the object."""
+bucket, a kept review pack's PDF is one object, and an RCA report and an AEM event's assessment
+are reached through their back-office pages, never by a link to the object."""
 
 from __future__ import annotations
 
@@ -15,16 +15,26 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from notifications.models import OutboxEmail, OutboxState
 from notifications.services.outbox import outbox_enqueue, outbox_send
+from reports.models import ReviewPack
+from reports.periods import period_parse
+from reports.services.packs import (
+    PackResult,
+    review_pack_pdf_bytes,
+    review_pack_pdf_of,
+    review_pack_store,
+)
 from tests.aem_support import microsoft_contract, planned_event
 from tests.factories import CustomerFactory, UserFactory
 from tests.notifications.test_outbox_attachment import pack_email
 from tests.object_storage.conftest import ObjectStore
+from tests.reports.world import AFTER, pack_world
 from tests.tickets.helpers import ams
 from tickets.models import Problem, ProblemOrigin
 from tickets.services.problems import problem_attach_rca, problem_open
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 PDF = b"%PDF-1.7\n% RCA certificaat verlopen\n"
+NOVEMBER = period_parse("2026-11")
 
 
 def test_an_outbox_mail_is_sent_with_its_file_read_from_the_bucket(s3: ObjectStore) -> None:
@@ -117,3 +127,19 @@ def test_the_aem_events_assessment_is_linked_to_and_streamed_by_the_events_page(
     assert s3.endpoint not in page.content.decode()
     assert b"".join(download.streaming_content) == b"Capaciteit: ruim."
     assert download["Content-Disposition"] == 'attachment; filename="capaciteit.txt"'
+
+
+def test_a_kept_review_packs_pdf_is_one_object_whoever_renders_it(s3: ObjectStore) -> None:
+    """Two renderings of one pack (two workers): the loser of the compare-and-set removes its
+    own object, so the bucket holds exactly the PDF the row names."""
+    world = pack_world()
+    stale = review_pack_store(contract=world.contract, period=NOVEMBER, language="nl", now=AFTER)
+
+    kept = review_pack_pdf_of(ReviewPack.objects.get(pk=stale.pk))
+    again = review_pack_pdf_of(stale)  # still without its checksum: renders, loses, removes
+
+    assert again.pdf.name == kept.pdf.name
+    assert [n for n in s3.names() if n.startswith("review-packs/")] == [kept.pdf.name]
+    pdf = review_pack_pdf_bytes(PackResult(data=kept.data, stored=kept))
+    assert pdf == s3.read(kept.pdf.name)
+    assert pdf.startswith(b"%PDF")
