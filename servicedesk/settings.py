@@ -6,6 +6,7 @@ and CELERY_BROKER_URL switches to PostgreSQL and Redis with no code change.
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from kombu import Queue
@@ -224,11 +225,29 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Attachments, RCA reports, assessments, review packs and access exports on S3-compatible object
+# storage when a bucket is named (several hosts share it); otherwise files under MEDIA_ROOT.
+# Private objects, never a public or presigned link: every file is streamed by its authorising
+# view (servicedesk/object_storage.py says why). Empty keys: boto's own chain (role, AWS_*).
+OBJECT_STORAGE_BUCKET = env.str("OBJECT_STORAGE_BUCKET", default="")
+if OBJECT_STORAGE_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "servicedesk.object_storage.PrivateObjectStorage",
+        "OPTIONS": {
+            "bucket_name": OBJECT_STORAGE_BUCKET,
+            "endpoint_url": env.str("OBJECT_STORAGE_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("OBJECT_STORAGE_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("OBJECT_STORAGE_SECRET_KEY", default="") or None,
+            "region_name": env.str("OBJECT_STORAGE_REGION", default="") or None,
+            "location": env.str("OBJECT_STORAGE_PREFIX", default=""),
+            "addressing_style": env.str("OBJECT_STORAGE_ADDRESSING_STYLE", default="path"),
+        },
+    }
 
 # --- Email (D12: sent through the outbox; the backend is only the last step) ------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
