@@ -1,0 +1,208 @@
+"""The drill's verdict from what the clients saw, what the sink received and what the database
+holds: report.json, report.md and chart.svg in the run's directory, the Markdown printed."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from ops.drill.chart import Series, line_chart
+from ops.drill.collect import Samples
+from ops.drill.faults import FaultLog
+from ops.drill.protection import Protection
+from ops.drill.topology import WEB, WORKERS
+from ops.drill.verify import (
+    ACCEPTED,
+    REFUSED,
+    DeliveryCheck,
+    Operation,
+    exactly_once,
+    never_doubled,
+    per_day,
+    percentile,
+)
+
+# Which table holds each kind's record.
+TABLE = {
+    "api_create": "tickets",
+    "staff_create": "tickets",
+    "portal_create": "tickets",
+    "api_reply": "messages",
+    "staff_reply": "messages",
+    "mail_new": "inbound",
+    "mail_reply": "inbound",
+}
+
+
+def _latencies(ops: Sequence[Operation], start: float, end: float) -> list[float]:
+    return [
+        ms
+        for op in ops
+        if (ms := op.latency_ms()) is not None and start <= op.attempts[0].started <= end
+    ]
+
+
+def verdict(
+    ops: Sequence[Operation],
+    found: dict[str, Counter[str]],
+    delivery: DeliveryCheck,
+    escalations: dict[str, Any],
+    unfired: list[str],
+    faults: FaultLog,
+) -> dict[str, Any]:
+    windows = faults.windows
+    outcomes = Counter((op.kind, op.outcome(windows)) for op in ops)
+    checks: dict[str, Any] = {}
+    for table in ("tickets", "messages", "inbound"):
+        accepted = [
+            op.marker for op in ops if TABLE[op.kind] == table and op.outcome(windows) == ACCEPTED
+        ]
+        once = exactly_once(accepted, found[table])
+        checks[table] = asdict(once) | {"ok": once.ok}
+    doubled_refused = {t: never_doubled(found[t]) for t in found}
+    failed = [op for op in ops if op.outcome(windows) not in (ACCEPTED, REFUSED)]
+    ok = (
+        all(c["ok"] for c in checks.values())
+        and delivery.ok
+        and not failed
+        and not any(doubled_refused.values())
+        and escalations["doubled"] == 0
+        and not unfired
+    )
+    kinds = sorted({op.kind for op in ops})
+    latency = {}
+    for kind in kinds:
+        ms = [m for op in ops if op.kind == kind and (m := op.latency_ms()) is not None]
+        latency[kind] = {
+            "n": len(ms),
+            "p50_ms": percentile(ms, 0.5),
+            "p95_ms": percentile(ms, 0.95),
+        }
+    return {
+        "ok": ok,
+        "outcomes": {f"{k}:{o}": n for (k, o), n in sorted(outcomes.items())},
+        "exactly_once": checks,
+        "doubled_without_acceptance": doubled_refused,
+        "failed_requests": [op.marker for op in failed],
+        "failure_samples": [
+            f"{op.kind} {a.status} {a.detail}" for op in failed[:5] for a in op.attempts[-1:]
+        ],
+        "outbox": asdict(delivery) | {"ok": delivery.ok},
+        "escalations": escalations | {"unfired_at_end_minus_margin": unfired},
+        "latency": latency,
+        "kill_windows": [asdict(w) for w in windows],
+        "fault_notes": faults.notes,
+    }
+
+
+def capacity(
+    ops: Sequence[Operation], arrivals: int, seconds: float, faults: FaultLog
+) -> dict[str, int]:
+    windows = faults.windows
+    tickets = sum(
+        1 for op in ops if TABLE[op.kind] == "tickets" and op.outcome(windows) == ACCEPTED
+    )
+    mails_in = sum(
+        1 for op in ops if op.kind.startswith("mail") and op.outcome(windows) == ACCEPTED
+    )
+    return {
+        "tickets_per_day_per_web_process": per_day(tickets, seconds, WEB),
+        "mails_in_per_day_per_worker": per_day(mails_in, seconds, WORKERS),
+        "mails_out_per_day_per_worker": per_day(arrivals, seconds, WORKERS),
+    }
+
+
+def protection_figures(
+    ops: Sequence[Operation], shield: Protection, begin: float, end: float
+) -> dict[str, Any]:
+    during = _latencies(ops, shield.started, shield.ended)
+    outside = _latencies(ops, begin, shield.started) + _latencies(ops, shield.ended, end)
+    return asdict(shield) | {
+        "p95_ms_during": percentile(during, 0.95),
+        "p95_ms_outside": percentile(outside, 0.95),
+        "requests_during": len(during),
+    }
+
+
+def write(
+    out: Path, result: dict[str, Any], samples: Samples, faults: FaultLog, begin: float
+) -> str:
+    rows = samples.rows
+    shaded = [(w.start - begin, w.end - begin, w.what) for w in faults.windows]
+    out.joinpath("chart.svg").write_text(
+        line_chart(
+            "Sweep lag and outbox backlog (shaded: kill windows)",
+            [
+                Series("sweep lag (s)", [(t, lag) for t, lag, _, _ in rows]),
+                Series("outbox backlog (rows)", [(t, float(b)) for t, _, b, _ in rows]),
+                Series("oldest pending mail (s)", [(t, o) for t, _, _, o in rows]),
+            ],
+            shaded,
+        )
+    )
+    result["samples"] = rows
+    out.joinpath("report.json").write_text(json.dumps(result, indent=1, default=str))
+    text = markdown(result)
+    out.joinpath("report.md").write_text(text)
+    return text
+
+
+def markdown(r: dict[str, Any]) -> str:
+    v = r["verdict"]
+    lines = [
+        f"# Drill {r['mode']} — {'PASS' if v['ok'] else 'FAIL'}",
+        "",
+        f"Load {r['load_seconds']:.0f} s, {r['operations']} operations; output {r['out']}",
+        "",
+        "| check | checked | lost | doubled | ok |",
+        "|---|---|---|---|---|",
+    ]
+    for name, c in v["exactly_once"].items():
+        counts = f"{c['checked']} | {len(c['lost'])} | {len(c['doubled'])}"
+        lines.append(f"| {name} exactly once | {counts} | {c['ok']} |")
+    o, e = v["outbox"], v["escalations"]
+    unfired = e["unfired_at_end_minus_margin"]
+    lines += [
+        f"| outbox by Message-ID | {o['sent']} | {len(o['lost'])} | "
+        f"{len(o['unexplained_duplicates'])} (+{len(o['d12_duplicates'])} D12) | {o['ok']} |",
+        f"| escalations | {sum(e['by_reason'].values())} | {len(unfired)} | {e['doubled']} | "
+        f"{not unfired and not e['doubled']} |",
+        "",
+        f"Failed requests: {len(v['failed_requests'])}; outcomes: {v['outcomes']}",
+        *[f"- {s}" for s in v["failure_samples"]],
+        "",
+        "| kind | n | p50 ms | p95 ms |",
+        "|---|---|---|---|",
+    ]
+    for kind, lat in v["latency"].items():
+        lines.append(f"| {kind} | {lat['n']} | {_ms(lat['p50_ms'])} | {_ms(lat['p95_ms'])} |")
+    lines += ["", "Kill windows:"] + [
+        f"- {w['what']}: {w['end'] - w['start']:.1f} s" for w in v["kill_windows"]
+    ]
+    lines += [f"- {n}" for n in v["fault_notes"]]
+    p = r["protection"]
+    lines += [
+        "",
+        f"Proxy: {p['slow_clients']} slow uploads and a silent client; the 300 MB upload "
+        f"got '{p['big_status']}' after {p['big_bytes_sent'] // 2**20} MiB sent; silent client "
+        f"closed after {p['silent_closed_after']} s; p95 during {_ms(p['p95_ms_during'])} ms "
+        f"vs {_ms(p['p95_ms_outside'])} ms outside ({p['requests_during']} requests)",
+        "",
+        "Capacity (this machine, this mix):",
+    ] + [f"- {k}: {n}" for k, n in r["capacity"].items()]
+    lines += [
+        f"- outbox rows by state: {r['outbox_states']}; mail stored but not yet routed: "
+        f"{r['intake_unrouted']}",
+        f"- unplanned exits: {r['unplanned']}",
+        f"- client errors: {len(r['client_errors'])}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
