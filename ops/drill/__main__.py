@@ -11,6 +11,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from ops.drill import collect, load, report, topology
 from ops.drill.faults import FaultLog, faults_run
 from ops.drill.procs import DrillError, Supervisor, install_signal_handlers
-from ops.drill.protection import protection_run
+from ops.drill.protection import Protection, gunicorn_alone, nginx_log_read, protection_run
 from ops.drill.sink import arrivals
 from ops.drill.verify import Window, delivered_once
 
@@ -71,7 +72,10 @@ def run(mode: str, out: Path) -> dict[str, Any]:
             print("drill: starting the topology", flush=True)
             topology.topology_start(sup, ports, tmp, env)
             sup.watch(restart_after=3.0)
-            return _load_and_verify(sup, ports, tmp, env, mode, out)
+            run = _load(sup, ports, tmp, mode)
+            result = _verify(run, sup, tmp, env, mode) | {"out": str(out)}
+            print(report.write(out, result, run.samples, run.faults, run.begin), flush=True)
+            return result
         finally:
             sup.stopping.set()
             sup.stop_all()
@@ -82,56 +86,71 @@ def run(mode: str, out: Path) -> dict[str, Any]:
                 (out / "logs" / log.name).write_bytes(log.read_bytes()[-2_000_000:])
 
 
-def _load_and_verify(
-    sup: Supervisor, ports: topology.Ports, tmp: Path, env: dict[str, str], mode: str, out: Path
-) -> dict[str, Any]:
+@dataclass
+class Run:
+    """What the load left for the verification."""
+
+    shared: load.Shared
+    faults: FaultLog
+    samples: collect.Samples
+    shield: Protection
+    begin: float
+    end: float = 0.0
+
+
+def _load(sup: Supervisor, ports: topology.Ports, tmp: Path, mode: str) -> Run:
+    """The clients, the sampler, the faults and the proxy's shield together; then the same
+    slow uploads straight to one gunicorn, then the drain."""
     seconds, clients, pause, _, _ = MODES[mode]
     seed = json.loads((tmp / "seed.json").read_text())
     shared = load.Shared(ports.nginx, ports.intake, seed, f"DRL{secrets.token_hex(3)}")
-    stop, faults, samples = threading.Event(), FaultLog(), collect.Samples()
-    begin = time.time()
+    run = Run(shared, FaultLog(), collect.Samples(), Protection(), time.time())
+    stop = threading.Event()
     print(f"drill: load for {seconds} s with faults", flush=True)
     threads = load.clients_run(shared, clients, pause, stop)
-    threads.append(collect.sampler_run(begin, 2.0, stop, samples))
-    fault_thread = faults_run(sup, seconds, stop, collect.in_flight, faults)
+    threads.append(collect.sampler_run(run.begin, 2.0, stop, run.samples))
+    fault_thread = faults_run(sup, seconds, stop, collect.in_flight, run.faults)
     time.sleep(seconds * 0.05)
-    shield = protection_run(ports.nginx, min(20.0, seconds * 0.1))
-    time.sleep(max(0.0, begin + seconds - time.time()))
+    run.shield = protection_run(ports.nginx, min(20.0, max(15.0, seconds * 0.1)))
+    time.sleep(max(0.0, run.begin + seconds - time.time()))
     fault_thread.join(timeout=60)  # a restart in progress finishes first
     stop.set()
     for thread in threads:
         thread.join(timeout=40)
-    load_end = time.time()
+    run.end = time.time()
+    gunicorn_alone(ports.webs[0], run.shield)
+    nginx_log_read(tmp / "logs" / "nginx-access.log", run.shield)
     print("drill: draining", flush=True)
     drain(time.monotonic() + DRAIN_SECONDS)
     sup.stop_all([n for n in sup.procs if n.startswith(("beat", "worker"))])
-    ops = list(shared.operations)
+    return run
+
+
+def _verify(run: Run, sup: Supervisor, tmp: Path, env: dict[str, str], mode: str) -> dict[str, Any]:
+    ops = list(run.shared.operations)
     arrived = arrivals(str(tmp / "sink.sqlite3"))
     sent, states = collect.outbox_rows()
     result: dict[str, Any] = {
         "mode": mode,
-        "out": str(out),
-        "load_seconds": load_end - begin,
+        "load_seconds": run.end - run.begin,
         "operations": len(ops),
         "outbox_states": states,
         "intake_unrouted": collect.intake_unrouted(),
         "unplanned": sup.unplanned,
+        "client_errors": run.shared.errors,
     }
     result["verdict"] = report.verdict(
         ops,
-        collect.marker_counts(shared.tag),
-        delivered_once(sent, arrived, interruptions(faults, sup)),
+        collect.marker_counts(run.shared.tag),
+        delivered_once(sent, arrived, interruptions(run.faults, sup)),
         collect.escalation_figures(),
-        collect.unfired_at(load_end - MARGIN_SECONDS, env),
-        faults,
+        collect.unfired_at(run.end - MARGIN_SECONDS, env),
+        run.faults,
     )
-    result["client_errors"] = shared.errors
-    result["verdict"]["ok"] = result["verdict"]["ok"] and not shared.errors
-    result["protection"] = report.protection_figures(ops, shield, begin, load_end)
-    result["capacity"] = report.capacity(
-        ops, sum(map(len, arrived.values())), load_end - begin, faults
-    )
-    print(report.write(out, result, samples, faults, begin), flush=True)
+    result["verdict"]["ok"] = result["verdict"]["ok"] and not run.shared.errors
+    result["protection"] = report.protection_figures(ops, run.shield, run.begin, run.end)
+    mails_out = sum(map(len, arrived.values()))
+    result["capacity"] = report.capacity(ops, mails_out, run.end - run.begin, run.faults)
     return result
 
 

@@ -20,6 +20,7 @@ from ops.drill.verify import (
     REFUSED,
     DeliveryCheck,
     Operation,
+    Window,
     exactly_once,
     never_doubled,
     per_day,
@@ -46,6 +47,31 @@ def _latencies(ops: Sequence[Operation], start: float, end: float) -> list[float
     ]
 
 
+def _once_checks(
+    ops: Sequence[Operation], found: dict[str, Counter[str]], windows: Sequence[Window]
+) -> dict[str, Any]:
+    checks: dict[str, Any] = {}
+    for table in ("tickets", "messages", "inbound"):
+        accepted = [
+            op.marker for op in ops if TABLE[op.kind] == table and op.outcome(windows) == ACCEPTED
+        ]
+        once = exactly_once(accepted, found[table])
+        checks[table] = asdict(once) | {"ok": once.ok}
+    return checks
+
+
+def _latency(ops: Sequence[Operation]) -> dict[str, dict[str, Any]]:
+    latency = {}
+    for kind in sorted({op.kind for op in ops}):
+        ms = [m for op in ops if op.kind == kind and (m := op.latency_ms()) is not None]
+        latency[kind] = {
+            "n": len(ms),
+            "p50_ms": percentile(ms, 0.5),
+            "p95_ms": percentile(ms, 0.95),
+        }
+    return latency
+
+
 def verdict(
     ops: Sequence[Operation],
     found: dict[str, Counter[str]],
@@ -54,15 +80,11 @@ def verdict(
     unfired: list[str],
     faults: FaultLog,
 ) -> dict[str, Any]:
+    """Pass only when nothing accepted is lost or doubled, nothing failed outside a refusal,
+    every mail went once (D12 apart) and every due escalation fired once."""
     windows = faults.windows
     outcomes = Counter((op.kind, op.outcome(windows)) for op in ops)
-    checks: dict[str, Any] = {}
-    for table in ("tickets", "messages", "inbound"):
-        accepted = [
-            op.marker for op in ops if TABLE[op.kind] == table and op.outcome(windows) == ACCEPTED
-        ]
-        once = exactly_once(accepted, found[table])
-        checks[table] = asdict(once) | {"ok": once.ok}
+    checks = _once_checks(ops, found, windows)
     doubled_refused = {t: never_doubled(found[t]) for t in found}
     failed = [op for op in ops if op.outcome(windows) not in (ACCEPTED, REFUSED)]
     ok = (
@@ -73,15 +95,6 @@ def verdict(
         and escalations["doubled"] == 0
         and not unfired
     )
-    kinds = sorted({op.kind for op in ops})
-    latency = {}
-    for kind in kinds:
-        ms = [m for op in ops if op.kind == kind and (m := op.latency_ms()) is not None]
-        latency[kind] = {
-            "n": len(ms),
-            "p50_ms": percentile(ms, 0.5),
-            "p95_ms": percentile(ms, 0.95),
-        }
     return {
         "ok": ok,
         "outcomes": {f"{k}:{o}": n for (k, o), n in sorted(outcomes.items())},
@@ -93,7 +106,7 @@ def verdict(
         ],
         "outbox": asdict(delivery) | {"ok": delivery.ok},
         "escalations": escalations | {"unfired_at_end_minus_margin": unfired},
-        "latency": latency,
+        "latency": _latency(ops),
         "kill_windows": [asdict(w) for w in windows],
         "fault_notes": faults.notes,
     }
@@ -151,57 +164,76 @@ def write(
     return text
 
 
-def markdown(r: dict[str, Any]) -> str:
-    v = r["verdict"]
-    lines = [
-        f"# Drill {r['mode']} — {'PASS' if v['ok'] else 'FAIL'}",
-        "",
-        f"Load {r['load_seconds']:.0f} s, {r['operations']} operations; output {r['out']}",
-        "",
-        "| check | checked | lost | doubled | ok |",
-        "|---|---|---|---|---|",
-    ]
+def _checks_table(v: dict[str, Any]) -> list[str]:
+    lines = ["| check | checked | lost | doubled | ok |", "|---|---|---|---|---|"]
     for name, c in v["exactly_once"].items():
         counts = f"{c['checked']} | {len(c['lost'])} | {len(c['doubled'])}"
         lines.append(f"| {name} exactly once | {counts} | {c['ok']} |")
     o, e = v["outbox"], v["escalations"]
     unfired = e["unfired_at_end_minus_margin"]
-    lines += [
+    return [
+        *lines,
         f"| outbox by Message-ID | {o['sent']} | {len(o['lost'])} | "
         f"{len(o['unexplained_duplicates'])} (+{len(o['d12_duplicates'])} D12) | {o['ok']} |",
         f"| escalations | {sum(e['by_reason'].values())} | {len(unfired)} | {e['doubled']} | "
         f"{not unfired and not e['doubled']} |",
         "",
+        f"Escalations by reason: {e['by_reason']}",
         f"Failed requests: {len(v['failed_requests'])}; outcomes: {v['outcomes']}",
         *[f"- {s}" for s in v["failure_samples"]],
-        "",
-        "| kind | n | p50 ms | p95 ms |",
-        "|---|---|---|---|",
     ]
+
+
+def _latency_table(v: dict[str, Any]) -> list[str]:
+    lines = ["| kind | n | p50 ms | p95 ms |", "|---|---|---|---|"]
     for kind, lat in v["latency"].items():
         lines.append(f"| {kind} | {lat['n']} | {_ms(lat['p50_ms'])} | {_ms(lat['p95_ms'])} |")
-    lines += ["", "Kill windows:"] + [
-        f"- {w['what']}: {w['end'] - w['start']:.1f} s" for w in v["kill_windows"]
+    return lines
+
+
+def _proxy_lines(p: dict[str, Any]) -> list[str]:
+    alone = p["alone_page_ms"]
+    alone_text = f"{alone:.0f} ms" if alone is not None else "no answer within 5 s"
+    seconds = p["ended"] - p["started"]
+    return [
+        f"Proxy: {p['slow_clients']} uploads sending 8 bytes a second for {seconds:.0f} s,"
+        f" a client that never ends its headers (closed by nginx after "
+        f"{_ms(p['silent_closed_after'])} s) and a 300 MB upload ('{p['big_status']}' after "
+        f"{p['big_seconds']:.1f} s). nginx logged {p['logged']} of these, passed {p['forwarded']} "
+        f"on to gunicorn. The load's p95 meanwhile: {_ms(p['p95_ms_during'])} ms "
+        f"({p['requests_during']} requests), otherwise {_ms(p['p95_ms_outside'])} ms.",
+        f"Without the proxy: two slow uploads straight to one gunicorn (2 workers), then its login "
+        f"page: {alone_text}.",
     ]
-    lines += [f"- {n}" for n in v["fault_notes"]]
-    p = r["protection"]
-    lines += [
-        "",
-        f"Proxy: {p['slow_clients']} slow uploads and a silent client; the 300 MB upload "
-        f"got '{p['big_status']}' after {p['big_bytes_sent'] // 2**20} MiB sent; silent client "
-        f"closed after {p['silent_closed_after']} s; p95 during {_ms(p['p95_ms_during'])} ms "
-        f"vs {_ms(p['p95_ms_outside'])} ms outside ({p['requests_during']} requests)",
-        "",
-        "Capacity (this machine, this mix):",
-    ] + [f"- {k}: {n}" for k, n in r["capacity"].items()]
-    lines += [
-        f"- outbox rows by state: {r['outbox_states']}; mail stored but not yet routed: "
-        f"{r['intake_unrouted']}",
-        f"- unplanned exits: {r['unplanned']}",
-        f"- client errors: {len(r['client_errors'])}",
-        "",
-    ]
-    return "\n".join(lines)
+
+
+def markdown(r: dict[str, Any]) -> str:
+    v = r["verdict"]
+    windows = [f"- {w['what']}: {w['end'] - w['start']:.1f} s" for w in v["kill_windows"]]
+    return "\n".join(
+        [
+            f"# Drill {r['mode']} — {'PASS' if v['ok'] else 'FAIL'}",
+            "",
+            f"Load {r['load_seconds']:.0f} s, {r['operations']} operations; output {r['out']}",
+            "",
+            *_checks_table(v),
+            "",
+            *_latency_table(v),
+            "",
+            "Kill windows (kill to 5 s after the process answers again):",
+            *windows,
+            *[f"- {n}" for n in v["fault_notes"]],
+            f"- unplanned exits (restarted by the supervisor): {r['unplanned']}",
+            "",
+            *_proxy_lines(r["protection"]),
+            "",
+            "Capacity (this machine, this mix, per process per day):",
+            *[f"- {k}: {n}" for k, n in r["capacity"].items()],
+            f"- outbox rows by state: {r['outbox_states']}; mail stored but not yet routed: "
+            f"{r['intake_unrouted']}; client errors: {len(r['client_errors'])}",
+            "",
+        ]
+    )
 
 
 def _ms(value: float | None) -> str:

@@ -108,11 +108,13 @@ def nginx_conf(ports: Ports, tmp: Path) -> Path:
     conf = tmp / "nginx.conf"
     conf.write_text(
         f"""worker_processes 1;
-error_log {tmp}/nginx-error.log warn;
+error_log {tmp}/logs/nginx-error.log warn;
 pid {tmp}/nginx.pid;
 events {{ worker_connections 512; }}
 http {{
-  access_log {tmp}/nginx-access.log;
+  log_format drill '$remote_addr [$time_local] "$request" $status $request_length '
+                   '"$http_user_agent" $request_time $upstream_addr';
+  access_log {tmp}/logs/nginx-access.log drill;
   client_body_temp_path {tmp}/nginx-body; proxy_temp_path {tmp}/nginx-proxy;
   fastcgi_temp_path {tmp}/nginx-fcgi; uwsgi_temp_path {tmp}/nginx-uwsgi;
   scgi_temp_path {tmp}/nginx-scgi;
@@ -166,94 +168,56 @@ ignore_startup_parameters = extra_float_digits,options
     return ini
 
 
-def topology_start(sup: Supervisor, ports: Ports, tmp: Path, env: dict[str, str]) -> None:
+def _stores_start(sup: Supervisor, ports: Ports, tmp: Path, env: dict[str, str]) -> None:
     logs = tmp / "logs"
     pgbouncer = ["/usr/sbin/pgbouncer", str(pgbouncer_ini(ports, tmp))]
     if os.geteuid() == 0:  # PgBouncer refuses to run as root
         pgbouncer = ["runuser", "-u", "postgres", "--", *pgbouncer]
-    sup.add(
-        Proc(
-            "pgbouncer",
-            pgbouncer,
-            env,
-            logs / "pgbouncer.log",
-            lambda: port_answers(ports.pgbouncer),
-        )
-    )
-    redis = [
-        "redis-server",
-        "--port",
-        str(ports.redis),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--dir",
-        str(tmp),
-    ]
-    sup.add(Proc("redis", redis, env, logs / "redis.log", lambda: port_answers(ports.redis)))
-    sink = [
-        sys.executable,
-        "-m",
-        "ops.drill.sink",
-        str(ports.sink),
-        str(tmp / "sink.sqlite3"),
-        "0.2",
-    ]
-    sup.add(Proc("sink", sink, env, logs / "sink.log", lambda: port_answers(ports.sink), ROOT))
-    gunicorn = str(VENV_BIN / "gunicorn")
+    ready = functools.partial(port_answers, ports.pgbouncer)
+    sup.add(Proc("pgbouncer", pgbouncer, env, logs / "pgbouncer.log", ready))
+    redis = ["redis-server", "--bind", "127.0.0.1", "--port", str(ports.redis)]
+    redis += ["--save", "", "--appendonly", "no", "--dir", str(tmp)]
+    ready = functools.partial(port_answers, ports.redis)
+    sup.add(Proc("redis", redis, env, logs / "redis.log", ready))
+    # The sink answers after 0.2 s: sends are in flight long enough for a kill to cut one.
+    sink = [sys.executable, "-m", "ops.drill.sink", str(ports.sink), str(tmp / "sink.sqlite3")]
+    ready = functools.partial(port_answers, ports.sink)
+    sup.add(Proc("sink", [*sink, "0.2"], env, logs / "sink.log", ready, ROOT))
+
+
+def _web_start(sup: Supervisor, ports: Ports, tmp: Path, env: dict[str, str]) -> None:
+    logs = tmp / "logs"
     for n, port in enumerate(ports.webs):
-        argv = [
-            gunicorn,
-            "servicedesk.wsgi",
-            f"--bind=127.0.0.1:{port}",
-            "--workers=2",
-            "--timeout=30",
-            "--graceful-timeout=5",
-            f"--access-logfile={logs}/web{n}-access.log",
-        ]
+        argv = [str(VENV_BIN / "gunicorn"), "servicedesk.wsgi", f"--bind=127.0.0.1:{port}"]
+        argv += ["--workers=2", "--timeout=30", "--graceful-timeout=5"]
+        argv += [f"--access-logfile={logs}/web{n}-access.log"]
         ready = functools.partial(http_answers, f"http://127.0.0.1:{port}/portal/login/")
         sup.add(Proc(f"web{n}", argv, env, logs / f"web{n}.log", ready, ROOT))
-    nginx = [
-        "/usr/sbin/nginx",
-        "-p",
-        str(tmp),
-        "-c",
-        str(nginx_conf(ports, tmp)),
-        "-g",
-        "daemon off;",
-    ]
-    sup.add(Proc("nginx", nginx, env, logs / "nginx.log", lambda: port_answers(ports.nginx)))
-    celery = str(VENV_BIN / "celery")
+    nginx = ["/usr/sbin/nginx", "-p", str(tmp), "-c", str(nginx_conf(ports, tmp))]
+    ready = functools.partial(port_answers, ports.nginx)
+    sup.add(Proc("nginx", [*nginx, "-g", "daemon off;"], env, logs / "nginx.log", ready))
+
+
+def _background_start(sup: Supervisor, ports: Ports, tmp: Path, env: dict[str, str]) -> None:
+    logs = tmp / "logs"
+    celery = [str(VENV_BIN / "celery"), "-A", "servicedesk"]
     for n in range(WORKERS):
-        argv = [
-            celery,
-            "-A",
-            "servicedesk",
-            "worker",
-            "-Q",
-            QUEUES,
-            "--concurrency=2",
-            f"--hostname=w{n}@drill",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ]
+        argv = [*celery, "worker", "-Q", QUEUES, "--concurrency=2", f"--hostname=w{n}@drill"]
+        argv += ["--without-gossip", "--without-mingle", "--loglevel=WARNING"]
         sup.add(Proc(f"worker{n}", argv, env, logs / f"worker{n}.log", lambda: True, ROOT))
     for n in range(BEATS):
-        argv = [
-            celery,
-            "-A",
-            "servicedesk",
-            "beat",
-            "--loglevel=WARNING",
-            f"--schedule={tmp}/beat{n}-schedule",
-            "--pidfile=",
-        ]
-        sup.add(Proc(f"beat{n}", argv, env, logs / f"beat{n}.log", lambda: True, ROOT))
+        # Plain beats with a schedule file each (no pid file: a killed beat restarts at once).
+        argv = [*celery, "beat", "--loglevel=WARNING", f"--schedule={tmp}/beat{n}-schedule"]
+        sup.add(
+            Proc(f"beat{n}", [*argv, "--pidfile="], env, logs / f"beat{n}.log", lambda: True, ROOT)
+        )
     intake = [sys.executable, "manage.py", "smtp_intake", "--port", str(ports.intake)]
-    sup.add(
-        Proc("intake", intake, env, logs / "intake.log", lambda: port_answers(ports.intake), ROOT)
-    )
+    ready = functools.partial(port_answers, ports.intake)
+    sup.add(Proc("intake", intake, env, logs / "intake.log", ready, ROOT))
+
+
+def topology_start(sup: Supervisor, ports: Ports, tmp: Path, env: dict[str, str]) -> None:
+    """The stores first, then the web behind nginx, then the workers, beats and intake."""
+    _stores_start(sup, ports, tmp, env)
+    _web_start(sup, ports, tmp, env)
+    _background_start(sup, ports, tmp, env)
