@@ -136,14 +136,14 @@ def _verify(run: Run, sup: Supervisor, tmp: Path, env: dict[str, str], mode: str
         "operations": len(ops),
         "outbox_states": states,
         "intake_unrouted": collect.intake_unrouted(),
-        "unplanned": sup.unplanned,
+        "unplanned": [f"{name} at +{t - run.begin:.0f} s" for t, name in sup.unplanned],
         "client_errors": run.shared.errors,
     }
     result["verdict"] = report.verdict(
         ops,
         collect.marker_counts(run.shared.tag),
         delivered_once(sent, arrived, interruptions(run.faults, sup)),
-        collect.escalation_figures(),
+        collect.escalation_figures() | {"due": collect.escalations_due(run.end - MARGIN_SECONDS)},
         collect.unfired_at(run.end - MARGIN_SECONDS, env),
         run.faults,
     )

@@ -17,6 +17,7 @@ from typing import Any
 import psycopg
 
 from ops.drill.topology import DATABASE, ROOT
+from ops.drill.verify import exactly_once
 
 DIRECT = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 SAMPLE_SQL = """
@@ -106,6 +107,33 @@ def escalation_figures() -> dict[str, Any]:
         "GROUP BY 1, 2, 3, 4, 5 HAVING count(*) > 1"
     )
     return {"by_reason": {str(k): int(v) for k, v in by_reason.items()}, "doubled": len(doubled)}
+
+
+# Independent of the planner: which tickets must have had each escalation by `cut`.
+DUE_SQL = {
+    # Microsoft Critical: level 1 as soon as the ticket exists.
+    "critical_created": "SELECT id FROM tickets_ticket WHERE priority_level = 'critical' "
+    "AND created_at < %s",
+    # A response clock past its due time and still running then (none is paused in the drill).
+    "response_breach": "SELECT ticket_id FROM tickets_slaclock WHERE metric = 'response' "
+    "AND due_at < %s AND (stopped_at IS NULL OR stopped_at >= %s)",
+}
+
+
+def escalations_due(cut: float) -> dict[str, dict[str, Any]]:
+    """Per reason: the tickets that must have it by `cut`, against the escalations found
+    (exactly one each; a ticket may also have it without being due by then)."""
+    moment = datetime.fromtimestamp(cut, tz=UTC)
+    found: dict[str, dict[str, Any]] = {}
+    for reason, sql in DUE_SQL.items():
+        due = [str(r[0]) for r in query(sql, *([moment] * sql.count("%s")))]
+        fired = query(
+            "SELECT ticket_id, count(*) FROM escalation_escalation WHERE reason = %s GROUP BY 1",
+            reason,
+        )
+        check = exactly_once(due, {str(t): int(n) for t, n in fired})
+        found[reason] = {"due": check.checked, "missing": check.lost, "doubled": check.doubled}
+    return found
 
 
 def unfired_at(when: float, env: dict[str, str]) -> list[str]:

@@ -47,7 +47,7 @@ def kill_and_restart(sup: Supervisor, name: str, log: FaultLog) -> None:
         log.worker_kills.append(started)
     time.sleep(RESTART_AFTER)
     try:
-        proc.start()
+        sup.restart(proc)
     finally:
         with sup.lock:
             sup.down.discard(name)

@@ -66,6 +66,10 @@ class Proc:
     starts: int = 0
 
     def start(self, ready_seconds: float = 60) -> None:
+        self.spawn()
+        self.wait_ready(ready_seconds)
+
+    def spawn(self) -> None:
         with open(self.log, "ab") as log:
             self.popen = subprocess.Popen(
                 self.argv,
@@ -77,6 +81,8 @@ class Proc:
                 start_new_session=True,  # its own process group
             )
         self.starts += 1
+
+    def wait_ready(self, ready_seconds: float = 60) -> None:
         wait_for(self.ready_or_dead, ready_seconds, self.name)
         if not self.alive():
             raise DrillError(f"{self.name} exited at start; see {self.log}")
@@ -137,19 +143,33 @@ class Supervisor:
                         self.unplanned.append((time.time(), proc.name))
                         time.sleep(restart_after)
                         with contextlib.suppress(DrillError):
-                            proc.start()
+                            self.restart(proc)
 
         thread = threading.Thread(target=loop, name="supervisor", daemon=True)
         thread.start()
         return thread
 
+    def restart(self, proc: Proc) -> None:
+        """Start `proc` again unless the drill is ending: the check and the spawn hold the lock
+        that stop_all holds while it stops a process, so no restart outlives the drill."""
+        with self.lock:
+            if self.stopping.is_set():
+                return
+            proc.spawn()
+        try:
+            proc.wait_ready()
+        except DrillError:
+            if not self.stopping.is_set():  # stopped while it started: not a failure
+                raise
+
     def stop_all(self, names: list[str] | None = None) -> None:
-        """In reverse start order: clients' doors first, the stores last."""
+        """In reverse start order: clients' doors first, the stores last. Called for all with
+        `stopping` set, so nothing is restarted after."""
         for name in reversed(list(self.procs)):
             if names is None or name in names:
                 with self.lock:
                     self.down.add(name)
-                self.procs[name].stop()
+                    self.procs[name].stop()
 
 
 def install_signal_handlers() -> None:

@@ -94,6 +94,7 @@ def verdict(
         and not any(doubled_refused.values())
         and escalations["doubled"] == 0
         and not unfired
+        and not any(d["missing"] or d["doubled"] for d in escalations["due"].values())
     )
     return {
         "ok": ok,
@@ -179,6 +180,11 @@ def _checks_table(v: dict[str, Any]) -> list[str]:
         f"{not unfired and not e['doubled']} |",
         "",
         f"Escalations by reason: {e['by_reason']}",
+        *[
+            f"- {reason}: due by the end minus the margin on {d['due']} tickets, "
+            f"missing {len(d['missing'])}, doubled {len(d['doubled'])}"
+            for reason, d in e["due"].items()
+        ],
         f"Failed requests: {len(v['failed_requests'])}; outcomes: {v['outcomes']}",
         *[f"- {s}" for s in v["failure_samples"]],
     ]
@@ -199,7 +205,8 @@ def _proxy_lines(p: dict[str, Any]) -> list[str]:
         f"Proxy: {p['slow_clients']} uploads sending 8 bytes a second for {seconds:.0f} s,"
         f" a client that never ends its headers (closed by nginx after "
         f"{_ms(p['silent_closed_after'])} s) and a 300 MB upload ('{p['big_status']}' after "
-        f"{p['big_seconds']:.1f} s). nginx logged {p['logged']} of these, passed {p['forwarded']} "
+        f"{p['big_seconds']:.1f} s, {p['big_bytes_sent'] // 2**20} MiB sent). "
+        f"nginx logged {p['logged']} of these, passed {p['forwarded']} "
         f"on to gunicorn. The load's p95 meanwhile: {_ms(p['p95_ms_during'])} ms "
         f"({p['requests_during']} requests), otherwise {_ms(p['p95_ms_outside'])} ms.",
         f"Without the proxy: two slow uploads straight to one gunicorn (2 workers), then its login "
