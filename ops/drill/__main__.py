@@ -108,7 +108,8 @@ def _load(sup: Supervisor, ports: topology.Ports, tmp: Path, mode: str) -> Run:
     stop = threading.Event()
     print(f"drill: load for {seconds} s with faults", flush=True)
     threads = load.clients_run(shared, clients, pause, stop)
-    threads.append(collect.sampler_run(run.begin, 2.0, stop, run.samples))
+    sampling = threading.Event()  # on through the drain: the chart shows the catching up
+    sampler = collect.sampler_run(run.begin, 2.0, sampling, run.samples)
     fault_thread = faults_run(sup, seconds, stop, collect.in_flight, run.faults)
     time.sleep(seconds * 0.05)
     run.shield = protection_run(ports.nginx, min(20.0, max(15.0, seconds * 0.1)))
@@ -122,6 +123,8 @@ def _load(sup: Supervisor, ports: topology.Ports, tmp: Path, mode: str) -> Run:
     nginx_log_read(tmp / "logs" / "nginx-access.log", run.shield)
     print("drill: draining", flush=True)
     drain(time.monotonic() + DRAIN_SECONDS)
+    sampling.set()
+    sampler.join(timeout=10)
     sup.stop_all([n for n in sup.procs if n.startswith(("beat", "worker"))])
     return run
 
