@@ -136,14 +136,16 @@ class Supervisor:
     def watch(self, restart_after: float) -> threading.Thread:
         def loop() -> None:
             while not self.stopping.wait(1.0):
-                for proc in list(self.procs.values()):
-                    with self.lock:
-                        dead = proc.name not in self.down and not proc.alive()
-                    if dead and not self.stopping.is_set():
-                        self.unplanned.append((time.time(), proc.name))
-                        time.sleep(restart_after)
-                        with contextlib.suppress(DrillError):
-                            self.restart(proc)
+                with self.lock:
+                    dead = [
+                        p for p in self.procs.values() if p.name not in self.down and not p.alive()
+                    ]
+                self.unplanned += [(time.time(), proc.name) for proc in dead]
+                if dead:  # all that died together come back together, as under systemd
+                    time.sleep(restart_after)
+                for proc in dead:
+                    with contextlib.suppress(DrillError):
+                        self.restart(proc)
 
         thread = threading.Thread(target=loop, name="supervisor", daemon=True)
         thread.start()
