@@ -8,13 +8,14 @@ STAMP := $(VENV)/.installed
 # or the next free port, and prints the ports it really uses (servicedesk/run.py).
 
 .PHONY: help run test check lint format typecheck imports bench bench-peer setup db demo clean \
-	system-deps browser-deps
+	system-deps browser-deps drill drill-short drill-deps
 
 help:
 	@echo "make run    - install, migrate, load catalogue + demo data, start web/worker/beat"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make check  - ruff, format check, mypy, import-linter, tests"
 	@echo "make bench  - speed figures (clock, ticket creation, dashboard, HTTP under gunicorn, review packs)"
+	@echo "make drill  - the production topology on loopback under load and faults (~10 min; drill-short ~3)"
 	@echo "make bench-peer - django-helpdesk 2.6.1 in bench/peer/.venv, the peer make bench compares with"
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -41,13 +42,16 @@ run: demo
 	@$(BIN)/python -m servicedesk.run
 
 # The IMAP intake tests run a real Dovecot on loopback (Debian's dovecot-imapd); the review
-# packs' PDFs are drawn by WeasyPrint (Pango, DejaVu fonts) and read back with pdftotext.
-SYSTEM_PACKAGES := dovecot-imapd libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
+# packs' PDFs are drawn by WeasyPrint (Pango, DejaVu fonts) and read back with pdftotext; the
+# database is also proven through PgBouncer in transaction pooling (tests/deploy).
+SYSTEM_PACKAGES := dovecot-imapd libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils \
+	pgbouncer
 system-deps:
-	@if [ ! -x /usr/sbin/dovecot ] || [ ! -x /usr/bin/pdftotext ] || ! ldconfig -p | grep -q libpangoft2; then \
+	@if [ ! -x /usr/sbin/dovecot ] || [ ! -x /usr/bin/pdftotext ] || [ ! -x /usr/sbin/pgbouncer ] \
+	  || ! ldconfig -p | grep -q libpangoft2; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    (apt-get install -y -q $(SYSTEM_PACKAGES) || (apt-get update -q && apt-get install -y -q $(SYSTEM_PACKAGES))) >/dev/null; \
-	  else echo "note: $(SYSTEM_PACKAGES) are not all installed; the IMAP and PDF tests skip outside CI"; fi; \
+	  else echo "note: $(SYSTEM_PACKAGES) are not all installed; the IMAP, PDF and PgBouncer tests skip outside CI"; fi; \
 	fi
 
 # The portal's browser tests drive Debian's Chromium with Playwright (its own download is not
@@ -59,8 +63,27 @@ browser-deps:
 	  else echo "note: chromium is not installed; the browser tests skip outside CI"; fi; \
 	fi
 
-test: setup system-deps browser-deps
+# The drill (issue 17 §2, ops/drill): nginx, PgBouncer and Redis from Debian in front of and
+# beside the desk's processes, all on loopback, against PostgreSQL on 127.0.0.1:5432 (a database
+# servicedesk_drill made afresh). Reports under var/drill/<time>/; exit 1 if anything was lost
+# or doubled. CI runs the short version after the tests.
+DRILL_PACKAGES := nginx-light pgbouncer redis-server
+drill-deps:
+	@if [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/sbin/pgbouncer ] || ! command -v redis-server >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get install -y -q $(DRILL_PACKAGES) || (apt-get update -q && apt-get install -y -q $(DRILL_PACKAGES))) >/dev/null; \
+	  else echo "note: $(DRILL_PACKAGES) are needed by the drill"; fi; \
+	fi
+
+drill: setup drill-deps
+	$(BIN)/python -m ops.drill
+
+drill-short: setup drill-deps
+	$(BIN)/python -m ops.drill --short
+
+test: setup system-deps browser-deps drill-deps
 	$(BIN)/pytest
+	$(BIN)/python -m ops.drill --short
 
 lint: setup
 	$(BIN)/ruff check .

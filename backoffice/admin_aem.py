@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import URLPattern
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -27,6 +28,7 @@ from contracts.services.events import (
     aem_event_short_notice_warning,
 )
 from escalation.services.aem import AemEventRequest, aem_case_line, aem_event_plan
+from tickets.admin_files import StoredField, stored_file_link, stored_file_route
 from tickets.selectors_aem import aem_event_summary
 from tickets.services.uploads import upload_batch_problem, uploaded_names_check
 
@@ -98,6 +100,7 @@ class AemEventAdmin(admin.ModelAdmin):
     search_fields = ["solution", "contract__reference", "contract__customer__name"]
     actions = ["agree_short_notice"]
     readonly_fields = ["summary"]
+    exclude = ["assessment_file"]  # shown as `assessment`, a link to the download view
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
@@ -109,7 +112,20 @@ class AemEventAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return []
-        return [f.name for f in AemEvent._meta.fields if f.name != "id"] + ["summary"]
+        shown = [f.name for f in AemEvent._meta.fields if f.name != "id"]
+        # The file is linked to this page's download view, never to the stored file.
+        return [name if name != "assessment_file" else "assessment" for name in shown] + ["summary"]
+
+    def get_urls(self) -> list[URLPattern]:
+        stored = StoredField("assessment_file", "assessment_filename", "assessment_content_type")
+        route = stored_file_route(self, "assessment", "contracts_aemevent_assessment", stored)
+        return [route, *super().get_urls()]
+
+    @admin.display(description=_("Pre-event assessment"))
+    def assessment(self, obj: AemEvent) -> str:
+        return stored_file_link(
+            obj, "assessment_file", "admin:contracts_aemevent_assessment", obj.assessment_filename
+        )
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A planned event is not edited (its page reads); the change permission is the action's.

@@ -30,9 +30,11 @@ def stored_files_delete(files: Iterable[FieldFile]) -> int:
 def _delete(storage: Storage, name: str) -> None:
     try:
         storage.delete(name)
-    except OSError:
-        # The row no longer names the file; a file the storage cannot delete is logged
-        # without its name's owner (the name is a content hash).
+    except Exception:
+        # OSError from the disk, botocore's errors from object storage (an unreachable endpoint
+        # is not an OSError). The change has committed and the row no longer names the file: a
+        # file the storage cannot delete is logged without its name's owner (the name is a
+        # content hash) and the callbacks after this one still run.
         logger.exception("stored file could not be deleted: %s", name)
 
 

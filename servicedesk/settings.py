@@ -7,9 +7,13 @@ and CELERY_BROKER_URL switches to PostgreSQL and Redis with no code change.
 
 import ipaddress
 from pathlib import Path
+from typing import Any
 
 import environ
+from kombu import Queue
 
+from servicedesk import queues
+from servicedesk.databases import database_pooled
 from servicedesk.observability.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -194,6 +198,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+    # A persistent connection closed under us (a database or PgBouncer restart) is replaced at
+    # the next request's start instead of failing that request.
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# "pgbouncer": DATABASE_URL names PgBouncer in transaction pooling (servicedesk/databases.py).
+DATABASE_POOLING = env.str("DATABASE_POOLING", default="")
+DATABASES["default"] = database_pooled(DATABASES["default"], DATABASE_POOLING)
+# A read replica for the reports' figures only (contracts/replica.py); unset: none.
+if DATABASE_REPLICA_URL := env.str("DATABASE_REPLICA_URL", default=""):
+    _replica = env.db_url_config(DATABASE_REPLICA_URL)
+    _replica.setdefault("CONN_MAX_AGE", DATABASES["default"].get("CONN_MAX_AGE", 0))
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = database_pooled(_replica, DATABASE_POOLING)
+DATABASE_ROUTERS = ["contracts.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -216,11 +233,29 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Attachments, RCA reports, assessments, review packs and access exports on S3-compatible object
+# storage when a bucket is named (several hosts share it); otherwise files under MEDIA_ROOT.
+# Private objects, never a public or presigned link: every file is streamed by its authorising
+# view (servicedesk/object_storage.py says why). Empty keys: boto's own chain (role, AWS_*).
+OBJECT_STORAGE_BUCKET = env.str("OBJECT_STORAGE_BUCKET", default="")
+if OBJECT_STORAGE_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "servicedesk.object_storage.PrivateObjectStorage",
+        "OPTIONS": {
+            "bucket_name": OBJECT_STORAGE_BUCKET,
+            "endpoint_url": env.str("OBJECT_STORAGE_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("OBJECT_STORAGE_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("OBJECT_STORAGE_SECRET_KEY", default="") or None,
+            "region_name": env.str("OBJECT_STORAGE_REGION", default="") or None,
+            "location": env.str("OBJECT_STORAGE_PREFIX", default=""),
+            "addressing_style": env.str("OBJECT_STORAGE_ADDRESSING_STYLE", default="path"),
+        },
+    }
 
 # --- Email (D12: sent through the outbox; the backend is only the last step) ------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
@@ -279,11 +314,14 @@ CELERY_BROKER_PUBLISH_TIMEOUT = env.float("CELERY_BROKER_PUBLISH_TIMEOUT", defau
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0, "interval_step": 0.1}
 # Redis: bounded connect and socket waits, and no reconnection loop inside a publish.
-BROKER_REDIS_TRANSPORT_OPTIONS = {
+BROKER_REDIS_TRANSPORT_OPTIONS: dict[str, object] = {
     "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
     "socket_timeout": CELERY_BROKER_PUBLISH_TIMEOUT,
     "max_retries": 0,
 }
+# Several desks (or a drill and its tests) may share one Redis: each under a key prefix of its own.
+if _broker_key_prefix := env.str("CELERY_BROKER_KEY_PREFIX", default=""):
+    BROKER_REDIS_TRANSPORT_OPTIONS["global_keyprefix"] = _broker_key_prefix
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = BROKER_REDIS_TRANSPORT_OPTIONS
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -292,9 +330,27 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+# Named queues (servicedesk/queues.py): each task goes to its kind's queue, so a flood of mail
+# on `intake` cannot starve `escalation`. A worker given no -Q consumes all of them.
+CELERY_TASK_DEFAULT_QUEUE = queues.DEFAULT_QUEUE
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in queues.QUEUES]
+CELERY_TASK_ROUTES = queues.task_routes()
+# Beat on Redis: celery-redbeat keeps the schedule in Redis under a lock, so a second beat
+# process (on another node) waits and takes over within REDBEAT_LOCK_TIMEOUT seconds of the
+# first one's death. The embedded default keeps Celery's file scheduler under var/.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = env.str("REDBEAT_REDIS_URL", default=CELERY_BROKER_URL)
+    CELERY_REDBEAT_KEY_PREFIX = env.str("REDBEAT_KEY_PREFIX", default="redbeat")
+    CELERY_REDBEAT_LOCK_TIMEOUT = env.int("REDBEAT_LOCK_TIMEOUT", default=30)
+    # A Redis restart: the beat retries its Redis calls for this long instead of exiting.
+    CELERY_REDBEAT_REDIS_OPTIONS = {"socket_timeout": 10, "retry_period": 60}
+    # The holder renews its lock at least this often: well inside the lock's timeout.
+    CELERY_BEAT_MAX_LOOP_INTERVAL = max(1, CELERY_REDBEAT_LOCK_TIMEOUT // 5)
 CELERY_TIMEZONE = "UTC"
-# Exactly one beat process runs these (README). The database is the timer: the sweep finds
-# what is due, so a missed or doubled beat tick delays or repeats a no-op, never an email.
+# One beat process at a time sends these (on Redis: the one holding the redbeat lock; README).
+# The database is the timer: the sweep finds what is due, so a missed or doubled beat tick
+# delays or repeats a no-op, never an email.
 ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=30)
 # A sweep claims tickets in pages of ESCALATION_SWEEP_PAGE with a lease of this many seconds:
 # a killed sweep's unprocessed tickets are checked again after the lease.
@@ -391,6 +447,17 @@ _CACHE_DEFAULT = "locmemcache://"
 if IS_PRODUCTION and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     _CACHE_DEFAULT = CELERY_BROKER_URL
 CACHES = {"default": env.cache_url("CACHE_URL", default=_CACHE_DEFAULT)}
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    # django-redis: every web process counts the rate limits together. A Redis restart or stall
+    # costs a request at most these timeouts and then counts nothing (the request is served,
+    # the error logged) instead of failing every API request while Redis is away.
+    CACHES["default"]["OPTIONS"] = {
+        "SOCKET_CONNECT_TIMEOUT": CELERY_BROKER_CONNECTION_TIMEOUT,
+        "SOCKET_TIMEOUT": CELERY_BROKER_PUBLISH_TIMEOUT,
+        "IGNORE_EXCEPTIONS": True,
+        **CACHES["default"].get("OPTIONS", {}),
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Requests per token (or session user) and period: "600/min", "20/s". Empty: no limit.
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/min")
 # A POST/PATCH whose process died keeps its Idempotency-Key busy this long.

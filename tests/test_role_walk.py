@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -51,7 +52,7 @@ from tests.factories import ContractFactory, CustomerFactory, UserFactory, named
 from tests.portal.conftest import attachment_add
 from tests.tickets.helpers import ams, create_ticket
 from tickets.models import Problem, Ticket, TimeEntry, VendorEscalation
-from tickets.services.problems import problem_open
+from tickets.services.problems import problem_attach_rca, problem_open
 
 pytestmark = pytest.mark.django_db
 
@@ -257,6 +258,12 @@ PAGES: dict[str, tuple[int, ...]] = {
         ),
         (403, 403, 404, 403, 403, 403, 404),
     ),
+    # A problem's RCA report (issue 17: served by the problem's page, never by a link to the
+    # file): asked for the other side's problem, which has none, so nobody finds one (with a
+    # report: test_a_csam_downloads_only_their_contracts_rca_reports).
+    "admin:tickets_problem_rca": (404,) * 7,
+    # An AEM event's pre-event assessment, the same way: asked for an event that does not exist.
+    "admin:contracts_aemevent_assessment": (404,) * 7,
 }
 MODEL_URL_SUFFIXES = ("changelist", "add", "change", "history", "delete")
 
@@ -483,10 +490,12 @@ def _page_url(name: str, world: World) -> str:
         "backoffice:review-pack": {"args": [world.other.contract.pk]},
         "admin:auth_user_password_change": {"args": [world.users["csam"].pk]},
         "admin:contracts_contract_notice": {"args": [world.other.contract.pk]},
+        "admin:tickets_problem_rca": {"args": [world.other.problem.pk]},
         "backoffice:ms-cancel": {"args": [world.other.contract.pk, world.request.pk]},
         "backoffice:ms-reschedule": {"args": [world.other.contract.pk, world.request.pk]},
         "backoffice:ms-fee": {"args": [world.other.contract.pk, world.change.pk]},
     }
+    arguments["admin:contracts_aemevent_assessment"] = {"args": [999999]}
     for step in ("erase", "export", "download"):
         arguments[f"admin:privacy_datasubjectrequest_{step}"] = {"args": [999999]}
     for page in (
@@ -662,3 +671,20 @@ def test_a_csam_downloads_only_their_contracts_attachments(world, settings, tmp_
     assert csam.get(reverse("attachment-download", args=[own.pk])).status_code == 200
     assert csam.get(reverse("attachment-download", args=[other.pk])).status_code == 404
     assert coordinator.get(reverse("attachment-download", args=[other.pk])).status_code == 200
+
+
+def test_a_csam_downloads_only_their_contracts_rca_reports(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    coordinator = world.users["coordinator"]
+    for side, content in ((world.own, b"%PDF-1.4 alfa"), (world.other, b"%PDF-1.4 bravo")):
+        report = SimpleUploadedFile("rca.pdf", content)
+        problem_attach_rca(problem=side.problem, file=report, now=NOW, actor=coordinator)
+    own, other = (
+        reverse("admin:tickets_problem_rca", args=[world.own.problem.pk]),
+        reverse("admin:tickets_problem_rca", args=[world.other.problem.pk]),
+    )
+    csam, coordinator_client = _client(world.users["csam"]), _client(coordinator)
+
+    assert b"".join(csam.get(own).streaming_content) == b"%PDF-1.4 alfa"
+    assert csam.get(other).status_code == 404
+    assert b"".join(coordinator_client.get(other).streaming_content) == b"%PDF-1.4 bravo"

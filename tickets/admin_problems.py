@@ -14,7 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import URLPattern, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -22,6 +22,12 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.admin import ReadOnlyAdmin
 from contracts.staff_scope import staff_rows
+from tickets.admin_files import (
+    LinkedFileInput,
+    StoredField,
+    linked_file_input_point,
+    stored_file_route,
+)
 from tickets.exceptions import TicketError
 from tickets.models import (
     Problem,
@@ -87,12 +93,14 @@ class ProblemForm(forms.ModelForm):
     class Meta:
         model = Problem
         fields = ["title", "customer", "product", "root_cause", "workaround", "rca_report"]
+        widgets = {"rca_report": LinkedFileInput}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk and "unlink_tickets" in self.fields:
             field = cast(forms.ModelMultipleChoiceField, self.fields["unlink_tickets"])
             field.queryset = self.instance.incidents.order_by("created_at")
+        linked_file_input_point(self, "rca_report", "admin:tickets_problem_rca")
 
     def clean_rca_report(self) -> Any:
         report = self.cleaned_data.get("rca_report")
@@ -154,6 +162,10 @@ class ProblemAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Problem]:
         return problems_with_counts()
+
+    def get_urls(self) -> list[URLPattern]:
+        rca = stored_file_route(self, "rca", "tickets_problem_rca", StoredField("rca_report"))
+        return [rca, *super().get_urls()]
 
     def get_object(
         self, request: HttpRequest, object_id: str, from_field: str | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.urls import register_converter
 
-# SD-<year>-<n>, n zero-padded to six digits (tickets.services.create.ticket_number_next); a
+# SD-<year>-<n>, n zero-padded to six digits (tickets.services.numbering); a
 # year beyond a million tickets grows the number, so up to nine digits are accepted.
 TICKET_NUMBER_PATTERN = r"SD-[0-9]{4}-[0-9]{6,9}"
 

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from django.utils.translation import get_language
 
 from contracts.models import Contract
+from contracts.replica import replica_reads
 from reports.periods import Period, period_of
 from reports.selectors import activity, sla
 from reports.selectors.availability import availability
@@ -49,7 +50,13 @@ def _contract_facts(contract: Contract) -> ContractFacts:
 
 
 def review_pack_of(*, contract: Contract, period: Period, now: datetime) -> ReviewPack:
-    """The pack for a parsed period (see the module docstring)."""
+    """The pack for a parsed period (see the module docstring); read from the replica when one
+    is configured (contracts.replica)."""
+    with replica_reads():
+        return _review_pack_read(contract=contract, period=period, now=now)
+
+
+def _review_pack_read(*, contract: Contract, period: Period, now: datetime) -> ReviewPack:
     as_of = min(now, period.end_at)
     start, end = period.start_at, period.end_at
     previous = period.previous()

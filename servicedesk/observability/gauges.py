@@ -74,16 +74,19 @@ def queue_names() -> list[str]:
 
 
 def _redis_depths(url: str, names: list[str]) -> dict[str, int]:
+    """LLEN of each queue's keys, under the broker's key prefix (CELERY_BROKER_KEY_PREFIX)."""
     import redis
 
+    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}
+    prefix = str(options.get("global_keyprefix", "") or "")
     timeout = float(settings.READYZ_TIMEOUT_SECONDS)
     client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
     try:
         pipe = client.pipeline(transaction=False)
         for name in names:
-            pipe.llen(name)
+            pipe.llen(f"{prefix}{name}")
             for step in _REDIS_PRIORITY_STEPS:
-                pipe.llen(f"{name}{_REDIS_PRIORITY_SEP}{step}")
+                pipe.llen(f"{prefix}{name}{_REDIS_PRIORITY_SEP}{step}")
         counts = pipe.execute()
     finally:
         client.close()

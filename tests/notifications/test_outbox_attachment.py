@@ -24,7 +24,7 @@ def _isolated(settings, tmp_path, monkeypatch):
     monkeypatch.setattr("notifications.services.outbox.outbox_dispatch", lambda outbox_id: None)
 
 
-def _email(path: str) -> Email:
+def pack_email(path: str) -> Email:
     return Email(
         to_email="ssm@provider.example",
         to_name="Stefan",
@@ -38,7 +38,7 @@ def _email(path: str) -> Email:
 
 def test_the_stored_file_is_sent_as_an_attachment():
     path = default_storage.save("review-packs/test.pdf", ContentFile(b"%PDF-1.7 test"))
-    row = outbox_enqueue(key="attach-1", email=_email(path), now=NOW)
+    row = outbox_enqueue(key="attach-1", email=pack_email(path), now=NOW)
     assert outbox_send(outbox_id=row.pk, now=NOW) is True
     (sent,) = mail.outbox
     assert sent.attachments == [("pakket.pdf", b"%PDF-1.7 test", "application/pdf")]
@@ -46,7 +46,7 @@ def test_the_stored_file_is_sent_as_an_attachment():
 
 
 def test_a_missing_file_leaves_the_mail_pending_for_a_retry():
-    row = outbox_enqueue(key="attach-2", email=_email("review-packs/missing.pdf"), now=NOW)
+    row = outbox_enqueue(key="attach-2", email=pack_email("review-packs/missing.pdf"), now=NOW)
     assert outbox_send(outbox_id=row.pk, now=NOW) is False
     row = OutboxEmail.objects.get(pk=row.pk)
     assert (row.state, row.attempts) == (OutboxState.PENDING, 1)

@@ -167,6 +167,20 @@ def test_queue_depths_on_redis_count_every_priority_of_each_named_queue(settings
 
 
 @pytest.mark.django_db
+def test_queue_depths_on_redis_read_under_the_brokers_key_prefix(settings) -> None:
+    client = redis_client()
+    client.delete("obs-desk:intake")
+    settings.CELERY_BROKER_URL = REDIS_URL
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": "obs-desk:"}
+    try:
+        client.rpush("obs-desk:intake", "a", "b")
+        text = scrape()
+    finally:
+        client.delete("obs-desk:intake")
+    assert sample(text, "servicedesk_broker_queue_depth", queue="intake") == 2.0
+
+
+@pytest.mark.django_db
 def test_queue_depths_on_the_filesystem_broker_count_waiting_files(settings, tmp_path) -> None:
     settings.CELERY_BROKER_URL = "filesystem://"
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(tmp_path)}

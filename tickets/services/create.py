@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from contracts.exceptions import UnknownPriority
@@ -31,11 +31,11 @@ from tickets.models import (
     ImpactScope,
     SegmentState,
     Ticket,
-    TicketCounter,
     TicketEvent,
 )
 from tickets.services.clocks import clocks_build, ticket_calendar_row
 from tickets.services.guards import requires_aware_now
+from tickets.services.numbering import ticket_insert_numbered
 from tickets.services.problems import problem_open_for_top_incident
 from tickets.signals import ChangeKind, TicketChange, ticket_change_emit
 
@@ -187,21 +187,6 @@ def _target_matches(target: SlaTarget, data: TicketCreateInput) -> bool:
     return False
 
 
-def ticket_number_next(*, now: datetime) -> str:
-    """SD-<year>-<n>: one UPDATE ... RETURNING per ticket, safe under concurrency."""
-    year = now.astimezone(ZoneInfo(settings.DISPLAY_TIME_ZONE)).year
-    table = TicketCounter._meta.db_table
-    sql = f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [year])
-        row = cursor.fetchone()
-        if row is None:
-            TicketCounter.objects.bulk_create([TicketCounter(year=year)], ignore_conflicts=True)
-            cursor.execute(sql, [year])
-            row = cursor.fetchone()
-    return f"SD-{year}-{row[0]:06d}"
-
-
 def _display_cleaned(data: TicketCreateInput) -> TicketCreateInput:
     """What every door stores for display, without control, bidi or zero-width characters
     (issue #10 §2); checked after cleaning, so a subject of invisible characters is empty."""
@@ -238,7 +223,6 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
     # an error below is no refusal, so it rolls the caller's transaction back too.
     with transaction.atomic(savepoint=False):
         ticket = Ticket(
-            number=ticket_number_next(now=received),
             provider=contract.provider,
             customer=contract.customer,
             contract=contract,
@@ -275,7 +259,7 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
             updated_at=now,
         )
         clocks = clocks_build(ticket=ticket, target=target, now=now)
-        ticket.save(force_insert=True)
+        ticket_insert_numbered(ticket, now=received)  # the number drawn in the same statement
         segment = ClockSegment(
             ticket=ticket, state=SegmentState.RUNNING, started_at=received, reason="registered"
         )
