@@ -4,18 +4,16 @@ between 1970 and 2100, budgets and ranges of at most ten years."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers.base import ApiSerializer
+from api.serializers.base import EARLIEST, LATEST, RANGE_MESSAGE, ApiSerializer
 from api.serializers.contracts import ProviderRefSerializer
 
-EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 # Ten years of 365.25 days: a bigger budget or range is refused, so no request walks the
 # calendar for long (a 45-hour week takes about 0.3 s for the largest budget).
 LONGEST = timedelta(days=3653)
@@ -29,7 +27,7 @@ class AwareDateTimeField(serializers.DateTimeField):
             "Give the time with its offset from UTC, such as 2026-04-03T09:00:00+02:00 or "
             "2026-04-03T07:00:00Z: a time without one is ambiguous."
         ),
-        "range": _("Give a time between 1970 and 2100."),
+        "range": RANGE_MESSAGE,
     }
 
     def to_internal_value(self, value: Any) -> datetime:

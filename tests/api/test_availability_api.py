@@ -127,6 +127,21 @@ def test_an_outage_in_the_future_answers_422_and_nothing_is_written(org_a: Org) 
     assert Outage.objects.count() == 0
 
 
+@pytest.mark.usefixtures("english")
+def test_an_outage_in_the_year_139_answers_400_and_nothing_is_written(org_a: Org) -> None:
+    """Every moment the API takes lies between 1970 and 2100: before 1937 Amsterdam's offset
+    had seconds, and such an outage could not be read back as ISO 8601 (the schema fuzz)."""
+    service = service_of(org_a)
+    response = coordinator_client().post(
+        reverse("api:outage-list"),
+        {"service": service.pk, "start": "0139-04-02T19:46:24Z"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "between 1970 and 2100" in str(response.json())
+    assert Outage.objects.count() == 0
+
+
 def test_the_outage_list_filters_by_service_and_ongoing(org_a: Org) -> None:
     first, second = service_of(org_a), service_of(org_a, "Software")
     now = timezone.now()
