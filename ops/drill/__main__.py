@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ops.drill import collect, load, report, topology
+from ops.drill.beats import beat_figures
 from ops.drill.faults import FaultLog, faults_run
 from ops.drill.procs import DrillError, Supervisor, install_signal_handlers
 from ops.drill.protection import Protection, gunicorn_alone, nginx_log_read, protection_run
@@ -74,6 +75,10 @@ def run(mode: str, out: Path) -> dict[str, Any]:
             sup.watch(restart_after=3.0)
             run = _load(sup, ports, tmp, mode)
             result = _verify(run, sup, tmp, env, mode) | {"out": str(out)}
+            result["beats"] = beat_figures(
+                tmp / "logs", run.faults.windows, run.samples.rows, run.begin
+            )
+            result["worker_queues"] = dict(enumerate(topology.WORKER_QUEUES))
             print(report.write(out, result, run.samples, run.faults, run.begin), flush=True)
             return result
         finally:
