@@ -11,7 +11,11 @@ BEGIN = datetime(2026, 12, 6, 11, 0, 0, tzinfo=UTC).timestamp()
 
 
 def test_the_lock_takings_are_read_from_json_and_from_celery_logs(tmp_path: Path) -> None:
-    local = datetime.fromtimestamp(BEGIN + 42.5).strftime("%Y-%m-%d %H:%M:%S,%f")[:-3]
+    local = (
+        datetime.fromtimestamp(BEGIN + 42.5, tz=UTC)
+        .astimezone()
+        .strftime("%Y-%m-%d %H:%M:%S,%f")[:-3]
+    )
     (tmp_path / "beat0.log").write_text(
         '{"time": "2026-12-06T11:00:01.000+00:00", "message": "beat: Acquired lock"}\n'
         '{"time": "2026-12-06T11:00:05.000+00:00", "message": "Scheduler: Sending due task"}\n'
