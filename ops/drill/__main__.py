@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ops.drill import collect, load, report, topology
+from ops.drill import collect, load, objects, report, topology
 from ops.drill.beats import beat_figures
 from ops.drill.faults import FaultLog, faults_run
 from ops.drill.procs import DrillError, Supervisor, install_signal_handlers
@@ -135,6 +135,7 @@ def _load(sup: Supervisor, ports: topology.Ports, tmp: Path, mode: str) -> Run:
 
 
 def _verify(run: Run, sup: Supervisor, tmp: Path, env: dict[str, str], mode: str) -> dict[str, Any]:
+    ports_objects = int(env["OBJECT_STORAGE_ENDPOINT_URL"].rsplit(":", 1)[1])
     ops = list(run.shared.operations)
     arrived = arrivals(str(tmp / "sink.sqlite3"))
     sent, states = collect.outbox_rows()
@@ -155,7 +156,11 @@ def _verify(run: Run, sup: Supervisor, tmp: Path, env: dict[str, str], mode: str
         collect.unfired_at(run.end - MARGIN_SECONDS, env),
         run.faults,
     )
-    result["verdict"]["ok"] = result["verdict"]["ok"] and not run.shared.errors
+    portal = [op for op in ops if op.kind == "portal_create" and any(a.ok for a in op.attempts)]
+    rows = [r[0] for r in collect.query(objects.ROW_SQL, f"{run.shared.tag}%")]
+    stored = objects.objects_check(rows, objects.bucket_keys(ports_objects), len(portal))
+    result["objects"] = stored
+    result["verdict"]["ok"] = result["verdict"]["ok"] and not run.shared.errors and stored["ok"]
     result["protection"] = report.protection_figures(ops, run.shield, run.begin, run.end)
     mails_out = sum(map(len, arrived.values()))
     result["capacity"] = report.capacity(ops, mails_out, run.end - run.begin, run.faults)

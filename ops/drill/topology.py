@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ops.drill.objects import object_env, store_start
 from ops.drill.procs import DrillError, Proc, Supervisor, free_port, http_answers, port_answers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,12 +41,14 @@ class Ports:
     redis: int
     sink: int
     intake: int
+    objects: int
 
 
 def ports_choose() -> Ports:
     return Ports(
         free_port(),
         [free_port() for _ in range(WEB)],
+        free_port(),
         free_port(),
         free_port(),
         free_port(),
@@ -96,6 +99,7 @@ def environment(ports: Ports, tmp: Path, knobs: dict[str, str]) -> dict[str, str
         INTAKE_RECEIPTS_PER_HOUR="100000",
         LOG_LEVEL="WARNING",
         LOG_FORMAT="json",
+        **object_env(ports.objects),
         **knobs,
     )
     return env
@@ -198,6 +202,7 @@ def _stores_start(sup: Supervisor, ports: Ports, tmp: Path, env: dict[str, str])
     sink = [sys.executable, "-m", "ops.drill.sink", str(ports.sink), str(tmp / "sink.sqlite3")]
     ready = functools.partial(port_answers, ports.sink)
     sup.add(Proc("sink", [*sink, "0.2"], env, logs / "sink.log", ready, ROOT))
+    store_start(sup, ports.objects, VENV_BIN / "moto_server", env, logs / "objects.log")
 
 
 def _web_start(sup: Supervisor, ports: Ports, tmp: Path, env: dict[str, str]) -> None:

@@ -83,6 +83,7 @@ def test_the_report_renders_the_checks_latency_and_the_proxy() -> None:
             "max_sweep_lag": 4.0,
         },
         "worker_queues": {0: "escalation,celery"},
+        "objects": {"rows": 1, "missing": [], "ok": True},
     }
 
     text = markdown(result)
