@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ops.drill import collect, load, report, topology
+from ops.drill import collect, load, objects, report, topology
+from ops.drill.beats import beat_figures
 from ops.drill.faults import FaultLog, faults_run
 from ops.drill.procs import DrillError, Supervisor, install_signal_handlers
 from ops.drill.protection import Protection, gunicorn_alone, nginx_log_read, protection_run
@@ -74,6 +75,10 @@ def run(mode: str, out: Path) -> dict[str, Any]:
             sup.watch(restart_after=3.0)
             run = _load(sup, ports, tmp, mode)
             result = _verify(run, sup, tmp, env, mode) | {"out": str(out)}
+            result["beats"] = beat_figures(
+                tmp / "logs", run.faults.windows, run.samples.rows, run.begin
+            )
+            result["worker_queues"] = dict(enumerate(topology.WORKER_QUEUES))
             print(report.write(out, result, run.samples, run.faults, run.begin), flush=True)
             return result
         finally:
@@ -130,6 +135,7 @@ def _load(sup: Supervisor, ports: topology.Ports, tmp: Path, mode: str) -> Run:
 
 
 def _verify(run: Run, sup: Supervisor, tmp: Path, env: dict[str, str], mode: str) -> dict[str, Any]:
+    ports_objects = int(env["OBJECT_STORAGE_ENDPOINT_URL"].rsplit(":", 1)[1])
     ops = list(run.shared.operations)
     arrived = arrivals(str(tmp / "sink.sqlite3"))
     sent, states = collect.outbox_rows()
@@ -150,7 +156,11 @@ def _verify(run: Run, sup: Supervisor, tmp: Path, env: dict[str, str], mode: str
         collect.unfired_at(run.end - MARGIN_SECONDS, env),
         run.faults,
     )
-    result["verdict"]["ok"] = result["verdict"]["ok"] and not run.shared.errors
+    portal = [op for op in ops if op.kind == "portal_create" and any(a.ok for a in op.attempts)]
+    rows = [r[0] for r in collect.query(objects.ROW_SQL, f"{run.shared.tag}%")]
+    stored = objects.objects_check(rows, objects.bucket_keys(ports_objects), len(portal))
+    result["objects"] = stored
+    result["verdict"]["ok"] = result["verdict"]["ok"] and not run.shared.errors and stored["ok"]
     result["protection"] = report.protection_figures(ops, run.shield, run.begin, run.end)
     mails_out = sum(map(len, arrived.values()))
     result["capacity"] = report.capacity(ops, mails_out, run.end - run.begin, run.faults)

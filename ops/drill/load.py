@@ -23,6 +23,7 @@ from ops.drill.wire import Reply, cookies, mail_bytes, request, smtp_send
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TICKET_PAGE = re.compile(r"/portal/tickets/(SD-\d{4}-\d{6})/$")
 RETRIES, RETRY_PAUSE = 8, 1.5
+NO_FILE = ("", "")
 WEIGHTS = {
     "api_create": 3,
     "staff_create": 1,
@@ -156,18 +157,24 @@ class Client:
         self.cookies = cookies(done, self.cookies)
         return done.status == 302 and "sessionid" in self.cookies
 
-    def form(self, path: str, fields: dict[str, str], *, multipart: bool) -> Reply:
+    def form(
+        self, path: str, fields: dict[str, str], *, multipart: bool, file: tuple[str, str] = NO_FILE
+    ) -> Reply:
+        """POST the form; with `file` (name, text) one attachment in its `attachments` input."""
         from urllib.parse import urlencode
 
         if multipart:
             boundary = f"drill{secrets.token_hex(8)}"
-            body = (
-                "".join(
-                    f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
-                    for k, v in fields.items()
+            parts = [
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+                for k, v in fields.items()
+            ]
+            if file[0]:
+                parts.append(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="attachments"; '
+                    f'filename="{file[0]}"\r\nContent-Type: text/plain\r\n\r\n{file[1]}\r\n'
                 )
-                + f"--{boundary}--\r\n"
-            )
+            body = "".join(parts) + f"--{boundary}--\r\n"
             kind = f"multipart/form-data; boundary={boundary}"
         else:
             body, kind = urlencode(fields), "application/x-www-form-urlencoded"
@@ -198,7 +205,8 @@ class Client:
         }
         if who["shared"]:
             fields["shared_with_organisation"] = "on"
-        r = self.form("/portal/tickets/new/", fields, multipart=True)
+        attachment = (f"{op.marker}.txt", f"{op.marker}: the drill's attachment.\n")
+        r = self.form("/portal/tickets/new/", fields, multipart=True, file=attachment)
         number = TICKET_PAGE.search(r.headers.get("location", ""))
         op.attempts.append(
             Attempt(r.started, r.ended, r.status, r.status == 302 and number is not None)

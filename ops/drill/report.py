@@ -10,6 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from ops.drill.beats import beat_lines
 from ops.drill.chart import Series, line_chart
 from ops.drill.collect import Samples
 from ops.drill.faults import FaultLog
@@ -231,6 +232,10 @@ def markdown(r: dict[str, Any]) -> str:
             *windows,
             *[f"- {n}" for n in v["fault_notes"]],
             f"- unplanned exits (restarted by the supervisor): {r['unplanned']}",
+            "",
+            *beat_lines(r["beats"]),
+            f"Workers' queues: {r['worker_queues']}",
+            f"Attachments on object storage (moto): {r['objects']}",
             "",
             *_proxy_lines(r["protection"]),
             "",

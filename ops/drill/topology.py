@@ -1,7 +1,8 @@
 """The production topology on loopback, in a private directory: nginx in front of two gunicorn,
-PgBouncer (transaction pooling) in front of PostgreSQL, a private Redis (broker and cache), three
-Celery workers on every queue, two plain beats (the sweeps are exactly-once, so a doubled tick is
-harmless), an SMTP sink and the SMTP intake."""
+PgBouncer (transaction pooling, DATABASE_POOLING=pgbouncer) in front of PostgreSQL, a private Redis
+(broker, cache and the beat's lock), three Celery workers on named queues, each queue consumed by
+two of them (so killing one leaves every queue served), two beats of which celery-redbeat's lock
+lets one tick (the other takes over when it dies), an SMTP sink and the SMTP intake."""
 
 from __future__ import annotations
 
@@ -14,13 +15,21 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ops.drill.objects import object_env, store_start
 from ops.drill.procs import DrillError, Proc, Supervisor, free_port, http_answers, port_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 DATABASE = "servicedesk_drill"
-QUEUES = "celery,intake,escalation,notifications,reports"
+# Each queue (servicedesk/queues.py) on two of the three workers: one killed leaves none unserved.
+WORKER_QUEUES = (
+    "escalation,notifications,celery",
+    "notifications,intake,reports",
+    "escalation,intake,celery,reports",
+)
+# The beat lock's timeout: the standby beat takes over within this many seconds of a kill.
+REDBEAT_LOCK_SECONDS = 10
 WEB, WORKERS, BEATS = 2, 3, 2
 
 
@@ -32,12 +41,14 @@ class Ports:
     redis: int
     sink: int
     intake: int
+    objects: int
 
 
 def ports_choose() -> Ports:
     return Ports(
         free_port(),
         [free_port() for _ in range(WEB)],
+        free_port(),
         free_port(),
         free_port(),
         free_port(),
@@ -61,8 +72,9 @@ def catalogue_make(target: Path, response: str, resource: str) -> Path:
 
 def environment(ports: Ports, tmp: Path, knobs: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
+    run_id = secrets.token_hex(4)
     env.update(
-        DJANGO_SETTINGS_MODULE="ops.drill_settings",
+        DJANGO_SETTINGS_MODULE="servicedesk.settings",
         PYTHONPATH=str(ROOT),
         SERVICEDESK_ENV="production",
         DJANGO_SECRET_KEY=f"drill-only-{secrets.token_urlsafe(32)}",
@@ -70,9 +82,14 @@ def environment(ports: Ports, tmp: Path, knobs: dict[str, str]) -> dict[str, str
         DJANGO_SECURE_SSL_REDIRECT="false",
         SESSION_COOKIE_SECURE="false",
         DATABASE_URL=f"postgres://postgres@127.0.0.1:{ports.pgbouncer}/{DATABASE}",
+        DATABASE_POOLING="pgbouncer",  # no server-side cursors nor prepared statements
         DB_CONN_MAX_AGE="0",  # PgBouncer pools; a process holds no connection between uses
         CELERY_BROKER_URL=f"redis://127.0.0.1:{ports.redis}/0",
         CACHE_URL=f"redis://127.0.0.1:{ports.redis}/1",
+        # celery-redbeat (a Redis broker turns it on): keys of this run only, a short lock.
+        REDBEAT_KEY_PREFIX=f"drill-{run_id}",
+        REDBEAT_LOCK_TIMEOUT=str(REDBEAT_LOCK_SECONDS),
+        CELERY_BROKER_KEY_PREFIX=f"drill-{run_id}:",
         EMAIL_URL=f"smtp://127.0.0.1:{ports.sink}",
         EMAIL_TIMEOUT="10",
         SITE_URL=f"http://127.0.0.1:{ports.nginx}",
@@ -81,6 +98,8 @@ def environment(ports: Ports, tmp: Path, knobs: dict[str, str]) -> dict[str, str
         INTAKE_AUTHSERV_ID="drill.local",
         INTAKE_RECEIPTS_PER_HOUR="100000",
         LOG_LEVEL="WARNING",
+        LOG_FORMAT="json",
+        **object_env(ports.objects),
         **knobs,
     )
     return env
@@ -183,34 +202,37 @@ def _stores_start(sup: Supervisor, ports: Ports, tmp: Path, env: dict[str, str])
     sink = [sys.executable, "-m", "ops.drill.sink", str(ports.sink), str(tmp / "sink.sqlite3")]
     ready = functools.partial(port_answers, ports.sink)
     sup.add(Proc("sink", [*sink, "0.2"], env, logs / "sink.log", ready, ROOT))
+    store_start(sup, ports.objects, VENV_BIN / "moto_server", env, logs / "objects.log")
 
 
 def _web_start(sup: Supervisor, ports: Ports, tmp: Path, env: dict[str, str]) -> None:
     logs = tmp / "logs"
     for n, port in enumerate(ports.webs):
         argv = [str(VENV_BIN / "gunicorn"), "servicedesk.wsgi", f"--bind=127.0.0.1:{port}"]
+        argv += ["-c", "python:servicedesk.gunicorn_config"]
         argv += ["--workers=2", "--timeout=30", "--graceful-timeout=5"]
         argv += [f"--access-logfile={logs}/web{n}-access.log"]
-        ready = functools.partial(http_answers, f"http://127.0.0.1:{port}/portal/login/")
+        ready = functools.partial(http_answers, f"http://127.0.0.1:{port}/readyz")
         sup.add(Proc(f"web{n}", argv, env, logs / f"web{n}.log", ready, ROOT))
     nginx = ["/usr/sbin/nginx", "-p", str(tmp), "-c", str(nginx_conf(ports, tmp))]
-    ready = functools.partial(port_answers, ports.nginx)
+    ready = functools.partial(http_answers, f"http://127.0.0.1:{ports.nginx}/readyz")
     sup.add(Proc("nginx", [*nginx, "-g", "daemon off;"], env, logs / "nginx.log", ready))
 
 
 def _background_start(sup: Supervisor, ports: Ports, tmp: Path, env: dict[str, str]) -> None:
     logs = tmp / "logs"
     celery = [str(VENV_BIN / "celery"), "-A", "servicedesk"]
-    for n in range(WORKERS):
-        argv = [*celery, "worker", "-Q", QUEUES, "--concurrency=2", f"--hostname=w{n}@drill"]
+    for n, queues in enumerate(WORKER_QUEUES):
+        argv = [*celery, "worker", "-Q", queues, "--concurrency=2", f"--hostname=w{n}@drill"]
         argv += ["--without-gossip", "--without-mingle", "--loglevel=WARNING"]
         sup.add(Proc(f"worker{n}", argv, env, logs / f"worker{n}.log", lambda: True, ROOT))
     for n in range(BEATS):
-        # Plain beats with a schedule file each (no pid file: a killed beat restarts at once).
-        argv = [*celery, "beat", "--loglevel=WARNING", f"--schedule={tmp}/beat{n}-schedule"]
-        sup.add(
-            Proc(f"beat{n}", [*argv, "--pidfile="], env, logs / f"beat{n}.log", lambda: True, ROOT)
-        )
+        # redbeat: the lock in Redis picks the one that ticks; INFO logs its "Acquired lock"
+        # (no pid file: a killed beat restarts at once).
+        argv = [*celery, "beat", "--loglevel=INFO", f"--schedule={tmp}/beat{n}-schedule"]
+        beat_env = dict(env, LOG_LEVEL="INFO")
+        log = logs / f"beat{n}.log"
+        sup.add(Proc(f"beat{n}", [*argv, "--pidfile="], beat_env, log, lambda: True, ROOT))
     intake = [sys.executable, "manage.py", "smtp_intake", "--port", str(ports.intake)]
     ready = functools.partial(port_answers, ports.intake)
     sup.add(Proc("intake", intake, env, logs / "intake.log", ready, ROOT))

@@ -77,6 +77,13 @@ def test_the_report_renders_the_checks_latency_and_the_proxy() -> None:
         "outbox_states": {"sent": 2},
         "intake_unrouted": 0,
         "client_errors": [],
+        "beats": {
+            "lock_acquired_at": {"beat0": [0.2]},
+            "max_sweep_lag_after_kill": {},
+            "max_sweep_lag": 4.0,
+        },
+        "worker_queues": {0: "escalation,celery"},
+        "objects": {"rows": 1, "missing": [], "ok": True},
     }
 
     text = markdown(result)
@@ -84,3 +91,4 @@ def test_the_report_renders_the_checks_latency_and_the_proxy() -> None:
     assert text.startswith("# Drill short — PASS")
     assert "| api_create | 1 | 100 | 100 |" in text
     assert "no answer within 5 s" in text
+    assert "lock taken at (s after the load's start) {'beat0': [0.2]}" in text
