@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -21,7 +22,10 @@ from ops.drill.procs import DrillError, Proc, Supervisor, free_port, http_answer
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-DATABASE = "servicedesk_drill"
+# Its own database, dropped and made afresh each run; DRILL_DATABASE lets two drills (a CI
+# run's short one and a long one by hand) share one PostgreSQL server.
+_NAME = os.environ.get("DRILL_DATABASE", "servicedesk_drill")
+DATABASE = _NAME if re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", _NAME) else "servicedesk_drill"
 # Each queue (servicedesk/queues.py) on two of the three workers: one killed leaves none unserved.
 WORKER_QUEUES = (
     "escalation,notifications,celery",
