@@ -488,7 +488,9 @@ def outbox_relay(
         float(settings.OUTBOX_RELAY_BUDGET_SECONDS) if budget_seconds is None else budget_seconds
     )
     ids = outbox_catchup_order(now=now, limit=limit)
-    return send_within_budget(ids, lambda pk: outbox_send(outbox_id=pk, now=now), budget, clock)
+    return send_within_budget(
+        ids, lambda pk, at: outbox_send(outbox_id=pk, now=at), budget, clock, now
+    )
 
 
 def outbox_send_many(
@@ -504,19 +506,32 @@ def outbox_send_many(
         float(settings.OUTBOX_RELAY_BUDGET_SECONDS) if budget_seconds is None else budget_seconds
     )
     return send_within_budget(
-        outbox_ids, lambda pk: outbox_send(outbox_id=pk, now=now), budget, clock
+        outbox_ids, lambda pk, at: outbox_send(outbox_id=pk, now=at), budget, clock, now
     )
 
 
 def send_within_budget(
-    ids: Iterable[int], send: Callable[[int], bool], budget: float, clock: Callable[[], float]
+    ids: Iterable[int],
+    send: Callable[[int, datetime], bool],
+    budget: float,
+    clock: Callable[[], float],
+    now: datetime,
 ) -> int:
     """A relay run: send each row in turn, starting none after `budget` seconds (a stalled
-    server must not outlive the task's time limit); returns how many were sent."""
+    server must not outlive the task's time limit); returns how many were sent.
+
+    Each row is sent at its own moment: `now` moved on by the time the run has taken, so a
+    claim's lease counts from when that row was claimed. With the run's start time a lease taken
+    half a minute into a long catch-up had already run out, and another worker sent the row
+    again while this one still held it (the drill: 959 mails sent twice after a Redis restart
+    left a backlog)."""
     started = clock()
     sent = 0
     for row_id in ids:
-        if clock() - started > budget:
+        elapsed = clock() - started
+        if elapsed > budget:
             break
-        sent += send(row_id)
+        # Whole seconds: a lease may start up to a second early, and a quick run's rows are
+        # all sent at `now` itself.
+        sent += send(row_id, now + timedelta(seconds=int(elapsed)))
     return sent

@@ -160,11 +160,11 @@ def review_packs_monthly(
         else budget_seconds
     )
 
-    def send(contract_id: int) -> bool:
+    def send(contract_id: int, at: datetime) -> bool:
         try:
-            return review_pack_mail(contract=by_id[contract_id], period=period, now=now) > 0
+            return review_pack_mail(contract=by_id[contract_id], period=period, now=at) > 0
         except Exception:  # one contract's failure must not stop the others; logged, retried
             log.exception("review pack mail of contract %s failed", contract_id)
             return False
 
-    return send_within_budget(list(by_id), send, budget, clock)
+    return send_within_budget(list(by_id), send, budget, clock, now)

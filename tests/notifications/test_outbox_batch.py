@@ -1,6 +1,7 @@
 """Many mails at once (issue #16): one INSERT that leaves out the keys written before, one
 publish per few dozen rows, and a worker that sends a published list still sends each row once."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from tests.tickets.helpers import ams
 pytestmark = pytest.mark.django_db
 
 NOW = ams("2026-06-08 10:00")
+SECOND = timedelta(seconds=1)
 
 
 def email(to: str, subject: str = "[SD-1] onderwerp") -> Email:
@@ -106,6 +108,39 @@ def test_a_published_list_starts_no_send_after_its_budget_and_leaves_the_rest_pe
     assert sent == 2
     states = dict(OutboxEmail.objects.values_list("key", "state"))
     assert states == {"a": OutboxState.SENT, "b": OutboxState.SENT, "c": OutboxState.PENDING}
+
+
+def test_a_long_run_leases_each_row_from_when_it_is_claimed(
+    monkeypatch: Any, settings: Any
+) -> None:
+    """A run whose sends take time claims each row at its own moment: a lease counted from the
+    run's start had run out half a minute into a catch-up, and another worker sent the row
+    again while this one held it (the drill: 959 mails sent twice)."""
+    settings.OUTBOX_SEND_LEASE_SECONDS = 20
+    rows = outbox_write([draft(k, f"{k}@klant.example") for k in "abc"], now=NOW - SECOND)
+    OutboxEmail.objects.update(state=OutboxState.PENDING)  # written: now the relay's turn
+    seen: list[tuple[str, Any, Any]] = []
+    real = outbox_module._smtp_send
+
+    def sending(row: OutboxEmail, now: Any) -> None:
+        stored = OutboxEmail.objects.get(pk=row.pk)
+        seen.append((row.key, now, stored.send_after))
+        # Another worker looking now finds the row still held by this one.
+        assert outbox_module._claim(row.pk, now + timedelta(seconds=19)) is None
+        real(row, now)
+
+    monkeypatch.setattr(outbox_module, "_smtp_send", sending)
+    ticks = iter([0.0, 0.0, 30.0, 60.0])
+    sent = outbox_send_many(
+        outbox_ids=[r.pk for r in rows], now=NOW, budget_seconds=100, clock=lambda: next(ticks)
+    )
+    assert sent == 3
+    assert [(key, at - NOW) for key, at, _ in seen] == [
+        ("a", timedelta(0)),
+        ("b", timedelta(seconds=30)),
+        ("c", timedelta(seconds=60)),
+    ]
+    assert all(lease == at + timedelta(seconds=20) for _, at, lease in seen)
 
 
 def test_the_same_words_to_many_people_are_rendered_once_and_addressed_to_each(

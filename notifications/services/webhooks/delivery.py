@@ -218,5 +218,5 @@ def webhook_relay(
         webhook_endpoint_disable_if_failing(endpoint_id=endpoint_id, now=now)
     ids = webhook_due_ids(now=now, limit=limit)
     return send_within_budget(
-        ids, lambda pk: webhook_delivery_send(delivery_id=pk, now=now), budget, clock
+        ids, lambda pk, at: webhook_delivery_send(delivery_id=pk, now=at), budget, clock, now
     )
