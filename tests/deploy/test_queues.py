@@ -33,7 +33,8 @@ IMAP_POLL = "intake.tasks.imap_poll_all_task"
 
 def _project_tasks() -> set[str]:
     app.loader.import_default_modules()
-    return {name for name in app.tasks if not name.startswith("celery.")}
+    # Celery's own tasks and the test suite's probes (tests/observability) are not the project's.
+    return {name for name in app.tasks if not name.startswith(("celery.", "tests."))}
 
 
 def _queue_of(name: str) -> str:
@@ -72,9 +73,12 @@ def test_a_worker_without_q_and_make_runs_worker_consume_every_queue() -> None:
 
 
 @pytest.fixture
-def redis_app() -> Iterator[tuple[Celery, str]]:
-    """The project's Celery configuration on the local Redis, under a key prefix of its own."""
+def redis_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Celery, str]]:
+    """The project's Celery configuration on the local Redis, under a key prefix of its own.
+    Celery prefers the CELERY_BROKER_URL environment variable (CI sets one) to the app's
+    `broker_url`, so the variable names the probe's database too."""
     require(redis_up(REDIS_BROKER_DB), f"Redis is not reachable at {REDIS_BROKER_DB}")
+    monkeypatch.setenv("CELERY_BROKER_URL", REDIS_BROKER_DB)
     prefix = f"test-queues-{uuid.uuid4().hex}:"
     probe = Celery("probe")
     probe.config_from_object("django.conf:settings", namespace="CELERY")
