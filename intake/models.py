@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Customer
+from intake.raw import raw_message
 from tickets.models import Ticket, TicketMessage
 
 
@@ -51,7 +52,10 @@ class InboundMessage(models.Model):
     message_id = models.CharField(_("Message-ID"), max_length=300, blank=True, db_index=True)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField(_("size (bytes)"))
+    # The message as it came: in `raw`, or on object storage under `raw_file` (then `raw` is
+    # empty; settings.INTAKE_RAW_STORAGE). Read it with `raw_message()` (intake.raw).
     raw = models.BinaryField(_("raw message"))
+    raw_file = models.FileField(_("raw message on object storage"), max_length=200, blank=True)
     transport = models.CharField(_("transport"), max_length=10, choices=Transport.choices)
     mailbox = models.CharField(_("mailbox"), max_length=200, blank=True)
     received_at = models.DateTimeField(_("received"))
@@ -116,8 +120,15 @@ class InboundMessage(models.Model):
         verbose_name_plural = _("inbound emails")
         indexes = [models.Index(fields=["outcome", "-received_at"], name="inbound_queue_idx")]
 
+    # The raw bytes of a message this process stored a moment ago (intake.raw); never saved.
+    raw_in_hand: bytes | None = None
+
     def __str__(self) -> str:
         return f"{self.sender_email}: {self.subject}"
+
+    def raw_message(self, limit: int | None = None) -> bytes:
+        """The message as it came, from the row or the bucket (intake.raw)."""
+        return raw_message(self, limit)
 
 
 class ImapMailboxState(models.Model):

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from intake.models import Transport
 from intake.parsing import MessageRejected
+from intake.raw import RawStoreUnavailable
 from intake.services.receive import inbound_receive, inbound_refuse, size_refusal
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def _receive(raw: bytes, mailbox: str) -> str:
         )
     except MessageRejected as exc:
         return f"552 5.3.4 {exc}"
-    except DatabaseError:
+    except (DatabaseError, RawStoreUnavailable):
         log.exception("SMTP intake: temporary failure")
         return "451 4.3.0 Temporary failure, please try again later"
     return f"250 2.0.0 Message accepted ({inbound.pk}{'' if created else ', duplicate'})"

@@ -20,7 +20,8 @@ one row's file never removes another's. On the file system Django opens a new fi
 the name exists, then writes: two workers storing the same signature logo at once both find it
 free and write one object). So every object name here carries a random folder of its own
 (`attachments/ab/<sha256>/<random>/image001.png`): no request to ask, no race. The name a file is
-downloaded as is kept on its row, never taken from the object's name.
+downloaded as is kept on its row, never taken from the object's name. The one exception is raw
+mail (`exact_save`): its names are content hashes, so a name always holds the same bytes.
 """
 
 from __future__ import annotations
@@ -82,6 +83,12 @@ class PrivateObjectStorage(S3Storage):
                 raise SuspiciousFileOperation(f"no room for a file name in {max_length}: {name}")
             unique = posixpath.join(folder, token, root[:-excess] + extension)
         return unique
+
+    def exact_save(self, name: str, content: Any) -> str:
+        """Write `content` under exactly `name`, replacing an object of that name: only for
+        content-addressed names, where the same name always holds the same bytes (the raw mail
+        of intake.raw). Answers the name once the store has acknowledged the whole object."""
+        return str(self._save(name, content))
 
     def url(
         self,

@@ -529,6 +529,16 @@ INTAKE_MAX_DEPTH = env.int("INTAKE_MAX_DEPTH", default=10)
 INTAKE_MAX_ATTACHMENTS = env.int("INTAKE_MAX_ATTACHMENTS", default=20)
 INTAKE_MAX_ATTACHMENT_BYTES = env.int("INTAKE_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 INTAKE_RECEIPTS_PER_HOUR = env.int("INTAKE_RECEIPTS_PER_HOUR", default=5)
+# Where the raw message goes (issue 17): "object" puts it on the bucket (content-addressed, written
+# before its row, intake.raw), "database" keeps it in PostgreSQL. Default: the bucket when one is
+# named. A refused message's headers always stay on its row (at most INTAKE_REFUSED_KEEP_BYTES).
+INTAKE_RAW_STORAGE = env.str(
+    "INTAKE_RAW_STORAGE", default="object" if OBJECT_STORAGE_BUCKET else "database"
+)
+if INTAKE_RAW_STORAGE not in ("object", "database"):
+    raise ValueError("INTAKE_RAW_STORAGE is 'object' or 'database'")
+if INTAKE_RAW_STORAGE == "object" and not OBJECT_STORAGE_BUCKET:
+    raise ValueError("INTAKE_RAW_STORAGE=object needs OBJECT_STORAGE_BUCKET")
 # --- Uploads (issue #10 §4): allowed types (checked by content and extension) and quotas -------
 _UPLOAD_EXTS = (
     "pdf docx xlsx pptx doc xls ppt odt ods odp rtf txt csv log eml msg "

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from backoffice.access import require_perm
 from backoffice.forms import TriageDismissForm, TriageReplyForm, TriageTicketForm
 from intake.models import TRIAGE_OPEN, InboundMessage
+from intake.raw import raw_shown
 from intake.services.triage import (
     TriageRefused,
     TriageTicketInput,
@@ -133,7 +134,7 @@ def triage_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "title": _("Triage: %(subject)s") % {"subject": inbound.subject or _("(no subject)")},
         "inbound": inbound,
         "open": inbound.outcome in TRIAGE_OPEN,
-        "raw": bytes(inbound.raw)[:RAW_SHOWN_BYTES].decode("utf-8", "replace"),
+        "raw": raw_shown(inbound, RAW_SHOWN_BYTES),
         "raw_truncated": inbound.size > RAW_SHOWN_BYTES,
         "attachments": inbound.attachments.all(),
         "forms": all_forms,

@@ -35,6 +35,7 @@ from intake.identity import (
 )
 from intake.models import Flag, InboundMessage, Outcome
 from intake.parsing import Limits, MessageRejected, message_id_of, parse_message
+from intake.raw import raw_object_put, raw_on_objects
 from intake.services.receipt import refusal_notice_send
 from intake.services.route import RoutedMeanwhile, inbound_route
 
@@ -146,19 +147,24 @@ def inbound_store(
         raise InboundRefused(reason, stub)
     message_id = message_id_of(raw)
     key = dedupe_key_for(raw, message_id)
+    digest = hashlib.sha256(raw).hexdigest()
+    # On object storage the bytes are written first and the row names them (intake.raw).
+    raw_file = raw_object_put(raw, digest) if raw_on_objects() else ""
     try:
         inbound = _insert(
             dedupe_key=key,
             message_id=message_id,
-            sha256=hashlib.sha256(raw).hexdigest(),
+            sha256=digest,
             size=len(raw),
-            raw=raw,
+            raw=b"" if raw_file else raw,
+            raw_file=raw_file,
             transport=transport,
             mailbox=mailbox,
             received_at=now,
             attempts=1 if claimed else 0,
             routed_next=claimed,
         )
+        inbound.raw_in_hand = raw
         return inbound, True
     except IntegrityError:  # stored before: a redelivery, acknowledged with no effect
         return InboundMessage.objects.get(dedupe_key=key), False
@@ -185,7 +191,7 @@ def _route(inbound: InboundMessage, now: datetime) -> InboundMessage:
     try:
         with transaction.atomic():
             parsed = parse_message(
-                bytes(inbound.raw),
+                inbound.raw_message(),
                 intake_limits(),
                 settings.MESSAGE_ID_DOMAIN,
                 parseaddr(settings.DEFAULT_FROM_EMAIL)[1],

@@ -175,7 +175,7 @@ def _claims_provider(parsed: Parsed, identity: Identity) -> bool:
 
 def _screen(inbound: InboundMessage, parsed: Parsed, identity: Identity, now: datetime) -> bool:
     """Bounces, loops, forgeries and unclear senders: True when the message was finished."""
-    report = delivery_report(bytes(inbound.raw), parsed.sender_email, parsed.subject)
+    report = delivery_report(inbound.raw_message(), parsed.sender_email, parsed.subject)
     if report is not None:
         _finish(inbound, parsed, Outcome.IGNORED, now, bounces_record(report=report, now=now))
         return True
@@ -222,7 +222,7 @@ def _screen(inbound: InboundMessage, parsed: Parsed, identity: Identity, now: da
 
 
 def inbound_route(*, inbound: InboundMessage, parsed: Parsed, now: datetime) -> None:
-    identity = identity_of(bytes(inbound.raw), authserv_id=settings.INTAKE_AUTHSERV_ID)
+    identity = identity_of(inbound.raw_message(), authserv_id=settings.INTAKE_AUTHSERV_ID)
     if not identity.problem:
         parsed.sender_email = identity.address
     if _screen(inbound, parsed, identity, now):

@@ -57,7 +57,7 @@ def _text(inbound: InboundMessage) -> str:
     """The parsed text; a quarantined message may have none, then the raw message, bounded."""
     if inbound.body_text.strip():
         return inbound.body_text
-    raw = bytes(inbound.raw)[:RAW_FALLBACK_CHARS].decode("utf-8", "replace")
+    raw = inbound.raw_message(RAW_FALLBACK_CHARS).decode("utf-8", "replace")
     return raw.replace("\x00", "") or _("(empty message)")
 
 

@@ -150,7 +150,7 @@ def _verify(run: Run, sup: Supervisor, tmp: Path, env: dict[str, str], mode: str
     }
     result["verdict"] = report.verdict(
         ops,
-        collect.marker_counts(run.shared.tag),
+        collect.marker_counts(run.shared.tag, objects.object_reader(ports_objects)),
         delivered_once(sent, arrived, interruptions(run.faults, sup)),
         collect.escalation_figures() | {"due": collect.escalations_due(run.end, MARGIN_SECONDS)},
         collect.unfired_at(run.end - MARGIN_SECONDS, env),
@@ -158,7 +158,9 @@ def _verify(run: Run, sup: Supervisor, tmp: Path, env: dict[str, str], mode: str
     )
     portal = [op for op in ops if op.kind == "portal_create" and any(a.ok for a in op.attempts)]
     rows = [r[0] for r in collect.query(objects.ROW_SQL, f"{run.shared.tag}%")]
-    stored = objects.objects_check(rows, objects.bucket_keys(ports_objects), len(portal))
+    raw_rows = [r[0] for r in collect.query(objects.RAW_SQL)]
+    keys = objects.bucket_keys(ports_objects)
+    stored = objects.objects_check(rows, raw_rows, keys, len(portal))
     result["objects"] = stored
     result["verdict"]["ok"] = result["verdict"]["ok"] and not run.shared.errors and stored["ok"]
     result["protection"] = report.protection_figures(ops, run.shield, run.begin, run.end)

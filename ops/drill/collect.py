@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -67,24 +68,40 @@ def sampler_run(
     return thread
 
 
-def marker_counts(tag: str) -> dict[str, Counter[str]]:
-    """Per table, how many rows hold each marker of this run."""
+def marker_counts(tag: str, read_object: Callable[[str], bytes]) -> dict[str, Counter[str]]:
+    """Per table, how many rows hold each marker of this run. The raw mail is read where it is:
+    in its row, or in the bucket under the row's `raw_file` (INTAKE_RAW_STORAGE=object); an
+    object missing from the bucket counts as a mail lost."""
     pattern = re.compile(rf"{re.escape(tag)}-[a-z]+-\d+")
     like = f"%{tag}-%"
     tables = {
         "tickets": "SELECT subject FROM tickets_ticket WHERE subject LIKE %s",
         "messages": "SELECT body FROM tickets_ticketmessage WHERE body LIKE %s",
-        # The raw message: a mail stored but not yet routed has no subject yet.
-        "inbound": "SELECT convert_from(raw, 'UTF8') FROM intake_inboundmessage "
-        "WHERE position(convert_to(%s, 'UTF8') in raw) > 0",
     }
     found: dict[str, Counter[str]] = {}
     for name, sql in tables.items():
         counts: Counter[str] = Counter()
-        for (text,) in query(sql, like if name != "inbound" else f"{tag}-"):
+        for (text,) in query(sql, like):
             counts.update(set(pattern.findall(text)))
         found[name] = counts
+    found["inbound"] = Counter()
+    # The raw message: a mail stored but not yet routed has no subject yet.
+    rows = query(
+        "SELECT raw, raw_file FROM intake_inboundmessage "
+        "WHERE raw_file <> '' OR position(convert_to(%s, 'UTF8') in raw) > 0",
+        f"{tag}-",
+    )
+    for raw, name in rows:
+        data = _object_or_nothing(read_object, name) if name else bytes(raw)
+        found["inbound"].update(set(pattern.findall(data.decode("utf-8", "replace"))))
     return found
+
+
+def _object_or_nothing(read_object: Callable[[str], bytes], name: str) -> bytes:
+    try:
+        return read_object(name)
+    except Exception:  # botocore's NoSuchKey: the mail's bytes are gone
+        return b""
 
 
 def intake_unrouted() -> int:

@@ -235,7 +235,7 @@ def markdown(r: dict[str, Any]) -> str:
             "",
             *beat_lines(r["beats"]),
             f"Workers' queues: {r['worker_queues']}",
-            f"Attachments on object storage (moto): {r['objects']}",
+            f"Attachments and raw mail on object storage (moto): {r['objects']}",
             "",
             *_proxy_lines(r["protection"]),
             "",

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from axes.utils import reset as axes_reset
 from django.urls import reverse
 
+from intake.models import InboundMessage
 from privacy.models import DataSubjectRequest
 from tests.object_storage.conftest import ObjectStore
 from tests.privacy.conftest import NAME, TRACES, PersonWorld, person_world_build
@@ -20,7 +22,8 @@ from tickets.models import Attachment
 
 
 @pytest.fixture
-def person(s3: ObjectStore) -> Iterator[PersonWorld]:
+def person(s3: ObjectStore, settings: Any) -> Iterator[PersonWorld]:
+    settings.INTAKE_RAW_STORAGE = "object"  # the raw mail in the bucket too
     yield person_world_build()
     axes_reset()
 
@@ -39,8 +42,11 @@ def test_the_mails_and_the_portals_files_are_objects_in_the_bucket(
     person: PersonWorld, s3: ObjectStore
 ) -> None:
     mailed = Attachment.objects.get(ticket=person.mail_ticket)
+    mail = InboundMessage.objects.get(ticket=person.mail_ticket)
 
     assert s3.read(mailed.file.name) == b"%PDF-1.4 scan"
+    assert bytes(mail.raw) == b""
+    assert b"Printer op kantoor weigert" in s3.read(mail.raw_file.name)
     assert s3.read(person.tom_upload.file.name) == f"%PDF-1.4 {NAME}".encode()
 
 
@@ -62,6 +68,10 @@ def test_the_access_export_is_built_from_the_bucket_kept_there_and_streamed(
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == s3.read(built.export_file.name)
     assert _tom_upload_in(archive) == [f"%PDF-1.4 {NAME}".encode()]
+    mail = InboundMessage.objects.get(ticket=person.mail_ticket)
+    assert s3.read(mail.raw_file.name) in [
+        archive.read(n) for n in archive.namelist() if n.endswith(".eml")
+    ]
 
 
 def test_an_object_gone_from_the_bucket_is_left_out_of_the_export(
@@ -83,3 +93,5 @@ def test_after_the_erasure_no_object_in_the_bucket_holds_the_person(
 
     assert upload_key not in s3.names()
     assert _traces_in_bucket(s3) == []
+    assert not any(key.startswith("mail/raw/") for key in s3.names())
+    assert not InboundMessage.objects.exclude(raw_file="").exists()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from contracts.management.base import DomainCommand
 from intake.models import Transport
 from intake.parsing import MessageRejected
+from intake.raw import RawStoreUnavailable
 from intake.services.receive import InboundRefused, inbound_receive
 
 EX_OK, EX_DATAERR, EX_TEMPFAIL = 0, 65, 75
@@ -39,7 +40,7 @@ class Command(DomainCommand):
         except MessageRejected as exc:
             self.stderr.write(f"rejected: {exc}")
             sys.exit(EX_DATAERR)
-        except DatabaseError as exc:
+        except (DatabaseError, RawStoreUnavailable) as exc:
             self.stderr.write(f"temporary failure, retry later: {exc}")
             sys.exit(EX_TEMPFAIL)
         state = inbound.outcome if created else "duplicate, no effect"
