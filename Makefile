@@ -24,8 +24,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+# The embedded defaults' folders, under SERVICEDESK_VAR_DIR when it is set (settings.VAR_DIR).
+VAR := $(or $(SERVICEDESK_VAR_DIR),var)
+
 setup: $(STAMP)
-	@mkdir -p var/celery/broker var/celery/processed var/celery/control var/mail var/media
+	@mkdir -p $(VAR)/celery/broker $(VAR)/celery/processed $(VAR)/celery/control $(VAR)/mail \
+	  $(VAR)/media
 
 db: setup
 	$(BIN)/python manage.py migrate --noinput
