@@ -86,7 +86,7 @@ drill-short: setup drill-deps
 	$(BIN)/python -m ops.drill --short
 
 test: setup system-deps browser-deps drill-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 	$(BIN)/python -m ops.drill --short
 
 lint: setup
