@@ -55,7 +55,11 @@ class InboundMessage(models.Model):
     # The message as it came: in `raw`, or on object storage under `raw_file` (then `raw` is
     # empty; settings.INTAKE_RAW_STORAGE). Read it with `raw_message()` (intake.raw).
     raw = models.BinaryField(_("raw message"))
-    raw_file = models.FileField(_("raw message on object storage"), max_length=200, blank=True)
+    # A default in the database too: code of the release before, still running during an
+    # upgrade, inserts rows without naming this column (README, "Upgrading while it runs").
+    raw_file = models.FileField(
+        _("raw message on object storage"), max_length=200, blank=True, default="", db_default=""
+    )
     transport = models.CharField(_("transport"), max_length=10, choices=Transport.choices)
     mailbox = models.CharField(_("mailbox"), max_length=200, blank=True)
     received_at = models.DateTimeField(_("received"))
