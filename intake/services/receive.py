@@ -167,7 +167,10 @@ def inbound_store(
         inbound.raw_in_hand = raw
         return inbound, True
     except IntegrityError:  # stored before: a redelivery, acknowledged with no effect
-        return InboundMessage.objects.get(dedupe_key=key), False
+        existing = InboundMessage.objects.filter(dedupe_key=key).first()
+        if existing is None:  # another constraint: the error itself, not "no such row"
+            raise
+        return existing, False
 
 
 def inbound_process(*, inbound_id: int, now: datetime) -> InboundMessage:

@@ -4,6 +4,7 @@ ends quarantined so the messages behind it go on (issue #4 §2)."""
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError
 
 from intake.models import InboundMessage, Outcome
 from intake.services.receive import MAX_ROUTING_ATTEMPTS, inbound_retry_stuck, inbound_store
@@ -34,3 +35,12 @@ def test_a_message_whose_routing_never_finishes_ends_quarantined():
     inbound.refresh_from_db()
     assert inbound.outcome == Outcome.QUARANTINED
     assert "did not finish in 3 attempts" in inbound.error
+
+
+def test_an_insert_refused_for_another_reason_than_a_duplicate_says_why(monkeypatch):
+    def refused(**fields):
+        raise IntegrityError('null value in column "raw_file" violates not-null constraint')
+
+    monkeypatch.setattr("intake.services.receive._insert", refused)
+    with pytest.raises(IntegrityError, match="not-null"):
+        inbound_store(raw=MAIL, transport="pipe", now=ams("2026-06-01 10:00"))
