@@ -7,30 +7,15 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from intake.parsing import trim_reply
-from intake.parsing.quoting import _FORWARD_MARKERS, _QUOTE_MARKER_PATTERNS
+from intake.parsing.quoting import _FORWARD_MARKERS, _QUOTE_MARKER_PATTERNS, _QUOTE_MARKERS
 
 _SEPARATE = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _QUOTE_MARKER_PATTERNS]
 
 
-def _reference(text: str) -> str:
-    """trim_reply as first written: every marker searched on its own, the earliest cut."""
-    forward = _FORWARD_MARKERS.search(text)
-    end = forward.start() if forward else len(text)
-    cut = end
-    for marker in _SEPARATE:
-        found = marker.search(text, 0, end)
-        if found:
-            cut = min(cut, found.start())
-    if forward and cut == end:
-        return text.strip()
-    lines = text[:cut].rstrip().splitlines()
-    while lines and lines[-1].lstrip().startswith(">"):
-        lines.pop()
-    trimmed = "\n".join(lines).strip()
-    if forward and cut < end:
-        trimmed = f"{trimmed}\n\n{text[forward.start() :].strip()}".strip()
-    return trimmed or text.strip()
+def _cut_by_each_marker(text: str, end: int) -> int:
+    """The cut as first found: every marker searched on its own, the earliest place."""
+    found = [m.search(text, 0, end) for m in _SEPARATE]
+    return min([end, *(match.start() for match in found if match)])
 
 
 _LINES = [
@@ -58,4 +43,7 @@ _LINES = [
 @given(st.lists(st.sampled_from(_LINES) | st.text(max_size=30), max_size=12))
 def test_one_scan_cuts_where_the_earliest_marker_starts(lines: list[str]) -> None:
     text = "\n".join(lines)
-    assert trim_reply(text) == _reference(text)
+    forward = _FORWARD_MARKERS.search(text)
+    end = forward.start() if forward else len(text)
+    quoted = _QUOTE_MARKERS.search(text, 0, end)
+    assert (quoted.start() if quoted else end) == _cut_by_each_marker(text, end)
