@@ -19,6 +19,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connection
 
+from contracts.bulk_sql import row_update
 from contracts.exceptions import DomainError
 from contracts.models import Contact, Customer
 from contracts.text import display_line, display_text
@@ -91,8 +92,11 @@ def _finish(
     inbound.defects = [display_line(defect) for defect in parsed.defects]
     inbound.processed_at = now
     # Written only while the row still says "received": the one outcome of the message.
-    written = InboundMessage.objects.filter(pk=inbound.pk, outcome=Outcome.RECEIVED).update(
-        **{name: getattr(inbound, name) for name in ROUTED_FIELDS}
+    written = row_update(
+        InboundMessage,
+        inbound.pk,
+        {name: getattr(inbound, name) for name in ROUTED_FIELDS},
+        where={"outcome": Outcome.RECEIVED},
     )
     if not written:
         raise RoutedMeanwhile(inbound.pk)
