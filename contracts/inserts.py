@@ -22,7 +22,8 @@ writer.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from functools import cache
+from typing import Any, Literal, TypeVar
 
 from django.db import connection
 from django.db.models import Field, Model
@@ -34,16 +35,89 @@ M = TypeVar("M", bound=Model)
 
 def insert_statement(group: Sequence[Model]) -> tuple[str, list[Any]]:
     """The INSERT ... RETURNING <pk> of `group` (unsaved instances of one model), as the ORM's
-    insert compiler writes it, for a statement of one's own (a WITH, a relaxed commit)."""
-    meta = type(group[0])._meta
+    insert compiler writes it, for a statement of one's own (a WITH, a relaxed commit).
+
+    The statement's text depends only on the model and the number of rows when every value is
+    a plain one (no expression, no field with a placeholder of its own): it is compiled once
+    per shape and process, and afterwards only the values are prepared, as the compiler
+    prepares them (`pre_save`, then `get_db_prep_save`). The compiler's work around the values
+    cost more than the values (bench_ticket_create: a ticket has some 60 columns). The first
+    statement of each shape is the compiler's own, and the values prepared here are checked
+    against its values then: a shape whose values differ is always compiled."""
+    model = type(group[0])
     for instance in group:  # a relation set before its row was saved: take its key now
         instance._prepare_related_fields_for_save(operation_name="rows_insert")  # type: ignore[attr-defined]
+    fields = _insert_fields(model)
+    key = (model, len(group), connection.vendor)
+    shape = _SHAPES.get(key)
+    if shape is False or len(group) > _SHAPE_ROWS_MAX:
+        return _compiled(group, fields)
+    rows = [
+        [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in group
+    ]
+    if any(hasattr(value, "as_sql") for row in rows for value in row):
+        return _compiled(group, fields)  # an expression: the compiler writes its SQL
+    if shape is None:
+        sql, params = _compiled(group, fields)
+        _SHAPES[key] = _shape_learn(sql, params, rows, fields)
+        return sql, params
+    sql, by_column = shape
+    return sql, [list(column) for column in zip(*rows, strict=True)] if by_column else [
+        value for row in rows for value in row
+    ]
+
+
+# (model, rows, vendor) -> (SQL, values passed by column (PostgreSQL's UNNEST)), or False:
+# compiled every time. A handful of shapes per process (a ticket, its clocks, ...).
+_SHAPES: dict[tuple[type[Model], int, str], tuple[str, bool] | Literal[False]] = {}
+_SHAPE_ROWS_MAX = 16
+
+
+@cache
+def _insert_fields(model: type[Model]) -> list[Field[Any, Any]]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _compiled(group: Sequence[Model], fields: list[Field[Any, Any]]) -> tuple[str, list[Any]]:
+    meta = type(group[0])._meta
     query = InsertQuery(type(group[0]))
-    query.insert_values([f for f in meta.concrete_fields if not f.primary_key], list(group))
+    query.insert_values(fields, list(group))
     compiler = query.get_compiler(connection=connection)
     compiler.returning_fields = [meta.pk]
     [(sql, params)] = compiler.as_sql()
     return sql, list(params)
+
+
+def _shape_learn(
+    sql: str, params: list[Any], rows: list[list[Any]], fields: list[Field[Any, Any]]
+) -> tuple[str, bool] | Literal[False]:
+    """How the compiler passed the values of `rows` in `params`: row after row, or (PostgreSQL,
+    several rows) one array a column; False when they are not the values prepared here (a
+    field with a placeholder of its own, a backend's own parameters)."""
+    if any(hasattr(f, "get_placeholder") for f in fields):
+        return False
+    flat = [value for row in rows for value in row]
+    if len(params) == len(flat) and all(map(_same, params, flat)):
+        return sql, False
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    by_column = len(rows) > 1 and len(params) == len(columns)
+    pairs = zip(params, columns, strict=by_column)
+    if by_column and all(len(p) == len(c) and all(map(_same, p, c)) for p, c in pairs):
+        return sql, True
+    return False
+
+
+def _same(compiled: Any, prepared: Any) -> bool:
+    """The same value, a wrapper of the driver's (a JSON value) compared by what it wraps."""
+    if type(compiled) is not type(prepared):
+        return False
+    if compiled == prepared:
+        return True
+    wrapped = getattr(compiled, "obj", _NOTHING)
+    return wrapped is not _NOTHING and wrapped == getattr(prepared, "obj", _NOTHING)
+
+
+_NOTHING = object()
 
 
 def mark_saved(instance: Model, pk: Any) -> None:

@@ -19,7 +19,13 @@ from django.utils.translation import gettext_lazy as _
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
 )
-_LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85]")
+# Every line ending becomes "\n", CRLF first (one ending, not two). Plain `str.replace`, each
+# only when present: a regular expression with this alternation scanned an email body of tens
+# of kilobytes at about 30 ns a character, and bodies are cleaned at every door.
+_LINE_BREAKS = ("\r\n", "\r", "\u2028", "\u2029", "\x85")
+# The invisible characters an ASCII text can hold (the ones of _INVISIBLE below U+0080):
+# `str.translate` deletes them from an ASCII string in one fast pass.
+_ASCII_INVISIBLE = dict.fromkeys([*range(0x09), *range(0x0B, 0x20), 0x7F])
 _SPACES = re.compile(r"\s+")
 # What makes a display name part of an address header or a header of its own.
 _ADDRESS_SYNTAX = re.compile(r"[\r\n<>@\"]|[\x00-\x1f\x7f]")
@@ -28,8 +34,13 @@ _ADDRESS_SYNTAX = re.compile(r"[\r\n<>@\"]|[\x00-\x1f\x7f]")
 def display_text(value: str) -> str:
     """Multi-line text (bodies, notes): one line-ending convention, nothing invisible, no lone
     surrogates (not storable as UTF-8)."""
-    value = value.encode("utf-8", "replace").decode("utf-8")
-    return _INVISIBLE.sub("", _LINE_BREAKS.sub("\n", value))
+    ascii_only = value.isascii()
+    if not ascii_only:
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    for ending in _LINE_BREAKS:
+        if ending in value:
+            value = value.replace(ending, "\n")
+    return value.translate(_ASCII_INVISIBLE) if ascii_only else _INVISIBLE.sub("", value)
 
 
 def display_line(value: str) -> str:

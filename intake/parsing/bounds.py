@@ -70,16 +70,31 @@ _NEEDED = {
 }
 
 
+_BOUNDARY = re.compile(rb"boundary\s*=\s*\"?([^\";\r\n]{1,100})")
+
+
+def mime_counts(raw: bytes) -> tuple[int, int]:
+    """(Content-Type header lines, distinct multipart boundaries) of `raw`.
+
+    Case-insensitive searches of bytes fold ASCII letters only, as bytes.lower() does: the
+    lowered copy (the same length) is searched with plain literals, many times faster than a
+    case-insensitive pattern (every message passes here). The boundaries are taken as written,
+    from the same places in `raw`: two differing in case are two."""
+    lowered = raw.lower()
+    headers = lowered.count(b"\ncontent-type:") + lowered.startswith(b"content-type:")
+    boundaries = len({raw[m.start(1) : m.end(1)] for m in _BOUNDARY.finditer(lowered)})
+    return headers, boundaries
+
+
 def check_bounds(raw: bytes, limits: Limits) -> None:
     """The only refusals (issue #10 §1): over the size bound, or a MIME bomb."""
     if len(raw) > limits.max_bytes:
         raise MessageRejected(f"message of {len(raw)} bytes is over {limits.max_bytes}")
-    headers = len(re.findall(rb"(?im)^content-type:", raw))
+    headers, boundaries = mime_counts(raw)
     if headers > limits.max_mime_headers:
         raise MessageRejected(
             f"MIME bomb: {headers} MIME parts, more than {limits.max_mime_headers} can be parsed"
         )
-    boundaries = len(set(re.findall(rb"(?i)boundary\s*=\s*\"?([^\";\r\n]{1,100})", raw)))
     if boundaries > limits.max_boundaries:
         raise MessageRejected(
             f"MIME bomb: {boundaries} multipart boundaries, more than {limits.max_boundaries}"

@@ -130,14 +130,16 @@ def _boundary(part: Message) -> str:
 
 _HEADER_TEXT_LINE = re.compile(r"[A-Za-z][\w-]{0,60}:( |$)")
 _WHO_HEADERS = re.compile(r"(?i)(from|subject|date|mime-version):")
-_CONTENT_TYPE = re.compile(r"(?i)content-type:")
 
 
 def _embedded_start(text: str) -> int:
     """Where a header block of a mail starts in a text (-1 for none): header lines, one of them
     a Content-Type with a type and one naming the mail (From, Subject, Date, MIME-Version),
     then an empty line."""
-    if not _CONTENT_TYPE.search(text):  # most texts: one scan in C, not a loop over lines
+    # Most texts have none: one scan in C, not a loop over lines. A lowered copy and a plain
+    # search: for these letters lower() and a case-insensitive pattern agree character for
+    # character, and the plain search is many times faster.
+    if "content-type:" not in text.lower():
         return -1
     offset, block_start = 0, -1
     block: list[str] = []

@@ -14,12 +14,12 @@ one alert per sender per hour; list mail from a known contact goes to triage.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
 
+from contracts.bulk_sql import row_update
 from contracts.exceptions import DomainError
 from contracts.models import Contact, Customer
 from contracts.text import display_line, display_text
@@ -36,8 +36,8 @@ from intake.services.receipt import (
     receipt_send,
     sender_contacts_with_receipts,
 )
-from notifications.models import OutboxEmail
-from tickets.models import LONG_TEXTS, Channel, Status, Ticket
+from intake.services.threads import TOKEN, thread_ticket
+from tickets.models import Channel, Status, Ticket
 from tickets.services import (
     TicketCreateInput,
     ticket_create,
@@ -45,7 +45,6 @@ from tickets.services import (
     ticket_reply_customer,
 )
 
-TOKEN = re.compile(r"\[(SD-\d{4}-\d{6})\]")
 CLOSED = (Status.CLOSED, Status.CANCELLED)
 
 
@@ -93,38 +92,14 @@ def _finish(
     inbound.defects = [display_line(defect) for defect in parsed.defects]
     inbound.processed_at = now
     # Written only while the row still says "received": the one outcome of the message.
-    written = InboundMessage.objects.filter(pk=inbound.pk, outcome=Outcome.RECEIVED).update(
-        **{name: getattr(inbound, name) for name in ROUTED_FIELDS}
+    written = row_update(
+        InboundMessage,
+        inbound.pk,
+        {name: getattr(inbound, name) for name in ROUTED_FIELDS},
+        where={"outcome": Outcome.RECEIVED},
     )
     if not written:
         raise RoutedMeanwhile(inbound.pk)
-
-
-def thread_ticket(parsed: Parsed) -> Ticket | None:
-    """The ticket a message refers to: our Message-IDs first, then the subject token."""
-    ids = [*parsed.in_reply_to, *parsed.references]
-    if ids:
-        sent = (
-            OutboxEmail.objects.filter(message_id__in=[f"<{i}>" for i in ids], ticket__isnull=False)
-            .select_related("ticket")
-            .defer("body_text", "body_html", *(f"ticket__{name}" for name in LONG_TEXTS))
-            .first()
-        )
-        if sent is not None:
-            return sent.ticket
-        # A Message-ID can be reused by another message (issue #10 §1): it only counts
-        # when every stored message with it belongs to one and the same ticket.
-        earlier = set(
-            InboundMessage.objects.filter(message_id__in=ids, ticket__isnull=False).values_list(
-                "ticket_id", flat=True
-            )[:20]
-        )
-        if len(earlier) == 1:
-            return Ticket.objects.defer(*LONG_TEXTS).filter(pk=earlier.pop()).first()
-    token = TOKEN.search(parsed.subject)
-    if token is None:
-        return None
-    return Ticket.objects.defer(*LONG_TEXTS).filter(number=token.group(1)).first()
 
 
 def sender_contacts(parsed: Parsed, now: datetime) -> list[Contact]:

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from contracts.inserts import rows_insert
+from contracts.inserts import insert_statement, rows_insert
 from contracts.models import Contact
 from tests.factories import ContractFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket
@@ -54,3 +54,52 @@ def test_a_new_ticket_writes_its_clocks_segment_and_event_in_one_statement() -> 
         assert len(together) == 1
         assert "tickets_clocksegment" in together[0]
         assert "tickets_ticketevent" in together[0]
+
+
+def _compiler_statement(group: list) -> tuple[str, list]:
+    from django.db.models.sql import InsertQuery
+
+    meta = type(group[0])._meta
+    query = InsertQuery(type(group[0]))
+    query.insert_values([f for f in meta.concrete_fields if not f.primary_key], group)
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    return sql, list(params)
+
+
+def _comparable(params: list) -> list:
+    """JSON values are wrapped by the driver: compared by what they wrap."""
+    return [_comparable(p) if isinstance(p, list) else getattr(p, "obj", p) for p in params]
+
+
+def test_a_statement_of_a_known_shape_is_the_compilers_own() -> None:
+    contract = ContractFactory(provider_code="onitnow", package_code="ons")
+    ticket = create_ticket(named_contact(contract), ams("2026-06-01 10:00"))
+    for n in range(3):  # the first of each shape is compiled, the next ones reuse its text
+        single = [TicketEvent(ticket=ticket, kind="k", data={"n": n}, created_at=ticket.created_at)]
+        pair = [
+            TicketEvent(
+                ticket=ticket, kind=f"k{i}", data={"i": [n, i]}, created_at=ticket.updated_at
+            )
+            for i in range(2)
+        ]
+        for group in (single, pair):
+            sql, params = insert_statement(group)
+            expected_sql, expected_params = _compiler_statement(group)
+            assert sql == expected_sql
+            assert _comparable(params) == _comparable(expected_params)
+
+
+def test_an_expression_among_the_values_is_compiled() -> None:
+    from django.db.models.functions import Now
+
+    contract = ContractFactory(provider_code="onitnow", package_code="ons")
+    ticket = create_ticket(named_contact(contract), ams("2026-06-01 10:00"))
+    plain = TicketEvent(ticket=ticket, kind="k", data={}, created_at=ticket.created_at)
+    insert_statement([plain])  # the shape is known
+    timed = TicketEvent(ticket=ticket, kind="k", data={}, created_at=Now())
+    sql, _ = insert_statement([timed])
+    assert sql == _compiler_statement([timed])[0]
+    rows_insert([timed], [TicketEvent(ticket=ticket, kind="j", data={}, created_at=Now())])
+    assert TicketEvent.objects.filter(pk=timed.pk).exists()

@@ -6,12 +6,13 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket, local
 from tickets.exceptions import InvalidTransition, TicketValidationError
-from tickets.models import Problem, ProblemOrigin, ProblemStatus, Status
+from tickets.models import Problem, ProblemCounter, ProblemOrigin, ProblemStatus, Status, Ticket
 from tickets.selectors import problem_suggestion, problems_rca_open, problems_with_counts
 from tickets.services import ticket_change_priority, ticket_resolve, ticket_transition
 from tickets.services.problems import (
@@ -87,6 +88,29 @@ def test_problem_numbers_follow_each_other(contact):
     _incident(contact, "2026-06-01 10:00", "top")
     numbers = sorted(Problem.objects.values_list("number", flat=True))
     assert numbers == ["PRB-2026-0001", "PRB-2026-0002"]
+
+
+def test_a_problem_number_past_four_digits_grows(contact):
+    _incident(contact, "2026-06-01 09:00", "top")
+    ProblemCounter.objects.filter(year=2026).update(last=9999)
+    ticket = _incident(contact, "2026-06-01 10:00", "top")
+    assert ticket.problem.number == "PRB-2026-10000"
+    event = ticket.events.get(kind="problem_opened")
+    assert event.data == {
+        "problem": ticket.problem_id,
+        "number": "PRB-2026-10000",
+        "automatic": True,
+    }
+
+
+def test_a_top_incident_opens_its_problem_with_one_statement_on_postgresql(contact):
+    _incident(contact, "2026-06-01 09:00", "top")  # the year's counter row exists now
+    with CaptureQueriesContext(connection) as ctx:
+        ticket = _incident(contact, "2026-06-01 10:00", "top")
+    problem_writes = [q["sql"] for q in ctx.captured_queries if "tickets_problem" in q["sql"]]
+    assert len(problem_writes) == (1 if connection.vendor == "postgresql" else 2)
+    assert Ticket.objects.get(pk=ticket.pk).problem_id == ticket.problem_id
+    assert ticket.problem.number == "PRB-2026-0002"
 
 
 def test_raising_an_incident_to_top_opens_its_problem(contact, agent):

@@ -14,7 +14,6 @@ from contracts.models import Contact
 from contracts.text import display_text
 from tickets.exceptions import InvalidTransition, TicketValidationError
 from tickets.models import (
-    LONG_TEXTS,
     TRANSITIONS,
     Line,
     Metric,
@@ -35,6 +34,7 @@ from tickets.services.clocks import (
     ticket_clocks_recompute,
 )
 from tickets.services.guards import requires_aware_now
+from tickets.services.locking import ticket_locked as _locked
 from tickets.services.problems import problem_ticket_resolved
 from tickets.signals import ChangeKind, TicketChange, ticket_change_emit
 
@@ -62,18 +62,6 @@ def reopen_window() -> timedelta:
     """How long after its resolution a customer may reopen a ticket (a reply after it opens a
     follow-up ticket)."""
     return timedelta(days=settings.TICKET_REOPEN_DAYS)
-
-
-def _locked(ticket: Ticket) -> Ticket:
-    """Fresh row under a write lock, so concurrent changes apply one after the other. The long
-    texts the customer wrote are left in the row (LONG_TEXTS: read when asked for): a change
-    of state never needs them, and an email's description is tens of kilobytes."""
-    return (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("sla_policy", "sla_target", "calendar", "contract", "customer")
-        .defer(*LONG_TEXTS)
-        .get(pk=ticket.pk)
-    )
 
 
 def _status_set(

@@ -15,17 +15,16 @@ Other databases draw the number and save as before.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
 
 from contracts.inserts import insert_statement, mark_saved
 from tickets.models import Ticket, TicketCounter
-
-# n zero-padded to six digits; a year past a million tickets grows the number (converters.py).
-_FORMATTED = "CASE WHEN n.last < 1000000 THEN lpad(n.last::text, 6, '0') ELSE n.last::text END"
 
 
 def ticket_year(now: datetime) -> int:
@@ -33,28 +32,80 @@ def ticket_year(now: datetime) -> int:
     return now.astimezone(ZoneInfo(settings.DISPLAY_TIME_ZONE)).year
 
 
-def _draw() -> str:
+def _draw(counter: type[Model]) -> str:
     """The counter's UPDATE: the year's next n (no row: no n)."""
-    table = TicketCounter._meta.db_table
+    table = counter._meta.db_table
     return f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last"
-
-
-def _counter_ensure(year: int) -> None:
-    TicketCounter.objects.bulk_create([TicketCounter(year=year)], ignore_conflicts=True)
 
 
 def ticket_number_next(*, now: datetime) -> str:
     """SD-<year>-<n>: one UPDATE ... RETURNING per ticket, safe under concurrency."""
     year = ticket_year(now)
-    sql = _draw()
+    sql = _draw(TicketCounter)
     with connection.cursor() as cursor:
         cursor.execute(sql, [year])
         row = cursor.fetchone()
         if row is None:
-            _counter_ensure(year)
+            TicketCounter.objects.bulk_create([TicketCounter(year=year)], ignore_conflicts=True)
             cursor.execute(sql, [year])
             row = cursor.fetchone()
     return f"SD-{year}-{row[0]:06d}"
+
+
+def numbered_insert(
+    instance: Model, *, counter: type[Model], year: int, prefix: str, digits: int
+) -> tuple[str, str, list[Any]]:
+    """The unsaved `instance` inserted with the year's next n of `counter`, zero-padded to
+    `digits` (more digits past them), in one statement: (the draw as a WITH query named n,
+    `INSERT ... SELECT <prefix><n> ... FROM n` without its RETURNING, their parameters). No
+    counter row: no row inserted. The number field must be the model's first column;
+    `pre_save` is sent as save() sends it."""
+    model = type(instance)
+    instance.number = prefix  # type: ignore[attr-defined]  # a placeholder the statement replaces
+    pre_save.send(
+        sender=model, instance=instance, raw=False, using=connection.alias, update_fields=None
+    )
+    insert, params = insert_statement([instance])
+    head, values = insert.split(" VALUES (", 1)
+    values = values.rsplit(") RETURNING ", 1)[0]
+    if not values.startswith("%s") or params[0] != prefix:
+        raise RuntimeError(f"the {model.__name__} INSERT does not start with its number")
+    padded = (
+        f"CASE WHEN n.last < {10**digits} THEN lpad(n.last::text, {digits}, '0') "
+        "ELSE n.last::text END"
+    )
+    draw = f"n AS ({_draw(counter)})"
+    return draw, f"{head} SELECT %s || {padded}{values[2:]} FROM n", [year, *params]
+
+
+def numbered_saved(instance: Model, pk: Any, number: str) -> None:
+    """After `numbered_insert`'s statement wrote row `pk`: saved, as after save(), and
+    `post_save` sent as save() sends it."""
+    mark_saved(instance, pk)
+    instance.number = number  # type: ignore[attr-defined]
+    post_save.send(
+        sender=type(instance),
+        instance=instance,
+        created=True,
+        update_fields=None,
+        raw=False,
+        using=connection.alias,
+    )
+
+
+def numbered_execute(
+    sql: str, params: list[Any], *, counter: type[Model], year: int
+) -> tuple[Any, ...]:
+    """Run a statement of `numbered_insert` and return its row; the first of a year makes the
+    year's counter row first (no counter row, no row: run again)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:
+            counter._default_manager.bulk_create([counter(year=year)], ignore_conflicts=True)
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    return tuple(row)
 
 
 def ticket_insert_numbered(ticket: Ticket, *, now: datetime) -> None:
@@ -65,36 +116,11 @@ def ticket_insert_numbered(ticket: Ticket, *, now: datetime) -> None:
         ticket.save(force_insert=True)
         return
     year = ticket_year(now)
-    prefix = f"SD-{year}-"
-    ticket.number = prefix  # a placeholder the statement replaces with the drawn number
-    pre_save.send(
-        sender=Ticket, instance=ticket, raw=False, using=connection.alias, update_fields=None
+    draw, insert, params = numbered_insert(
+        ticket, counter=TicketCounter, year=year, prefix=f"SD-{year}-", digits=6
     )
-    insert, params = insert_statement([ticket])
-    head, values = insert.split(" VALUES (", 1)
-    values, returning = values.rsplit(") RETURNING ", 1)
-    # The number is the first column written (Ticket.number is its first field).
-    if not values.startswith("%s") or params[0] != prefix:
-        raise RuntimeError("the ticket INSERT does not start with its number")
-    sql = (
-        f"WITH n AS ({_draw()}) {head} SELECT %s || {_FORMATTED}{values[2:]} FROM n "
-        f"RETURNING {returning}, {connection.ops.quote_name('number')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [year, *params])
-        row = cursor.fetchone()
-        if row is None:  # the first ticket of a year: its counter row first
-            _counter_ensure(year)
-            cursor.execute(sql, [year, *params])
-            row = cursor.fetchone()
-    mark_saved(ticket, row[0])
-    ticket.number = row[1]
-    post_save.send(
-        sender=Ticket,
-        instance=ticket,
-        created=True,
-        update_fields=None,
-        raw=False,
-        using=connection.alias,
-    )
+    quote = connection.ops.quote_name
+    sql = f"WITH {draw} {insert} RETURNING {quote(str(Ticket._meta.pk.column))}, {quote('number')}"
+    row = numbered_execute(sql, params, counter=TicketCounter, year=year)
+    numbered_saved(ticket, row[0], row[1])
     ticket._loaded_record()

@@ -34,6 +34,7 @@ from tickets.models import (
 )
 from tickets.selectors import problem_suggestion
 from tickets.services.guards import requires_aware_now
+from tickets.services.problems_sql import top_problem_insert
 
 # D21 / PRB-03: onITnow's "Top" level (rank 1 of its policies) opens a problem by itself.
 TOP_LEVEL = "top"
@@ -56,9 +57,13 @@ def months_add(value: datetime, months: int) -> datetime:
     return local.replace(year=year, month=month, day=day).astimezone(value.tzinfo)
 
 
+def _problem_year(now: datetime) -> int:
+    return now.astimezone(ZoneInfo(settings.DISPLAY_TIME_ZONE)).year
+
+
 def problem_number_next(*, now: datetime) -> str:
     """PRB-<year>-<n>: one UPDATE ... RETURNING per problem, safe under concurrency."""
-    year = now.astimezone(ZoneInfo(settings.DISPLAY_TIME_ZONE)).year
+    year = _problem_year(now)
     table = ProblemCounter._meta.db_table
     sql = f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last"
     with connection.cursor() as cursor:
@@ -96,7 +101,14 @@ def _locked_problem(problem: Problem) -> Problem:
     return Problem.objects.select_for_update().get(pk=problem.pk)
 
 
-def _problem_new(
+def _problem_new(problem: Problem, now: datetime) -> Problem:
+    """`problem` (unsaved, `_problem_unsaved`) with the next number, saved."""
+    problem.number = problem_number_next(now=now)
+    problem.save(force_insert=True)
+    return problem
+
+
+def _problem_unsaved(
     *,
     title: str,
     customer_id: int | None,
@@ -106,8 +118,7 @@ def _problem_new(
     actor: User | None,
     source_ticket: Ticket | None = None,
 ) -> Problem:
-    return Problem.objects.create(
-        number=problem_number_next(now=now),
+    return Problem(
         title=display_line(title)[:250],
         customer_id=customer_id,
         product=display_line(product)[:200],
@@ -116,6 +127,21 @@ def _problem_new(
         opened_at=now,
         opened_by=actor,
         updated_at=now,
+    )
+
+
+def _ticket_problem(
+    ticket: Ticket, origin: str, now: datetime, actor: User | None, *, source: bool = False
+) -> Problem:
+    """A new problem named after `ticket` (`source`: opened for it by itself, D21)."""
+    return _problem_unsaved(
+        title=f"{ticket.number}: {ticket.subject}",
+        customer_id=ticket.customer_id,
+        product=ticket.product,
+        origin=origin,
+        now=now,
+        actor=actor,
+        source_ticket=ticket if source else None,
     )
 
 
@@ -178,7 +204,15 @@ def problem_open(
     if not product and len(products) == 1:
         product = products.pop()
     problem = _problem_new(
-        title=title, customer_id=customer_id, product=product, origin=origin, now=now, actor=actor
+        _problem_unsaved(
+            title=title,
+            customer_id=customer_id,
+            product=product,
+            origin=origin,
+            now=now,
+            actor=actor,
+        ),
+        now,
     )
     _link(locked, problem, now, actor)
     return problem
@@ -206,15 +240,12 @@ def _problem_open_for_top_incident(
     earlier = Problem.objects.filter(source_ticket=ticket, origin=ProblemOrigin.AUTOMATIC_TOP)
     if not new and earlier.exists():
         return None
-    problem = _problem_new(
-        title=f"{ticket.number}: {ticket.subject}",
-        customer_id=ticket.customer_id,
-        product=ticket.product,
-        origin=ProblemOrigin.AUTOMATIC_TOP,
-        now=now,
-        actor=actor,
-        source_ticket=ticket,
-    )
+    problem = _ticket_problem(ticket, ProblemOrigin.AUTOMATIC_TOP, now, actor, source=True)
+    if connection.vendor == "postgresql":  # the same rows in one statement (problems_sql)
+        top_problem_insert(problem, ticket=ticket, year=_problem_year(now), now=now, actor=actor)
+        ticket.problem = problem
+        return problem
+    _problem_new(problem, now)
     Ticket.objects.filter(pk=ticket.pk).update(problem=problem)
     ticket.problem = problem
     _events([ticket.pk], "problem_opened", now, actor, {**_ref(problem), "automatic": True})
@@ -331,12 +362,7 @@ def problem_rca_request(
     if problem is None or problem.status == ProblemStatus.CLOSED:
         _check_linkable(ticket, None)
         problem = _problem_new(
-            title=f"{ticket.number}: {ticket.subject}",
-            customer_id=ticket.customer_id,
-            product=ticket.product,
-            origin=ProblemOrigin.CUSTOMER_RCA_REQUEST,
-            now=now,
-            actor=actor,
+            _ticket_problem(ticket, ProblemOrigin.CUSTOMER_RCA_REQUEST, now, actor), now
         )
         _link([ticket], problem, now, actor)
     if problem.rca_requested_at is None or requested_at < problem.rca_requested_at:
