@@ -34,6 +34,7 @@ from rest_framework.request import Request
 
 from api.errors import problem
 from api.models import IdempotencyRecord, IdempotencyState
+from contracts.bulk_sql import statements_cursor
 
 HEADER = "Idempotency-Key"
 KEEP = timedelta(hours=24)
@@ -179,7 +180,7 @@ def _claim_insert_at_once(record: IdempotencyRecord) -> IdempotencyRecord | None
     params = [
         field.get_db_prep_save(getattr(record, field.attname), connection) for field in fields
     ]
-    with connection.cursor() as cursor:
+    with statements_cursor() as cursor:
         cursor.execute(sql, params)
         cursor.nextset()
         row = cursor.fetchone()

@@ -8,10 +8,13 @@ built once.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Field, Model
 
 
@@ -33,14 +36,38 @@ def execute_unsynced(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     4 ms for the disk, bench_sweep) and return its rows. Only for writes whose loss in a crash
     of the database is harmless. Inside a caller's transaction it runs as usual: the caller's
     commit is never relaxed."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with statements_cursor() as cursor:
             # One message, one implicit transaction: SET LOCAL holds for the statement only.
             cursor.execute(f"SET LOCAL synchronous_commit TO OFF; {sql}", params)
             cursor.nextset()
-        else:
-            cursor.execute(sql, params)
+            return list(cursor.fetchall()) if cursor.description else []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
         return list(cursor.fetchall()) if cursor.description else []
+
+
+@contextmanager
+def statements_cursor() -> Iterator[CursorWrapper]:
+    """A cursor of the default connection whose execute may hold several statements: one that
+    binds its parameters on the client. With server-side binding (servicedesk/databases.py) a
+    statement is sent apart from its parameters, and PostgreSQL refuses two in one message."""
+    if not server_side_binding():
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    from django.db.backends.postgresql.base import Cursor  # psycopg's ClientCursor, Django's
+
+    connection.ensure_connection()
+    raw = Cursor(connection.connection)  # type: ignore[call-arg]  # psycopg's (connection)
+    with connection._prepare_cursor(raw) as cursor:  # type: ignore[attr-defined]  # Django's
+        yield cursor
+
+
+def server_side_binding() -> bool:
+    """Does the default connection send parameters apart from the statement (PostgreSQL)?"""
+    options = connection.settings_dict.get("OPTIONS", {})
+    return connection.vendor == "postgresql" and options.get("server_side_binding") is True
 
 
 def row_update(

@@ -33,7 +33,7 @@ from django.db.models.sql import InsertQuery
 M = TypeVar("M", bound=Model)
 
 
-def insert_statement(group: Sequence[Model]) -> tuple[str, list[Any]]:
+def insert_statement(group: Sequence[Model], *, related: bool = True) -> tuple[str, list[Any]]:
     """The INSERT ... RETURNING <pk> of `group` (unsaved instances of one model), as the ORM's
     insert compiler writes it, for a statement of one's own (a WITH, a relaxed commit).
 
@@ -43,9 +43,10 @@ def insert_statement(group: Sequence[Model]) -> tuple[str, list[Any]]:
     prepares them (`pre_save`, then `get_db_prep_save`). The compiler's work around the values
     cost more than the values (bench_ticket_create: a ticket has some 60 columns). The first
     statement of each shape is the compiler's own, and the values prepared here are checked
-    against its values then: a shape whose values differ is always compiled."""
+    against its values then: a shape whose values differ is always compiled. `related=False`:
+    the caller sets the keys of relations to rows not saved yet (`child_insert_statement`)."""
     model = type(group[0])
-    for instance in group:  # a relation set before its row was saved: take its key now
+    for instance in group if related else ():  # a relation set before its row was saved
         instance._prepare_related_fields_for_save(operation_name="rows_insert")  # type: ignore[attr-defined]
     fields = _insert_fields(model)
     key = (model, len(group), connection.vendor)
@@ -118,6 +119,36 @@ def _same(compiled: Any, prepared: Any) -> bool:
 
 
 _NOTHING = object()
+
+
+def child_insert_statement(
+    group: Sequence[Model], *, parent_key: str, parent: str, parent_column: str = "id"
+) -> tuple[str, list[Any]]:
+    """The INSERT ... RETURNING <pk> of `group`, whose foreign key `parent_key` (an attribute
+    name) is the `parent_column` of the WITH query `parent`: rows of a parent inserted by the
+    same statement, before it has a key (PostgreSQL; the parent must return one row). The
+    values are `insert_statement`'s, read through a derived table whose columns are cast to
+    their fields' types (parameters there have no column to take a type from)."""
+    model = type(group[0])
+    sql, params = insert_statement(group, related=False)
+    head, rest = sql.split(") ", 1)  # INSERT INTO "table" ("a", "b" | VALUES ... / SELECT ...
+    source, returning = rest.rsplit(" RETURNING ", 1)
+    table, columns = head.split(" (", 1)
+    quote = connection.ops.quote_name
+    by_column = {quote(str(f.column)): f for f in _insert_fields(model)}
+    key_column = quote(str(_concrete(model._meta.get_field(parent_key)).column))
+    picked = []
+    for column in columns.split(", "):
+        if column == key_column:
+            picked.append(f"{parent}.{quote(parent_column)}")
+            continue
+        db_type = by_column[column].db_type(connection)
+        picked.append(f"CAST(v.{column} AS {db_type})" if db_type else f"v.{column}")
+    return (
+        f"{table} ({columns}) SELECT {', '.join(picked)} FROM {parent}, ({source}) "
+        f"AS v({columns}) RETURNING {returning}",
+        params,
+    )
 
 
 def mark_saved(instance: Model, pk: Any) -> None:

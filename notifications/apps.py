@@ -35,3 +35,18 @@ class NotificationsConfig(AppConfig):
         m2m_changed.connect(
             line_members_cache_clear, sender=user.groups.through, dispatch_uid="lines-groups"
         )
+
+        # A Celery task's publishes are out before the task counts as done, and before a pool
+        # process exits (which skips atexit): the relay need not pick them up.
+        from celery import signals
+
+        signals.task_postrun.connect(_publishes_flush, dispatch_uid="notifications-publish-flush")
+        signals.worker_process_shutdown.connect(
+            _publishes_flush, dispatch_uid="notifications-publish-flush-exit"
+        )
+
+
+def _publishes_flush(**_: object) -> None:
+    from notifications.services.outbox import task_publish_flush
+
+    task_publish_flush()

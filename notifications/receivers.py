@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from notifications.services import customer_mails, ticket_mails
+from notifications.services.outbox import outbox_inserts_carried
 from notifications.services.upload_alerts import quota_reached_alert
 from notifications.services.webhooks.ticket_events import ticket_change_webhook
 from tickets.signals import ChangeKind, TicketChange
@@ -45,5 +46,7 @@ HANDLERS: dict[str, tuple[Handler, ...]] = {
 
 
 def ticket_changed_receiver(sender: Any, change: TicketChange, **kwargs: Any) -> None:
-    for handler in HANDLERS.get(change.kind, ()):
-        handler(change)
+    # A change's new mails ride on its webhook event's statement (one round trip, issue #16).
+    with outbox_inserts_carried():
+        for handler in HANDLERS.get(change.kind, ()):
+            handler(change)

@@ -201,6 +201,15 @@ else:
     # A persistent connection closed under us (a database or PgBouncer restart) is replaced at
     # the next request's start instead of failing that request.
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # Parameters sent apart from the statement, and a statement run five times in a connection
+    # prepared once (psycopg's prepare_threshold): PostgreSQL no longer parses and plans the
+    # same INSERT on every ticket (about 10 % of a creation, bench_ticket_create). Off behind
+    # PgBouncer (servicedesk/databases.py); DATABASE_SERVER_BINDING=false turns it off here.
+    if env.bool("DATABASE_SERVER_BINDING", default=True):
+        DATABASES["default"]["OPTIONS"] = {
+            **DATABASES["default"].get("OPTIONS", {}),
+            "server_side_binding": True,
+        }
 # "pgbouncer": DATABASE_URL names PgBouncer in transaction pooling (servicedesk/databases.py).
 DATABASE_POOLING = env.str("DATABASE_POOLING", default="")
 DATABASES["default"] = database_pooled(DATABASES["default"], DATABASE_POOLING)
@@ -280,6 +289,11 @@ OUTBOX_RELAY_BUDGET_SECONDS = env.int("OUTBOX_RELAY_BUDGET_SECONDS", default=40)
 # After a failed publish a process leaves new rows to the relay for this long, without waiting
 # for the broker again (a request writing several rows waits once).
 OUTBOX_PUBLISH_PAUSE_SECONDS = env.int("OUTBOX_PUBLISH_PAUSE_SECONDS", default=30)
+# The task messages a change asks for (send this mail, this webhook, this pager step) are
+# published by a thread of the process, not by the request or task that committed the change:
+# it never waits for the broker, and rows written together go out as one message
+# (notifications/services/publisher.py). False: published on commit by the caller.
+TASK_PUBLISH_BACKGROUND = env.bool("TASK_PUBLISH_BACKGROUND", default=True)
 # Below the task soft time limit, so a stalled SMTP server fails the attempt cleanly.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 ESCALATION_ACK_MAX_AGE_DAYS = env.int("ESCALATION_ACK_MAX_AGE_DAYS", default=7)

@@ -46,3 +46,10 @@ def _default_language() -> Iterator[None]:
     request activated in this thread: the outcome never depends on the order tests run in."""
     with override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _task_publish_in_the_caller(settings) -> None:
+    """Tests see a publish as it happens (on commit, in the test's thread); the background
+    publisher has its own tests (tests/notifications/test_publisher.py)."""
+    settings.TASK_PUBLISH_BACKGROUND = False

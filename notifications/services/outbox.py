@@ -14,11 +14,14 @@ order, and a mail sent well after it was meant to go says how late it is.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
 import smtplib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.header import Header
@@ -31,7 +34,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.crypto import salted_hmac
@@ -40,9 +43,10 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from contracts.inserts import insert_returning
+from contracts.inserts import insert_returning, insert_statement, mark_saved
 from contracts.text import display_line
 from notifications.models import OutboxEmail, OutboxState
+from notifications.services.publisher import BackgroundPublisher
 from notifications.signals import outbox_refused
 from tickets.models import Ticket
 
@@ -102,14 +106,24 @@ def task_publish(task: str, arg: int | list[int], what: str) -> None:
     """Ask a worker to run `task` for one row (or a list of rows) now; if the broker is down or
     stalls, the row's relay handles it later (the outbox's, the webhooks').
 
-    Runs on commit, often inside a web request: the broker timeouts in settings bound the wait,
-    a failure pauses publishing for a while, and no failure reaches the request (the row is
-    saved and stays pending)."""
+    Runs on commit, often inside a web request. With TASK_PUBLISH_BACKGROUND (the default) the
+    message is only queued here and published by the process's publisher thread, several rows
+    of a task to one message (notifications.services.publisher); else it is published here,
+    within the broker timeouts of the settings."""
+    if settings.TASK_PUBLISH_BACKGROUND:
+        _publisher.submit(task, arg, what)
+    else:
+        task_send(task, arg, what, current_app)
+
+
+def task_send(task: str, arg: int | list[int], what: str, app: Any) -> None:
+    """Publish one message through the Celery `app` now; a failure pauses publishing for a
+    while, and no failure reaches the caller (the row is saved and stays pending)."""
     if time.monotonic() < _publish_pause.until:
         log.warning("broker unavailable; %s %s left for the relay (paused)", what, arg)
         return
     try:
-        current_app.send_task(task, args=[arg])
+        app.send_task(task, args=[arg])
     except Exception as exc:  # any broker or network failure: the relay is the fallback
         _publish_pause.until = time.monotonic() + settings.OUTBOX_PUBLISH_PAUSE_SECONDS
         log.warning(
@@ -121,10 +135,27 @@ def task_publish(task: str, arg: int | list[int], what: str) -> None:
         )
 
 
+def task_publish_flush(timeout: float | None = None) -> bool:
+    """Wait until this process's queued publishes are published (True), or `timeout` seconds
+    (default: the broker's connection and publish timeouts): at exit, after a Celery task."""
+    if timeout is None:
+        timeout = settings.CELERY_BROKER_CONNECTION_TIMEOUT + settings.CELERY_BROKER_PUBLISH_TIMEOUT
+    return _publisher.flush(timeout)
+
+
 # Rows a worker is asked to send in one message: a sweep or a change that writes many mails
 # publishes once per this many (one publish costs about as much as writing ten rows), and the
 # rows still spread over the workers.
 SEND_CHUNK = 25
+
+# Other tasks publish one id a message (webhook deliveries, pager steps).
+_publisher = BackgroundPublisher(
+    send=task_send,
+    capture=lambda: current_app._get_current_object(),
+    many={SEND_TASK: SEND_MANY_TASK},
+    chunk=SEND_CHUNK,
+)
+atexit.register(task_publish_flush)
 
 
 def outbox_dispatch(outbox_id: int | list[int]) -> None:
@@ -181,14 +212,77 @@ class OutboxDraft:
         )
 
 
+@dataclass(frozen=True)
+class OutboxInsert:
+    """New mails' INSERT not run yet (`outbox_inserts_carried`): its statement (RETURNING the
+    rows' keys in their order) and the unsaved rows."""
+
+    sql: str
+    params: list[Any]
+    rows: list[OutboxEmail]
+    now: datetime
+
+
+_carried: ContextVar[list[OutboxInsert] | None] = ContextVar("outbox_carried", default=None)
+
+
+@contextmanager
+def outbox_inserts_carried() -> Iterator[None]:
+    """Inside the block (a ticket change's receivers), on PostgreSQL, new mails whose keys
+    must be new are not written at once: the next statement that takes them
+    (`outbox_inserts_take`, the change's webhook event) runs their INSERT as a WITH query of its
+    own, one round trip for both; what nobody took is written at the block's end. Either way in
+    the caller's transaction, before it commits; a clash raises IntegrityError there."""
+    token = _carried.set([])
+    try:
+        yield
+        for carried in outbox_inserts_take():
+            with connection.cursor() as cursor:
+                cursor.execute(carried.sql, carried.params)
+                outbox_inserted(carried, [pk for (pk,) in cursor.fetchall()])
+    finally:
+        _carried.reset(token)
+
+
+def outbox_inserts_take() -> list[OutboxInsert]:
+    """The INSERTs waiting to be carried; the taker runs them and calls `outbox_inserted`."""
+    waiting = _carried.get()
+    if not waiting:
+        return []
+    taken = list(waiting)
+    waiting.clear()
+    return taken
+
+
+def outbox_inserted(carried: OutboxInsert, pks: list[int]) -> None:
+    """The carried rows are written with `pks`, in order: saved, the due ones published on
+    commit."""
+    for row, pk in zip(carried.rows, pks, strict=True):
+        mark_saved(row, pk)
+    _dispatch_due(carried.rows, carried.now)
+
+
+def _dispatch_due(written: list[OutboxEmail], now: datetime) -> None:
+    due = [row.pk for row in written if row.send_after <= now]
+    if due:
+        transaction.on_commit(functools.partial(outbox_dispatch, due if len(due) > 1 else due[0]))
+
+
 def outbox_write(
     drafts: list[OutboxDraft], *, now: datetime, skip_written: bool = True
 ) -> list[OutboxEmail]:
     """Write emails in the caller's transaction with one INSERT and return the rows written; the
     due ones are published on commit in one message per SEND_CHUNK rows. A draft whose key was
     written before is left out (its `instead` written), or, without `skip_written`, raises
-    IntegrityError rather than sending twice (for keys that must be new)."""
+    IntegrityError rather than sending twice (for keys that must be new); such rows may be
+    carried by a later statement of the transaction (`outbox_inserts_carried`), their keys
+    set then."""
     rows = [draft.row(now) for draft in drafts]
+    waiting = _carried.get()
+    if not skip_written and waiting is not None and connection.vendor == "postgresql" and rows:
+        sql, params = insert_statement(rows)
+        waiting.append(OutboxInsert(sql, params, rows, now))
+        return rows
     if skip_written:
         written = insert_returning(rows, skip_clashes=["key"])
         keys = {row.key for row in written}
@@ -197,9 +291,7 @@ def outbox_write(
             written += insert_returning([d.row(now) for d in instead], skip_clashes=["key"])
     else:
         written = insert_returning(rows)
-    due = [row.pk for row in written if row.send_after <= now]
-    if due:
-        transaction.on_commit(functools.partial(outbox_dispatch, due if len(due) > 1 else due[0]))
+    _dispatch_due(written, now)
     return written
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from contracts.inserts import insert_statement, rows_insert
+from contracts.inserts import child_insert_statement, insert_statement, rows_insert
 from contracts.models import Contact
 from tests.factories import ContractFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket
@@ -54,6 +54,45 @@ def test_a_new_ticket_writes_its_clocks_segment_and_event_in_one_statement() -> 
         assert len(together) == 1
         assert "tickets_clocksegment" in together[0]
         assert "tickets_ticketevent" in together[0]
+        assert '"tickets_ticket"' in together[0]  # the ticket itself, its number drawn there
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a WITH query's rows as parent")
+def test_rows_whose_parent_comes_from_the_same_statement_hold_what_the_orm_writes() -> None:
+    """`child_insert_statement`: the rows' key to the parent is the parent's, every other
+    column the value the ORM writes for the same instance (typed through the derived table:
+    text, JSON, timestamps, NULLs, integers), one row (VALUES) or several (UNNEST)."""
+    contract = ContractFactory(provider_code="onitnow", package_code="ons")
+    contact = named_contact(contract)
+    ticket = create_ticket(contact, ams("2026-06-01 10:00"))
+    other = create_ticket(contact, ams("2026-06-01 10:05"))
+
+    def events(target: object, n: int) -> list[TicketEvent]:
+        return [
+            TicketEvent(
+                ticket=target,
+                kind=f"k{i}",
+                actor_contact=contact if i % 2 else None,
+                data={"i": i, "text": "één", "none": None},
+                created_at=ams("2026-06-01 10:10"),
+            )
+            for i in range(n)
+        ]
+
+    for n in (1, 3):
+        ours, orm = events(other, n), events(ticket, n)
+        sql, params = child_insert_statement(ours, parent_key="ticket", parent="t")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH t AS (SELECT %s::bigint AS id), c AS ({sql}) SELECT id FROM c",
+                [ticket.pk, *params],
+            )
+            keys = [pk for (pk,) in cursor.fetchall()]
+        TicketEvent.objects.bulk_create(orm)
+        fields = [f.attname for f in TicketEvent._meta.concrete_fields if not f.primary_key]
+        written = [TicketEvent.objects.filter(pk=pk).values(*fields).get() for pk in keys]
+        expected = [TicketEvent.objects.filter(pk=e.pk).values(*fields).get() for e in orm]
+        assert written == expected  # the parent's key (not `other`'s) and the same values
 
 
 def _compiler_statement(group: list) -> tuple[str, list]:

@@ -285,7 +285,12 @@ def test_a_redis_broker_url_from_the_environment_gets_the_bounded_publish(
     assert result.returncode == 0, result.stderr
     assert "('max_retries', 0)" in result.stdout
     assert "returned" in result.stdout
-    assert result.stderr.count("broker unavailable; outbox row") == 2
+    # Published by the process's publisher thread (both rows in one message when queued
+    # together), and flushed before the process exits: both rows are named, neither is lost.
+    failures = [line for line in result.stderr.splitlines() if "broker unavailable" in line]
+    assert 1 <= len(failures) <= 2, result.stderr
+    named = " ".join(failures)
+    assert ("[1, 2]" in named) or ("row 1 " in named and "row 2 " in named), result.stderr
 
 
 # --- 2. a sweep at another time is a dry run --------------------------------------------------

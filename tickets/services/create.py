@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from contracts.exceptions import UnknownPriority
-from contracts.inserts import rows_insert
 from contracts.models import Contact, Contract, RequestType, SlaTarget
 from contracts.selectors import PolicyTargets, contract_for_submission, sla_policy_targets
 from contracts.selectors_events import (
@@ -259,7 +258,6 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
             updated_at=now,
         )
         clocks = clocks_build(ticket=ticket, target=target, now=now)
-        ticket_insert_numbered(ticket, now=received)  # the number drawn in the same statement
         segment = ClockSegment(
             ticket=ticket, state=SegmentState.RUNNING, started_at=received, reason="registered"
         )
@@ -286,8 +284,9 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
                 "received_how": data.received_how or None,
             },
         )
-        # One round trip for the three on PostgreSQL (contracts.inserts).
-        rows_insert(clocks, [segment], [created])
+        # The number drawn, the ticket and these three written in one round trip on
+        # PostgreSQL (tickets.services.numbering).
+        ticket_insert_numbered(ticket, now=received, children=(clocks, [segment], [created]))
         # D21: every Top incident opens a problem.
         problem_open_for_top_incident(ticket=ticket, now=now, actor=data.created_by, new=True)
         ticket_change_emit(

@@ -14,6 +14,7 @@ Other databases draw the number and save as before.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,7 +24,7 @@ from django.db import connection
 from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
 
-from contracts.inserts import insert_statement, mark_saved
+from contracts.inserts import child_insert_statement, insert_statement, mark_saved, rows_insert
 from tickets.models import Ticket, TicketCounter
 
 
@@ -95,32 +96,60 @@ def numbered_saved(instance: Model, pk: Any, number: str) -> None:
 
 def numbered_execute(
     sql: str, params: list[Any], *, counter: type[Model], year: int
-) -> tuple[Any, ...]:
-    """Run a statement of `numbered_insert` and return its row; the first of a year makes the
-    year's counter row first (no counter row, no row: run again)."""
+) -> list[tuple[Any, ...]]:
+    """Run a statement of `numbered_insert` and return its rows (the inserted row's first);
+    the first of a year makes the year's counter row first (no counter row, no row: run
+    again)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-        if row is None:
+        rows = cursor.fetchall()
+        if not rows:
             counter._default_manager.bulk_create([counter(year=year)], ignore_conflicts=True)
             cursor.execute(sql, params)
-            row = cursor.fetchone()
-    return tuple(row)
+            rows = cursor.fetchall()
+    return [tuple(row) for row in rows]
 
 
-def ticket_insert_numbered(ticket: Ticket, *, now: datetime) -> None:
+def ticket_insert_numbered(
+    ticket: Ticket, *, now: datetime, children: Sequence[Sequence[Model]] = ()
+) -> None:
     """Give the unsaved `ticket` the next number of `now`'s year and insert it (in the caller's
-    transaction); afterwards it is saved, as after `save(force_insert=True)`."""
+    transaction); afterwards it is saved, as after `save(force_insert=True)`. `children`:
+    groups of unsaved rows of one model each pointing at the ticket by a `ticket` foreign key
+    (its clocks, its first clock segment, its audit event), inserted with it and given their
+    keys (on PostgreSQL in the same statement: one round trip for all; no signals are sent for
+    them, as with bulk_create)."""
+    groups = [list(group) for group in children if group]
     if connection.vendor != "postgresql":
         ticket.number = ticket_number_next(now=now)
         ticket.save(force_insert=True)
+        rows_insert(*groups)
         return
     year = ticket_year(now)
     draw, insert, params = numbered_insert(
         ticket, counter=TicketCounter, year=year, prefix=f"SD-{year}-", digits=6
     )
     quote = connection.ops.quote_name
-    sql = f"WITH {draw} {insert} RETURNING {quote(str(Ticket._meta.pk.column))}, {quote('number')}"
-    row = numbered_execute(sql, params, counter=TicketCounter, year=year)
-    numbered_saved(ticket, row[0], row[1])
+    pk = quote(str(Ticket._meta.pk.column))
+    ctes = [draw, f"t AS ({insert} RETURNING {pk}, {quote('number')})"]
+    selects = [f"SELECT -1, {pk}, {quote('number')} FROM t"]
+    for n, group in enumerate(groups):
+        sql, group_params = child_insert_statement(
+            group, parent_key="ticket", parent="t", parent_column=str(Ticket._meta.pk.column)
+        )
+        ctes.append(f"c{n} AS ({sql})")
+        selects.append(f"SELECT {n}, {quote(str(type(group[0])._meta.pk.column))}, NULL FROM c{n}")
+        params += group_params
+    sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}"
+    rows = numbered_execute(sql, params, counter=TicketCounter, year=year)
+    (ticket_pk, number) = next((pk, number) for g, pk, number in rows if g == -1)
+    numbered_saved(ticket, ticket_pk, number)
     ticket._loaded_record()
+    keys: list[list[Any]] = [[] for _ in groups]
+    for g, row_pk, _ in rows:
+        if g >= 0:
+            keys[g].append(row_pk)
+    for group, pks in zip(groups, keys, strict=True):
+        for instance, row_pk in zip(group, pks, strict=True):
+            mark_saved(instance, row_pk)
+            instance.ticket_id = ticket.pk  # type: ignore[attr-defined]

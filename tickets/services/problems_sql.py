@@ -41,5 +41,5 @@ def top_problem_insert(
         "SELECT p.id, p.number FROM p"
     )
     params += [ticket.pk, ticket.pk, actor.pk if actor else None, now]
-    row = numbered_execute(sql, params, counter=ProblemCounter, year=year)
+    [row] = numbered_execute(sql, params, counter=ProblemCounter, year=year)
     numbered_saved(problem, row[0], row[1])

@@ -27,7 +27,7 @@ from notifications.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
-from notifications.services.outbox import task_publish
+from notifications.services.outbox import outbox_inserted, outbox_inserts_take, task_publish
 from tickets.models import Ticket
 
 SEND_TASK = "notifications.tasks.webhook_send_task"
@@ -118,14 +118,24 @@ def _events_insert(events: list[WebhookEvent]) -> list[tuple[WebhookEndpoint, We
             joined = [(None, *row) for row in cursor.fetchall()]
     else:
         insert_sql, insert_params = insert_statement(events)
+        # The change's new mails, if they wait (outbox_inserts_carried): written by this same
+        # statement, their keys an array column each.
+        carried = outbox_inserts_take()
+        mails = "".join(f"o{n} AS ({c.sql}), " for n, c in enumerate(carried))
+        keys = "".join(
+            f", (SELECT array_agg(id ORDER BY id) FROM o{n})" for n in range(len(carried))
+        )
         with connection.cursor() as cursor:
             # The ids of one INSERT rise in the order of its rows: ORDER BY gives each event's.
             cursor.execute(
-                f"WITH event AS ({insert_sql}) SELECT event.*, wanted.* FROM event "
+                f"WITH {mails}event AS ({insert_sql}) SELECT event.*, wanted.*{keys} FROM event "
                 f"LEFT JOIN ({select_sql}) wanted ON true ORDER BY 1",
-                [*insert_params, *select_params],
+                [*(p for c in carried for p in c.params), *insert_params, *select_params],
             )
             joined = cursor.fetchall()
+        for n, mail in enumerate(carried):
+            outbox_inserted(mail, list(joined[0][5 + n]))
+        joined = [row[:5] for row in joined]
         for event, pk in zip(events, sorted({row[0] for row in joined}), strict=True):
             mark_saved(event, pk)
     rows = {  # the backends hand JSON over as text: the field's own decoding, by hand
