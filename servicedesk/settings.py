@@ -294,6 +294,9 @@ OUTBOX_PUBLISH_PAUSE_SECONDS = env.int("OUTBOX_PUBLISH_PAUSE_SECONDS", default=3
 # it never waits for the broker, and rows written together go out as one message
 # (notifications/services/publisher.py). False: published on commit by the caller.
 TASK_PUBLISH_BACKGROUND = env.bool("TASK_PUBLISH_BACKGROUND", default=True)
+# How long that thread waits for more rows after the first (a flush at a task's end or at exit
+# does not wait): one message for many rows under load, a tenth of a second of a mail's delay.
+TASK_PUBLISH_LINGER_SECONDS = env.float("TASK_PUBLISH_LINGER_SECONDS", default=0.1)
 # Below the task soft time limit, so a stalled SMTP server fails the attempt cleanly.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 ESCALATION_ACK_MAX_AGE_DAYS = env.int("ESCALATION_ACK_MAX_AGE_DAYS", default=7)

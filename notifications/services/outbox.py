@@ -154,6 +154,7 @@ _publisher = BackgroundPublisher(
     capture=lambda: current_app._get_current_object(),
     many={SEND_TASK: SEND_MANY_TASK},
     chunk=SEND_CHUNK,
+    linger=settings.TASK_PUBLISH_LINGER_SECONDS,
 )
 atexit.register(task_publish_flush)
 

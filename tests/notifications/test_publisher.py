@@ -44,7 +44,11 @@ class Recorder:
 
 def publisher(send: Recorder) -> BackgroundPublisher:
     return BackgroundPublisher(
-        send=send, capture=lambda: "app", many={SEND_TASK: SEND_MANY_TASK}, chunk=SEND_CHUNK
+        send=send,
+        capture=lambda: "app",
+        many={SEND_TASK: SEND_MANY_TASK},
+        chunk=SEND_CHUNK,
+        linger=0.01,
     )
 
 
@@ -115,7 +119,9 @@ def test_a_failing_send_does_not_stop_the_thread(caplog: Any) -> None:
         if arg == 1:
             raise RuntimeError("boom")
 
-    queue = BackgroundPublisher(send=send, capture=lambda: None, many={}, chunk=SEND_CHUNK)
+    queue = BackgroundPublisher(
+        send=send, capture=lambda: None, many={}, chunk=SEND_CHUNK, linger=0.01
+    )
     queue.submit(OTHER, 1, "webhook delivery")
     assert queue.flush(10)
     queue.submit(OTHER, 2, "webhook delivery")
@@ -193,3 +199,18 @@ def test_a_celery_task_s_publishes_are_out_when_it_ends(
     signals.task_postrun.send(sender=None, task_id="t-1", task=None)  # waits for the publish
     assert outbox_module._publisher.pending() == 0
     assert [arg for _, arg, *_ in send.sent] == [21]
+
+
+def test_rows_queued_while_the_thread_lingers_are_one_message_and_a_flush_does_not_wait() -> None:
+    send = Recorder()
+    queue = BackgroundPublisher(
+        send=send,
+        capture=lambda: "app",
+        many={SEND_TASK: SEND_MANY_TASK},
+        chunk=SEND_CHUNK,
+        linger=60.0,
+    )
+    for pk in (1, 2, 3):
+        queue.submit(SEND_TASK, pk, "outbox row")
+    assert queue.flush(10)  # far below the linger: the flush hurried the thread
+    assert [(task, arg) for task, arg, *_ in send.sent] == [(SEND_MANY_TASK, [1, 2, 3])]
