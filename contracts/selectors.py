@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from contracts.exceptions import (
 from contracts.joined import joined_fetch, joined_select
 from contracts.models import (
     BusinessCalendar,
+    CatalogueService,
     Contact,
     ContactChangeRequest,
     ContactChangeStatus,
@@ -195,9 +197,14 @@ def _submission_candidates(contact: Contact, on: date, contract_id: int | None) 
     own compilation of this query cost more than the database's answer)."""
     contracts, roles = Contract._meta.db_table, ContactRole._meta.db_table
     marks = ", ".join(["%s"] * len(SUBMITTER_ROLES))
+    through = Contract.services.through
+    joined_codes = "string_agg" if connection.vendor == "postgresql" else "group_concat"
     sql = (
         f"SELECT {joined_select(_JOINED)}, EXISTS (SELECT 1 FROM {roles} r "
-        f"WHERE r.contract_id = c.id AND r.contact_id = %s AND r.role IN ({marks})) "
+        f"WHERE r.contract_id = c.id AND r.contact_id = %s AND r.role IN ({marks})), "
+        f"(SELECT {joined_codes}(s.code, ',') FROM {through._meta.db_table} cs "
+        f"JOIN {CatalogueService._meta.db_table} s ON s.id = cs.{_column(through, 'catalogueservice')} "
+        f"WHERE cs.{_column(through, 'contract')} = c.id) "
         f"FROM {contracts} c "
         f"JOIN {Provider._meta.db_table} p ON p.id = c.provider_id "
         f"JOIN {Customer._meta.db_table} k ON k.id = c.customer_id "
@@ -210,13 +217,19 @@ def _submission_candidates(contact: Contact, on: date, contract_id: int | None) 
         sql += " AND c.id = %s"
         params.append(contract_id)
     found = []
-    for rows, (may_submit,) in joined_fetch(sql + " LIMIT 2", params, _JOINED):
+    for rows, (may_submit, codes) in joined_fetch(sql + " LIMIT 2", params, _JOINED):
         # The ticket (its webhook event, the API's answer) names them without a query.
         contract = rows["c"]
         contract.provider, contract.customer = rows["p"], rows["k"]
         contract.contact_may_submit = bool(may_submit)
+        # The codes of the services it purchased (the extended-service rule reads them).
+        contract.service_codes = frozenset(codes.split(",")) if codes else frozenset()
         found.append(contract)
     return found
+
+
+def _column(model: type[Model], name: str) -> str:
+    return str(model._meta.get_field(name).column)  # type: ignore[union-attr]
 
 
 _JOINED: dict[str, type[Model]] = {"c": Contract, "p": Provider, "k": Customer}

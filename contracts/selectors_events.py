@@ -146,11 +146,11 @@ def extended_policy_choose(
         contract.package.release_id
     ):
         return PACKAGE_CHOICE
-    services = set(
-        contract.services.filter(
-            code__in=(SERVICE_RAPID_RESPONSE, SERVICE_AEM, SERVICE_RETAIL)
-        ).values_list("code", flat=True)
-    )
+    extended = {SERVICE_RAPID_RESPONSE, SERVICE_AEM, SERVICE_RETAIL}
+    codes = getattr(contract, "service_codes", None)  # read with the contract (selectors)
+    if codes is None:
+        codes = contract.services.filter(code__in=extended).values_list("code", flat=True)
+    services = set(codes) & extended
     if not services:
         return PACKAGE_CHOICE
     area = service_area_of(area=area, product=product, subject=subject)

@@ -147,3 +147,25 @@ def test_a_package_level_set_by_staff_keeps_the_package_targets():
         named_contact(contract), AFTER, service_area="azure", priority_level="critical"
     )
     assert (policy_of(ticket), ticket.priority_level) == ("ms-performance", "critical")
+
+
+def test_the_services_are_read_with_the_contract_and_a_change_counts_at_once():
+    """The purchased services come with the contract's own row (no query of their own per
+    ticket, issue #16), read anew for every ticket: a service added is used by the next one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.aem_support import contract_with_service
+
+    contract = microsoft_contract()
+    contact = named_contact(contract)
+    create_ticket(contact, AFTER, service_area="azure")  # warm caches
+    with CaptureQueriesContext(connection) as ctx:
+        before = create_ticket(contact, AFTER, service_area="azure")
+    assert policy_of(before) == "ms-performance"
+    services = [q["sql"] for q in ctx.captured_queries if "contracts_contract_services" in q["sql"]]
+    assert len(services) == 1
+    assert services[0].startswith("SELECT c.id, c.reference")  # the contract's own query
+    contract_with_service(contract, "rapid-response")
+    after = create_ticket(contact, AFTER, service_area="azure")
+    assert policy_of(after) == "ms-rapid-response"
