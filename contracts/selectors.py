@@ -199,11 +199,12 @@ def _submission_candidates(contact: Contact, on: date, contract_id: int | None) 
     marks = ", ".join(["%s"] * len(SUBMITTER_ROLES))
     through = Contract.services.through
     joined_codes = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    service = _column(through, "catalogueservice")
     sql = (
         f"SELECT {joined_select(_JOINED)}, EXISTS (SELECT 1 FROM {roles} r "
         f"WHERE r.contract_id = c.id AND r.contact_id = %s AND r.role IN ({marks})), "
         f"(SELECT {joined_codes}(s.code, ',') FROM {through._meta.db_table} cs "
-        f"JOIN {CatalogueService._meta.db_table} s ON s.id = cs.{_column(through, 'catalogueservice')} "
+        f"JOIN {CatalogueService._meta.db_table} s ON s.id = cs.{service} "
         f"WHERE cs.{_column(through, 'contract')} = c.id) "
         f"FROM {contracts} c "
         f"JOIN {Provider._meta.db_table} p ON p.id = c.provider_id "
