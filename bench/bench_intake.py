@@ -26,13 +26,11 @@ from __future__ import annotations
 import argparse
 import base64
 import json
-import os
 import random
 import resource
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -41,7 +39,12 @@ from pathlib import Path
 from typing import Any
 
 from bench_portal import grid
-from bench_ticket_create import database_url, django_setup, postgres_database_ensure
+from bench_ticket_create import (
+    database_url,
+    django_setup,
+    postgres_database_ensure,
+    var_dir_make,
+)
 from peer_client import NOT_INSTALLED, peer_available, peer_run, rate, ratio_median
 
 PREFIX = "bench-intake"
@@ -92,14 +95,7 @@ class Planned:
 # --- Set-up --------------------------------------------------------------------------------------
 def broker_dir_make() -> Path:
     """A throw-away var/ for this process: broker messages and stored attachments go there."""
-    var = Path(tempfile.mkdtemp(prefix="bench-intake-"))
-    for sub in ("celery/broker", "celery/processed", "mail", "media"):
-        (var / sub).mkdir(parents=True)
-    os.environ["SERVICEDESK_VAR_DIR"] = str(var)
-    os.environ["MEDIA_ROOT"] = str(var / "media")
-    os.environ["CELERY_BROKER_URL"] = "filesystem://"
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
-    return var
+    return var_dir_make(prefix="bench-intake-")
 
 
 def senders_make() -> list[Sender]:
