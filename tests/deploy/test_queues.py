@@ -80,7 +80,9 @@ def redis_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Celery, str]]:
     require(redis_up(REDIS_BROKER_DB), f"Redis is not reachable at {REDIS_BROKER_DB}")
     monkeypatch.setenv("CELERY_BROKER_URL", REDIS_BROKER_DB)
     prefix = f"test-queues-{uuid.uuid4().hex}:"
-    probe = Celery("probe")
+    # Not made the current app: the desk's tasks, run later in this worker, publish through the
+    # current app (a probe left current would swallow them).
+    probe = Celery("probe", set_as_current=False)
     probe.config_from_object("django.conf:settings", namespace="CELERY")
     probe.conf.broker_url = REDIS_BROKER_DB
     probe.conf.broker_transport_options = {

@@ -21,6 +21,7 @@ from notifications.services.outbox import (
     task_publish_flush,
 )
 from notifications.services.publisher import BackgroundPublisher
+from servicedesk.celery import app as desk_app
 from servicedesk.observability.logs import request_id_var
 
 OTHER = "notifications.tasks.webhook_send_task"
@@ -168,6 +169,7 @@ def test_the_outbox_publishes_from_the_thread_with_the_desk_s_celery_app(
     """Celery keeps its current app per thread: the publisher's thread must not fall back to
     Celery's default app (which would publish to a broker nobody reads)."""
     settings.TASK_PUBLISH_BACKGROUND = True
+    assert current_app._get_current_object() is desk_app  # no earlier test left another current
     seen: list[tuple[str, Any, Any, str]] = []
 
     def send(task: str, arg: Any, what: str, app: Any) -> None:
@@ -177,9 +179,7 @@ def test_the_outbox_publishes_from_the_thread_with_the_desk_s_celery_app(
     outbox_dispatch(11)
     outbox_dispatch([12, 13])
     assert task_publish_flush(10)
-    desk = current_app._get_current_object()
-    assert desk.main == "servicedesk"
-    assert {app for _, _, app, _ in seen} == {desk}
+    assert {app for _, _, app, _ in seen} == {desk_app}
     assert {name for *_, name in seen} == {"task-publisher"}
     assert sorted(
         pk for _, arg, _, _ in seen for pk in (arg if isinstance(arg, list) else [arg])
