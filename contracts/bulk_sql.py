@@ -3,14 +3,16 @@
 `case_by_pk`: a value per row for one UPDATE of many rows. `execute_unsynced`: a statement whose
 loss in a crash of the database is harmless (a lease that comes back, a next check that is made
 again), committed without waiting for the disk. `row_update`: one row's update, its statement
-built once.
+built once. `bound_execute`: a statement of many parameters whose text repeats, bound as the
+driver binds it without splitting the text again each time.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.db import connection, transaction
@@ -62,6 +64,43 @@ def statements_cursor() -> Iterator[CursorWrapper]:
     raw = Cursor(connection.connection)  # type: ignore[call-arg]  # psycopg's (connection)
     with connection._prepare_cursor(raw) as cursor:  # type: ignore[attr-defined]  # Django's
         yield cursor
+
+
+def bound_execute(cursor: CursorWrapper, sql: str, params: list[Any]) -> None:
+    """`cursor.execute(sql, params)`, for a statement of more than 50 parameters that runs again
+    and again with other values (a new ticket with its rows, tickets/services/numbering.py).
+
+    psycopg binds the parameters on the client (Django's default): it splits the text at its
+    placeholders and fills in each value's literal. It keeps the split of a statement for the
+    next call only up to 50 parameters; past them it split the same text on every ticket again
+    (bench_ticket_create: a tenth of the Python time of a creation). Here the split is kept
+    per text: the values are the driver's own literals (`as_literal`, what its client-binding
+    cursor writes), filled into the text as it fills them in. Text with a placeholder other
+    than %s (or a literal %%) and server-side binding go to the driver as they are."""
+    if connection.vendor != "postgresql" or server_side_binding() or not _plain_marks(sql):
+        cursor.execute(sql, params)
+        return
+    from psycopg.adapt import Transformer
+
+    raw = connection.connection
+    literal = Transformer.from_context(raw).as_literal
+    values = tuple(b"NULL" if value is None else literal(value) for value in params)
+    encoding = raw.info.encoding
+    cursor.execute((_template(sql, encoding) % values).decode(encoding))
+
+
+_MARK = re.compile(r"%(.)", re.DOTALL)
+
+
+@lru_cache(maxsize=64)
+def _plain_marks(sql: str) -> bool:
+    """Does `sql` hold no placeholder but %s (and %% for a literal %)?"""
+    return all(mark in "s%" for mark in _MARK.findall(sql)) and not sql.endswith("%")
+
+
+@lru_cache(maxsize=64)
+def _template(sql: str, encoding: str) -> bytes:
+    return sql.encode(encoding)
 
 
 def server_side_binding() -> bool:

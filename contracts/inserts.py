@@ -22,7 +22,7 @@ writer.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal, TypeVar
 
 from django.db import connection
@@ -131,6 +131,15 @@ def child_insert_statement(
     their fields' types (parameters there have no column to take a type from)."""
     model = type(group[0])
     sql, params = insert_statement(group, related=False)
+    return _child_sql(model, sql, parent_key, parent, parent_column), params
+
+
+@lru_cache(maxsize=64)
+def _child_sql(
+    model: type[Model], sql: str, parent_key: str, parent: str, parent_column: str
+) -> str:
+    """`child_insert_statement`'s text from the group's own INSERT: the same for every group of
+    a shape (`insert_statement` compiles a shape once), so it is written once too."""
     head, rest = sql.split(") ", 1)  # INSERT INTO "table" ("a", "b" | VALUES ... / SELECT ...
     source, returning = rest.rsplit(" RETURNING ", 1)
     table, columns = head.split(" (", 1)
@@ -146,8 +155,7 @@ def child_insert_statement(
         picked.append(f"CAST(v.{column} AS {db_type})" if db_type else f"v.{column}")
     return (
         f"{table} ({columns}) SELECT {', '.join(picked)} FROM {parent}, ({source}) "
-        f"AS v({columns}) RETURNING {returning}",
-        params,
+        f"AS v({columns}) RETURNING {returning}"
     )
 
 

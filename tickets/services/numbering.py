@@ -24,6 +24,7 @@ from django.db import connection
 from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
 
+from contracts.bulk_sql import bound_execute
 from contracts.inserts import child_insert_statement, insert_statement, mark_saved, rows_insert
 from tickets.models import Ticket, TicketCounter
 
@@ -101,11 +102,11 @@ def numbered_execute(
     the first of a year makes the year's counter row first (no counter row, no row: run
     again)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        bound_execute(cursor, sql, params)
         rows = cursor.fetchall()
         if not rows:
             counter._default_manager.bulk_create([counter(year=year)], ignore_conflicts=True)
-            cursor.execute(sql, params)
+            bound_execute(cursor, sql, params)
             rows = cursor.fetchall()
     return [tuple(row) for row in rows]
 
