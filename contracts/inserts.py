@@ -26,7 +26,7 @@ from functools import cache, lru_cache
 from typing import Any, Literal, TypeVar
 
 from django.db import connection
-from django.db.models import Field, Model
+from django.db.models import BinaryField, Field, Model
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 
@@ -58,6 +58,8 @@ def insert_statement(group: Sequence[Model], *, related: bool = True) -> tuple[s
     ]
     if any(hasattr(value, "as_sql") for row in rows for value in row):
         return _compiled(group, fields)  # an expression: the compiler writes its SQL
+    if not _placeholders_plain(model, rows):
+        return _compiled(group, fields)  # a field that writes its value's SQL itself
     if shape is None:
         sql, params = _compiled(group, fields)
         _SHAPES[key] = _shape_learn(sql, params, rows, fields)
@@ -79,6 +81,26 @@ def _insert_fields(model: type[Model]) -> list[Field[Any, Any]]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
 
+@cache
+def _placeholder_fields(model: type[Model]) -> list[tuple[int, Field[Any, Any]]]:
+    """The insert fields that write their value's placeholder themselves, by position."""
+    return [(i, f) for i, f in enumerate(_insert_fields(model)) if hasattr(f, "get_placeholder")]
+
+
+def _placeholders_plain(model: type[Model], rows: list[list[Any]]) -> bool:
+    """Is every value's placeholder a plain %s? A binary field's is, on every backend Django
+    ships but Oracle (`binary_placeholder_sql`: the raw mail of every inbound message, which
+    was compiled each time); any other field with a placeholder of its own is not taken as
+    plain."""
+    for i, field in _placeholder_fields(model):
+        if not isinstance(field, BinaryField):
+            return False
+        placeholder = connection.ops.binary_placeholder_sql  # Django's takes the value only
+        if any(placeholder(row[i]) != "%s" for row in rows):  # type: ignore[call-arg]
+            return False
+    return True
+
+
 def _compiled(group: Sequence[Model], fields: list[Field[Any, Any]]) -> tuple[str, list[Any]]:
     meta = type(group[0])._meta
     query = InsertQuery(type(group[0]))
@@ -94,9 +116,8 @@ def _shape_learn(
 ) -> tuple[str, bool] | Literal[False]:
     """How the compiler passed the values of `rows` in `params`: row after row, or (PostgreSQL,
     several rows) one array a column; False when they are not the values prepared here (a
-    field with a placeholder of its own, a backend's own parameters)."""
-    if any(hasattr(f, "get_placeholder") for f in fields):
-        return False
+    backend's own parameters). Placeholders are plain (`_placeholders_plain`, checked on every
+    statement)."""
     flat = [value for row in rows for value in row]
     if len(params) == len(flat) and all(map(_same, params, flat)):
         return sql, False

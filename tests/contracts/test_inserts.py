@@ -142,3 +142,44 @@ def test_an_expression_among_the_values_is_compiled() -> None:
     assert sql == _compiler_statement([timed])[0]
     rows_insert([timed], [TicketEvent(ticket=ticket, kind="j", data={}, created_at=Now())])
     assert TicketEvent.objects.filter(pk=timed.pk).exists()
+
+
+def test_a_binary_column_keeps_its_shape_and_the_compilers_values() -> None:
+    """The raw mail of every inbound message (a BinaryField, whose placeholder the field writes
+    itself): its statement is learnt once, as long as the backend's placeholder is a plain %s,
+    and its values are the compiler's own; a backend with another placeholder is compiled."""
+    from datetime import UTC, datetime
+
+    from contracts import inserts
+    from intake.models import InboundMessage
+
+    def message(n: int) -> InboundMessage:
+        return InboundMessage(
+            dedupe_key=f"k{n}",
+            message_id=f"<m{n}@x.example>",
+            sha256="0" * 64,
+            size=3,
+            raw=b"\x00raw'\xff" * n,
+            transport="pipe",
+            received_at=datetime(2026, 6, 1, 8, 0, tzinfo=UTC),
+        )
+
+    for n in range(1, 4):
+        group = [message(n)]
+        sql, params = insert_statement(group)
+        expected_sql, expected_params = _compiler_statement(group)
+        assert sql == expected_sql
+        assert [bytes(p) if isinstance(p, memoryview) else p for p in _comparable(params)] == [
+            bytes(p) if isinstance(p, memoryview) else p for p in _comparable(expected_params)
+        ]
+    assert inserts._SHAPES[(InboundMessage, 1, connection.vendor)] is not False
+    rows_insert([message(9)])
+    assert bytes(InboundMessage.objects.get(dedupe_key="k9").raw) == b"\x00raw'\xff" * 9
+
+
+def test_a_placeholder_other_than_plain_is_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    from contracts import inserts
+    from intake.models import InboundMessage
+
+    monkeypatch.setattr(connection.ops, "binary_placeholder_sql", lambda value: "to_blob(%s)")
+    assert not inserts._placeholders_plain(InboundMessage, [[b"x"] * 30])
