@@ -18,6 +18,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
+from contracts.bulk_sql import prepared_cursor
+
 Aliases = dict[str, type[Model]]
 LeftOut = Mapping[str, tuple[str, ...]]  # alias -> attribute names not selected
 
@@ -56,7 +58,7 @@ def joined_fetch(
 ) -> list[tuple[dict[str, Any], tuple[Any, ...]]]:
     """Per row: alias -> instance (None where an outer join found no row), and the columns
     selected after the joined ones."""
-    with connection.cursor() as cursor:
+    with prepared_cursor(params) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     found = []

@@ -201,11 +201,19 @@ else:
     # A persistent connection closed under us (a database or PgBouncer restart) is replaced at
     # the next request's start instead of failing that request.
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-    # DATABASE_SERVER_BINDING=true: parameters sent apart from the statement, and a statement
-    # run five times in a connection prepared once (psycopg's prepare_threshold). Measured in
-    # issue #16: creation about 6 % faster in absolute terms, the same ratio to the bare ORM,
-    # the intake 3 % slower (prepared statements of its many shapes), so off by default. Always
-    # off behind PgBouncer (servicedesk/databases.py).
+    # A statement a connection has run this many times on a server-binding cursor is prepared
+    # (psycopg's prepare_threshold; Django turns it off unless told): the joined reads of
+    # every ticket and email (contracts.bulk_sql.prepared_cursor) are then planned once per
+    # connection. 0: never. Always off behind PgBouncer (servicedesk/databases.py).
+    _prepare_threshold = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "prepare_threshold": _prepare_threshold or None,
+    }
+    # DATABASE_SERVER_BINDING=true: every statement's parameters sent apart from it (and so
+    # every statement prepared at the threshold). Measured in issue #16 before the threshold was
+    # passed on: creation about 6 % faster in absolute terms, the same ratio to the bare ORM,
+    # the intake 3 % slower, so off by default. Always off behind PgBouncer.
     if env.bool("DATABASE_SERVER_BINDING", default=False):
         DATABASES["default"]["OPTIONS"] = {
             **DATABASES["default"].get("OPTIONS", {}),

@@ -92,22 +92,27 @@ def test_pgbouncer_pooling_turns_off_server_side_cursors_and_prepared_statements
     assert seen["routers"] == ["contracts.replica.ReplicaRouter"]
 
 
-def test_a_direct_postgresql_binds_on_the_server_and_prepares_what_repeats_when_asked(
+def test_a_direct_postgresql_prepares_what_repeats_and_binds_on_the_server_when_asked(
     tmp_path: Path,
 ) -> None:
-    """Issue #16: with DATABASE_SERVER_BINDING PostgreSQL plans a statement a connection runs
-    again once (psycopg prepares it after prepare_threshold runs); off by default, and behind
-    PgBouncer whatever is asked (above)."""
+    """Issue #16: on a direct PostgreSQL a statement a connection runs again on a server-binding
+    cursor is prepared after DATABASE_PREPARE_THRESHOLD runs (Django's own default, None,
+    prepares nothing); 0 turns it off. DATABASE_SERVER_BINDING binds every statement on the
+    server; off by default, and behind PgBouncer whatever is asked (above)."""
     default = _settings(tmp_path, DATABASE_URL=PG)["databases"]["default"]
     assert "server_side_binding" not in default.get("OPTIONS", {})
+    assert default["OPTIONS"]["prepare_threshold"] == 5
+    off = _settings(tmp_path, DATABASE_URL=PG, DATABASE_PREPARE_THRESHOLD="0")
+    assert off["databases"]["default"]["OPTIONS"]["prepare_threshold"] is None
     asked = _settings(tmp_path, DATABASE_URL=PG, DATABASE_SERVER_BINDING="true")
     direct = asked["databases"]["default"]
     assert direct["OPTIONS"]["server_side_binding"] is True
-    assert "prepare_threshold" not in direct["OPTIONS"]  # psycopg's default, 5
+    assert direct["OPTIONS"]["prepare_threshold"] == 5
     pooled = _settings(
         tmp_path, DATABASE_URL=BOUNCER, DATABASE_POOLING="pgbouncer", DATABASE_SERVER_BINDING="true"
     )
     assert pooled["databases"]["default"]["OPTIONS"]["server_side_binding"] is False
+    assert pooled["databases"]["default"]["OPTIONS"]["prepare_threshold"] is None
 
 
 def test_pooling_is_refused_for_anything_but_postgresql() -> None:
