@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from contracts.text import choice_label
 from tickets.admin_filters import (
     AssignmentFilter,
     CustomerRepliedFilter,
@@ -280,7 +281,7 @@ class TicketAdmin(DeskTitles, admin.ModelAdmin):
     @admin.display(description=_("engineer / line"), ordering="assignee__first_name")
     def assignee_line(self, obj: Ticket) -> str:
         who = (obj.assignee.get_full_name() or obj.assignee.get_username()) if obj.assignee else "—"
-        return format_html("{}<br><small>{}</small>", who, obj.get_line_display())
+        return format_html("{}<br><small>{}</small>", who, choice_label(obj, "line"))
 
     @admin.display(description=_("customer / package"), ordering="customer__name")
     def customer_package(self, obj: Ticket) -> str:
@@ -292,7 +293,7 @@ class TicketAdmin(DeskTitles, admin.ModelAdmin):
     @admin.display(description=_("priority / type"), ordering="priority_rank")
     def type_priority(self, obj: Ticket) -> str:
         return format_html(
-            "{}<br><small>{}</small>", ticket_priority_label(obj), obj.get_request_type_display()
+            "{}<br><small>{}</small>", ticket_priority_label(obj), choice_label(obj, "request_type")
         )
 
     def _due(self, obj: Ticket, due_at: Any) -> str:
