@@ -60,8 +60,16 @@ def statements_cursor() -> Iterator[CursorWrapper]:
         return
     from django.db.backends.postgresql.base import Cursor  # psycopg's ClientCursor, Django's
 
+    with _cursor_of(Cursor) as cursor:
+        yield cursor
+
+
+@contextmanager
+def _cursor_of(cursor_class: Any) -> Iterator[CursorWrapper]:
+    """A Django cursor (its execute wrappers, its query log) of the default connection, on a
+    psycopg cursor class other than the connection's own."""
     connection.ensure_connection()
-    raw = Cursor(connection.connection)  # type: ignore[call-arg]  # psycopg's (connection)
+    raw = cursor_class(connection.connection)  # psycopg's (connection)
     with connection._prepare_cursor(raw) as cursor:  # type: ignore[attr-defined]  # Django's
         yield cursor
 
@@ -129,9 +137,7 @@ def prepared_cursor(params: Sequence[Any] = ()) -> Iterator[CursorWrapper]:
         return
     from django.db.backends.postgresql.base import ServerBindingCursor  # psycopg's, Django's
 
-    connection.ensure_connection()
-    raw = ServerBindingCursor(connection.connection)  # type: ignore[call-arg]  # psycopg's
-    with connection._prepare_cursor(raw) as cursor:  # type: ignore[attr-defined]  # Django's
+    with _cursor_of(ServerBindingCursor) as cursor:
         yield cursor
 
 
