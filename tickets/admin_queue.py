@@ -16,8 +16,10 @@ computes its value (queue_results, compared with Django's rows in the tests).
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, ClassVar
 
 from django.contrib.admin.templatetags.admin_list import (
     ResultList,
@@ -30,9 +32,12 @@ from django.contrib.admin.utils import display_for_field, display_for_value, quo
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
+from django.forms import widgets
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import get_language
 
 PK_MARK = "0-pk-0"
 # Long texts a queue row never shows: not read for a page (PostgreSQL sorts a filtered page's
@@ -196,3 +201,66 @@ def queue_result_list(cl: ChangeList) -> dict[str, Any]:
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
         "results": queue_results(cl),
     }
+
+
+# --- Cells and the action bar --------------------------------------------------------------------
+@lru_cache(maxsize=4096)
+def two_lines(top: str, bottom: str, title: str = "") -> SafeString:
+    """A queue cell of a line and a small second one (customer / package, priority / type,
+    engineer / line), made once per distinct pair: a page's 100 rows repeat a few customers,
+    packages and priorities, and escaping and formatting them row by row was a tenth of its
+    rows' time. A `title` gives the second line its full text as a tooltip."""
+    if title:
+        return format_html('{}<br><small title="{}">{}</small>', top, title, bottom)
+    return format_html("{}<br><small>{}</small>", top, bottom)
+
+
+@lru_cache(maxsize=1024)
+def shortened(text: str, length: int = 30) -> str:
+    """`text` cut to `length` characters with an ellipsis (Django's Truncator), once per text."""
+    return str(Truncator(text).chars(length))
+
+
+class RenderedOnce(widgets.Widget):
+    """A widget that keeps its HTML per everything the HTML depends on (its class, the language,
+    the name, value, attributes, choices and whether it is required): the queue's action bar
+    drew its select and each of its options through the template engine on every page, about
+    8 % of a queue page's time (bench/bench_dashboard.py)."""
+
+    KEPT = 512
+    _html: ClassVar[dict[str, SafeString]] = {}
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        key = json.dumps(
+            [
+                type(self).__qualname__,
+                get_language(),
+                name,
+                value,
+                attrs,
+                self.attrs,
+                getattr(self, "choices", None),
+                self.is_required,
+                type(renderer).__qualname__,
+            ],
+            default=str,  # lazily translated labels and placeholders, in the language above
+        )
+        html = self._html.get(key)
+        if html is None:
+            html = super().render(name, value, attrs, renderer)
+            if len(self._html) >= self.KEPT:
+                self._html.clear()
+            self._html[key] = html
+        return html
+
+
+class RenderedOnceSelect(RenderedOnce, widgets.Select):
+    pass
+
+
+class RenderedOnceHiddenInput(RenderedOnce, widgets.HiddenInput):
+    pass
+
+
+class RenderedOnceTextInput(RenderedOnce, widgets.TextInput):
+    pass

@@ -10,8 +10,9 @@ import re
 
 import pytest
 import time_machine
+from django import forms
 from django.contrib import admin
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.contrib.admin.templatetags.admin_list import results
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.db import connection
@@ -20,13 +21,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from escalation.models import Escalation
 from tests.backoffice.conftest import english_client, staff
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.intake.conftest import Desk
 from tests.tickets.helpers import ams, create_ticket
-from tickets.admin_queue import queue_results
+from tickets.admin import QueueActionForm
+from tickets.admin_queue import queue_results, two_lines
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +168,50 @@ def test_the_queue_rows_are_the_html_django_makes(desk: Desk, query: str):
     assert rows == django_rows
     page = response.content.decode()
     assert all("".join(row) in page for row in django_rows)
+
+
+def _bar(form: QueueActionForm | ActionForm) -> list[str]:
+    return [str(form[name]) for name in form.fields]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_action_bar_is_the_html_django_makes_in_each_language(language: str):
+    def django_form() -> ActionForm:  # Django's own widgets for the same fields
+        form = ActionForm(auto_id=None)
+        form.fields["reason"] = forms.CharField(
+            required=False,
+            max_length=500,
+            widget=forms.TextInput(attrs={"placeholder": _("reason (for a status change)")}),
+        )
+        return form
+
+    for choices in ([("", "---------"), ("unassign", _("Unassign"))], [("to_first_line", "x")]):
+        with override(language):
+            ours, theirs = QueueActionForm(auto_id=None), django_form()
+            ours.fields["action"].choices = theirs.fields["action"].choices = choices
+            assert _bar(ours) == _bar(theirs)
+            assert _bar(ours) == _bar(ours)  # the kept HTML, as made
+            assert f'value="{choices[-1][0]}"' in _bar(ours)[0]
+
+
+def test_the_action_bar_is_kept_per_language_and_shows_what_was_chosen():
+    with override("en"):
+        english = str(QueueActionForm(auto_id=None)["reason"])
+    with override("nl"):
+        dutch = str(QueueActionForm(auto_id=None)["reason"])
+        chosen = QueueActionForm({"action": "unassign"}, auto_id=None)
+        chosen.fields["action"].choices = [("", "-"), ("unassign", "Vrijgeven")]
+
+    assert 'placeholder="reason (for a status change)"' in english
+    assert 'placeholder="reden (bij een statuswijziging)"' in dutch
+    assert '<option value="unassign" selected>' in str(chosen["action"])
+
+
+def test_a_two_line_cell_escapes_both_lines_and_the_tooltip():
+    cell = two_lines("<b>Smit & Zn</b>", "Pakket <i>", 'Pakket "x"')
+
+    assert cell == (
+        "&lt;b&gt;Smit &amp; Zn&lt;/b&gt;<br>"
+        '<small title="Pakket &quot;x&quot;">Pakket &lt;i&gt;</small>'
+    )
+    assert two_lines("a", "b") == "a<br><small>b</small>"
