@@ -14,7 +14,8 @@ a contract each, spread over onITnow ONS, Microsoft
 Advanced and CBG Extra (so three providers in the trend). A few tickets per contract and
 priority level are made through ``ticket_create``; they are the templates (package, policy,
 target, calendar, rank) of the bulk-inserted rest (``BD-`` numbers, bypassing the service for
-speed), whose creation times spread over the last twelve months, with statuses, first
+speed), whose creation times spread over the last twelve months (inserted in that order, as a
+desk writes them, so the table's physical order follows the registration), with statuses, first
 response, resolution and due times consistent with their SLA clocks (about one response in
 five late, open tickets with running clocks, some breaching today), a few exempt or
 vendor-owned, and escalations on a share of the missed clocks. Then VACUUM ANALYZE.

@@ -280,8 +280,8 @@ def bulk_tickets_add(
     number_prefix: str = NUMBER_PREFIX,
     seed: int = SEED,
 ) -> tuple[int, int]:
-    """`count` tickets spread over the contracts, numbered `number_prefix` + a sequence;
-    (clocks, escalations) made."""
+    """`count` tickets spread over the contracts, inserted in order of registration and numbered
+    `number_prefix` + a sequence in that order; (clocks, escalations) made."""
     from escalation.models import Escalation
     from tickets.models import SlaClock, Ticket
 
@@ -303,14 +303,18 @@ def bulk_tickets_add(
         totals[1] += len(raised)
         batch.clear()
 
+    rows = []
     for i in range(count):
         options = bases[i % len(bases)]
         row = dict(options[(i // len(bases)) % len(options)])
         _times(row, rng, now)
-        row.update(
-            number=f"{number_prefix}{i:07d}",
-            subject=f"Bench ticket {i}: {('VPN', 'printer', 'mailbox', 'laptop')[i % 4]} issue",
-        )
+        row["subject"] = f"Bench ticket {i}: {('VPN', 'printer', 'mailbox', 'laptop')[i % 4]} issue"
+        rows.append(row)
+    # In the order a desk writes them: a ticket's row (and number) comes when it is registered,
+    # so the table's physical order follows created_at, as in production.
+    rows.sort(key=lambda row: row["created_at"])
+    for n, row in enumerate(rows):
+        row["number"] = f"{number_prefix}{n:07d}"
         batch.append(Ticket(**row))
         if len(batch) == BATCH:
             flush()
