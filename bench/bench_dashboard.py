@@ -30,7 +30,9 @@ superuser: the dashboard (this month and last month), its CSV, and the admin tic
 (default order, a status filter, the "breached" filter, a provider filter, the date
 drill-down on last month and on a day of it), REQUESTS each after 3 warm-up requests; p50/p95
 wall ms against the aim (issue #16: p95 <= 150 ms at 100,000 tickets) and the number of SQL
-statements of one more request. Celery publishes go to a filesystem broker in a temporary
+statements of one more request. Then the Python cost of the month drill-down's rows
+(tickets.admin_queue.queue_result_list) and of its action bar alone, medians of 300 in process.
+Celery publishes go to a filesystem broker in a temporary
 directory.
 """
 
@@ -85,6 +87,35 @@ def timed(client: Any, url: str, requests: int) -> list[float]:
         if response.status_code != 200:
             raise RuntimeError(f"GET {url} answered {response.status_code}")
     return wall
+
+
+def rows_cost(client: Any, url: str, repeat: int = 300) -> str:
+    """The Python cost of a queue page's rows and of its action bar, measured alone: the median
+    of `repeat` in process (steadier than a page's wall time on a shared machine)."""
+    from django.template import Context, Template
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    from tickets.admin_queue import queue_result_list
+
+    setup_test_environment()  # the response's context
+    try:
+        response = client.get(url)
+    finally:
+        teardown_test_environment()
+    cl, form = response.context["cl"], response.context["action_form"]
+    bar = Template("{% for field in action_form %}{{ field }}{% endfor %}")
+    rows_ms, bar_ms = [], []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        queue_result_list(cl)
+        rows_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        bar.render(Context({"action_form": form}))
+        bar_ms.append((time.perf_counter() - started) * 1000)
+    return (
+        f"{len(cl.result_list)} rows {statistics.median(rows_ms):.2f} ms, action bar "
+        f"{statistics.median(bar_ms):.3f} ms (medians of {repeat} in process)"
+    )
 
 
 def report(rows: list[dict[str, Any]]) -> str:
@@ -190,6 +221,7 @@ def run(args: argparse.Namespace) -> None:
         )
         print(f"measured {name}", file=sys.stderr)
 
+    rows_line = rows_cost(client, rows[-2]["url"])
     state = "reused" if args.reuse else "fresh"
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']} ({state})")
     print(
@@ -210,6 +242,7 @@ def run(args: argparse.Namespace) -> None:
     print(report(rows))
     print()
     print(details(rows))
+    print(f"{rows[-2]['page']}, its rows and action bar alone: {rows_line}")
     for row in rows if args.explain else []:
         slowest = max(row["queries"], key=lambda q: float(q["time"]))
         print(f"\n{row['page']}: slowest of its {len(row['queries'])} queries")
