@@ -16,7 +16,9 @@ import time_machine
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contracts.models import Contact, ContactRoleKind, Contract
@@ -28,7 +30,8 @@ from tests.factories import ContractFactory, CustomerFactory, UserFactory, named
 from tests.portal.conftest import client_for, contact_in_role
 from tests.tickets.helpers import create_ticket
 from tickets.models import Attachment, Ticket
-from tickets.services.uploads import UploadRefused, download_serving, upload_check
+from tickets.services.uploads import UploadRefused, download_serving, quota_use, upload_check
+from tickets.services.uploads.quotas import customer_day_stored_bytes, ticket_stored_bytes
 
 # Messages are asserted in English (the default language is Dutch); pages follow their cookie.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -483,3 +486,51 @@ def test_the_storing_service_refuses_by_itself_and_stores_nothing_of_the_batch(
             now=NOW,
         )
     assert not Attachment.objects.filter(ticket=ticket).exists()
+
+
+def test_the_quota_use_is_both_sums_in_one_query(anna: Contact, contact: Contact) -> None:
+    """What the ticket and the organisation's day hold, as the two separate counts give it:
+    other tickets of the customer count in the day only, other days and customers not at all."""
+    ticket = _mail(5).ticket
+    assert ticket is not None
+    other = create_ticket(anna, NOW)
+    Attachment.objects.create(
+        ticket=other, filename="a.txt", size=1000, sha256="0" * 64, stored_at=NOW, file="a.txt"
+    )
+    Attachment.objects.create(  # the day before in Amsterdam
+        ticket=other,
+        filename="b.txt",
+        size=70,
+        sha256="0" * 64,
+        stored_at=NOW - timedelta(hours=12),
+        file="b.txt",
+    )
+    Attachment.objects.create(  # another customer's
+        ticket=create_ticket(contact, NOW),
+        filename="c.txt",
+        size=5,
+        sha256="0" * 64,
+        stored_at=NOW,
+        file="c.txt",
+    )
+    customer = ticket.customer
+    for on in (ticket, other, None):
+        with CaptureQueriesContext(connection) as queries:
+            use = quota_use(customer=customer, ticket=on, now=NOW)
+        assert len(queries) == 1
+        expected = (
+            ticket_stored_bytes(on.pk if on else None),
+            customer_day_stored_bytes(customer.pk, NOW),
+        )
+        assert (use.ticket_bytes, use.day_bytes) == expected
+    assert expected[1] == ticket_stored_bytes(ticket.pk) + 1000
+
+
+def test_a_messages_attachments_are_inserted_at_once(anna: Contact) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        inbound = _mail(6)
+    insert = f'INSERT INTO "{Attachment._meta.db_table}"'
+    inserts = [q for q in queries if q["sql"].startswith(insert)]
+    assert len(inserts) == 1
+    assert inbound.attachments.count() == 2
+    assert all(a.file.read() for a in inbound.attachments.all())

@@ -11,8 +11,8 @@ from contracts.models import Customer
 from intake.models import InboundMessage
 from intake.parsing import Parsed
 from notifications.services.upload_alerts import quota_reached_alert, upload_quota_alert
-from tickets.models import Ticket
-from tickets.services.attachments import attachment_store, safe_filename
+from tickets.models import Attachment, Ticket
+from tickets.services.attachments import attachment_file_write, safe_filename
 from tickets.services.uploads import quota_problem, quota_use
 
 
@@ -38,6 +38,7 @@ def _attachments_store(inbound: InboundMessage, parsed: Parsed, ticket: Ticket |
     # Asked once for the message (the customer's row lock holds the day's count still).
     use = quota_use(customer=customer, ticket=ticket, now=now) if customer else None
     not_kept = list(parsed.skipped_attachments)
+    kept: list[Attachment] = []
     for index, part in enumerate(parsed.attachments, start=1):
         content_type = sniffed_type(part.content, part.declared_type)
         name = safe_filename(part.filename, index, content_type)
@@ -49,16 +50,19 @@ def _attachments_store(inbound: InboundMessage, parsed: Parsed, ticket: Ticket |
                 upload_quota_alert(customer=customer, ticket=ticket, scope=problem.scope, now=now)
                 not_kept.append(f"{name} ({len(part.content)} bytes): {problem.message}")
                 continue
-        attachment_store(
-            content=part.content,
-            name=name,
-            content_type=content_type,
-            ticket=ticket,
-            now=now,
-            inbound_id=inbound.pk,
+        kept.append(
+            attachment_file_write(
+                content=part.content,
+                name=name,
+                content_type=content_type,
+                ticket=ticket,
+                now=now,
+                inbound_id=inbound.pk,
+            )
         )
         if use is not None:
             use.add(len(part.content))
+    Attachment.objects.bulk_create(kept)  # one INSERT for the message's files
     if customer is not None:
         quota_reached_alert(customer=customer, ticket=ticket, now=now, use=use)
     if not_kept:

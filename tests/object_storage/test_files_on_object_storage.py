@@ -8,6 +8,7 @@ import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import SuspiciousFileOperation
@@ -24,7 +25,7 @@ from tests.api.conftest import api_client, contact_token
 from tests.object_storage.conftest import ObjectStore, object_storage_options
 from tests.portal.conftest import Org, client_for, created_ticket, new_ticket_post
 from tickets.models import Attachment, Status, Ticket
-from tickets.services.attachments import attachment_store
+from tickets.services.attachments import attachment_file_write
 
 LOG = b"2026-12-06 10:00:01 ERROR koppeling met het EPD verbroken\n"
 
@@ -110,7 +111,7 @@ def test_a_second_file_of_the_same_name_and_content_is_a_second_object(
     row's file would take the other's bytes with it."""
     ticket = orgs[0].tickets["shared"]
     first, second = (
-        attachment_store(
+        _stored(
             content=LOG,
             name="epd.log",
             content_type="text/plain",
@@ -207,7 +208,7 @@ def test_a_file_larger_than_the_memory_spool_streams_back_whole(
     org_a, _org_b = orgs
     ticket = org_a.tickets["shared"]
     content = b"%PDF-1.4\n" + bytes(range(256)) * (READ_SPOOL_BYTES // 256 + 4096)
-    attachment = attachment_store(
+    attachment = _stored(
         content=content,
         name="dump.pdf",
         content_type="application/pdf",
@@ -220,3 +221,9 @@ def test_a_file_larger_than_the_memory_spool_streams_back_whole(
     assert response.status_code == 200
     assert response["Content-Length"] == str(len(content))
     assert b"".join(response.streaming_content) == content
+
+
+def _stored(**fields: Any) -> Attachment:
+    attachment = attachment_file_write(**fields)
+    attachment.save()
+    return attachment

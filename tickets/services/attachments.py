@@ -35,7 +35,7 @@ def safe_filename(name: str, index: int, content_type: str) -> str:
     return name
 
 
-def attachment_store(
+def attachment_file_write(
     *,
     content: bytes,
     name: str,
@@ -45,8 +45,10 @@ def attachment_store(
     message: TicketMessage | None = None,
     inbound_id: int | None = None,
 ) -> Attachment:
-    """Write one checked file (named by `safe_filename`) and its row; `inbound_id` for a file
-    that came with an email, `message` for one uploaded with a ticket message."""
+    """Write one checked file (named by `safe_filename`) and make its row, not yet inserted: a
+    caller storing several inserts their rows at once (`Attachment.objects.bulk_create`);
+    `inbound_id` for a file that came with an email, `message` for one uploaded with a ticket
+    message."""
     attachment = Attachment(
         inbound_id=inbound_id,
         ticket=ticket,
@@ -58,5 +60,4 @@ def attachment_store(
         stored_at=now,
     )
     attachment.file.save(name, ContentFile(content), save=False)
-    attachment.save()
     return attachment

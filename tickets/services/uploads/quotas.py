@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -68,11 +69,30 @@ class QuotaUse:
         self.day_bytes += size
 
 
+def _bytes(attachments: QuerySet[Attachment], group: str) -> Coalesce:
+    """The attachments' stored bytes as a subquery (0 when there are none)."""
+    total = attachments.order_by().values(group).annotate(total=Sum("size")).values("total")
+    return Coalesce(Subquery(total), 0)
+
+
 def quota_use(*, customer: Customer, ticket: Ticket | None, now: datetime) -> QuotaUse:
-    return QuotaUse(
-        ticket_stored_bytes(ticket.pk if ticket else None),
-        customer_day_stored_bytes(customer.pk, now),
+    """What the ticket and the organisation's day hold, both sums in one query (the same
+    counts as ticket_stored_bytes and customer_day_stored_bytes)."""
+    start, end, _day = local_day(now)
+    day = Attachment.objects.filter(
+        ticket__customer_id=customer.pk, stored_at__gte=start, stored_at__lt=end
     )
+    on_ticket = (
+        _bytes(Attachment.objects.filter(ticket_id=ticket.pk), "ticket_id")
+        if ticket is not None
+        else Value(0)
+    )
+    row = (
+        Customer.objects.filter(pk=customer.pk)
+        .values_list(on_ticket, _bytes(day, "ticket__customer_id"))
+        .get()
+    )
+    return QuotaUse(int(row[0]), int(row[1]))
 
 
 def quota_problem(

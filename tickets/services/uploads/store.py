@@ -14,7 +14,7 @@ from django.db import transaction
 
 from contracts.models import Customer
 from tickets.models import Attachment, Ticket, TicketMessage
-from tickets.services.attachments import attachment_store, safe_filename
+from tickets.services.attachments import attachment_file_write, safe_filename
 from tickets.services.uploads.filetypes import UploadCheck, UploadRefused, _read, upload_check
 from tickets.services.uploads.quotas import quota_problem
 
@@ -45,7 +45,7 @@ def uploads_store(
     for index, (check, content) in enumerate(checked, start=1):
         name = safe_filename(check.name, index, check.content_type)
         stored.append(
-            attachment_store(
+            attachment_file_write(
                 content=content,
                 name=name,
                 content_type=check.content_type,
@@ -54,4 +54,4 @@ def uploads_store(
                 now=now,
             )
         )
-    return stored
+    return Attachment.objects.bulk_create(stored)  # one INSERT for the batch
