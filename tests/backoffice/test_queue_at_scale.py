@@ -190,7 +190,7 @@ def test_the_action_bar_is_the_html_django_makes_in_each_language(language: str)
             ours, theirs = QueueActionForm(auto_id=None), django_form()
             ours.fields["action"].choices = theirs.fields["action"].choices = choices
             assert _bar(ours) == _bar(theirs)
-            assert _bar(ours) == _bar(ours)  # the kept HTML, as made
+            assert _bar(ours) == _bar(theirs)  # again: now from the kept HTML
             assert f'value="{choices[-1][0]}"' in _bar(ours)[0]
 
 

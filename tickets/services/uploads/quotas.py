@@ -35,19 +35,25 @@ def local_day(now: datetime) -> tuple[datetime, datetime, str]:
     return start, end, today.isoformat()
 
 
+def _on_ticket(ticket_id: int) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(ticket_id=ticket_id)
+
+
+def _on_customer_day(customer_id: int, now: datetime) -> QuerySet[Attachment]:
+    start, end, _day = local_day(now)
+    return Attachment.objects.filter(
+        ticket__customer_id=customer_id, stored_at__gte=start, stored_at__lt=end
+    )
+
+
 def ticket_stored_bytes(ticket_id: int | None) -> int:
     if ticket_id is None:
         return 0
-    total = Attachment.objects.filter(ticket_id=ticket_id).aggregate(s=Sum("size"))["s"]
-    return int(total or 0)
+    return int(_on_ticket(ticket_id).aggregate(s=Sum("size"))["s"] or 0)
 
 
 def customer_day_stored_bytes(customer_id: int, now: datetime) -> int:
-    start, end, _day = local_day(now)
-    total = Attachment.objects.filter(
-        ticket__customer_id=customer_id, stored_at__gte=start, stored_at__lt=end
-    ).aggregate(s=Sum("size"))["s"]
-    return int(total or 0)
+    return int(_on_customer_day(customer_id, now).aggregate(s=Sum("size"))["s"] or 0)
 
 
 @dataclass(frozen=True)
@@ -78,20 +84,9 @@ def _bytes(attachments: QuerySet[Attachment], group: str) -> Coalesce:
 def quota_use(*, customer: Customer, ticket: Ticket | None, now: datetime) -> QuotaUse:
     """What the ticket and the organisation's day hold, both sums in one query (the same
     counts as ticket_stored_bytes and customer_day_stored_bytes)."""
-    start, end, _day = local_day(now)
-    day = Attachment.objects.filter(
-        ticket__customer_id=customer.pk, stored_at__gte=start, stored_at__lt=end
-    )
-    on_ticket = (
-        _bytes(Attachment.objects.filter(ticket_id=ticket.pk), "ticket_id")
-        if ticket is not None
-        else Value(0)
-    )
-    row = (
-        Customer.objects.filter(pk=customer.pk)
-        .values_list(on_ticket, _bytes(day, "ticket__customer_id"))
-        .get()
-    )
+    on_ticket = _bytes(_on_ticket(ticket.pk), "ticket_id") if ticket is not None else Value(0)
+    day = _bytes(_on_customer_day(customer.pk, now), "ticket__customer_id")
+    row = Customer.objects.filter(pk=customer.pk).values_list(on_ticket, day).get()
     return QuotaUse(int(row[0]), int(row[1]))
 
 
