@@ -115,20 +115,37 @@ def _note(inbound: InboundMessage, text: str) -> None:
     inbound.save(update_fields=["reason"])
 
 
-def _within_cap(
-    inbound: InboundMessage, email: str, now: datetime, recent: int | None = None
-) -> bool:
+CAP_NOTE = "no receipt: hourly limit for this sender reached"
+
+
+def answer_refusal(email: str, now: datetime, recent: int | None = None) -> str:
+    """Why `email` gets no automatic answer now, as noted on the message ("" when it does): a
+    machine's or the desk's own address, or the sender had its hourly share (CAP_NOTE: the
+    caller raises `answer_cap_alert`). `recent`: the sender's automatic answers of the last
+    hour when the caller already counted them."""
+    refused = no_answer_reason(email)
+    if refused:
+        return f"no receipt: {refused}"
     if recent is None:
         recent = receipts_recent(email, now)
-    if recent < settings.INTAKE_RECEIPTS_PER_HOUR:
-        return True
-    _note(inbound, "no receipt: hourly limit for this sender reached")
+    return "" if recent < settings.INTAKE_RECEIPTS_PER_HOUR else CAP_NOTE
+
+
+def answer_cap_alert(inbound: InboundMessage, email: str, now: datetime) -> None:
+    """Loop protection: the sender that reached the hourly limit raises one alert an hour."""
     coordinators_alert(
         occasion=f"receipt-cap:{sender_key(email)}:{hour_window(now)}",
         inbound=inbound,
         kind="receipt_cap",
         now=now,
     )
+
+
+def _within_cap(inbound: InboundMessage, email: str, now: datetime) -> bool:
+    if answer_refusal(email, now) != CAP_NOTE:
+        return True
+    _note(inbound, CAP_NOTE)
+    answer_cap_alert(inbound, email, now)
     return False
 
 
@@ -141,13 +158,13 @@ def receipt_send(
     recent: int | None = None,
 ) -> bool:
     """Write the receipt unless the address is a machine's, or this sender already had its
-    hourly share (loop protection: then one alert to the coordinators). `recent`: the
-    sender's automatic answers of the last hour when the caller already counted them."""
-    refused = no_answer_reason(contact.email)
+    hourly share (then one alert to the coordinators). A new ticket from email writes its
+    receipt with the ticket's own mails instead (`TicketCreateInput.receipt_key`)."""
+    refused = answer_refusal(contact.email, now, recent)
     if refused:
-        _note(inbound, f"no receipt: {refused}")
-        return False
-    if not _within_cap(inbound, contact.email, now, recent):
+        _note(inbound, refused)
+        if refused == CAP_NOTE:
+            answer_cap_alert(inbound, contact.email, now)
         return False
     recipient = Recipient("customer", contact.name, contact.email, contact.language)
     email = receipt_email(ticket, recipient)  # the one receipt of every channel (issue #11 §2)

@@ -32,6 +32,9 @@ from intake.services.attachments import attachments_store
 from intake.services.bounces import bounces_record, delivery_report
 from intake.services.emergency import email_emergency
 from intake.services.receipt import (
+    CAP_NOTE,
+    answer_cap_alert,
+    answer_refusal,
     provider_domains,
     receipt_send,
     sender_contacts_with_receipts,
@@ -297,22 +300,29 @@ def _subject(parsed: Parsed) -> str:
 
 
 def _new_ticket(inbound: InboundMessage, parsed: Parsed, now: datetime, contact: Contact) -> None:
+    # The receipt is decided before the ticket exists and written with the ticket's own mails
+    # (their one INSERT rides on the webhook event's statement): no round trip of its own.
+    refused = ""
+    if not parsed.suppress_receipt:
+        refused = answer_refusal(contact.email, now, getattr(contact, "receipts_last_hour", None))
     data = TicketCreateInput(
         contact=contact,
         request_type="incident",  # the first line classifies (D13, A-34)
         channel=Channel.EMAIL,
         subject=_subject(parsed),
         description=parsed.text.strip() or "(empty message)",
-        send_receipt=False,  # receipt_send below: threaded to the message, or suppressed
+        send_receipt=not parsed.suppress_receipt and not refused,
+        receipt_key=f"receipt:{inbound.pk}",  # one per message; its Message-ID threads answers
         emergency=email_emergency(subject=parsed.subject, contact=contact, now=now),
     )
     try:
         # An emergency goes the portal's way: while the office is closed it pages on call.
         create = ticket_create_reaching_on_call if data.emergency else ticket_create
         ticket = create(data=data, now=now)
-    except DomainError as refused:  # the mail mapping: the refusal is the triage reason
-        _triage(inbound, parsed, now, str(refused))
+    except DomainError as refused_ticket:  # the mail mapping: the refusal is the triage reason
+        _triage(inbound, parsed, now, str(refused_ticket))
         return
-    _finish(inbound, parsed, Outcome.TICKET, now, "", ticket)
+    _finish(inbound, parsed, Outcome.TICKET, now, refused, ticket)  # a refusal noted with it
+    if refused == CAP_NOTE:
+        answer_cap_alert(inbound, contact.email, now)
     attachments_store(inbound, parsed, ticket=ticket)
-    _receipt(inbound, parsed, ticket, contact, now)

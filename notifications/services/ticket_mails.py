@@ -93,7 +93,8 @@ def ticket_created_mails(change: TicketChange) -> None:
     emails: list[tuple[str, Email]] = []
     recipient = contact_recipient(ticket.contact) if change.data.get("receipt") else None
     if recipient is not None:
-        emails.append((f"receipt:ticket:{ticket.pk}", receipt_email(ticket, recipient)))
+        key = change.data.get("receipt_key") or f"receipt:ticket:{ticket.pk}"
+        emails.append((key, receipt_email(ticket, recipient)))
     emails += _staff_emails(
         change,
         event="created",

@@ -71,9 +71,13 @@ class TicketCreateInput:
     # Microsoft's extended services (contracts.selectors_events.ServiceArea): what the ticket is
     # about picks Rapid Response / AEM / Retail targets when the contract has the service.
     service_area: str = ""
-    # Issue #11 §2: the contact gets a receipt (number, due times). Email intake sends its own,
-    # threaded to the incoming message, and passes False.
+    # Issue #11 §2: the contact gets a receipt (number, due times), written with the ticket's
+    # other new mails (one INSERT, carried by its webhook event's statement).
     send_receipt: bool = True
+    # The receipt's outbox key, when the channel names it: email intake's is the incoming
+    # message's (`receipt:<inbound>`: one per message, its Message-ID threads the answers).
+    # Empty: `receipt:ticket:<ticket>`.
+    receipt_key: str = ""
     # D15, issue #11 §5: None takes the contract's default.
     shared_with_organisation: bool | None = None
     # Issue #11 §3: a coordinator's reason to accept someone who is not a named contact.
@@ -296,7 +300,7 @@ def ticket_create(*, data: TicketCreateInput, now: datetime) -> Ticket:
                 now=now,
                 actor_user=data.created_by,
                 actor_contact=data.contact,
-                data={"receipt": data.send_receipt},
+                data={"receipt": data.send_receipt, "receipt_key": data.receipt_key},
             )
         )
     return ticket
