@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from django.db.models import F, Model
+from django.db.models import F, Model, Q
 
-from contracts.models import Contract, EscalationContact, EscalationPolicy
+from contracts.models import Contract, EscalationContact, EscalationPolicy, Package
 
 M = TypeVar("M", bound=Model)
 
@@ -33,24 +33,28 @@ def _catalogue_choice(rows: list[M], contract: Contract) -> list[M]:
 
 def escalation_policies_for(contracts: Iterable[Contract]) -> dict[int, EscalationPolicy]:
     """Each contract's own policy, else the catalogue's for its package (the first by id),
-    else D10's defaults; two queries at most."""
+    else D10's defaults; one query: the own rows and the catalogue rows of the packages'
+    releases together (a new ticket reads its contract's once a minute, the sweep a page's)."""
     by_pk = {contract.pk: contract for contract in contracts}
-    own: dict[int, EscalationPolicy] = {}
-    for policy in EscalationPolicy.objects.filter(contract_id__in=by_pk):
-        own[policy.contract_id or 0] = policy
-    rest = [contract for pk, contract in by_pk.items() if pk not in own]
-    rows: list[EscalationPolicy] = []
-    if rest:
-        releases = {contract.package.release_id for contract in rest}
-        rows = list(
-            EscalationPolicy.objects.filter(release_id__in=releases)
-            .annotate(linked=F("packages"))
-            .order_by("pk")
+    if not by_pk:
+        return {}
+    releases = Package.objects.filter(pk__in={c.package_id for c in by_pk.values()})
+    rows = list(
+        EscalationPolicy.objects.filter(
+            Q(contract_id__in=by_pk) | Q(release_id__in=releases.values("release_id"))
         )
-    found = dict(own)
-    for contract in rest:
-        catalogue = _catalogue_choice(rows, contract)
-        found[contract.pk] = catalogue[0] if catalogue else EscalationPolicy()
+        .annotate(linked=F("packages"))
+        .order_by("pk")
+    )
+    found: dict[int, EscalationPolicy] = {}
+    for policy in rows:
+        if policy.contract_id is not None:
+            found.setdefault(policy.contract_id, policy)
+    catalogue = [row for row in rows if row.contract_id is None]
+    for pk, contract in by_pk.items():
+        if pk not in found:
+            chosen = _catalogue_choice(catalogue, contract)
+            found[pk] = chosen[0] if chosen else EscalationPolicy()
     return found
 
 
