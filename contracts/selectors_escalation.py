@@ -9,9 +9,9 @@ queries for one contract as for a hundred (`escalation_policy_for` and
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from django.db.models import F, Model, Q
+from django.db.models import F, Model, Q, QuerySet
 
 from contracts.models import Contract, EscalationContact, EscalationPolicy, Package
 
@@ -31,6 +31,16 @@ def _catalogue_choice(rows: list[M], contract: Contract) -> list[M]:
     return list(chosen.values())
 
 
+def _own_and_catalogue(model: type[M], contracts: dict[int, Contract]) -> QuerySet[M]:
+    """The contracts' own rows of `model` and the catalogue rows of their packages' releases,
+    each catalogue row with `linked` (see `_catalogue_choice`)."""
+    releases = Package.objects.filter(pk__in={c.package_id for c in contracts.values()})
+    rows = model._default_manager.filter(
+        Q(contract_id__in=contracts) | Q(release_id__in=releases.values("release_id"))
+    )
+    return cast("QuerySet[M]", rows.annotate(linked=F("packages")))
+
+
 def escalation_policies_for(contracts: Iterable[Contract]) -> dict[int, EscalationPolicy]:
     """Each contract's own policy, else the catalogue's for its package (the first by id),
     else D10's defaults; one query: the own rows and the catalogue rows of the packages'
@@ -38,14 +48,7 @@ def escalation_policies_for(contracts: Iterable[Contract]) -> dict[int, Escalati
     by_pk = {contract.pk: contract for contract in contracts}
     if not by_pk:
         return {}
-    releases = Package.objects.filter(pk__in={c.package_id for c in by_pk.values()})
-    rows = list(
-        EscalationPolicy.objects.filter(
-            Q(contract_id__in=by_pk) | Q(release_id__in=releases.values("release_id"))
-        )
-        .annotate(linked=F("packages"))
-        .order_by("pk")
-    )
+    rows = list(_own_and_catalogue(EscalationPolicy, by_pk).order_by("pk"))
     found: dict[int, EscalationPolicy] = {}
     for policy in rows:
         if policy.contract_id is not None:
@@ -62,26 +65,26 @@ def escalation_contacts_of(
     contracts: Iterable[Contract], levels: Iterable[int]
 ) -> dict[tuple[int, int], list[EscalationContact]]:
     """(contract, level) -> its contract-specific contacts if any, else the catalogue's for
-    its package; two queries at most."""
+    its package; one query: the own rows and the catalogue rows of the packages' releases
+    together (the sweep reads a page's, a ticket paged on call its contract's)."""
     by_pk = {contract.pk: contract for contract in contracts}
     wanted = sorted(set(levels))
-    order = ("level", "role", "pk")
-    own: dict[tuple[int, int], list[EscalationContact]] = {}
-    for row in EscalationContact.objects.filter(contract_id__in=by_pk, level__in=wanted).order_by(
-        *order
-    ):
-        own.setdefault((row.contract_id or 0, row.level), []).append(row)
-    missing = [(c, level) for c in by_pk.values() for level in wanted if (c.pk, level) not in own]
-    rows: list[EscalationContact] = []
-    if missing:
-        releases = {contract.package.release_id for contract, _ in missing}
-        rows = list(
-            EscalationContact.objects.filter(release_id__in=releases, level__in=wanted)
-            .annotate(linked=F("packages"))
-            .order_by(*order)
-        )
-    found = dict(own)
-    for contract, level in missing:
-        of_level = [row for row in rows if row.level == level]
-        found[(contract.pk, level)] = _catalogue_choice(of_level, contract)
+    if not by_pk or not wanted:
+        return {}
+    rows = list(
+        _own_and_catalogue(EscalationContact, by_pk)
+        .filter(level__in=wanted)
+        .order_by("level", "role", "pk")
+    )
+    own: dict[tuple[int, int], dict[int, EscalationContact]] = {}
+    for row in rows:
+        if row.contract_id is not None:
+            own.setdefault((row.contract_id, row.level), {}).setdefault(row.pk, row)
+    found = {key: list(chosen.values()) for key, chosen in own.items()}
+    catalogue = [row for row in rows if row.contract_id is None]
+    for contract in by_pk.values():
+        for level in wanted:
+            if (contract.pk, level) not in found:
+                of_level = [row for row in catalogue if row.level == level]
+                found[(contract.pk, level)] = _catalogue_choice(of_level, contract)
     return found

@@ -18,7 +18,9 @@ def _ticket_changed(sender: Any, *, change: Any, **kwargs: Any) -> None:
     from tickets.signals import ChangeKind
 
     if change.kind in (ChangeKind.CREATED, ChangeKind.PRIORITY_CHANGED):
-        oncall_page_if_needed(ticket=change.ticket, now=change.now)
+        oncall_page_if_needed(
+            ticket=change.ticket, now=change.now, created=change.kind == ChangeKind.CREATED
+        )
 
 
 class EscalationConfig(AppConfig):

@@ -17,6 +17,7 @@ again a few times).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -78,7 +79,21 @@ def oncall_page_open(*, ticket: Ticket, now: datetime, reason: str) -> OnCallPag
         return OnCallPage.objects.get(ticket=ticket, reason=reason)
     page.ticket = ticket
     _advance(page, now)
-    page.refresh_from_db()
+    return page
+
+
+def _page_new_ticket(ticket: Ticket, now: datetime, reason: str) -> OnCallPage:
+    """The page of a ticket registered in this very transaction: nobody else can see the
+    ticket before it commits, so it has no earlier page and no concurrent opener; the page is
+    written at its first step in one INSERT (no look for an earlier page, no savepoints, no
+    compare-and-set). The sweep moves it on like any other page."""
+    target, gap = _next_target(ticket, now, earlier=[])
+    page = OnCallPage(ticket=ticket, reason=reason, opened_at=now, step=1, rota_gap=gap)
+    if target is not None and target.role == StepRole.ON_CALL:
+        page.next_step_at = now + _acknowledge_wait(ticket)
+    page.save(force_insert=True)
+    if target is not None:
+        _step_notify(_step_write(page, 1, target, now), now)
     return page
 
 
@@ -92,10 +107,15 @@ def ticket_needs_oncall(ticket: Ticket, now: datetime) -> bool:
     return row is not None and not row.always_open and not is_open(now, calendar_for(row))
 
 
-def oncall_page_if_needed(*, ticket: Ticket, now: datetime) -> OnCallPage | None:
-    """The desk's own trigger, on creation and on a priority change."""
+def oncall_page_if_needed(
+    *, ticket: Ticket, now: datetime, created: bool = False
+) -> OnCallPage | None:
+    """The desk's own trigger, on creation (`created`: in the transaction that registers the
+    ticket) and on a priority change."""
     if ticket.status not in OPEN_STATUSES or not ticket_needs_oncall(ticket, now):
         return None
+    if created:
+        return _page_new_ticket(ticket, now, REASON_OUT_OF_HOURS)
     return oncall_page_open(ticket=ticket, now=now, reason=REASON_OUT_OF_HOURS)
 
 
@@ -107,43 +127,53 @@ def _advance(page: OnCallPage, now: datetime) -> OnCallPageStep | None:
     ).update(step=number, next_step_at=None)
     if not moved:
         return None  # acknowledged, or moved on by someone else
-    page.step = number
-    target, gap = _next_target(page, now)
+    page.step, page.next_step_at = number, None
+    earlier = list(page.steps.values_list("user_id", "role"))
+    target, gap = _next_target(page.ticket, now, earlier)
     if gap:
         OnCallPage.objects.filter(pk=page.pk).update(rota_gap=True)
+        page.rota_gap = True
     if target is None:
         return None  # nobody is left to page
     try:
         with transaction.atomic():
-            step = OnCallPageStep.objects.create(
-                page=page,
-                number=number,
-                role=target.role,
-                user=target.user,
-                name=target.name,
-                email=target.email,
-                phone=target.phone,
-                language=target.language,
-                paged_at=now,
-            )
+            step = _step_write(page, number, target, now)
     except IntegrityError:
         return None  # this step was paged before
     if target.role == StepRole.ON_CALL:  # someone is always next: a colleague or the contact
-        wait = timedelta(
-            seconds=escalation_policy_for(page.ticket.contract).oncall_acknowledge_seconds
-        )
-        OnCallPage.objects.filter(pk=page.pk, step=number).update(next_step_at=now + wait)
+        page.next_step_at = now + _acknowledge_wait(page.ticket)
+        OnCallPage.objects.filter(pk=page.pk, step=number).update(next_step_at=page.next_step_at)
     _step_notify(step, now)
     return step
 
 
-def _next_target(page: OnCallPage, now: datetime) -> tuple[_Target | None, bool]:
-    """Who the next step pages, and whether the rota had nobody (left) on call."""
-    ticket = page.ticket
+def _acknowledge_wait(ticket: Ticket) -> timedelta:
+    """How long a person on call has to acknowledge before the next one is paged."""
+    return timedelta(seconds=escalation_policy_for(ticket.contract).oncall_acknowledge_seconds)
+
+
+def _step_write(page: OnCallPage, number: int, target: _Target, now: datetime) -> OnCallPageStep:
+    return OnCallPageStep.objects.create(
+        page=page,
+        number=number,
+        role=target.role,
+        user=target.user,
+        name=target.name,
+        email=target.email,
+        phone=target.phone,
+        language=target.language,
+        paged_at=now,
+    )
+
+
+def _next_target(
+    ticket: Ticket, now: datetime, earlier: Sequence[tuple[int | None, str]]
+) -> tuple[_Target | None, bool]:
+    """Who the next step pages after the `earlier` steps (user, role), and whether the rota
+    had nobody (left) on call."""
     chain = oncall_chain(
         provider_id=ticket.provider_id, package_code=ticket.contract.package.code, at=now
     )
-    earlier = list(page.steps.values_list("user_id", "role"))
     paged = {user_id for user_id, _ in earlier}
     for shift in chain:
         if shift.user_id not in paged:

@@ -1,0 +1,79 @@
+"""Issue #16: a ticket that pages on call as it is registered writes its page at the first
+step in one INSERT (it cannot have been paged before: nobody sees it until it commits), and
+the page behaves as one opened by `oncall_page_open`: the sweep moves it on, a second reason
+pages nobody twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from contracts.models import OnCallShift
+from escalation.models import OnCallPage
+from escalation.services.oncall import oncall_page_open, oncall_sweep
+from tests.escalation.oncall_world import MONDAY_10AM, SATURDAY_3AM, oncall_mails, page_of, steps
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(rota, now):
+    rota.ticket(now)  # warm the per-process caches (calendar revision, engineers)
+    with CaptureQueriesContext(connection) as ctx:
+        ticket = rota.ticket(now)
+    return ticket, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_the_first_step_is_written_with_the_page(rota, pager):
+    ticket, _ = _queries(rota, SATURDAY_3AM)
+
+    page = page_of(ticket)
+    assert (page.step, page.rota_gap) == (1, False)
+    assert page.next_step_at == SATURDAY_3AM + timedelta(minutes=15)
+    assert steps(ticket) == [(1, "on_call", "Anna Jansen")]
+    assert oncall_mails(ticket) == [rota.anna.email]
+
+    oncall_sweep(now=SATURDAY_3AM + timedelta(minutes=14))
+    assert len(steps(ticket)) == 1
+    oncall_sweep(now=SATURDAY_3AM + timedelta(minutes=15))
+    oncall_sweep(now=SATURDAY_3AM + timedelta(minutes=15))
+    assert steps(ticket)[-1] == (2, "on_call", "Bram Visser")
+    assert len(steps(ticket)) == 2
+
+
+def test_a_second_reason_while_the_first_waits_pages_nobody_again(rota, pager):
+    ticket, _ = _queries(rota, SATURDAY_3AM)
+
+    again = oncall_page_open(ticket=ticket, now=SATURDAY_3AM, reason="phone-line")
+
+    assert again == page_of(ticket)
+    assert OnCallPage.objects.filter(ticket=ticket).count() == 1
+    assert len(steps(ticket)) == 1
+
+
+def test_paging_adds_the_rota_and_the_rows_it_writes_and_no_look_back(rota, pager):
+    """Paging costs: the rota, the acknowledgement wait, and the page, step, mail and event
+    INSERTs; no look for an earlier page, no savepoint, no read back."""
+    _, office = _queries(rota, MONDAY_10AM)
+    _, night = _queries(rota, SATURDAY_3AM)
+
+    paging = len(night) - len(office)
+    assert paging <= 6, night
+    assert not [sql for sql in night if "SAVEPOINT" in sql.upper()]
+    page_reads = [sql for sql in night if sql.startswith("SELECT") and "oncallpage" in sql]
+    assert page_reads == []
+
+
+def test_a_rota_gap_without_a_contact_costs_three_queries(rota, pager):
+    """Nobody on call and no level-1 contact: the rota, the contacts, the page INSERT."""
+    rota.contract.escalation_contacts.all().delete()
+    _, office = _queries(rota, MONDAY_10AM)
+    OnCallShift.objects.all().delete()
+    ticket, night = _queries(rota, SATURDAY_3AM)
+
+    assert len(night) - len(office) <= 3, night
+    page = page_of(ticket)
+    assert (page.step, page.rota_gap, page.next_step_at) == (1, True, None)
+    assert steps(ticket) == []
