@@ -86,7 +86,7 @@ drill-short: setup drill-deps
 	$(BIN)/python -m ops.drill --short
 
 test: setup system-deps browser-deps drill-deps
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist loadgroup
 	$(BIN)/python -m ops.drill --short
 
 lint: setup

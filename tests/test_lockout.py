@@ -31,7 +31,6 @@ OFFICE = "192.0.2.10"
 
 @pytest.fixture(autouse=True)
 def _fast_and_clean(settings: Any) -> Iterator[None]:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_FAILURE_LIMIT = 5
     settings.AXES_ADDRESS_FAILURE_LIMIT = 12
     settings.TRUSTED_PROXY_COUNT = 0

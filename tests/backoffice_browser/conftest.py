@@ -86,7 +86,6 @@ def backoffice(
     catalogue_reload()
     roles_restore()
     settings.MEDIA_ROOT = tmp_path / "media"  # uploads stay out of the repository's var/
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Committed outbox rows are what the tests check; nothing is published to a broker.
     monkeypatch.setattr("notifications.services.outbox.outbox_dispatch", lambda outbox_id: None)
     site = Backoffice(url=live_server.url, browser=browser, desk=desk_build())

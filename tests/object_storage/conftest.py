@@ -90,8 +90,7 @@ def s3(object_server: ObjectStore, settings: Any, tmp_path: Any) -> Iterator[Obj
 
 @pytest.fixture(autouse=True)
 def _isolated(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A fast hasher, no API rate limit, no broker for outbox rows."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """No API rate limit, no broker for outbox rows."""
     settings.API_RATE_LIMIT = ""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     monkeypatch.setattr("notifications.services.outbox.outbox_dispatch", lambda outbox_id: None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import sys
 import types
-from typing import Any
 
 import pytest
 
@@ -23,11 +22,6 @@ def pager(monkeypatch: pytest.MonkeyPatch) -> PagerRecorder:
         monkeypatch.setitem(sys.modules, "escalation.services.oncall", module)
     monkeypatch.setattr(module, "oncall_page_open", recorder.oncall_page_open, raising=False)
     return recorder
-
-
-@pytest.fixture
-def fast_hashes(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

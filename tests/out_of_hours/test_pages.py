@@ -28,7 +28,7 @@ from tests.out_of_hours.support import (
 )
 from tickets.models import Ticket
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashes")]
+pytestmark = pytest.mark.django_db
 PORTAL = "/portal/phone-codes/"
 NEW_TICKET = "/admin/backoffice/tickets/new/"
 CODE = re.compile(r'id="phone-code-value">(\d{4} \d{4})<')

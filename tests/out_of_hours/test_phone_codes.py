@@ -24,7 +24,7 @@ from contracts.services.phone_codes import (
 )
 from tests.out_of_hours.support import ISSUED, cbg_customer, code_revealed
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashes", "english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 LATER = ISSUED + timedelta(days=1)
 
 

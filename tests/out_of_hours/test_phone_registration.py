@@ -22,7 +22,7 @@ from tickets.models import Channel, Ticket
 from tickets.services.create import BUSINESS_CRITICAL_CHECKS, TicketCreateInput
 from tickets.services.out_of_hours import OutOfHoursRefused
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashes")]
+pytestmark = pytest.mark.django_db
 CRITICAL = dict.fromkeys(BUSINESS_CRITICAL_CHECKS, True)
 
 

@@ -45,7 +45,6 @@ def _report(contract: Contract, contact: Contact, at: datetime, emergency: bool)
         return created_ticket(new_ticket_post(client_for(contact), contract, **fields)).pk
 
 
-@pytest.mark.usefixtures("fast_hashes")
 def test_an_emergency_on_saturday_0300_pages_on_call_once(pager: PagerRecorder) -> None:
     contract, contact = _wnz()
     ticket = _report(contract, contact, SATURDAY_0300, emergency=True)
@@ -54,7 +53,6 @@ def test_an_emergency_on_saturday_0300_pages_on_call_once(pager: PagerRecorder) 
     ]
 
 
-@pytest.mark.usefixtures("fast_hashes")
 def test_no_page_for_an_emergency_in_office_hours_or_a_normal_ticket_at_night(
     pager: PagerRecorder,
 ) -> None:
@@ -65,7 +63,7 @@ def test_no_page_for_an_emergency_in_office_hours_or_a_normal_ticket_at_night(
 
 
 @pytest.fixture
-def wnz_ticket(pager: PagerRecorder, fast_hashes: None) -> tuple[Contract, Contact, int]:
+def wnz_ticket(pager: PagerRecorder) -> tuple[Contract, Contact, int]:
     contract, contact = _wnz()
     return contract, contact, _report(contract, contact, TUESDAY_NOON, emergency=False)
 

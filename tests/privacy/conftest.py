@@ -74,7 +74,6 @@ class PersonWorld:
 
 @pytest.fixture(autouse=True)
 def _isolated(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.API_RATE_LIMIT = ""
     monkeypatch.setattr("notifications.services.outbox.outbox_dispatch", lambda outbox_id: None)

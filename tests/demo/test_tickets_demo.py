@@ -2,23 +2,18 @@
 handled and mails sent as they went, nothing stale left for the first sweep, and a login table
 that tells the truth.
 
-The demo is loaded once for this module (about half a minute) inside a transaction that is
-rolled back at its end; each test runs in a savepoint of it.
+The demo is loaded once for the package (tests/demo/conftest.py).
 """
 
 from datetime import datetime, timedelta
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Max, Min
 from django.db.models.functions import TruncMonth
-from django.test import override_settings
 
 from backoffice.dashboard import dashboard_figures, month_add
 from contracts.models import (
@@ -34,6 +29,7 @@ from contracts.models import (
 from escalation.models import Escalation, Level
 from escalation.services.sweep import escalation_sweep
 from notifications.models import OutboxEmail, OutboxState
+from tests.demo.seeding import DEMO_NOW, seed
 from tickets.demo.data import AMSTERDAM, DEMO_PASSWORD, GROUPS
 from tickets.demo.people import logins_table
 from tickets.models import (
@@ -45,30 +41,10 @@ from tickets.models import (
     TicketMessage,
 )
 
-DEMO_NOW = "2026-11-21T12:00:00+01:00"
 NOW = datetime.fromisoformat(DEMO_NOW)
 README = Path(settings.BASE_DIR) / "README.md"
 
 pytestmark = pytest.mark.django_db
-
-
-def seed(*extra: str) -> str:
-    out = StringIO()
-    call_command("seed_demo", "--now", DEMO_NOW, *extra, stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo_output(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module and rolled back after it."""
-    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=hashers),
-        transaction.atomic(),
-    ):
-        yield seed()
-        transaction.set_rollback(True)
 
 
 def row_counts() -> dict[str, int]:

@@ -2,18 +2,13 @@
 tickets through the time service, fees, CBG's closed month, a fair-use flag with its mail,
 Microsoft credits and EDE hours used, a late cancellation billed and a CBG notice.
 
-The demo is loaded once for this module (as in tests/tickets/test_demo.py) inside a transaction
-that is rolled back at its end; each test runs in a savepoint of it.
+The demo is loaded once for the package (tests/demo/conftest.py).
 """
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from contracts.models import (
     Contract,
@@ -26,35 +21,16 @@ from contracts.selectors import entitlement_balances
 from contracts.selectors_terms import contract_next_deadline
 from contracts.terms import DeadlineKind
 from notifications.models import OutboxEmail, OutboxState
+from tests.demo.seeding import DEMO_NOW, seed
 from tickets.models import TimeEntry
 from usage.demo import usage_demo_seed
 from usage.models import BillingLine, BillingMonth, ContractBilling, FairUseFlag
 from usage.selectors_pages import month_csv_rows, month_lines
 
-DEMO_NOW = "2026-11-21T12:00:00+01:00"
 NOW = datetime.fromisoformat(DEMO_NOW)
 PREVIOUS, CURRENT = date(2026, 10, 1), date(2026, 11, 1)
 
 pytestmark = pytest.mark.django_db
-
-
-def seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", "--now", DEMO_NOW, stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo_output(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module and rolled back after it."""
-    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=hashers),
-        transaction.atomic(),
-    ):
-        yield seed()
-        transaction.set_rollback(True)
 
 
 def contract_of(customer_code: str) -> Contract:

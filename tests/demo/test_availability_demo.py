@@ -2,40 +2,22 @@
 onITnow and CBG contracts, last month's outages (left out, planned in the window, a broken
 office-hours promise, some users only) and next week's maintenance announced by mail.
 
-The demo is loaded once for this module inside a transaction rolled back at its end."""
+The demo is loaded once for the package (tests/demo/conftest.py)."""
 
 from datetime import date, datetime
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from availability.demo import availability_demo_seed
 from availability.models import MaintenanceAnnouncement, MonitoredService, PlannedMaintenance
 from availability.selectors import availability_breaches, contract_availability
 from availability.selectors_pages import maintenance_announced_for_contract
+from tests.demo.seeding import DEMO_NOW
 
-DEMO_NOW = "2026-11-21T12:00:00+01:00"
 NOW = datetime.fromisoformat(DEMO_NOW)
 OCTOBER, NOVEMBER = date(2026, 10, 1), date(2026, 11, 1)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo_output(django_db_setup, django_db_blocker):
-    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=hashers),
-        transaction.atomic(),
-    ):
-        out = StringIO()
-        call_command("seed_demo", "--now", DEMO_NOW, stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 def service(code: str) -> MonitoredService:
