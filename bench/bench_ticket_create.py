@@ -5,7 +5,8 @@ rates of django-helpdesk's form and API paths measured in the same run).
 Run from the repository root: ``python bench/bench_ticket_create.py [--tickets N] [--rounds R]
 [--peer-tickets P] [--sql]``. Uses DATABASE_URL if set, else a local PostgreSQL database
 ``servicedesk_bench`` (created when missing). Migrates, loads the catalogue, creates three bench
-customers (onITnow ONS, Microsoft Advanced, CBG Extra). Each round times N creations through the
+customers (onITnow ONS, Microsoft Advanced, CBG Extra) and a person on call for each provider
+(tickets on a 24x7 target created outside office hours page that person). Each round times N creations through the
 service, then the bare-ORM reference: the round's own N tickets and every row pointing at them
 written again with plain create/bulk_create, one transaction per ticket (bench/bare_orm.py),
 then, when ``make bench-peer`` has run, P tickets through
@@ -142,6 +143,7 @@ def bench_contacts() -> Mix:
     per_customer = []
     for spec in CUSTOMERS:
         contract = _bench_contract(spec)
+        _bench_oncall(contract.provider)
         contacts = [_bench_contact(contract, key, role) for key, role in spec.contacts]
         per_customer.append(
             [(contacts[i % len(contacts)], answers) for i, answers in enumerate(spec.levels)]
@@ -167,6 +169,35 @@ def _bench_contract(spec: BenchCustomer) -> Any:
         },
     )
     return contract
+
+
+def _bench_oncall(provider: Any) -> None:
+    """One person on call for the provider all the time, with a mail address and a phone: a
+    ticket on a 24x7 target created while the office is closed pages that person (issue #13),
+    as at a provider that keeps its 24x7 promise."""
+    from django.contrib.auth.models import User
+
+    from contracts.models import OnCallShift
+
+    user, _ = User.objects.get_or_create(
+        username=f"bench-oncall-{provider.code}",
+        defaults={
+            "first_name": "Bench",
+            "last_name": f"On call {provider.code}",
+            "email": f"oncall@{provider.code}.bench.example",
+            "is_staff": True,
+        },
+    )
+    OnCallShift.objects.get_or_create(
+        provider=provider,
+        user=user,
+        position=1,
+        defaults={
+            "phone": "+31600000000",
+            "starts_at": datetime(2020, 1, 1, tzinfo=UTC),
+            "ends_at": datetime(2040, 1, 1, tzinfo=UTC),
+        },
+    )
 
 
 def _bench_contact(contract: Any, key: str, role: str) -> Any:

@@ -48,8 +48,11 @@ def insert_statement(group: Sequence[Model], *, related: bool = True) -> tuple[s
     model = type(group[0])
     for instance in group if related else ():  # a relation set before its row was saved
         instance._prepare_related_fields_for_save(operation_name="rows_insert")  # type: ignore[attr-defined]
-    fields = _insert_fields(model)
-    key = (model, len(group), connection.vendor)
+    keyed = group[0].pk is not None  # keys taken before (`keys_reserve`): written as they are
+    if any((instance.pk is not None) != keyed for instance in group):
+        raise ValueError("rows of one INSERT either all have their keys or none has")
+    fields = _insert_fields(model, keyed)
+    key = (model, len(group), connection.vendor, keyed)
     shape = _SHAPES.get(key)
     if shape is False or len(group) > _SHAPE_ROWS_MAX:
         return _compiled(group, fields)
@@ -58,7 +61,7 @@ def insert_statement(group: Sequence[Model], *, related: bool = True) -> tuple[s
     ]
     if any(hasattr(value, "as_sql") for row in rows for value in row):
         return _compiled(group, fields)  # an expression: the compiler writes its SQL
-    if not _placeholders_plain(model, rows):
+    if not _placeholders_plain(model, keyed, rows):
         return _compiled(group, fields)  # a field that writes its value's SQL itself
     if shape is None:
         sql, params = _compiled(group, fields)
@@ -70,29 +73,30 @@ def insert_statement(group: Sequence[Model], *, related: bool = True) -> tuple[s
     ]
 
 
-# (model, rows, vendor) -> (SQL, values passed by column (PostgreSQL's UNNEST)), or False:
+# (model, rows, vendor, keyed) -> (SQL, values passed by column (PostgreSQL's UNNEST)), or False:
 # compiled every time. A handful of shapes per process (a ticket, its clocks, ...).
-_SHAPES: dict[tuple[type[Model], int, str], tuple[str, bool] | Literal[False]] = {}
+_SHAPES: dict[tuple[type[Model], int, str, bool], tuple[str, bool] | Literal[False]] = {}
 _SHAPE_ROWS_MAX = 16
 
 
 @cache
-def _insert_fields(model: type[Model]) -> list[Field[Any, Any]]:
-    return [f for f in model._meta.concrete_fields if not f.primary_key]
+def _insert_fields(model: type[Model], keyed: bool = False) -> list[Field[Any, Any]]:
+    return [f for f in model._meta.concrete_fields if keyed or not f.primary_key]
 
 
 @cache
-def _placeholder_fields(model: type[Model]) -> list[tuple[int, Field[Any, Any]]]:
+def _placeholder_fields(model: type[Model], keyed: bool) -> list[tuple[int, Field[Any, Any]]]:
     """The insert fields that write their value's placeholder themselves, by position."""
-    return [(i, f) for i, f in enumerate(_insert_fields(model)) if hasattr(f, "get_placeholder")]
+    fields = _insert_fields(model, keyed)
+    return [(i, f) for i, f in enumerate(fields) if hasattr(f, "get_placeholder")]
 
 
-def _placeholders_plain(model: type[Model], rows: list[list[Any]]) -> bool:
+def _placeholders_plain(model: type[Model], keyed: bool, rows: list[list[Any]]) -> bool:
     """Is every value's placeholder a plain %s? A binary field's is, on every backend Django
     ships but Oracle (`binary_placeholder_sql`: the raw mail of every inbound message, which
     was compiled each time); any other field with a placeholder of its own is not taken as
     plain."""
-    for i, field in _placeholder_fields(model):
+    for i, field in _placeholder_fields(model, keyed):
         if not isinstance(field, BinaryField):
             return False
         placeholder = connection.ops.binary_placeholder_sql  # Django's takes the value only
@@ -165,7 +169,7 @@ def _child_sql(
     source, returning = rest.rsplit(" RETURNING ", 1)
     table, columns = head.split(" (", 1)
     quote = connection.ops.quote_name
-    by_column = {quote(str(f.column)): f for f in _insert_fields(model)}
+    by_column = {quote(str(f.column)): f for f in _insert_fields(model, True)}
     key_column = quote(str(_concrete(model._meta.get_field(parent_key)).column))
     picked = []
     for column in columns.split(", "):
@@ -178,6 +182,23 @@ def _child_sql(
         f"{table} ({columns}) SELECT {', '.join(picked)} FROM {parent}, ({source}) "
         f"AS v({columns}) RETURNING {returning}"
     )
+
+
+def keys_reserve(*models: type[Model]) -> list[int] | None:
+    """A new primary key for each of `models` (one each, in order), taken from their sequences
+    in one query, or None where the database has no sequences to take them from (SQLite). For
+    new rows that must know each other's keys before they are written (a mail whose link names
+    its step): with their keys set, `rows_insert` writes them all in one statement."""
+    if connection.vendor != "postgresql":
+        return None
+    quote = connection.ops.quote_name
+    takes = ", ".join(["nextval(pg_get_serial_sequence(%s, %s))"] * len(models))
+    params: list[Any] = []
+    for model in models:
+        params += [quote(model._meta.db_table), str(model._meta.pk.column)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {takes}", params)
+        return [int(key) for key in cursor.fetchone()]
 
 
 def mark_saved(instance: Model, pk: Any) -> None:

@@ -66,7 +66,7 @@ def catalogue_cache_clear() -> None:
     from contracts import calendars, selectors_events
 
     selectors_events.extended_cache_clear()
-    _WARNING_PERCENTS.clear()
+    _POLICIES_CACHED.clear()
     _POLICY_ROWS.clear()
     _POLICIES.clear()
     _PACKAGES.clear()
@@ -80,21 +80,27 @@ def escalation_policy_for(contract: Contract) -> EscalationPolicy:
     return escalation_policies_for([contract])[contract.pk]
 
 
-# contract id -> (monotonic expiry, warning percent): a contract's own policy may be edited, so
-# the share is read again after a minute (the sweep reads the policy itself, uncached).
-_WARNING_PERCENTS: dict[int, tuple[float, int]] = {}
-WARNING_PERCENT_CACHE_SECONDS = 60.0
+# contract id -> (monotonic expiry, policy): a contract's own policy may be edited, so it is read
+# again after a minute (the escalation sweep reads the policy itself, uncached).
+_POLICIES_CACHED: dict[int, tuple[float, EscalationPolicy]] = {}
+POLICY_CACHE_SECONDS = 60.0
+
+
+def escalation_policy_cached(contract: Contract) -> EscalationPolicy:
+    """`escalation_policy_for`, read again after POLICY_CACHE_SECONDS: for what every new ticket
+    needs of it (the warning share, the on-call acknowledgement wait)."""
+    cached = _POLICIES_CACHED.get(contract.pk)
+    clock = time.monotonic()
+    if cached is not None and cached[0] > clock:
+        return cached[1]
+    policy = escalation_policy_for(contract)
+    _POLICIES_CACHED[contract.pk] = (clock + POLICY_CACHE_SECONDS, policy)
+    return policy
 
 
 def warning_percent_for(contract: Contract) -> int:
     """The share of a target after which a ticket is "at risk" (the policy's warning level)."""
-    cached = _WARNING_PERCENTS.get(contract.pk)
-    clock = time.monotonic()
-    if cached is not None and cached[0] > clock:
-        return cached[1]
-    percent = escalation_policy_for(contract).warning_percent
-    _WARNING_PERCENTS[contract.pk] = (clock + WARNING_PERCENT_CACHE_SECONDS, percent)
-    return percent
+    return escalation_policy_cached(contract).warning_percent
 
 
 def calendar_revision_cache_clear() -> None:

@@ -28,14 +28,24 @@ from django.db.models import F, Q
 
 from contracts.businesstime import is_open
 from contracts.calendars import calendar_for
+from contracts.inserts import keys_reserve, rows_insert
 from contracts.models import ClockKind
-from contracts.selectors import contract_calendar, escalation_contacts_for
+from contracts.selectors import (
+    contract_calendar,
+    escalation_contacts_for,
+    escalation_policy_cached,
+)
 from contracts.selectors_oncall import oncall_chain
 from escalation.models import OnCallPage, OnCallPageStep, StepRole
-from escalation.selectors import escalation_policy_for
 from escalation.services.oncall_emails import oncall_ack_url, oncall_page_email, oncall_pager_text
+from notifications.models import OutboxEmail
 from notifications.pagers import PagerMessage, pager_backend
-from notifications.services.outbox import outbox_enqueue, task_publish
+from notifications.services.outbox import (
+    OutboxDraft,
+    outbox_write,
+    outbox_written_dispatch,
+    task_publish,
+)
 from notifications.services.recipients import staff_language, staff_languages_by_email
 from tickets.models import OPEN_STATUSES, Ticket, TicketEvent
 
@@ -84,16 +94,30 @@ def oncall_page_open(*, ticket: Ticket, now: datetime, reason: str) -> OnCallPag
 
 def _page_new_ticket(ticket: Ticket, now: datetime, reason: str) -> OnCallPage:
     """The page of a ticket registered in this very transaction: nobody else can see the
-    ticket before it commits, so it has no earlier page and no concurrent opener; the page is
-    written at its first step in one INSERT (no look for an earlier page, no savepoints, no
-    compare-and-set). The sweep moves it on like any other page."""
+    ticket before it commits, so it has no earlier page and no concurrent opener. The page is
+    written at its first step with no look for an earlier page, no savepoints and no
+    compare-and-set; on PostgreSQL the page, its step, the step's mail and the ticket's event
+    go in one statement, their keys taken first (the mail's link names the step). The sweep
+    moves the page on like any other."""
     target, gap = _next_target(ticket, now, earlier=[])
     page = OnCallPage(ticket=ticket, reason=reason, opened_at=now, step=1, rota_gap=gap)
-    if target is not None and target.role == StepRole.ON_CALL:
+    if target is None:
+        page.save(force_insert=True)
+        return page
+    if target.role == StepRole.ON_CALL:
         page.next_step_at = now + _acknowledge_wait(ticket)
-    page.save(force_insert=True)
-    if target is not None:
+    keys = keys_reserve(OnCallPage, OnCallPageStep)
+    if keys is None:
+        page.save(force_insert=True)
         _step_notify(_step_write(page, 1, target, now), now)
+        return page
+    page.pk = keys[0]
+    step = _step_build(page, 1, target, now)
+    step.pk = keys[1]
+    mails, event = _step_rows(step, now)
+    rows = [draft.row(now) for draft in mails]
+    rows_insert([page], [step], rows, [event])
+    _step_sent(step, now, rows)
     return page
 
 
@@ -149,11 +173,11 @@ def _advance(page: OnCallPage, now: datetime) -> OnCallPageStep | None:
 
 def _acknowledge_wait(ticket: Ticket) -> timedelta:
     """How long a person on call has to acknowledge before the next one is paged."""
-    return timedelta(seconds=escalation_policy_for(ticket.contract).oncall_acknowledge_seconds)
+    return timedelta(seconds=escalation_policy_cached(ticket.contract).oncall_acknowledge_seconds)
 
 
-def _step_write(page: OnCallPage, number: int, target: _Target, now: datetime) -> OnCallPageStep:
-    return OnCallPageStep.objects.create(
+def _step_build(page: OnCallPage, number: int, target: _Target, now: datetime) -> OnCallPageStep:
+    return OnCallPageStep(
         page=page,
         number=number,
         role=target.role,
@@ -164,6 +188,12 @@ def _step_write(page: OnCallPage, number: int, target: _Target, now: datetime) -
         language=target.language,
         paged_at=now,
     )
+
+
+def _step_write(page: OnCallPage, number: int, target: _Target, now: datetime) -> OnCallPageStep:
+    step = _step_build(page, number, target, now)
+    step.save(force_insert=True)
+    return step
 
 
 def _next_target(
@@ -205,18 +235,27 @@ def _next_target(
 def _step_notify(step: OnCallPageStep, now: datetime) -> None:
     """The mail (outbox, this transaction), the pager message (a task after commit) and the
     ticket's event."""
+    mails, event = _step_rows(step, now)
+    outbox_write(mails, now=now)  # dispatched on commit
+    event.save(force_insert=True)
+    _step_sent(step, now, [])
+
+
+def _step_rows(step: OnCallPageStep, now: datetime) -> tuple[list[OutboxDraft], TicketEvent]:
+    """What paging a step writes besides the step: its mail, if the person has an address (a
+    24x7 promise: sent at once, whatever the hour), and the ticket's event; not written yet."""
     ticket = step.page.ticket
+    mails = []
     if step.email:
-        outbox_enqueue(
-            key=f"oncall:{step.page_id}:{step.number}:{step.email.lower()}",
-            email=oncall_page_email(step),
-            now=now,
-            send_after=now,  # a 24x7 promise: at once, whatever the hour
-            ticket=ticket,
+        mails.append(
+            OutboxDraft(
+                key=f"oncall:{step.page_id}:{step.number}:{step.email.lower()}",
+                email=oncall_page_email(step),
+                send_after=now,
+                ticket=ticket,
+            )
         )
-    if step.phone:
-        transaction.on_commit(lambda: oncall_pager_dispatch(step.pk))
-    TicketEvent.objects.create(
+    event = TicketEvent(
         ticket=ticket,
         kind="oncall_paged",
         created_at=now,
@@ -228,6 +267,15 @@ def _step_notify(step: OnCallPageStep, now: datetime) -> None:
             "reason": step.page.reason,
         },
     )
+    return mails, event
+
+
+def _step_sent(step: OnCallPageStep, now: datetime, mails: list[OutboxEmail]) -> None:
+    """After the step's rows are written: its pager message, and the `mails` the caller wrote
+    with its own statement, are asked for after commit."""
+    outbox_written_dispatch(mails, now)
+    if step.phone:
+        transaction.on_commit(lambda: oncall_pager_dispatch(step.pk))
 
 
 def oncall_pager_dispatch(step_id: int) -> None:

@@ -260,10 +260,12 @@ def outbox_inserted(carried: OutboxInsert, pks: list[int]) -> None:
     commit."""
     for row, pk in zip(carried.rows, pks, strict=True):
         mark_saved(row, pk)
-    _dispatch_due(carried.rows, carried.now)
+    outbox_written_dispatch(carried.rows, carried.now)
 
 
-def _dispatch_due(written: list[OutboxEmail], now: datetime) -> None:
+def outbox_written_dispatch(written: list[OutboxEmail], now: datetime) -> None:
+    """Rows written (by `outbox_write`, or by a caller's own statement of `OutboxDraft.row`s):
+    the due ones are published on commit."""
     due = [row.pk for row in written if row.send_after <= now]
     if due:
         transaction.on_commit(functools.partial(outbox_dispatch, due if len(due) > 1 else due[0]))
@@ -292,7 +294,7 @@ def outbox_write(
             written += insert_returning([d.row(now) for d in instead], skip_clashes=["key"])
     else:
         written = insert_returning(rows)
-    _dispatch_due(written, now)
+    outbox_written_dispatch(written, now)
     return written
 
 

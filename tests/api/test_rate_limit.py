@@ -51,15 +51,26 @@ def _redis_cache(settings: Any) -> str:
     return prefix
 
 
+def _cache_clear(prefix: str | None) -> None:
+    """Empty this test's cache: in Redis only the keys under its own prefix (the cache's clear()
+    is FLUSHDB there, which emptied the counts of a test running beside it in another worker)."""
+    if prefix is None:
+        cache.clear()
+        return
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(params=["memory", "redis"])
 def limited(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]:
     """The limit at LIMIT requests a minute, counted in process memory or in Redis."""
-    if request.param == "redis":
-        _redis_cache(settings)
+    prefix = _redis_cache(settings) if request.param == "redis" else None
     settings.API_RATE_LIMIT = f"{LIMIT}/min"
-    cache.clear()
+    _cache_clear(prefix)
     yield request.param
-    cache.clear()
+    _cache_clear(prefix)
 
 
 @pytest.fixture
@@ -67,7 +78,7 @@ def redis_prefix(settings: Any) -> Iterator[str]:
     prefix = _redis_cache(settings)
     settings.API_RATE_LIMIT = f"{LIMIT}/min"
     yield prefix
-    cache.clear()
+    _cache_clear(prefix)
 
 
 def test_with_redis_as_the_cache_the_counts_live_in_redis(org_a: Org, redis_prefix: str) -> None:

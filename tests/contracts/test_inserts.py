@@ -7,7 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from contracts.inserts import child_insert_statement, insert_statement, rows_insert
+from contracts.inserts import (
+    child_insert_statement,
+    insert_statement,
+    keys_reserve,
+    rows_insert,
+)
 from contracts.models import Contact
 from tests.factories import ContractFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket
@@ -172,7 +177,7 @@ def test_a_binary_column_keeps_its_shape_and_the_compilers_values() -> None:
         assert [bytes(p) if isinstance(p, memoryview) else p for p in _comparable(params)] == [
             bytes(p) if isinstance(p, memoryview) else p for p in _comparable(expected_params)
         ]
-    assert inserts._SHAPES[(InboundMessage, 1, connection.vendor)] is not False
+    assert inserts._SHAPES[(InboundMessage, 1, connection.vendor, False)] is not False
     rows_insert([message(9)])
     assert bytes(InboundMessage.objects.get(dedupe_key="k9").raw) == b"\x00raw'\xff" * 9
 
@@ -182,4 +187,51 @@ def test_a_placeholder_other_than_plain_is_compiled(monkeypatch: pytest.MonkeyPa
     from intake.models import InboundMessage
 
     monkeypatch.setattr(connection.ops, "binary_placeholder_sql", lambda value: "to_blob(%s)")
-    assert not inserts._placeholders_plain(InboundMessage, [[b"x"] * 30])
+    assert not inserts._placeholders_plain(InboundMessage, False, [[b"x"] * 30])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="keys from the tables' sequences")
+def test_rows_with_reserved_keys_are_written_under_them_and_link_to_each_other() -> None:
+    """Keys taken before the rows are written (one query for both tables): a row may name the
+    other's key (an event naming its contact) and both go in one statement, under those keys;
+    the sequences never hand the keys out again."""
+    contract = ContractFactory(provider_code="onitnow", package_code="ons")
+    ticket = create_ticket(named_contact(contract), ams("2026-06-01 10:00"))
+    with CaptureQueriesContext(connection) as ctx:
+        keys = keys_reserve(Contact, TicketEvent)
+    assert len(ctx.captured_queries) == 1
+    assert keys is not None
+    contact_pk, event_pk = keys
+    contact = Contact(pk=contact_pk, customer=contract.customer, name="K", email="k@x.example")
+    event = TicketEvent(
+        pk=event_pk,
+        ticket=ticket,
+        kind="k",
+        data={"contact": contact_pk},
+        created_at=ticket.created_at,
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        rows_insert([contact], [event])
+    assert len(ctx.captured_queries) == 1
+    assert Contact.objects.get(pk=contact_pk).email == "k@x.example"
+    assert TicketEvent.objects.get(pk=event_pk).data == {"contact": contact_pk}
+    later = Contact.objects.create(customer=contract.customer, name="L", email="l@x.example")
+    assert later.pk > contact_pk
+
+
+def test_keys_are_not_reserved_without_sequences() -> None:
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL has the sequences")
+    assert keys_reserve(Contact) is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one statement on PostgreSQL")
+def test_a_group_is_keyed_whole_or_not_at_all() -> None:
+    contract = ContractFactory(provider_code="onitnow", package_code="ons")
+    mixed = [
+        Contact(pk=10_000, customer=contract.customer, name="A", email="a@x.example"),
+        Contact(customer=contract.customer, name="B", email="b@x.example"),
+    ]
+    with pytest.raises(ValueError, match="either all have their keys or none"):
+        rows_insert(mixed, [TicketEvent(kind="x")])
+    assert not Contact.objects.filter(email__endswith="@x.example").exists()
