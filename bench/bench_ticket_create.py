@@ -6,10 +6,10 @@ Run from the repository root: ``python bench/bench_ticket_create.py [--tickets N
 [--peer-tickets P] [--sql]``. Uses DATABASE_URL if set, else a local PostgreSQL database
 ``servicedesk_bench`` (created when missing). Migrates, loads the catalogue, creates three bench
 customers (onITnow ONS, Microsoft Advanced, CBG Extra) and a person on call for each provider
-(tickets on a 24x7 target created outside office hours page that person). Each round times N creations through the
-service, then the bare-ORM reference: the round's own N tickets and every row pointing at them
-written again with plain create/bulk_create, one transaction per ticket (bench/bare_orm.py),
-then, when ``make bench-peer`` has run, P tickets through
+(tickets on a 24x7 target created outside office hours page that person). Each round times N
+creations through the service, then the bare-ORM reference: the round's own N tickets and every
+row pointing at them written again with plain create/bulk_create, one transaction per ticket
+(bench/bare_orm.py), then, when ``make bench-peer`` has run, P tickets through
 django-helpdesk 2.6.1's staff form and P through its REST API (bench/peer/driver.py), so every
 ratio is a pair from the same round. Tickets of earlier runs of the bench customers are deleted
 first, so every run starts from the same table size.
