@@ -60,27 +60,24 @@ class EscalationHistory:
 
     def __call__(self, until: datetime) -> None:
         for _ in range(MAX_MOMENTS):
-            moment = self._next_moment(until)
+            # Read once a moment: acting at `moment` (<= until) concerns those raised by then.
+            waiting = _open_escalations(until)
+            moment = self._next_moment(until, waiting)
             if moment is None:
                 return
-            self._act(moment)
+            self._act(moment, [e for e in waiting if e.raised_at <= moment])
         raise DemoDataError(f"The demo history does not settle before {until}.")
 
-    def _next_moment(self, until: datetime) -> datetime | None:
+    def _next_moment(self, until: datetime, waiting: list[Escalation]) -> datetime | None:
         check = Ticket.objects.filter(next_check_at__lte=until).aggregate(m=Min("next_check_at"))
-        moments = [m for m in (check["m"], *self._handling_times(until)) if m is not None]
+        handling = [due for due in map(_handling_due, waiting) if due <= until]
+        moments = [m for m in (check["m"], *handling) if m is not None]
         return min(moments, default=None)
 
-    def _handling_times(self, until: datetime) -> list[datetime]:
-        return [
-            due
-            for escalation in _open_escalations(until)
-            for due in [_handling_due(escalation)]
-            if due <= until
-        ]
-
-    def _act(self, moment: datetime) -> None:
-        for escalation in _open_escalations(moment):
+    def _act(self, moment: datetime, waiting: list[Escalation]) -> None:
+        """Staff handle the `waiting` escalations (raised by `moment`) whose time has come;
+        then the sweep runs if a ticket's check is due."""
+        for escalation in waiting:
             if _handling_due(escalation) > moment:
                 continue
             person = self._handler(escalation)
