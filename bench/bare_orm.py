@@ -159,14 +159,13 @@ def copies_delete(prefix: str) -> None:
     copies.delete()
 
 
-def bare_round(templates: list[Template], tag: str) -> float:
-    """Tickets per second for one copy of every template, in order; the copies are deleted after."""
+def bare_copies(templates: list[Template], tag: str, start: int = 0) -> float:
+    """Seconds to write one copy of every template, in order (numbered from `start`, so blocks
+    of one round do not clash); the copies stay until `copies_delete(f"BARE{tag}-")`."""
     started = time.perf_counter()
-    for i, template in enumerate(templates):
+    for i, template in enumerate(templates, start):
         ticket_copy(template, f"BARE{tag}-{i}-")
-    rate = len(templates) / (time.perf_counter() - started)
-    copies_delete(f"BARE{tag}-")
-    return rate
+    return time.perf_counter() - started
 
 
 def bare_queries(templates: list[Template], count: int) -> list[int]:

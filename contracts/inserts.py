@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import Any, Literal, TypeVar
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import BinaryField, Field, Model
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
@@ -52,13 +52,12 @@ def insert_statement(group: Sequence[Model], *, related: bool = True) -> tuple[s
     if any((instance.pk is not None) != keyed for instance in group):
         raise ValueError("rows of one INSERT either all have their keys or none has")
     fields = _insert_fields(model, keyed)
-    key = (model, len(group), connection.vendor, keyed)
+    db = connections[DEFAULT_DB_ALIAS]  # `connection` is a proxy: a lookup per attribute
+    key = (model, len(group), db.vendor, keyed)
     shape = _SHAPES.get(key)
     if shape is False or len(group) > _SHAPE_ROWS_MAX:
         return _compiled(group, fields)
-    rows = [
-        [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in group
-    ]
+    rows = [[f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields] for obj in group]
     if any(hasattr(value, "as_sql") for row in rows for value in row):
         return _compiled(group, fields)  # an expression: the compiler writes its SQL
     if not _placeholders_plain(model, keyed, rows):
@@ -205,7 +204,7 @@ def mark_saved(instance: Model, pk: Any) -> None:
     """`instance` is the row `pk` now, as after save()."""
     instance.pk = pk
     instance._state.adding = False
-    instance._state.db = connection.alias
+    instance._state.db = DEFAULT_DB_ALIAS  # `connection`'s
 
 
 def rows_insert(*groups: Sequence[Model]) -> None:
@@ -254,12 +253,11 @@ def insert_returning(objs: Sequence[M], *, skip_clashes: Sequence[str] = ()) -> 
     insert = connection.ops.insert_statement(on_conflict=on_conflict)
     suffix = connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
     size = max(1, connection.ops.bulk_batch_size(fields, objs))
+    db = connections[DEFAULT_DB_ALIAS]
     written: list[M] = []
     for start in range(0, len(objs), size):
         chunk = objs[start : start + size]
-        params = [
-            f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in chunk for f in fields
-        ]
+        params = [f.get_db_prep_save(f.pre_save(obj, True), db) for obj in chunk for f in fields]
         sql = (
             f"{insert} {quote(meta.db_table)} ({columns}) "
             f"VALUES {', '.join([marks] * len(chunk))} {suffix} RETURNING {returning}"
@@ -290,5 +288,5 @@ def _mark_written(
     for obj, pk in pairs:
         obj.pk = pk
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = DEFAULT_DB_ALIAS
     return [obj for obj, _ in pairs]

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
 from contracts.bulk_sql import prepared_cursor
@@ -62,6 +62,7 @@ def joined_fetch(
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     found = []
+    db = connections[DEFAULT_DB_ALIAS]  # `connection` is a proxy: a lookup per attribute
     for row in rows:
         instances: dict[str, Any] = {}
         start = 0
@@ -74,7 +75,7 @@ def joined_fetch(
                 continue
             for i, (column, converters) in enumerate(converted):
                 for convert in converters:
-                    values[i] = convert(values[i], column, connection)
-            instances[alias] = model.from_db(connection.alias, attnames, values)
+                    values[i] = convert(values[i], column, db)
+            instances[alias] = model.from_db(DEFAULT_DB_ALIAS, attnames, values)
         found.append((instances, tuple(row[start:])))
     return found
