@@ -62,11 +62,13 @@ def escalation_policies_for(contracts: Iterable[Contract]) -> dict[int, Escalati
 
 
 def escalation_contacts_of(
-    contracts: Iterable[Contract], levels: Iterable[int]
+    contracts: Iterable[Contract], levels: Iterable[int], **columns: Any
 ) -> dict[tuple[int, int], list[EscalationContact]]:
     """(contract, level) -> its contract-specific contacts if any, else the catalogue's for
     its package; one query: the own rows and the catalogue rows of the packages' releases
-    together (the sweep reads a page's, a ticket paged on call its contract's)."""
+    together (the sweep reads a page's, a ticket paged on call its contract's). `columns`:
+    annotations each row carries, read in that query (a layer above this one names what it
+    knows of a contact's address, such as its staff member's language)."""
     by_pk = {contract.pk: contract for contract in contracts}
     wanted = sorted(set(levels))
     if not by_pk or not wanted:
@@ -74,6 +76,7 @@ def escalation_contacts_of(
     rows = list(
         _own_and_catalogue(EscalationContact, by_pk)
         .filter(level__in=wanted)
+        .annotate(**columns)
         .order_by("level", "role", "pk")
     )
     own: dict[tuple[int, int], dict[int, EscalationContact]] = {}

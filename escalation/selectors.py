@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from contracts.models import Contract
@@ -18,7 +17,7 @@ from notifications.services.recipients import (
     COORDINATOR_GROUP,
     Recipient,
     StaffMember,
-    staff_languages_by_email,
+    staff_language_column,
     staff_members,
     staff_recipient,
     ticket_staff_recipients,
@@ -85,15 +84,16 @@ class Audience:
         contacts: dict[tuple[int, int], list[Recipient]] = {}
         if pairs:
             contracts = {contract.pk: contract for contract, _ in pairs}
-            rows = escalation_contacts_of(contracts.values(), {level for _, level in pairs})
-            found = {key: [c for c in people if c.email] for key, people in rows.items()}
-            everyone = (c.email for people in found.values() for c in people)
-            languages = staff_languages_by_email(everyone)
-            default = settings.LANGUAGE_CODE
-            for key, people in found.items():
+            rows = escalation_contacts_of(
+                contracts.values(),
+                {level for _, level in pairs},
+                staff_language=staff_language_column(),
+            )
+            for key, people in rows.items():
                 contacts[key] = [
-                    Recipient(c.role, c.name, c.email, languages.get(c.email.lower(), default))
+                    Recipient(c.role, c.name, c.email, c.staff_language)  # type: ignore[attr-defined]
                     for c in people
+                    if c.email
                 ]
         assigned = {t.assignee_id for t in tickets if t.assignee_id is not None}
         return cls(

@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -30,11 +30,8 @@ from contracts.businesstime import is_open
 from contracts.calendars import calendar_for
 from contracts.inserts import keys_reserve, rows_insert
 from contracts.models import ClockKind
-from contracts.selectors import (
-    contract_calendar,
-    escalation_contacts_for,
-    escalation_policy_cached,
-)
+from contracts.selectors import contract_calendar, escalation_policy_cached
+from contracts.selectors_escalation import escalation_contacts_of
 from contracts.selectors_oncall import oncall_chain
 from escalation.models import OnCallPage, OnCallPageStep, StepRole
 from escalation.services.oncall_emails import oncall_ack_url, oncall_page_email, oncall_pager_text
@@ -46,7 +43,7 @@ from notifications.services.outbox import (
     outbox_written_dispatch,
     task_publish,
 )
-from notifications.services.recipients import staff_language, staff_languages_by_email
+from notifications.services.recipients import staff_language, staff_language_column
 from tickets.models import OPEN_STATUSES, Ticket, TicketEvent
 
 PAGER_TASK = "escalation.tasks.oncall_pager_task"
@@ -219,17 +216,20 @@ def _next_target(
     gap = not chain
     if any(role == StepRole.ESCALATION_CONTACT for _, role in earlier):
         return None, gap
-    contacts = [
-        c for c in escalation_contacts_for(contract=ticket.contract, level=1) if c.email or c.phone
-    ]
+    contract = ticket.contract
+    of_level = escalation_contacts_of([contract], [1], staff_language=staff_language_column())
+    contacts = [c for c in of_level[(contract.pk, 1)] if c.email or c.phone]
     if not contacts:
         return None, gap
-    contact = contacts[0]
-    language = staff_languages_by_email([contact.email]).get(
-        contact.email.lower(), settings.LANGUAGE_CODE
-    )
+    contact: Any = contacts[0]  # with its staff language (the same query)
     name = contact.name or contact.role
-    return _Target(StepRole.ESCALATION_CONTACT, name, contact.email, contact.phone, language), gap
+    return _Target(
+        StepRole.ESCALATION_CONTACT,
+        name,
+        contact.email,
+        contact.phone,
+        contact.staff_language,
+    ), gap
 
 
 def _step_notify(step: OnCallPageStep, now: datetime) -> None:

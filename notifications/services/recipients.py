@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
-from django.db.models import Q
+from django.db.models import CharField, Expression, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from notifications.models import StaffProfile
 from tickets.models import Ticket
@@ -47,6 +48,21 @@ def staff_language(user: Any) -> str:
     except (ObjectDoesNotExist, AttributeError):
         return str(settings.LANGUAGE_CODE)
     return str(profile.language or settings.LANGUAGE_CODE)
+
+
+def staff_language_column(email: str = "email") -> Expression:
+    """The language of the address in the row's `email` column, as `staff_languages_by_email`
+    finds it (the first active staff member with that address, case-insensitive, else the
+    desk's default), for the row's own query: an escalation contact's language costs no query
+    of its own."""
+    profile = (
+        StaffProfile.objects.filter(user__email__iexact=OuterRef(email), user__is_active=True)
+        .exclude(user__email="")  # a contact with no address (a phone) is nobody's
+        .order_by("user_id")
+    )
+    language = Subquery(profile.values("language")[:1], output_field=CharField())
+    default = Value(str(settings.LANGUAGE_CODE), output_field=CharField())
+    return Coalesce(NullIf(language, Value("")), default)
 
 
 def staff_languages_by_email(emails: Iterable[str]) -> dict[str, str]:

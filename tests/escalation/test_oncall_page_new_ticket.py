@@ -16,8 +16,16 @@ from contracts.models import OnCallShift
 from escalation.models import OnCallPage, OnCallPageStep
 from escalation.services.oncall import oncall_page_open, oncall_sweep
 from escalation.tokens import oncall_ack_token_read
-from notifications.models import OutboxEmail
-from tests.escalation.oncall_world import MONDAY_10AM, SATURDAY_3AM, oncall_mails, page_of, steps
+from notifications.models import OutboxEmail, StaffProfile
+from tests.escalation.oncall_world import (
+    MONDAY_10AM,
+    SATURDAY_3AM,
+    SDM,
+    oncall_mails,
+    page_of,
+    steps,
+)
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +113,35 @@ def test_a_rota_gap_without_a_contact_costs_three_queries(rota, pager):
     page = page_of(ticket)
     assert (page.step, page.rota_gap, page.next_step_at) == (1, True, None)
     assert steps(ticket) == []
+
+
+def test_a_rota_gap_pages_the_contact_in_their_language_with_one_read_of_them(rota, pager):
+    """Nobody on call: the level-1 contact is paged, and the contact's language (a staff
+    member's own, found by address) comes in the same read as the contact (the rota, the
+    contact, then the keys and the one statement on PostgreSQL)."""
+    StaffProfile.objects.create(user=UserFactory(email=SDM.upper()), language="en")
+    _, office = _queries(rota, MONDAY_10AM)
+    OnCallShift.objects.all().delete()
+    ticket, night = _queries(rota, SATURDAY_3AM)
+
+    assert len(night) - len(office) <= (4 if connection.vendor == "postgresql" else 6), night
+    assert steps(ticket) == [(1, "escalation_contact", "Sam de Vries")]
+    assert page_of(ticket).rota_gap is True
+    mail = OutboxEmail.objects.get(ticket=ticket, key__startswith="oncall:")
+    assert (mail.to_email, mail.language) == (SDM, "en")
+
+
+def test_a_contact_without_an_address_is_not_taken_for_staff_without_one(rota, pager):
+    """A phone-only contact has no address: a staff member without one is not theirs."""
+    rota.contract.escalation_contacts.update(email="")
+    StaffProfile.objects.create(user=UserFactory(email=""), language="en")
+    OnCallShift.objects.all().delete()
+    ticket = rota.ticket(SATURDAY_3AM)
+
+    step = OnCallPageStep.objects.get(page__ticket=ticket)
+    assert (step.role, step.email, step.phone, step.language) == (
+        "escalation_contact",
+        "",
+        "+31201234567",
+        "nl",
+    )
