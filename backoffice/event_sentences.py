@@ -207,7 +207,9 @@ def _escalated(d: Mapping[str, Any], n: Names) -> str:
 
 
 def _oncall_paged(d: Mapping[str, Any], n: Names) -> str:
-    if d.get("role") == "escalation_contact":
+    if d.get("role") == "escalation_contact" and d.get("step") == 1:  # nobody on the rota
+        text = _("Nobody was on call; the escalation contact %(name)s was paged.")
+    elif d.get("role") == "escalation_contact":
         text = _("Nobody on call acknowledged; the escalation contact %(name)s was paged.")
     else:
         text = _("%(name)s was paged on call (step %(step)s).")

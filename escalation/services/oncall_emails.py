@@ -20,6 +20,11 @@ def oncall_ack_url(step: OnCallPageStep) -> str:
 
 
 def _intro(step: OnCallPageStep) -> str:
+    if step.role == StepRole.ESCALATION_CONTACT and step.number == 1:
+        return _(
+            "Nobody is on call right now (a gap in the on-call rota), so this page comes to "
+            "you as the escalation contact. A ticket with a 24x7 promise needs someone now."
+        )
     if step.role == StepRole.ESCALATION_CONTACT:
         return _(
             "Nobody on call acknowledged this page in time, so it comes to you as the "

@@ -99,6 +99,19 @@ def _event(ticket: Ticket, kind: str, data: dict[str, object]) -> TicketEvent:
     )
 
 
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize(
+    ("step", "said"),
+    [
+        (1, "Nobody was on call; the escalation contact Sam was paged."),
+        (3, "Nobody on call acknowledged; the escalation contact Sam was paged."),
+    ],
+)
+def test_a_contact_paged_first_reads_as_a_rota_gap_not_as_nobody_answering(step, said) -> None:
+    data = {"role": "escalation_contact", "name": "Sam", "step": step}
+    assert event_sentence("oncall_paged", data, Names()) == said
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("english")
 def test_an_escalation_reads_as_its_level_and_reason(desk: Desk) -> None:

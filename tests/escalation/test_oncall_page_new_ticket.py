@@ -129,6 +129,7 @@ def test_a_rota_gap_pages_the_contact_in_their_language_with_one_read_of_them(ro
     assert page_of(ticket).rota_gap is True
     mail = OutboxEmail.objects.get(ticket=ticket, key__startswith="oncall:")
     assert (mail.to_email, mail.language) == (SDM, "en")
+    assert "Nobody is on call right now (a gap in the on-call rota)" in mail.body_text
 
 
 def test_a_contact_without_an_address_is_not_taken_for_staff_without_one(rota, pager):
