@@ -26,8 +26,9 @@ from functools import cache, lru_cache
 from typing import Any, Literal, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import BinaryField, Field, Model
+from django.db.models import BigIntegerField, BinaryField, Expression, Field, Model
 from django.db.models.constants import OnConflict
+from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery
 
 M = TypeVar("M", bound=Model)
@@ -48,7 +49,7 @@ def insert_statement(group: Sequence[Model], *, related: bool = True) -> tuple[s
     model = type(group[0])
     for instance in group if related else ():  # a relation set before its row was saved
         instance._prepare_related_fields_for_save(operation_name="rows_insert")  # type: ignore[attr-defined]
-    keyed = group[0].pk is not None  # keys taken before (`keys_reserve`): written as they are
+    keyed = group[0].pk is not None  # keys taken before (`keys_columns`): written as they are
     if any((instance.pk is not None) != keyed for instance in group):
         raise ValueError("rows of one INSERT either all have their keys or none has")
     fields = _insert_fields(model, keyed)
@@ -183,21 +184,38 @@ def _child_sql(
     )
 
 
-def keys_reserve(*models: type[Model]) -> list[int] | None:
-    """A new primary key for each of `models` (one each, in order), taken from their sequences
-    in one query, or None where the database has no sequences to take them from (SQLite). For
-    new rows that must know each other's keys before they are written (a mail whose link names
-    its step): with their keys set, `rows_insert` writes them all in one statement."""
+def keys_columns(*models: type[Model]) -> dict[str, Expression]:
+    """A new primary key for each of `models`, taken from their sequences by a read that runs
+    anyway (no round trip of its own): annotations KEY_COLUMN % n for the nth model. For new
+    rows that must know each other's keys before they are written (a mail whose link names
+    its step): with their keys set, `rows_insert` writes them all in one statement. On
+    PostgreSQL each is an uncorrelated sub-select, which the database runs once per query
+    whatever its number of rows: every row carries the same keys, and a read that finds no
+    row takes none (`keys_carried` then finds none). Empty where there are no sequences
+    (SQLite)."""
     if connection.vendor != "postgresql":
-        return None
+        return {}
+    return {
+        KEY_COLUMN % n: RawSQL(f"(SELECT {sql})", params, output_field=BigIntegerField())
+        for n, (sql, params) in enumerate(map(_key_take, models))
+    }
+
+
+KEY_COLUMN = "new_key_%d"
+
+
+def keys_carried(row: Model, count: int) -> list[int] | None:
+    """The `count` keys of `keys_columns` that `row` was read with, or None."""
+    keys = [getattr(row, KEY_COLUMN % n, None) for n in range(count)]
+    return None if None in keys else [int(key) for key in keys if key is not None]
+
+
+def _key_take(model: type[Model]) -> tuple[str, list[Any]]:
     quote = connection.ops.quote_name
-    takes = ", ".join(["nextval(pg_get_serial_sequence(%s, %s))"] * len(models))
-    params: list[Any] = []
-    for model in models:
-        params += [quote(model._meta.db_table), str(model._meta.pk.column)]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {takes}", params)
-        return [int(key) for key in cursor.fetchone()]
+    return "nextval(pg_get_serial_sequence(%s, %s))", [
+        quote(model._meta.db_table),
+        str(model._meta.pk.column),
+    ]
 
 
 def mark_saved(instance: Model, pk: Any) -> None:

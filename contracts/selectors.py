@@ -132,21 +132,24 @@ def calendar_row(pk: int) -> BusinessCalendar:
 
 def calendar_revision_current(row: BusinessCalendar) -> BusinessCalendar:
     """The current revision of `row`'s calendar: same release and code (D3). New tickets freeze
-    it; at most one query per calendar and minute."""
+    it; at most one query per release and minute: the current revisions of every calendar of
+    the release are read together (a ticket on a 24x7 target outside office hours needs two
+    calendars of its release, and they expire together)."""
     key = (row.release_id, row.code)
     cached = _CURRENT_REVISIONS.get(key)
     clock = time.monotonic()
     if cached is not None and cached[0] > clock:
         return cached[1]
-    current = (
-        BusinessCalendar.objects.filter(
-            release_id=row.release_id, code=row.code, is_current_revision=True
-        ).first()
-        or row
-    )
-    if current.pk == row.pk:
-        current = row
-    _CURRENT_REVISIONS[key] = (clock + CURRENT_REVISION_CACHE_SECONDS, current)
+    expiry = clock + CURRENT_REVISION_CACHE_SECONDS
+    current = row
+    for found in BusinessCalendar.objects.filter(
+        release_id=row.release_id, is_current_revision=True
+    ):
+        if found.code == row.code:
+            current = row if found.pk == row.pk else found
+        else:
+            _CURRENT_REVISIONS[(found.release_id, found.code)] = (expiry, found)
+    _CURRENT_REVISIONS[key] = (expiry, current)
     return current
 
 

@@ -49,12 +49,16 @@ def oncall_shifts(
     )
 
 
-def oncall_chain(*, provider_id: int, package_code: str, at: datetime) -> list[OnCallShift]:
-    """Who is on call at `at`, in the order they are paged (primary first); each person once."""
+def oncall_chain(
+    *, provider_id: int, package_code: str, at: datetime, **columns: Any
+) -> list[OnCallShift]:
+    """Who is on call at `at`, in the order they are paged (primary first); each person once.
+    `columns`: annotations each row carries, read in the same query."""
     shifts = (
         OnCallShift.objects.filter(provider_id=provider_id, starts_at__lte=at, ends_at__gt=at)
         .filter(_for_package(package_code))
         .filter(user__is_active=True)
+        .annotate(**columns)
         .select_related("user", "user__staff_profile")
         .order_by("position", "starts_at", "pk")
     )

@@ -24,11 +24,11 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Model, Q
 
 from contracts.businesstime import is_open
 from contracts.calendars import calendar_for
-from contracts.inserts import keys_reserve, rows_insert
+from contracts.inserts import keys_carried, keys_columns, rows_insert
 from contracts.models import ClockKind
 from contracts.selectors import contract_calendar, escalation_policy_cached
 from contracts.selectors_escalation import escalation_contacts_of
@@ -63,6 +63,8 @@ class _Target:
     phone: str
     language: str
     user: User | None = None
+    # Keys taken by the read that found the target (`keys_columns`), if it was asked to.
+    keys: list[int] | None = None
 
 
 @transaction.atomic
@@ -94,16 +96,16 @@ def _page_new_ticket(ticket: Ticket, now: datetime, reason: str) -> OnCallPage:
     ticket before it commits, so it has no earlier page and no concurrent opener. The page is
     written at its first step with no look for an earlier page, no savepoints and no
     compare-and-set; on PostgreSQL the page, its step, the step's mail and the ticket's event
-    go in one statement, their keys taken first (the mail's link names the step). The sweep
-    moves the page on like any other."""
-    target, gap = _next_target(ticket, now, earlier=[])
+    go in one statement, their keys taken by the read that finds whom to page (the mail's link
+    names the step). The sweep moves the page on like any other."""
+    target, gap = _next_target(ticket, now, earlier=[], keys=(OnCallPage, OnCallPageStep))
     page = OnCallPage(ticket=ticket, reason=reason, opened_at=now, step=1, rota_gap=gap)
     if target is None:
         page.save(force_insert=True)
         return page
     if target.role == StepRole.ON_CALL:
         page.next_step_at = now + _acknowledge_wait(ticket)
-    keys = keys_reserve(OnCallPage, OnCallPageStep)
+    keys = target.keys  # taken by the read of the target (PostgreSQL)
     if keys is None:
         page.save(force_insert=True)
         _step_notify(_step_write(page, 1, target, now), now)
@@ -194,12 +196,20 @@ def _step_write(page: OnCallPage, number: int, target: _Target, now: datetime) -
 
 
 def _next_target(
-    ticket: Ticket, now: datetime, earlier: Sequence[tuple[int | None, str]]
+    ticket: Ticket,
+    now: datetime,
+    earlier: Sequence[tuple[int | None, str]],
+    keys: Sequence[type[Model]] = (),
 ) -> tuple[_Target | None, bool]:
     """Who the next step pages after the `earlier` steps (user, role), and whether the rota
-    had nobody (left) on call."""
+    had nobody (left) on call. `keys`: models whose new keys the read of the target takes
+    along (`contracts.inserts.keys_columns`; the target's `keys`, where the database can)."""
+    columns = keys_columns(*keys)
     chain = oncall_chain(
-        provider_id=ticket.provider_id, package_code=ticket.contract.package.code, at=now
+        provider_id=ticket.provider_id,
+        package_code=ticket.contract.package.code,
+        at=now,
+        **columns,
     )
     paged = {user_id for user_id, _ in earlier}
     for shift in chain:
@@ -212,23 +222,26 @@ def _next_target(
                 shift.phone,
                 staff_language(user),
                 user,
+                keys_carried(shift, len(keys)),
             ), False
     gap = not chain
     if any(role == StepRole.ESCALATION_CONTACT for _, role in earlier):
         return None, gap
     contract = ticket.contract
-    of_level = escalation_contacts_of([contract], [1], staff_language=staff_language_column())
+    of_level = escalation_contacts_of(
+        [contract], [1], staff_language=staff_language_column(), **columns
+    )
     contacts = [c for c in of_level[(contract.pk, 1)] if c.email or c.phone]
     if not contacts:
         return None, gap
     contact: Any = contacts[0]  # with its staff language (the same query)
-    name = contact.name or contact.role
     return _Target(
         StepRole.ESCALATION_CONTACT,
-        name,
+        contact.name or contact.role,
         contact.email,
         contact.phone,
         contact.staff_language,
+        keys=keys_carried(contact, len(keys)),
     ), gap
 
 

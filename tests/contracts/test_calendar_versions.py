@@ -10,7 +10,11 @@ from contracts.businesstime import is_open
 from contracts.calendars import ClosedDay, calendar_closed_days, calendar_for, calendar_spec_of
 from contracts.exceptions import CalendarRevisionInvalid
 from contracts.models import BusinessCalendar
-from contracts.selectors import calendar_current, calendar_revision_current
+from contracts.selectors import (
+    calendar_current,
+    calendar_revision_current,
+    catalogue_cache_clear,
+)
 from contracts.services.calendars import calendar_revise
 from tests.factories import ContractFactory, UserFactory, named_contact
 from tests.tickets.helpers import ams, create_ticket, local
@@ -113,6 +117,24 @@ def test_the_current_revision_lookup_is_cached_and_follows_a_revision(
     revised = _revise(onitnow, coordinator)
 
     assert calendar_revision_current(onitnow) == revised
+
+
+def test_the_calendars_of_a_release_are_read_again_together(
+    coordinator, django_assert_num_queries
+):
+    """A night ticket on a 24x7 target needs its own calendar and its office's: when the minute
+    is over, one query reads both again (and a revision of either is followed)."""
+    office, always = calendar_current(code="cbg"), calendar_current(code="cbg-24x7")
+    catalogue_cache_clear()
+    with django_assert_num_queries(1):
+        assert calendar_revision_current(office) == office
+        assert calendar_revision_current(always) == always
+
+    revised = _revise(office, coordinator)
+
+    with django_assert_num_queries(1):
+        assert calendar_revision_current(always) == always
+        assert calendar_revision_current(office) == revised
 
 
 def test_every_problem_of_bad_hours_and_country_is_reported(onitnow, coordinator):

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from contracts.inserts import (
     child_insert_statement,
     insert_statement,
-    keys_reserve,
+    keys_carried,
+    keys_columns,
     rows_insert,
 )
 from contracts.models import Contact
@@ -191,16 +192,24 @@ def test_a_placeholder_other_than_plain_is_compiled(monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="keys from the tables' sequences")
-def test_rows_with_reserved_keys_are_written_under_them_and_link_to_each_other() -> None:
-    """Keys taken before the rows are written (one query for both tables): a row may name the
-    other's key (an event naming its contact) and both go in one statement, under those keys;
-    the sequences never hand the keys out again."""
+def test_keys_read_with_other_rows_are_taken_once_and_rows_are_written_under_them() -> None:
+    """Keys taken as columns of a read that runs anyway (no query of their own): every row of
+    the read carries the same keys, taken once; a row may name the other's key (an event
+    naming its contact) and both go in one statement, under those keys; the sequences never
+    hand the keys out again, and a read that finds no row takes none."""
     contract = ContractFactory(provider_code="onitnow", package_code="ons")
     ticket = create_ticket(named_contact(contract), ams("2026-06-01 10:00"))
+    named_contact(contract)
+    read = Contact.objects.filter(customer=contract.customer).annotate(
+        **keys_columns(Contact, TicketEvent)
+    )
     with CaptureQueriesContext(connection) as ctx:
-        keys = keys_reserve(Contact, TicketEvent)
+        found = list(read)
     assert len(ctx.captured_queries) == 1
+    assert len(found) == 2
+    keys = keys_carried(found[0], 2)
     assert keys is not None
+    assert keys == keys_carried(found[1], 2)
     contact_pk, event_pk = keys
     contact = Contact(pk=contact_pk, customer=contract.customer, name="K", email="k@x.example")
     event = TicketEvent(
@@ -215,14 +224,17 @@ def test_rows_with_reserved_keys_are_written_under_them_and_link_to_each_other()
     assert len(ctx.captured_queries) == 1
     assert Contact.objects.get(pk=contact_pk).email == "k@x.example"
     assert TicketEvent.objects.get(pk=event_pk).data == {"contact": contact_pk}
+    assert list(read.filter(pk=-1)) == []  # takes no key
     later = Contact.objects.create(customer=contract.customer, name="L", email="l@x.example")
-    assert later.pk > contact_pk
+    assert later.pk == contact_pk + 1
 
 
-def test_keys_are_not_reserved_without_sequences() -> None:
+def test_keys_are_not_taken_without_sequences() -> None:
     if connection.vendor == "postgresql":
         pytest.skip("PostgreSQL has the sequences")
-    assert keys_reserve(Contact) is None
+    assert keys_columns(Contact) == {}
+    row = Contact(name="x")
+    assert keys_carried(row, 1) is None
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="one statement on PostgreSQL")
