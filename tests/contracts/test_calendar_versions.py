@@ -119,9 +119,7 @@ def test_the_current_revision_lookup_is_cached_and_follows_a_revision(
     assert calendar_revision_current(onitnow) == revised
 
 
-def test_the_calendars_of_a_release_are_read_again_together(
-    coordinator, django_assert_num_queries
-):
+def test_the_calendars_of_a_release_are_read_again_together(coordinator, django_assert_num_queries):
     """A night ticket on a 24x7 target needs its own calendar and its office's: when the minute
     is over, one query reads both again (and a revision of either is followed)."""
     office, always = calendar_current(code="cbg"), calendar_current(code="cbg-24x7")
