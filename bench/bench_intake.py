@@ -43,6 +43,7 @@ from bench_ticket_create import (
     database_url,
     django_setup,
     postgres_database_ensure,
+    refreshes_a_cache,
     var_dir_make,
 )
 from peer_client import NOT_INSTALLED, peer_available, peer_run, rate, ratio_median
@@ -309,8 +310,9 @@ def feed(
 
 def queries_per_message(
     messages: list[Planned], clock: list[datetime]
-) -> tuple[list[int], list[int]]:
-    """Query counts of QUERY_SAMPLE messages: (new tickets, replies)."""
+) -> tuple[list[int], list[int], list[int]]:
+    """Query counts of QUERY_SAMPLE messages: (new tickets, replies, those of either kind that
+    read an expired per-process cache again: bench_ticket_create.refreshes_a_cache)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -320,19 +322,24 @@ def queries_per_message(
     threads: dict[int, tuple[str, str]] = {}
     new: list[int] = []
     replies: list[int] = []
+    refreshing: list[int] = []
     for message in messages[:QUERY_SAMPLE]:
         clock[0] += STEP
         raw = raw_of(message, "q", clock[0], threads)
         connection.queries_log.clear()
         with CaptureQueriesContext(connection) as ctx:
             inbound, _ = inbound_receive(raw=raw, transport="pipe", now=clock[0])
-        (new if message.reply_to is None else replies).append(len(ctx.captured_queries))
+        sqls = [q["sql"] for q in ctx.captured_queries]
+        if refreshes_a_cache(sqls):
+            refreshing.append(len(sqls))
+        else:
+            (new if message.reply_to is None else replies).append(len(sqls))
         if inbound.outcome == "ticket":
             threads[message.index] = (
                 message_id_for(f"receipt:{inbound.pk}"),
                 inbound.ticket.number if inbound.ticket else "",
             )
-    return new, replies
+    return new, replies, refreshing
 
 
 def bench_counts() -> dict[str, int]:
@@ -470,7 +477,7 @@ def run(count: int, rounds: int, var: Path) -> int:
             line += f", peer {rate(peer[-1]):.0f} messages/s"
         print(line, file=sys.stderr)
     counts = bench_counts()
-    new_q, reply_q = queries_per_message(messages, clock)
+    new_q, reply_q, refresh_q = queries_per_message(messages, clock)
     rates = [count / s for s in seconds]
     every = new_q + reply_q
     replies = sum(1 for m in messages if m.reply_to is not None)
@@ -497,6 +504,10 @@ def run(count: int, rounds: int, var: Path) -> int:
             f"{mean_max(new_q)} (aim <= {TARGET_QUERIES_NEW})",
         ),
         ("queries per reply, mean / max", mean_max(reply_q)),
+        (
+            "messages that refreshed an expired cache, n / max queries",
+            f"{len(refresh_q)} / {max(refresh_q, default=0)}",
+        ),
         (
             "peak RSS of this intake process (MB)",
             f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}",
