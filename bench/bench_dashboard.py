@@ -53,6 +53,7 @@ from bench_data import (
     bulk_tickets_add,
     contracts_make,
     fresh_database_run,
+    rollup,
     tables_analyze,
     templates_make,
 )
@@ -184,15 +185,6 @@ def data_build(args: argparse.Namespace, now: datetime) -> tuple[int, int, int]:
     tables_analyze()
     print(f"data built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return len(templates), escalations, len(contracts)
-
-
-def rollup(now: datetime) -> str:
-    """The beat's roll-up of the months that are over (what a running desk has already)."""
-    from tickets.services.figures import figures_rollup
-
-    started = time.perf_counter()
-    months = figures_rollup(now=now)
-    return f"{len(months)} months rolled up in {time.perf_counter() - started:.1f} s"
 
 
 def run(args: argparse.Namespace) -> None:

@@ -55,6 +55,7 @@ from bench_data import (
     bulk_tickets_add,
     contracts_make,
     fresh_database_run,
+    rollup,
     tables_analyze,
     templates_make,
 )
@@ -396,6 +397,8 @@ def measure(
                 world.contracts, world.templates, rest, now, number_prefix=REST, seed=SEED + 1
             )
             tables_analyze()
+        rolled = rollup(now)  # as the beat has at a running desk (bench_dashboard.py does too)
+        print(f"pages at {size:,} tickets: {rolled}", file=sys.stderr)
         phase = server_phase(server, f"pages, {size:,} tickets")
         pool.same(login, server.port, "admin", "admin", ADMIN, PASSWORD)
         pool.same(login, server.port, "ssm", "portal", world.manager, PASSWORD)
