@@ -223,7 +223,9 @@ def create_rounds(
 
 # --- Pages -----------------------------------------------------------------------------------
 def pages_of(now: datetime) -> list[tuple[str, str, str]]:
-    last_month = (now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    last = now.replace(day=1) - timedelta(days=1)
+    last_month = last.strftime("%Y-%m")
+    drill = f"/admin/tickets/ticket/?created_at__year={last.year}&created_at__month={last.month}"
     return [
         ("staff dashboard, this month", "admin", "/admin/backoffice/dashboard/"),
         (
@@ -234,6 +236,12 @@ def pages_of(now: datetime) -> list[tuple[str, str, str]]:
         ("admin ticket queue (open work)", "admin", "/admin/tickets/ticket/"),
         ("admin ticket queue, all, page 5", "admin", "/admin/tickets/ticket/?work=all&p=5"),
         ("admin ticket queue, breached", "admin", "/admin/tickets/ticket/?due=breached"),
+        (f"admin ticket queue, registered in {last_month}", "admin", drill),
+        (
+            f"admin ticket queue, registered on {last_month}-15",
+            "admin",
+            f"{drill}&created_at__day=15",
+        ),
         ("portal ticket list (manager)", "ssm", "/portal/tickets/"),
         ("portal ticket list, everything, p. 3", "ssm", "/portal/tickets/?everything=1&page=3"),
     ]
