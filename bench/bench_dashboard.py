@@ -25,15 +25,15 @@ After the data, the dashboard's months that are over are rolled up as the beat d
 its heap as a web worker does when it starts (servicedesk.heap): the bench's set-up is not
 walked by every full garbage collection of the measured requests.
 
-Measured with ``django.test.Client`` (in process: server time, without network) as a
-superuser: the dashboard (this month and last month), its CSV, and the admin ticket queue
-(default order, a status filter, the "breached" filter, a provider filter, the date
-drill-down on last month and on a day of it), REQUESTS each after 3 warm-up requests; p50/p95
-wall ms against the aim (issue #16: p95 <= 150 ms at 100,000 tickets) and the number of SQL
-statements of one more request. Then the Python cost of the month drill-down's rows
-(tickets.admin_queue.queue_result_list) and of its action bar alone, medians of 300 in process.
-Celery publishes go to a filesystem broker in a temporary
-directory.
+Measured as gunicorn requests the pages, through Django's WSGI handler in this process (server
+time, without network; bench_portal.WsgiGet), with a superuser's session: the dashboard (this
+month and last month), its CSV, and the admin ticket queue (default order, a status filter, the
+"breached" filter, a provider filter, the date drill-down on last month and on a day of it),
+REQUESTS each after 3 warm-up requests; p50/p95 wall ms against the aim (issue #16: p95 <= 150
+ms at 100,000 tickets) and the number of SQL statements of one more request. Then the Python
+cost of the month drill-down's rows (tickets.admin_queue.queue_result_list) and of its action
+bar alone, medians of 300 in process. Celery publishes go to a filesystem broker in a
+temporary directory.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import bench_portal
 from bench_data import (
     NUMBER_PREFIX,
     PREFIX,
@@ -77,17 +78,8 @@ def client_make() -> Any:
 
 
 def timed(client: Any, url: str, requests: int) -> list[float]:
-    """Wall milliseconds of `requests` GETs after 3 warm-up ones; every answer must be 200."""
-    for _ in range(3):
-        client.get(url)
-    wall = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(url)
-        wall.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {url} answered {response.status_code}")
-    return wall
+    """Wall milliseconds of `requests` GETs (bench_portal.timed) after 3 warm-up ones."""
+    return bench_portal.timed(client, lambda _: url, requests, warm_up=3)[0]
 
 
 def rows_cost(client: Any, url: str, repeat: int = 300) -> str:
@@ -224,7 +216,7 @@ def run(args: argparse.Namespace) -> None:
     print(f"roll-up of the months that are over (the beat's task): {rolled}")
     print(
         f"user: a superuser; {args.requests} requests per page after 3 warm-up requests; "
-        "ms = django.test.Client GET, in process; queries and their SQL ms = one more request"
+        "ms = GET through the WSGI handler, in process; queries and their SQL ms = one more request"
     )
     print(
         f"load average (1 min) at start / end of the requests: {load:.1f} / "

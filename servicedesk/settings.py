@@ -167,7 +167,9 @@ WSGI_APPLICATION = "servicedesk.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's engine, letting a page's context go once rendered (issue #16); its usual name.
+        "BACKEND": "servicedesk.template_backend.DjangoTemplates",
+        "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {

@@ -1,5 +1,6 @@
 """Shared fixtures: the real catalogue is loaded once per test database."""
 
+import gc
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -83,3 +84,15 @@ def _task_publish_in_the_caller(settings) -> None:
     """Tests see a publish as it happens (on commit, in the test's thread); the background
     publisher has its own tests (tests/notifications/test_publisher.py)."""
     settings.TASK_PUBLISH_BACKGROUND = False
+
+
+@pytest.fixture
+def no_garbage_collector() -> Iterator[None]:
+    """Only reference counting frees objects while the test runs: what it keeps alive is in a
+    reference cycle (issue #16: a page's rows must not wait for a full collection)."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

@@ -1,5 +1,7 @@
 """SLA clocks in words for the back-office (D5-D7), and the ticket list without N+1."""
 
+import weakref
+
 import pytest
 from django.utils.translation import override
 
@@ -145,3 +147,33 @@ def test_due_words_switch_to_days_beyond_two_days(contact, due, state, words):
     ticket = create_ticket(contact, ams("2026-06-01 09:00"), priority_level="hoog")
     with override("en"):
         assert due_state(ticket, ams(due), ams("2026-06-01 09:00")) == (state, words)
+
+
+def test_queue_rows_are_freed_without_the_garbage_collector(contact, no_garbage_collector):
+    # prefetch_related("clocks") pointed each clock back to its ticket and kept a queryset on
+    # the ticket that knew it again: a page's rows lived on until a full collection (#16).
+    for hour in ("09:00", "10:00"):
+        create_ticket(contact, ams(f"2026-06-01 {hour}"), priority_level="top")
+    rows = list(tickets_for_queue())
+    assert {len(row.clock_list) for row in rows} == {2}
+    kept = [weakref.ref(row) for row in rows] + [weakref.ref(c) for c in rows[0].clock_list]
+    del rows
+    assert [ref() for ref in kept] == [None] * len(kept)
+
+
+def test_queue_rows_read_their_clocks_in_one_query_in_metric_order(
+    contact, django_assert_num_queries
+):
+    made = [
+        create_ticket(contact, ams(f"2026-06-01 {hour}:00"), priority_level="top")
+        for hour in ("09", "10")
+    ]
+    # The tickets (with customer, package and target), their clocks and their policies (nobody
+    # is assigned, so no query for assignees).
+    with django_assert_num_queries(3):
+        rows = list(tickets_for_queue().filter(pk__in=[t.pk for t in made]))
+        for row in rows:
+            assert [c.metric for c in row.clock_list] == sorted(c.metric for c in row.clock_list)
+            assert {c.ticket_id for c in row.clock_list} == {row.pk}
+            assert ticket_clock_label(row, Metric.RESPONSE) == "loopt"
+    assert {row.pk for row in rows} == {t.pk for t in made}
