@@ -57,7 +57,9 @@ _PACKAGES: dict[int, Package] = {}
 _CALENDARS: dict[int, BusinessCalendar] = {}
 # (release id, calendar code) -> (monotonic expiry, current revision). Unlike the rows, which
 # is current changes when a coordinator revises a calendar (D3): the revising process clears
-# this at once; other processes (workers) pick the revision up within the time below.
+# this at once; other processes (workers) pick the revision up within the time below, and at
+# once for a new ticket: its contract read names the current revisions of its release and
+# renews these entries (`_calendar_revisions_renew`).
 _CURRENT_REVISIONS: dict[tuple[int, str], tuple[float, BusinessCalendar]] = {}
 CURRENT_REVISION_CACHE_SECONDS = 60.0
 
@@ -67,6 +69,7 @@ def catalogue_cache_clear() -> None:
 
     selectors_events.extended_cache_clear()
     _POLICIES_CACHED.clear()
+    _CATALOGUE_POLICIES.clear()
     _POLICY_ROWS.clear()
     _POLICIES.clear()
     _PACKAGES.clear()
@@ -81,9 +84,14 @@ def escalation_policy_for(contract: Contract) -> EscalationPolicy:
 
 
 # contract id -> (monotonic expiry, policy): a contract's own policy may be edited, so it is read
-# again after a minute (the escalation sweep reads the policy itself, uncached).
+# again after a minute (the escalation sweep reads the policy itself, uncached). A ticket's
+# contract read (`contract_for_submission`) reads the contract's own policy with it and renews
+# the entry: a new ticket never reads it apart, and never an out-of-date one.
 _POLICIES_CACHED: dict[int, tuple[float, EscalationPolicy]] = {}
 POLICY_CACHE_SECONDS = 60.0
+# package id -> the catalogue's policy for it (or D10's defaults): for contracts without their
+# own; catalogue rows never change (D3).
+_CATALOGUE_POLICIES: dict[int, EscalationPolicy] = {}
 
 
 def escalation_policy_cached(contract: Contract) -> EscalationPolicy:
@@ -96,6 +104,21 @@ def escalation_policy_cached(contract: Contract) -> EscalationPolicy:
     policy = escalation_policy_for(contract)
     _POLICIES_CACHED[contract.pk] = (clock + POLICY_CACHE_SECONDS, policy)
     return policy
+
+
+def _escalation_policy_renew(contract: Contract, own: EscalationPolicy | None) -> None:
+    """What `escalation_policy_cached` answers for `contract` for the next POLICY_CACHE_SECONDS,
+    from its own policy just read with it (None: it has none, the catalogue's applies)."""
+    if own is None:
+        policy = _CATALOGUE_POLICIES.get(contract.package_id)
+        if policy is None:
+            policy = _CATALOGUE_POLICIES[contract.package_id] = escalation_policy_for(contract)
+        if policy.contract_id is not None:  # made its own since its contract was read
+            _POLICIES_CACHED.pop(contract.pk, None)
+            _CATALOGUE_POLICIES.pop(contract.package_id, None)
+            return
+        own = policy
+    _POLICIES_CACHED[contract.pk] = (time.monotonic() + POLICY_CACHE_SECONDS, own)
 
 
 def warning_percent_for(contract: Contract) -> int:
@@ -153,6 +176,23 @@ def calendar_revision_current(row: BusinessCalendar) -> BusinessCalendar:
     return current
 
 
+def _calendar_revisions_renew(current: str | None) -> None:
+    """What `calendar_revision_current` answers for the next CURRENT_REVISION_CACHE_SECONDS for
+    the calendars of a release, from the ids of their current revisions just read (a ticket's
+    contract read names those of its package's release: a new ticket never reads them apart,
+    and never freezes a revision that was just replaced). Rows are cached for good (D3); ones
+    not seen yet (a new revision) are read in one query."""
+    ids = [int(pk) for pk in current.split(",")] if current else []
+    missing = [pk for pk in ids if pk not in _CALENDARS]
+    if missing:
+        _CALENDARS.update((row.pk, row) for row in BusinessCalendar.objects.filter(pk__in=missing))
+    expiry = time.monotonic() + CURRENT_REVISION_CACHE_SECONDS
+    for pk in ids:
+        row = _CALENDARS.get(pk)
+        if row is not None:
+            _CURRENT_REVISIONS[(row.release_id, row.code)] = (expiry, row)
+
+
 def contract_calendar(contract: Contract) -> BusinessCalendar | None:
     """The calendar the contract's clock uses today: its own or its package's, current revision."""
     row = contract.calendar or contract.package.default_calendar
@@ -200,24 +240,30 @@ def contracts_current(*, customer_id: int, on: date) -> QuerySet[Contract]:
     ).select_related("package", "provider", "customer", "calendar")
 
 
-def _submission_candidates(contact: Contact, on: date, contract_id: int | None) -> list[Contract]:
+def _submission_candidates(contact: Contact, on: date, contract_id: int | None) -> list[_Candidate]:
     """At most two current contracts of the contact's customer, each with "is this contact a
     submitter" folded in: one plain query, as every ticket of every channel runs it (the ORM's
-    own compilation of this query cost more than the database's answer)."""
+    own compilation of this query cost more than the database's answer). With each: its own
+    escalation policy (or None) and the ids of the current revisions of its package release's
+    calendars, which the new ticket uses (`contract_for_submission` renews their caches)."""
     contracts, roles = Contract._meta.db_table, ContactRole._meta.db_table
     marks = ", ".join(["%s"] * len(SUBMITTER_ROLES))
     through = Contract.services.through
-    joined_codes = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    joined = "string_agg" if connection.vendor == "postgresql" else "group_concat"
     service = _column(through, "catalogueservice")
     sql = (
         f"SELECT {joined_select(_JOINED)}, EXISTS (SELECT 1 FROM {roles} r "
         f"WHERE r.contract_id = c.id AND r.contact_id = %s AND r.role IN ({marks})), "
-        f"(SELECT {joined_codes}(s.code, ',') FROM {through._meta.db_table} cs "
+        f"(SELECT {joined}(s.code, ',') FROM {through._meta.db_table} cs "
         f"JOIN {CatalogueService._meta.db_table} s ON s.id = cs.{service} "
-        f"WHERE cs.{_column(through, 'contract')} = c.id) "
+        f"WHERE cs.{_column(through, 'contract')} = c.id), "
+        f"(SELECT {joined}(CAST(b.id AS TEXT), ',') FROM {BusinessCalendar._meta.db_table} b "
+        f"WHERE b.release_id = (SELECT g.release_id FROM {Package._meta.db_table} g "
+        "WHERE g.id = c.package_id) AND b.is_current_revision) "
         f"FROM {contracts} c "
         f"JOIN {Provider._meta.db_table} p ON p.id = c.provider_id "
         f"JOIN {Customer._meta.db_table} k ON k.id = c.customer_id "
+        f"LEFT JOIN {EscalationPolicy._meta.db_table} e ON e.contract_id = c.id "
         "WHERE c.customer_id = %s AND c.status = %s "
         "AND c.start_date <= %s AND (c.end_date IS NULL OR c.end_date >= %s)"
     )
@@ -227,14 +273,14 @@ def _submission_candidates(contact: Contact, on: date, contract_id: int | None) 
         sql += " AND c.id = %s"
         params.append(contract_id)
     found = []
-    for rows, (may_submit, codes) in joined_fetch(sql + " LIMIT 2", params, _JOINED):
+    for rows, (may_submit, codes, calendars) in joined_fetch(sql + " LIMIT 2", params, _JOINED):
         # The ticket (its webhook event, the API's answer) names them without a query.
         contract = rows["c"]
         contract.provider, contract.customer = rows["p"], rows["k"]
         contract.contact_may_submit = bool(may_submit)
         # The codes of the services it purchased (the extended-service rule reads them).
         contract.service_codes = frozenset(codes.split(",")) if codes else frozenset()
-        found.append(contract)
+        found.append(_Candidate(contract, rows["e"], calendars))
     return found
 
 
@@ -242,7 +288,19 @@ def _column(model: type[Model], name: str) -> str:
     return str(model._meta.get_field(name).column)  # type: ignore[union-attr]
 
 
-_JOINED: dict[str, type[Model]] = {"c": Contract, "p": Provider, "k": Customer}
+_JOINED: dict[str, type[Model]] = {
+    "c": Contract,
+    "p": Provider,
+    "k": Customer,
+    "e": EscalationPolicy,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    contract: Contract
+    own_policy: EscalationPolicy | None
+    current_calendars: str | None  # ids of the current revisions of its release's calendars
 
 
 def contract_for_submission(
@@ -270,10 +328,12 @@ def contract_for_submission(
             _("%(customer)s has several current contracts; choose one of them.")
             % {"customer": contact.customer}
         )
-    contract = found[0]
+    contract = found[0].contract
     contract.package = package_row(contract.package_id)
     if contract.calendar_id is not None:
         contract.calendar = calendar_row(contract.calendar_id)
+    _calendar_revisions_renew(found[0].current_calendars)
+    _escalation_policy_renew(contract, found[0].own_policy)
     named_only = contract.package.requires_named_contact and not allow_not_named
     if named_only and not getattr(contract, "contact_may_submit", False):
         raise NotNamedContact(

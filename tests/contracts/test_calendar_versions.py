@@ -5,7 +5,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from contracts import selectors
 from contracts.businesstime import is_open
 from contracts.calendars import ClosedDay, calendar_closed_days, calendar_for, calendar_spec_of
 from contracts.exceptions import CalendarRevisionInvalid
@@ -362,3 +365,36 @@ def test_the_release_list_counts_and_the_detail_shows_the_source(admin_client, o
     assert '<pre class="catalogue-source">' in detail
     assert "remove_names = [&quot;Good Friday&quot;]" in detail
     assert 'name="_save"' not in detail
+
+
+def test_a_new_ticket_freezes_a_revision_another_process_just_made(onitnow, coordinator):
+    # This process has revision 1 cached for the minute; another process revises the calendar
+    # (here: the revision, then this process's cache as it was). The next ticket's contract
+    # read names the current revisions of its release (issue #16): revision 2 at once.
+    contact = named_contact(ContractFactory(provider_code="onitnow", package_code="ons"))
+    create_ticket(contact, ams("2026-06-01 07:30"), priority_level="top")
+    cached = dict(selectors._CURRENT_REVISIONS)
+
+    revised = _revise(onitnow, coordinator)
+    selectors._CURRENT_REVISIONS.update(cached)
+    assert calendar_revision_current(onitnow) == onitnow  # what the other process still holds
+
+    newer = create_ticket(contact, ams("2026-06-01 07:30"), priority_level="top")
+    assert newer.calendar_id == revised.pk
+    assert calendar_revision_current(onitnow) == revised
+
+
+def test_after_the_minute_a_new_ticket_reads_no_calendar_or_policy_apart(
+    onitnow, django_assert_num_queries
+):
+    contact = named_contact(ContractFactory(provider_code="onitnow", package_code="ons"))
+    create_ticket(contact, ams("2026-06-01 07:30"), priority_level="top")
+    selectors._CURRENT_REVISIONS.clear()  # as when the minute is over
+    selectors._POLICIES_CACHED.clear()
+
+    with CaptureQueriesContext(connection) as reads:
+        create_ticket(contact, ams("2026-06-01 07:40"), priority_level="top")
+
+    tables = {q["sql"].split(" FROM ", 1)[1].split()[0] for q in reads if " FROM " in q["sql"]}
+    assert tables.isdisjoint({'"contracts_businesscalendar"', '"contracts_escalationpolicy"'})
+    assert calendar_revision_current(onitnow) == onitnow

@@ -57,3 +57,22 @@ def test_a_contracts_own_warning_share_moves_every_view(top: Ticket) -> None:
     top.refresh_from_db()
     assert top.at_risk_at == ams("2026-06-05 17:30")
     assert _portal_state(top, "2026-06-05 17:30") == "at_risk"
+
+
+def test_a_new_ticket_follows_a_policy_another_process_just_changed(top: Ticket) -> None:
+    # This process has the contract's policy cached (the fixture's ticket); another process
+    # gives the contract its own warning share. The next ticket's contract read brings it along
+    # (issue #16): no minute of the old share, and no query of its own.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from contracts.models import EscalationPolicy
+
+    EscalationPolicy.objects.create(contract=top.contract, warning_percent=50)
+    with CaptureQueriesContext(connection) as reads:
+        ticket = create_ticket(
+            named_contact(top.contract), ams("2026-06-05 17:00"), priority_level="top"
+        )
+    assert ticket.at_risk_at == ams("2026-06-05 17:30")
+    read = {q["sql"].split(" FROM ", 1)[1].split()[0] for q in reads if " FROM " in q["sql"]}
+    assert '"contracts_escalationpolicy"' not in read
