@@ -12,11 +12,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from contracts import selectors
 from contracts.models import OnCallShift
 from escalation.models import OnCallPage, OnCallPageStep
 from escalation.services.oncall import oncall_page_open, oncall_sweep
 from escalation.tokens import oncall_ack_token_read
 from notifications.models import OutboxEmail, StaffProfile
+from notifications.services.recipients import line_members_cache_clear
 from tests.escalation.oncall_world import (
     MONDAY_10AM,
     SATURDAY_3AM,
@@ -25,7 +27,8 @@ from tests.escalation.oncall_world import (
     page_of,
     steps,
 )
-from tests.factories import UserFactory
+from tests.factories import UserFactory, named_contact
+from tests.tickets.helpers import create_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +150,22 @@ def test_a_contact_without_an_address_is_not_taken_for_staff_without_one(rota, p
         "+31201234567",
         "nl",
     )
+
+
+def test_a_paging_ticket_after_the_minute_reads_only_the_lines_members_again(rota, pager):
+    """When this process's cached calendar revisions, policy and line members have expired (a
+    quiet night), the ticket's contract read renews the first two: only the line's members are
+    read again, one query over the warm count (8 at most on PostgreSQL, issue #16)."""
+    _, warm = _queries(rota, SATURDAY_3AM)
+    selectors._CURRENT_REVISIONS.clear()  # as when the minute is over
+    selectors._POLICIES_CACHED.clear()
+    line_members_cache_clear()
+
+    contact = named_contact(rota.contract)  # the world's own writes, apart
+    with CaptureQueriesContext(connection) as ctx:
+        create_ticket(contact, SATURDAY_3AM, priority_level="critical", send_receipt=False)
+
+    cold = [q["sql"] for q in ctx.captured_queries]
+    assert len(cold) <= len(warm) + 1, cold
+    if connection.vendor == "postgresql":
+        assert len(cold) <= 8, cold
