@@ -5,6 +5,8 @@ not another package's."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -55,3 +57,32 @@ def test_a_policy_for_every_package_of_a_release_is_each_ones() -> None:
     assert found[contract.pk].pk == everyone.pk
     assert found[someone.pk].warning_percent == 40
     assert escalation_policies_for([]) == {}
+
+
+def test_a_new_tickets_contract_read_brings_its_own_policy_whole() -> None:
+    """The contract read of a new ticket joins the contract's own policy (issue #16): every
+    field as the ORM reads it, its lists too; without one, the catalogue's."""
+    from contracts.selectors import contract_for_submission, escalation_policy_cached
+    from tests.factories import named_contact
+
+    own = ContractFactory(provider_code="onitnow", package_code="ons")
+    other = ContractFactory(provider_code="onitnow", package_code="ons")
+    mine = EscalationPolicy.objects.create(
+        contract=own, warning_percent=40, level1_on_create_levels=["top", "2"]
+    )
+    on = date(2026, 6, 1)
+
+    read = escalation_policy_cached(contract_for_submission(contact=named_contact(own), on=on))
+    catalogue = escalation_policy_cached(
+        contract_for_submission(contact=named_contact(other), on=on)
+    )
+
+    assert (read.pk, read.warning_percent, read.level1_on_create_levels) == (
+        mine.pk,
+        40,
+        ["top", "2"],
+    )
+    assert (catalogue.contract_id, catalogue.pk) == (
+        None,
+        escalation_policies_for([_fresh(other)])[other.pk].pk,
+    )
