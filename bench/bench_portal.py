@@ -579,7 +579,7 @@ def run(args: argparse.Namespace) -> None:
     )
     print(
         f"user: its support services manager; {args.requests} requests per page after 5 "
-        "warm-up requests; ms = django.test.Client GET, in process; queries and their SQL ms "
+        "warm-up requests; ms = GET through the WSGI handler, in process; queries and their SQL ms "
         "= one more request"
     )
     print(
