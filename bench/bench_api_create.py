@@ -32,7 +32,6 @@ import itertools
 import math
 import os
 import pstats
-import shutil
 import statistics
 import sys
 import time
@@ -42,7 +41,14 @@ from datetime import timedelta
 from typing import Any
 
 from bench_portal import broker_dir_make
-from bench_ticket_create import CBG_CRITICAL, NAMED, SSM, postgres_database_ensure, table
+from bench_ticket_create import (
+    CBG_CRITICAL,
+    NAMED,
+    SSM,
+    postgres_database_ensure,
+    table,
+    var_dir_remove,
+)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/servicedesk_bench_api"
 PREFIX = "bench-api-"
@@ -291,7 +297,7 @@ def main() -> int:
         django_setup(url)
         return run(args)
     finally:
-        shutil.rmtree(var, ignore_errors=True)
+        var_dir_remove(var)
 
 
 def run(args: argparse.Namespace) -> int:

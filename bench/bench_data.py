@@ -11,10 +11,7 @@ clocks.
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -22,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bench_ticket_create import CUSTOMERS, database_url, django_setup
+from bench_ticket_create import CUSTOMERS, database_url, django_setup, var_dir_make, var_dir_remove
 
 PREFIX = "bench-dash-"
 NUMBER_PREFIX = "BD-"
@@ -101,18 +98,12 @@ def fresh_database_run(
     finally:
         if not (keep or reuse):
             database_drop(url)
-        shutil.rmtree(var, ignore_errors=True)
+        var_dir_remove(var)
 
 
 def broker_dir_make() -> Path:
     """A throw-away var/ for this process: the filesystem broker writes its messages there."""
-    var = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
-    for sub in ("celery/broker", "celery/processed", "mail", "media", "staticfiles"):
-        (var / sub).mkdir(parents=True)
-    os.environ["SERVICEDESK_VAR_DIR"] = str(var)
-    os.environ["CELERY_BROKER_URL"] = "filesystem://"
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
-    return var
+    return var_dir_make(prefix="bench-dashboard-")
 
 
 def contracts_make(count: int) -> list[tuple[Any, Any, tuple[dict[str, Any], ...]]]:

@@ -28,7 +28,6 @@ import base64
 import json
 import random
 import resource
-import shutil
 import statistics
 import sys
 import time
@@ -45,6 +44,7 @@ from bench_ticket_create import (
     postgres_database_ensure,
     refreshes_a_cache,
     var_dir_make,
+    var_dir_remove,
 )
 from peer_client import NOT_INSTALLED, peer_available, peer_run, rate, ratio_median
 
@@ -590,7 +590,7 @@ def main() -> int:
         return code
     finally:
         fixtures_delete()
-        shutil.rmtree(var, ignore_errors=True)
+        var_dir_remove(var)
 
 
 if __name__ == "__main__":

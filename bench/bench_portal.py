@@ -26,17 +26,21 @@ import argparse
 import io
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench_ticket_create import database_url, django_setup, postgres_database_ensure
+from bench_ticket_create import (
+    database_url,
+    django_setup,
+    postgres_database_ensure,
+    var_dir_make,
+    var_dir_remove,
+)
 
 PREFIX = "bench-portal-"
 # Bulk-inserted copies: valid ticket numbers (the portal's URLs take only SD-YYYY-NNNNNN) of a
@@ -79,13 +83,7 @@ BUDGET_DEFAULT = (24 * HOUR, 120 * HOUR)
 # --- Set-up --------------------------------------------------------------------------------------
 def broker_dir_make() -> Path:
     """A throw-away var/ for this process: the filesystem broker writes its messages there."""
-    var = Path(tempfile.mkdtemp(prefix="bench-portal-"))
-    for sub in ("celery/broker", "celery/processed", "mail", "media", "staticfiles"):
-        (var / sub).mkdir(parents=True)
-    os.environ["SERVICEDESK_VAR_DIR"] = str(var)
-    os.environ["CELERY_BROKER_URL"] = "filesystem://"
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
-    return var
+    return var_dir_make(prefix="bench-portal-")
 
 
 def fixtures_delete() -> None:
@@ -615,7 +613,7 @@ def main() -> int:
     finally:
         if not args.keep:
             fixtures_delete()
-        shutil.rmtree(var, ignore_errors=True)
+        var_dir_remove(var)
     return 0
 
 

@@ -32,13 +32,10 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import re
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -46,7 +43,13 @@ from pathlib import Path
 from typing import Any
 
 from bench_portal import grid, p95
-from bench_ticket_create import database_url, django_setup, postgres_database_ensure
+from bench_ticket_create import (
+    database_url,
+    django_setup,
+    postgres_database_ensure,
+    var_dir_make,
+    var_dir_remove,
+)
 from peer_client import NOT_INSTALLED, peer_available, peer_run, ratio_median
 
 CUSTOMER = "bench-sweep-ons"
@@ -75,13 +78,7 @@ LEVELS: tuple[dict[str, Any], ...] = (
 # --- Set-up --------------------------------------------------------------------------------------
 def broker_dir_make() -> Path:
     """A throw-away var/ for this process: the filesystem broker writes its messages there."""
-    var = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
-    for sub in ("celery/broker", "celery/processed", "mail"):
-        (var / sub).mkdir(parents=True)
-    os.environ["SERVICEDESK_VAR_DIR"] = str(var)
-    os.environ["CELERY_BROKER_URL"] = "filesystem://"
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
-    return var
+    return var_dir_make(prefix="bench-sweep-")
 
 
 def bench_contract() -> tuple[Any, list[Any]]:
@@ -566,7 +563,7 @@ def main() -> int:
         run(sizes, args.runs, args.profile)
     finally:
         fixtures_delete()
-        shutil.rmtree(var, ignore_errors=True)
+        var_dir_remove(var)
     return 0
 
 

@@ -117,7 +117,7 @@ def var_dir_make(prefix: str = "bench-") -> Path:
     files go there, never to the var/ of `make run`, whose worker would otherwise find
     thousands of a bench's messages queued ahead of the desk's own mail."""
     var = Path(tempfile.mkdtemp(prefix=prefix))
-    for sub in ("celery/broker", "celery/processed", "mail", "media"):
+    for sub in ("celery/broker", "celery/processed", "mail", "media", "staticfiles"):
         (var / sub).mkdir(parents=True)
     os.environ["SERVICEDESK_VAR_DIR"] = str(var)
     os.environ["MEDIA_ROOT"] = str(var / "media")
@@ -125,6 +125,16 @@ def var_dir_make(prefix: str = "bench-") -> Path:
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
     atexit.register(shutil.rmtree, var, True)
     return var
+
+
+def var_dir_remove(var: Path) -> None:
+    """This process's queued publishes handed to the broker, then its var/ removed: removed
+    first, the publisher's last messages would find no broker directory (and the rows they
+    name would wait for the relay)."""
+    outbox = sys.modules.get("notifications.services.outbox")
+    if outbox is not None:
+        outbox.task_publish_flush()
+    shutil.rmtree(var, ignore_errors=True)
 
 
 def django_setup(url: str) -> None:
