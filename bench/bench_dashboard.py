@@ -26,7 +26,7 @@ its heap as a web worker does when it starts (servicedesk.heap): the bench's set
 walked by every full garbage collection of the measured requests.
 
 Measured as gunicorn requests the pages, through Django's WSGI handler in this process (server
-time, without network; bench_portal.WsgiGet), with a superuser's session: the dashboard (this
+time, without network; bench/wsgi_get.py), with a superuser's session: the dashboard (this
 month and last month), its CSV, and the admin ticket queue (default order, a status filter, the
 "breached" filter, a provider filter, the date drill-down on last month and on a day of it),
 REQUESTS each after 3 warm-up requests; p50/p95 wall ms against the aim (issue #16: p95 <= 150
@@ -34,6 +34,14 @@ ms at 100,000 tickets) and the number of SQL statements of one more request. The
 cost of the month drill-down's rows (tickets.admin_queue.queue_result_list) and of its action
 bar alone, medians of 300 in process. Celery publishes go to a filesystem broker in a
 temporary directory.
+
+Against the peer (issue #16: every figure a ratio measured in the same run), when ``make
+bench-peer`` has run: PEER_ROUNDS rounds, each timing our queue (default order) and dashboard
+(this month), REQUESTS each, then django-helpdesk 2.6.1's staff ticket list (its page and the
+25 rows its table asks for) and its dashboard, REQUESTS each, at the same number of tickets in a
+database of its own (bench/peer/driver.py ``pages``: built on the first run, kept while the
+count is the same). Printed: the medians per round, the median of the per-round ratios (peer ms
+/ our ms: > 1 = ours faster) and the statements of one request on each side.
 """
 
 from __future__ import annotations
@@ -59,9 +67,16 @@ from bench_data import (
     templates_make,
 )
 from bench_portal import explain, grid, p95, queries_of
+from peer_client import NOT_INSTALLED, peer_available, peer_run
 
 ADMIN = f"{PREFIX}admin"
 AIM_P95_MS = 150.0  # issue #16: dashboard and queue at 100,000 tickets
+PEER_ROUNDS = 3
+# Our page and the peer's that does the same job (bench/peer/driver.py `pages`).
+PEER_PAIRS = (
+    ("queue, default order", "staff ticket list"),
+    ("dashboard, this month", "dashboard"),
+)
 
 
 # --- Measurements --------------------------------------------------------------------------------
@@ -136,6 +151,58 @@ def details(rows: list[dict[str, Any]]) -> str:
     )
 
 
+def peer_rounds(
+    client: Any, urls: dict[str, str], args: argparse.Namespace
+) -> list[dict[str, Any]]:
+    """Per round: our pages' and the peer's medians (ms) and their statements; [] without the
+    peer."""
+    if not peer_available():
+        print(NOT_INSTALLED, file=sys.stderr)
+        return []
+    rounds = []
+    for n in range(PEER_ROUNDS):
+        ours = {
+            ours: statistics.median(timed(client, urls[ours], args.requests))
+            for ours, _ in PEER_PAIRS
+        }
+        peer = peer_run("pages", tickets=args.tickets, requests=args.requests)
+        rounds.append(
+            {
+                "ours": ours,
+                "peer": {name: statistics.median(s) * 1000 for name, s in peer["pages"].items()},
+                "peer_queries": peer["queries"],
+            }
+        )
+        print(f"peer round {n + 1} of {PEER_ROUNDS} done", file=sys.stderr)
+    return rounds
+
+
+def peer_report(rounds: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
+    queries = {r["page"]: len(r["queries"]) for r in rows}
+    head = (
+        "ours",
+        "peer (django-helpdesk 2.6.1)",
+        "ours p50 ms, rounds",
+        "peer p50 ms, rounds",
+        "ours faster (peer / ours, median of rounds)",
+        "queries ours / peer",
+    )
+    cells = []
+    for ours, peer in PEER_PAIRS:
+        ratios = [r["peer"][peer] / r["ours"][ours] for r in rounds]
+        cells.append(
+            (
+                ours,
+                peer,
+                ", ".join(f"{r['ours'][ours]:.1f}" for r in rounds),
+                ", ".join(f"{r['peer'][peer]:.1f}" for r in rounds),
+                f"{statistics.median(ratios):.1f}x",
+                f"{queries[ours]} / {rounds[0]['peer_queries'][peer]}",
+            )
+        )
+    return grid(head, cells)
+
+
 def pages_of(now: datetime) -> list[tuple[str, str]]:
     from django.conf import settings
 
@@ -206,6 +273,7 @@ def run(args: argparse.Namespace) -> None:
         print(f"measured {name}", file=sys.stderr)
 
     rows_line = rows_cost(client, rows[-2]["url"])
+    rounds = peer_rounds(client, {r["page"]: r["url"] for r in rows}, args)
     state = "reused" if args.reuse else "fresh"
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']} ({state})")
     print(
@@ -227,6 +295,13 @@ def run(args: argparse.Namespace) -> None:
     print()
     print(details(rows))
     print(f"{rows[-2]['page']}, its rows and action bar alone: {rows_line}")
+    if rounds:
+        print(
+            f"\nAgainst the peer at {args.tickets:,} tickets, {PEER_ROUNDS} rounds of "
+            f"{args.requests} requests a page on each side (the peer's list: its page and the 25 "
+            "rows its table asks for):"
+        )
+        print(peer_report(rounds, rows))
     for row in rows if args.explain else []:
         slowest = max(row["queries"], key=lambda q: float(q["time"]))
         print(f"\n{row['page']}: slowest of its {len(row['queries'])} queries")

@@ -26,6 +26,16 @@ an extra sample run under CaptureQueriesContext) and what it checked.
   times (fresh rows each time) and reports the time per escalated ticket of each run (every one
   of the N must be escalated) and the queries per escalated ticket.
 
+- ``pages --tickets N --requests R``: helpdesk's staff pages at N tickets: N tickets (each with
+  the "Ticket Opened" follow-up its own creation writes) over PAGE_QUEUES queues, registered in
+  order over the last twelve months, a tenth assigned to the staff user, most closed, a sixth
+  open (built once and kept while their number is N). Then, as gunicorn calls Django, through
+  its WSGI handler in this process with the staff user's session: the dashboard
+  (``/dashboard/``), and the staff ticket list as a browser shows it: the page (``/tickets/``)
+  and the rows its table then asks for (``/datatables_ticket_list/<query>``, the first 25 in
+  the default order). R requests each after 3 warm-up ones: ``pages`` maps the page's name to
+  its seconds and ``queries`` to the SQL statements of one more request.
+
 Mail goes to Django's locmem backend (cleared per item): rendered and built, never sent.
 """
 
@@ -52,6 +62,8 @@ QUERY_SAMPLE = 50
 INTAKE_QUEUE = "peerin"
 CREATE_QUEUE = "peercreate"
 ESCALATE_QUEUE = "peeresc"
+PAGE_QUEUES = 30  # queues of the pages bench, "peerpg-00".., as our bench has 30 contracts
+PAGE_WARMUP = 3
 QUEUE_ADDRESS = "servicedesk@localhost"  # the bench mail's To: not copied onto the ticket
 STAFF = "bench-staff"
 
@@ -367,6 +379,121 @@ def escalate(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+# --- pages ---------------------------------------------------------------------------------------
+def page_tickets(count: int, owner: Any) -> list[Any]:
+    """The pages bench's queues with `count` tickets (kept from an earlier run when it left
+    exactly that many), each with its opening follow-up."""
+    from django.db import connection
+    from django.utils import timezone
+    from helpdesk.models import FollowUp, Queue, Ticket
+
+    queues = [
+        Queue.objects.get_or_create(
+            slug=f"peerpg-{n:02d}",
+            defaults={"title": f"Bench pages {n:02d}", "email_address": QUEUE_ADDRESS},
+        )[0]
+        for n in range(PAGE_QUEUES)
+    ]
+    theirs = Ticket.objects.filter(queue__in=queues)
+    if theirs.count() == count:
+        return queues
+    theirs.delete()
+    now = timezone.now()
+    start = now - timedelta(days=365)
+    step = ((now - start) / max(count, 1)).total_seconds()
+    # Statuses as a desk a year old has them: most closed, some resolved, open work, reopened.
+    statuses = [Ticket.CLOSED_STATUS] * 70 + [Ticket.RESOLVED_STATUS] * 12
+    statuses += [Ticket.OPEN_STATUS] * 16 + [Ticket.REOPENED_STATUS] * 2
+    batch = 5000
+    for first in range(0, count, batch):
+        Ticket.objects.bulk_create(
+            Ticket(
+                title=f"Peer pages ticket {i}",
+                queue=queues[i % PAGE_QUEUES],
+                submitter_email=f"user{i % 500}@peer-bench.example",
+                description="Created by bench/peer/driver.py.",
+                # The newest tickets are the open ones, as at a desk.
+                status=Ticket.OPEN_STATUS if i > count - count // 20 else statuses[i % 100],
+                priority=1 + i % 5,
+                assigned_to=owner if i % 10 == 0 else None,
+            )
+            for i in range(first, min(first + batch, count))
+        )
+    # `created` is auto_now_add: bulk_create stamps it with now; registered in id order instead.
+    first_id = theirs.order_by("id").values_list("id", flat=True).first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE helpdesk_ticket SET created = %s + (id - %s) * make_interval(secs => %s), "
+            "modified = %s + (id - %s) * make_interval(secs => %s) WHERE queue_id = ANY(%s)",
+            [start, first_id, step, start, first_id, step, [q.pk for q in queues]],
+        )
+    opened = theirs.values_list("id", "created")
+    for first in range(0, count, batch):
+        FollowUp.objects.bulk_create(
+            FollowUp(ticket_id=pk, date=created, title="Ticket Opened", public=True, user=owner)
+            for pk, created in opened.order_by("id")[first : first + batch]
+        )
+    with connection.cursor() as cursor:
+        for table in ("helpdesk_ticket", "helpdesk_followup"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    return queues
+
+
+def pages(args: argparse.Namespace) -> dict[str, Any]:
+    import re
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from helpdesk.models import Ticket
+    from wsgi_get import WsgiGet  # bench/, on the path since django_setup()
+
+    staff = staff_user()
+    queues = page_tickets(args.tickets, staff)
+    client = Client()
+    client.force_login(staff)
+    found = re.search(rb'"url": "(/datatables_ticket_list/[^"]+)"', client.get("/tickets/").content)
+    if found is None:
+        raise RuntimeError("the ticket list names no datatables URL")
+    rows_url = found.group(1).decode() + "?draw=1&start=0&length=25"
+    views: dict[str, list[str]] = {
+        "dashboard": ["/dashboard/"],
+        "staff ticket list": ["/tickets/", rows_url],
+    }
+    wsgi_get = WsgiGet(client)
+
+    def get(url: str) -> None:
+        status = wsgi_get(url)
+        if status != 200:
+            raise RuntimeError(f"{url} answered {status}")
+
+    seconds: dict[str, list[float]] = {}
+    queries: dict[str, int] = {}
+    for name, urls in views.items():
+        for _ in range(PAGE_WARMUP):
+            for url in urls:
+                get(url)
+        seconds[name] = []
+        for _ in range(args.requests):
+            started = time.perf_counter()
+            for url in urls:
+                get(url)
+            seconds[name].append(time.perf_counter() - started)
+        with CaptureQueriesContext(connection) as ctx:
+            for url in urls:
+                get(url)
+        queries[name] = len(ctx.captured_queries)
+    rows = client.get(rows_url).json()
+    tickets = Ticket.objects.filter(queue__in=queues).count()
+    return {
+        "pages": seconds,
+        "queries": queries,
+        "tickets": tickets,
+        "rows_shown": len(rows.get("data", [])),
+        "ok": tickets == args.tickets and len(rows.get("data", [])) == min(25, tickets),
+    }
+
+
 # --- Entry point ---------------------------------------------------------------------------------
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -380,10 +507,23 @@ def main() -> int:
     p_escalate = ops.add_parser("escalate")
     p_escalate.add_argument("--n", type=int, required=True)
     p_escalate.add_argument("--repeat", type=int, default=1, help="timed runs, each on fresh rows")
+    p_pages = ops.add_parser("pages")
+    p_pages.add_argument("--tickets", type=int, required=True)
+    p_pages.add_argument("--requests", type=int, default=20)
     args = parser.parse_args()
+    if args.op == "pages":
+        # A database of its own: 100,000 tickets beside them would slow the other ops' queries.
+        sys.path.insert(0, str(HERE))
+        from settings import DEFAULT_DATABASE_URL
+
+        base = os.environ.get("PEER_DATABASE_URL") or DEFAULT_DATABASE_URL
+        os.environ["PEER_DATABASE_URL"] = f"{base}_pages"
+        del sys.modules["settings"]  # read again by django.setup(), with this database
     media = django_setup()
     try:
-        result = {"intake": intake, "create": create, "escalate": escalate}[args.op](args)
+        result = {"intake": intake, "create": create, "escalate": escalate, "pages": pages}[
+            args.op
+        ](args)
     finally:
         shutil.rmtree(media, ignore_errors=True)
     import django
