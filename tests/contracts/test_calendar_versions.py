@@ -384,9 +384,7 @@ def test_a_new_ticket_freezes_a_revision_another_process_just_made(onitnow, coor
     assert calendar_revision_current(onitnow) == revised
 
 
-def test_after_the_minute_a_new_ticket_reads_no_calendar_or_policy_apart(
-    onitnow, django_assert_num_queries
-):
+def test_after_the_minute_a_new_ticket_reads_no_calendar_or_policy_apart(onitnow):
     contact = named_contact(ContractFactory(provider_code="onitnow", package_code="ons"))
     create_ticket(contact, ams("2026-06-01 07:30"), priority_level="top")
     selectors._CURRENT_REVISIONS.clear()  # as when the minute is over
